@@ -1,0 +1,55 @@
+/*
+ * cli.h -- the command-line front end: shared helpers of the mpbias
+ * commands.  The front end is the only place that prints or exits.
+ */
+#ifndef MPBIAS_CLI_H
+#define MPBIAS_CLI_H
+
+#include <stdio.h>
+#include <getopt.h>
+#include "mpbias.h"
+
+#define PROG "mpbias"
+
+/* Exit statuses. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Print "mpbias: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error of command `cmd`: message plus a hint to --help. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a library error and return EXIT_FAIL. */
+int cli_lib_error(const mpbias_err_t err);
+
+/* Strict number parsing for option values; on failure print a usage
+   error naming the option and return 0. */
+int cli_parse_slong(const char *cmd, const char *opt, const char *s, long min, long max, long *out);
+int cli_parse_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out);
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double *out);
+
+/* Where a command's dataset comes from. */
+typedef struct
+{
+    const char *file;
+    const char *example;
+    mpbias_format format;
+} cli_data_opts;
+
+#define CLI_DATA_LONGOPTS \
+    { "data", required_argument, NULL, 'D' }, \
+    { "example", required_argument, NULL, 'E' }, \
+    { "format", required_argument, NULL, 'F' }
+
+/* Handle one of the data options (returns 1 if `c` was one, 0 if not,
+   -1 on a usage error already reported). */
+int cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg);
+
+/* Load the dataset: exactly one of --data / --example must be given.
+   Returns EXIT_OK, EXIT_FAIL (reported) or EXIT_USAGE (reported). */
+int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
+
+/* The commands. */
+int cmd_info(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * l2mm.c -- the l2 max-margin classifier, exactly, and exact separability.
+ *
+ * w_l2 = argmin ||w||_2 subject to Z w >= 1 is a least-distance program
+ * (LDP).  Lawson and Hanson (Solving Least Squares Problems, ch. 23) reduce
+ * it to the nonnegative least-squares problem
+ *
+ *     minimize ||E u - f||_2 over u >= 0,   E = [Z^T; 1^T], f = e_{d+1},
+ *
+ * whose solution u gives, with sigma = 1^T u = ||E u||^2 <= 1:
+ *   sigma = 1:  E u = f, i.e. Z^T u = 0 with u >= 0, u != 0: a Farkas
+ *               certificate that no w has Z w > 0 (not separable);
+ *   sigma < 1:  lambda = u / (1 - sigma) are KKT multipliers and
+ *               w = Z^T lambda is the LDP solution.
+ *
+ * The NNLS is solved by the Lawson-Hanson active-set method in exact
+ * rational arithmetic, where it terminates finitely and its passive
+ * columns stay linearly independent, so every subproblem is nonsingular.
+ * Only the Gram matrix E^T E = Z Z^T + 1 1^T is needed; it is formed once
+ * in integers (Z scaled by the lcm L of its denominators).
+ *
+ * The result is then certified independently of how it was found:
+ * separable: lambda >= 0, Z w >= 1, lambda_n (z_n . w - 1) = 0 (the KKT
+ * conditions, sufficient for this convex problem); not separable:
+ * u >= 0, 1^T u = 1, Z^T u = 0.  Cost: one N x N x d integer product, and
+ * at most a few N passive-set solves of size <= N.
+ */
+#include "config.h"
+#include <stdlib.h>
+#include "mpbias-impl.h"
+
+void
+mpbias_l2mm_init(mpbias_l2mm_t r)
+{
+    r->separable = 0;
+    r->n = 0;
+    r->d = 0;
+    r->w = NULL;
+    r->lambda = NULL;
+    fmpq_init(r->norm2);
+    r->nsupport = 0;
+    r->certified = 0;
+    r->iterations = 0;
+}
+
+void
+mpbias_l2mm_clear(mpbias_l2mm_t r)
+{
+    _mpbias_fmpq_vec_free(r->w, r->d);
+    _mpbias_fmpq_vec_free(r->lambda, r->n);
+    fmpq_clear(r->norm2);
+    r->w = NULL;
+    r->lambda = NULL;
+}
+
+/* A = L Z as integers (n x d), L = lcm of the denominators of Z. */
+static void
+scaled_integer_matrix(fmpz_mat_t A, fmpz_t L, const mpbias_data_t data)
+{
+    slong i, j;
+    fmpz_t t;
+    fmpz_init(t);
+    fmpz_one(L);
+    for (i = 0; i < data->n * data->d; i++)
+        fmpz_lcm(L, L, fmpq_denref(data->z + i));
+    for (i = 0; i < data->n; i++)
+        for (j = 0; j < data->d; j++)
+        {
+            const fmpq *z = mpbias_data_z(data, i, j);
+            fmpz_divexact(t, L, fmpq_denref(z));
+            fmpz_mul(fmpz_mat_entry(A, i, j), fmpq_numref(z), t);
+        }
+    fmpz_clear(t);
+}
+
+/* w_j = c - (K u)_j for all j (the NNLS dual vector, scaled by L^2). */
+static void
+dual_vector(fmpq *w, const fmpz_mat_t K, const fmpz_t c, const fmpq *u,
+            const int *passive, slong n)
+{
+    slong j, k;
+    fmpq_t t;
+    fmpq_init(t);
+    for (j = 0; j < n; j++)
+    {
+        fmpz_set(fmpq_numref(w + j), c);
+        fmpz_one(fmpq_denref(w + j));
+        for (k = 0; k < n; k++)
+            if (passive[k])
+            {
+                fmpq_mul_fmpz(t, u + k, fmpz_mat_entry(K, j, k));
+                fmpq_sub(w + j, w + j, t);
+            }
+    }
+    fmpq_clear(t);
+}
+
+/* Solve K_PP s_P = c 1 on the passive set; s is zero off P.  Returns 0 if
+   the subsystem is singular (impossible in exact Lawson-Hanson). */
+static int
+passive_solve(fmpq *s, const fmpz_mat_t K, const fmpz_t c, const int *passive,
+              slong n)
+{
+    slong k = 0, i, j, a, b;
+    int ok;
+    fmpz_mat_t KP, B;
+    fmpq_mat_t X;
+    for (i = 0; i < n; i++)
+        k += passive[i];
+    for (i = 0; i < n; i++)
+        fmpq_zero(s + i);
+    if (k == 0)
+        return 1;
+    fmpz_mat_init(KP, k, k);
+    fmpz_mat_init(B, k, 1);
+    fmpq_mat_init(X, k, 1);
+    for (i = 0, a = 0; i < n; i++)
+    {
+        if (!passive[i])
+            continue;
+        for (j = 0, b = 0; j < n; j++)
+            if (passive[j])
+                fmpz_set(fmpz_mat_entry(KP, a, b++), fmpz_mat_entry(K, i, j));
+        fmpz_set(fmpz_mat_entry(B, a, 0), c);
+        a++;
+    }
+    ok = fmpq_mat_solve_fmpz_mat(X, KP, B);
+    for (i = 0, a = 0; ok && i < n; i++)
+        if (passive[i])
+            fmpq_set(s + i, fmpq_mat_entry(X, a++, 0));
+    fmpz_mat_clear(KP);
+    fmpz_mat_clear(B);
+    fmpq_mat_clear(X);
+    return ok;
+}
+
+mpbias_status
+mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, i, j, iter = 0, maxiter;
+    fmpz_mat_t A, K;
+    fmpz_t L, c;
+    fmpq *u, *s, *w, *Zw;
+    fmpq_t sigma, t, best, alpha;
+    int *passive;
+    mpbias_status st = MPBIAS_OK;
+
+    mpbias_l2mm_clear(r);
+    mpbias_l2mm_init(r);
+    if (n < 1 || d < 1)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "empty dataset");
+    r->n = n;
+    r->d = d;
+    r->w = _mpbias_fmpq_vec_alloc(d);
+    r->lambda = _mpbias_fmpq_vec_alloc(n);
+    u = _mpbias_fmpq_vec_alloc(n);
+    s = _mpbias_fmpq_vec_alloc(n);
+    w = _mpbias_fmpq_vec_alloc(n);
+    Zw = _mpbias_fmpq_vec_alloc(n);
+    passive = calloc((size_t) n, sizeof(int));
+    if (!r->w || !r->lambda || !u || !s || !w || !Zw || !passive)
+    {
+        _mpbias_fmpq_vec_free(u, n);
+        _mpbias_fmpq_vec_free(s, n);
+        _mpbias_fmpq_vec_free(w, n);
+        _mpbias_fmpq_vec_free(Zw, n);
+        free(passive);
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+
+    fmpz_mat_init(A, n, d);
+    fmpz_mat_init(K, n, n);
+    fmpz_init(L);
+    fmpz_init(c);
+    fmpq_init(sigma);
+    fmpq_init(t);
+    fmpq_init(best);
+    fmpq_init(alpha);
+
+    /* K = A A^T + L^2 1 1^T = L^2 E^T E, c = L^2 (so E^T f = 1 becomes c 1). */
+    scaled_integer_matrix(A, L, data);
+    {
+        fmpz_mat_t At;
+        fmpz_mat_init(At, d, n);
+        fmpz_mat_transpose(At, A);
+        fmpz_mat_mul(K, A, At);
+        fmpz_mat_clear(At);
+    }
+    fmpz_mul(c, L, L);
+    for (i = 0; i < n; i++)
+        for (j = 0; j < n; j++)
+            fmpz_add(fmpz_mat_entry(K, i, j), fmpz_mat_entry(K, i, j), c);
+
+    /* Lawson-Hanson NNLS.  Finite in exact arithmetic; the bound below
+       only guards against a bug turning into an endless loop. */
+    maxiter = 30 * n + 100;
+    for (;;)
+    {
+        slong jmax = -1;
+        dual_vector(w, K, c, u, passive, n);
+        for (j = 0; j < n; j++)
+            if (!passive[j] && fmpq_sgn(w + j) > 0
+                && (jmax < 0 || fmpq_cmp(w + j, best) > 0))
+            {
+                jmax = j;
+                fmpq_set(best, w + j);
+            }
+        if (jmax < 0)
+            break;
+        passive[jmax] = 1;
+        for (;;)
+        {
+            int allpos = 1, first = 1;
+            if (++iter > maxiter)
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "l2 max margin: active-set method did not terminate "
+                                     "(this is a bug)");
+                goto cleanup;
+            }
+            if (!passive_solve(s, K, c, passive, n))
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "l2 max margin: singular passive subsystem (this is a bug)");
+                goto cleanup;
+            }
+            for (i = 0; i < n; i++)
+                if (passive[i] && fmpq_sgn(s + i) <= 0)
+                    allpos = 0;
+            if (allpos)
+            {
+                for (i = 0; i < n; i++)
+                    fmpq_set(u + i, s + i);
+                break;
+            }
+            /* step from u towards s until the first passive entry hits 0 */
+            for (i = 0; i < n; i++)
+                if (passive[i] && fmpq_sgn(s + i) <= 0)
+                {
+                    fmpq_sub(t, u + i, s + i);
+                    if (fmpq_is_zero(t))
+                    {
+                        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                             "l2 max margin: degenerate active-set step (this is a bug)");
+                        goto cleanup;
+                    }
+                    fmpq_div(t, u + i, t);
+                    if (first || fmpq_cmp(t, alpha) < 0)
+                        fmpq_set(alpha, t);
+                    first = 0;
+                }
+            for (i = 0; i < n; i++)
+            {
+                fmpq_sub(t, s + i, u + i);
+                fmpq_mul(t, t, alpha);
+                fmpq_add(u + i, u + i, t);
+                if (passive[i] && fmpq_sgn(u + i) <= 0)
+                {
+                    passive[i] = 0;
+                    fmpq_zero(u + i);
+                }
+            }
+        }
+    }
+    r->iterations = iter;
+
+    fmpq_zero(sigma);
+    for (i = 0; i < n; i++)
+        fmpq_add(sigma, sigma, u + i);
+
+    if (fmpq_is_one(sigma))
+    {
+        /* Not separable.  Certify: u >= 0, sum u = 1, Z^T u = 0. */
+        r->separable = 0;
+        for (i = 0; i < n; i++)
+            fmpq_set(r->lambda + i, u + i);
+        for (j = 0; j < d && st == MPBIAS_OK; j++)
+        {
+            fmpq_zero(t);
+            for (i = 0; i < n; i++)
+                fmpq_addmul(t, u + i, mpbias_data_z(data, i, j));
+            if (!fmpq_is_zero(t))
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "separability: Farkas certificate failed (this is a bug)");
+        }
+        r->certified = (st == MPBIAS_OK);
+        goto cleanup;
+    }
+
+    /* lambda = u / (1 - sigma), w = Z^T lambda */
+    r->separable = 1;
+    fmpq_one(t);
+    fmpq_sub(t, t, sigma);
+    for (i = 0; i < n; i++)
+        fmpq_div(r->lambda + i, u + i, t);
+    for (j = 0; j < d; j++)
+    {
+        fmpq_zero(r->w + j);
+        for (i = 0; i < n; i++)
+            if (!fmpq_is_zero(r->lambda + i))
+                fmpq_addmul(r->w + j, r->lambda + i, mpbias_data_z(data, i, j));
+    }
+    /* Certificate: lambda >= 0, Z w >= 1, complementary slackness. */
+    fmpq_zero(sigma);
+    r->nsupport = 0;
+    for (i = 0; i < n && st == MPBIAS_OK; i++)
+    {
+        fmpq_zero(Zw + i);
+        for (j = 0; j < d; j++)
+            fmpq_addmul(Zw + i, mpbias_data_z(data, i, j), r->w + j);
+        fmpq_one(t);
+        if (fmpq_sgn(r->lambda + i) < 0 || fmpq_cmp(Zw + i, t) < 0
+            || (fmpq_sgn(r->lambda + i) > 0 && !fmpq_equal(Zw + i, t)))
+            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                 "l2 max margin: KKT certificate failed at sample %ld (this is a bug)",
+                                 (long) i + 1);
+        r->nsupport += fmpq_equal(Zw + i, t);
+        fmpq_add(sigma, sigma, r->lambda + i);
+    }
+    fmpq_set(r->norm2, sigma);
+    r->certified = (st == MPBIAS_OK);
+
+cleanup:
+    _mpbias_fmpq_vec_free(u, n);
+    _mpbias_fmpq_vec_free(s, n);
+    _mpbias_fmpq_vec_free(w, n);
+    _mpbias_fmpq_vec_free(Zw, n);
+    free(passive);
+    fmpz_mat_clear(A);
+    fmpz_mat_clear(K);
+    fmpz_clear(L);
+    fmpz_clear(c);
+    fmpq_clear(sigma);
+    fmpq_clear(t);
+    fmpq_clear(best);
+    fmpq_clear(alpha);
+    return st;
+}
+
+char *
+mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits)
+{
+    arb_t x;
+    slong prec;
+    char *s = NULL;
+    if (!r->separable || fmpq_sgn(r->norm2) <= 0)
+        return NULL;
+    arb_init(x);
+    for (prec = 4 * digits + 64; s == NULL && prec < (1L << 20); prec *= 2)
+    {
+        arb_set_fmpq(x, r->norm2, prec);
+        arb_rsqrt(x, x, prec);
+        s = _mpbias_arb_get_str_rounded(x, digits);
+    }
+    arb_clear(x);
+    return s;
+}

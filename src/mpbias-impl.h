@@ -1,0 +1,78 @@
+/*
+ * mpbias-impl.h -- internal declarations shared by the library's modules.
+ * Not installed.  Every source file of the library includes config.h and
+ * then this header.
+ */
+#ifndef MPBIAS_IMPL_H
+#define MPBIAS_IMPL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include "mpbias.h"
+
+#ifdef MPBIAS_FLINT3
+# include <flint/arb.h>
+# include <flint/acb.h>
+# include <flint/acb_calc.h>
+#else
+# include <arb.h>
+# include <acb.h>
+# include <acb_calc.h>
+#endif
+#include <flint/fmpq_mat.h>
+
+#if defined(__GNUC__)
+# define MPBIAS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+# define MPBIAS_PRINTF(a, b)
+#endif
+
+/* Fill err (if non-NULL) and return status.  When `where` is non-NULL the
+   message is prefixed "WHERE:LINE:COL: " (LINE and COL omitted when 0). */
+mpbias_status _mpbias_err_set(mpbias_err_t err, mpbias_status status,
+                              const char *where, long line, long col,
+                              const char *fmt, ...) MPBIAS_PRINTF(6, 7);
+
+/* Same, with a va_list. */
+mpbias_status _mpbias_err_vset(mpbias_err_t err, mpbias_status status,
+                               const char *where, long line, long col,
+                               const char *fmt, va_list ap);
+
+/* Overflow-checked n*m*size <= limit (limit 0: SIZE_MAX).  Returns 1 if
+   the product fits. */
+int _mpbias_size_ok(slong n, slong m, size_t size, size_t limit);
+
+/* Deterministic pseudo-random generator (xoshiro256**, seeded through
+   splitmix64): identical streams on every platform. */
+typedef struct { ulong s[4]; } _mpbias_rng_t;
+void _mpbias_rng_seed(_mpbias_rng_t *r, ulong seed);
+ulong _mpbias_rng_next(_mpbias_rng_t *r);
+/* Uniform integer in [0, m), m >= 1, without modulo bias. */
+ulong _mpbias_rng_below(_mpbias_rng_t *r, ulong m);
+
+/* fmpq vectors allocated with malloc (NULL on failure, unlike
+   _fmpq_vec_init which aborts), each entry initialised. */
+fmpq *_mpbias_fmpq_vec_alloc(slong len);
+void _mpbias_fmpq_vec_free(fmpq *v, slong len);
+
+/* Allocate an n x d dataset (entries 0), checking n*d*sizeof(fmpq)
+   against max_bytes (0: no limit); `where` becomes data->name. */
+mpbias_status _mpbias_data_alloc(mpbias_data_t data, slong n, slong d,
+                                 size_t max_bytes, const char *where,
+                                 mpbias_err_t err);
+
+/* mpbias_data_validate, naming the source line of sample i as lines[i]
+   (lines may be NULL). */
+mpbias_status _mpbias_data_validate_at(const mpbias_data_t data,
+                                       const long *lines, mpbias_err_t err);
+
+/* The K-digit scientific string ("1.2345e-07", C locale) of the value
+   in ball x, or NULL when the ball does not determine K correctly rounded
+   digits (flint_free the result). */
+char *_mpbias_arb_get_str_rounded(const arb_t x, int digits);
+
+/* The K-digit scientific string of x rounded to nearest (no claim about
+   the digits beyond what x itself is). */
+char *_mpbias_mpfr_get_str_sci(const mpfr_t x, int digits);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * fmt.c -- printing certified decimal digits.
+ *
+ * A number is printed to K significant digits only when the enclosure in
+ * hand determines them: both endpoints of the Arb ball, each rounded to K
+ * digits, must give the same string.  Then that string is the correctly
+ * rounded K-digit value of every number in the ball.
+ */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include "mpbias-impl.h"
+
+/* K-digit scientific string (printf %.{K-1}e style) of m, rounded to
+   nearest; returns flint_malloc'd string. */
+static char *
+mpfr_sci(const mpfr_t m, int digits)
+{
+    mpfr_exp_t e;
+    char *s, *out;
+    size_t L;
+    int neg;
+    if (mpfr_zero_p(m))
+    {
+        out = flint_malloc((size_t) digits + 16);
+        strcpy(out, "0");
+        if (digits > 1)
+        {
+            strcat(out, ".");
+            memset(out + 2, '0', (size_t) digits - 1);
+            out[digits + 1] = '\0';
+        }
+        strcat(out, "e+00");
+        return out;
+    }
+    s = mpfr_get_str(NULL, &e, 10, (size_t) digits, m, MPFR_RNDN);
+    neg = (s[0] == '-');
+    L = strlen(s + neg);
+    out = flint_malloc(L + 48);
+    {
+        char *o = out;
+        if (neg)
+            *o++ = '-';
+        *o++ = s[neg];
+        if (L > 1)
+        {
+            *o++ = '.';
+            memcpy(o, s + neg + 1, L - 1);
+            o += L - 1;
+        }
+        sprintf(o, "e%s%02ld", (long) e - 1 < 0 ? "-" : "+",
+                (long) (e - 1 < 0 ? -(e - 1) : e - 1));
+    }
+    mpfr_free_str(s);
+    return out;
+}
+
+char *
+_mpbias_arb_get_str_rounded(const arb_t x, int digits)
+{
+    arf_t lo, hi;
+    mpfr_t a, b;
+    char *sa, *sb;
+    slong p = arb_rel_accuracy_bits(x);
+
+    if (!arb_is_finite(x) || digits < 1)
+        return NULL;
+    if (arb_is_exact(x))
+        p = arf_bits(arb_midref(x));
+    if (p < 2)
+        p = 2;
+    arf_init(lo);
+    arf_init(hi);
+    arb_get_lbound_arf(lo, x, p + 64);
+    arb_get_ubound_arf(hi, x, p + 64);
+    mpfr_init2(a, p + 64);
+    mpfr_init2(b, p + 64);
+    arf_get_mpfr(a, lo, MPFR_RNDD);
+    arf_get_mpfr(b, hi, MPFR_RNDU);
+    sa = mpfr_sci(a, digits);
+    sb = mpfr_sci(b, digits);
+    mpfr_clear(a);
+    mpfr_clear(b);
+    arf_clear(lo);
+    arf_clear(hi);
+    if (strcmp(sa, sb) != 0)
+    {
+        flint_free(sa);
+        flint_free(sb);
+        return NULL;
+    }
+    flint_free(sb);
+    return sa;
+}
+
+char *
+_mpbias_mpfr_get_str_sci(const mpfr_t x, int digits)
+{
+    return mpfr_sci(x, digits);
+}
