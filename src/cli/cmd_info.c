@@ -79,6 +79,11 @@ cmd_info(int argc, char **argv)
             case ':':
                 return cli_usage_error("info", "option '%s' requires an argument", argv[optind - 1]);
             default:
+                /* optopt is the offending character of a short option (which
+                   may sit inside a group such as -xy, so argv[optind - 1] is
+                   not necessarily it); 0 for an unknown long option. */
+                if (optopt != 0)
+                    return cli_usage_error("info", "unknown option '-%c'", optopt);
                 return cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
         }
     }

@@ -154,9 +154,15 @@ mpbias_data_write(FILE *out, const mpbias_data_t data, mpbias_format format,
     slong i, j;
     fmpq_t x;
     mpbias_status st = MPBIAS_OK;
+    int last_zero = 1;
 
     if (format != MPBIAS_FORMAT_LIBSVM && format != MPBIAS_FORMAT_CSV)
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "unknown output format");
+    /* LIBSVM leaves zeros out and readers take d from the largest index:
+       when the last feature is zero in every sample, write it explicitly
+       once (as "d:0" in the first sample) so that d survives the trip. */
+    for (i = 0; i < data->n && last_zero && data->d > 0; i++)
+        last_zero = fmpq_is_zero(mpbias_data_z(data, i, data->d - 1));
     fmpq_init(x);
     if (format == MPBIAS_FORMAT_CSV)
     {
@@ -171,7 +177,8 @@ mpbias_data_write(FILE *out, const mpbias_data_t data, mpbias_format format,
         for (j = 0; j < data->d; j++)
         {
             char *s;
-            if (format == MPBIAS_FORMAT_LIBSVM && fmpq_is_zero(mpbias_data_z(data, i, j)))
+            if (format == MPBIAS_FORMAT_LIBSVM && fmpq_is_zero(mpbias_data_z(data, i, j))
+                && !(last_zero && i == 0 && j == data->d - 1))
                 continue;
             fmpq_set(x, mpbias_data_z(data, i, j));
             if (data->y[i] < 0)

@@ -298,13 +298,20 @@ parse_gen_params(mpbias_gen_params *p, const char *spec, const char *full, mpbia
             else if (strcmp(key, "d") == 0) p->d = (slong) v;
             else if (strcmp(key, "k") == 0) p->k = (slong) v;
             else if (strcmp(key, "seed") == 0) p->seed = (ulong) v;
-            else if (strcmp(key, "digits") == 0) p->digits = (v > 1000) ? -1 : (int) v;
+            else if (strcmp(key, "digits") == 0)
+            {
+                if (stop == end && v > 30)   /* not through int: 4294967296 must not become 0 */
+                    return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                           "generator: digits must be in 0..30 (got %llu)", v);
+                p->digits = (int) v;
+            }
             else
                 return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                        "example '%s': unknown parameter '%s' "
                                        "(keys n, d, k, seed, digits, min-margin)", full, key);
         }
-        if (stop != end)
+        /* stop == eq + 1: nothing converted ("seed=" must not mean seed 0) */
+        if (stop != end || stop == eq + 1)
             return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                    "example '%s': bad value for '%s'", full, key);
         s = (*end == ',') ? end + 1 : end;

@@ -361,6 +361,9 @@ guess_format(const char *name, const char *buf, size_t len)
         size_t e = s;
         while (e < len && buf[e] != '\n')
             e++;
+        /* a CRLF line end is not content: "\r\n" is a blank line */
+        if (e > s && buf[e - 1] == '\r')
+            e--;
         if (!skippable(buf + s, e - s))
         {
             for (i = s; i < e; i++)
@@ -371,6 +374,8 @@ guess_format(const char *name, const char *buf, size_t len)
                     return MPBIAS_FORMAT_CSV;
             return MPBIAS_FORMAT_LIBSVM;
         }
+        while (e < len && buf[e] != '\n')
+            e++;
         s = e + 1;
     }
     return MPBIAS_FORMAT_LIBSVM;
@@ -445,8 +450,10 @@ mpbias_data_read_buffer(mpbias_data_t data, const char *buf, size_t len,
     }
 
     if (st == MPBIAS_OK && r.n == 0)
-        st = _mpbias_err_set(err, MPBIAS_ERR_DATA, name, 0, 0, header_line ?
-                             "no samples after the header row" : "empty file: no samples");
+        st = _mpbias_err_set(err, MPBIAS_ERR_DATA, name, 0, 0, "%s",
+                             header_line ? "no samples after the header row"
+                             : r.lineno == 0 ? "empty file: no samples"
+                             : "no samples: the file has only comments and blank lines");
     if (st == MPBIAS_OK && fmt == MPBIAS_FORMAT_CSV)
         r.d = nfields - 1;
     if (st == MPBIAS_OK && r.d == 0)

@@ -121,17 +121,21 @@ mpbias_decimal_parse(fmpq_t q, const char *s, size_t len, mpbias_err_t err)
     return MPBIAS_OK;
 }
 
-/* Remove factors f from x, returning how many. */
+/* Remove factors f from x, returning how many.  fmpz_remove divides by
+   repeated squares of f, so this is quasi-linear even for exponents near
+   MPBIAS_DECIMAL_MAX_EXP (dividing by f one factor at a time took minutes
+   for 1e-1000000). */
 static ulong
 strip_factor(fmpz_t x, ulong f)
 {
-    ulong k = 0;
-    while (!fmpz_is_zero(x) && fmpz_divisible_si(x, (slong) f))
-    {
-        fmpz_divexact_ui(x, x, f);
-        k++;
-    }
-    return k;
+    fmpz_t F;
+    slong k;
+    if (fmpz_is_zero(x))
+        return 0;
+    fmpz_init_set_ui(F, f);
+    k = fmpz_remove(x, x, F);
+    fmpz_clear(F);
+    return (ulong) k;
 }
 
 char *
@@ -139,9 +143,9 @@ mpbias_fmpq_get_str_exact(const fmpq_t q)
 {
     fmpz_t den, n;
     ulong a, b, k, L;
-    slong E, sci;
+    slong E, sci, shift;
     char *s, *out;
-    int neg;
+    int neg, plain, intexp;
 
     fmpz_init(den);
     fmpz_init(n);
@@ -168,22 +172,42 @@ mpbias_fmpq_get_str_exact(const fmpq_t q)
         strcpy(out, "0");
         return out;
     }
-    while (fmpz_divisible_si(n, 10))
-    {
-        fmpz_divexact_ui(n, n, 10);
-        E++;
-    }
+    E += (slong) strip_factor(n, 10);
     neg = fmpz_sgn(n) < 0;
     fmpz_abs(n, n);
     s = fmpz_get_str(NULL, 10, n);
     L = strlen(s);
     sci = E + (slong) L - 1;
-    out = flint_malloc(L + 64 + (sci >= -7 && sci < 21 ? 32 : 0));
+    /* Plain notation for moderate exponents, scientific otherwise -- unless
+       the scientific form would not parse back (exponent or fractional
+       digits beyond MPBIAS_DECIMAL_MAX_EXP: 12e1000000 is accepted, its
+       scientific form 1.2e1000001 is not).  Then, for |E| <= MAX, the
+       integer n with exponent E ("12e1000000"); for MAX < |E| <= 2 MAX
+       (reachable by the parser as 10e1000000 or 0.1e-1000000) digits
+       with the exponent +-MAX.  Every value the parser produces thus
+       prints in a form it reads back. */
+    plain = (sci >= -7 && sci < 21);
+    intexp = 0;
+    shift = 0;
+    if (!plain && (sci > MPBIAS_DECIMAL_MAX_EXP || sci < -MPBIAS_DECIMAL_MAX_EXP
+                   || (slong) L - 1 > MPBIAS_DECIMAL_MAX_EXP)
+        && E >= -2 * (slong) MPBIAS_DECIMAL_MAX_EXP && E <= 2 * (slong) MPBIAS_DECIMAL_MAX_EXP)
+    {
+        if (E > MPBIAS_DECIMAL_MAX_EXP)
+            shift = MPBIAS_DECIMAL_MAX_EXP;
+        else if (E < -MPBIAS_DECIMAL_MAX_EXP)
+            shift = -MPBIAS_DECIMAL_MAX_EXP;
+        else
+            intexp = 1;
+        plain = !intexp;
+        E -= shift;
+    }
+    out = flint_malloc(L + (size_t) (E < 0 ? -E : E) + 64);
     {
         char *o = out;
         if (neg)
             *o++ = '-';
-        if (sci >= -7 && sci < 21)
+        if (plain)
         {
             if (E >= 0)
             {
@@ -210,6 +234,13 @@ mpbias_fmpq_get_str_exact(const fmpq_t q)
                 o += L;
             }
             *o = '\0';
+            if (shift)
+                sprintf(o, "e%ld", (long) shift);
+        }
+        else if (intexp)
+        {
+            memcpy(o, s, L);
+            sprintf(o + L, "e%ld", (long) E);
         }
         else
         {

@@ -1,0 +1,579 @@
+/*
+ * t-cli.c -- the mpbias program ($MPBIAS_BIN): help and version, usage
+ * errors (exit 2), data errors (exit 1, "mpbias: FILE:LINE:COL: ..."),
+ * `info` results and `gen` output.
+ */
+#include "testutil.h"
+
+/* Run and check the exit status; the caller frees r. */
+#define RUN_EXPECT(r, want_, ...) do { \
+        tu_run((r), __VA_ARGS__, NULL); \
+        ck_assert_msg((r)->status == (want_), "exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", \
+                      (r)->status, (want_), (r)->out, (r)->err); \
+    } while (0)
+
+/* A usage error: exit 2, nothing on stdout, stderr exactly
+   "mpbias: MSG\nTry 'mpbias[ CMD] --help' for more information.\n". */
+static void
+expect_usage(const char *cmd, const char *msg, const char *const *args)
+{
+    tu_run_t r;
+    char *want = tu_sprintf("mpbias: %s\nTry 'mpbias%s%s --help' for more information.\n", msg,
+                            cmd ? " " : "", cmd ? cmd : "");
+    tu_runv(&r, args);
+    ck_assert_msg(r.status == 2, "%s: exit %d, expected 2\nstderr: %s", args[0] ? args[0] : "",
+                  r.status, r.err);
+    ck_assert_msg(strcmp(r.err, want) == 0, "stderr\n  '%s'\nexpected\n  '%s'", r.err, want);
+    ck_assert_str_eq(r.out, "");
+    free(want);
+    tu_run_free(&r);
+}
+
+#define USAGE(cmd, msg, ...) do { \
+        static const char *const args_[] = { __VA_ARGS__, NULL }; \
+        expect_usage((cmd), (msg), args_); \
+    } while (0)
+
+/* ------------------------------------------------------------------ */
+/* help and version                                                    */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_help_version)
+{
+    tu_run_t r;
+    static const char *const top[] = { "info", "gen", "--help", "-h", "--version", "-V",
+                                       "Usage: mpbias COMMAND" };
+    size_t i;
+    const char *opt;
+
+    RUN_EXPECT(&r, 0, "--help");
+    for (i = 0; i < sizeof top / sizeof top[0]; i++)
+        ck_assert_msg(strstr(r.out, top[i]) != NULL, "--help does not mention %s", top[i]);
+    ck_assert_str_eq(r.err, "");
+    {
+        char *first = tu_sprintf("%s", r.out);
+        tu_run_free(&r);
+        RUN_EXPECT(&r, 0, "-h");
+        ck_assert_str_eq(r.out, first);
+        free(first);
+    }
+    tu_run_free(&r);
+
+    RUN_EXPECT(&r, 0, "--version");
+    ck_assert(tu_starts_with(r.out, "mpbias 0.1.0\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "mpbias " MPBIAS_VERSION_STRING));
+    ck_assert_ptr_nonnull(strstr(r.out, "GMP "));
+    ck_assert_ptr_nonnull(strstr(r.out, "MPFR "));
+    ck_assert_ptr_nonnull(strstr(r.out, "FLINT "));
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "-V");
+    ck_assert(tu_starts_with(r.out, "mpbias 0.1.0\n"));
+    tu_run_free(&r);
+
+    /* every long option of `info` is documented in its help */
+    {
+        static const char *const info_opts[] = { "--data FILE", "--example NAME", "--format FMT",
+                                                 "--digits K", "--list-examples", "--help",
+                                                 "-h," };
+        RUN_EXPECT(&r, 0, "info", "--help");
+        ck_assert(tu_starts_with(r.out, "Usage: mpbias info "));
+        for (i = 0; i < sizeof info_opts / sizeof info_opts[0]; i++)
+        {
+            opt = info_opts[i];
+            ck_assert_msg(strstr(r.out, opt) != NULL, "info --help does not document %s", opt);
+        }
+        ck_assert_str_eq(r.err, "");
+        tu_run_free(&r);
+        RUN_EXPECT(&r, 0, "info", "-h");
+        ck_assert(tu_starts_with(r.out, "Usage: mpbias info "));
+        tu_run_free(&r);
+    }
+    /* and of `gen` */
+    {
+        static const char *const gen_opts[] = { "--n N", "--d D", "--k K", "--seed S",
+                                                "--digits P", "--min-margin M", "--example NAME",
+                                                "--format FMT", "--out FILE", "-o,", "--help",
+                                                "-h," };
+        RUN_EXPECT(&r, 0, "gen", "--help");
+        ck_assert(tu_starts_with(r.out, "Usage: mpbias gen "));
+        for (i = 0; i < sizeof gen_opts / sizeof gen_opts[0]; i++)
+        {
+            opt = gen_opts[i];
+            ck_assert_msg(strstr(r.out, opt) != NULL, "gen --help does not document %s", opt);
+        }
+        /* the defaults it shows are the library's */
+        ck_assert_ptr_nonnull(strstr(r.out, "default 8)"));
+        ck_assert_ptr_nonnull(strstr(r.out, "default 20)"));
+        ck_assert_str_eq(r.err, "");
+        tu_run_free(&r);
+    }
+    /* --help wins over the other options */
+    RUN_EXPECT(&r, 0, "info", "--example", "transition", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias info "));
+    tu_run_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* usage errors: exit 2                                                */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_usage_errors)
+{
+    {
+        static const char *const none[] = { NULL };
+        expect_usage(NULL, "missing command", none);
+    }
+    USAGE(NULL, "unknown command 'frob'", "frob");
+    USAGE(NULL, "unknown command 'Info'", "Info");
+    USAGE(NULL, "unknown option '--frob'", "--frob");
+    USAGE(NULL, "unknown option '-x'", "-x");
+
+    USAGE("info", "unknown option '--frob'", "info", "--frob");
+    USAGE("info", "unknown option '-x'", "info", "-x");
+    USAGE("info", "unknown option '-x'", "info", "--example", "transition", "-xy");
+    USAGE("info", "option '--data' requires an argument", "info", "--data");
+    USAGE("info", "option '--example' requires an argument", "info", "--example");
+    USAGE("info", "option '--digits' requires an argument", "info", "--example", "transition",
+          "--digits");
+    USAGE("info", "invalid value 'abc' for --digits: expected an integer in [1, 1000]",
+          "info", "--example", "transition", "--digits", "abc");
+    USAGE("info", "invalid value '0' for --digits: expected an integer in [1, 1000]",
+          "info", "--example", "transition", "--digits=0");
+    USAGE("info", "invalid value '1001' for --digits: expected an integer in [1, 1000]",
+          "info", "--example", "transition", "--digits", "1001");
+    USAGE("info", "invalid value '5x' for --digits: expected an integer in [1, 1000]",
+          "info", "--example", "transition", "--digits", "5x");
+    USAGE("info", "invalid value '99999999999999999999' for --digits: expected an integer in "
+          "[1, 1000]", "info", "--example", "transition", "--digits", "99999999999999999999");
+    USAGE("info", "invalid value 'xml' for --format: expected auto, libsvm or csv",
+          "info", "--example", "transition", "--format", "xml");
+    USAGE("info", "no dataset: give --data FILE or --example NAME", "info");
+    USAGE("info", "give either --data or --example, not both",
+          "info", "--data", "x.svm", "--example", "transition");
+    USAGE("info", "unexpected argument 'stray'", "info", "--example", "transition", "stray");
+    USAGE("info", "unknown example 'nope' (see 'mpbias info --list-examples')",
+          "info", "--example", "nope");
+    USAGE("info", "example 'sparse-teacher:n=abc': bad value for 'n'",
+          "info", "--example", "sparse-teacher:n=abc");
+    USAGE("info", "generator: k must be in 1..d (got k=5, d=3)",
+          "info", "--example", "sparse-teacher:d=3,k=5");
+
+    USAGE("gen", "unknown option '--frob'", "gen", "--frob");
+    USAGE("gen", "unknown option '-q'", "gen", "-q");
+    USAGE("gen", "option '--n' requires an argument", "gen", "--n");
+    USAGE("gen", "option '-o' requires an argument", "gen", "-o");
+    USAGE("gen", "invalid value '1' for --n: expected an integer in [2, 100000000]", "gen", "--n", "1");
+    USAGE("gen", "invalid value 'abc' for --n: expected an integer in [2, 100000000]",
+          "gen", "--n", "abc");
+    USAGE("gen", "invalid value '0' for --d: expected an integer in [1, 100000000]", "gen", "--d", "0");
+    USAGE("gen", "invalid value '0' for --k: expected an integer in [1, 100000000]", "gen", "--k", "0");
+    USAGE("gen", "invalid value '-1' for --seed: expected a nonnegative integer",
+          "gen", "--seed", "-1");
+    USAGE("gen", "invalid value '1.5' for --seed: expected a nonnegative integer",
+          "gen", "--seed", "1.5");
+    USAGE("gen", "invalid value '31' for --digits: expected an integer in [0, 30]",
+          "gen", "--digits", "31");
+    USAGE("gen", "invalid value 'nan' for --min-margin: expected a finite number >= 0",
+          "gen", "--min-margin", "nan");
+    USAGE("gen", "invalid value '-1' for --min-margin: expected a finite number >= 0",
+          "gen", "--min-margin", "-1");
+    USAGE("gen", "invalid value 'xml' for --format: expected libsvm or csv", "gen", "--format", "xml");
+    USAGE("gen", "--k (7) must not exceed --d (3)", "gen", "--k", "7", "--d", "3");
+    USAGE("gen", "--example cannot be combined with generator options (use --example "
+          "'sparse-teacher:n=...,d=...')", "gen", "--example", "transition", "--n", "5");
+    USAGE("gen", "unknown example 'nope' (see 'mpbias info --list-examples')",
+          "gen", "--example", "nope");
+    USAGE("gen", "unexpected argument 'extra'", "gen", "extra");
+    USAGE("gen", "generator: min-margin 5 is too large for k=1 (at most sqrt(k)/2 = 0.5, or too "
+          "many samples would be rejected)", "gen", "--k", "1", "--min-margin", "5");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* info                                                                */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_info_examples)
+{
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "info", "--example", "transition");
+    ck_assert_str_eq(r.err, "");
+    ck_assert_ptr_nonnull(strstr(r.out, "dataset:          transition\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "samples (N):      2 (label +1: 1, label -1: 1)\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "features (d):     4\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "nonzero entries:  7 of 8 (12.5% zero)\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "separable:        yes"));
+    ck_assert_ptr_nonnull(strstr(r.out, "l2 max margin:    2.1917051417951796582e+00"));
+    ck_assert_ptr_nonnull(strstr(r.out, "56/269"));
+    ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "support vectors:  2 of 2 samples\n"));
+    tu_run_free(&r);
+
+    /* sqrt(269/56) = 2.1917051417951796581799...: 5 and 30 digits */
+    RUN_EXPECT(&r, 0, "info", "--example", "transition", "--digits", "5");
+    ck_assert_ptr_nonnull(strstr(r.out, "l2 max margin:    2.1917e+00  (= 1/||w_l2||_2, 5 "));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--example=orthogonal", "--digits=3");
+    ck_assert_ptr_nonnull(strstr(r.out, "l2 max margin:    1.00e+00 "));
+    ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     1  (exact)\n"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--example", "sparse-teacher:n=6,d=5,k=2,seed=4");
+    ck_assert_ptr_nonnull(strstr(r.out, "samples (N):      6 "));
+    ck_assert_ptr_nonnull(strstr(r.out, "features (d):     5\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "separable:        yes"));
+    tu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_info_list_examples)
+{
+    tu_run_t r;
+    const char *name, *descr;
+    int i, lines = 0;
+    const char *p;
+    RUN_EXPECT(&r, 0, "info", "--list-examples");
+    ck_assert_str_eq(r.err, "");
+    for (i = 0; mpbias_example_list(i, &name, &descr); i++)
+    {
+        char *line = tu_sprintf("%-16s %s\n", name, descr);
+        ck_assert_msg(strstr(r.out, line) != NULL, "--list-examples misses %s", name);
+        free(line);
+    }
+    for (p = r.out; *p; p++)
+        lines += (*p == '\n');
+    ck_assert_int_eq(lines, i);
+    ck_assert(tu_starts_with(r.out, "transition "));
+    tu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_info_data_file)
+{
+    char *dir = tu_mkdtemp();
+    char *svm = tu_write_file(dir, "ok.svm", "# two samples\n+1 1:2 2:1 3:0.5\n-1 1:-2 2:0.5 3:-1 4:-1\n");
+    char *csv = tu_write_file(dir, "ok.txt", "y,a,b,c,d\r\n1,2,1,0.5,0\r\n-1,-2,0.5,-1,-1\r\n");
+    char *want;
+    tu_run_t r;
+
+    RUN_EXPECT(&r, 0, "info", "--data", svm);
+    want = tu_sprintf("dataset:          %s\n", svm);
+    ck_assert_ptr_nonnull(strstr(r.out, want));
+    free(want);
+    ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "l2 max margin:    2.1917051417951796582e+00"));
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+
+    /* CSV with CRLF, by content and forced */
+    RUN_EXPECT(&r, 0, "info", "--data", csv);
+    ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--format", "csv", "--data", csv);
+    ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
+    tu_run_free(&r);
+    /* forced to the wrong format: a clear error */
+    RUN_EXPECT(&r, 1, "info", "--format", "libsvm", "--data", csv);
+    want = tu_sprintf("mpbias: %s:1:1: label 'y,a,b,c,d' is not +1 or -1\n", csv);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+
+    unlink(svm);
+    unlink(csv);
+    free(svm);
+    free(csv);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+/* bad input files: exit 1, stderr "mpbias: PATH<rest>\n" */
+typedef struct
+{
+    const char *name;
+    const char *text;
+    const char *rest;       /* the message after the path */
+} bad_file;
+
+static const bad_file bad_files[] = {
+    { "empty.svm", "", ": empty file: no samples" },
+    { "comments.svm", "# nothing\n# here\n", ": no samples: the file has only comments and blank lines" },
+    { "header.csv", "y,x1,x2\n", ": no samples after the header row" },
+    { "ragged.csv", "1,2,3\n-1,4\n", ":2:1: ragged row: 2 fields where line 1 has 3" },
+    { "nonnum.csv", "1,2\n-1,abc\n", ":2:4: 'abc' is not a number" },
+    { "nonnum.svm", "+1 1:2\n-1 1:1..5\n", ":2:8: '1..5' is not a number" },
+    { "label0.svm", "0 1:1\n", ":1:1: label '0' is not +1 or -1" },
+    { "label2.csv", "1,1\n2,2\n", ":2:1: label '2' is not +1 or -1" },
+    { "labelyes.svm", "+1 1:1\nyes 1:1\n", ":2:1: label 'yes' is not +1 or -1" },
+    { "nan.svm", "+1 1:NaN\n-1 1:1\n", ":1:6: NaN is not allowed as a value" },
+    { "inf.csv", "1,1\n-1,-inf\n", ":2:4: infinity is not allowed as a value" },
+    { "zero.svm", "+1 1:1\n-1 1:0\n", ":2: sample 2 is zero (all features are 0): no linear "
+      "classifier can give it a positive margin" },
+    { "index0.svm", "+1 0:1\n", ":1:4: feature index 0: LIBSVM indices start at 1" },
+    { "repeat.svm", "+1 1:1 1:2\n", ":1:8: feature index 1 is repeated" },
+    { "order.svm", "+1 2:1 1:2\n", ":1:8: feature index 1 comes after 2: indices must be strictly "
+      "increasing" },
+    { "nocolon.svm", "+1 3\n", ":1:4: '3' is not an index:value pair" },
+    { "badindex.svm", "+1 1.5:1\n", ":1:5: feature index '1.5' is not a positive integer" },
+    { "oneclass.svm", "+1 1:1\n+1 1:2\n", ": all 2 samples have label +1: both classes (+1 and -1) "
+      "are needed" },
+    { "overflow.svm", "+1 99999999999999999999999:1\n-1 1:1\n", ":1:4: feature index "
+      "'99999999999999999999999' is too large: the dimension would be beyond what memory allows" },
+    { "onecol.csv", "1\n-1\n", ":1:1: CSV row has no features: expected label,x1,...,xd" },
+    { "exponent.svm", "+1 1:1e-2000000\n", ":1:8: exponent of '1e-2000000' is beyond the supported "
+      "range (|exponent| <= 1000000)" },
+};
+
+START_TEST(test_info_bad_files)
+{
+    char *dir = tu_mkdtemp();
+    size_t i;
+    tu_run_t r;
+    char *path, *want;
+
+    for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++)
+    {
+        path = tu_write_file(dir, bad_files[i].name, bad_files[i].text);
+        tu_run(&r, "info", "--data", path, NULL);
+        want = tu_sprintf("mpbias: %s%s\n", path, bad_files[i].rest);
+        ck_assert_msg(r.status == 1, "%s: exit %d, expected 1\n%s", bad_files[i].name, r.status,
+                      r.err);
+        ck_assert_msg(strcmp(r.err, want) == 0, "stderr\n  '%s'\nexpected\n  '%s'", r.err, want);
+        ck_assert_str_eq(r.out, "");
+        tu_run_free(&r);
+        free(want);
+        unlink(path);
+        free(path);
+    }
+
+    /* nonexistent file, directory */
+    path = tu_sprintf("%s/missing.svm", dir);
+    RUN_EXPECT(&r, 1, "info", "--data", path);
+    want = tu_sprintf("mpbias: %s: cannot open: %s\n", path, strerror(ENOENT));
+    ck_assert_str_eq(r.err, want);
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    free(want);
+    free(path);
+    RUN_EXPECT(&r, 1, "info", "--data", dir);
+    want = tu_sprintf("mpbias: %s: cannot read: %s\n", dir, strerror(EISDIR));
+    path = tu_sprintf("mpbias: %s: cannot open: %s\n", dir, strerror(EISDIR));   /* non-Linux */
+    ck_assert_msg(strcmp(r.err, want) == 0 || strcmp(r.err, path) == 0, "stderr: %s", r.err);
+    tu_run_free(&r);
+    free(want);
+    free(path);
+
+    /* a dimension beyond the memory budget (half the physical memory) */
+    path = tu_write_file(dir, "huge.svm", "+1 1:1\n-1 900000000000000:1\n");
+    RUN_EXPECT(&r, 1, "info", "--data", path);
+    want = tu_sprintf("mpbias: %s:2:4: 2 samples x 900000000000000 features is beyond what memory "
+                      "allows (dense storage limit ", path);
+    ck_assert_msg(tu_starts_with(r.err, want), "stderr: %s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, " bytes)\n"));
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    free(want);
+    unlink(path);
+    free(path);
+
+    tu_rm_rf(dir);
+}
+END_TEST
+
+START_TEST(test_info_not_separable)
+{
+    char *dir = tu_mkdtemp();
+    char *path = tu_write_file(dir, "ns.svm", "+1 1:1\n-1 1:1\n+1 2:1\n");
+    char *want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "
+                            "gradient flow never drives the loss to zero\n", path);
+    tu_run_t r;
+    RUN_EXPECT(&r, 1, "info", "--data", path);
+    ck_assert_str_eq(r.err, want);
+    ck_assert_ptr_nonnull(strstr(r.err, "not linearly separable"));
+    ck_assert_ptr_nonnull(strstr(r.out, "separable:        no"));
+    ck_assert_ptr_null(strstr(r.out, "l2 max margin"));
+    tu_run_free(&r);
+    free(want);
+    unlink(path);
+    free(path);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* gen                                                                 */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_gen_then_info)
+{
+    char *dir = tu_mkdtemp();
+    char *f1 = tu_sprintf("%s/g1.svm", dir), *f2 = tu_sprintf("%s/g2.svm", dir);
+    char *f3 = tu_sprintf("%s/g3.svm", dir), *fc = tu_sprintf("%s/g.csv", dir);
+    char *a, *b, *c, *cs;
+    size_t la, lb, lc;
+    tu_run_t r;
+    mpbias_data_t lib, got;
+    mpbias_gen_params p;
+    mpbias_err_t err;
+
+    RUN_EXPECT(&r, 0, "gen", "--n", "5", "--d", "6", "--k", "2", "--seed", "3", "--out", f1);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--data", f1);
+    ck_assert_ptr_nonnull(strstr(r.out, "samples (N):      5 "));
+    ck_assert_ptr_nonnull(strstr(r.out, "features (d):     6\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "separable:        yes"));
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+
+    /* the file holds exactly the library's dataset for these parameters */
+    mpbias_data_init(lib);
+    mpbias_data_init(got);
+    mpbias_gen_params_init(&p);
+    p.n = 5;
+    p.d = 6;
+    p.k = 2;
+    p.seed = 3;
+    ck_assert_int_eq(mpbias_gen_sparse_teacher(lib, &p, err), MPBIAS_OK);
+    ck_assert_msg(mpbias_data_read_file(got, f1, NULL, err) == MPBIAS_OK, "%s", err->msg);
+    tu_assert_data_equal(lib, got);
+    mpbias_data_clear(got);
+
+    /* its first line is a comment naming generator, parameters, teacher */
+    a = tu_read_file(f1, &la);
+    ck_assert(tu_starts_with(a, "# mpbias 0.1.0: sparse-teacher(n=5,d=6,k=2,seed=3) digits=4 "
+                                "min-margin=0; teacher w*:"));
+
+    /* same seed: byte-identical output (file and stdout, short options) */
+    RUN_EXPECT(&r, 0, "gen", "--seed", "3", "--k", "2", "--d", "6", "--n", "5", "-o", f2);
+    tu_run_free(&r);
+    b = tu_read_file(f2, &lb);
+    ck_assert_uint_eq(la, lb);
+    ck_assert(memcmp(a, b, la) == 0);
+    RUN_EXPECT(&r, 0, "gen", "--n", "5", "--d", "6", "--k", "2", "--seed", "3");
+    ck_assert_uint_eq(r.outlen, la);
+    ck_assert(memcmp(r.out, a, la) == 0);
+    tu_run_free(&r);
+
+    /* another seed: other data */
+    RUN_EXPECT(&r, 0, "gen", "--n", "5", "--d", "6", "--k", "2", "--seed", "4", "--out", f3);
+    tu_run_free(&r);
+    c = tu_read_file(f3, &lc);
+    ck_assert(la != lc || memcmp(a, c, la) != 0);
+
+    /* CSV: header row, same data */
+    RUN_EXPECT(&r, 0, "gen", "--n", "5", "--d", "6", "--k", "2", "--seed", "3", "--format", "csv",
+               "--out", fc);
+    tu_run_free(&r);
+    cs = tu_read_file(fc, NULL);
+    ck_assert(tu_starts_with(cs, "y,x1,x2,x3,x4,x5,x6\n"));
+    ck_assert_msg(mpbias_data_read_file(got, fc, NULL, err) == MPBIAS_OK, "%s", err->msg);
+    tu_assert_data_equal(lib, got);
+    mpbias_data_clear(got);
+    RUN_EXPECT(&r, 0, "info", "--data", fc);
+    ck_assert_ptr_nonnull(strstr(r.out, "features (d):     6\n"));
+    tu_run_free(&r);
+
+    /* digits 0: many zero features, d must survive the LIBSVM file */
+    RUN_EXPECT(&r, 0, "gen", "--n", "3", "--d", "12", "--k", "1", "--digits", "0", "--seed", "2",
+               "--out", f3);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--data", f3);
+    ck_assert_ptr_nonnull(strstr(r.out, "features (d):     12\n"));
+    tu_run_free(&r);
+
+    mpbias_data_clear(lib);
+    free(a);
+    free(b);
+    free(c);
+    free(cs);
+    unlink(f1);
+    unlink(f2);
+    unlink(f3);
+    unlink(fc);
+    free(f1);
+    free(f2);
+    free(f3);
+    free(fc);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+START_TEST(test_gen_examples_and_errors)
+{
+    tu_run_t r;
+    char *dir = tu_mkdtemp(), *bad = tu_sprintf("%s/no/such/dir/out.svm", dir), *want;
+
+    /* the transition example, exactly (x = y z written by hand) */
+    RUN_EXPECT(&r, 0, "gen", "--example", "transition", "--format", "csv");
+    ck_assert_str_eq(r.out, "y,x1,x2,x3,x4\n+1,2,1,0.5,0\n-1,-2,0.5,-1,-1\n");
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "gen", "--example", "transition");
+    ck_assert_str_eq(r.out, "# mpbias 0.1.0: transition\n+1 1:2 2:1 3:0.5\n-1 1:-2 2:0.5 3:-1 4:-1\n");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "gen", "--example", "orthogonal", "--format", "svmlight");
+    ck_assert_str_eq(r.out, "# mpbias 0.1.0: orthogonal\n+1 1:1 2:2\n-1 3:-1 4:0.5\n");
+    tu_run_free(&r);
+
+    /* an output file that cannot be created */
+    RUN_EXPECT(&r, 1, "gen", "--out", bad);
+    want = tu_sprintf("mpbias: %s: cannot open for writing: %s\n", bad, strerror(ENOENT));
+    ck_assert_str_eq(r.err, want);
+    tu_run_free(&r);
+    free(want);
+
+    /* exit 2 for k > d */
+    RUN_EXPECT(&r, 2, "gen", "--k", "7", "--d", "3");
+    ck_assert(tu_starts_with(r.err, "mpbias: "));
+    ck_assert_ptr_nonnull(strstr(r.err, "Try 'mpbias gen --help' for more information.\n"));
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+
+    free(bad);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+static Suite *
+cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc;
+
+    tc = tcase_create("help");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_help_version);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("usage");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_usage_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("info");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_info_examples);
+    tcase_add_test(tc, test_info_list_examples);
+    tcase_add_test(tc, test_info_data_file);
+    tcase_add_test(tc, test_info_bad_files);
+    tcase_add_test(tc, test_info_not_separable);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("gen");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_gen_then_info);
+    tcase_add_test(tc, test_gen_examples_and_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return tu_main(cli_suite());
+}
