@@ -248,6 +248,293 @@ mpbias_status mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data,
    digits, as a string allocated with flint_malloc. */
 char *mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits);
 
+/* ------------------------------------------------------------------ */
+/* Numbers beyond decimal literals                                     */
+/* ------------------------------------------------------------------ */
+
+/* A positive number mant * 10^exp10 with mant rational and exp10 an
+   integer of any size: losses such as 10^(-10^30) that no decimal
+   expansion could hold. */
+typedef struct
+{
+    fmpq_t mant;
+    fmpz_t exp10;
+} mpbias_sci_struct;
+typedef mpbias_sci_struct mpbias_sci_t[1];
+
+void mpbias_sci_init(mpbias_sci_t x);
+void mpbias_sci_clear(mpbias_sci_t x);
+void mpbias_sci_set(mpbias_sci_t x, const mpbias_sci_t y);
+/* Parse a decimal literal (as mpbias_decimal_parse) whose exponent may
+   have any number of digits; the value must be positive. */
+mpbias_status mpbias_sci_parse(mpbias_sci_t x, const char *s, mpbias_err_t err);
+/* log(x) into out at out's precision (error below 2 ulp). */
+void mpbias_sci_log(mpfr_t out, const mpbias_sci_t x);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum
+{
+    MPBIAS_LOSS_EXP = 0,       /* l(m) = exp(-m), the paper's          */
+    MPBIAS_LOSS_LOGISTIC = 1   /* l(m) = log(1 + exp(-m))              */
+} mpbias_loss;
+
+/* A depth-D diagonal linear network w = u_+^D - u_-^D with u_+(0) = a,
+   u_-(0) = b: a = b = alpha everywhere (scalar scale), or per-coordinate
+   shape arrays (all entries > 0).  The loss is summed over samples unless
+   `mean` (then the same path, time scaled by N). */
+typedef struct
+{
+    int depth;
+    mpbias_loss loss;
+    int mean;
+    fmpq_t alpha;
+    slong d;                 /* length of shape_a, shape_b (0 if scalar) */
+    fmpq *shape_a;
+    fmpq *shape_b;
+} mpbias_model_struct;
+typedef mpbias_model_struct mpbias_model_t[1];
+
+/* Defaults: depth 2, exponential loss, summed, alpha = 1, no shape. */
+void mpbias_model_init(mpbias_model_t m);
+void mpbias_model_clear(mpbias_model_t m);
+/* Per-coordinate initialization (copies; entries must be > 0). */
+mpbias_status mpbias_model_set_shape(mpbias_model_t m, const fmpq *a, const fmpq *b, slong d,
+                                     mpbias_err_t err);
+/* Check the model against the data (depth >= 1, alpha > 0, shape length
+   d and positive). */
+mpbias_status mpbias_model_check(const mpbias_model_t m, const mpbias_data_t data,
+                                 mpbias_err_t err);
+
+/* ------------------------------------------------------------------ */
+/* ODE layer: system / stepper / error control / evolve one step       */
+/* (shaped like GSL's odeiv2; all storage set up once per workspace)    */
+/* ------------------------------------------------------------------ */
+
+/* Status of the ODE layer's functions (0 = success). */
+enum
+{
+    MPBIAS_ODE_OK = 0,
+    MPBIAS_ODE_DOMAIN = 1,     /* f or its Jacobian undefined at y: the step is rejected */
+    MPBIAS_ODE_UNSTABLE = 2,   /* stepper's stability test failed: the step is rejected  */
+    MPBIAS_ODE_SINGULAR = 3,   /* I - H J singular: the step is rejected                 */
+    MPBIAS_ODE_TINY_STEP = 4,  /* step size underflowed below the resolution of x        */
+    MPBIAS_ODE_MAX_STEPS = 5   /* step budget exhausted                                  */
+};
+
+/* The system y' = f(x, y), y in R^dim, at the precision of the mpfr_t
+   it is given.  f writes f(x, y); jac writes the Jacobian df/dy
+   (row-major dim x dim) and df/dx.  Both return MPBIAS_ODE_OK or
+   MPBIAS_ODE_DOMAIN. */
+typedef int (*mpbias_ode_rhs_fn)(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
+typedef int (*mpbias_ode_jac_fn)(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y,
+                                 void *params);
+typedef struct
+{
+    slong dim;
+    mpbias_ode_rhs_fn f;
+    mpbias_ode_jac_fn jac;
+    void *params;
+} mpbias_ode_system;
+
+/* Error control: a step is accepted when
+   max_i |e_i| / (atol_i + rtol max(|y_i|, |y_new_i|)) <= 1. */
+typedef struct
+{
+    slong dim;
+    mpfr_t rtol;
+    mpfr_t *atol;
+} mpbias_ode_control_struct;
+typedef mpbias_ode_control_struct mpbias_ode_control_t[1];
+
+void mpbias_ode_control_init(mpbias_ode_control_t c, slong dim, mpfr_prec_t prec);
+void mpbias_ode_control_clear(mpbias_ode_control_t c);
+/* The scaled error norm of e for a step from y to ynew, into `out`. */
+void mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *e,
+                             const mpfr_t *y, const mpfr_t *ynew);
+
+/* Stepper: the linearly implicit Euler method with Aitken-Neville
+   extrapolation over the SEULEX step sequence 1, 2, 3, 4, 6, 8, 12, ...
+   (Deuflhard; Hairer and Wanner, Solving ODEs II, IV.9).  Column j of
+   the table has order j; its estimate T_jj - T_j,j-1, filtered through
+   (I - h J)^-1, is measured with the error control.  Suited to the
+   flow's stiff relaxation; a step costs one Jacobian, j LU
+   factorizations and n_1 + ... + n_j evaluations of f; allocates nothing. */
+typedef struct
+{
+    slong dim;
+    slong kmax;
+    mpfr_prec_t prec;
+    mpfr_t *J, *fx, *f0, *f, *W, *W1, *rhs, *ycur, *rowA, *rowB, *delta0;
+    slong *perm, *perm1;
+    mpfr_t H, H2, t, u, errn;
+    double *errj;            /* errj[j]: scaled error norm of column j      */
+    slong k_used;            /* last column built in the last step          */
+    int jac_valid;           /* J, fx, f0 hold the values at the last (x, y)   */
+    slong nfev, njev, nlu;   /* counters                                        */
+} mpbias_ode_lie_struct;
+typedef mpbias_ode_lie_struct mpbias_ode_lie_t[1];
+
+void mpbias_ode_lie_init(mpbias_ode_lie_t s, slong dim, slong kmax, mpfr_prec_t prec);
+void mpbias_ode_lie_clear(mpbias_ode_lie_t s);
+
+/* One step of size h from (x, y): builds columns j = 1, 2, ... up to
+   kmax and stops at the first j >= kmin whose scaled error norm (control
+   c) is <= 1.  yout receives T_jj and yerr its filtered estimate for the
+   last column built, s->k_used that column, s->errj[2..k_used] the
+   norms.  The step is acceptable iff s->errj[s->k_used] <= 1.  The
+   Jacobian is evaluated at (x, y) unless s->jac_valid is set (the caller
+   clears it whenever x or y change; evolve does). */
+int mpbias_ode_lie_step(mpbias_ode_lie_t s, const mpbias_ode_system *sys,
+                        const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                        const mpfr_t h, slong kmin, slong kmax, mpfr_t *yout, mpfr_t *yerr);
+
+/* Evolve: one accepted adaptive step of fixed order from x towards x1
+   (never past it).  On success x and y are advanced and h holds the size
+   proposed for the next step. */
+typedef struct
+{
+    slong dim;
+    slong order;             /* column (order) of every step                    */
+    mpfr_t h;                /* proposed step                                   */
+    mpfr_t *ynew, *yerr;
+    mpfr_t x1h, hprop;
+    slong steps, rejected;
+} mpbias_ode_evolve_struct;
+typedef mpbias_ode_evolve_struct mpbias_ode_evolve_t[1];
+
+void mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, slong order, mpfr_prec_t prec);
+void mpbias_ode_evolve_clear(mpbias_ode_evolve_t e);
+int mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
+                            const mpbias_ode_control_t c, const mpbias_ode_system *sys,
+                            mpfr_t x, const mpfr_t x1, mpfr_t *y);
+
+/* ------------------------------------------------------------------ */
+/* Trajectories: the driver                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum
+{
+    MPBIAS_ROW_CHECKPOINT = 0,  /* a point of the per-decade schedule     */
+    MPBIAS_ROW_AT_LOSS = 1,     /* an explicitly requested loss           */
+    MPBIAS_ROW_STOP = 2         /* the stopping point (always the last)   */
+} mpbias_row_kind;
+
+typedef struct
+{
+    int digits;                 /* K: correct significant digits wanted (1..1000) */
+    mpfr_prec_t prec;           /* working precision in bits; 0: automatic        */
+    int until_loss_set;         /* stop conditions: any combination, the first    */
+    mpbias_sci_t until_loss;    /*   reached stops the run (losses in the model's  */
+    int until_margin_set;       /*   convention: summed, or mean if model->mean)   */
+    fmpq_t until_margin;
+    int until_time_set;
+    mpbias_sci_t until_time;
+    int per_decade;             /* checkpoints per decade of the loss (0: none);
+                                   beyond log10(1/eps) = 100, per decade of
+                                   log10(1/eps) instead                          */
+    slong n_at_loss;            /* extra checkpoints at these losses              */
+    mpbias_sci_struct *at_loss;
+    int verify;                 /* 1 (default): a second, more accurate run gives
+                                   the error estimate and the printed values      */
+    slong max_steps;            /* per run (default 10^7)                          */
+    slong order;                /* extrapolation order; 0 (default): automatic     */
+} mpbias_flow_opts;
+
+void mpbias_flow_opts_init(mpbias_flow_opts *o);
+void mpbias_flow_opts_clear(mpbias_flow_opts *o);
+
+/* One output row.  Losses and times follow the model's convention
+   (summed, or mean: then log10_loss is of the mean loss and t is the
+   mean-loss time N t_sum).  wbar = w / margin, mu = alpha margin^(-1/D)
+   (NaN with an initialization shape).  err_est is the estimated relative
+   error of the row (componentwise for log10_t, log10_loss and margin,
+   relative to max(|value|, 1) for the two logarithms; normwise, relative
+   to max_i |wbar_i|, for wbar), from comparing two runs of different
+   accuracy; NaN when verify is off. */
+typedef struct
+{
+    mpbias_row_kind kind;
+    slong index;
+    mpfr_t log10_t, log10_loss, margin, mu, err_est;
+    slong d;
+    mpfr_t *wbar;
+    slong n;
+    mpfr_t *nu;
+} mpbias_flow_row;
+
+typedef struct
+{
+    mpfr_prec_t prec;           /* working precision of the reported run        */
+    slong order;                /* extrapolation order                           */
+    slong steps, rejected, nfev, njev, nlu;   /* of the reported run            */
+    slong steps_check;          /* steps of the checking run                     */
+    double log10_loss;          /* current, for progress reports                 */
+    double max_err_est;         /* largest err_est of the rows                   */
+} mpbias_flow_stats;
+
+typedef int (*mpbias_flow_row_fn)(const mpbias_flow_row *row, void *ctx);
+typedef int (*mpbias_flow_progress_fn)(const mpbias_flow_stats *stats, void *ctx);
+
+/* Follow gradient flow from initialization until a stop condition, calling
+   row_fn at each checkpoint and at the stop (rows stream out: memory does
+   not grow with the trajectory).  Each row is certified: its err_est must
+   be below 10^-K, otherwise the run stops with MPBIAS_ERR_NUMERIC and a
+   message saying what accuracy was reached.  progress_fn (may be NULL) is
+   called after each step; a nonzero return from either callback stops the
+   run with MPBIAS_ERR_ARG ("interrupted").  Data must be separable. */
+mpbias_status mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
+                              const mpbias_flow_opts *opts, mpbias_flow_row_fn row_fn,
+                              mpbias_flow_progress_fn progress_fn, void *ctx,
+                              mpbias_flow_stats *stats, mpbias_err_t err);
+
+/* ------------------------------------------------------------------ */
+/* The direct flow: an independent check in (u_+, u_-)                 */
+/* ------------------------------------------------------------------ */
+
+/* Initialize a row for n samples and d coordinates, every mpfr_t at
+   precision prec (values NaN); clear it with mpbias_flow_row_clear. */
+void mpbias_flow_row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec);
+void mpbias_flow_row_clear(mpbias_flow_row *row);
+
+/* Gradient flow integrated directly on the parameters (u_+, u_-) in
+   R^(2d): du_+/dt = D u_+^(D-1) r, du_-/dt = -D u_-^(D-1) r, r = Z^T g,
+   g_n = -l'(m_n), from u_+(0) = a, u_-(0) = b, without the closed forms
+   (and without the nu reduction) that mpbias_flow_run uses: the second,
+   independent formulation (math.md section 7), and the route for models
+   without closed forms.  For each target loss losses[i] (strictly
+   positive, non-increasing, the first below the initial loss; summed
+   loss, or mean loss if model->mean, whose time is then N t_sum) fills
+   rows[i] (kind MPBIAS_ROW_AT_LOSS, index i) with log10_t, log10_loss,
+   margin, wbar (d entries), mu (alpha margin^(-1/D); NaN with a shape),
+   nu (all NaN: the direct flow has no nu) and err_est (NaN: no error
+   estimate is claimed).  The rows are initialized by the caller (e.g.
+   with mpbias_flow_row_init(row, N, d, prec)) with d wbar entries; their
+   precisions are the caller's.
+   Method: independent variable tau = log(1 + t), the right-hand side
+   formed from (1 + t) g_n = exp(tau - m_n) (logistic:
+   exp(tau - softplus(m_n))); Gragg-Bulirsch-Stoer extrapolation of the
+   modified midpoint rule (explicit; ODEX's order and step-size control,
+   up to 40 columns) with local error tolerance `tol` relative to each
+   component of (u_+, u_-); each target is hit by an Illinois root-finder
+   on the size of the last step.  Working precision prec plus
+   log2(1 + log(1/eps_min) + log N) + D max(0, log2 max(a, b)) + 16
+   guard bits; tol must be in (2^(8 - prec), 1).  Global accuracy is
+   typically within a few orders of tol (not certified).
+   Cost: the flow in tau is mildly stiff (relaxation rate O(1) per unit
+   of tau), so an explicit method takes steps of order 1: about
+   log(1/eps) steps, each of a few hundred O(N d) evaluations.  Meant
+   for moderate losses (down to about 1e-40); smaller ones work but cost
+   grows like log(1/eps).  Refuses non-separable data
+   (MPBIAS_ERR_NOT_SEPARABLE), bad models or arguments (MPBIAS_ERR_ARG);
+   MPBIAS_ERR_NUMERIC when the integrator fails (step budget 10^6). */
+mpbias_status mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t model,
+                                           slong nloss, const mpbias_sci_struct *losses,
+                                           mpfr_prec_t prec, const mpfr_t tol,
+                                           mpbias_flow_row *rows, mpbias_err_t err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,4 +75,41 @@ char *_mpbias_arb_get_str_rounded(const arb_t x, int digits);
    the digits beyond what x itself is). */
 char *_mpbias_mpfr_get_str_sci(const mpfr_t x, int digits);
 
+/* Dense linear algebra in MPFR (src/ode/linalg.c).  A is n x n row-major,
+   overwritten by its LU factors; returns nonzero if a pivot is zero. */
+int _mpbias_lu_factor(mpfr_t *A, slong *perm, slong n, mpfr_t tmp);
+void _mpbias_lu_solve(mpfr_t *b, const mpfr_t *LU, const slong *perm, slong n, mpfr_t tmp);
+
+/* Arrays of mpfr_t (at least one entry is always allocated). */
+mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
+void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);
+
+/* The reduced flow's workspace (src/flow/dual.c): state y = (nu, q),
+   independent variable x = log(1 + M - M0). */
+typedef struct
+{
+    slong n, d;
+    int D;
+    mpbias_loss loss;
+    mpfr_prec_t prec;
+    mpfr_t *Z;                 /* n x d */
+    mpfr_t *c0, *c1;           /* per-coordinate constants of w(s) */
+    mpfr_t *s, *w, *w1, *w2, *v, *r;     /* d */
+    mpfr_t *m, *lg, *p, *c, *Kp, *u, *gphi;  /* n */
+    mpfr_t *K;                 /* n x n */
+    mpfr_t Phi, logL, M0, E, eq, t1, t2, t3;
+} _mpbias_dual_struct;
+typedef _mpbias_dual_struct _mpbias_dual_t[1];
+
+int _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_model_t model,
+                      mpfr_prec_t prec);
+void _mpbias_dual_clear(_mpbias_dual_t ws);
+int _mpbias_dual_weights(_mpbias_dual_t ws, int second);
+int _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second);
+int _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
+int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params);
+
+/* Substep counts of the extrapolation stepper (src/ode/lie.c), j >= 1. */
+slong _mpbias_lie_seq(slong j);
+
 #endif

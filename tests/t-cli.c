@@ -73,7 +73,7 @@ START_TEST(test_help_version)
 
     /* every long option of `info` is documented in its help */
     {
-        static const char *const info_opts[] = { "--data FILE", "--example NAME", "--format FMT",
+        static const char *const info_opts[] = { "--data FILE", "--example NAME", "--data-format FMT",
                                                  "--digits K", "--list-examples", "--help",
                                                  "-h," };
         RUN_EXPECT(&r, 0, "info", "--help");
@@ -147,8 +147,8 @@ START_TEST(test_usage_errors)
           "info", "--example", "transition", "--digits", "5x");
     USAGE("info", "invalid value '99999999999999999999' for --digits: expected an integer in "
           "[1, 1000]", "info", "--example", "transition", "--digits", "99999999999999999999");
-    USAGE("info", "invalid value 'xml' for --format: expected auto, libsvm or csv",
-          "info", "--example", "transition", "--format", "xml");
+    USAGE("info", "invalid value 'xml' for --data-format: expected auto, libsvm or csv",
+          "info", "--example", "transition", "--data-format", "xml");
     USAGE("info", "no dataset: give --data FILE or --example NAME", "info");
     USAGE("info", "give either --data or --example, not both",
           "info", "--data", "x.svm", "--example", "transition");
@@ -270,11 +270,11 @@ START_TEST(test_info_data_file)
     RUN_EXPECT(&r, 0, "info", "--data", csv);
     ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
     tu_run_free(&r);
-    RUN_EXPECT(&r, 0, "info", "--format", "csv", "--data", csv);
+    RUN_EXPECT(&r, 0, "info", "--data-format", "csv", "--data", csv);
     ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     56/269  (exact)\n"));
     tu_run_free(&r);
     /* forced to the wrong format: a clear error */
-    RUN_EXPECT(&r, 1, "info", "--format", "libsvm", "--data", csv);
+    RUN_EXPECT(&r, 1, "info", "--data-format", "libsvm", "--data", csv);
     want = tu_sprintf("mpbias: %s:1:1: label 'y,a,b,c,d' is not +1 or -1\n", csv);
     ck_assert_str_eq(r.err, want);
     free(want);
@@ -397,6 +397,163 @@ START_TEST(test_info_not_separable)
     free(want);
     unlink(path);
     free(path);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* flow                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Whether s ends with suffix. */
+static int
+tu_ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Count the lines of s. */
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += (*s == '\n');
+    return n;
+}
+
+START_TEST(test_flow_help_and_usage)
+{
+    static const char *const flow_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
+        "--shape-a LIST", "--shape-b LIST", "--shape FILE", "--loss L", "--loss-mean",
+        "--until-loss EPS", "--until-margin G", "--until-time T", "--digits K", "--prec BITS",
+        "--per-decade K", "--at-loss EPS", "--format FMT", "--out FILE", "-o,", "--quiet", "-q,",
+        "--help", "-h,"
+    };
+    size_t i;
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "flow", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias flow "));
+    for (i = 0; i < sizeof flow_opts / sizeof flow_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, flow_opts[i]) != NULL, "flow --help does not document %s",
+                      flow_opts[i]);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "--help");
+    ck_assert_ptr_nonnull(strstr(r.out, "  flow "));
+    tu_run_free(&r);
+
+    USAGE("flow", "invalid value 'hinge' for --loss: expected exp or logistic",
+          "flow", "--example", "transition", "--loss", "hinge");
+    USAGE("flow", "invalid value '0' for --depth: expected an integer in [1, 1000]",
+          "flow", "--example", "transition", "--depth", "0");
+    USAGE("flow", "invalid value '-1' for --alpha: expected a positive decimal number",
+          "flow", "--example", "transition", "--alpha", "-1");
+    USAGE("flow", "invalid value 'xml' for --format: expected csv or json",
+          "flow", "--example", "transition", "--format", "xml");
+    USAGE("flow", "give both --shape-a and --shape-b, or neither",
+          "flow", "--example", "transition", "--shape-a", "1,1,1,1");
+    USAGE("flow", "--shape-a has 3 values but the data have d = 4",
+          "flow", "--example", "transition", "--shape-a", "1,1,1", "--shape-b", "1,1,1,1");
+    USAGE("flow", "the target loss is not below the initial loss",
+          "flow", "--example", "transition", "--until-loss", "3", "-q");
+    USAGE("flow", "no dataset: give --data FILE or --example NAME", "flow");
+    USAGE("flow", "unknown option '--bogus'", "flow", "--example", "transition", "--bogus");
+    {
+        /* the parser's message is part of the usage error */
+        tu_run_t r2;
+        RUN_EXPECT(&r2, 2, "flow", "--example", "transition", "--until-loss", "nan");
+        ck_assert_ptr_nonnull(strstr(r2.err, "invalid value 'nan' for --until-loss"));
+        ck_assert_ptr_nonnull(strstr(r2.err, "NaN is not allowed"));
+        tu_run_free(&r2);
+    }
+}
+END_TEST
+
+START_TEST(test_flow_csv_json)
+{
+    tu_run_t r, r2;
+    const char *last;
+    int lines;
+    /* CSV: header, one row per decade 1..1e-5 (loss starts at 2), last row the stop */
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--until-loss", "1e-5", "--digits", "8",
+               "-q");
+    ck_assert(tu_starts_with(r.out, "log10_t,log10_loss,margin,wbar_1,wbar_2,wbar_3,wbar_4,mu,"
+                                    "nu_1,nu_2,err_est,kind\n"));
+    lines = count_lines(r.out);
+    ck_assert_int_eq(lines, 1 + 6);
+    last = r.out + strlen(r.out) - 1;
+    while (last > r.out && last[-1] != '\n')
+        last--;
+    ck_assert_ptr_nonnull(strstr(last, ",-5.0000000e+00,"));
+    ck_assert(tu_ends_with(last, ",stop\n"));
+    ck_assert_str_eq(r.err, "");
+    /* same input, same bytes */
+    RUN_EXPECT(&r2, 0, "flow", "--example", "transition", "--until-loss", "1e-5", "--digits", "8",
+               "-q");
+    ck_assert_str_eq(r.out, r2.out);
+    tu_run_free(&r2);
+    tu_run_free(&r);
+    /* the summary on stderr names the loss convention */
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--until-loss", "1e-3", "--digits", "6",
+               "--loss-mean", "--per-decade", "0");
+    ck_assert_ptr_nonnull(strstr(r.err, "mean over samples"));
+    ck_assert_int_eq(count_lines(r.out), 2);
+    tu_run_free(&r);
+    /* JSON */
+    RUN_EXPECT(&r, 0, "flow", "--example", "orthogonal", "--until-margin", "20", "--digits", "6",
+               "--format", "json", "--per-decade", "0", "--at-loss", "1e-2", "-q");
+    ck_assert(tu_starts_with(r.out, "{\n  \"mpbias\": \"0.1.0\",\n  \"command\": \"flow\","));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"kind\": \"at-loss\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"kind\": \"stop\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"margin\": \"2.00000e+01\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"complete\": true"));
+    ck_assert(tu_ends_with(r.out, "}\n"));
+    tu_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_flow_data_errors)
+{
+    char *dir = tu_mkdtemp();
+    char *ns = tu_write_file(dir, "ns.svm", "+1 1:1\n-1 1:1\n+1 2:1\n");
+    char *bad = tu_write_file(dir, "bad.svm", "+1 1:1\n2 1:-1\n");
+    char *shape = tu_write_file(dir, "shape.txt", "1,2\n1 1\n# comment\n0.5,0.5\n1,1\n");
+    char *shape_bad = tu_write_file(dir, "shape_bad.txt", "1,2\n1,-1\n1,1\n1,1\n");
+    char *want;
+    tu_run_t r;
+    RUN_EXPECT(&r, 1, "flow", "--data", ns, "-q");
+    want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "
+                      "gradient flow never drives the loss to zero\n", ns);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 1, "flow", "--data", bad, "-q");
+    want = tu_sprintf("mpbias: %s:2:1: label '2' is not +1 or -1\n", bad);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+    /* a shape file is read; a bad one is refused with its line */
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--shape", shape, "--until-loss", "1e-2",
+               "--digits", "6", "-q");
+    ck_assert(tu_ends_with(r.out, ",stop\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, ",nan,"));   /* mu is undefined with a shape */
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 1, "flow", "--example", "transition", "--shape", shape_bad, "-q");
+    want = tu_sprintf("mpbias: %s:2: expected two positive numbers 'a,b' (u_+(0), u_-(0))\n",
+                      shape_bad);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+    unlink(ns);
+    unlink(bad);
+    unlink(shape);
+    unlink(shape_bad);
+    free(ns);
+    free(bad);
+    free(shape);
+    free(shape_bad);
     tu_rm_rf(dir);
 }
 END_TEST
@@ -561,6 +718,14 @@ cli_suite(void)
     tcase_add_test(tc, test_info_data_file);
     tcase_add_test(tc, test_info_bad_files);
     tcase_add_test(tc, test_info_not_separable);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("flow");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_flow_help_and_usage);
+    tcase_add_test(tc, test_flow_csv_json);
+    tcase_add_test(tc, test_flow_data_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

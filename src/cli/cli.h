@@ -38,7 +38,7 @@ typedef struct
 #define CLI_DATA_LONGOPTS \
     { "data", required_argument, NULL, 'D' }, \
     { "example", required_argument, NULL, 'E' }, \
-    { "format", required_argument, NULL, 'F' }
+    { "data-format", required_argument, NULL, 'F' }
 
 /* Handle one of the data options (returns 1 if `c` was one, 0 if not,
    -1 on a usage error already reported). */
@@ -51,5 +51,6 @@ int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_flow(int argc, char **argv);
 
 #endif

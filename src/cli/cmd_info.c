@@ -18,7 +18,7 @@ help(void)
            "Options:\n"
            "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
            "  --example NAME     use a built-in example (see --list-examples)\n"
-           "  --format FMT       auto (default: by extension, then content), libsvm or csv\n"
+           "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
            "  --digits K         significant digits of the margin (1..1000, default 20)\n"
            "  --list-examples    list the built-in examples and exit\n"
            "  -h, --help         show this help and exit\n\n"

@@ -112,7 +112,7 @@ cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg)
                 o->format = MPBIAS_FORMAT_CSV;
             else
             {
-                cli_usage_error(cmd, "invalid value '%s' for --format: expected auto, libsvm or csv", arg);
+                cli_usage_error(cmd, "invalid value '%s' for --data-format: expected auto, libsvm or csv", arg);
                 return -1;
             }
             return 1;

@@ -1,0 +1,617 @@
+/*
+ * cmd_flow.c -- `mpbias flow`: a gradient-flow trajectory with certified
+ * digits, streamed as CSV or JSON rows.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("Usage: %s flow (--data FILE | --example NAME) [OPTIONS]\n"
+           "Follow gradient flow of a depth-D diagonal linear network w = u_+^D - u_-^D from\n"
+           "u_+(0) = u_-(0) = alpha (or a given shape) to a target training loss, margin or\n"
+           "time, and print the trajectory at checkpoints.  Every printed digit is certified\n"
+           "by a second, more accurate run (column err_est: the estimated relative error).\n\n"
+           "Data:\n"
+           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
+           "  --example NAME       built-in example (mpbias info --list-examples)\n"
+           "  --data-format FMT    auto (default), libsvm or csv\n"
+           "Model:\n"
+           "  --depth D            depth D >= 1 (default 2; 1 is the linear model)\n"
+           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
+           "  --shape-a LIST       per-coordinate u_+(0): d comma-separated positive numbers\n"
+           "  --shape-b LIST       per-coordinate u_-(0) (both or neither of the two)\n"
+           "  --shape FILE         per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')\n"
+           "  --loss L             exp (default, the paper's) or logistic\n"
+           "  --loss-mean          use the mean loss L/N instead of the summed loss (same\n"
+           "                       path, time N times longer); losses are then mean losses\n"
+           "Stop (the first reached; default --until-loss 1e-100):\n"
+           "  --until-loss EPS     training loss EPS, any decimal literal (1e-1000000 or\n"
+           "                       1e-1000000000000000000000000000000 are fine)\n"
+           "  --until-margin G     minimum margin G (= log(1/eps) within log N)\n"
+           "  --until-time T       gradient-flow time T (decimal literal, any exponent)\n"
+           "Accuracy:\n"
+           "  --digits K           correct significant digits wanted (1..200, default 16)\n"
+           "  --prec BITS          working precision override (default: from K and the\n"
+           "                       margins reached)\n"
+           "Output:\n"
+           "  --per-decade K       checkpoints per decade of the loss (default 1, 0: none);\n"
+           "                       beyond log10(1/eps) = 100, per decade of log10(1/eps)\n"
+           "  --at-loss EPS        an extra checkpoint at loss EPS (repeatable)\n"
+           "  --format FMT         csv (default) or json\n"
+           "  -o, --out FILE       write to FILE instead of standard output\n"
+           "  -q, --quiet          no progress line or summary on standard error\n"
+           "  -h, --help           show this help and exit\n\n"
+           "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
+           "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
+           "derivatives), err_est, kind (checkpoint, at-loss or stop).  Numbers are in\n"
+           "C-locale scientific notation with K significant digits; the last row is the\n"
+           "stopping point.  wbar is certified normwise (relative to max |wbar_i|).\n",
+           PROG);
+}
+
+typedef struct
+{
+    FILE *out;
+    int json;
+    int digits;
+    int quiet;
+    slong rows;
+    struct timespec start;
+    double last_print;
+    double target_l10;       /* log10(1/eps) of the loss target, or NaN */
+    double start_l10;
+    int printed;
+    int header_done;
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+} flow_ctx;
+
+static double
+elapsed(const flow_ctx *c)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double) (now.tv_sec - c->start.tv_sec) + 1e-9 * (double) (now.tv_nsec - c->start.tv_nsec);
+}
+
+static int
+progress(const mpbias_flow_stats *st, void *ctx)
+{
+    flow_ctx *c = ctx;
+    double t = elapsed(c);
+    if (c->quiet || t < 1.0 || t - c->last_print < 0.5)
+        return 0;
+    c->last_print = t;
+    fprintf(stderr, "\r%s: log10(loss) = %-14.8g steps %ld (%.1f/s)", PROG, st->log10_loss,
+            (long) st->steps, (double) st->steps / t);
+    /* cost grows like log(log(1/eps)): extrapolate in that variable */
+    if (isfinite(c->target_l10) && -st->log10_loss > 1.0 && c->target_l10 > 1.0)
+    {
+        double a = log(fmax(c->start_l10, 1.0)), b = log(-st->log10_loss), z = log(c->target_l10);
+        if (b > a && z > b)
+            fprintf(stderr, "  ~%.0f s left (estimate)", t * (z - b) / (b - a));
+    }
+    fputs("   ", stderr);
+    c->printed = 1;
+    return 0;
+}
+
+static void
+put_num(FILE *f, const mpfr_t x, int digits, int json)
+{
+    if (mpfr_nan_p(x))
+        fputs(json ? "null" : "nan", f);
+    else if (json)
+        mpfr_fprintf(f, "\"%.*Re\"", digits - 1, x);
+    else
+        mpfr_fprintf(f, "%.*Re", digits - 1, x);
+}
+
+static const char *
+kind_name(mpbias_row_kind k)
+{
+    return k == MPBIAS_ROW_STOP ? "stop" : k == MPBIAS_ROW_AT_LOSS ? "at-loss" : "checkpoint";
+}
+
+/* The CSV header or the JSON preamble, printed with the first row (so
+   that a run refused before any row prints nothing). */
+static void
+print_header(flow_ctx *c)
+{
+    slong i;
+    const mpbias_data_struct *data = c->data;
+    const mpbias_model_struct *model = c->model;
+    c->header_done = 1;
+    if (c->json)
+    {
+        char *as = fmpq_get_str(NULL, 10, model->alpha);
+        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"flow\",\n  \"data\": {\"name\": \"%s\", "
+                "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
+                "\"loss\": \"%s\", \"reduction\": \"%s\"},\n  \"digits\": %d,\n  \"rows\": [",
+                PACKAGE_VERSION, data->name, (long) data->n, (long) data->d, model->depth, as,
+                model->shape_a ? "true" : "false", model->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic",
+                model->mean ? "mean" : "sum", c->digits);
+        flint_free(as);
+    }
+    else
+    {
+        fputs("log10_t,log10_loss,margin", c->out);
+        for (i = 0; i < data->d; i++)
+            fprintf(c->out, ",wbar_%ld", (long) i + 1);
+        fputs(",mu", c->out);
+        for (i = 0; i < data->n; i++)
+            fprintf(c->out, ",nu_%ld", (long) i + 1);
+        fputs(",err_est,kind\n", c->out);
+    }
+}
+
+static int
+row_out(const mpbias_flow_row *r, void *ctx)
+{
+    flow_ctx *c = ctx;
+    slong i;
+    FILE *f = c->out;
+    if (!c->header_done)
+        print_header(c);
+    if (c->json)
+    {
+        fprintf(f, "%s\n    {\"kind\": \"%s\", \"log10_t\": ", c->rows ? "," : "", kind_name(r->kind));
+        put_num(f, r->log10_t, c->digits, 1);
+        fputs(", \"log10_loss\": ", f);
+        put_num(f, r->log10_loss, c->digits, 1);
+        fputs(", \"margin\": ", f);
+        put_num(f, r->margin, c->digits, 1);
+        fputs(", \"mu\": ", f);
+        put_num(f, r->mu, c->digits, 1);
+        fputs(", \"wbar\": [", f);
+        for (i = 0; i < r->d; i++)
+        {
+            fputs(i ? ", " : "", f);
+            put_num(f, r->wbar[i], c->digits, 1);
+        }
+        fputs("], \"nu\": [", f);
+        for (i = 0; i < r->n; i++)
+        {
+            fputs(i ? ", " : "", f);
+            put_num(f, r->nu[i], c->digits, 1);
+        }
+        fputs("], \"err_est\": ", f);
+        put_num(f, r->err_est, 3, 1);
+        fputs("}", f);
+    }
+    else
+    {
+        put_num(f, r->log10_t, c->digits, 0);
+        fputc(',', f);
+        put_num(f, r->log10_loss, c->digits, 0);
+        fputc(',', f);
+        put_num(f, r->margin, c->digits, 0);
+        for (i = 0; i < r->d; i++)
+        {
+            fputc(',', f);
+            put_num(f, r->wbar[i], c->digits, 0);
+        }
+        fputc(',', f);
+        put_num(f, r->mu, c->digits, 0);
+        for (i = 0; i < r->n; i++)
+        {
+            fputc(',', f);
+            put_num(f, r->nu[i], c->digits, 0);
+        }
+        fputc(',', f);
+        put_num(f, r->err_est, 3, 0);
+        fprintf(f, ",%s\n", kind_name(r->kind));
+    }
+    c->rows++;
+    return ferror(f) ? 1 : 0;
+}
+
+/* Parse a comma-separated list of d positive decimals. */
+static int
+parse_list(fmpq *v, slong d, const char *s, const char *opt)
+{
+    slong k = 0;
+    const char *p = s;
+    while (1)
+    {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t) (e - p) : strlen(p);
+        mpbias_err_t err;
+        mpbias_err_clear(err);
+        if (k == d)
+        {
+            cli_usage_error("flow", "--%s has more than d = %ld values", opt, (long) d);
+            return 0;
+        }
+        if (mpbias_decimal_parse(v + k, p, len, err) != MPBIAS_OK || fmpq_sgn(v + k) <= 0)
+        {
+            cli_usage_error("flow", "--%s: value %ld ('%.*s') is not a positive number", opt,
+                            (long) k + 1, (int) len, p);
+            return 0;
+        }
+        k++;
+        if (e == NULL)
+            break;
+        p = e + 1;
+    }
+    if (k != d)
+    {
+        cli_usage_error("flow", "--%s has %ld values but the data have d = %ld", opt, (long) k, (long) d);
+        return 0;
+    }
+    return 1;
+}
+
+/* Read a shape file: d lines "a,b" or "a b" (blank lines and '#' comments
+   skipped).  Returns EXIT_OK or EXIT_FAIL (reported). */
+static int
+read_shape_file(fmpq *a, fmpq *b, slong d, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    long lineno = 0;
+    slong k = 0;
+    if (f == NULL)
+    {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    while (fgets(line, sizeof line, f) != NULL)
+    {
+        char *p = line, *q;
+        size_t la, lb;
+        mpbias_err_t err;
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(f))
+        {
+            cli_error("%s:%ld: line too long", path, lineno);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0')
+            continue;
+        if (k == d)
+        {
+            cli_error("%s:%ld: more than d = %ld coordinates", path, lineno, (long) d);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        la = strcspn(p, ", \t\r\n");
+        q = p + la;
+        while (*q == ',' || *q == ' ' || *q == '\t')
+            q++;
+        lb = strcspn(q, ", \t\r\n");
+        mpbias_err_clear(err);
+        if (mpbias_decimal_parse(a + k, p, la, err) != MPBIAS_OK || fmpq_sgn(a + k) <= 0
+            || mpbias_decimal_parse(b + k, q, lb, err) != MPBIAS_OK || fmpq_sgn(b + k) <= 0
+            || (q[lb + strspn(q + lb, " \t\r")] != '\n' && q[lb + strspn(q + lb, " \t\r")] != '\0'))
+        {
+            cli_error("%s:%ld: expected two positive numbers 'a,b' (u_+(0), u_-(0))", path, lineno);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        k++;
+    }
+    fclose(f);
+    if (k != d)
+    {
+        cli_error("%s: %ld coordinates but the data have d = %ld", path, (long) k, (long) d);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int
+parse_sci(mpbias_sci_t x, const char *s, const char *opt)
+{
+    mpbias_err_t err;
+    mpbias_err_clear(err);
+    if (mpbias_sci_parse(x, s, err) != MPBIAS_OK)
+    {
+        cli_usage_error("flow", "invalid value '%s' for --%s: %s", s, opt, err->msg);
+        return 0;
+    }
+    return 1;
+}
+
+int
+cmd_flow(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        { "depth", required_argument, NULL, 'D' + 256 },
+        { "alpha", required_argument, NULL, 'a' },
+        { "shape-a", required_argument, NULL, 'A' },
+        { "shape-b", required_argument, NULL, 'B' },
+        { "shape", required_argument, NULL, 'S' },
+        { "loss", required_argument, NULL, 'l' },
+        { "loss-mean", no_argument, NULL, 'm' },
+        { "until-loss", required_argument, NULL, 'L' },
+        { "until-margin", required_argument, NULL, 'G' },
+        { "until-time", required_argument, NULL, 'T' },
+        { "digits", required_argument, NULL, 'k' },
+        { "prec", required_argument, NULL, 'p' },
+        { "per-decade", required_argument, NULL, 'c' },
+        { "at-loss", required_argument, NULL, 'e' },
+        { "format", required_argument, NULL, 'f' },
+        { "out", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    const char *shape_a = NULL, *shape_b = NULL, *shape_file = NULL, *out = NULL;
+    const char **at = NULL;
+    long v, digits = 16, prec = 0, per_decade = 1;
+    int c, r, json = 0, quiet = 0, depth = 2, mean = 0;
+    slong nat = 0, i;
+    mpbias_loss loss = MPBIAS_LOSS_EXP;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts fo;
+    mpbias_flow_stats stats;
+    mpbias_err_t err;
+    mpbias_status st;
+    flow_ctx ctx;
+    fmpq_t alpha;
+
+    fmpq_init(alpha);
+    fmpq_one(alpha);
+    mpbias_flow_opts_init(&fo);
+    at = malloc((size_t) argc * sizeof(char *));
+    r = EXIT_OK;
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
+    {
+        int d = cli_data_opt("flow", &dopt, c, optarg);
+        if (d < 0)
+            r = EXIT_USAGE;
+        if (d != 0)
+            continue;
+        switch (c)
+        {
+            case 'D' + 256:
+                if (!cli_parse_slong("flow", "depth", optarg, 1, 1000, &v))
+                    r = EXIT_USAGE;
+                depth = (int) v;
+                break;
+            case 'a':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
+                    || fmpq_sgn(alpha) <= 0)
+                    r = cli_usage_error("flow", "invalid value '%s' for --alpha: expected a "
+                                        "positive decimal number", optarg);
+                break;
+            }
+            case 'A':
+                shape_a = optarg;
+                break;
+            case 'B':
+                shape_b = optarg;
+                break;
+            case 'S':
+                shape_file = optarg;
+                break;
+            case 'l':
+                if (strcmp(optarg, "exp") == 0 || strcmp(optarg, "exponential") == 0)
+                    loss = MPBIAS_LOSS_EXP;
+                else if (strcmp(optarg, "logistic") == 0)
+                    loss = MPBIAS_LOSS_LOGISTIC;
+                else
+                    r = cli_usage_error("flow", "invalid value '%s' for --loss: expected exp or logistic", optarg);
+                break;
+            case 'm':
+                mean = 1;
+                break;
+            case 'L':
+                if (!parse_sci(fo.until_loss, optarg, "until-loss"))
+                    r = EXIT_USAGE;
+                fo.until_loss_set = 1;
+                break;
+            case 'G':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_decimal_parse(fo.until_margin, optarg, strlen(optarg), e) != MPBIAS_OK
+                    || fmpq_sgn(fo.until_margin) <= 0)
+                    r = cli_usage_error("flow", "invalid value '%s' for --until-margin: expected a "
+                                        "positive decimal number", optarg);
+                fo.until_margin_set = 1;
+                break;
+            }
+            case 'T':
+                if (!parse_sci(fo.until_time, optarg, "until-time"))
+                    r = EXIT_USAGE;
+                fo.until_time_set = 1;
+                break;
+            case 'k':
+                if (!cli_parse_slong("flow", "digits", optarg, 1, 200, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'p':
+                if (!cli_parse_slong("flow", "prec", optarg, 16, 1000000, &prec))
+                    r = EXIT_USAGE;
+                break;
+            case 'c':
+                if (!cli_parse_slong("flow", "per-decade", optarg, 0, 1000, &per_decade))
+                    r = EXIT_USAGE;
+                break;
+            case 'e':
+                at[nat++] = optarg;
+                break;
+            case 'f':
+                if (strcmp(optarg, "csv") == 0)
+                    json = 0;
+                else if (strcmp(optarg, "json") == 0)
+                    json = 1;
+                else
+                    r = cli_usage_error("flow", "invalid value '%s' for --format: expected csv or json", optarg);
+                break;
+            case 'o':
+                out = optarg;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                help();
+                free(at);
+                fmpq_clear(alpha);
+                mpbias_flow_opts_clear(&fo);
+                return EXIT_OK;
+            case ':':
+                r = cli_usage_error("flow", "option '%s' requires an argument", argv[optind - 1]);
+                break;
+            default:
+                if (optopt != 0)
+                    r = cli_usage_error("flow", "unknown option '-%c'", optopt);
+                else
+                    r = cli_usage_error("flow", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("flow", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && (shape_a != NULL) != (shape_b != NULL))
+        r = cli_usage_error("flow", "give both --shape-a and --shape-b, or neither");
+    if (r == EXIT_OK && shape_file != NULL && shape_a != NULL)
+        r = cli_usage_error("flow", "give --shape FILE or --shape-a/--shape-b, not both");
+    if (r != EXIT_OK)
+    {
+        free(at);
+        fmpq_clear(alpha);
+        mpbias_flow_opts_clear(&fo);
+        return r;
+    }
+
+    mpbias_data_init(data);
+    mpbias_model_init(model);
+    if ((r = cli_load_data("flow", &dopt, data)) != EXIT_OK)
+        goto done;
+    model->depth = depth;
+    model->loss = loss;
+    model->mean = mean;
+    fmpq_set(model->alpha, alpha);
+    if (shape_a != NULL || shape_file != NULL)
+    {
+        fmpq *a = malloc((size_t) data->d * sizeof(fmpq)), *b = malloc((size_t) data->d * sizeof(fmpq));
+        for (i = 0; i < data->d; i++)
+        {
+            fmpq_init(a + i);
+            fmpq_init(b + i);
+        }
+        if (shape_file != NULL)
+            r = read_shape_file(a, b, data->d, shape_file);
+        else if (!parse_list(a, data->d, shape_a, "shape-a") || !parse_list(b, data->d, shape_b, "shape-b"))
+            r = EXIT_USAGE;
+        if (r == EXIT_OK)
+        {
+            mpbias_err_clear(err);
+            if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
+                r = cli_lib_error(err);
+        }
+        for (i = 0; i < data->d; i++)
+        {
+            fmpq_clear(a + i);
+            fmpq_clear(b + i);
+        }
+        free(a);
+        free(b);
+        if (r != EXIT_OK)
+            goto done;
+    }
+    if (!fo.until_loss_set && !fo.until_margin_set && !fo.until_time_set)
+    {
+        mpbias_sci_parse(fo.until_loss, "1e-100", NULL);
+        fo.until_loss_set = 1;
+    }
+    fo.digits = (int) digits;
+    fo.prec = (mpfr_prec_t) prec;
+    fo.per_decade = (int) per_decade;
+    if (nat > 0)
+    {
+        fo.at_loss = malloc((size_t) nat * sizeof(mpbias_sci_struct));
+        for (i = 0; i < nat; i++)
+            mpbias_sci_init(fo.at_loss + i);
+        fo.n_at_loss = nat;
+        for (i = 0; i < nat && r == EXIT_OK; i++)
+            if (!parse_sci(fo.at_loss + i, at[i], "at-loss"))
+                r = EXIT_USAGE;
+        if (r != EXIT_OK)
+            goto done;
+    }
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.out = out ? fopen(out, "w") : stdout;
+    if (ctx.out == NULL)
+    {
+        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    ctx.json = json;
+    ctx.digits = (int) digits;
+    ctx.quiet = quiet;
+    clock_gettime(CLOCK_MONOTONIC, &ctx.start);
+    ctx.target_l10 = NAN;
+    if (fo.until_loss_set)
+        ctx.target_l10 = -(fmpz_get_d(fo.until_loss->exp10) + log10(fmpq_get_d(fo.until_loss->mant)));
+    ctx.start_l10 = 1.0;
+
+    ctx.data = data;
+    ctx.model = model;
+    mpbias_err_clear(err);
+    st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
+    if (ctx.printed)
+        fputs("\n", stderr);
+    if (json && ctx.header_done)
+        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"order\": %ld, "
+                "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
+                "\"check_steps\": %ld, \"max_err_est\": %.3g}\n}\n",
+                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.order,
+                (long) stats.steps, (long) stats.rejected, (long) stats.nfev, (long) stats.njev,
+                (long) stats.steps_check, stats.max_err_est);
+    if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
+    {
+        cli_error("%s: write error: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (st != MPBIAS_OK)
+    {
+        r = (st == MPBIAS_ERR_ARG) ? cli_usage_error("flow", "%s", err->msg) : cli_lib_error(err);
+        goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "%s: %ld rows; %s loss, %s; %d digits certified (largest estimated "
+                "error %.2g); %ld bits, order %ld, %ld steps, %ld right-hand sides, %.2f s\n",
+                PROG, (long) ctx.rows, loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
+                mean ? "mean over samples" : "summed over samples", (int) digits, stats.max_err_est,
+                (long) stats.prec, (long) stats.order, (long) stats.steps, (long) stats.nfev,
+                elapsed(&ctx));
+    r = EXIT_OK;
+done:
+    if (fo.at_loss != NULL)
+    {
+        for (i = 0; i < fo.n_at_loss; i++)
+            mpbias_sci_clear(fo.at_loss + i);
+        free(fo.at_loss);
+    }
+    mpbias_flow_opts_clear(&fo);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+    fmpq_clear(alpha);
+    free(at);
+    return r;
+}

@@ -1,0 +1,452 @@
+/*
+ * dual.c -- the reduced ("dual") flow: gradient flow of a depth-D diagonal
+ * network written as an ODE for nu in R^N (math.md section 3), with the
+ * smoothed margin M = -log L as independent variable.
+ *
+ * With s = Z^T nu, w = w(s) in closed form and m = Z w, the loss
+ * L = sum_n l(m_n), p = g / L (g_n = -l'(m_n)), K = Z diag(w'(s)) Z^T and
+ * Phi = p^T K p, gradient flow gives
+ *     dnu/dM = p / Phi,    dt/dM = e^M / Phi.
+ * The independent variable is x = log(1 + M - M0) (M0 = M at t = 0), so
+ * that the late flow, where nu changes like log M, is smooth in x and
+ * steps grow with M; the second state variable is q = log(1 + t) - M,
+ * an O(log M) quantity.  The state y = (nu_1..nu_N, q) obeys
+ *     dnu/dx = E p / Phi,   dq/dx = E (e^-q / Phi - 1),   E = e^x,
+ * which is stiff (fast relaxation of the support margins at rate ~E), so
+ * it is integrated with the implicit extrapolation stepper and this
+ * file's exact Jacobian.
+ *
+ * Nothing here forms exp(-m) or t: p comes from log-sum-exp, l and g of
+ * the logistic loss from stable softplus forms.  The workspace holds all
+ * scratch; evaluations allocate nothing.
+ */
+#include "config.h"
+#include <stdlib.h>
+#include "mpbias-impl.h"
+
+#define NEWV(len) _mpbias_mpfr_vec_init((len), prec)
+
+int
+_mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_model_t model,
+                  mpfr_prec_t prec)
+{
+    slong n = data->n, d = data->d, i;
+    mpfr_t t;
+    ws->n = n;
+    ws->d = d;
+    ws->D = model->depth;
+    ws->loss = model->loss;
+    ws->prec = prec;
+    ws->Z = NEWV(n * d);
+    mpbias_data_get_z_mpfr(ws->Z, data, MPFR_RNDN);
+    ws->c0 = NEWV(d);
+    ws->c1 = NEWV(d);
+    ws->s = NEWV(d);
+    ws->w = NEWV(d);
+    ws->w1 = NEWV(d);
+    ws->w2 = NEWV(d);
+    ws->v = NEWV(d);
+    ws->r = NEWV(d);
+    ws->m = NEWV(n);
+    ws->lg = NEWV(n);
+    ws->p = NEWV(n);
+    ws->c = NEWV(n);
+    ws->Kp = NEWV(n);
+    ws->u = NEWV(n);
+    ws->gphi = NEWV(n);
+    ws->K = NEWV(n * n);
+    mpfr_init2(ws->Phi, prec);
+    mpfr_init2(ws->logL, prec);
+    mpfr_init2(ws->M0, prec);
+    mpfr_init2(ws->E, prec);
+    mpfr_init2(ws->eq, prec);
+    mpfr_init2(ws->t1, prec);
+    mpfr_init2(ws->t2, prec);
+    mpfr_init2(ws->t3, prec);
+    mpfr_init2(t, prec);
+
+    /* Per-coordinate constants of w(s):
+       D = 1: c0 = a - b;  D = 2: c0 = 2ab, c1 = log(a/b);
+       D >= 3: c0 = a^(2-D), c1 = b^(2-D). */
+    for (i = 0; i < d; i++)
+    {
+        const fmpq *a = model->shape_a ? model->shape_a + i : model->alpha;
+        const fmpq *b = model->shape_b ? model->shape_b + i : model->alpha;
+        if (ws->D == 1)
+        {
+            fmpq_t q;
+            fmpq_init(q);
+            fmpq_sub(q, a, b);
+            fmpq_get_mpfr(ws->c0[i], q, MPFR_RNDN);
+            fmpq_clear(q);
+        }
+        else if (ws->D == 2)
+        {
+            fmpq_t q;
+            fmpq_init(q);
+            fmpq_mul(q, a, b);
+            fmpq_mul_2exp(q, q, 1);
+            fmpq_get_mpfr(ws->c0[i], q, MPFR_RNDN);
+            fmpq_div(q, a, b);
+            fmpq_get_mpfr(t, q, MPFR_RNDN);
+            mpfr_log(ws->c1[i], t, MPFR_RNDN);
+            fmpq_clear(q);
+        }
+        else
+        {
+            fmpq_get_mpfr(t, a, MPFR_RNDN);
+            mpfr_pow_si(ws->c0[i], t, 2 - ws->D, MPFR_RNDN);
+            fmpq_get_mpfr(t, b, MPFR_RNDN);
+            mpfr_pow_si(ws->c1[i], t, 2 - ws->D, MPFR_RNDN);
+        }
+    }
+    mpfr_clear(t);
+    return 0;
+}
+
+void
+_mpbias_dual_clear(_mpbias_dual_t ws)
+{
+    slong n = ws->n, d = ws->d;
+    _mpbias_mpfr_vec_clear(ws->Z, n * d);
+    _mpbias_mpfr_vec_clear(ws->c0, d);
+    _mpbias_mpfr_vec_clear(ws->c1, d);
+    _mpbias_mpfr_vec_clear(ws->s, d);
+    _mpbias_mpfr_vec_clear(ws->w, d);
+    _mpbias_mpfr_vec_clear(ws->w1, d);
+    _mpbias_mpfr_vec_clear(ws->w2, d);
+    _mpbias_mpfr_vec_clear(ws->v, d);
+    _mpbias_mpfr_vec_clear(ws->r, d);
+    _mpbias_mpfr_vec_clear(ws->m, n);
+    _mpbias_mpfr_vec_clear(ws->lg, n);
+    _mpbias_mpfr_vec_clear(ws->p, n);
+    _mpbias_mpfr_vec_clear(ws->c, n);
+    _mpbias_mpfr_vec_clear(ws->Kp, n);
+    _mpbias_mpfr_vec_clear(ws->u, n);
+    _mpbias_mpfr_vec_clear(ws->gphi, n);
+    _mpbias_mpfr_vec_clear(ws->K, n * n);
+    mpfr_clear(ws->Phi);
+    mpfr_clear(ws->logL);
+    mpfr_clear(ws->M0);
+    mpfr_clear(ws->E);
+    mpfr_clear(ws->eq);
+    mpfr_clear(ws->t1);
+    mpfr_clear(ws->t2);
+    mpfr_clear(ws->t3);
+}
+
+/* w_i, w'_i (and w''_i if `second`) from s_i.  Returns MPBIAS_ODE_DOMAIN
+   when s leaves the domain of the closed form (D >= 3: a^(2-D) - D(D-2)s
+   or b^(2-D) + D(D-2)s not positive: the flow would have blown up). */
+int
+_mpbias_dual_weights(_mpbias_dual_t ws, int second)
+{
+    slong i;
+    int D = ws->D;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
+    for (i = 0; i < ws->d; i++)
+    {
+        if (D == 1)
+        {
+            mpfr_mul_2ui(ws->w[i], ws->s[i], 1, MPFR_RNDN);
+            mpfr_add(ws->w[i], ws->w[i], ws->c0[i], MPFR_RNDN);
+            mpfr_set_ui(ws->w1[i], 2, MPFR_RNDN);
+            if (second)
+                mpfr_set_zero(ws->w2[i], 1);
+        }
+        else if (D == 2)
+        {
+            /* w = 2ab sinh(4s + log(a/b)), w' = 8ab cosh(.), w'' = 16 w */
+            mpfr_mul_2ui(t1, ws->s[i], 2, MPFR_RNDN);
+            mpfr_add(t1, t1, ws->c1[i], MPFR_RNDN);
+            mpfr_sinh_cosh(t2, t3, t1, MPFR_RNDN);
+            mpfr_mul(ws->w[i], t2, ws->c0[i], MPFR_RNDN);
+            mpfr_mul(ws->w1[i], t3, ws->c0[i], MPFR_RNDN);
+            mpfr_mul_2ui(ws->w1[i], ws->w1[i], 2, MPFR_RNDN);
+            if (second)
+                mpfr_mul_2ui(ws->w2[i], ws->w[i], 4, MPFR_RNDN);
+        }
+        else
+        {
+            /* P = a^(2-D) - D(D-2)s, Q = b^(2-D) + D(D-2)s, e = D/(D-2):
+               w = P^-e - Q^-e, w' = D^2 (P^-(e+1) + Q^-(e+1)),
+               w'' = 2 D^3 (D-1) (P^-(e+2) - Q^-(e+2)).
+               P^-e = (P^(1/(D-2)))^-D. */
+            unsigned long DD = (unsigned long) D * (unsigned long) (D - 2);
+            mpfr_mul_ui(t3, ws->s[i], DD, MPFR_RNDN);
+            mpfr_sub(t1, ws->c0[i], t3, MPFR_RNDN);       /* P */
+            if (mpfr_sgn(t1) <= 0)
+                return MPBIAS_ODE_DOMAIN;
+            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
+            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* P^-e */
+            mpfr_set(ws->w[i], t2, MPFR_RNDN);
+            mpfr_div(t2, t2, t1, MPFR_RNDN);               /* P^-(e+1) */
+            mpfr_set(ws->w1[i], t2, MPFR_RNDN);
+            if (second)
+            {
+                mpfr_div(t2, t2, t1, MPFR_RNDN);           /* P^-(e+2) */
+                mpfr_set(ws->w2[i], t2, MPFR_RNDN);
+            }
+            mpfr_add(t1, ws->c1[i], t3, MPFR_RNDN);       /* Q */
+            if (mpfr_sgn(t1) <= 0)
+                return MPBIAS_ODE_DOMAIN;
+            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
+            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* Q^-e */
+            mpfr_sub(ws->w[i], ws->w[i], t2, MPFR_RNDN);
+            mpfr_div(t2, t2, t1, MPFR_RNDN);
+            mpfr_add(ws->w1[i], ws->w1[i], t2, MPFR_RNDN);
+            mpfr_mul_ui(ws->w1[i], ws->w1[i], (unsigned long) D * (unsigned long) D, MPFR_RNDN);
+            if (second)
+            {
+                mpfr_div(t2, t2, t1, MPFR_RNDN);
+                mpfr_sub(ws->w2[i], ws->w2[i], t2, MPFR_RNDN);
+                mpfr_mul_ui(ws->w2[i], ws->w2[i],
+                            2UL * (unsigned long) D * (unsigned long) D * (unsigned long) D
+                                * (unsigned long) (D - 1), MPFR_RNDN);
+            }
+        }
+    }
+    return MPBIAS_ODE_OK;
+}
+
+/* softplus(z) = log(1 + e^z), stably, into out (out != z). */
+static void
+softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
+{
+    mpfr_abs(tmp, z, MPFR_RNDN);
+    mpfr_neg(tmp, tmp, MPFR_RNDN);
+    mpfr_exp(tmp, tmp, MPFR_RNDN);
+    mpfr_log1p(tmp, tmp, MPFR_RNDN);
+    if (mpfr_sgn(z) > 0)
+        mpfr_add(out, z, tmp, MPFR_RNDN);
+    else
+        mpfr_set(out, tmp, MPFR_RNDN);
+}
+
+/* From nu: s, w, w', (w''), margins m, log L, p and c (see the header
+   comment; c_n = 1 - g_n for the logistic loss, 1 for the exponential). */
+int
+_mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second)
+{
+    slong n = ws->n, d = ws->d, i, k;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
+    int r;
+
+    for (i = 0; i < d; i++)
+    {
+        mpfr_set_zero(ws->s[i], 1);
+        for (k = 0; k < n; k++)
+            if (!mpfr_zero_p(ws->Z[k * d + i]))
+            {
+                mpfr_mul(t1, ws->Z[k * d + i], nu[k], MPFR_RNDN);
+                mpfr_add(ws->s[i], ws->s[i], t1, MPFR_RNDN);
+            }
+    }
+    if ((r = _mpbias_dual_weights(ws, second)) != MPBIAS_ODE_OK)
+        return r;
+    for (k = 0; k < n; k++)
+    {
+        mpfr_set_zero(ws->m[k], 1);
+        for (i = 0; i < d; i++)
+            if (!mpfr_zero_p(ws->Z[k * d + i]))
+            {
+                mpfr_mul(t1, ws->Z[k * d + i], ws->w[i], MPFR_RNDN);
+                mpfr_add(ws->m[k], ws->m[k], t1, MPFR_RNDN);
+            }
+        if (!mpfr_number_p(ws->m[k]))
+            return MPBIAS_ODE_DOMAIN;
+    }
+    /* log l_n into lg (temporarily), then log L by log-sum-exp */
+    for (k = 0; k < n; k++)
+    {
+        if (ws->loss == MPBIAS_LOSS_EXP)
+            mpfr_neg(ws->lg[k], ws->m[k], MPFR_RNDN);
+        else
+        {
+            /* log softplus(-m); for m beyond (prec + 8) ln 2 it equals
+               -m - e^-m/2 + ..., i.e. -m to working precision */
+            if (mpfr_cmp_d(ws->m[k], 0.7 * (double) (ws->prec + 8)) > 0)
+                mpfr_neg(ws->lg[k], ws->m[k], MPFR_RNDN);
+            else
+            {
+                mpfr_neg(t2, ws->m[k], MPFR_RNDN);
+                softplus(t1, t2, t3);
+                mpfr_log(ws->lg[k], t1, MPFR_RNDN);
+            }
+        }
+    }
+    mpfr_set(t1, ws->lg[0], MPFR_RNDN);
+    for (k = 1; k < n; k++)
+        if (mpfr_cmp(ws->lg[k], t1) > 0)
+            mpfr_set(t1, ws->lg[k], MPFR_RNDN);
+    mpfr_set_zero(t2, 1);
+    for (k = 0; k < n; k++)
+    {
+        mpfr_sub(t3, ws->lg[k], t1, MPFR_RNDN);
+        mpfr_exp(t3, t3, MPFR_RNDN);
+        mpfr_add(t2, t2, t3, MPFR_RNDN);
+    }
+    mpfr_log(t2, t2, MPFR_RNDN);
+    mpfr_add(ws->logL, t1, t2, MPFR_RNDN);
+    /* log g_n, p_n = exp(log g_n - log L), c_n */
+    for (k = 0; k < n; k++)
+    {
+        if (ws->loss == MPBIAS_LOSS_EXP)
+        {
+            mpfr_neg(ws->lg[k], ws->m[k], MPFR_RNDN);
+            mpfr_set_ui(ws->c[k], 1, MPFR_RNDN);
+        }
+        else
+        {
+            softplus(t1, ws->m[k], t3);
+            mpfr_neg(ws->lg[k], t1, MPFR_RNDN);
+            /* c = 1 - g = sigma(m) = exp(-softplus(-m)) */
+            mpfr_neg(t2, ws->m[k], MPFR_RNDN);
+            softplus(t1, t2, t3);
+            mpfr_neg(t1, t1, MPFR_RNDN);
+            mpfr_exp(ws->c[k], t1, MPFR_RNDN);
+        }
+        mpfr_sub(t1, ws->lg[k], ws->logL, MPFR_RNDN);
+        mpfr_exp(ws->p[k], t1, MPFR_RNDN);
+    }
+    /* v = Z^T p, Phi = sum w'_i v_i^2 */
+    mpfr_set_zero(ws->Phi, 1);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_set_zero(ws->v[i], 1);
+        for (k = 0; k < n; k++)
+            if (!mpfr_zero_p(ws->Z[k * d + i]))
+            {
+                mpfr_mul(t1, ws->Z[k * d + i], ws->p[k], MPFR_RNDN);
+                mpfr_add(ws->v[i], ws->v[i], t1, MPFR_RNDN);
+            }
+        mpfr_sqr(t1, ws->v[i], MPFR_RNDN);
+        mpfr_mul(t1, t1, ws->w1[i], MPFR_RNDN);
+        mpfr_add(ws->Phi, ws->Phi, t1, MPFR_RNDN);
+    }
+    if (mpfr_sgn(ws->Phi) <= 0 || !mpfr_number_p(ws->Phi))
+        return MPBIAS_ODE_DOMAIN;
+    return MPBIAS_ODE_OK;
+}
+
+/* E = e^x */
+static void
+set_E(_mpbias_dual_t ws, const mpfr_t x)
+{
+    mpfr_exp(ws->E, x, MPFR_RNDN);
+}
+
+int
+_mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    _mpbias_dual_struct *ws = params;
+    slong n = ws->n, k;
+    int r = _mpbias_dual_eval(ws, y, 0);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    set_E(ws, x);
+    mpfr_div(ws->t1, ws->E, ws->Phi, MPFR_RNDN);          /* E / Phi */
+    for (k = 0; k < n; k++)
+        mpfr_mul(f[k], ws->p[k], ws->t1, MPFR_RNDN);
+    mpfr_neg(ws->t2, y[n], MPFR_RNDN);
+    mpfr_exp(ws->t2, ws->t2, MPFR_RNDN);
+    mpfr_mul(f[n], ws->t2, ws->t1, MPFR_RNDN);
+    mpfr_sub(f[n], f[n], ws->E, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
+
+int
+_mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    _mpbias_dual_struct *ws = params;
+    slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
+    int r = _mpbias_dual_eval(ws, y, 1);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    set_E(ws, x);
+    /* K = Z diag(w') Z^T (symmetric) */
+    for (a = 0; a < n; a++)
+        for (b = 0; b <= a; b++)
+        {
+            mpfr_set_zero(ws->K[a * n + b], 1);
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(ws->Z[a * d + i]) && !mpfr_zero_p(ws->Z[b * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[a * d + i], ws->Z[b * d + i], MPFR_RNDN);
+                    mpfr_mul(t1, t1, ws->w1[i], MPFR_RNDN);
+                    mpfr_add(ws->K[a * n + b], ws->K[a * n + b], t1, MPFR_RNDN);
+                }
+            mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
+        }
+    /* Kp = K p; u = S Kp with S = diag(p c) - p p^T: u_a = p_a (c_a Kp_a - Phi) */
+    for (a = 0; a < n; a++)
+    {
+        mpfr_set_zero(ws->Kp[a], 1);
+        for (b = 0; b < n; b++)
+        {
+            mpfr_mul(t1, ws->K[a * n + b], ws->p[b], MPFR_RNDN);
+            mpfr_add(ws->Kp[a], ws->Kp[a], t1, MPFR_RNDN);
+        }
+    }
+    for (a = 0; a < n; a++)
+    {
+        mpfr_mul(t1, ws->c[a], ws->Kp[a], MPFR_RNDN);
+        mpfr_sub(t1, t1, ws->Phi, MPFR_RNDN);
+        mpfr_mul(ws->u[a], t1, ws->p[a], MPFR_RNDN);
+    }
+    /* grad Phi = -2 K u + Z (w'' v^2);  r_i = w''_i v_i^2 */
+    for (i = 0; i < d; i++)
+    {
+        mpfr_sqr(ws->r[i], ws->v[i], MPFR_RNDN);
+        mpfr_mul(ws->r[i], ws->r[i], ws->w2[i], MPFR_RNDN);
+    }
+    for (a = 0; a < n; a++)
+    {
+        mpfr_set_zero(ws->gphi[a], 1);
+        for (b = 0; b < n; b++)
+        {
+            mpfr_mul(t1, ws->K[a * n + b], ws->u[b], MPFR_RNDN);
+            mpfr_add(ws->gphi[a], ws->gphi[a], t1, MPFR_RNDN);
+        }
+        mpfr_mul_si(ws->gphi[a], ws->gphi[a], -2, MPFR_RNDN);
+        for (i = 0; i < d; i++)
+            if (!mpfr_zero_p(ws->Z[a * d + i]))
+            {
+                mpfr_mul(t1, ws->Z[a * d + i], ws->r[i], MPFR_RNDN);
+                mpfr_add(ws->gphi[a], ws->gphi[a], t1, MPFR_RNDN);
+            }
+    }
+    /* J_ab = E ( -(S K)_ab / Phi - p_a gphi_b / Phi^2 ),
+       (S K)_ab = p_a (c_a K_ab - Kp_b). */
+    mpfr_div(t3, ws->E, ws->Phi, MPFR_RNDN);               /* E / Phi */
+    for (a = 0; a < n; a++)
+        for (b = 0; b < n; b++)
+        {
+            mpfr_mul(t1, ws->c[a], ws->K[a * n + b], MPFR_RNDN);
+            mpfr_sub(t1, t1, ws->Kp[b], MPFR_RNDN);
+            mpfr_mul(t1, t1, ws->p[a], MPFR_RNDN);          /* (SK)_ab */
+            mpfr_mul(t2, ws->p[a], ws->gphi[b], MPFR_RNDN);
+            mpfr_div(t2, t2, ws->Phi, MPFR_RNDN);
+            mpfr_add(t1, t1, t2, MPFR_RNDN);
+            mpfr_mul(t1, t1, t3, MPFR_RNDN);
+            mpfr_neg(J[a * dim + b], t1, MPFR_RNDN);
+        }
+    /* q row: f_q = E (e^-q / Phi - 1) */
+    mpfr_neg(ws->eq, y[n], MPFR_RNDN);
+    mpfr_exp(ws->eq, ws->eq, MPFR_RNDN);
+    mpfr_mul(t2, ws->eq, t3, MPFR_RNDN);                    /* E e^-q / Phi */
+    for (b = 0; b < n; b++)
+    {
+        mpfr_mul(t1, t2, ws->gphi[b], MPFR_RNDN);
+        mpfr_div(t1, t1, ws->Phi, MPFR_RNDN);
+        mpfr_neg(J[n * dim + b], t1, MPFR_RNDN);
+        mpfr_set_zero(J[b * dim + n], 1);
+    }
+    mpfr_neg(J[n * dim + n], t2, MPFR_RNDN);
+    /* df/dx = f (f = E G(y)) */
+    for (a = 0; a < n; a++)
+        mpfr_mul(dfdx[a], ws->p[a], t3, MPFR_RNDN);
+    mpfr_sub(dfdx[n], t2, ws->E, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}

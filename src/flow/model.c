@@ -1,0 +1,155 @@
+/*
+ * model.c -- the model description (depth, loss, scale or shape) and the
+ * checks that make it usable with a dataset.
+ */
+#include "config.h"
+#include <string.h>
+#include "mpbias-impl.h"
+
+void
+mpbias_model_init(mpbias_model_t m)
+{
+    m->depth = 2;
+    m->loss = MPBIAS_LOSS_EXP;
+    m->mean = 0;
+    fmpq_init(m->alpha);
+    fmpq_one(m->alpha);
+    m->d = 0;
+    m->shape_a = NULL;
+    m->shape_b = NULL;
+}
+
+void
+mpbias_model_clear(mpbias_model_t m)
+{
+    fmpq_clear(m->alpha);
+    _mpbias_fmpq_vec_free(m->shape_a, m->d);
+    _mpbias_fmpq_vec_free(m->shape_b, m->d);
+    m->shape_a = m->shape_b = NULL;
+    m->d = 0;
+}
+
+mpbias_status
+mpbias_model_set_shape(mpbias_model_t m, const fmpq *a, const fmpq *b, slong d, mpbias_err_t err)
+{
+    slong i;
+    for (i = 0; i < d; i++)
+        if (fmpq_sgn(a + i) <= 0 || fmpq_sgn(b + i) <= 0)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                   "initialization shape: u_+(0) and u_-(0) must be positive "
+                                   "(coordinate %ld is not)", (long) i + 1);
+    _mpbias_fmpq_vec_free(m->shape_a, m->d);
+    _mpbias_fmpq_vec_free(m->shape_b, m->d);
+    m->shape_a = _mpbias_fmpq_vec_alloc(d);
+    m->shape_b = _mpbias_fmpq_vec_alloc(d);
+    m->d = d;
+    if (m->shape_a == NULL || m->shape_b == NULL)
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (i = 0; i < d; i++)
+    {
+        fmpq_set(m->shape_a + i, a + i);
+        fmpq_set(m->shape_b + i, b + i);
+    }
+    return MPBIAS_OK;
+}
+
+mpbias_status
+mpbias_model_check(const mpbias_model_t m, const mpbias_data_t data, mpbias_err_t err)
+{
+    if (m->depth < 1 || m->depth > 1000)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "depth must be in 1..1000 (got %d)", m->depth);
+    if (m->loss != MPBIAS_LOSS_EXP && m->loss != MPBIAS_LOSS_LOGISTIC)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "unknown loss");
+    if (m->shape_a == NULL && fmpq_sgn(m->alpha) <= 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "alpha must be positive");
+    if (m->shape_a != NULL && m->d != data->d)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "initialization shape has %ld coordinates but the data have d = %ld",
+                               (long) m->d, (long) data->d);
+    return MPBIAS_OK;
+}
+
+/* ---- numbers mant * 10^exp10 -------------------------------------------- */
+
+void
+mpbias_sci_init(mpbias_sci_t x)
+{
+    fmpq_init(x->mant);
+    fmpq_one(x->mant);
+    fmpz_init(x->exp10);
+}
+
+void
+mpbias_sci_clear(mpbias_sci_t x)
+{
+    fmpq_clear(x->mant);
+    fmpz_clear(x->exp10);
+}
+
+void
+mpbias_sci_set(mpbias_sci_t x, const mpbias_sci_t y)
+{
+    fmpq_set(x->mant, y->mant);
+    fmpz_set(x->exp10, y->exp10);
+}
+
+mpbias_status
+mpbias_sci_parse(mpbias_sci_t x, const char *s, mpbias_err_t err)
+{
+    size_t len = strlen(s), e = 0;
+    mpbias_status st;
+    /* split at the exponent marker; the mantissa goes through the exact
+       decimal parser, the exponent is an integer of any length */
+    while (e < len && s[e] != 'e' && s[e] != 'E')
+        e++;
+    st = mpbias_decimal_parse(x->mant, s, e, err);
+    if (st != MPBIAS_OK)
+        return st;
+    fmpz_zero(x->exp10);
+    if (e < len)
+    {
+        size_t i = e + 1;
+        int neg = 0;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            neg = (s[i++] == '-');
+        if (i == len)
+            return _mpbias_err_set(err, MPBIAS_ERR_PARSE, NULL, 0, (long) i + 1,
+                                   "'%s' is not a number (exponent without digits)", s);
+        for (; i < len; i++)
+        {
+            if (s[i] < '0' || s[i] > '9')
+                return _mpbias_err_set(err, MPBIAS_ERR_PARSE, NULL, 0, (long) i + 1,
+                                       "'%s' is not a number", s);
+            fmpz_mul_ui(x->exp10, x->exp10, 10);
+            fmpz_add_ui(x->exp10, x->exp10, (ulong) (s[i] - '0'));
+        }
+        if (neg)
+            fmpz_neg(x->exp10, x->exp10);
+    }
+    if (fmpq_sgn(x->mant) <= 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, NULL, 0, 1, "'%s' is not a positive number", s);
+    return MPBIAS_OK;
+}
+
+void
+mpbias_sci_log(mpfr_t out, const mpbias_sci_t x)
+{
+    mpfr_prec_t p = mpfr_get_prec(out) + 16 + (mpfr_prec_t) fmpz_bits(x->exp10);
+    mpfr_t a, b;
+    mpfr_init2(a, p);
+    mpfr_init2(b, p);
+    fmpq_get_mpfr(a, x->mant, MPFR_RNDN);
+    mpfr_log(a, a, MPFR_RNDN);
+    mpfr_set_ui(b, 10, MPFR_RNDN);
+    mpfr_log(b, b, MPFR_RNDN);
+    {
+        mpz_t z;
+        mpz_init(z);
+        fmpz_get_mpz(z, x->exp10);
+        mpfr_mul_z(b, b, z, MPFR_RNDN);
+        mpz_clear(z);
+    }
+    mpfr_add(out, a, b, MPFR_RNDN);
+    mpfr_clear(a);
+    mpfr_clear(b);
+}

@@ -1,0 +1,814 @@
+/*
+ * run.c -- the trajectory driver: from initialization to a stop condition,
+ * through a schedule of checkpoints, with certified digits.
+ *
+ * Two trajectories advance in lockstep, checkpoint by checkpoint: a
+ * checking run with tolerance 10^-(K+2) and the reported run with
+ * tolerance 10^-(K+5) and 32 more bits.  At every row the difference
+ * between them estimates the error of the checking run, an upper estimate
+ * for the reported values (rows from the reported run); a row whose
+ * estimate exceeds 10^-K is not emitted and the run stops with an error
+ * saying how many digits were reached.
+ *
+ * Loss checkpoints are hit exactly: the independent variable is a
+ * function of the smoothed margin log(1/L), so a loss target is a value
+ * of x and the last step is shortened to land on it.  Margin and time
+ * targets are events, located by an Illinois root-finder on the size of
+ * the step that crossed them (each trial is one step of the stepper from
+ * the last accepted state, with the Jacobian reused).
+ *
+ * Working precision (automatic): (K + 12) log2(10) bits plus guard bits
+ * log2(1 + margin reached) + D |log2 alpha| + 32, since log t - m_n and
+ * the D >= 3 gaps 1 - c s_i are differences of numbers of size the
+ * margin (math.md section 4).
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mpbias-impl.h"
+
+/* Tolerances 10^-(K + TOL_CHECK) of the checking run and 10^-(K +
+   TOL_REPORTED) of the reported run. */
+#define TOL_CHECK 2
+#define TOL_REPORTED 5
+
+void
+mpbias_flow_opts_init(mpbias_flow_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->digits = 20;
+    o->prec = 0;
+    mpbias_sci_init(o->until_loss);
+    fmpq_init(o->until_margin);
+    mpbias_sci_init(o->until_time);
+    o->per_decade = 1;
+    o->n_at_loss = 0;
+    o->at_loss = NULL;
+    o->verify = 1;
+    o->max_steps = 10000000;
+    o->order = 0;
+}
+
+void
+mpbias_flow_opts_clear(mpbias_flow_opts *o)
+{
+    mpbias_sci_clear(o->until_loss);
+    fmpq_clear(o->until_margin);
+    mpbias_sci_clear(o->until_time);
+}
+
+/* ---- one trajectory --------------------------------------------------- */
+
+typedef struct
+{
+    _mpbias_dual_t ws;
+    mpbias_ode_system sys;
+    mpbias_ode_lie_t lie;
+    mpbias_ode_evolve_t ev;
+    mpbias_ode_control_t ctrl;
+    slong n, d, dim, order, max_steps;
+    mpfr_prec_t prec;
+    int mean;
+    mpfr_t x, xa, tol, ln10, logN, ell, gam, t1, t2;
+    mpfr_t *y, *ya, *yerr;
+} traj;
+
+/* event kinds */
+enum { EV_NONE = 0, EV_MARGIN = 1, EV_TIME = 2 };
+
+/* After _mpbias_dual_eval at the current state: margin (min m). */
+static void
+traj_margin(traj *T)
+{
+    slong k;
+    mpfr_set(T->gam, T->ws->m[0], MPFR_RNDN);
+    for (k = 1; k < T->n; k++)
+        if (mpfr_cmp(T->ws->m[k], T->gam) < 0)
+            mpfr_set(T->gam, T->ws->m[k], MPFR_RNDN);
+}
+
+/* ell = log(1 + t) = q + M0 + expm1(x) for state (x, y) */
+static void
+traj_ell(traj *T, const mpfr_t x, const mpfr_t *y)
+{
+    mpfr_expm1(T->ell, x, MPFR_RNDN);
+    mpfr_add(T->ell, T->ell, T->ws->M0, MPFR_RNDN);
+    mpfr_add(T->ell, T->ell, y[T->n], MPFR_RNDN);
+}
+
+/* Scale the tolerance by the sensitivity of w to s (math: |dw| = w' |ds|,
+   and wbar is wanted normwise): kappa = max(1, max_i w'_i / max_i |w_i|)
+   once the margin is positive, for nu; for q, relative to log(1 + t).
+   Needs an evaluation at the current y. */
+static void
+traj_update_tol(traj *T)
+{
+    slong i;
+    mpfr_t wmax, w1max;
+    mpfr_init2(wmax, 64);
+    mpfr_init2(w1max, 64);
+    mpfr_set_zero(wmax, 1);
+    mpfr_set_zero(w1max, 1);
+    for (i = 0; i < T->d; i++)
+    {
+        if (mpfr_cmpabs(T->ws->w[i], wmax) > 0)
+            mpfr_abs(wmax, T->ws->w[i], MPFR_RNDN);
+        if (mpfr_cmpabs(T->ws->w1[i], w1max) > 0)
+            mpfr_abs(w1max, T->ws->w1[i], MPFR_RNDN);
+    }
+    mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
+    if (mpfr_sgn(T->gam) > 0 && !mpfr_zero_p(wmax) && mpfr_cmp(w1max, wmax) > 0)
+    {
+        mpfr_div(w1max, w1max, wmax, MPFR_RNDN);
+        mpfr_div(T->ctrl->rtol, T->tol, w1max, MPFR_RNDN);
+    }
+    for (i = 0; i < T->n; i++)
+        mpfr_set(T->ctrl->atol[i], T->ctrl->rtol, MPFR_RNDN);
+    /* q carries log t: its error matters relative to ell = log(1 + t)
+       (relative digits of log t, or of t itself while t < 1) */
+    traj_ell(T, T->x, (const mpfr_t *) T->y);
+    mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
+    mpfr_clear(wmax);
+    mpfr_clear(w1max);
+}
+
+static int
+traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_prec_t prec,
+          long tol_digits, slong order, slong max_steps)
+{
+    slong i, n = data->n;
+    int r;
+    T->n = n;
+    T->d = data->d;
+    T->dim = n + 1;
+    T->order = order;
+    T->prec = prec;
+    T->mean = model->mean;
+    T->max_steps = max_steps;
+    _mpbias_dual_init(T->ws, data, model, prec);
+    T->sys.dim = T->dim;
+    T->sys.f = _mpbias_dual_rhs;
+    T->sys.jac = _mpbias_dual_jac;
+    T->sys.params = T->ws;
+    mpbias_ode_lie_init(T->lie, T->dim, order, prec);
+    mpbias_ode_evolve_init(T->ev, T->dim, order, prec);
+    mpbias_ode_control_init(T->ctrl, T->dim, prec);
+    mpfr_init2(T->x, prec);
+    mpfr_init2(T->xa, prec);
+    mpfr_init2(T->tol, prec);
+    mpfr_init2(T->ln10, prec);
+    mpfr_init2(T->logN, prec);
+    mpfr_init2(T->ell, prec);
+    mpfr_init2(T->gam, prec);
+    mpfr_init2(T->t1, prec);
+    mpfr_init2(T->t2, prec);
+    T->y = _mpbias_mpfr_vec_init(T->dim, prec);
+    T->ya = _mpbias_mpfr_vec_init(T->dim, prec);
+    T->yerr = _mpbias_mpfr_vec_init(T->dim, prec);
+
+    mpfr_set_ui(T->ln10, 10, MPFR_RNDN);
+    mpfr_log(T->ln10, T->ln10, MPFR_RNDN);
+    mpfr_set_si(T->logN, (long) n, MPFR_RNDN);
+    mpfr_log(T->logN, T->logN, MPFR_RNDN);
+    mpfr_ui_pow_ui(T->tol, 10, (unsigned long) tol_digits, MPFR_RNDN);
+    mpfr_ui_div(T->tol, 1, T->tol, MPFR_RNDN);
+
+    /* initial state: nu = 0, x = 0, q = log(1 + 0) - M0 = -M0 */
+    for (i = 0; i < T->dim; i++)
+        mpfr_set_zero(T->y[i], 1);
+    mpfr_set_zero(T->x, 1);
+    r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    mpfr_neg(T->ws->M0, T->ws->logL, MPFR_RNDN);
+    mpfr_neg(T->y[n], T->ws->M0, MPFR_RNDN);
+    traj_margin(T);
+    traj_update_tol(T);
+    /* first step: 1% of the scale on which the state changes */
+    r = _mpbias_dual_rhs(T->yerr, T->x, (const mpfr_t *) T->y, T->ws);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    mpfr_set_ui(T->t1, 1, MPFR_RNDN);
+    for (i = 0; i < T->dim; i++)
+        if (mpfr_cmpabs(T->yerr[i], T->t1) > 0)
+            mpfr_abs(T->t1, T->yerr[i], MPFR_RNDN);
+    mpfr_ui_div(T->ev->h, 1, T->t1, MPFR_RNDN);
+    mpfr_div_ui(T->ev->h, T->ev->h, 100, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
+
+static void
+traj_clear(traj *T)
+{
+    _mpbias_dual_clear(T->ws);
+    mpbias_ode_lie_clear(T->lie);
+    mpbias_ode_evolve_clear(T->ev);
+    mpbias_ode_control_clear(T->ctrl);
+    mpfr_clear(T->x);
+    mpfr_clear(T->xa);
+    mpfr_clear(T->tol);
+    mpfr_clear(T->ln10);
+    mpfr_clear(T->logN);
+    mpfr_clear(T->ell);
+    mpfr_clear(T->gam);
+    mpfr_clear(T->t1);
+    mpfr_clear(T->t2);
+    _mpbias_mpfr_vec_clear(T->y, T->dim);
+    _mpbias_mpfr_vec_clear(T->ya, T->dim);
+    _mpbias_mpfr_vec_clear(T->yerr, T->dim);
+}
+
+/* x for a target M = log(1/L_sum): x = log1p(M - M0). */
+static void
+traj_x_of_M(traj *T, mpfr_t x, const mpfr_t M)
+{
+    mpfr_sub(x, M, T->ws->M0, MPFR_RNDN);
+    mpfr_log1p(x, x, MPFR_RNDN);
+}
+
+/* Value of the event function at the state evaluated last (x, y):
+   margin - target or ell - target. */
+static void
+traj_event_value(traj *T, mpfr_t out, int ev, const mpfr_t x, const mpfr_t *y, const mpfr_t target)
+{
+    if (ev == EV_MARGIN)
+    {
+        traj_margin(T);
+        mpfr_sub(out, T->gam, target, MPFR_RNDN);
+    }
+    else
+    {
+        traj_ell(T, x, y);
+        mpfr_sub(out, T->ell, target, MPFR_RNDN);
+    }
+}
+
+typedef struct
+{
+    int kind[2];                /* events in force */
+    mpfr_t target[2];           /* their targets (margin, ell) */
+} events;
+
+/* Advance until x = xt or until one of the events is reached (returns
+   the event index + 1, or 0 when xt was reached; negative: ODE failure
+   code negated). */
+static int
+traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, void *ctx,
+             mpbias_flow_stats *stats, int *interrupted)
+{
+    slong i;
+    int r, e;
+    mpfr_t g, ga, gb, h, hlo, hhi, gl, gh, xt;
+
+    mpfr_inits2(T->prec, g, ga, gb, h, hlo, hhi, gl, gh, xt, (mpfr_ptr) 0);
+    /* the x of the target, in this run's own precision and M0 */
+    if (mpfr_inf_p(Mt))
+        mpfr_set_inf(xt, 1);
+    else
+        traj_x_of_M(T, xt, Mt);
+    r = 0;
+    while (mpfr_cmp(T->x, xt) < 0)
+    {
+        if (T->ev->steps >= T->max_steps)
+        {
+            r = -MPBIAS_ODE_MAX_STEPS;
+            break;
+        }
+        mpfr_set(T->xa, T->x, MPFR_RNDN);
+        for (i = 0; i < T->dim; i++)
+            mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
+        r = mpbias_ode_evolve_apply(T->ev, T->lie, T->ctrl, &T->sys, T->x, xt, T->y);
+        if (r != MPBIAS_ODE_OK)
+        {
+            r = -r;
+            break;
+        }
+        if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
+        {
+            r = -r;
+            break;
+        }
+        traj_margin(T);
+        traj_update_tol(T);
+        if (prog != NULL && stats != NULL)
+        {
+            stats->log10_loss = mpfr_get_d(T->ws->logL, MPFR_RNDN) / log(10.0);
+            if (T->mean)
+                stats->log10_loss -= log10((double) T->n);
+            stats->steps = T->ev->steps;
+            stats->rejected = T->ev->rejected;
+            if (prog(stats, ctx) != 0)
+            {
+                *interrupted = 1;
+                r = 0;
+                break;
+            }
+        }
+        /* events: reached when the event function becomes >= 0 */
+        for (e = 0; e < 2; e++)
+        {
+            int it;
+            if (E->kind[e] == EV_NONE)
+                continue;
+            traj_event_value(T, gb, E->kind[e], T->x, (const mpfr_t *) T->y, E->target[e]);
+            if (mpfr_sgn(gb) < 0)
+                continue;
+            /* value at the start of the step */
+            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
+            traj_event_value(T, ga, E->kind[e], T->xa, (const mpfr_t *) T->ya, E->target[e]);
+            mpfr_sub(hhi, T->x, T->xa, MPFR_RNDN);
+            mpfr_set_zero(hlo, 1);
+            mpfr_set(gl, ga, MPFR_RNDN);
+            mpfr_set(gh, gb, MPFR_RNDN);
+            if (mpfr_sgn(ga) < 0)
+            {
+                int side = 0;
+                for (it = 0; it < 200; it++)
+                {
+                    /* Illinois step: h = hlo - gl (hhi - hlo) / (gh - gl) */
+                    mpfr_sub(h, hhi, hlo, MPFR_RNDN);
+                    mpfr_sub(g, gh, gl, MPFR_RNDN);
+                    mpfr_div(h, h, g, MPFR_RNDN);
+                    mpfr_mul(h, h, gl, MPFR_RNDN);
+                    mpfr_sub(h, hlo, h, MPFR_RNDN);
+                    if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
+                    {
+                        mpfr_add(h, hlo, hhi, MPFR_RNDN);
+                        mpfr_div_2ui(h, h, 1, MPFR_RNDN);
+                    }
+                    T->lie->jac_valid = (it > 0);
+                    r = mpbias_ode_lie_step(T->lie, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h,
+                                            T->order, T->order, T->y, T->yerr);
+                    if (r != MPBIAS_ODE_OK
+                        || _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0) != MPBIAS_ODE_OK)
+                    {
+                        r = MPBIAS_ODE_OK;
+                        mpfr_set(hhi, h, MPFR_RNDN);   /* treat as beyond: shrink */
+                        continue;
+                    }
+                    mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
+                    traj_event_value(T, g, E->kind[e], T->t1, (const mpfr_t *) T->y, E->target[e]);
+                    if (mpfr_sgn(g) >= 0)
+                    {
+                        mpfr_set(hhi, h, MPFR_RNDN);
+                        mpfr_set(gh, g, MPFR_RNDN);
+                        if (side == 1)
+                            mpfr_div_2ui(gl, gl, 1, MPFR_RNDN);
+                        side = 1;
+                    }
+                    else
+                    {
+                        mpfr_set(hlo, h, MPFR_RNDN);
+                        mpfr_set(gl, g, MPFR_RNDN);
+                        if (side == -1)
+                            mpfr_div_2ui(gh, gh, 1, MPFR_RNDN);
+                        side = -1;
+                    }
+                    mpfr_sub(g, hhi, hlo, MPFR_RNDN);
+                    mpfr_mul_2si(T->t1, hhi, -(long) T->prec + 8, MPFR_RNDN);
+                    if (mpfr_cmp(g, T->t1) <= 0)
+                        break;
+                }
+                /* land on the reached side, at hhi */
+                T->lie->jac_valid = 1;
+                mpbias_ode_lie_step(T->lie, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, hhi,
+                                    T->order, T->order, T->y, T->yerr);
+                T->lie->jac_valid = 0;
+                mpfr_add(T->x, T->xa, hhi, MPFR_RNDN);
+            }
+            else
+            {
+                /* reached already at the start of the step */
+                mpfr_set(T->x, T->xa, MPFR_RNDN);
+                for (i = 0; i < T->dim; i++)
+                    mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
+            }
+            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+            traj_margin(T);
+            r = e + 1;
+            goto done;
+        }
+    }
+done:
+    mpfr_clears(g, ga, gb, h, hlo, hhi, gl, gh, xt, (mpfr_ptr) 0);
+    return r;
+}
+
+/* Fill a row from the trajectory's current state (evaluated). */
+static void
+traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
+{
+    slong i;
+    mpfr_ptr t1 = T->t1;
+    traj_margin(T);
+    mpfr_set(row->margin, T->gam, MPFR_RNDN);
+    /* log10 loss */
+    mpfr_set(t1, T->ws->logL, MPFR_RNDN);
+    if (T->mean)
+        mpfr_sub(t1, t1, T->logN, MPFR_RNDN);
+    mpfr_div(row->log10_loss, t1, T->ln10, MPFR_RNDN);
+    /* log t = ell + log(1 - e^-ell) */
+    traj_ell(T, T->x, (const mpfr_t *) T->y);
+    mpfr_neg(t1, T->ell, MPFR_RNDN);
+    mpfr_expm1(t1, t1, MPFR_RNDN);
+    mpfr_neg(t1, t1, MPFR_RNDN);
+    mpfr_log(t1, t1, MPFR_RNDN);
+    mpfr_add(t1, t1, T->ell, MPFR_RNDN);
+    if (T->mean)
+        mpfr_add(t1, t1, T->logN, MPFR_RNDN);
+    mpfr_div(row->log10_t, t1, T->ln10, MPFR_RNDN);
+    /* wbar, mu */
+    for (i = 0; i < T->d; i++)
+    {
+        if (mpfr_sgn(T->gam) > 0)
+            mpfr_div(row->wbar[i], T->ws->w[i], T->gam, MPFR_RNDN);
+        else
+            mpfr_set_nan(row->wbar[i]);
+    }
+    if (model->shape_a == NULL && mpfr_sgn(T->gam) > 0)
+    {
+        fmpq_get_mpfr(t1, model->alpha, MPFR_RNDN);
+        mpfr_rootn_ui(row->mu, T->gam, (unsigned long) model->depth, MPFR_RNDN);
+        mpfr_div(row->mu, t1, row->mu, MPFR_RNDN);
+    }
+    else
+        mpfr_set_nan(row->mu);
+    for (i = 0; i < T->n; i++)
+        mpfr_set(row->nu[i], T->y[i], MPFR_RNDN);
+}
+
+static void
+row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec)
+{
+    row->kind = MPBIAS_ROW_CHECKPOINT;
+    row->index = 0;
+    mpfr_inits2(prec, row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
+    row->d = d;
+    row->n = n;
+    row->wbar = _mpbias_mpfr_vec_init(d, prec);
+    row->nu = _mpbias_mpfr_vec_init(n, prec);
+}
+
+static void
+row_clear(mpbias_flow_row *row)
+{
+    mpfr_clears(row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
+    _mpbias_mpfr_vec_clear(row->wbar, row->d);
+    _mpbias_mpfr_vec_clear(row->nu, row->n);
+}
+
+/* err = max(err, |a - b| / den) */
+static void
+err_update(mpfr_t err, const mpfr_t a, const mpfr_t b, const mpfr_t den, mpfr_t tmp)
+{
+    if (mpfr_nan_p(a) && mpfr_nan_p(b))
+        return;
+    mpfr_sub(tmp, a, b, MPFR_RNDN);
+    mpfr_abs(tmp, tmp, MPFR_RNDN);
+    mpfr_div(tmp, tmp, den, MPFR_RNDN);
+    if (mpfr_nan_p(tmp) || mpfr_cmp(tmp, err) > 0)
+        mpfr_set(err, tmp, MPFR_RNDN);
+}
+
+/* The error estimate of row b (accurate) from row a (checking run). */
+static void
+row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
+{
+    mpfr_t den, tmp;
+    slong i;
+    mpfr_init2(den, 64);
+    mpfr_init2(tmp, 64);
+    mpfr_set_zero(b->err_est, 1);
+    mpfr_abs(den, b->log10_t, MPFR_RNDN);
+    if (mpfr_cmp_ui(den, 1) < 0)
+        mpfr_set_ui(den, 1, MPFR_RNDN);
+    err_update(b->err_est, a->log10_t, b->log10_t, den, tmp);
+    mpfr_abs(den, b->log10_loss, MPFR_RNDN);
+    if (mpfr_cmp_ui(den, 1) < 0)
+        mpfr_set_ui(den, 1, MPFR_RNDN);
+    err_update(b->err_est, a->log10_loss, b->log10_loss, den, tmp);
+    mpfr_abs(den, b->margin, MPFR_RNDN);
+    err_update(b->err_est, a->margin, b->margin, den, tmp);
+    mpfr_set_zero(den, 1);
+    for (i = 0; i < b->d; i++)
+        if (mpfr_cmpabs(b->wbar[i], den) > 0)
+            mpfr_abs(den, b->wbar[i], MPFR_RNDN);
+    for (i = 0; i < b->d; i++)
+        err_update(b->err_est, a->wbar[i], b->wbar[i], den, tmp);
+    mpfr_clear(den);
+    mpfr_clear(tmp);
+}
+
+/* ---- the schedule of checkpoints, in L10 = log10(1/eps) (model's
+   convention): j/K up to 100, then 100 * 10^(i/K). */
+static void
+sched_value(mpfr_t out, slong idx, int K)
+{
+    if (idx <= 100L * K)
+    {
+        mpfr_set_si(out, (long) idx, MPFR_RNDN);
+        mpfr_div_ui(out, out, (unsigned long) K, MPFR_RNDN);
+    }
+    else
+    {
+        slong i = idx - 100L * K;
+        mpfr_set_si(out, (long) i, MPFR_RNDN);
+        mpfr_div_ui(out, out, (unsigned long) K, MPFR_RNDN);
+        mpfr_add_ui(out, out, 2, MPFR_RNDN);
+        mpfr_exp10(out, out, MPFR_RNDN);
+    }
+}
+
+static int
+cmp_sci_log(const void *a, const void *b)
+{
+    const mpfr_t *x = a, *y = b;
+    return mpfr_cmp(*x, *y);
+}
+
+/* guard bits from the largest margin the run can reach */
+static slong
+guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
+{
+    double gmax = 1.0, la;
+    if (o->until_loss_set)
+    {
+        /* margin <= log(1/eps) + log N */
+        double e = fmpz_get_d(o->until_loss->exp10);
+        double m = fmpq_get_d(o->until_loss->mant);
+        double g = -(e * log(10.0) + log(m)) + log((double) n) + 1.0;
+        if (g > gmax)
+            gmax = g;
+    }
+    if (o->until_margin_set)
+    {
+        double g = fmpq_get_d(o->until_margin);
+        if (g > gmax)
+            gmax = g;
+    }
+    if (o->until_time_set)
+    {
+        double g = (fmpz_get_d(o->until_time->exp10) + 1.0) * log(10.0);
+        if (g > gmax)
+            gmax = g;
+    }
+    if (!isfinite(gmax))
+        gmax = 1e300;
+    la = model->shape_a ? 0.0 : fabs(log2(fmpq_get_d(model->alpha)));
+    if (!isfinite(la))
+        la = 4096;
+    return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
+}
+
+mpbias_status
+mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
+                const mpbias_flow_opts *o, mpbias_flow_row_fn row_fn,
+                mpbias_flow_progress_fn progress_fn, void *ctx,
+                mpbias_flow_stats *stats_out, mpbias_err_t err)
+{
+    mpbias_status st = MPBIAS_OK;
+    mpbias_flow_stats stats;
+    mpfr_prec_t prec;
+    slong order, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
+    traj A, B;
+    int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
+    mpbias_flow_row rowA, rowB;
+    events EA, EB;
+    mpfr_t L10, L10start, L10stop, cp, M, limit, *atv = NULL;
+
+    memset(&stats, 0, sizeof stats);
+    if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
+        return st;
+    if (K < 1 || K > 1000)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "digits must be in 1..1000");
+    if (!o->until_loss_set && !o->until_margin_set && !o->until_time_set)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "no stop condition: give a target loss, margin or time");
+    if (o->until_margin_set && fmpq_sgn(o->until_margin) <= 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "the target margin must be positive");
+    if (o->per_decade < 0 || o->per_decade > 1000)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "checkpoints per decade must be in 0..1000");
+    {
+        mpbias_l2mm_t l2;
+        mpbias_l2mm_init(l2);
+        st = mpbias_l2mm_compute(l2, data, err);
+        r = l2->separable;
+        mpbias_l2mm_clear(l2);
+        if (st != MPBIAS_OK)
+            return st;
+        if (!r)
+            return _mpbias_err_set(err, MPBIAS_ERR_NOT_SEPARABLE, data->name[0] ? data->name : NULL, 0, 0,
+                                   "the data are not linearly separable (decided exactly): "
+                                   "gradient flow never drives the loss to zero");
+    }
+
+    prec = o->prec > 0 ? o->prec
+                       : (mpfr_prec_t) ((K + 12) * 3.3219280948873623 + guard_bits(o, model, data->n));
+    /* extrapolation order: measured best on the built-in examples at
+       K = 20 (18) and K = 30 (20); each column of the SEULEX sequence
+       costs ~1.4x the previous one */
+    order = o->order > 0 ? o->order : 13 + K / 4;
+    if (order < 4)
+        order = 4;
+    if (order > 30)
+        order = 30;
+    stats.prec = prec + 32;
+    stats.order = order;
+
+    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, order, o->max_steps);
+    if (haveA)
+    {
+        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, order, o->max_steps);
+        if (r == MPBIAS_ODE_OK)
+            r = rA0;
+    }
+    row_init(&rowB, data->n, data->d, prec + 32);
+    row_init(&rowA, data->n, data->d, prec);
+    mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
+    mpfr_inits2(prec + 32, EA.target[0], EA.target[1], EB.target[0], EB.target[1], (mpfr_ptr) 0);
+    if (r != MPBIAS_ODE_OK)
+    {
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                             "the flow is undefined at initialization (check alpha and the shape)");
+        goto cleanup;
+    }
+
+    /* L10 at the start and at the stop (model's convention) */
+    mpfr_div(L10start, B.ws->M0, B.ln10, MPFR_RNDN);
+    if (model->mean)
+    {
+        mpfr_div(cp, B.logN, B.ln10, MPFR_RNDN);
+        mpfr_add(L10start, L10start, cp, MPFR_RNDN);
+    }
+    mpfr_set_inf(L10stop, 1);
+    if (o->until_loss_set)
+    {
+        mpbias_sci_log(L10stop, o->until_loss);
+        mpfr_neg(L10stop, L10stop, MPFR_RNDN);
+        mpfr_div(L10stop, L10stop, B.ln10, MPFR_RNDN);
+        if (mpfr_cmp(L10stop, L10start) <= 0)
+        {
+            st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                 "the target loss is not below the initial loss");
+            goto cleanup;
+        }
+    }
+    /* explicit checkpoints, sorted */
+    if (nat > 0)
+    {
+        atv = _mpbias_mpfr_vec_init(nat, prec + 32);
+        for (i = 0; i < nat; i++)
+        {
+            mpbias_sci_log(atv[i], o->at_loss + i);
+            mpfr_neg(atv[i], atv[i], MPFR_RNDN);
+            mpfr_div(atv[i], atv[i], B.ln10, MPFR_RNDN);
+        }
+        qsort(atv, (size_t) nat, sizeof(mpfr_t), cmp_sci_log);
+    }
+    /* events */
+    for (i = 0; i < 2; i++)
+        EA.kind[i] = EB.kind[i] = EV_NONE;
+    if (o->until_margin_set)
+    {
+        EA.kind[0] = EB.kind[0] = EV_MARGIN;
+        fmpq_get_mpfr(EB.target[0], o->until_margin, MPFR_RNDN);
+        mpfr_set(EA.target[0], EB.target[0], MPFR_RNDN);
+    }
+    if (o->until_time_set)
+    {
+        /* ell = log(1 + T_sum) with T_sum = T / N for the mean loss */
+        EA.kind[1] = EB.kind[1] = EV_TIME;
+        mpbias_sci_log(cp, o->until_time);
+        if (model->mean)
+            mpfr_sub(cp, cp, B.logN, MPFR_RNDN);
+        /* log(1 + e^cp) */
+        mpfr_exp(M, cp, MPFR_RNDN);
+        if (mpfr_inf_p(M) || mpfr_cmp_si(cp, (long) prec) > 0)
+            mpfr_set(EB.target[1], cp, MPFR_RNDN);
+        else
+            mpfr_log1p(EB.target[1], M, MPFR_RNDN);
+        mpfr_set(EA.target[1], EB.target[1], MPFR_RNDN);
+    }
+
+    for (;;)
+    {
+        mpbias_row_kind kind = MPBIAS_ROW_STOP;
+        int evA = 0, evB = 0;
+        /* next target in L10: schedule, explicit, stop */
+        mpfr_set(L10, L10stop, MPFR_RNDN);
+        if (o->per_decade > 0)
+        {
+            for (;;)
+            {
+                sched_value(cp, idx, o->per_decade);
+                if (mpfr_cmp(cp, L10start) > 0)
+                    break;
+                idx++;
+            }
+            if (mpfr_cmp(cp, L10) < 0)
+            {
+                mpfr_set(L10, cp, MPFR_RNDN);
+                kind = MPBIAS_ROW_CHECKPOINT;
+            }
+        }
+        while (ati < nat && mpfr_cmp(atv[ati], L10start) <= 0)
+            ati++;
+        if (ati < nat && mpfr_cmp(atv[ati], L10) <= 0)
+        {
+            if (mpfr_cmp(atv[ati], L10) < 0 || kind == MPBIAS_ROW_CHECKPOINT)
+                kind = MPBIAS_ROW_AT_LOSS;
+            mpfr_set(L10, atv[ati], MPFR_RNDN);
+        }
+        /* target M_sum = L10 ln 10 (- log N for the mean loss) */
+        mpfr_mul(M, L10, B.ln10, MPFR_RNDN);
+        if (model->mean)
+            mpfr_sub(M, M, B.logN, MPFR_RNDN);
+        rB = traj_advance(&B, M, &EB, progress_fn, ctx, &stats, &interrupted);
+        if (!interrupted && haveA && rB >= 0)
+        {
+            /* after an event, the checking run must reach the same event */
+            if (rB > 0)
+                mpfr_set_inf(limit, 1);
+            else
+                mpfr_set(limit, M, MPFR_RNDN);
+            rA = traj_advance(&A, limit, &EA, NULL, NULL, NULL, &interrupted);
+            if (rA == 0 && rB > 0)
+                rA = -MPBIAS_ODE_MAX_STEPS;
+        }
+        if (interrupted)
+        {
+            st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "interrupted");
+            break;
+        }
+        if (rB < 0 || (haveA && rA < 0))
+        {
+            int code = rB < 0 ? -rB : -rA;
+            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                 "the integrator failed near log10(loss) = %.6g: %s", stats.log10_loss,
+                                 code == MPBIAS_ODE_MAX_STEPS ? "step budget exhausted"
+                                 : code == MPBIAS_ODE_TINY_STEP ? "step size too small for the working precision"
+                                 : "the flow left the domain of its closed form");
+            break;
+        }
+        evB = rB > 0;
+        evA = rA > 0;
+        (void) evA;
+        if (evB)
+            kind = MPBIAS_ROW_STOP;
+        traj_row(&B, &rowB, model);
+        rowB.kind = kind;
+        rowB.index = rowi;
+        if (haveA)
+        {
+            traj_row(&A, &rowA, model);
+            row_compare(&rowB, &rowA);
+            if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est)
+                stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
+            mpfr_set_si(cp, -K, MPFR_RNDN);
+            mpfr_exp10(cp, cp, MPFR_RNDN);
+            if (!(mpfr_cmp(rowB.err_est, cp) <= 0))
+            {
+                double e = mpfr_get_d(rowB.err_est, MPFR_RNDU);
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "cannot certify %ld digits at log10(loss) = %.10g: estimated "
+                                     "relative error %.2g (about %d digits); ask for fewer --digits "
+                                     "or more --prec", (long) K, mpfr_get_d(rowB.log10_loss, MPFR_RNDN),
+                                     e, e > 0 ? (int) floor(-log10(e)) : 0);
+                break;
+            }
+        }
+        else
+            mpfr_set_nan(rowB.err_est);
+        rowi++;
+        if (row_fn != NULL && row_fn(&rowB, ctx) != 0)
+        {
+            st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "interrupted");
+            break;
+        }
+        if (kind == MPBIAS_ROW_STOP)
+            break;
+        /* move past this target */
+        mpfr_set(L10start, L10, MPFR_RNDN);
+    }
+
+cleanup:
+    stats.steps = B.ev->steps;
+    stats.rejected = B.ev->rejected;
+    stats.nfev = B.lie->nfev;
+    stats.njev = B.lie->njev;
+    stats.nlu = B.lie->nlu;
+    stats.steps_check = haveA ? A.ev->steps : 0;
+    if (stats_out != NULL)
+        *stats_out = stats;
+    traj_clear(&B);
+    if (haveA)
+        traj_clear(&A);
+    row_clear(&rowA);
+    row_clear(&rowB);
+    if (atv != NULL)
+        _mpbias_mpfr_vec_clear(atv, nat);
+    mpfr_clears(L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
+    mpfr_clears(EA.target[0], EA.target[1], EB.target[0], EB.target[1], (mpfr_ptr) 0);
+    return st;
+}

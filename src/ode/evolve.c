@@ -1,0 +1,148 @@
+/*
+ * evolve.c -- error control and one adaptive step (GSL's control and
+ * evolve layers).  The order is fixed (chosen by the caller from the
+ * accuracy wanted); the step size follows the standard controller
+ * h_new = h clamp(0.94 err^(-1/k), 0.2, 4) on the scaled norm of the
+ * last column's estimate.  (Letting the table stop at its first
+ * converged column, with SEULEX-style order selection, kept the steps
+ * small on the flow: the estimates of the lower columns are dominated by
+ * stiff components and never let the order rise.)
+ */
+#include "config.h"
+#include <math.h>
+#include "mpbias-impl.h"
+
+void
+mpbias_ode_control_init(mpbias_ode_control_t c, slong dim, mpfr_prec_t prec)
+{
+    slong i;
+    c->dim = dim;
+    mpfr_init2(c->rtol, prec);
+    mpfr_set_d(c->rtol, 1e-10, MPFR_RNDN);
+    c->atol = _mpbias_mpfr_vec_init(dim, prec);
+    for (i = 0; i < dim; i++)
+        mpfr_set_d(c->atol[i], 1e-10, MPFR_RNDN);
+}
+
+void
+mpbias_ode_control_clear(mpbias_ode_control_t c)
+{
+    mpfr_clear(c->rtol);
+    _mpbias_mpfr_vec_clear(c->atol, c->dim);
+}
+
+void
+mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *e,
+                        const mpfr_t *y, const mpfr_t *ynew)
+{
+    slong i;
+    mpfr_t s, q;
+    mpfr_init2(s, 64);
+    mpfr_init2(q, 64);
+    mpfr_set_zero(out, 1);
+    for (i = 0; i < c->dim; i++)
+    {
+        if (mpfr_cmpabs(y[i], ynew[i]) > 0)
+            mpfr_abs(s, y[i], MPFR_RNDN);
+        else
+            mpfr_abs(s, ynew[i], MPFR_RNDN);
+        mpfr_mul(s, s, c->rtol, MPFR_RNDN);
+        mpfr_add(s, s, c->atol[i], MPFR_RNDN);
+        mpfr_abs(q, e[i], MPFR_RNDN);
+        mpfr_div(q, q, s, MPFR_RNDN);
+        if (mpfr_nan_p(q) || mpfr_cmp(q, out) > 0)
+            mpfr_set(out, q, MPFR_RNDN);
+        if (mpfr_nan_p(out))
+            break;
+    }
+    mpfr_clear(s);
+    mpfr_clear(q);
+}
+
+void
+mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, slong order, mpfr_prec_t prec)
+{
+    e->dim = dim;
+    e->order = order;
+    mpfr_init2(e->h, prec);
+    mpfr_set_d(e->h, 1e-3, MPFR_RNDN);
+    e->ynew = _mpbias_mpfr_vec_init(dim, prec);
+    e->yerr = _mpbias_mpfr_vec_init(dim, prec);
+    mpfr_init2(e->x1h, prec);
+    mpfr_init2(e->hprop, prec);
+    e->steps = e->rejected = 0;
+}
+
+void
+mpbias_ode_evolve_clear(mpbias_ode_evolve_t e)
+{
+    mpfr_clear(e->h);
+    _mpbias_mpfr_vec_clear(e->ynew, e->dim);
+    _mpbias_mpfr_vec_clear(e->yerr, e->dim);
+    mpfr_clear(e->x1h);
+    mpfr_clear(e->hprop);
+}
+
+/* step factor for column j with error norm err: 0.94 err^(-1/j), clamped */
+static double
+step_factor(double err, slong j, double lo, double hi)
+{
+    double f = (err <= 0.0) ? hi : 0.94 * pow(err, -1.0 / (double) j);
+    if (!(f >= lo))
+        f = lo;
+    if (f > hi)
+        f = hi;
+    return f;
+}
+
+int
+mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
+                        const mpbias_ode_control_t c, const mpbias_ode_system *sys,
+                        mpfr_t x, const mpfr_t x1, mpfr_t *y)
+{
+    slong i, tries;
+    int r, last;
+
+    for (tries = 0; tries < 200; tries++)
+    {
+        /* do not step past x1; keep the proposal for the step after */
+        mpfr_set(e->hprop, e->h, MPFR_RNDN);
+        mpfr_add(e->x1h, x, e->h, MPFR_RNDN);
+        last = (mpfr_cmp(e->x1h, x1) >= 0);
+        if (last)
+            mpfr_sub(e->h, x1, x, MPFR_RNDN);
+        /* the step must change x */
+        mpfr_add(e->x1h, x, e->h, MPFR_RNDN);
+        if (mpfr_equal_p(e->x1h, x))
+            return MPBIAS_ODE_TINY_STEP;
+
+        r = mpbias_ode_lie_step(s, sys, c, x, (const mpfr_t *) y, e->h, e->order, e->order,
+                                e->ynew, e->yerr);
+        if (r == MPBIAS_ODE_OK && s->k_used >= 2 && s->errj[s->k_used] <= 1.0)
+        {
+            /* accept */
+            if (last)
+                mpfr_set(x, x1, MPFR_RNDN);
+            else
+                mpfr_add(x, x, e->h, MPFR_RNDN);
+            for (i = 0; i < e->dim; i++)
+                mpfr_swap(y[i], e->ynew[i]);
+            s->jac_valid = 0;
+            e->steps++;
+            /* a step shortened to hit x1 says little about the next one */
+            if (last && mpfr_cmp(e->h, e->hprop) < 0)
+                mpfr_set(e->h, e->hprop, MPFR_RNDN);
+            else
+                mpfr_mul_d(e->h, e->h, step_factor(s->errj[s->k_used], s->k_used, 0.2, 4.0),
+                           MPFR_RNDN);
+            return MPBIAS_ODE_OK;
+        }
+        /* reject (the Jacobian at (x, y) stays valid) */
+        e->rejected++;
+        if (r != MPBIAS_ODE_OK || s->k_used < 2)
+            mpfr_mul_d(e->h, e->h, 0.25, MPFR_RNDN);
+        else
+            mpfr_mul_d(e->h, e->h, step_factor(s->errj[s->k_used], s->k_used, 0.1, 0.7), MPFR_RNDN);
+    }
+    return MPBIAS_ODE_TINY_STEP;
+}
