@@ -11,9 +11,9 @@ set -euo pipefail
 
 # ---------------------------------------------------------------------------
 # DEMO: the command that --demo runs after the build, from the build
-# directory.  For now it summarizes the built-in "transition" example; it
-# will become a trajectory run once the trajectory engine exists.
-DEMO='./mpbias info --example transition'
+# directory: a gradient-flow trajectory of the built-in "transition" example
+# to a training loss of 1e-100, with 16 certified digits.
+DEMO='./mpbias flow --example transition --until-loss 1e-100 --per-decade 0 --at-loss 1e-10 --at-loss 1e-30 --digits 16 -q'
 # ---------------------------------------------------------------------------
 
 # Debian packages needed to build and test mpbias.  On Debian 12 (FLINT 2.9)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "cli.h"
 
 static void
@@ -67,8 +68,10 @@ typedef struct
     double last_print;
     double target_l10;       /* log10(1/eps) of the loss target, or NaN */
     double start_l10;
-    int printed;
+    int printed;             /* a progress line is showing on stderr */
+    int tty;                 /* stderr is a terminal                 */
     int header_done;
+    int write_failed;
     const mpbias_data_struct *data;
     const mpbias_model_struct *model;
 } flow_ctx;
@@ -86,7 +89,7 @@ progress(const mpbias_flow_stats *st, void *ctx)
 {
     flow_ctx *c = ctx;
     double t = elapsed(c);
-    if (c->quiet || t < 1.0 || t - c->last_print < 0.5)
+    if (c->quiet || !c->tty || t < 1.0 || t - c->last_print < 0.5)
         return 0;
     c->last_print = t;
     fprintf(stderr, "\r%s: log10(loss) = %-14.8g steps %ld (%.1f/s)", PROG, st->log10_loss,
@@ -120,6 +123,22 @@ kind_name(mpbias_row_kind k)
     return k == MPBIAS_ROW_STOP ? "stop" : k == MPBIAS_ROW_AT_LOSS ? "at-loss" : "checkpoint";
 }
 
+/* s as the body of a JSON string. */
+static void
+put_json_string(FILE *f, const char *s)
+{
+    for (; *s; s++)
+    {
+        unsigned char ch = (unsigned char) *s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+}
+
 /* The CSV header or the JSON preamble, printed with the first row (so
    that a run refused before any row prints nothing). */
 static void
@@ -132,10 +151,13 @@ print_header(flow_ctx *c)
     if (c->json)
     {
         char *as = fmpq_get_str(NULL, 10, model->alpha);
-        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"flow\",\n  \"data\": {\"name\": \"%s\", "
+        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"flow\",\n  \"data\": {\"name\": \"",
+                PACKAGE_VERSION);
+        put_json_string(c->out, data->name);
+        fprintf(c->out, "\", "
                 "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
                 "\"loss\": \"%s\", \"reduction\": \"%s\"},\n  \"digits\": %d,\n  \"rows\": [",
-                PACKAGE_VERSION, data->name, (long) data->n, (long) data->d, model->depth, as,
+                (long) data->n, (long) data->d, model->depth, as,
                 model->shape_a ? "true" : "false", model->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic",
                 model->mean ? "mean" : "sum", c->digits);
         flint_free(as);
@@ -158,6 +180,12 @@ row_out(const mpbias_flow_row *r, void *ctx)
     flow_ctx *c = ctx;
     slong i;
     FILE *f = c->out;
+    if (c->printed)
+    {
+        /* erase the progress line before a row can land on the terminal */
+        fputs("\r\033[K", stderr);
+        c->printed = 0;
+    }
     if (!c->header_done)
         print_header(c);
     if (c->json)
@@ -210,7 +238,9 @@ row_out(const mpbias_flow_row *r, void *ctx)
         fprintf(f, ",%s\n", kind_name(r->kind));
     }
     c->rows++;
-    return ferror(f) ? 1 : 0;
+    if (ferror(f))
+        c->write_failed = 1;
+    return c->write_failed;
 }
 
 /* Parse a comma-separated list of d positive decimals. */
@@ -563,6 +593,7 @@ cmd_flow(int argc, char **argv)
     ctx.json = json;
     ctx.digits = (int) digits;
     ctx.quiet = quiet;
+    ctx.tty = isatty(2);
     clock_gettime(CLOCK_MONOTONIC, &ctx.start);
     ctx.target_l10 = NAN;
     if (fo.until_loss_set)
@@ -574,7 +605,7 @@ cmd_flow(int argc, char **argv)
     mpbias_err_clear(err);
     st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
     if (ctx.printed)
-        fputs("\n", stderr);
+        fputs("\r\033[K", stderr);
     if (json && ctx.header_done)
         fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"order\": %ld, "
                 "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
@@ -585,6 +616,12 @@ cmd_flow(int argc, char **argv)
     if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
     {
         cli_error("%s: write error: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (st != MPBIAS_OK && ctx.write_failed)
+    {
+        cli_error("%s: write error", out ? out : "standard output");
         r = EXIT_FAIL;
         goto done;
     }

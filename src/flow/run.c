@@ -3,8 +3,8 @@
  * through a schedule of checkpoints, with certified digits.
  *
  * Two trajectories advance in lockstep, checkpoint by checkpoint: a
- * checking run with tolerance 10^-(K+2) and the reported run with
- * tolerance 10^-(K+5) and 32 more bits.  At every row the difference
+ * checking run with tolerance 10^-(K+4) and the reported run with
+ * tolerance 10^-(K+8) and 32 more bits.  At every row the difference
  * between them estimates the error of the checking run, an upper estimate
  * for the reported values (rows from the reported run); a row whose
  * estimate exceeds 10^-K is not emitted and the run stops with an error
@@ -30,8 +30,8 @@
 
 /* Tolerances 10^-(K + TOL_CHECK) of the checking run and 10^-(K +
    TOL_REPORTED) of the reported run. */
-#define TOL_CHECK 2
-#define TOL_REPORTED 5
+#define TOL_CHECK 4
+#define TOL_REPORTED 8
 
 void
 mpbias_flow_opts_init(mpbias_flow_opts *o)
@@ -496,6 +496,13 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
             mpfr_abs(den, b->wbar[i], MPFR_RNDN);
     for (i = 0; i < b->d; i++)
         err_update(b->err_est, a->wbar[i], b->wbar[i], den, tmp);
+    /* nu normwise too */
+    mpfr_set_zero(den, 1);
+    for (i = 0; i < b->n; i++)
+        if (mpfr_cmpabs(b->nu[i], den) > 0)
+            mpfr_abs(den, b->nu[i], MPFR_RNDN);
+    for (i = 0; i < b->n; i++)
+        err_update(b->err_est, a->nu[i], b->nu[i], den, tmp);
     mpfr_clear(den);
     mpfr_clear(tmp);
 }
