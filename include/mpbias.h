@@ -452,8 +452,8 @@ void mpbias_flow_opts_clear(mpbias_flow_opts *o);
    (NaN with an initialization shape).  err_est is the estimated relative
    error of the row (componentwise for log10_t, log10_loss and margin,
    relative to max(|value|, 1) for the two logarithms; normwise, relative
-   to max_i |wbar_i|, for wbar), from comparing two runs of different
-   accuracy; NaN when verify is off. */
+   to max_i |wbar_i| and max_n |nu_n|, for wbar and nu), from comparing
+   two runs of different accuracy; NaN when verify is off. */
 typedef struct
 {
     mpbias_row_kind kind;
@@ -500,36 +500,50 @@ void mpbias_flow_row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t pr
 void mpbias_flow_row_clear(mpbias_flow_row *row);
 
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
-   R^(2d): du_+/dt = D u_+^(D-1) r, du_-/dt = -D u_-^(D-1) r, r = Z^T g,
-   g_n = -l'(m_n), from u_+(0) = a, u_-(0) = b, without the closed forms
-   (and without the nu reduction) that mpbias_flow_run uses: the second,
-   independent formulation (math.md section 7), and the route for models
-   without closed forms.  For each target loss losses[i] (strictly
-   positive, non-increasing, the first below the initial loss; summed
-   loss, or mean loss if model->mean, whose time is then N t_sum) fills
-   rows[i] (kind MPBIAS_ROW_AT_LOSS, index i) with log10_t, log10_loss,
-   margin, wbar (d entries), mu (alpha margin^(-1/D); NaN with a shape),
-   nu (all NaN: the direct flow has no nu) and err_est (NaN: no error
-   estimate is claimed).  The rows are initialized by the caller (e.g.
-   with mpbias_flow_row_init(row, N, d, prec)) with d wbar entries; their
-   precisions are the caller's.
-   Method: independent variable tau = log(1 + t), the right-hand side
-   formed from (1 + t) g_n = exp(tau - m_n) (logistic:
-   exp(tau - softplus(m_n))); Gragg-Bulirsch-Stoer extrapolation of the
-   modified midpoint rule (explicit; ODEX's order and step-size control,
-   up to 40 columns) with local error tolerance `tol` relative to each
-   component of (u_+, u_-); each target is hit by an Illinois root-finder
-   on the size of the last step.  Working precision prec plus
-   log2(1 + log(1/eps_min) + log N) + D max(0, log2 max(a, b)) + 16
-   guard bits; tol must be in (2^(8 - prec), 1).  Global accuracy is
-   typically within a few orders of tol (not certified).
+   R^(2d) (math.md section 2):
+       du_+/dt = D u_+^(D-1) r,  du_-/dt = -D u_-^(D-1) r,  r = Z^T g,
+   g_n = -l'(m_n), m = Z w, w = u_+^D - u_-^D, u_+(0) = a, u_-(0) = b
+   (alpha, or the model's shape).  It uses neither the closed forms nor
+   the nu reduction nor the integrator of mpbias_flow_run: it is the
+   second, independent formulation that the reduced flow is checked
+   against (math.md section 7), and the route for models without closed
+   forms.
+
+   For each target losses[i] (positive, in non-increasing order, the
+   first below the initial loss; summed loss, or the mean loss if
+   model->mean, whose time is then t_mean = N t_sum) it fills rows[i]:
+   kind MPBIAS_ROW_AT_LOSS, index i, log10_t, log10_loss, margin, wbar
+   (d entries, w / margin), mu (alpha margin^(-1/D); NaN with a shape),
+   nu (all NaN: this formulation has no nu) and err_est (NaN: no error
+   estimate is claimed).  The rows are initialized by the caller, with
+   d wbar entries (mpbias_flow_row_init(row, N, d, prec) does it); values
+   are rounded to the rows' own precision.
+
+   Method: independent variable tau = log(1 + t); the right-hand side is
+   formed from (1 + t) g_n = exp(tau - m_n) (logistic loss:
+   exp(tau - softplus(m_n))), never from t or exp(-m) alone.  Explicit
+   Gragg-Bulirsch-Stoer extrapolation of the modified midpoint rule
+   (substeps 2, 4, 6, ..., even-power extrapolation, up to 40 columns)
+   with ODEX's order and step-size control; the local error estimate of
+   each step is kept below `tol` for coordinate i relative to
+   max(|u_+i|, |u_-i|).  Each target is hit by an Illinois root-finder
+   on the size of the step that crossed log L = log(eps).  Works at prec
+   plus log2(1 + log(1/eps_min) + log N) + D max(0, log2 max(a, b)) + 16
+   guard bits; tol must be in (2^(8 - prec), 1).  The global error is
+   typically a few times tol (not certified: compare with
+   mpbias_flow_run, or rerun with a smaller tol).
+
    Cost: the flow in tau is mildly stiff (relaxation rate O(1) per unit
-   of tau), so an explicit method takes steps of order 1: about
-   log(1/eps) steps, each of a few hundred O(N d) evaluations.  Meant
-   for moderate losses (down to about 1e-40); smaller ones work but cost
-   grows like log(1/eps).  Refuses non-separable data
-   (MPBIAS_ERR_NOT_SEPARABLE), bad models or arguments (MPBIAS_ERR_ARG);
-   MPBIAS_ERR_NUMERIC when the integrator fails (step budget 10^6). */
+   of tau), so steps are of order 1 in tau: about log(1/eps) / 1.5
+   steps of a few hundred evaluations of O(N d) operations each (about
+   0.1-1 s to 1e-30 for small N and d at tol = 1e-24).  Meant for
+   moderate losses (down to about 1e-40, though 1e-300 works): the cost
+   grows like log(1/eps), while mpbias_flow_run's steps grow with the
+   margin.
+   All storage is allocated once per call.  Returns
+   MPBIAS_ERR_NOT_SEPARABLE for non-separable data (decided exactly),
+   MPBIAS_ERR_ARG for bad models, targets, rows or tolerances, and
+   MPBIAS_ERR_NUMERIC when the integrator fails (budget 10^6 steps). */
 mpbias_status mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t model,
                                            slong nloss, const mpbias_sci_struct *losses,
                                            mpfr_prec_t prec, const mpfr_t tol,
