@@ -527,6 +527,31 @@ sched_value(mpfr_t out, slong idx, int K)
     }
 }
 
+/* Whether two log10(1/eps) targets agree to the working precision. */
+static int
+l10_near(const mpfr_t a, const mpfr_t b, mpfr_prec_t prec)
+{
+    mpfr_t d, m;
+    int r;
+    if (mpfr_inf_p(a) || mpfr_inf_p(b))
+        return mpfr_equal_p(a, b);
+    mpfr_init2(d, 64);
+    mpfr_init2(m, 64);
+    mpfr_sub(d, a, b, MPFR_RNDN);
+    mpfr_abs(d, d, MPFR_RNDN);
+    if (mpfr_cmpabs(a, b) > 0)
+        mpfr_abs(m, a, MPFR_RNDN);
+    else
+        mpfr_abs(m, b, MPFR_RNDN);
+    if (mpfr_cmp_ui(m, 1) < 0)
+        mpfr_set_ui(m, 1, MPFR_RNDN);
+    mpfr_mul_2si(m, m, -(long) prec + 16, MPFR_RNDN);
+    r = mpfr_cmp(d, m) <= 0;
+    mpfr_clear(d);
+    mpfr_clear(m);
+    return r;
+}
+
 static int
 cmp_sci_log(const void *a, const void *b)
 {
@@ -702,30 +727,35 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     {
         mpbias_row_kind kind = MPBIAS_ROW_STOP;
         int evA = 0, evB = 0;
-        /* next target in L10: schedule, explicit, stop */
+        /* next target in L10: schedule, explicit, stop.  Targets that agree
+           to the working precision are one target (an explicit loss is
+           stored rounded, a checkpoint exactly): the stop wins over an
+           explicit loss, which wins over a checkpoint. */
         mpfr_set(L10, L10stop, MPFR_RNDN);
         if (o->per_decade > 0)
         {
             for (;;)
             {
                 sched_value(cp, idx, o->per_decade);
-                if (mpfr_cmp(cp, L10start) > 0)
+                if (mpfr_cmp(cp, L10start) > 0 && !l10_near(cp, L10start, prec))
                     break;
                 idx++;
             }
-            if (mpfr_cmp(cp, L10) < 0)
+            if (mpfr_cmp(cp, L10) < 0 && !l10_near(cp, L10, prec))
             {
                 mpfr_set(L10, cp, MPFR_RNDN);
                 kind = MPBIAS_ROW_CHECKPOINT;
             }
         }
-        while (ati < nat && mpfr_cmp(atv[ati], L10start) <= 0)
+        while (ati < nat && (mpfr_cmp(atv[ati], L10start) <= 0 || l10_near(atv[ati], L10start, prec)))
             ati++;
-        if (ati < nat && mpfr_cmp(atv[ati], L10) <= 0)
+        if (ati < nat && (mpfr_cmp(atv[ati], L10) < 0 || l10_near(atv[ati], L10, prec)))
         {
-            if (mpfr_cmp(atv[ati], L10) < 0 || kind == MPBIAS_ROW_CHECKPOINT)
+            if (kind != MPBIAS_ROW_STOP || !l10_near(atv[ati], L10, prec))
+            {
                 kind = MPBIAS_ROW_AT_LOSS;
-            mpfr_set(L10, atv[ati], MPFR_RNDN);
+                mpfr_set(L10, atv[ati], MPFR_RNDN);
+            }
         }
         /* target M_sum = L10 ln 10 (- log N for the mean loss) */
         mpfr_mul(M, L10, B.ln10, MPFR_RNDN);
