@@ -18,6 +18,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error of command `cmd`: message plus a hint to --help. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for getopt_long's ':' (missing argument) or '?'
+   (unknown option) return c; returns EXIT_USAGE. */
+int cli_getopt_error(const char *cmd, int c, char **argv);
 /* Report a library error and return EXIT_FAIL. */
 int cli_lib_error(const mpbias_err_t err);
 

@@ -67,7 +67,6 @@ typedef struct
     struct timespec start;
     double last_print;
     double target_l10;       /* log10(1/eps) of the loss target, or NaN */
-    double start_l10;
     int printed;             /* a progress line is showing on stderr */
     int tty;                 /* stderr is a terminal                 */
     int header_done;
@@ -97,7 +96,7 @@ progress(const mpbias_flow_stats *st, void *ctx)
     /* cost grows like log(log(1/eps)): extrapolate in that variable */
     if (isfinite(c->target_l10) && -st->log10_loss > 1.0 && c->target_l10 > 1.0)
     {
-        double a = log(fmax(c->start_l10, 1.0)), b = log(-st->log10_loss), z = log(c->target_l10);
+        double a = 0.0 /* log of log10(1/eps) = 1 */, b = log(-st->log10_loss), z = log(c->target_l10);
         if (b > a && z > b)
             fprintf(stderr, "  ~%.0f s left (estimate)", t * (z - b) / (b - a));
     }
@@ -501,14 +500,8 @@ cmd_flow(int argc, char **argv)
                 fmpq_clear(alpha);
                 mpbias_flow_opts_clear(&fo);
                 return EXIT_OK;
-            case ':':
-                r = cli_usage_error("flow", "option '%s' requires an argument", argv[optind - 1]);
-                break;
             default:
-                if (optopt != 0)
-                    r = cli_usage_error("flow", "unknown option '-%c'", optopt);
-                else
-                    r = cli_usage_error("flow", "unknown option '%s'", argv[optind - 1]);
+                r = cli_getopt_error("flow", c, argv);
         }
     }
     if (r == EXIT_OK && optind < argc)
@@ -598,7 +591,6 @@ cmd_flow(int argc, char **argv)
     ctx.target_l10 = NAN;
     if (fo.until_loss_set)
         ctx.target_l10 = -(fmpz_get_d(fo.until_loss->exp10) + log10(fmpq_get_d(fo.until_loss->mant)));
-    ctx.start_l10 = 1.0;
 
     ctx.data = data;
     ctx.model = model;

@@ -122,15 +122,8 @@ cmd_gen(int argc, char **argv)
             case 'h':
                 help();
                 return EXIT_OK;
-            case ':':
-                return cli_usage_error("gen", "option '%s' requires an argument", argv[optind - 1]);
             default:
-                /* optopt is the offending character of a short option (which
-                   may sit inside a group such as -xy, so argv[optind - 1] is
-                   not necessarily it); 0 for an unknown long option. */
-                if (optopt != 0)
-                    return cli_usage_error("gen", "unknown option '-%c'", optopt);
-                return cli_usage_error("gen", "unknown option '%s'", argv[optind - 1]);
+                return cli_getopt_error("gen", c, argv);
         }
     }
     if (optind < argc)

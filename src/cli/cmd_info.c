@@ -76,15 +76,8 @@ cmd_info(int argc, char **argv)
             case 'h':
                 help();
                 return EXIT_OK;
-            case ':':
-                return cli_usage_error("info", "option '%s' requires an argument", argv[optind - 1]);
             default:
-                /* optopt is the offending character of a short option (which
-                   may sit inside a group such as -xy, so argv[optind - 1] is
-                   not necessarily it); 0 for an unknown long option. */
-                if (optopt != 0)
-                    return cli_usage_error("info", "unknown option '-%c'", optopt);
-                return cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
+                return cli_getopt_error("info", c, argv);
         }
     }
     if (optind < argc)

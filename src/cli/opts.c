@@ -36,6 +36,19 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int
+cli_getopt_error(const char *cmd, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(cmd, "option '%s' requires an argument", argv[optind - 1]);
+    /* optopt is the offending character of a short option (which may sit
+       inside a group such as -xy, so argv[optind - 1] is not necessarily
+       it); 0 for an unknown long option. */
+    if (optopt != 0)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+int
 cli_lib_error(const mpbias_err_t err)
 {
     cli_error("%s", err->msg[0] ? err->msg : mpbias_status_string(err->status));

@@ -726,7 +726,6 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     for (;;)
     {
         mpbias_row_kind kind = MPBIAS_ROW_STOP;
-        int evA = 0, evB = 0;
         /* next target in L10: schedule, explicit, stop.  Targets that agree
            to the working precision are one target (an explicit loss is
            stored rounded, a checkpoint exactly): the stop wins over an
@@ -788,10 +787,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                  : "the flow left the domain of its closed form");
             break;
         }
-        evB = rB > 0;
-        evA = rA > 0;
-        (void) evA;
-        if (evB)
+        if (rB > 0)   /* an event stopped the run */
             kind = MPBIAS_ROW_STOP;
         traj_row(&B, &rowB, model);
         rowB.kind = kind;
