@@ -331,73 +331,110 @@ enum
 typedef int (*mpbias_ode_rhs_fn)(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 typedef int (*mpbias_ode_jac_fn)(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y,
                                  void *params);
+/* Optional: when f(x, y) = sigma(x) F(y), `scale` writes sigma(x) > 0,
+   and the implicit stepper scales J(x0, y0) by sigma(x) / sigma(x0)
+   inside a step instead of freezing it (NULL: no such structure). */
+typedef int (*mpbias_ode_scale_fn)(mpfr_t sigma, const mpfr_t x, void *params);
 typedef struct
 {
     slong dim;
     mpbias_ode_rhs_fn f;
     mpbias_ode_jac_fn jac;
+    mpbias_ode_scale_fn scale;
     void *params;
 } mpbias_ode_system;
 
 /* Error control: a step is accepted when
-   max_i |e_i| / (atol_i + rtol max(|y_i|, |y_new_i|)) <= 1. */
+   max_i |e_i| / (atol_i + rtol max(|y_i|, |y_new_i|)) <= 1.
+   stiff[i] (default 0) marks a component whose error the stepper's
+   estimate measures as it is (a stiff component forced by the slow
+   ones, where Radau IIA's order drops to the stage order): no
+   tolerance transformation is applied to it. */
 typedef struct
 {
     slong dim;
     mpfr_t rtol;
     mpfr_t *atol;
+    int *stiff;
 } mpbias_ode_control_struct;
 typedef mpbias_ode_control_struct mpbias_ode_control_t[1];
 
 void mpbias_ode_control_init(mpbias_ode_control_t c, slong dim, mpfr_prec_t prec);
 void mpbias_ode_control_clear(mpbias_ode_control_t c);
-/* The scaled error norm of e for a step from y to ynew, into `out`. */
+/* The scaled error norm of e for a step from y to ynew, into `out`,
+   over the components selected by `which`: MPBIAS_ODE_ALL, or only the
+   stiff (MPBIAS_ODE_STIFF) or non-stiff (MPBIAS_ODE_NONSTIFF) ones. */
+enum { MPBIAS_ODE_ALL = 0, MPBIAS_ODE_NONSTIFF = 1, MPBIAS_ODE_STIFF = 2 };
 void mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *e,
-                             const mpfr_t *y, const mpfr_t *ynew);
+                             const mpfr_t *y, const mpfr_t *ynew, int which);
 
-/* Stepper: the linearly implicit Euler method with Aitken-Neville
-   extrapolation over the SEULEX step sequence 1, 2, 3, 4, 6, 8, 12, ...
-   (Deuflhard; Hairer and Wanner, Solving ODEs II, IV.9).  Column j of
-   the table has order j; its estimate T_jj - T_j,j-1, filtered through
-   (I - h J)^-1, is measured with the error control.  Suited to the
-   flow's stiff relaxation; a step costs one Jacobian, j LU
-   factorizations and n_1 + ... + n_j evaluations of f; allocates nothing. */
+/* Stepper: the s-stage Radau IIA collocation method (order 2s - 1,
+   stage order s, L-stable and stiffly accurate; Hairer and Wanner,
+   Solving ODEs II, IV.5 and IV.8), for any s >= 1, with coefficients
+   computed at the working precision (nodes certified by Arb).  The stage
+   equations are solved by simplified Newton iterations with one LU
+   factorization of the (s dim) x (s dim) iteration matrix per step;
+   the starting guess extrapolates the previous step's collocation
+   polynomial.  The error estimate is the embedded order-s formula of
+   Hairer and Wanner (1999), filtered through (I - h gamma0 J)^-1; it
+   overestimates the order-(2s-1) error, so the control measures it
+   against the transformed tolerance 0.1 tol^((s+1)/(2s)) (as RADAU5
+   does), while the Newton iterations converge to tol itself.
+   Allocates nothing per step. */
 typedef struct
 {
-    slong dim;
-    slong kmax;
+    slong dim, s;
     mpfr_prec_t prec;
-    mpfr_t *J, *fx, *f0, *f, *W, *W1, *rhs, *ycur, *rowA, *rowB, *delta0;
-    slong *perm, *perm1;
-    mpfr_t H, H2, t, u, errn;
-    double *errj;            /* errj[j]: scaled error norm of column j      */
-    slong k_used;            /* last column built in the last step          */
-    int jac_valid;           /* J, fx, f0 hold the values at the last (x, y)   */
-    slong nfev, njev, nlu;   /* counters                                        */
-} mpbias_ode_lie_struct;
-typedef mpbias_ode_lie_struct mpbias_ode_lie_t[1];
+    mpfr_t *c, *A, *e, *lw;  /* nodes, A (s x s), error weights, Lagrange weights */
+    slong nsub, *sub;        /* nodes of the low-degree guess polynomial        */
+    mpfr_t *lws;             /* and its weights                                 */
+    mpfr_t gamma0;
+    double kappa;            /* Newton tolerance, in the control's norm        */
+    mpfr_t *J, *fx, *f0, *Z, *F, *G, *y1, *v, *sig, *Js;
+    struct _mpbias_alu_struct *W, *E1;   /* iteration matrices (internal) */
+    int force_mpfr;          /* factor W in MPFR even when double would do     */
+    int have_prev;           /* the last converged step's polynomial is kept   */
+    int hold_prev;           /* set: steps do not replace it (re-steps from the
+                                start of an accepted step, to locate events)  */
+    mpfr_t xp, hp;
+    mpfr_t *yp, *Zp;
+    mpfr_t t, u, w, nrm, nrm0, errn;
+    double err;              /* last step: error norm against the transformed
+                                tolerance (acceptable iff <= 1)              */
+    slong newton_its;        /* last step's Newton iterations                 */
+    int jac_valid;           /* J, f0 hold the values at the last (x, y)       */
+    int refine_err;          /* refine the next estimate (after a rejection)  */
+    slong nfev, njev, nlu, nnewton;   /* counters                            */
+} mpbias_ode_radau_struct;
+typedef mpbias_ode_radau_struct mpbias_ode_radau_t[1];
 
-void mpbias_ode_lie_init(mpbias_ode_lie_t s, slong dim, slong kmax, mpfr_prec_t prec);
-void mpbias_ode_lie_clear(mpbias_ode_lie_t s);
+/* s stages at precision prec.  Returns 0, or nonzero if the coefficients
+   could not be computed to prec bits (then clear it anyway). */
+int mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec);
+void mpbias_ode_radau_clear(mpbias_ode_radau_t R);
 
-/* One step of size h from (x, y): builds columns j = 1, 2, ... up to
-   kmax and stops at the first j >= kmin whose scaled error norm (control
-   c) is <= 1.  yout receives T_jj and yerr its filtered estimate for the
-   last column built, s->k_used that column, s->errj[2..k_used] the
-   norms.  The step is acceptable iff s->errj[s->k_used] <= 1.  The
-   Jacobian is evaluated at (x, y) unless s->jac_valid is set (the caller
-   clears it whenever x or y change; evolve does). */
-int mpbias_ode_lie_step(mpbias_ode_lie_t s, const mpbias_ode_system *sys,
-                        const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
-                        const mpfr_t h, slong kmin, slong kmax, mpfr_t *yout, mpfr_t *yerr);
+/* One step of size h from (x, y) into yout (yerr: the filtered
+   estimate).  Returns MPBIAS_ODE_OK with R->err set (the step is
+   acceptable iff R->err <= 1), or a failure status (MPBIAS_ODE_UNSTABLE
+   when the Newton iterations do not converge).  The Jacobian is
+   evaluated at (x, y) unless R->jac_valid is set; the caller clears it
+   whenever x or y change (evolve does). */
+int mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                          const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                          const mpfr_t h, mpfr_t *yout, mpfr_t *yerr);
 
-/* Evolve: one accepted adaptive step of fixed order from x towards x1
-   (never past it).  On success x and y are advanced and h holds the size
-   proposed for the next step. */
+/* Dense output: y(x) from the collocation polynomial of the last
+   converged step (error of order h^(s+1): a locator, not a result).
+   Returns MPBIAS_ODE_DOMAIN if there is no such step. */
+int mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout);
+
+/* Evolve: one accepted adaptive step from x towards x1 (never past it),
+   with the controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4).  On
+   success x and y are advanced and h holds the size proposed for the
+   next step. */
 typedef struct
 {
     slong dim;
-    slong order;             /* column (order) of every step                    */
     mpfr_t h;                /* proposed step                                   */
     mpfr_t *ynew, *yerr;
     mpfr_t x1h, hprop;
@@ -405,9 +442,9 @@ typedef struct
 } mpbias_ode_evolve_struct;
 typedef mpbias_ode_evolve_struct mpbias_ode_evolve_t[1];
 
-void mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, slong order, mpfr_prec_t prec);
+void mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, mpfr_prec_t prec);
 void mpbias_ode_evolve_clear(mpbias_ode_evolve_t e);
-int mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
+int mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
                             const mpbias_ode_control_t c, const mpbias_ode_system *sys,
                             mpfr_t x, const mpfr_t x1, mpfr_t *y);
 
@@ -440,7 +477,7 @@ typedef struct
     int verify;                 /* 1 (default): a second, more accurate run gives
                                    the error estimate and the printed values      */
     slong max_steps;            /* per run (default 10^7)                          */
-    slong order;                /* extrapolation order; 0 (default): automatic     */
+    slong stages;               /* Radau IIA stages; 0 (default): automatic        */
 } mpbias_flow_opts;
 
 void mpbias_flow_opts_init(mpbias_flow_opts *o);
@@ -468,8 +505,8 @@ typedef struct
 typedef struct
 {
     mpfr_prec_t prec;           /* working precision of the reported run        */
-    slong order;                /* extrapolation order                           */
-    slong steps, rejected, nfev, njev, nlu;   /* of the reported run            */
+    slong stages;               /* Radau IIA stages (order 2 stages - 1)         */
+    slong steps, rejected, nfev, njev, nlu, nnewton;   /* of the reported run   */
     slong steps_check;          /* steps of the checking run                     */
     double log10_loss;          /* current, for progress reports                 */
     double max_err_est;         /* largest err_est of the rows                   */

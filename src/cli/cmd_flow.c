@@ -599,10 +599,10 @@ cmd_flow(int argc, char **argv)
     if (ctx.printed)
         fputs("\r\033[K", stderr);
     if (json && ctx.header_done)
-        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"order\": %ld, "
+        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"stages\": %ld, "
                 "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
                 "\"check_steps\": %ld, \"max_err_est\": %.3g}\n}\n",
-                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.order,
+                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.stages,
                 (long) stats.steps, (long) stats.rejected, (long) stats.nfev, (long) stats.njev,
                 (long) stats.steps_check, stats.max_err_est);
     if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
@@ -624,10 +624,10 @@ cmd_flow(int argc, char **argv)
     }
     if (!quiet)
         fprintf(stderr, "%s: %ld rows; %s loss, %s; %d digits certified (largest estimated "
-                "error %.2g); %ld bits, order %ld, %ld steps, %ld right-hand sides, %.2f s\n",
+                "error %.2g); %ld bits, %ld stages, %ld steps, %ld right-hand sides, %.2f s\n",
                 PROG, (long) ctx.rows, loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
                 mean ? "mean over samples" : "summed over samples", (int) digits, stats.max_err_est,
-                (long) stats.prec, (long) stats.order, (long) stats.steps, (long) stats.nfev,
+                (long) stats.prec, (long) stats.stages, (long) stats.steps, (long) stats.nfev,
                 elapsed(&ctx));
     r = EXIT_OK;
 done:

@@ -450,3 +450,11 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     mpfr_sub(dfdx[n], t2, ws->E, MPFR_RNDN);
     return MPBIAS_ODE_OK;
 }
+
+int
+_mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params)
+{
+    (void) params;
+    mpfr_exp(sigma, x, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}

@@ -3,19 +3,21 @@
  * through a schedule of checkpoints, with certified digits.
  *
  * Two trajectories advance in lockstep, checkpoint by checkpoint: a
- * checking run with tolerance 10^-(K+4) and the reported run with
- * tolerance 10^-(K+8) and 32 more bits.  At every row the difference
- * between them estimates the error of the checking run, an upper estimate
- * for the reported values (rows from the reported run); a row whose
- * estimate exceeds 10^-K is not emitted and the run stops with an error
- * saying how many digits were reached.
+ * checking run with tolerance 10^-(K+4) and s - 1 Radau stages, and the
+ * reported run with tolerance 10^-(K+8), s stages and 32 more bits.  At
+ * every row the difference between them estimates the error of the
+ * checking run, an upper estimate for the reported values (rows from the
+ * reported run); a row whose estimate exceeds 10^-K is not emitted and
+ * the run stops with an error saying how many digits were reached.  The
+ * two runs differ in method, tolerance and precision, so that an error
+ * one of them makes is not repeated by the other.
  *
  * Loss checkpoints are hit exactly: the independent variable is a
  * function of the smoothed margin log(1/L), so a loss target is a value
  * of x and the last step is shortened to land on it.  Margin and time
- * targets are events, located by an Illinois root-finder on the size of
- * the step that crossed them (each trial is one step of the stepper from
- * the last accepted state, with the Jacobian reused).
+ * targets are events: the crossing is located on the accepted step's
+ * collocation polynomial, then bracketed and refined (Illinois) with
+ * re-steps from the step's start, each an exact Radau step.
  *
  * Working precision (automatic): (K + 12) log2(10) bits plus guard bits
  * log2(1 + margin reached) + D |log2 alpha| + 32, since log t - m_n and
@@ -47,7 +49,7 @@ mpbias_flow_opts_init(mpbias_flow_opts *o)
     o->at_loss = NULL;
     o->verify = 1;
     o->max_steps = 10000000;
-    o->order = 0;
+    o->stages = 0;
 }
 
 void
@@ -64,14 +66,14 @@ typedef struct
 {
     _mpbias_dual_t ws;
     mpbias_ode_system sys;
-    mpbias_ode_lie_t lie;
+    mpbias_ode_radau_t rad;
     mpbias_ode_evolve_t ev;
     mpbias_ode_control_t ctrl;
-    slong n, d, dim, order, max_steps;
+    slong n, d, dim, max_steps;
     mpfr_prec_t prec;
     int mean;
     mpfr_t x, xa, tol, ln10, logN, ell, gam, t1, t2;
-    mpfr_t *y, *ya, *yerr;
+    mpfr_t *y, *ya, *yb, *yerr;
 } traj;
 
 /* event kinds */
@@ -126,23 +128,26 @@ traj_update_tol(traj *T)
     for (i = 0; i < T->n; i++)
         mpfr_set(T->ctrl->atol[i], T->ctrl->rtol, MPFR_RNDN);
     /* q carries log t: its error matters relative to ell = log(1 + t)
-       (relative digits of log t, or of t itself while t < 1) */
+       (relative digits of log t, or of t itself while t < 1), but never
+       below tol 2^-10 in absolute terms (ell = 0 at t = 0) */
     traj_ell(T, T->x, (const mpfr_t *) T->y);
     mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
+    mpfr_div_2ui(w1max, T->tol, 10, MPFR_RNDN);
+    if (mpfr_cmp(T->ctrl->atol[T->n], w1max) < 0)
+        mpfr_set(T->ctrl->atol[T->n], w1max, MPFR_RNDN);
     mpfr_clear(wmax);
     mpfr_clear(w1max);
 }
 
 static int
 traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_prec_t prec,
-          long tol_digits, slong order, slong max_steps)
+          long tol_digits, slong stages, slong max_steps)
 {
     slong i, n = data->n;
-    int r;
+    int r, rc;
     T->n = n;
     T->d = data->d;
     T->dim = n + 1;
-    T->order = order;
     T->prec = prec;
     T->mean = model->mean;
     T->max_steps = max_steps;
@@ -150,10 +155,15 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     T->sys.dim = T->dim;
     T->sys.f = _mpbias_dual_rhs;
     T->sys.jac = _mpbias_dual_jac;
+    T->sys.scale = _mpbias_dual_scale;
     T->sys.params = T->ws;
-    mpbias_ode_lie_init(T->lie, T->dim, order, prec);
-    mpbias_ode_evolve_init(T->ev, T->dim, order, prec);
+    rc = mpbias_ode_radau_init(T->rad, T->dim, stages, prec);
+    mpbias_ode_evolve_init(T->ev, T->dim, prec);
     mpbias_ode_control_init(T->ctrl, T->dim, prec);
+    /* q = log(1 + t) - M relaxes fast to -log Phi, a slowly varying
+       forcing: a stiff component whose error Radau IIA only bounds to
+       its stage order */
+    T->ctrl->stiff[n] = 1;
     mpfr_init2(T->x, prec);
     mpfr_init2(T->xa, prec);
     mpfr_init2(T->tol, prec);
@@ -165,6 +175,7 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_init2(T->t2, prec);
     T->y = _mpbias_mpfr_vec_init(T->dim, prec);
     T->ya = _mpbias_mpfr_vec_init(T->dim, prec);
+    T->yb = _mpbias_mpfr_vec_init(T->dim, prec);
     T->yerr = _mpbias_mpfr_vec_init(T->dim, prec);
 
     mpfr_set_ui(T->ln10, 10, MPFR_RNDN);
@@ -174,6 +185,8 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_ui_pow_ui(T->tol, 10, (unsigned long) tol_digits, MPFR_RNDN);
     mpfr_ui_div(T->tol, 1, T->tol, MPFR_RNDN);
 
+    if (rc != 0)
+        return MPBIAS_ODE_SINGULAR;
     /* initial state: nu = 0, x = 0, q = log(1 + 0) - M0 = -M0 */
     for (i = 0; i < T->dim; i++)
         mpfr_set_zero(T->y[i], 1);
@@ -202,7 +215,7 @@ static void
 traj_clear(traj *T)
 {
     _mpbias_dual_clear(T->ws);
-    mpbias_ode_lie_clear(T->lie);
+    mpbias_ode_radau_clear(T->rad);
     mpbias_ode_evolve_clear(T->ev);
     mpbias_ode_control_clear(T->ctrl);
     mpfr_clear(T->x);
@@ -216,6 +229,7 @@ traj_clear(traj *T)
     mpfr_clear(T->t2);
     _mpbias_mpfr_vec_clear(T->y, T->dim);
     _mpbias_mpfr_vec_clear(T->ya, T->dim);
+    _mpbias_mpfr_vec_clear(T->yb, T->dim);
     _mpbias_mpfr_vec_clear(T->yerr, T->dim);
 }
 
@@ -250,18 +264,161 @@ typedef struct
     mpfr_t target[2];           /* their targets (margin, ell) */
 } events;
 
+/* Event value g(h) at x = xa + h: from a re-step of size h from
+   (xa, ya) (exact) or from the accepted step's collocation polynomial
+   (a locator).  Leaves the state in T->y, evaluated. */
+static int
+traj_g_at(traj *T, mpfr_t g, int kind, const mpfr_t target, const mpfr_t h, int exact)
+{
+    int r;
+    mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
+    if (exact)
+    {
+        T->rad->jac_valid = 0;
+        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h,
+                                  T->y, T->yerr);
+        if (r != MPBIAS_ODE_OK)
+            return r;
+    }
+    else
+        mpbias_ode_radau_dense(T->rad, T->t1, T->y);
+    if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
+        return r;
+    mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
+    traj_event_value(T, g, kind, T->t1, (const mpfr_t *) T->y, target);
+    return MPBIAS_ODE_OK;
+}
+
+/* Illinois iteration on [hlo, hhi] with g(hlo) = gl < 0 <= gh = g(hhi),
+   until the bracket is below 2^(8 - prec) hhi; hhi is then the answer
+   (the reached side). */
+static int
+traj_illinois(traj *T, int kind, const mpfr_t target, mpfr_t hlo, mpfr_t hhi, mpfr_t gl,
+              mpfr_t gh, int exact)
+{
+    int it, side = 0, r;
+    mpfr_t h, g, w;
+    mpfr_inits2(T->prec, h, g, w, (mpfr_ptr) 0);
+    r = MPBIAS_ODE_OK;
+    for (it = 0; it < 400; it++)
+    {
+        mpfr_sub(w, hhi, hlo, MPFR_RNDN);
+        mpfr_mul_2si(h, hhi, -(long) T->prec + 8, MPFR_RNDN);
+        if (mpfr_cmp(w, h) <= 0)
+            break;
+        /* h = hlo - gl (hhi - hlo) / (gh - gl), bisection if outside */
+        mpfr_sub(g, gh, gl, MPFR_RNDN);
+        mpfr_div(h, w, g, MPFR_RNDN);
+        mpfr_mul(h, h, gl, MPFR_RNDN);
+        mpfr_sub(h, hlo, h, MPFR_RNDN);
+        if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
+        {
+            mpfr_add(h, hlo, hhi, MPFR_RNDN);
+            mpfr_div_2ui(h, h, 1, MPFR_RNDN);
+        }
+        if ((r = traj_g_at(T, g, kind, target, h, exact)) != MPBIAS_ODE_OK)
+            break;
+        if (mpfr_sgn(g) >= 0)
+        {
+            mpfr_set(hhi, h, MPFR_RNDN);
+            mpfr_set(gh, g, MPFR_RNDN);
+            if (side == 1)
+                mpfr_div_2ui(gl, gl, 1, MPFR_RNDN);
+            side = 1;
+        }
+        else
+        {
+            mpfr_set(hlo, h, MPFR_RNDN);
+            mpfr_set(gl, g, MPFR_RNDN);
+            if (side == -1)
+                mpfr_div_2ui(gh, gh, 1, MPFR_RNDN);
+            side = -1;
+        }
+    }
+    mpfr_clears(h, g, w, (mpfr_ptr) 0);
+    return r;
+}
+
+/* The step from (xa, ya) of size hfull crossed the event (g(0) = ga < 0
+   <= gb = g(hfull)): find the crossing hout (on the reached side, to
+   the working precision).  The accepted step's collocation polynomial
+   locates it cheaply; re-steps from (xa, ya) then bracket it tightly and
+   refine it with exact values. */
+static int
+traj_locate(traj *T, int kind, const mpfr_t target, const mpfr_t hfull, const mpfr_t ga,
+            const mpfr_t gb, mpfr_t hout)
+{
+    int r, k;
+    mpfr_t hlo, hhi, gl, gh, h1, g1, del;
+    mpfr_inits2(T->prec, hlo, hhi, gl, gh, h1, g1, del, (mpfr_ptr) 0);
+    /* 1. on the polynomial */
+    mpfr_set_zero(hlo, 1);
+    mpfr_set(hhi, hfull, MPFR_RNDN);
+    mpfr_set(gl, ga, MPFR_RNDN);
+    mpfr_set(gh, gb, MPFR_RNDN);
+    T->rad->hold_prev = 1;
+    r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 0);
+    mpfr_set(h1, hhi, MPFR_RNDN);
+    /* 2. exact value there, then a bracket [h1 - del, h1] or [h1, h1 + del]
+       widened until it holds (at worst the whole step) */
+    if (r == MPBIAS_ODE_OK)
+        r = traj_g_at(T, g1, kind, target, h1, 1);
+    mpfr_mul_2si(del, hfull, -40, MPFR_RNDN);
+    for (k = 0; r == MPBIAS_ODE_OK; k++)
+    {
+        int whole = (k >= 3);
+        if (mpfr_sgn(g1) >= 0)
+        {
+            mpfr_set(hhi, h1, MPFR_RNDN);
+            mpfr_set(gh, g1, MPFR_RNDN);
+            mpfr_sub(hlo, h1, del, MPFR_RNDN);
+            if (whole || mpfr_sgn(hlo) <= 0)
+            {
+                mpfr_set_zero(hlo, 1);
+                mpfr_set(gl, ga, MPFR_RNDN);
+                break;
+            }
+            if ((r = traj_g_at(T, gl, kind, target, hlo, 1)) != MPBIAS_ODE_OK || mpfr_sgn(gl) < 0)
+                break;
+        }
+        else
+        {
+            mpfr_set(hlo, h1, MPFR_RNDN);
+            mpfr_set(gl, g1, MPFR_RNDN);
+            mpfr_add(hhi, h1, del, MPFR_RNDN);
+            if (whole || mpfr_cmp(hhi, hfull) >= 0)
+            {
+                mpfr_set(hhi, hfull, MPFR_RNDN);
+                mpfr_set(gh, gb, MPFR_RNDN);
+                break;
+            }
+            if ((r = traj_g_at(T, gh, kind, target, hhi, 1)) != MPBIAS_ODE_OK || mpfr_sgn(gh) >= 0)
+                break;
+        }
+        mpfr_mul_2si(del, del, 13, MPFR_RNDN);
+    }
+    /* 3. exact Illinois in the bracket */
+    if (r == MPBIAS_ODE_OK)
+        r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 1);
+    T->rad->hold_prev = 0;
+    mpfr_set(hout, hhi, MPFR_RNDN);
+    mpfr_clears(hlo, hhi, gl, gh, h1, g1, del, (mpfr_ptr) 0);
+    return r;
+}
+
 /* Advance until x = xt or until one of the events is reached (returns
    the event index + 1, or 0 when xt was reached; negative: ODE failure
-   code negated). */
+   code negated).  When a step crosses both events, the earlier one
+   counts. */
 static int
 traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, void *ctx,
              mpbias_flow_stats *stats, int *interrupted)
 {
     slong i;
-    int r, e;
-    mpfr_t g, ga, gb, h, hlo, hhi, gl, gh, xt;
+    int r, e, hit;
+    mpfr_t ga, gb, hfull, he, hbest, xt;
 
-    mpfr_inits2(T->prec, g, ga, gb, h, hlo, hhi, gl, gh, xt, (mpfr_ptr) 0);
+    mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, (mpfr_ptr) 0);
     /* the x of the target, in this run's own precision and M0 */
     if (mpfr_inf_p(Mt))
         mpfr_set_inf(xt, 1);
@@ -278,7 +435,7 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
         mpfr_set(T->xa, T->x, MPFR_RNDN);
         for (i = 0; i < T->dim; i++)
             mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
-        r = mpbias_ode_evolve_apply(T->ev, T->lie, T->ctrl, &T->sys, T->x, xt, T->y);
+        r = mpbias_ode_evolve_apply(T->ev, T->rad, T->ctrl, &T->sys, T->x, xt, T->y);
         if (r != MPBIAS_ODE_OK)
         {
             r = -r;
@@ -306,92 +463,66 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
             }
         }
         /* events: reached when the event function becomes >= 0 */
+        hit = 0;
+        mpfr_sub(hfull, T->x, T->xa, MPFR_RNDN);
+        for (i = 0; i < T->dim; i++)
+            mpfr_set(T->yb[i], T->y[i], MPFR_RNDN);
         for (e = 0; e < 2; e++)
         {
-            int it;
             if (E->kind[e] == EV_NONE)
                 continue;
+            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
             traj_event_value(T, gb, E->kind[e], T->x, (const mpfr_t *) T->y, E->target[e]);
             if (mpfr_sgn(gb) < 0)
                 continue;
-            /* value at the start of the step */
             _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
             traj_event_value(T, ga, E->kind[e], T->xa, (const mpfr_t *) T->ya, E->target[e]);
-            mpfr_sub(hhi, T->x, T->xa, MPFR_RNDN);
-            mpfr_set_zero(hlo, 1);
-            mpfr_set(gl, ga, MPFR_RNDN);
-            mpfr_set(gh, gb, MPFR_RNDN);
-            if (mpfr_sgn(ga) < 0)
+            if (mpfr_sgn(ga) >= 0)
+                mpfr_set_zero(he, 1);   /* reached already at the start */
+            else if ((r = traj_locate(T, E->kind[e], E->target[e], hfull, ga, gb, he)) != MPBIAS_ODE_OK)
             {
-                int side = 0;
-                for (it = 0; it < 200; it++)
-                {
-                    /* Illinois step: h = hlo - gl (hhi - hlo) / (gh - gl) */
-                    mpfr_sub(h, hhi, hlo, MPFR_RNDN);
-                    mpfr_sub(g, gh, gl, MPFR_RNDN);
-                    mpfr_div(h, h, g, MPFR_RNDN);
-                    mpfr_mul(h, h, gl, MPFR_RNDN);
-                    mpfr_sub(h, hlo, h, MPFR_RNDN);
-                    if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
-                    {
-                        mpfr_add(h, hlo, hhi, MPFR_RNDN);
-                        mpfr_div_2ui(h, h, 1, MPFR_RNDN);
-                    }
-                    T->lie->jac_valid = (it > 0);
-                    r = mpbias_ode_lie_step(T->lie, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h,
-                                            T->order, T->order, T->y, T->yerr);
-                    if (r != MPBIAS_ODE_OK
-                        || _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0) != MPBIAS_ODE_OK)
-                    {
-                        r = MPBIAS_ODE_OK;
-                        mpfr_set(hhi, h, MPFR_RNDN);   /* treat as beyond: shrink */
-                        continue;
-                    }
-                    mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
-                    traj_event_value(T, g, E->kind[e], T->t1, (const mpfr_t *) T->y, E->target[e]);
-                    if (mpfr_sgn(g) >= 0)
-                    {
-                        mpfr_set(hhi, h, MPFR_RNDN);
-                        mpfr_set(gh, g, MPFR_RNDN);
-                        if (side == 1)
-                            mpfr_div_2ui(gl, gl, 1, MPFR_RNDN);
-                        side = 1;
-                    }
-                    else
-                    {
-                        mpfr_set(hlo, h, MPFR_RNDN);
-                        mpfr_set(gl, g, MPFR_RNDN);
-                        if (side == -1)
-                            mpfr_div_2ui(gh, gh, 1, MPFR_RNDN);
-                        side = -1;
-                    }
-                    mpfr_sub(g, hhi, hlo, MPFR_RNDN);
-                    mpfr_mul_2si(T->t1, hhi, -(long) T->prec + 8, MPFR_RNDN);
-                    if (mpfr_cmp(g, T->t1) <= 0)
-                        break;
-                }
-                /* land on the reached side, at hhi */
-                T->lie->jac_valid = 1;
-                mpbias_ode_lie_step(T->lie, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, hhi,
-                                    T->order, T->order, T->y, T->yerr);
-                T->lie->jac_valid = 0;
-                mpfr_add(T->x, T->xa, hhi, MPFR_RNDN);
+                r = -r;
+                goto done;
             }
-            else
+            if (hit == 0 || mpfr_cmp(he, hbest) < 0)
             {
-                /* reached already at the start of the step */
+                mpfr_set(hbest, he, MPFR_RNDN);
+                hit = e + 1;
+            }
+            /* the locator moved y: restore the step's end for the next event */
+            for (i = 0; i < T->dim; i++)
+                mpfr_set(T->y[i], T->yb[i], MPFR_RNDN);
+        }
+        if (hit)
+        {
+            /* land on the earliest crossing (reached side) */
+            if (mpfr_zero_p(hbest))
+            {
                 mpfr_set(T->x, T->xa, MPFR_RNDN);
                 for (i = 0; i < T->dim; i++)
                     mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
             }
+            else
+            {
+                T->rad->hold_prev = 1;
+                r = traj_g_at(T, ga, E->kind[hit - 1], E->target[hit - 1], hbest, 1);
+                T->rad->hold_prev = 0;
+                if (r != MPBIAS_ODE_OK)
+                {
+                    r = -r;
+                    goto done;
+                }
+                mpfr_add(T->x, T->xa, hbest, MPFR_RNDN);
+            }
+            T->rad->jac_valid = 0;
             _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
             traj_margin(T);
-            r = e + 1;
+            r = hit;
             goto done;
         }
     }
 done:
-    mpfr_clears(g, ga, gb, h, hlo, hhi, gl, gh, xt, (mpfr_ptr) 0);
+    mpfr_clears(ga, gb, hfull, he, hbest, xt, (mpfr_ptr) 0);
     return r;
 }
 
@@ -559,6 +690,16 @@ cmp_sci_log(const void *a, const void *b)
     return mpfr_cmp(*x, *y);
 }
 
+/* Stages of the Radau IIA method for K digits: the order 2s - 1 (and
+   the stage order s, which bounds the stiff component q) grow with the
+   digits so that steps stay long.  6 + 0.6 K was the fastest choice on
+   the built-in examples at K = 16, 30 and 50 (doc/benchmarks-flow.md). */
+static slong
+default_stages(slong K)
+{
+    slong s = 6 + (3 * K + 2) / 5;
+    return s > 100 ? 100 : s;
+}
 /* guard bits from the largest margin the run can reach */
 static slong
 guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
@@ -602,7 +743,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpbias_status st = MPBIAS_OK;
     mpbias_flow_stats stats;
     mpfr_prec_t prec;
-    slong order, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
+    slong stages, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
     traj A, B;
     int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
     mpbias_flow_row rowA, rowB;
@@ -637,21 +778,15 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
 
     prec = o->prec > 0 ? o->prec
                        : (mpfr_prec_t) ((K + 12) * 3.3219280948873623 + guard_bits(o, model, data->n));
-    /* extrapolation order: measured best on the built-in examples at
-       K = 20 (18) and K = 30 (20); each column of the SEULEX sequence
-       costs ~1.4x the previous one */
-    order = o->order > 0 ? o->order : 13 + K / 4;
-    if (order < 4)
-        order = 4;
-    if (order > 30)
-        order = 30;
+    /* Radau IIA stages (order 2s - 1) */
+    stages = o->stages > 0 ? o->stages : default_stages(K);
     stats.prec = prec + 32;
-    stats.order = order;
+    stats.stages = stages;
 
-    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, order, o->max_steps);
+    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, stages, o->max_steps);
     if (haveA)
     {
-        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, order, o->max_steps);
+        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, stages > 1 ? stages - 1 : 2, o->max_steps);
         if (r == MPBIAS_ODE_OK)
             r = rA0;
     }
@@ -828,9 +963,10 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
 cleanup:
     stats.steps = B.ev->steps;
     stats.rejected = B.ev->rejected;
-    stats.nfev = B.lie->nfev;
-    stats.njev = B.lie->njev;
-    stats.nlu = B.lie->nlu;
+    stats.nfev = B.rad->nfev;
+    stats.njev = B.rad->njev;
+    stats.nlu = B.rad->nlu;
+    stats.nnewton = B.rad->nnewton;
     stats.steps_check = haveA ? A.ev->steps : 0;
     if (stats_out != NULL)
         *stats_out = stats;

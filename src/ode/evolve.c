@@ -1,12 +1,9 @@
 /*
  * evolve.c -- error control and one adaptive step (GSL's control and
- * evolve layers).  The order is fixed (chosen by the caller from the
- * accuracy wanted); the step size follows the standard controller
- * h_new = h clamp(0.94 err^(-1/k), 0.2, 4) on the scaled norm of the
- * last column's estimate.  (Letting the table stop at its first
- * converged column, with SEULEX-style order selection, kept the steps
- * small on the flow: the estimates of the lower columns are dominated by
- * stiff components and never let the order rise.)
+ * evolve layers) around the Radau IIA stepper.  The step size follows
+ * the standard controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4) on
+ * the stepper's error norm (its estimate has order s); a step whose
+ * Newton iterations fail is retried with half the size.
  */
 #include "config.h"
 #include <math.h>
@@ -20,8 +17,12 @@ mpbias_ode_control_init(mpbias_ode_control_t c, slong dim, mpfr_prec_t prec)
     mpfr_init2(c->rtol, prec);
     mpfr_set_d(c->rtol, 1e-10, MPFR_RNDN);
     c->atol = _mpbias_mpfr_vec_init(dim, prec);
+    c->stiff = flint_malloc((size_t) (dim > 0 ? dim : 1) * sizeof(int));
     for (i = 0; i < dim; i++)
+    {
         mpfr_set_d(c->atol[i], 1e-10, MPFR_RNDN);
+        c->stiff[i] = 0;
+    }
 }
 
 void
@@ -29,19 +30,28 @@ mpbias_ode_control_clear(mpbias_ode_control_t c)
 {
     mpfr_clear(c->rtol);
     _mpbias_mpfr_vec_clear(c->atol, c->dim);
+    flint_free(c->stiff);
 }
 
 void
 mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *e,
-                        const mpfr_t *y, const mpfr_t *ynew)
+                        const mpfr_t *y, const mpfr_t *ynew, int which)
 {
-    slong i;
+    /* 64-bit scratch on the stack: no allocation in the step loop */
+    mp_limb_t sl[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
+    mp_limb_t ql[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
     mpfr_t s, q;
-    mpfr_init2(s, 64);
-    mpfr_init2(q, 64);
+    slong i;
+    mpfr_custom_init(sl, 64);
+    mpfr_custom_init(ql, 64);
+    mpfr_custom_init_set(s, MPFR_ZERO_KIND, 0, 64, sl);
+    mpfr_custom_init_set(q, MPFR_ZERO_KIND, 0, 64, ql);
     mpfr_set_zero(out, 1);
     for (i = 0; i < c->dim; i++)
     {
+        if ((which == MPBIAS_ODE_STIFF && !c->stiff[i])
+            || (which == MPBIAS_ODE_NONSTIFF && c->stiff[i]))
+            continue;
         if (mpfr_cmpabs(y[i], ynew[i]) > 0)
             mpfr_abs(s, y[i], MPFR_RNDN);
         else
@@ -49,21 +59,25 @@ mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *
         mpfr_mul(s, s, c->rtol, MPFR_RNDN);
         mpfr_add(s, s, c->atol[i], MPFR_RNDN);
         mpfr_abs(q, e[i], MPFR_RNDN);
-        mpfr_div(q, q, s, MPFR_RNDN);
+        if (mpfr_zero_p(s))
+        {
+            /* no tolerance at all for this component: only exactness passes */
+            if (!mpfr_zero_p(q))
+                mpfr_set_inf(q, 1);
+        }
+        else
+            mpfr_div(q, q, s, MPFR_RNDN);
         if (mpfr_nan_p(q) || mpfr_cmp(q, out) > 0)
             mpfr_set(out, q, MPFR_RNDN);
         if (mpfr_nan_p(out))
             break;
     }
-    mpfr_clear(s);
-    mpfr_clear(q);
 }
 
 void
-mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, slong order, mpfr_prec_t prec)
+mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, mpfr_prec_t prec)
 {
     e->dim = dim;
-    e->order = order;
     mpfr_init2(e->h, prec);
     mpfr_set_d(e->h, 1e-3, MPFR_RNDN);
     e->ynew = _mpbias_mpfr_vec_init(dim, prec);
@@ -83,11 +97,11 @@ mpbias_ode_evolve_clear(mpbias_ode_evolve_t e)
     mpfr_clear(e->hprop);
 }
 
-/* step factor for column j with error norm err: 0.94 err^(-1/j), clamped */
+/* step factor 0.9 err^(-1/k), clamped to [lo, hi] */
 static double
-step_factor(double err, slong j, double lo, double hi)
+step_factor(double err, slong k, double lo, double hi)
 {
-    double f = (err <= 0.0) ? hi : 0.94 * pow(err, -1.0 / (double) j);
+    double f = (err <= 0.0) ? hi : 0.9 * pow(err, -1.0 / (double) k);
     if (!(f >= lo))
         f = lo;
     if (f > hi)
@@ -96,7 +110,7 @@ step_factor(double err, slong j, double lo, double hi)
 }
 
 int
-mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
+mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
                         const mpbias_ode_control_t c, const mpbias_ode_system *sys,
                         mpfr_t x, const mpfr_t x1, mpfr_t *y)
 {
@@ -116,9 +130,17 @@ mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
         if (mpfr_equal_p(e->x1h, x))
             return MPBIAS_ODE_TINY_STEP;
 
-        r = mpbias_ode_lie_step(s, sys, c, x, (const mpfr_t *) y, e->h, e->order, e->order,
-                                e->ynew, e->yerr);
-        if (r == MPBIAS_ODE_OK && s->k_used >= 2 && s->errj[s->k_used] <= 1.0)
+        R->refine_err = (e->steps == 0 || tries > 0);
+        r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
+        if (r == MPBIAS_ODE_UNSTABLE && R->W->in_double)
+        {
+            /* Newton failed with the double-precision iteration matrix:
+               retry the same step with it in MPFR before shrinking */
+            R->force_mpfr = 1;
+            r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
+            R->force_mpfr = 0;
+        }
+        if (r == MPBIAS_ODE_OK && R->err <= 1.0)
         {
             /* accept */
             if (last)
@@ -127,22 +149,22 @@ mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_lie_t s,
                 mpfr_add(x, x, e->h, MPFR_RNDN);
             for (i = 0; i < e->dim; i++)
                 mpfr_swap(y[i], e->ynew[i]);
-            s->jac_valid = 0;
+            R->jac_valid = 0;
             e->steps++;
             /* a step shortened to hit x1 says little about the next one */
             if (last && mpfr_cmp(e->h, e->hprop) < 0)
                 mpfr_set(e->h, e->hprop, MPFR_RNDN);
-            else
-                mpfr_mul_d(e->h, e->h, step_factor(s->errj[s->k_used], s->k_used, 0.2, 4.0),
+            else  /* no growth right after a rejection (Hairer and Wanner) */
+                mpfr_mul_d(e->h, e->h, step_factor(R->err, R->s + 1, 0.2, tries > 0 ? 1.0 : 4.0),
                            MPFR_RNDN);
             return MPBIAS_ODE_OK;
         }
         /* reject (the Jacobian at (x, y) stays valid) */
         e->rejected++;
-        if (r != MPBIAS_ODE_OK || s->k_used < 2)
-            mpfr_mul_d(e->h, e->h, 0.25, MPFR_RNDN);
+        if (r != MPBIAS_ODE_OK)
+            mpfr_mul_d(e->h, e->h, 0.5, MPFR_RNDN);
         else
-            mpfr_mul_d(e->h, e->h, step_factor(s->errj[s->k_used], s->k_used, 0.1, 0.7), MPFR_RNDN);
+            mpfr_mul_d(e->h, e->h, step_factor(R->err, R->s + 1, 0.1, 0.7), MPFR_RNDN);
     }
     return MPBIAS_ODE_TINY_STEP;
 }
