@@ -392,6 +392,8 @@ typedef struct
     double kappa;            /* Newton tolerance, in the control's norm        */
     mpfr_t *J, *fx, *f0, *Z, *F, *G, *y1, *v, *sig, *Js;
     struct _mpbias_alu_struct *W, *E1;   /* iteration matrices (internal) */
+    struct _mpbias_kron_struct *kron;    /* W block-diagonalized (large dim)  */
+    int use_kron;
     int force_mpfr;          /* factor W in MPFR even when double would do     */
     int have_prev;           /* the last converged step's polynomial is kept   */
     int hold_prev;           /* set: steps do not replace it (re-steps from the

@@ -108,6 +108,25 @@ void _mpbias_alu_clear(_mpbias_alu_t L);
 int _mpbias_alu_factor(_mpbias_alu_t L, int force_mpfr);
 void _mpbias_alu_solve(mpfr_t *b, _mpbias_alu_t L);
 
+/* The Radau iteration matrix I - h (A S) x J of a large system,
+   block-diagonalized through the eigendecomposition of A S (src/ode/kron.c);
+   complex double precision, a Newton preconditioner.  factor returns
+   nonzero when it cannot be used (stiffness beyond 2^30, failed
+   eigendecomposition); solve works in place on s x n right-hand sides. */
+typedef struct _mpbias_kron_struct
+{
+    slong s, n;
+    void *T, *Ti, *lam, *LU, *H;    /* double complex arrays */
+    slong *perm;
+    double *g, *Jd;
+} _mpbias_kron_struct;
+typedef _mpbias_kron_struct _mpbias_kron_t[1];
+void _mpbias_kron_init(_mpbias_kron_t K, slong s, slong n);
+void _mpbias_kron_clear(_mpbias_kron_t K);
+int _mpbias_kron_factor(_mpbias_kron_t K, const mpfr_t *A, const mpfr_t *sig, const mpfr_t h,
+                        const mpfr_t *J);
+void _mpbias_kron_solve(mpfr_t *G, _mpbias_kron_t K);
+
 /* Arrays of mpfr_t (at least one entry is always allocated). */
 mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
 void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);

@@ -1139,6 +1139,53 @@ START_TEST(test_orthogonal)
 }
 END_TEST
 
+/* More samples than the stepper handles with stage Jacobians (N + 1 >
+   RADAU_STAGE_JAC_DIM = 24): the iteration matrix is block-diagonalized
+   through the eigendecomposition of A S (src/ode/kron.c).  26 samples,
+   each on its own coordinate, the first four on a second one too; the
+   flow decouples and every sample is an exact one-sample oracle. */
+START_TEST(test_orthogonal_many)
+{
+    const slong N = 26, d = 30;
+    const int K = 12;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    recorder R;
+    char ctx[160];
+    slong k;
+    char **z = malloc((size_t) (N * d) * sizeof(char *));
+    char buf[32];
+
+    ck_assert_ptr_nonnull(z);
+    for (k = 0; k < N * d; k++)
+        z[k] = "0";
+    for (k = 0; k < N; k++)
+    {
+        snprintf(buf, sizeof buf, "%ld/%ld", (long) (1 + k % 4), (long) (1 + k % 3));
+        z[k * d + k] = strdup(buf);
+        if (k < 4)
+            z[k * d + N + k] = (k % 2) ? "-1/2" : "1/3";
+    }
+    data_by_hand(data, N, d, (const char *const *) z);
+    for (k = 0; k < N; k++)
+        free(z[k * d + k]);
+    free(z);
+    mpbias_model_init(model);
+    model->depth = 2;
+    opts_loss(&o, K, "1e-30");
+    rec_init(&R);
+    snprintf(ctx, sizeof ctx, "26 orthogonal samples D=2 exp eps=1e-30 K=%d", K);
+    run_ok(data, model, &o, &R, ctx);
+    ck_assert_int_eq(R.len, 1);
+    check_decoupled_row(R.rows, data, model, K, ctx);
+    rec_clear(&R);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* 3. Sum versus mean loss                                             */
 /* ------------------------------------------------------------------ */
@@ -2075,6 +2122,7 @@ flow_suite(void)
     tc = tcase_create("orthogonal");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_orthogonal, 0, (int) (sizeof orth_cases / sizeof orth_cases[0]));
+    tcase_add_test(tc, test_orthogonal_many);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sum_mean");
