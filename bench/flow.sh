@@ -6,11 +6,14 @@
 #
 # For the built-in `transition` example (D = 2 and D = 3) it runs
 # `mpbias flow --until-loss EPS` for EPS = 1e-10, 1e-100, 1e-1000, 1e-10000,
-# 10^(-10^6) and 10^(-10^30), and records wall time, peak memory (GNU time),
-# steps, right-hand-side evaluations and the largest estimated error, as a
-# Markdown table in doc/benchmarks-flow.md.  Each case gets TIMEOUT_S seconds
-# (default 600); a case that does not finish is reported as such.  Times are
-# those of a shared machine: compare ratios within one run of this script.
+# 10^(-10^6) and 10^(-10^30), then the larger problem (sparse-teacher data,
+# N = 100, d = 1000, 128 bits) to 1e-100, and records wall time, peak memory
+# (GNU time), steps, right-hand-side evaluations and the largest estimated
+# error, as Markdown tables in doc/benchmarks-flow.md, followed by the
+# goals of the trajectory issue and whether this run met them.  Each case
+# gets TIMEOUT_S seconds (default 600; the larger problem 4 times that); a
+# case that does not finish is reported as such.  Times are those of a
+# shared machine: compare ratios within one run of this script.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here}
@@ -35,33 +38,88 @@ trap 'rm -rf "$tmp"' EXIT
   echo "(two runs in lockstep: the reported one and the checking one; counts are the reported run's)."
   echo "The machine is shared: compare rows of one table, not absolute seconds across tables."
   echo
-  echo "| D | eps | wall s | peak MiB | steps | rhs evals | max est. error | status |"
-  echo "|---|-----|-------:|---------:|------:|----------:|---------------:|--------|"
+  echo "| case | wall s | peak MiB | steps | rhs evals | max est. error | status |"
+  echo "|------|-------:|---------:|------:|----------:|---------------:|--------|"
 } > "$tmp/table"
+
+# run_case LABEL TIMEOUT ARGS...: one row of a table into $tmp/table;
+# wall time into $tmp/wall_LABEL
+run_case() {
+  local label=$1 lim=$2; shift 2
+  local rc wall kb summary steps rhs est status
+  set +e
+  /usr/bin/time -f '%e %M' -o "$tmp/time" timeout "$lim" "$bin" flow "$@" --per-decade 0 \
+    > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  set -e
+  read -r wall kb < <(tail -1 "$tmp/time")
+  summary=$(grep -E '^mpbias: [0-9]+ rows' "$tmp/err" || true)
+  if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
+    steps=$(sed -E 's/.*, ([0-9]+) steps.*/\1/' <<<"$summary")
+    rhs=$(sed -E 's/.* ([0-9]+) right-hand sides.*/\1/' <<<"$summary")
+    est=$(sed -E 's/.*largest estimated error ([^)]*)\).*/\1/' <<<"$summary")
+    status=ok
+    echo "$wall" > "$tmp/wall_$label"
+    case $label in D=*) echo $((kb / 1024)) >> "$tmp/mem_transition" ;; esac
+  else
+    steps=-; rhs=-; est=-
+    if [ "$rc" -eq 124 ]; then status="not reached in ${lim} s"; else status="failed (exit $rc)"; fi
+  fi
+  printf '| %s | %s | %d | %s | %s | %s | %s |\n' "$label" "$wall" $((kb / 1024)) \
+    "$steps" "$rhs" "$est" "$status" >> "$tmp/table"
+  echo "$label: $status, ${wall}s" >&2
+}
 
 for D in 2 3; do
   for i in "${!losses[@]}"; do
-    eps=${losses[$i]}
-    set +e
-    /usr/bin/time -f '%e %M' -o "$tmp/time" timeout "$limit" "$bin" flow --example transition \
-      --depth "$D" --until-loss "$eps" --digits "$digits" --per-decade 0 > "$tmp/out" 2> "$tmp/err"
-    rc=$?
-    set -e
-    read -r wall kb < <(tail -1 "$tmp/time")
-    summary=$(grep -E '^mpbias: [0-9]+ rows' "$tmp/err" || true)
-    if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
-      steps=$(sed -E 's/.*, ([0-9]+) steps.*/\1/' <<<"$summary")
-      rhs=$(sed -E 's/.* ([0-9]+) right-hand sides.*/\1/' <<<"$summary")
-      est=$(sed -E 's/.*largest estimated error ([^)]*)\).*/\1/' <<<"$summary")
-      status=ok
-    else
-      steps=-; rhs=-; est=-
-      if [ "$rc" -eq 124 ]; then status="not reached in ${limit} s"; else status="failed (exit $rc)"; fi
-    fi
-    printf '| %s | %s | %s | %d | %s | %s | %s | %s |\n' "$D" "${names[$i]}" "$wall" $((kb / 1024)) \
-      "$steps" "$rhs" "$est" "$status" >> "$tmp/table"
-    echo "D=$D eps=${names[$i]}: $status, ${wall}s" >&2
+    run_case "D=$D, eps=${names[$i]}" "$limit" --example transition --depth "$D" \
+      --until-loss "${losses[$i]}" --digits "$digits"
   done
 done
+
+{
+  echo
+  echo "Larger problem: \`mpbias flow --example sparse-teacher:n=100,d=1000,seed=1 --until-loss 1e-100 --prec 128\`"
+  echo "(16 digits, the default; 128 bits for the checking run, 160 for the reported one)."
+  echo
+  echo "| case | wall s | peak MiB | steps | rhs evals | max est. error | status |"
+  echo "|------|-------:|---------:|------:|----------:|---------------:|--------|"
+} >> "$tmp/table"
+run_case "N=100, d=1000, eps=1e-100" $((4 * limit)) --example "sparse-teacher:n=100,d=1000,seed=1" \
+  --until-loss 1e-100 --prec 128
+
+# the goals of the trajectory issue, judged on this run
+wall_of() { cat "$tmp/wall_$1" 2>/dev/null || echo -; }
+{
+  echo
+  echo "Goals (trajectory issue), judged on this run:"
+  echo
+  for D in 2 3; do
+    w100=$(wall_of "D=$D, eps=1e-100")
+    w6=$(wall_of "D=$D, eps=10^(-10^6)")
+    w30=$(wall_of "D=$D, eps=10^(-10^30)")
+    if [ "$w100" != - ] && [ "$w6" != - ]; then
+      r6=$(awk -v a="$w6" -v b="$w100" 'BEGIN { printf "%.2f", a / b }')
+      verdict=$(awk -v r="$r6" 'BEGIN { print (r <= 3 ? "met" : "not met") }')
+      echo "- D = $D: 10^(-10^6) costs ${r6}x the time of 1e-100 (goal: at most 3x): $verdict."
+    else
+      echo "- D = $D: 10^(-10^6) versus 1e-100: not measured (a case did not finish)."
+    fi
+    if [ "$w100" != - ] && [ "$w30" != - ]; then
+      r30=$(awk -v a="$w30" -v b="$w100" 'BEGIN { printf "%.2f", a / b }')
+      echo "- D = $D: 10^(-10^30) costs ${r30}x the time of 1e-100; log(log(1/eps)) grows 12.9x"
+      echo "  (goal: cost no faster than linear in log(log(1/eps))): $(awk -v r="$r30" 'BEGIN { print (r <= 12.9 ? "met" : "not met") }')."
+    fi
+    if [ "$w100" != - ]; then
+      echo "- D = $D: 1e-100 at $digits digits in ${w100} s, both runs (goal: well under a second):" \
+        "$(awk -v w="$w100" 'BEGIN { print (w < 1 ? "met" : "not met") }')."
+    fi
+  done
+  if [ -s "$tmp/mem_transition" ]; then
+    echo "- Memory: peak resident size $(sort -n "$tmp/mem_transition" | head -1) to" \
+      "$(sort -n "$tmp/mem_transition" | tail -1) MiB over the finished transition cases," \
+      "whatever the target loss (goal: bounded by the problem size, not the trajectory length)."
+  fi
+} >> "$tmp/table"
 cp "$tmp/table" "$out"
 echo "wrote $out" >&2

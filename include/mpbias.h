@@ -386,8 +386,9 @@ typedef struct
     slong dim, s;
     mpfr_prec_t prec;
     mpfr_t *c, *A, *e, *lw;  /* nodes, A (s x s), error weights, Lagrange weights */
-    slong nsub, *sub;        /* nodes of the low-degree guess polynomial        */
-    mpfr_t *lws;             /* and its weights                                 */
+    slong nsub[2], *sub[2];  /* nodes of the low-degree guess polynomials
+                                (non-stiff, stiff components)                */
+    mpfr_t *lws[2];          /* and their weights                               */
     mpfr_t gamma0;
     double kappa;            /* Newton tolerance, in the control's norm        */
     mpfr_t *J, *fx, *f0, *Z, *F, *G, *y1, *v, *sig, *Js;
