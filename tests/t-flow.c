@@ -869,6 +869,10 @@ static const one_case one_cases[] = {
     { 2, { "1/2", "-1" }, "1/2", 1, MPBIAS_LOSS_EXP, "1e-100", 15 },
     { 2, { "1/2", "-1" }, "1/2", 2, MPBIAS_LOSS_EXP, "1e-1000", 15 },
     { 2, { "1/2", "-1" }, "1/2", 3, MPBIAS_LOSS_LOGISTIC, "3e-20", 10 },
+    /* 10^(-10^30): the far end the engine is built for */
+    { 3, { "1", "2", "-1/2" }, "1", 2, MPBIAS_LOSS_EXP, "1e-1000000000000000000000000000000", 15 },
+    { 3, { "1", "2", "-1/2" }, "1", 3, MPBIAS_LOSS_EXP, "1e-1000000000000000000000000000000", 15 },
+    { 3, { "1", "2", "-1/2" }, "1", 2, MPBIAS_LOSS_LOGISTIC, "1e-1000000000000000000000000000000", 10 },
     /* and a one-dimensional one, D = 4 (closed form with exponent -2) */
     { 1, { "3" }, "2", 4, MPBIAS_LOSS_EXP, "1e-100", 15 },
 };
