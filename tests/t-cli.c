@@ -488,6 +488,13 @@ START_TEST(test_flow_csv_json)
         last--;
     ck_assert_ptr_nonnull(strstr(last, ",-5.0000000e+00,"));
     ck_assert(tu_ends_with(last, ",stop\n"));
+    /* the first checkpoint is the loss 1: log10_loss is accurate to
+       10^-8 absolute, so it prints as zero, not as rounding noise */
+    {
+        const char *row1 = strchr(r.out, '\n') + 1;
+        const char *c1 = strchr(row1, ',') + 1;
+        ck_assert_msg(strncmp(c1, "0.0000000e+00,", 14) == 0, "first row: %.60s", row1);
+    }
     ck_assert_str_eq(r.err, "");
     /* same input, same bytes */
     RUN_EXPECT(&r2, 0, "flow", "--example", "transition", "--until-loss", "1e-5", "--digits", "8",

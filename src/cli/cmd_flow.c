@@ -116,6 +116,34 @@ put_num(FILE *f, const mpfr_t x, int digits, int json)
         mpfr_fprintf(f, "%.*Re", digits - 1, x);
 }
 
+/* A logarithmic column (log10_t, log10_loss): its accuracy is 10^-K
+   relative to max(|x|, 1), so below 1 in magnitude it is printed to the
+   absolute accuracy 10^-K (fewer significant digits), and as 0 below
+   that: a checkpoint at the loss 1 prints 0, not rounding noise. */
+static void
+put_log_num(FILE *f, const mpfr_t x, int digits, int json)
+{
+    int k = digits;
+    if (mpfr_number_p(x) && !mpfr_zero_p(x) && mpfr_cmpabs_ui(x, 1) < 0)
+    {
+        /* significant digits down to 10^-K: K + floor(log10 |x|) + 1 */
+        long e10 = (long) floor(log10(fabs(mpfr_get_d(x, MPFR_RNDN))));
+        k = digits + (int) e10 + 1;
+        if (k > digits)   /* |x| just below 1, rounded to 1 in double */
+            k = digits;
+        if (k < 1)
+        {
+            /* below the accuracy: zero, in the column's format */
+            if (json)
+                fprintf(f, "\"%.*e\"", digits - 1, 0.0);
+            else
+                fprintf(f, "%.*e", digits - 1, 0.0);
+            return;
+        }
+    }
+    put_num(f, x, k, json);
+}
+
 static const char *
 kind_name(mpbias_row_kind k)
 {
@@ -190,9 +218,9 @@ row_out(const mpbias_flow_row *r, void *ctx)
     if (c->json)
     {
         fprintf(f, "%s\n    {\"kind\": \"%s\", \"log10_t\": ", c->rows ? "," : "", kind_name(r->kind));
-        put_num(f, r->log10_t, c->digits, 1);
+        put_log_num(f, r->log10_t, c->digits, 1);
         fputs(", \"log10_loss\": ", f);
-        put_num(f, r->log10_loss, c->digits, 1);
+        put_log_num(f, r->log10_loss, c->digits, 1);
         fputs(", \"margin\": ", f);
         put_num(f, r->margin, c->digits, 1);
         fputs(", \"mu\": ", f);
@@ -215,9 +243,9 @@ row_out(const mpbias_flow_row *r, void *ctx)
     }
     else
     {
-        put_num(f, r->log10_t, c->digits, 0);
+        put_log_num(f, r->log10_t, c->digits, 0);
         fputc(',', f);
-        put_num(f, r->log10_loss, c->digits, 0);
+        put_log_num(f, r->log10_loss, c->digits, 0);
         fputc(',', f);
         put_num(f, r->margin, c->digits, 0);
         for (i = 0; i < r->d; i++)
