@@ -20,7 +20,7 @@ DEMO='./mpbias flow --example transition --until-loss 1e-100 --per-decade 0 --at
 # Arb is the separate package libflint-arb-dev; with FLINT 3 Arb is part of
 # libflint-dev and libflint-arb-dev does not exist.
 DEB_PACKAGES=(build-essential autoconf automake libtool pkg-config
-              libgmp-dev libmpfr-dev libflint-dev check)
+              libgmp-dev libmpfr-dev libflint-dev libglpk-dev check)
 DEB_ARB_PACKAGE=libflint-arb-dev
 
 prog=${0##*/}

@@ -249,6 +249,50 @@ mpbias_status mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data,
 char *mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
+/* Limits: the l1 max-margin classifier (exact), and its optimal face  */
+/* ------------------------------------------------------------------ */
+
+/* w_l1 = argmin ||w||_1 subject to Z w >= 1 (the rich limit for D = 2),
+   a linear program: GLPK's exact simplex finds an optimal basis, the
+   vertex and its dual multipliers are then solved exactly over the
+   rationals with the true data and certified (mpbias_l1mm_certify).  The
+   optimum may be a whole face: it is described exactly through
+   complementary slackness with the certified multipliers, and for every
+   coordinate its range over the face is given (wmin, wmax; equal to w
+   when unique). */
+typedef struct
+{
+    int separable;        /* 1 if some w has Z w > 0 (decided exactly)    */
+    slong n;
+    slong d;
+    fmpq *w;              /* d entries: the vertex the exact simplex ends
+                             at (deterministic for given data)            */
+    fmpq *lambda;         /* n entries: dual multipliers                  */
+    fmpq_t norm1;         /* ||w||_1 = sum(lambda); l1 margin 1/norm1     */
+    int certified;        /* the exact certificate was verified           */
+    int unique;           /* 1: the optimal face is the single point w    */
+    slong nfree;          /* coordinates that vary over the face          */
+    fmpq *wmin, *wmax;    /* d entries: range of each coordinate over it  */
+} mpbias_l1mm_struct;
+typedef mpbias_l1mm_struct mpbias_l1mm_t[1];
+
+void mpbias_l1mm_init(mpbias_l1mm_t r);
+void mpbias_l1mm_clear(mpbias_l1mm_t r);
+
+/* Returns MPBIAS_OK for separable data (r->separable = 1, w certified,
+   the face described) and for non-separable data (r->separable = 0);
+   otherwise MPBIAS_ERR_NOMEM or MPBIAS_ERR_NUMERIC (the solver failed,
+   or its basis did not pass the exact certificate: nothing is reported
+   then). */
+mpbias_status mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err);
+
+/* The exact optimality certificate of a candidate pair: returns 1 iff
+   Z w >= 1, lambda >= 0, |Z^T lambda|_inf <= 1 and ||w||_1 = sum(lambda)
+   (weak duality makes w optimal), and then sets norm1 (if non-NULL). */
+int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda,
+                        const mpbias_data_t data);
+
+/* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
 /* ------------------------------------------------------------------ */
 

@@ -127,6 +127,26 @@ int _mpbias_kron_factor(_mpbias_kron_t K, const mpfr_t *A, const mpfr_t *sig, co
                         const mpfr_t *J);
 void _mpbias_kron_solve(mpfr_t *G, _mpbias_kron_t K);
 
+/* Exact linear programs (src/limits/exactlp.c): minimize c^T x subject to
+   a_r . x >= b_r (fx[r] = 0) or = b_r (fx[r] = 1), x >= 0, with A m x k
+   row-major.  GLPK finds a basis; x, y (the row multipliers) and the
+   optimal value are then solved and certified exactly.  Returns one of: */
+enum
+{
+    MPBIAS_LP_OPTIMAL = 0,      /* x, y, value set and certified            */
+    MPBIAS_LP_INFEASIBLE = 1,
+    MPBIAS_LP_UNBOUNDED = 2,
+    MPBIAS_LP_UNCERTIFIED = 3,  /* GLPK's basis fails the exact certificate */
+    MPBIAS_LP_FAILED = 4,       /* GLPK failed                              */
+    MPBIAS_LP_NOMEM = 5
+};
+int _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, const int *fx,
+                     const fmpq *c, slong m, slong k);
+/* The exact optimality certificate of (x, y) for that program: returns 1
+   and sets value (if non-NULL) to c^T x = b^T y when it holds. */
+int _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const fmpq *A,
+                             const fmpq *b, const int *fx, const fmpq *c, slong m, slong k);
+
 /* Arrays of mpfr_t (at least one entry is always allocated). */
 mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
 void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);

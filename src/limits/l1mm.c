@@ -1,0 +1,306 @@
+/*
+ * l1mm.c -- the l1 max-margin classifier, exactly, with its optimal face.
+ *
+ * w_l1 = argmin ||w||_1 subject to Z w >= 1 is the linear program
+ *
+ *     minimize 1^T (p + q)  subject to  Z (p - q) >= 1,  p, q >= 0,
+ *
+ * whose dual is  maximize 1^T lambda  subject to  |Z^T lambda| <= 1
+ * (componentwise), lambda >= 0.  It is solved by src/limits/exactlp.c
+ * (GLPK finds the basis, FLINT solves and certifies it exactly); the
+ * certificate is re-checked here in the problem's own terms: Z w >= 1,
+ * lambda >= 0, |Z^T lambda|_inf <= 1 and ||w||_1 = 1^T lambda.
+ *
+ * The optimum need not be unique.  With g = Z^T lambda, complementary
+ * slackness (which every optimal w satisfies with this lambda, and which
+ * makes any feasible w optimal) describes the optimal face exactly:
+ *
+ *     F = { w : w_i = 0 where |g_i| < 1,  g_i w_i >= 0 where |g_i| = 1,
+ *               z_n . w = 1 where lambda_n > 0,  Z w >= 1 }.
+ *
+ * F is a single point when Z restricted to those rows and to the
+ * coordinates with |g_i| = 1 has full column rank; otherwise the range of
+ * each such coordinate over F is computed by two more exact LPs, and
+ * the coordinates whose range is not a point are reported as free.
+ */
+#include "config.h"
+#include <stdlib.h>
+#include "mpbias-impl.h"
+
+void
+mpbias_l1mm_init(mpbias_l1mm_t r)
+{
+    r->separable = 0;
+    r->n = r->d = 0;
+    r->w = r->lambda = r->wmin = r->wmax = NULL;
+    fmpq_init(r->norm1);
+    r->certified = 0;
+    r->unique = 0;
+    r->nfree = 0;
+}
+
+void
+mpbias_l1mm_clear(mpbias_l1mm_t r)
+{
+    _mpbias_fmpq_vec_free(r->w, r->d);
+    _mpbias_fmpq_vec_free(r->wmin, r->d);
+    _mpbias_fmpq_vec_free(r->wmax, r->d);
+    _mpbias_fmpq_vec_free(r->lambda, r->n);
+    fmpq_clear(r->norm1);
+    r->w = r->lambda = r->wmin = r->wmax = NULL;
+}
+
+int
+mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbias_data_t data)
+{
+    slong n = data->n, d = data->d, k, i;
+    int ok = 1;
+    fmpq_t s, p, q;
+    fmpq_init(s);
+    fmpq_init(p);
+    fmpq_init(q);
+    /* Z w >= 1 */
+    for (k = 0; k < n && ok; k++)
+    {
+        fmpq_zero(s);
+        for (i = 0; i < d; i++)
+            fmpq_addmul(s, mpbias_data_z(data, k, i), w + i);
+        ok = fmpq_cmp_ui(s, 1) >= 0;
+    }
+    /* lambda >= 0, sum lambda */
+    for (k = 0; k < n && ok; k++)
+    {
+        ok = fmpq_sgn(lambda + k) >= 0;
+        fmpq_add(q, q, lambda + k);
+    }
+    /* |Z^T lambda| <= 1, ||w||_1 */
+    for (i = 0; i < d && ok; i++)
+    {
+        fmpq_zero(s);
+        for (k = 0; k < n; k++)
+            fmpq_addmul(s, mpbias_data_z(data, k, i), lambda + k);
+        fmpq_abs(s, s);
+        ok = fmpq_cmp_ui(s, 1) <= 0;
+        fmpq_abs(s, w + i);
+        fmpq_add(p, p, s);
+    }
+    ok = ok && fmpq_equal(p, q);
+    if (ok && norm1 != NULL)
+        fmpq_set(norm1, p);
+    fmpq_clear(s);
+    fmpq_clear(p);
+    fmpq_clear(q);
+    return ok;
+}
+
+static mpbias_status
+lp_failure(mpbias_err_t err, int lp)
+{
+    if (lp == MPBIAS_LP_NOMEM)
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                           "l1 max margin: %s",
+                           lp == MPBIAS_LP_UNCERTIFIED
+                               ? "the basis GLPK found does not pass the exact optimality "
+                                 "certificate (data too close to degenerate for its double "
+                                 "rounding)"
+                               : "the LP solver failed");
+}
+
+/* Range of coordinate i over the optimal face: min (sign = 1) or max
+   (sign = -1) of w_i.  The face in variables v_j = sg_j w_j >= 0 over the
+   coordinates S (sg_j = g_j = +-1). */
+static int
+face_extreme(fmpq_t out, const mpbias_data_t data, const slong *S, const int *sg, slong ns,
+             const fmpq *lambda, slong i_in_S, int sign)
+{
+    slong n = data->n, k, j;
+    int r;
+    fmpq *A = _mpbias_fmpq_vec_alloc(n * ns), *b = _mpbias_fmpq_vec_alloc(n),
+         *c = _mpbias_fmpq_vec_alloc(ns), *x = _mpbias_fmpq_vec_alloc(ns),
+         *y = _mpbias_fmpq_vec_alloc(n);
+    int *fx = malloc((size_t) n * sizeof(int));
+    fmpq_t val;
+    fmpq_init(val);
+    if (A == NULL || b == NULL || c == NULL || x == NULL || y == NULL || fx == NULL)
+        r = MPBIAS_LP_NOMEM;
+    else
+    {
+        for (k = 0; k < n; k++)
+        {
+            for (j = 0; j < ns; j++)
+            {
+                fmpq_set(A + k * ns + j, mpbias_data_z(data, k, S[j]));
+                if (sg[j] < 0)
+                    fmpq_neg(A + k * ns + j, A + k * ns + j);
+            }
+            fmpq_one(b + k);
+            fx[k] = fmpq_sgn(lambda + k) > 0;
+        }
+        /* minimize sign * w_i = sign * sg_i * v_i */
+        fmpq_set_si(c + i_in_S, (slong) sign * sg[i_in_S], 1);
+        r = _mpbias_exact_lp(x, y, val, A, b, fx, c, n, ns);
+        if (r == MPBIAS_LP_OPTIMAL)
+        {
+            fmpq_set_si(out, (slong) sg[i_in_S], 1);
+            fmpq_mul(out, out, x + i_in_S);
+        }
+    }
+    fmpq_clear(val);
+    _mpbias_fmpq_vec_free(A, n * ns);
+    _mpbias_fmpq_vec_free(b, n);
+    _mpbias_fmpq_vec_free(c, ns);
+    _mpbias_fmpq_vec_free(x, ns);
+    _mpbias_fmpq_vec_free(y, n);
+    free(fx);
+    return r;
+}
+
+mpbias_status
+mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, k, i, ns = 0, np = 0;
+    mpbias_status st = MPBIAS_OK;
+    int lp;
+    fmpq *A = NULL, *b = NULL, *c = NULL, *x = NULL;
+    int *fx = NULL, *sg = NULL;
+    slong *S = NULL;
+    fmpq_t g;
+
+    mpbias_l1mm_clear(r);
+    mpbias_l1mm_init(r);
+    r->n = n;
+    r->d = d;
+    {
+        mpbias_l2mm_t l2;
+        mpbias_l2mm_init(l2);
+        st = mpbias_l2mm_compute(l2, data, err);
+        r->separable = l2->separable;
+        mpbias_l2mm_clear(l2);
+        if (st != MPBIAS_OK || !r->separable)
+            return st;
+    }
+    if (!_mpbias_size_ok(n, 2 * d, sizeof(fmpq), 0))
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "l1 max margin: problem too large");
+    r->w = _mpbias_fmpq_vec_alloc(d);
+    r->wmin = _mpbias_fmpq_vec_alloc(d);
+    r->wmax = _mpbias_fmpq_vec_alloc(d);
+    r->lambda = _mpbias_fmpq_vec_alloc(n);
+    A = _mpbias_fmpq_vec_alloc(n * 2 * d);
+    b = _mpbias_fmpq_vec_alloc(n);
+    c = _mpbias_fmpq_vec_alloc(2 * d);
+    x = _mpbias_fmpq_vec_alloc(2 * d);
+    fx = calloc((size_t) n, sizeof(int));
+    sg = malloc((size_t) d * sizeof(int));
+    S = malloc((size_t) d * sizeof(slong));
+    fmpq_init(g);
+    if (r->w == NULL || r->wmin == NULL || r->wmax == NULL || r->lambda == NULL || A == NULL
+        || b == NULL || c == NULL || x == NULL || fx == NULL || sg == NULL || S == NULL)
+    {
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    /* columns p_1..p_d, q_1..q_d */
+    for (k = 0; k < n; k++)
+    {
+        for (i = 0; i < d; i++)
+        {
+            fmpq_set(A + k * 2 * d + i, mpbias_data_z(data, k, i));
+            fmpq_neg(A + k * 2 * d + d + i, mpbias_data_z(data, k, i));
+        }
+        fmpq_one(b + k);
+    }
+    for (i = 0; i < 2 * d; i++)
+        fmpq_one(c + i);
+    lp = _mpbias_exact_lp(x, r->lambda, r->norm1, A, b, fx, c, n, 2 * d);
+    if (lp != MPBIAS_LP_OPTIMAL)
+    {
+        st = lp_failure(err, lp);
+        goto done;
+    }
+    for (i = 0; i < d; i++)
+        fmpq_sub(r->w + i, x + i, x + d + i);
+    /* the certificate in the problem's own terms */
+    if (!mpbias_l1mm_certify(r->norm1, r->w, r->lambda, data))
+    {
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                             "l1 max margin: the exact certificate failed (a bug)");
+        goto done;
+    }
+    r->certified = 1;
+
+    /* the optimal face: S = {i : |g_i| = 1}, equality rows lambda_n > 0 */
+    for (i = 0; i < d; i++)
+    {
+        fmpq_zero(g);
+        for (k = 0; k < n; k++)
+            fmpq_addmul(g, mpbias_data_z(data, k, i), r->lambda + k);
+        fmpq_set(r->wmin + i, r->w + i);
+        fmpq_set(r->wmax + i, r->w + i);
+        if (fmpq_is_one(g) || fmpq_equal_si(g, -1))
+        {
+            sg[ns] = fmpq_sgn(g);
+            S[ns++] = i;
+        }
+    }
+    for (k = 0; k < n; k++)
+        np += fmpq_sgn(r->lambda + k) > 0;
+    r->unique = 1;
+    if (ns > 0)
+    {
+        fmpq_mat_t M;
+        slong row = 0, rank;
+        fmpq_mat_init(M, np > 0 ? np : 1, ns);
+        for (k = 0; k < n; k++)
+            if (fmpq_sgn(r->lambda + k) > 0)
+            {
+                for (i = 0; i < ns; i++)
+                    fmpq_set(fmpq_mat_entry(M, row, i), mpbias_data_z(data, k, S[i]));
+                row++;
+            }
+        if (np > 0)
+        {
+            /* (fmpq_mat_rank is not in FLINT 2.9: rank of the row echelon form) */
+            fmpq_mat_t E;
+            fmpq_mat_init(E, np, ns);
+            rank = fmpq_mat_rref(E, M);
+            fmpq_mat_clear(E);
+        }
+        else
+            rank = 0;
+        fmpq_mat_clear(M);
+        if (rank < ns)
+        {
+            /* not determined by the equalities: the range of each
+               coordinate of S over the face, exactly */
+            for (i = 0; i < ns; i++)
+            {
+                lp = face_extreme(r->wmin + S[i], data, S, sg, ns, r->lambda, i, 1);
+                if (lp == MPBIAS_LP_OPTIMAL)
+                    lp = face_extreme(r->wmax + S[i], data, S, sg, ns, r->lambda, i, -1);
+                if (lp != MPBIAS_LP_OPTIMAL)
+                {
+                    st = lp_failure(err, lp);
+                    goto done;
+                }
+                if (!fmpq_equal(r->wmin + S[i], r->wmax + S[i]))
+                {
+                    r->unique = 0;
+                    r->nfree++;
+                }
+            }
+        }
+    }
+done:
+    fmpq_clear(g);
+    _mpbias_fmpq_vec_free(A, n * 2 * d);
+    _mpbias_fmpq_vec_free(b, n);
+    _mpbias_fmpq_vec_free(c, 2 * d);
+    _mpbias_fmpq_vec_free(x, 2 * d);
+    free(fx);
+    free(sg);
+    free(S);
+    if (st != MPBIAS_OK)
+        r->certified = 0;
+    return st;
+}

@@ -1,0 +1,315 @@
+/*
+ * t-l1mm.c -- the exact l1 max-margin classifier and its optimal face
+ * (src/limits/l1mm.c, src/limits/exactlp.c), against hand-computed
+ * oracles, an independent check of the duality certificate on random
+ * data, and candidates that must fail the certificate.
+ */
+#include "testutil.h"
+
+/* Independently of mpbias_l1mm_certify: Z w >= 1, lambda >= 0,
+   |Z^T lambda| <= 1 and ||w||_1 = sum lambda = norm1 (weak duality then
+   proves w optimal); the face ranges bracket w, are points for
+   coordinates with |(Z^T lambda)_i| < 1, and unique iff all are points. */
+static void
+check_l1(const mpbias_l1mm_t r, const mpbias_data_t data)
+{
+    slong i, k, nfree = 0;
+    fmpq_t s, p, q;
+    fmpq_init(s);
+    fmpq_init(p);
+    fmpq_init(q);
+    ck_assert_int_eq(r->separable, 1);
+    ck_assert_int_eq(r->certified, 1);
+    for (k = 0; k < data->n; k++)
+    {
+        fmpq_zero(s);
+        for (i = 0; i < data->d; i++)
+            fmpq_addmul(s, mpbias_data_z(data, k, i), r->w + i);
+        ck_assert_msg(fmpq_cmp_ui(s, 1) >= 0, "z_%ld . w < 1", (long) k);
+        ck_assert_msg(fmpq_sgn(r->lambda + k) >= 0, "lambda_%ld < 0", (long) k);
+        fmpq_add(q, q, r->lambda + k);
+    }
+    for (i = 0; i < data->d; i++)
+    {
+        fmpq_zero(s);
+        for (k = 0; k < data->n; k++)
+            fmpq_addmul(s, mpbias_data_z(data, k, i), r->lambda + k);
+        fmpq_abs(s, s);
+        ck_assert_msg(fmpq_cmp_ui(s, 1) <= 0, "|Z^T lambda|_%ld > 1", (long) i);
+        if (fmpq_cmp_ui(s, 1) < 0)
+            ck_assert_msg(fmpq_is_zero(r->wmin + i) && fmpq_is_zero(r->wmax + i),
+                          "coordinate %ld with slack must be 0 on the face", (long) i);
+        ck_assert(fmpq_cmp(r->wmin + i, r->w + i) <= 0 && fmpq_cmp(r->w + i, r->wmax + i) <= 0);
+        nfree += !fmpq_equal(r->wmin + i, r->wmax + i);
+        fmpq_abs(s, r->w + i);
+        fmpq_add(p, p, s);
+    }
+    ck_assert_msg(fmpq_equal(p, q), "||w||_1 != sum lambda");
+    ck_assert(fmpq_equal(p, r->norm1));
+    ck_assert_int_eq(r->nfree, nfree);
+    ck_assert_int_eq(r->unique, nfree == 0);
+    fmpq_clear(s);
+    fmpq_clear(p);
+    fmpq_clear(q);
+}
+
+static void
+compute(mpbias_l1mm_t r, mpbias_data_t d, const char *text)
+{
+    mpbias_err_t err;
+    tu_data_from_text(d, text, NULL, MPBIAS_FORMAT_AUTO);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_l1mm_compute(r, d, err) == MPBIAS_OK, "%s", err->msg);
+}
+
+static void
+assert_vec(const fmpq *v, slong len, const char *const *e, const char *what)
+{
+    slong i;
+    for (i = 0; i < len; i++)
+        if (!tu_fmpq_is(v + i, e[i]))
+        {
+            char *g = fmpq_get_str(NULL, 10, v + i);
+            ck_abort_msg("%s entry %ld is %s, expected %s", what, (long) i, g, e[i]);
+        }
+}
+
+/* one sample z = (1, 2, -1/2) (twice, with both labels): all weight on
+   the largest |z_i|: w = (0, 1/2, 0), unique (math.md section 6) */
+START_TEST(test_one_sample)
+{
+    static const char *const w[] = { "0", "1/2", "0" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n");
+    check_l1(r, d);
+    assert_vec(r->w, 3, w, "w");
+    ck_assert(tu_fmpq_is(r->norm1, "1/2"));
+    ck_assert_int_eq(r->unique, 1);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* z = (1, 1): the optimum is the segment w >= 0, w_1 + w_2 = 1 */
+START_TEST(test_not_unique)
+{
+    static const char *const lo[] = { "0", "0" }, *const hi[] = { "1", "1" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:1 2:1\n-1 1:-1 2:-1\n");
+    check_l1(r, d);
+    ck_assert(tu_fmpq_is(r->norm1, "1"));
+    ck_assert_int_eq(r->unique, 0);
+    ck_assert_int_eq(r->nfree, 2);
+    assert_vec(r->wmin, 2, lo, "wmin");
+    assert_vec(r->wmax, 2, hi, "wmax");
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* orthogonal samples decouple: w_i = 1 / z_ni on each sample's best
+   coordinate; here z_1 = (2, 0, 0), z_2 = (0, -4, 1) */
+START_TEST(test_orthogonal)
+{
+    static const char *const w[] = { "1/2", "-1/4", "0" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:2\n+1 2:-4 3:1\n-1 1:-3 2:5\n");
+    check_l1(r, d);
+    assert_vec(r->w, 3, w, "w");
+    ck_assert(tu_fmpq_is(r->norm1, "3/4"));
+    ck_assert_int_eq(r->unique, 1);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* d = 1: w = 1 / min z */
+START_TEST(test_one_dimension)
+{
+    static const char *const w[] = { "1/3" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:3\n-1 1:-5\n+1 1:7\n");
+    check_l1(r, d);
+    assert_vec(r->w, 1, w, "w");
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* the built-in transition example: its l1 solution is (1/2, 0, 0, 0) */
+START_TEST(test_transition)
+{
+    static const char *const w[] = { "1/2", "0", "0", "0" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_err_t err;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_example_load(d, "transition", err), MPBIAS_OK);
+    ck_assert_msg(mpbias_l1mm_compute(r, d, err) == MPBIAS_OK, "%s", err->msg);
+    check_l1(r, d);
+    assert_vec(r->w, 4, w, "w");
+    ck_assert_int_eq(r->unique, 1);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+START_TEST(test_not_separable)
+{
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:1\n-1 1:1\n");
+    ck_assert_int_eq(r->separable, 0);
+    ck_assert_int_eq(r->certified, 0);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* the certificate must fail for wrong candidates */
+START_TEST(test_certificate_can_fail)
+{
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    fmpq *w, *lam;
+    fmpq_t v;
+    slong i;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    fmpq_init(v);
+    compute(r, d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n+1 1:1 3:3\n");
+    check_l1(r, d);
+    ck_assert(mpbias_l1mm_certify(v, r->w, r->lambda, d));
+    ck_assert(fmpq_equal(v, r->norm1));
+    w = _fmpq_vec_init(d->d);
+    lam = _fmpq_vec_init(d->n);
+    /* w scaled by 2: feasible, not optimal */
+    for (i = 0; i < d->d; i++)
+        fmpq_mul_2exp(w + i, r->w + i, 1);
+    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, d));
+    /* w scaled by 1/2: infeasible */
+    for (i = 0; i < d->d; i++)
+        fmpq_div_2exp(w + i, r->w + i, 1);
+    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, d));
+    /* lambda scaled by 2: dual infeasible */
+    for (i = 0; i < d->n; i++)
+        fmpq_mul_2exp(lam + i, r->lambda + i, 1);
+    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, d));
+    /* a negative multiplier */
+    for (i = 0; i < d->n; i++)
+        fmpq_set(lam + i, r->lambda + i);
+    fmpq_set_si(lam + 1, -1, 7);
+    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, d));
+    _fmpq_vec_clear(w, d->d);
+    _fmpq_vec_clear(lam, d->n);
+    fmpq_clear(v);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* random separable data (a random integer teacher; entries in -3..3,
+   some with fractional parts): the certificate and the face */
+START_TEST(test_random)
+{
+    unsigned long long st = 777;
+    int it, nonunique = 0, nsep = 0;
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    for (it = 0; it < 150; it++)
+    {
+        long n = tu_rand_range(&st, 2, 9), dim = tu_rand_range(&st, 1, 6), k, j, teach[6];
+        char buf[4096];
+        size_t len = 0;
+        mpbias_err_t err;
+        int pos = 0, neg = 0;
+        for (j = 0; j < dim; j++)
+            teach[j] = tu_rand_range(&st, -3, 3);
+        teach[0] = teach[0] == 0 ? 1 : teach[0];   /* a nonzero teacher */
+        for (k = 0; (k < n || !pos || !neg) && k < 200; k++)
+        {
+            long x[6], dot = 0;
+            for (j = 0; j < dim; j++)
+            {
+                x[j] = tu_rand_range(&st, -3, 3);
+                dot += x[j] * teach[j];
+            }
+            if (dot == 0)
+                continue;
+            if (k >= n && ((dot > 0 && pos) || (dot < 0 && neg)))
+                continue;
+            pos |= dot > 0;
+            neg |= dot < 0;
+            len += (size_t) snprintf(buf + len, sizeof buf - len, "%s", dot > 0 ? "+1" : "-1");
+            for (j = 0; j < dim; j++)
+                if (x[j] != 0)
+                    len += (size_t) snprintf(buf + len, sizeof buf - len, " %ld:%ld%s", j + 1,
+                                             x[j], (it + j) % 5 == 0 ? ".5" : "");
+            len += (size_t) snprintf(buf + len, sizeof buf - len, "\n");
+            ck_assert_uint_lt(len, sizeof buf - 200);
+        }
+        tu_data_from_text(d, buf, "random", MPBIAS_FORMAT_LIBSVM);
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_l1mm_compute(r, d, err) == MPBIAS_OK, "%s\n%s", buf, err->msg);
+        if (!r->separable)
+            continue;   /* (the ".5" entries could break the teacher's separation) */
+        check_l1(r, d);
+        nsep++;
+        nonunique += !r->unique;
+    }
+    /* both outcomes of the face analysis were exercised (150 and 7 with
+       this seed) */
+    ck_assert_int_ge(nsep, 100);
+    ck_assert_int_ge(nonunique, 3);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+static Suite *
+l1mm_suite(void)
+{
+    Suite *s = suite_create("l1mm");
+    TCase *tc;
+
+    tc = tcase_create("oracles");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_one_sample);
+    tcase_add_test(tc, test_not_unique);
+    tcase_add_test(tc, test_orthogonal);
+    tcase_add_test(tc, test_one_dimension);
+    tcase_add_test(tc, test_transition);
+    tcase_add_test(tc, test_not_separable);
+    tcase_add_test(tc, test_certificate_can_fail);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("random");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_random);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return tu_main(l1mm_suite());
+}
