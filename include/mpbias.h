@@ -292,6 +292,11 @@ mpbias_status mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpb
 int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda,
                         const mpbias_data_t data);
 
+/* The l1 margin 1/||w_l1||_1 (the largest min_n z_n . w over w with
+   ||w||_1 = 1), correctly rounded to `digits` significant digits, as a
+   string allocated with flint_malloc; NULL if not available. */
+char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
+
 /* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
 /* ------------------------------------------------------------------ */

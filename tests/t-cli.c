@@ -701,6 +701,67 @@ START_TEST(test_gen_examples_and_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* limits                                                              */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_limits)
+{
+    static const char *const lim_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
+        "--json", "--help", "-h,"
+    };
+    char *dir = tu_mkdtemp();
+    char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
+    char *ns = tu_write_file(dir, "ns.svm", "+1 1:1\n-1 1:1\n");
+    char *want;
+    size_t i;
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "limits", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias limits "));
+    for (i = 0; i < sizeof lim_opts / sizeof lim_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, lim_opts[i]) != NULL, "limits --help does not document %s",
+                      lim_opts[i]);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "--help");
+    ck_assert_ptr_nonnull(strstr(r.out, "  limits "));
+    tu_run_free(&r);
+    USAGE("limits", "invalid value 'xml' for --format: expected text or json",
+          "limits", "--example", "transition", "--format", "xml");
+    USAGE("limits", "invalid value '0' for --digits: expected an integer in [1, 1000]",
+          "limits", "--example", "transition", "--digits", "0");
+    /* the transition example: exact vectors (l1: (1/2, 0, 0, 0), unique) */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--json");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"l2\": {\"w\": [\"112/269\", \"26/269\", \"38/269\", \"20/269\"]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"l1\": {\"w\": [\"1/2\", \"0\", \"0\", \"0\"]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"margin\": \"2.0000000000000000000e+00\", \"certified\": true, \"unique\": true"));
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    /* a non-unique l1 optimum: the face w >= 0, w_1 + w_2 = 1 */
+    RUN_EXPECT(&r, 0, "limits", "--data", seg, "--format", "json");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"unique\": false, \"free\": [1, 2], \"wmin\": [\"0\", \"0\"], \"wmax\": [\"1\", \"1\"]"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "limits", "--data", seg, "--digits", "5");
+    ck_assert_ptr_nonnull(strstr(r.out, "unique     = no"));
+    ck_assert_ptr_nonnull(strstr(r.out, "w_1 in [0, 1]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "margin     = 1.4142e+00"));
+    tu_run_free(&r);
+    /* not separable: exit 1 with the reason */
+    RUN_EXPECT(&r, 1, "limits", "--data", ns);
+    want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "
+                      "there is no max-margin predictor\n", ns);
+    ck_assert_str_eq(r.err, want);
+    ck_assert_str_eq(r.out, "");
+    free(want);
+    tu_run_free(&r);
+    unlink(seg);
+    unlink(ns);
+    free(seg);
+    free(ns);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -733,6 +794,12 @@ cli_suite(void)
     tcase_add_test(tc, test_flow_help_and_usage);
     tcase_add_test(tc, test_flow_csv_json);
     tcase_add_test(tc, test_flow_data_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("limits");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_limits);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

@@ -51,9 +51,14 @@ int cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg);
    Returns EXIT_OK, EXIT_FAIL (reported) or EXIT_USAGE (reported). */
 int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
 
+/* s as the body of a JSON string (quotes, backslashes and control
+   characters escaped). */
+void cli_put_json_string(FILE *f, const char *s);
+
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_flow(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
 
 #endif

@@ -150,21 +150,6 @@ kind_name(mpbias_row_kind k)
     return k == MPBIAS_ROW_STOP ? "stop" : k == MPBIAS_ROW_AT_LOSS ? "at-loss" : "checkpoint";
 }
 
-/* s as the body of a JSON string. */
-static void
-put_json_string(FILE *f, const char *s)
-{
-    for (; *s; s++)
-    {
-        unsigned char ch = (unsigned char) *s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-}
 
 /* The CSV header or the JSON preamble, printed with the first row (so
    that a run refused before any row prints nothing). */
@@ -180,7 +165,7 @@ print_header(flow_ctx *c)
         char *as = fmpq_get_str(NULL, 10, model->alpha);
         fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"flow\",\n  \"data\": {\"name\": \"",
                 PACKAGE_VERSION);
-        put_json_string(c->out, data->name);
+        cli_put_json_string(c->out, data->name);
         fprintf(c->out, "\", "
                 "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
                 "\"loss\": \"%s\", \"reduction\": \"%s\"},\n  \"digits\": %d,\n  \"rows\": [",

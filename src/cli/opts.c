@@ -168,3 +168,19 @@ cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data)
                                                     : cli_lib_error(err);
     return EXIT_OK;
 }
+
+/* s as the body of a JSON string. */
+void
+cli_put_json_string(FILE *f, const char *s)
+{
+    for (; *s; s++)
+    {
+        unsigned char ch = (unsigned char) *s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+}

@@ -304,3 +304,22 @@ done:
         r->certified = 0;
     return st;
 }
+
+char *
+mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits)
+{
+    arb_t x;
+    slong prec;
+    char *s = NULL;
+    if (!r->separable || !r->certified || fmpq_sgn(r->norm1) <= 0)
+        return NULL;
+    arb_init(x);
+    for (prec = 4 * digits + 64; s == NULL && prec < (1L << 20); prec *= 2)
+    {
+        arb_set_fmpq(x, r->norm1, prec);
+        arb_inv(x, x, prec);
+        s = _mpbias_arb_get_str_rounded(x, digits);
+    }
+    arb_clear(x);
+    return s;
+}

@@ -1,0 +1,227 @@
+/*
+ * cmd_limits.c -- `mpbias limits`: the limit predictors of a dataset,
+ * exact and certified: the l2 max-margin classifier (kernel limit) and
+ * the l1 max-margin classifier (rich limit for D = 2) with its optimal
+ * face.
+ */
+#include "config.h"
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("Usage: %s limits (--data FILE | --example NAME) [OPTIONS]\n"
+           "Compute the limit predictors theory compares gradient flow with, exactly over\n"
+           "the rationals, each with a verified certificate:\n"
+           "  l2  argmin ||w||_2 subject to z_n . w >= 1 (the kernel limit, and D = 1):\n"
+           "      exact KKT conditions;\n"
+           "  l1  argmin ||w||_1 subject to z_n . w >= 1 (the rich limit for D = 2):\n"
+           "      exact LP duality (GLPK finds the basis, FLINT certifies it), and the\n"
+           "      whole optimal face when the optimum is not unique.\n\n"
+           "Options:\n"
+           "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
+           "  --example NAME     use a built-in example (mpbias info --list-examples)\n"
+           "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
+           "  --digits K         significant digits of the decimal margins (1..1000,\n"
+           "                     default 20; correctly rounded)\n"
+           "  --format FMT       text (default) or json\n"
+           "  --json             the same as --format json\n"
+           "  -h, --help         show this help and exit\n\n"
+           "Text output: for each predictor w (exact rationals), its margin, norm and\n"
+           "support, and the certificate's status.  JSON output: an object with keys \"l2\"\n"
+           "and \"l1\", each holding \"w\" (exact rationals as strings \"p/q\" or integers),\n"
+           "\"margin\" (decimal string) and \"certified\"; \"l1\" also \"unique\", \"free\"\n"
+           "(coordinates that vary over the optimal face, 1-based) and \"wmin\"/\"wmax\"\n"
+           "(their ranges over it).  When the l1 optimum is not unique, \"w\" is the\n"
+           "vertex where the exact simplex ends (deterministic for given data).\n"
+           "Non-separable data are reported and make the command exit with status 1.\n",
+           PROG);
+}
+
+static void
+put_q(FILE *f, const fmpq_t q, int json)
+{
+    char *s = fmpq_get_str(NULL, 10, q);
+    fprintf(f, json ? "\"%s\"" : "%s", s);
+    flint_free(s);
+}
+
+static void
+put_qvec(FILE *f, const fmpq *v, slong len, int json)
+{
+    slong i;
+    fputs(json ? "[" : "(", f);
+    for (i = 0; i < len; i++)
+    {
+        if (i > 0)
+            fputs(", ", f);
+        put_q(f, v + i, json);
+    }
+    fputs(json ? "]" : ")", f);
+}
+
+int
+cmd_limits(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        { "digits", required_argument, NULL, 'k' },
+        { "format", required_argument, NULL, 'f' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    long digits = 20;
+    int c, r, json = 0;
+    mpbias_data_t data;
+    mpbias_l2mm_t l2;
+    mpbias_l1mm_t l1;
+    mpbias_err_t err;
+    char *m2 = NULL, *m1 = NULL;
+    slong i, k;
+
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+    {
+        if ((r = cli_data_opt("limits", &dopt, c, optarg)) != 0)
+        {
+            if (r < 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        switch (c)
+        {
+            case 'k':
+                if (!cli_parse_slong("limits", "digits", optarg, 1, 1000, &digits))
+                    return EXIT_USAGE;
+                break;
+            case 'f':
+                if (strcmp(optarg, "text") == 0)
+                    json = 0;
+                else if (strcmp(optarg, "json") == 0)
+                    json = 1;
+                else
+                    return cli_usage_error("limits", "invalid value '%s' for --format: expected "
+                                                     "text or json", optarg);
+                break;
+            case 'j':
+                json = 1;
+                break;
+            case 'h':
+                help();
+                return EXIT_OK;
+            default:
+                return cli_getopt_error("limits", c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("limits", "unexpected argument '%s'", argv[optind]);
+
+    mpbias_data_init(data);
+    if ((r = cli_load_data("limits", &dopt, data)) != EXIT_OK)
+        return r;
+    mpbias_l2mm_init(l2);
+    mpbias_l1mm_init(l1);
+    mpbias_err_clear(err);
+    r = EXIT_OK;
+    if (mpbias_l2mm_compute(l2, data, err) != MPBIAS_OK)
+        r = cli_lib_error(err);
+    else if (!l2->separable)
+    {
+        cli_error("%s: the data are not linearly separable (decided exactly): there is no "
+                  "max-margin predictor", data->name);
+        r = EXIT_FAIL;
+    }
+    else if (mpbias_l1mm_compute(l1, data, err) != MPBIAS_OK)
+        r = cli_lib_error(err);
+    else
+    {
+        m2 = mpbias_l2mm_margin_str(l2, (int) digits);
+        m1 = mpbias_l1mm_margin_str(l1, (int) digits);
+        if (m2 == NULL || m1 == NULL)
+        {
+            cli_error("could not certify %ld digits of the margins", digits);
+            r = EXIT_FAIL;
+        }
+    }
+    if (r == EXIT_OK && json)
+    {
+        printf("{\n  \"mpbias\": \"%s\",\n  \"command\": \"limits\",\n", PACKAGE_VERSION);
+        printf("  \"data\": {\"name\": \"");
+        cli_put_json_string(stdout, data->name);
+        printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
+        printf("  \"l2\": {\"w\": ");
+        put_qvec(stdout, l2->w, l2->d, 1);
+        printf(", \"norm2_squared\": ");
+        put_q(stdout, l2->norm2, 1);
+        printf(", \"margin\": \"%s\", \"nsupport\": %ld, \"certified\": %s},\n", m2,
+               (long) l2->nsupport, l2->certified ? "true" : "false");
+        printf("  \"l1\": {\"w\": ");
+        put_qvec(stdout, l1->w, l1->d, 1);
+        printf(", \"norm1\": ");
+        put_q(stdout, l1->norm1, 1);
+        printf(", \"margin\": \"%s\", \"certified\": %s, \"unique\": %s, \"free\": [", m1,
+               l1->certified ? "true" : "false", l1->unique ? "true" : "false");
+        for (i = 0, k = 0; i < l1->d; i++)
+            if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
+                printf("%s%ld", k++ ? ", " : "", (long) i + 1);
+        printf("], \"wmin\": ");
+        put_qvec(stdout, l1->wmin, l1->d, 1);
+        printf(", \"wmax\": ");
+        put_qvec(stdout, l1->wmax, l1->d, 1);
+        printf("}\n}\n");
+    }
+    else if (r == EXIT_OK)
+    {
+        printf("dataset: %s (N = %ld, d = %ld)\n\n", data->name, (long) data->n, (long) data->d);
+        printf("l2 max margin  argmin ||w||_2 s.t. z_n . w >= 1  (exact; KKT certificate %s)\n",
+               l2->certified ? "verified" : "NOT verified");
+        printf("  w          = ");
+        put_qvec(stdout, l2->w, l2->d, 0);
+        printf("\n  ||w||_2^2  = ");
+        put_q(stdout, l2->norm2, 0);
+        printf("\n  margin     = %s  (1/||w||_2, %ld digits, correctly rounded)\n", m2, digits);
+        printf("  support    = %ld of %ld samples with z_n . w = 1\n\n", (long) l2->nsupport,
+               (long) data->n);
+        printf("l1 max margin  argmin ||w||_1 s.t. z_n . w >= 1  (exact; duality certificate "
+               "%s)\n", l1->certified ? "verified" : "NOT verified");
+        printf("  w          = ");
+        put_qvec(stdout, l1->w, l1->d, 0);
+        printf("\n  ||w||_1    = ");
+        put_q(stdout, l1->norm1, 0);
+        printf("\n  margin     = %s  (1/||w||_1, %ld digits, correctly rounded)\n", m1, digits);
+        printf("  support    = coordinates");
+        for (i = 0, k = 0; i < l1->d; i++)
+            if (!fmpq_is_zero(l1->w + i))
+                printf("%s %ld", k++ ? "," : "", (long) i + 1);
+        if (k == 0)
+            printf(" (none)");
+        printf("\n  unique     = %s\n", l1->unique ? "yes" : "no");
+        if (!l1->unique)
+        {
+            printf("  the optimal face (every optimum): coordinates that vary over it, with "
+                   "their ranges:\n");
+            for (i = 0; i < l1->d; i++)
+                if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
+                {
+                    printf("    w_%ld in [", (long) i + 1);
+                    put_q(stdout, l1->wmin + i, 0);
+                    printf(", ");
+                    put_q(stdout, l1->wmax + i, 0);
+                    printf("]\n");
+                }
+            printf("  (w above is the vertex where the exact simplex ends; the other\n"
+                   "  coordinates are the same at every optimum)\n");
+        }
+    }
+    flint_free(m2);
+    flint_free(m1);
+    mpbias_l1mm_clear(l1);
+    mpbias_l2mm_clear(l2);
+    mpbias_data_clear(data);
+    return r;
+}
