@@ -298,6 +298,45 @@ int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda,
 char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
+/* Limits: the intermediate predictor (depth 2), with an error bound   */
+/* ------------------------------------------------------------------ */
+
+/* argmin Q_mu(w) subject to Z w >= 1, Q_mu(w) = mu^2 sum_i q(w_i / mu^2),
+   q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2) (depth 2; math.md section 5):
+   the predictor gradient flow follows at the scale mu^2 = alpha^2 / margin.
+   Solved through its smooth dual (active-set Newton in MPFR), then bounded
+   rigorously in Arb from the duality gap of a feasible point and the
+   strong convexity of Q_mu: the exact solution lies within `radius`
+   (l2 norm) of the point w.  depth must be 2 (other depths:
+   MPBIAS_ERR_ARG for now). */
+typedef struct
+{
+    slong n;
+    slong d;
+    mpfr_t *w;            /* d entries: a feasible point (Z w >= 1)        */
+    mpfr_t radius;        /* ||w - w_exact||_2 <= radius (rigorous)        */
+    mpfr_t *lambda;       /* n dual multipliers (approximate)              */
+    slong nsupport;       /* active constraints (lambda_n > 0)             */
+    mpfr_prec_t prec;     /* working precision used                        */
+} mpbias_qmu_struct;
+typedef mpbias_qmu_struct mpbias_qmu_t[1];
+
+void mpbias_qmu_init(mpbias_qmu_t r);
+void mpbias_qmu_clear(mpbias_qmu_t r);
+
+/* mu_pow_D is mu^D (mu^2 for depth 2), exact.  Succeeds when the radius
+   is below 10^-(digits+2) max_i |w_i| (the working precision grows until
+   it is); MPBIAS_ERR_NOT_SEPARABLE, MPBIAS_ERR_ARG or MPBIAS_ERR_NUMERIC
+   otherwise. */
+mpbias_status mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth,
+                                 const fmpq_t mu_pow_D, int digits, mpbias_err_t err);
+
+/* Coordinate i correctly rounded to `digits` significant digits (a
+   flint_malloc'ed string), or NULL when the error bound does not
+   determine them. */
+char *mpbias_qmu_coord_str(const mpbias_qmu_t r, slong i, int digits);
+
+/* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
 /* ------------------------------------------------------------------ */
 

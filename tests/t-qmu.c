@@ -1,0 +1,327 @@
+/*
+ * t-qmu.c -- the intermediate predictor argmin Q_mu(w) s.t. Z w >= 1
+ * (src/limits/qmu.c): against the one-sample closed form, against the
+ * trajectory of gradient flow (an independent computation: for one
+ * sample the flow's wbar at margin G is the predictor at mu^2 = 1/G,
+ * math.md section 7), its KKT conditions, and its two limits (l2 for
+ * large mu, l1 for small mu).
+ */
+#include "config.h"
+#include <math.h>
+#include "mpbias-impl.h"
+#include "testutil.h"
+
+static void
+load(mpbias_data_t d, const char *text)
+{
+    tu_data_from_text(d, text, NULL, MPBIAS_FORMAT_AUTO);
+}
+
+static void
+qmu_ok(mpbias_qmu_t r, const mpbias_data_t d, const char *mu2, int digits)
+{
+    mpbias_err_t err;
+    fmpq_t m;
+    fmpq_init(m);
+    tu_fmpq_set(m, mu2);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_qmu_compute(r, d, 2, m, digits, err) == MPBIAS_OK, "mu^2 = %s: %s", mu2,
+                  err->msg);
+    fmpq_clear(m);
+}
+
+/* One sample z: w_i = 2 mu^2 sinh(l z_i) for the scalar l with z . w = 1.
+   Checked from the result alone: l from the largest coordinate, then the
+   other coordinates and z . w = 1 to within the bound. */
+START_TEST(test_one_sample_closed_form)
+{
+    static const char *const mus[] = { "1", "1/1000", "1000", "1/7" };
+    static const double z[] = { 1.0, 2.0, -0.5 };
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    size_t c;
+    slong i;
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    load(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n");
+    for (c = 0; c < sizeof mus / sizeof mus[0]; c++)
+    {
+        arb_t mu2, l, t, s;
+        slong prec = 300;
+        qmu_ok(r, d, mus[c], 40);
+        ck_assert(mpfr_cmp_d(r->radius, 1e-40) < 0);
+        arb_init(mu2);
+        arb_init(l);
+        arb_init(t);
+        arb_init(s);
+        {
+            fmpq_t m;
+            fmpq_init(m);
+            tu_fmpq_set(m, mus[c]);
+            arb_set_fmpq(mu2, m, prec);
+            fmpq_clear(m);
+        }
+        /* l = asinh(w_2 / (2 mu^2)) / 2 */
+        arb_set_interval_mpfr(t, r->w[1], r->w[1], prec);
+        arb_div(t, t, mu2, prec);
+        arb_mul_2exp_si(t, t, -1);
+        arb_asinh(l, t, prec);
+        arb_mul_2exp_si(l, l, -1);
+        arb_zero(s);
+        for (i = 0; i < 3; i++)
+        {
+            double diff;
+            arb_set_d(t, z[i]);
+            arb_mul(t, t, l, prec);
+            arb_sinh(t, t, prec);
+            arb_mul(t, t, mu2, prec);
+            arb_mul_2exp_si(t, t, 1);
+            diff = fabs(arf_get_d(arb_midref(t), ARF_RND_NEAR) - mpfr_get_d(r->w[i], MPFR_RNDN));
+            ck_assert_msg(diff < 1e-15, "mu^2 = %s: w_%ld off the closed form by %g", mus[c],
+                          (long) i + 1, diff);
+            arb_set_d(t, z[i]);
+            arb_set_interval_mpfr(l, r->w[i], r->w[i], prec);   /* reuse: z_i w_i */
+            arb_addmul(s, t, l, prec);
+            /* restore l */
+            arb_set_interval_mpfr(t, r->w[1], r->w[1], prec);
+            arb_div(t, t, mu2, prec);
+            arb_mul_2exp_si(t, t, -1);
+            arb_asinh(l, t, prec);
+            arb_mul_2exp_si(l, l, -1);
+        }
+        /* the single constraint is active: z . w = 1 (w is feasible) */
+        arb_sub_ui(s, s, 1, prec);
+        ck_assert_msg(arf_cmpabs_2exp_si(arb_midref(s), -120) < 0, "mu^2 = %s: z . w != 1", mus[c]);
+        arb_clear(mu2);
+        arb_clear(l);
+        arb_clear(t);
+        arb_clear(s);
+    }
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+typedef struct
+{
+    mpfr_t wbar[3];
+    int got;
+} stop_rec;
+
+static int
+stop_cb(const mpbias_flow_row *row, void *ctx)
+{
+    stop_rec *s = ctx;
+    slong i;
+    if (row->kind != MPBIAS_ROW_STOP)
+        return 0;
+    for (i = 0; i < row->d; i++)
+        mpfr_set(s->wbar[i], row->wbar[i], MPFR_RNDN);
+    s->got = 1;
+    return 0;
+}
+
+/* One sample, D = 2, alpha = 1: the flow's wbar at margin G is the
+   predictor at mu^2 = alpha^2 / G, whatever G. */
+START_TEST(test_flow_identity)
+{
+    static const char *const G[] = { "3", "25", "1000" };
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_model_t m;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    stop_rec s;
+    size_t c;
+    slong i;
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    /* one sample, twice (both labels are needed in a file) */
+    load(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n");
+    for (i = 0; i < 3; i++)
+        mpfr_init2(s.wbar[i], 200);
+    for (c = 0; c < sizeof G / sizeof G[0]; c++)
+    {
+        char mu2[32];
+        mpbias_model_init(m);
+        mpbias_flow_opts_init(&o);
+        o.digits = 20;
+        o.per_decade = 0;
+        o.until_margin_set = 1;
+        tu_fmpq_set(o.until_margin, G[c]);
+        s.got = 0;
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_flow_run(d, m, &o, stop_cb, NULL, &s, NULL, err) == MPBIAS_OK, "%s",
+                      err->msg);
+        ck_assert(s.got);
+        snprintf(mu2, sizeof mu2, "1/%s", G[c]);
+        qmu_ok(r, d, mu2, 30);
+        for (i = 0; i < 3; i++)
+        {
+            mpfr_t t;
+            mpfr_init2(t, 200);
+            mpfr_sub(t, s.wbar[i], r->w[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDN);
+            ck_assert_msg(mpfr_cmp_ui_2exp(t, 1, -60) < 0,
+                          "G = %s: flow and predictor differ at %ld", G[c], (long) i + 1);
+            mpfr_clear(t);
+        }
+        mpbias_flow_opts_clear(&o);
+        mpbias_model_clear(m);
+    }
+    for (i = 0; i < 3; i++)
+        mpfr_clear(s.wbar[i]);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* The two limits on the transition example: mu^2 = 10^8 is within 10^-7
+   of the l2 predictor (112, 26, 38, 20)/269; mu^2 = 10^-12 within 10^-5
+   of the l1 predictor (1/2, 0, 0, 0). */
+START_TEST(test_limits)
+{
+    static const double l2[] = { 112.0 / 269, 26.0 / 269, 38.0 / 269, 20.0 / 269 },
+                        l1[] = { 0.5, 0.0, 0.0, 0.0 };
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_err_t err;
+    slong i;
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_example_load(d, "transition", err), MPBIAS_OK);
+    qmu_ok(r, d, "100000000", 20);
+    for (i = 0; i < 4; i++)
+        ck_assert_msg(fabs(mpfr_get_d(r->w[i], MPFR_RNDN) - l2[i]) < 1e-7, "l2 limit at %ld",
+                      (long) i);
+    qmu_ok(r, d, "1/1000000000000", 20);
+    for (i = 0; i < 4; i++)
+        ck_assert_msg(fabs(mpfr_get_d(r->w[i], MPFR_RNDN) - l1[i]) < 1e-5, "l1 limit at %ld",
+                      (long) i);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* KKT on random data: with the returned multipliers, Z w >= 1 exactly in
+   MPFR terms, lambda >= 0, complementary slackness and
+   asinh(w / (2 mu^2)) = Z^T lambda to within 1e-25. */
+START_TEST(test_random_kkt)
+{
+    unsigned long long st = 99;
+    int it;
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    for (it = 0; it < 40; it++)
+    {
+        char buf[2048], mu2[32];
+        size_t len = 0;
+        long n = tu_rand_range(&st, 2, 7), dim = tu_rand_range(&st, 1, 5), k, j;
+        mpfr_t t, s, mu;
+        for (k = 0; k < n; k++)
+        {
+            /* label +1 rows and one -1 row; every row has a positive first entry,
+               so w = e_1 / min separates */
+            len += (size_t) snprintf(buf + len, sizeof buf - len, "%s 1:%ld", k == 0 ? "-1" : "+1",
+                                     k == 0 ? -tu_rand_range(&st, 1, 3) : tu_rand_range(&st, 1, 3));
+            for (j = 1; j < dim; j++)
+                len += (size_t) snprintf(buf + len, sizeof buf - len, " %ld:%ld", j + 1,
+                                         tu_rand_range(&st, -3, 3));
+            len += (size_t) snprintf(buf + len, sizeof buf - len, "\n");
+        }
+        load(d, buf);
+        snprintf(mu2, sizeof mu2, "%ld/%ld", tu_rand_range(&st, 1, 9), tu_rand_range(&st, 1, 99));
+        qmu_ok(r, d, mu2, 25);
+        mpfr_inits2(512, t, s, mu, (mpfr_ptr) 0);
+        {
+            fmpq_t m;
+            fmpq_init(m);
+            tu_fmpq_set(m, mu2);
+            fmpq_get_mpfr(mu, m, MPFR_RNDN);
+            fmpq_clear(m);
+        }
+        for (k = 0; k < d->n; k++)
+        {
+            mpfr_set_zero(s, 1);
+            for (j = 0; j < d->d; j++)
+            {
+                fmpq_get_mpfr(t, mpbias_data_z(d, k, j), MPFR_RNDN);
+                mpfr_mul(t, t, r->w[j], MPFR_RNDN);
+                mpfr_add(s, s, t, MPFR_RNDN);
+            }
+            /* s - 1 against 2^-200 (the test's own rounding) and 1e-25 */
+            mpfr_sub_ui(s, s, 1, MPFR_RNDN);
+            ck_assert_msg(mpfr_cmp_si_2exp(s, -1, -200) >= 0, "%s: z_%ld . w < 1", buf, (long) k);
+            ck_assert_msg(mpfr_cmp_d(r->lambda[k], -1e-60) >= 0, "lambda < 0");
+            if (mpfr_cmp_d(r->lambda[k], 1e-20) > 0)
+                ck_assert_msg(mpfr_cmp_d(s, 1e-25) <= 0, "%s: slackness at %ld", buf, (long) k);
+        }
+        for (j = 0; j < d->d; j++)
+        {
+            mpfr_div(t, r->w[j], mu, MPFR_RNDN);
+            mpfr_div_2ui(t, t, 1, MPFR_RNDN);
+            mpfr_asinh(s, t, MPFR_RNDN);
+            for (k = 0; k < d->n; k++)
+            {
+                fmpq_get_mpfr(t, mpbias_data_z(d, k, j), MPFR_RNDN);
+                mpfr_mul(t, t, r->lambda[k], MPFR_RNDN);
+                mpfr_sub(s, s, t, MPFR_RNDN);
+            }
+            mpfr_abs(s, s, MPFR_RNDN);
+            ck_assert_msg(mpfr_cmp_ui_2exp(s, 1, -80) <= 0, "%s: stationarity at %ld", buf, (long) j);
+        }
+        mpfr_clears(t, s, mu, (mpfr_ptr) 0);
+    }
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_err_t err;
+    fmpq_t m;
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    fmpq_init(m);
+    fmpq_one(m);
+    load(d, "+1 1:1\n-1 1:-2\n");
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_qmu_compute(r, d, 3, m, 10, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "depth 2 only"));
+    fmpq_zero(m);
+    ck_assert_int_eq(mpbias_qmu_compute(r, d, 2, m, 10, err), MPBIAS_ERR_ARG);
+    fmpq_one(m);
+    load(d, "+1 1:1\n-1 1:1\n");
+    ck_assert_int_eq(mpbias_qmu_compute(r, d, 2, m, 10, err), MPBIAS_ERR_NOT_SEPARABLE);
+    fmpq_clear(m);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+static Suite *
+qmu_suite(void)
+{
+    Suite *s = suite_create("qmu");
+    TCase *tc = tcase_create("qmu");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_one_sample_closed_form);
+    tcase_add_test(tc, test_flow_identity);
+    tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_random_kkt);
+    tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return tu_main(qmu_suite());
+}
