@@ -709,7 +709,7 @@ START_TEST(test_limits)
 {
     static const char *const lim_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
-        "--json", "--help", "-h,"
+        "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
@@ -746,6 +746,28 @@ START_TEST(test_limits)
     ck_assert_ptr_nonnull(strstr(r.out, "w_1 in [0, 1]"));
     ck_assert_ptr_nonnull(strstr(r.out, "margin     = 1.4142e+00"));
     tu_run_free(&r);
+    /* the intermediate predictor: mu^2 = 1^2 / 25, 20 correctly rounded digits
+       and a rigorous bound; the same through --mu 0.2 */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--alpha", "1", "--at-margin", "25",
+               "--json");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"qmu\": {\"depth\": 2, \"mu_pow_D\": \"1/25\", \"w\": [\"4.5728463747165300623e-01\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"certified\": true}\n}\n"));
+    {
+        char *first = tu_sprintf("%s", strstr(r.out, "\"qmu\""));
+        tu_run_free(&r);
+        RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--mu", "0.2", "--json");
+        ck_assert_str_eq(strstr(r.out, "\"qmu\""), first);
+        free(first);
+    }
+    tu_run_free(&r);
+    USAGE("limits", "--alpha and --at-margin go together", "limits", "--example", "transition",
+          "--alpha", "1");
+    USAGE("limits", "give --mu, or --alpha with --at-margin, not both", "limits", "--example",
+          "transition", "--mu", "1", "--alpha", "1", "--at-margin", "2");
+    USAGE("limits", "the intermediate predictor is available for --depth 2 only (in this version)",
+          "limits", "--example", "transition", "--mu", "1", "--depth", "3");
+    USAGE("limits", "invalid value '-1' for --mu: expected a positive decimal number", "limits",
+          "--example", "transition", "--mu", "-1");
     /* not separable: exit 1 with the reason */
     RUN_EXPECT(&r, 1, "limits", "--data", ns);
     want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "

@@ -1,8 +1,8 @@
 /*
  * cmd_limits.c -- `mpbias limits`: the limit predictors of a dataset,
- * exact and certified: the l2 max-margin classifier (kernel limit) and
- * the l1 max-margin classifier (rich limit for D = 2) with its optimal
- * face.
+ * exact and certified: the l2 max-margin classifier (kernel limit), the
+ * l1 max-margin classifier (rich limit for D = 2) with its optimal face,
+ * and, given a scale, the intermediate predictor with a rigorous bound.
  */
 #include "config.h"
 #include <stdlib.h>
@@ -24,8 +24,15 @@ help(void)
            "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
            "  --example NAME     use a built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
-           "  --digits K         significant digits of the decimal margins (1..1000,\n"
-           "                     default 20; correctly rounded)\n"
+           "  --depth D          depth of the network (default 2); the intermediate\n"
+           "                     predictor is available for D = 2\n"
+           "  --mu M             also the intermediate predictor argmin Q_mu(w) s.t.\n"
+           "                     z_n . w >= 1 at the scale mu = M (a positive decimal)\n"
+           "  --alpha A          ... or at mu^D = A^D / G, the scale gradient flow from\n"
+           "  --at-margin G        alpha = A has when its margin is G (both decimals)\n"
+           "  --digits K         significant digits of the decimal margins and of the\n"
+           "                     intermediate predictor (1..1000, default 20; correctly\n"
+           "                     rounded)\n"
            "  --format FMT       text (default) or json\n"
            "  --json             the same as --format json\n"
            "  -h, --help         show this help and exit\n\n"
@@ -36,6 +43,9 @@ help(void)
            "(coordinates that vary over the optimal face, 1-based) and \"wmin\"/\"wmax\"\n"
            "(their ranges over it).  When the l1 optimum is not unique, \"w\" is the\n"
            "vertex where the exact simplex ends (deterministic for given data).\n"
+           "With a scale, \"qmu\" holds \"mu_pow_D\" (exact), \"w\" (decimal strings with K\n"
+           "correctly rounded digits), \"radius\" (a rigorous bound on the l2 distance of\n"
+           "the printed point to the exact predictor) and \"certified\".\n"
            "Non-separable data are reported and make the command exit with status 1.\n",
            PROG);
 }
@@ -70,12 +80,19 @@ cmd_limits(int argc, char **argv)
         { "digits", required_argument, NULL, 'k' },
         { "format", required_argument, NULL, 'f' },
         { "json", no_argument, NULL, 'j' },
+        { "depth", required_argument, NULL, 'd' },
+        { "mu", required_argument, NULL, 'u' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "at-margin", required_argument, NULL, 'G' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
     long digits = 20;
-    int c, r, json = 0;
+    int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0;
+    long depth = 2;
+    fmpq_t mu, alpha, margin, muD;
+    mpbias_qmu_t qm;
     mpbias_data_t data;
     mpbias_l2mm_t l2;
     mpbias_l1mm_t l1;
@@ -85,19 +102,25 @@ cmd_limits(int argc, char **argv)
 
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+    r = EXIT_OK;
+    fmpq_init(mu);
+    fmpq_init(alpha);
+    fmpq_init(margin);
+    fmpq_init(muD);
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
     {
-        if ((r = cli_data_opt("limits", &dopt, c, optarg)) != 0)
+        int dr = cli_data_opt("limits", &dopt, c, optarg);
+        if (dr != 0)
         {
-            if (r < 0)
-                return EXIT_USAGE;
+            if (dr < 0)
+                r = EXIT_USAGE;
             continue;
         }
         switch (c)
         {
             case 'k':
                 if (!cli_parse_slong("limits", "digits", optarg, 1, 1000, &digits))
-                    return EXIT_USAGE;
+                    r = EXIT_USAGE;
                 break;
             case 'f':
                 if (strcmp(optarg, "text") == 0)
@@ -105,29 +128,73 @@ cmd_limits(int argc, char **argv)
                 else if (strcmp(optarg, "json") == 0)
                     json = 1;
                 else
-                    return cli_usage_error("limits", "invalid value '%s' for --format: expected "
-                                                     "text or json", optarg);
+                    r = cli_usage_error("limits", "invalid value '%s' for --format: expected "
+                                                  "text or json", optarg);
                 break;
             case 'j':
                 json = 1;
                 break;
+            case 'd':
+                if (!cli_parse_slong("limits", "depth", optarg, 1, 1000, &depth))
+                    r = EXIT_USAGE;
+                break;
+            case 'u':
+            case 'a':
+            case 'G':
+            {
+                mpbias_err_t e;
+                fmpq *q = c == 'u' ? mu : c == 'a' ? alpha : margin;
+                const char *name = c == 'u' ? "mu" : c == 'a' ? "alpha" : "at-margin";
+                mpbias_err_clear(e);
+                if (mpbias_decimal_parse(q, optarg, strlen(optarg), e) != MPBIAS_OK
+                    || fmpq_sgn(q) <= 0)
+                    r = cli_usage_error("limits", "invalid value '%s' for --%s: expected a "
+                                        "positive decimal number", optarg, name);
+                *(c == 'u' ? &have_mu : c == 'a' ? &have_alpha : &have_margin) = 1;
+                break;
+            }
             case 'h':
                 help();
-                return EXIT_OK;
+                r = -1;   /* done, successfully */
+                break;
             default:
-                return cli_getopt_error("limits", c, argv);
+                r = cli_getopt_error("limits", c, argv);
+                break;
         }
     }
-    if (optind < argc)
-        return cli_usage_error("limits", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("limits", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && have_mu && (have_alpha || have_margin))
+        r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin, not both");
+    if (r == EXIT_OK && have_alpha != have_margin)
+        r = cli_usage_error("limits", "--alpha and --at-margin go together");
+    if (r == EXIT_OK && (have_mu || have_alpha) && depth != 2)
+        r = cli_usage_error("limits", "the intermediate predictor is available for --depth 2 "
+                                      "only (in this version)");
+    if (r != EXIT_OK)
+    {
+        fmpq_clear(mu);
+        fmpq_clear(alpha);
+        fmpq_clear(margin);
+        fmpq_clear(muD);
+        return r < 0 ? EXIT_OK : r;
+    }
+    /* mu^D exactly: M^D, or A^D / G */
+    if (have_mu)
+        fmpq_pow_si(muD, mu, depth);
+    else if (have_alpha)
+    {
+        fmpq_pow_si(muD, alpha, depth);
+        fmpq_div(muD, muD, margin);
+    }
 
     mpbias_data_init(data);
-    if ((r = cli_load_data("limits", &dopt, data)) != EXIT_OK)
-        return r;
     mpbias_l2mm_init(l2);
     mpbias_l1mm_init(l1);
+    mpbias_qmu_init(qm);
+    if ((r = cli_load_data("limits", &dopt, data)) != EXIT_OK)
+        goto cleanup;
     mpbias_err_clear(err);
-    r = EXIT_OK;
     if (mpbias_l2mm_compute(l2, data, err) != MPBIAS_OK)
         r = cli_lib_error(err);
     else if (!l2->separable)
@@ -147,6 +214,9 @@ cmd_limits(int argc, char **argv)
             cli_error("could not certify %ld digits of the margins", digits);
             r = EXIT_FAIL;
         }
+        else if ((have_mu || have_alpha)
+                 && mpbias_qmu_compute(qm, data, (int) depth, muD, (int) digits, err) != MPBIAS_OK)
+            r = cli_lib_error(err);
     }
     if (r == EXIT_OK && json)
     {
@@ -173,7 +243,21 @@ cmd_limits(int argc, char **argv)
         put_qvec(stdout, l1->wmin, l1->d, 1);
         printf(", \"wmax\": ");
         put_qvec(stdout, l1->wmax, l1->d, 1);
-        printf("}\n}\n");
+        printf("}");
+        if (have_mu || have_alpha)
+        {
+            printf(",\n  \"qmu\": {\"depth\": %ld, \"mu_pow_D\": ", depth);
+            put_q(stdout, muD, 1);
+            printf(", \"w\": [");
+            for (i = 0; i < qm->d; i++)
+            {
+                char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
+                printf("%s\"%s\"", i ? ", " : "", cs ? cs : "undetermined");
+                flint_free(cs);
+            }
+            mpfr_printf("], \"radius\": \"%.3Re\", \"certified\": true}", qm->radius);
+        }
+        printf("\n}\n");
     }
     else if (r == EXIT_OK)
     {
@@ -217,11 +301,35 @@ cmd_limits(int argc, char **argv)
             printf("  (w above is the vertex where the exact simplex ends; the other\n"
                    "  coordinates are the same at every optimum)\n");
         }
+        if (have_mu || have_alpha)
+        {
+            printf("\nintermediate   argmin Q_mu(w) s.t. z_n . w >= 1, depth %ld, mu^%ld = ", depth,
+                   depth);
+            put_q(stdout, muD, 0);
+            printf("\n  w          = (");
+            for (i = 0; i < qm->d; i++)
+            {
+                char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
+                printf("%s%s", i ? ", " : "", cs ? cs : "undetermined");
+                flint_free(cs);
+            }
+            mpfr_printf(")\n  error      <= %.3Re  (rigorous bound on the l2 distance to the exact\n"
+                        "               predictor, from the duality gap; digits correctly rounded)\n",
+                        qm->radius);
+            printf("  support    = %ld of %ld samples active\n", (long) qm->nsupport,
+                   (long) data->n);
+        }
     }
+cleanup:
     flint_free(m2);
     flint_free(m1);
+    mpbias_qmu_clear(qm);
     mpbias_l1mm_clear(l1);
     mpbias_l2mm_clear(l2);
     mpbias_data_clear(data);
+    fmpq_clear(mu);
+    fmpq_clear(alpha);
+    fmpq_clear(margin);
+    fmpq_clear(muD);
     return r;
 }
