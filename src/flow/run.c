@@ -107,9 +107,13 @@ static void
 traj_update_tol(traj *T)
 {
     slong i;
+    /* 64-bit scratch on the stack: no allocation per step */
+    mp_limb_t l1[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS], l2[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
     mpfr_t wmax, w1max;
-    mpfr_init2(wmax, 64);
-    mpfr_init2(w1max, 64);
+    mpfr_custom_init(l1, 64);
+    mpfr_custom_init(l2, 64);
+    mpfr_custom_init_set(wmax, MPFR_ZERO_KIND, 0, 64, l1);
+    mpfr_custom_init_set(w1max, MPFR_ZERO_KIND, 0, 64, l2);
     mpfr_set_zero(wmax, 1);
     mpfr_set_zero(w1max, 1);
     for (i = 0; i < T->d; i++)
@@ -135,8 +139,6 @@ traj_update_tol(traj *T)
     mpfr_div_2ui(w1max, T->tol, 10, MPFR_RNDN);
     if (mpfr_cmp(T->ctrl->atol[T->n], w1max) < 0)
         mpfr_set(T->ctrl->atol[T->n], w1max, MPFR_RNDN);
-    mpfr_clear(wmax);
-    mpfr_clear(w1max);
 }
 
 static int
