@@ -171,15 +171,6 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     mpbias_l1mm_init(r);
     r->n = n;
     r->d = d;
-    {
-        mpbias_l2mm_t l2;
-        mpbias_l2mm_init(l2);
-        st = mpbias_l2mm_compute(l2, data, err);
-        r->separable = l2->separable;
-        mpbias_l2mm_clear(l2);
-        if (st != MPBIAS_OK || !r->separable)
-            return st;
-    }
     if (!_mpbias_size_ok(n, 2 * d, sizeof(fmpq), 0))
         return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "l1 max margin: problem too large");
     r->w = _mpbias_fmpq_vec_alloc(d);
@@ -215,9 +206,20 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     lp = _mpbias_exact_lp(x, r->lambda, r->norm1, A, b, fx, c, n, 2 * d);
     if (lp != MPBIAS_LP_OPTIMAL)
     {
-        st = lp_failure(err, lp);
+        /* no certified optimum: decide separability exactly (the LP is
+           infeasible iff the data are not separable) before blaming the
+           solver */
+        mpbias_l2mm_t l2;
+        mpbias_l2mm_init(l2);
+        st = mpbias_l2mm_compute(l2, data, err);
+        r->separable = l2->separable;
+        mpbias_l2mm_clear(l2);
+        if (st == MPBIAS_OK && r->separable)
+            st = lp_failure(err, lp);
         goto done;
     }
+    /* a certified feasible w (Z w >= 1) proves separability */
+    r->separable = 1;
     for (i = 0; i < d; i++)
         fmpq_sub(r->w + i, x + i, x + d + i);
     /* the certificate in the problem's own terms */
@@ -300,7 +302,7 @@ done:
     free(fx);
     free(sg);
     free(S);
-    if (st != MPBIAS_OK)
+    if (st != MPBIAS_OK || !r->separable)
         r->certified = 0;
     return st;
 }
