@@ -298,17 +298,17 @@ int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda,
 char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
-/* Limits: the intermediate predictor (depth 2), with an error bound   */
+/* Limits: the intermediate predictor (depth >= 2), with an error bound */
 /* ------------------------------------------------------------------ */
 
-/* argmin Q_mu(w) subject to Z w >= 1, Q_mu(w) = mu^2 sum_i q(w_i / mu^2),
-   q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2) (depth 2; math.md section 5):
-   the predictor gradient flow follows at the scale mu^2 = alpha^2 / margin.
+/* argmin Q^D_mu(w) subject to Z w >= 1 (math.md section 5): for depth 2
+   Q_mu(w) = mu^2 sum_i q(w_i / mu^2), q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2);
+   for depth D >= 3 Q^D_mu(w) = mu^2 sum_i q_D(w_i / mu^D), q_D' = h_D^-1:
+   the predictor gradient flow follows at the scale mu^D = alpha^D / margin.
    Solved through its smooth dual (active-set Newton in MPFR), then bounded
    rigorously in Arb from the duality gap of a feasible point and the
    strong convexity of Q_mu: the exact solution lies within `radius`
-   (l2 norm) of the point w.  depth must be 2 (other depths:
-   MPBIAS_ERR_ARG for now). */
+   (l2 norm) of the point w.  depth must be >= 2. */
 typedef struct
 {
     slong n;

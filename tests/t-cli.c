@@ -764,8 +764,13 @@ START_TEST(test_limits)
           "--alpha", "1");
     USAGE("limits", "give --mu, or --alpha with --at-margin, not both", "limits", "--example",
           "transition", "--mu", "1", "--alpha", "1", "--at-margin", "2");
-    USAGE("limits", "the intermediate predictor is available for --depth 2 only (in this version)",
-          "limits", "--example", "transition", "--mu", "1", "--depth", "3");
+    USAGE("limits", "the intermediate predictor needs --depth 2 or more",
+          "limits", "--example", "transition", "--mu", "1", "--depth", "1");
+    /* depth 3: mu^3 = 1/1000 */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--mu", "0.1", "--depth", "3",
+               "--json", "--digits", "15");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"qmu\": {\"depth\": 3, \"mu_pow_D\": \"1/1000\", \"w\": [\"4.98676630334011e-01\""));
+    tu_run_free(&r);
     USAGE("limits", "invalid value '-1' for --mu: expected a positive decimal number", "limits",
           "--example", "transition", "--mu", "-1");
     /* not separable: exit 1 with the reason */

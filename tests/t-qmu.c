@@ -1,10 +1,10 @@
 /*
  * t-qmu.c -- the intermediate predictor argmin Q_mu(w) s.t. Z w >= 1
- * (src/limits/qmu.c): against the one-sample closed form, against the
- * trajectory of gradient flow (an independent computation: for one
- * sample the flow's wbar at margin G is the predictor at mu^2 = 1/G,
- * math.md section 7), its KKT conditions, and its two limits (l2 for
- * large mu, l1 for small mu).
+ * (src/limits/qmu.c): against the one-sample closed form (depth 2),
+ * against the trajectory of gradient flow (an independent computation:
+ * for one sample the flow's wbar at margin G is the predictor at
+ * mu^D = 1/G, math.md section 7; depths 2, 3 and 4), its KKT conditions,
+ * and its two limits (l2 for large mu, l1 for small mu).
  */
 #include "config.h"
 #include <math.h>
@@ -121,11 +121,12 @@ stop_cb(const mpbias_flow_row *row, void *ctx)
     return 0;
 }
 
-/* One sample, D = 2, alpha = 1: the flow's wbar at margin G is the
-   predictor at mu^2 = alpha^2 / G, whatever G. */
+/* One sample, alpha = 1: the flow's wbar at margin G is the predictor at
+   mu^D = alpha^D / G, whatever G, for D = 2 (loop index 0), 3 and 4. */
 START_TEST(test_flow_identity)
 {
     static const char *const G[] = { "3", "25", "1000" };
+    const int D = 2 + _i;
     mpbias_data_t d;
     mpbias_qmu_t r;
     mpbias_model_t m;
@@ -144,6 +145,7 @@ START_TEST(test_flow_identity)
     {
         char mu2[32];
         mpbias_model_init(m);
+        m->depth = D;
         mpbias_flow_opts_init(&o);
         o.digits = 20;
         o.per_decade = 0;
@@ -155,7 +157,15 @@ START_TEST(test_flow_identity)
                       err->msg);
         ck_assert(s.got);
         snprintf(mu2, sizeof mu2, "1/%s", G[c]);
-        qmu_ok(r, d, mu2, 30);
+        {
+            fmpq_t mq;
+            fmpq_init(mq);
+            tu_fmpq_set(mq, mu2);
+            mpbias_err_clear(err);
+            ck_assert_msg(mpbias_qmu_compute(r, d, D, mq, 30, err) == MPBIAS_OK, "D = %d: %s", D,
+                          err->msg);
+            fmpq_clear(mq);
+        }
         for (i = 0; i < 3; i++)
         {
             mpfr_t t;
@@ -163,7 +173,7 @@ START_TEST(test_flow_identity)
             mpfr_sub(t, s.wbar[i], r->w[i], MPFR_RNDN);
             mpfr_abs(t, t, MPFR_RNDN);
             ck_assert_msg(mpfr_cmp_ui_2exp(t, 1, -60) < 0,
-                          "G = %s: flow and predictor differ at %ld", G[c], (long) i + 1);
+                          "D = %d, G = %s: flow and predictor differ at %ld", D, G[c], (long) i + 1);
             mpfr_clear(t);
         }
         mpbias_flow_opts_clear(&o);
@@ -292,8 +302,8 @@ START_TEST(test_errors)
     fmpq_one(m);
     load(d, "+1 1:1\n-1 1:-2\n");
     mpbias_err_clear(err);
-    ck_assert_int_eq(mpbias_qmu_compute(r, d, 3, m, 10, err), MPBIAS_ERR_ARG);
-    ck_assert_ptr_nonnull(strstr(err->msg, "depth 2 only"));
+    ck_assert_int_eq(mpbias_qmu_compute(r, d, 1, m, 10, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "depth >= 2"));
     fmpq_zero(m);
     ck_assert_int_eq(mpbias_qmu_compute(r, d, 2, m, 10, err), MPBIAS_ERR_ARG);
     fmpq_one(m);
@@ -312,7 +322,7 @@ qmu_suite(void)
     TCase *tc = tcase_create("qmu");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_one_sample_closed_form);
-    tcase_add_test(tc, test_flow_identity);
+    tcase_add_loop_test(tc, test_flow_identity, 0, 3);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_random_kkt);
     tcase_add_test(tc, test_errors);

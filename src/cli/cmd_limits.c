@@ -24,9 +24,9 @@ help(void)
            "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
            "  --example NAME     use a built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
-           "  --depth D          depth of the network (default 2); the intermediate\n"
-           "                     predictor is available for D = 2\n"
-           "  --mu M             also the intermediate predictor argmin Q_mu(w) s.t.\n"
+           "  --depth D          depth of the network (default 2; the intermediate\n"
+           "                     predictor needs D >= 2)\n"
+           "  --mu M             also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
            "                     z_n . w >= 1 at the scale mu = M (a positive decimal)\n"
            "  --alpha A          ... or at mu^D = A^D / G, the scale gradient flow from\n"
            "  --at-margin G        alpha = A has when its margin is G (both decimals)\n"
@@ -168,9 +168,8 @@ cmd_limits(int argc, char **argv)
         r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin, not both");
     if (r == EXIT_OK && have_alpha != have_margin)
         r = cli_usage_error("limits", "--alpha and --at-margin go together");
-    if (r == EXIT_OK && (have_mu || have_alpha) && depth != 2)
-        r = cli_usage_error("limits", "the intermediate predictor is available for --depth 2 "
-                                      "only (in this version)");
+    if (r == EXIT_OK && (have_mu || have_alpha) && depth < 2)
+        r = cli_usage_error("limits", "the intermediate predictor needs --depth 2 or more");
     if (r != EXIT_OK)
     {
         fmpq_clear(mu);
