@@ -546,6 +546,32 @@ START_TEST(test_margin_str_digits)
 }
 END_TEST
 
+/* Larger sparse-teacher data (n > 8): the exact iteration is warm-started
+   from the double-precision passive set; the certificate is checked
+   independently as everywhere else. */
+START_TEST(test_warm_start_larger)
+{
+    static const char *const ex[] = { "sparse-teacher:n=40,d=60,seed=3",
+                                       "sparse-teacher:n=60,d=30,k=3,seed=5",
+                                       "sparse-teacher:n=25,d=200,seed=7" };
+    size_t e;
+    for (e = 0; e < sizeof ex / sizeof ex[0]; e++)
+    {
+        mpbias_data_t d;
+        mpbias_l2mm_t r;
+        mpbias_err_t err;
+        mpbias_data_init(d);
+        mpbias_l2mm_init(r);
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_example_load(d, ex[e], err) == MPBIAS_OK, "%s", err->msg);
+        ck_assert_msg(mpbias_l2mm_compute(r, d, err) == MPBIAS_OK, "%s: %s", ex[e], err->msg);
+        check_kkt(r, d);
+        mpbias_l2mm_clear(r);
+        mpbias_data_clear(d);
+    }
+}
+END_TEST
+
 static Suite *
 l2mm_suite(void)
 {
@@ -570,6 +596,7 @@ l2mm_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_random_kkt);
     tcase_add_test(tc, test_random_separable_by_construction);
+    tcase_add_test(tc, test_warm_start_larger);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("margin_str");

@@ -26,6 +26,7 @@
  * at most a few N passive-set solves of size <= N.
  */
 #include "config.h"
+#include <math.h>
 #include <stdlib.h>
 #include "mpbias-impl.h"
 
@@ -134,6 +135,148 @@ passive_solve(fmpq *s, const fmpz_mat_t K, const fmpz_t c, const int *passive,
     return ok;
 }
 
+/* The Lawson-Hanson iteration in double precision on Kd = K / c (rhs 1):
+   a guess of the final passive set, to warm-start the exact iteration
+   (which then usually has nothing left to do).  passive is set; returns 0
+   if the floating-point iteration gave up (then passive is cleared). */
+static int
+guess_passive(int *passive, const fmpz_mat_t K, const fmpz_t c, slong n)
+{
+    double *Kd = malloc((size_t) (n * n) * sizeof(double)), *M = malloc((size_t) (n * n) * sizeof(double)),
+           *u = calloc((size_t) n, sizeof(double)), *sv = malloc((size_t) n * sizeof(double)),
+           *w = malloc((size_t) n * sizeof(double));
+    slong *idx = malloc((size_t) n * sizeof(slong));
+    slong i, j, k, it, outer, np;
+    int ok = 0;
+    fmpq_t q;
+    fmpq_init(q);
+    for (i = 0; i < n; i++)
+        passive[i] = 0;
+    if (Kd == NULL || M == NULL || u == NULL || sv == NULL || w == NULL || idx == NULL)
+        goto done;
+    for (i = 0; i < n * n; i++)
+    {
+        fmpq_set_fmpz_frac(q, K->entries + i, c);
+        Kd[i] = fmpq_get_d(q);
+    }
+    for (outer = 0; outer < 3 * n + 10; outer++)
+    {
+        slong jmax = -1;
+        double best = 1e-12;
+        for (j = 0; j < n; j++)
+        {
+            w[j] = 1.0;
+            for (k = 0; k < n; k++)
+                w[j] -= Kd[j * n + k] * u[k];
+            if (!passive[j] && w[j] > best)
+            {
+                best = w[j];
+                jmax = j;
+            }
+        }
+        if (jmax < 0)
+        {
+            ok = 1;
+            break;
+        }
+        passive[jmax] = 1;
+        for (it = 0; it < 3 * n + 10; it++)
+        {
+            int allpos = 1;
+            double alpha = 2.0;
+            /* solve Kd_PP s = 1 by Gaussian elimination with pivoting */
+            for (i = 0, np = 0; i < n; i++)
+                if (passive[i])
+                    idx[np++] = i;
+            for (i = 0; i < np; i++)
+            {
+                for (j = 0; j < np; j++)
+                    M[i * np + j] = Kd[idx[i] * n + idx[j]];
+                sv[i] = 1.0;
+            }
+            for (k = 0; k < np; k++)
+            {
+                slong p = k;
+                for (i = k + 1; i < np; i++)
+                    if (fabs(M[i * np + k]) > fabs(M[p * np + k]))
+                        p = i;
+                if (M[p * np + k] == 0.0)
+                    goto done;
+                if (p != k)
+                {
+                    double t;
+                    for (j = 0; j < np; j++)
+                    {
+                        t = M[k * np + j];
+                        M[k * np + j] = M[p * np + j];
+                        M[p * np + j] = t;
+                    }
+                    t = sv[k];
+                    sv[k] = sv[p];
+                    sv[p] = t;
+                }
+                for (i = k + 1; i < np; i++)
+                {
+                    double l = M[i * np + k] / M[k * np + k];
+                    for (j = k; j < np; j++)
+                        M[i * np + j] -= l * M[k * np + j];
+                    sv[i] -= l * sv[k];
+                }
+            }
+            for (k = np - 1; k >= 0; k--)
+            {
+                for (j = k + 1; j < np; j++)
+                    sv[k] -= M[k * np + j] * sv[j];
+                sv[k] /= M[k * np + k];
+            }
+            for (i = 0; i < np; i++)
+                if (sv[i] <= 0.0)
+                {
+                    double a = u[idx[i]] / (u[idx[i]] - sv[i]);
+                    allpos = 0;
+                    if (a < alpha)
+                        alpha = a;
+                }
+            if (allpos)
+            {
+                for (i = 0; i < n; i++)
+                    u[i] = 0.0;
+                for (i = 0; i < np; i++)
+                    u[idx[i]] = sv[i];
+                break;
+            }
+            {
+                double *full = w;   /* reuse as scratch: s on all coordinates */
+                for (i = 0; i < n; i++)
+                    full[i] = 0.0;
+                for (i = 0; i < np; i++)
+                    full[idx[i]] = sv[i];
+                for (i = 0; i < n; i++)
+                {
+                    u[i] += alpha * (full[i] - u[i]);
+                    if (passive[i] && u[i] <= 1e-300)
+                    {
+                        passive[i] = 0;
+                        u[i] = 0.0;
+                    }
+                }
+            }
+        }
+    }
+done:
+    if (!ok)
+        for (i = 0; i < n; i++)
+            passive[i] = 0;
+    fmpq_clear(q);
+    free(Kd);
+    free(M);
+    free(u);
+    free(sv);
+    free(w);
+    free(idx);
+    return ok;
+}
+
 mpbias_status
 mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
 {
@@ -190,6 +333,30 @@ mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++)
             fmpz_add(fmpz_mat_entry(K, i, j), fmpz_mat_entry(K, i, j), c);
+
+    /* Warm start: the passive set of the same iteration in double
+       precision, solved exactly; used only if the exact solution on it is
+       positive (a valid state of the exact iteration, which then checks
+       optimality itself and goes on if needed). */
+    if (n > 8 && guess_passive(passive, K, c, n))
+    {
+        int good = passive_solve(s, K, c, passive, n);
+        for (i = 0; good && i < n; i++)
+            if (passive[i] && fmpq_sgn(s + i) <= 0)
+                good = 0;
+        if (good)
+            for (i = 0; i < n; i++)
+                fmpq_set(u + i, s + i);
+        else
+            for (i = 0; i < n; i++)
+            {
+                passive[i] = 0;
+                fmpq_zero(u + i);
+            }
+    }
+    else
+        for (i = 0; i < n; i++)
+            passive[i] = 0;
 
     /* Lawson-Hanson NNLS.  Finite in exact arithmetic; the bound below
        only guards against a bug turning into an endless loop. */
