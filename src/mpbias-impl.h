@@ -24,6 +24,7 @@
 # include <arb_fmpz_poly.h>
 #endif
 #include <flint/fmpq_mat.h>
+#include <flint/fmpq_vec.h>
 
 #if defined(__GNUC__)
 # define MPBIAS_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -64,6 +65,12 @@ void _mpbias_fmpq_vec_free(fmpq *v, slong len);
 mpbias_status _mpbias_data_alloc(mpbias_data_t data, slong n, slong d,
                                  size_t max_bytes, const char *where,
                                  mpbias_err_t err);
+
+/* out = Z x (transpose 0; x has d entries, out n) or Z^T x (transpose 1;
+   x has n, out d), exactly, over common denominators. */
+void _mpbias_data_mul(fmpq *out, const mpbias_data_t data, const fmpq *x, int transpose);
+/* The same for a rational matrix A (m x k, row-major). */
+void _mpbias_fmpq_matvec(fmpq *out, const fmpq *A, slong m, slong k, const fmpq *x, int transpose);
 
 /* mpbias_data_validate, naming the source line of sample i as lines[i]
    (lines may be NULL). */

@@ -204,3 +204,58 @@ mpbias_data_write(FILE *out, const mpbias_data_t data, mpbias_format format,
         st = _mpbias_err_set(err, MPBIAS_ERR_IO, NULL, 0, 0, "write error");
     return st;
 }
+
+/* out = Z x or Z^T x exactly: _mpbias_fmpq_matvec on the data. */
+void
+_mpbias_data_mul(fmpq *out, const mpbias_data_t data, const fmpq *x, int transpose)
+{
+    _mpbias_fmpq_matvec(out, data->z, data->n, data->d, x, transpose);
+}
+
+/* out = A x (transpose = 0: m entries, x has k) or A^T x (transpose = 1:
+   k entries, x has m) for A m x k row-major, exactly, with integer
+   arithmetic over common denominators (one canonicalization per entry
+   instead of one per term). */
+void
+_mpbias_fmpq_matvec(fmpq *out, const fmpq *A, slong m, slong k, const fmpq *x, int transpose)
+{
+    slong i, j, lx = transpose ? m : k, lo = transpose ? k : m;
+    fmpz_t L, xden, t;
+    fmpz *xnum, *acc;
+    fmpz_init(L);
+    fmpz_init(xden);
+    fmpz_init(t);
+    fmpz_one(L);
+    for (i = 0; i < m * k; i++)
+        if (!fmpz_is_one(fmpq_denref(A + i)))
+            fmpz_lcm(L, L, fmpq_denref(A + i));
+    xnum = _fmpz_vec_init(lx);
+    acc = _fmpz_vec_init(lo);
+    _fmpq_vec_get_fmpz_vec_fmpz(xnum, xden, x, lx);
+    for (i = 0; i < m; i++)
+        for (j = 0; j < k; j++)
+        {
+            const fmpq *a = A + i * k + j;
+            if (fmpq_is_zero(a))
+                continue;
+            /* L a = num * (L / den) */
+            fmpz_divexact(t, L, fmpq_denref(a));
+            fmpz_mul(t, t, fmpq_numref(a));
+            if (transpose)
+                fmpz_addmul(acc + j, t, xnum + i);
+            else
+                fmpz_addmul(acc + i, t, xnum + j);
+        }
+    fmpz_mul(L, L, xden);
+    for (i = 0; i < lo; i++)
+    {
+        fmpz_set(fmpq_numref(out + i), acc + i);
+        fmpz_set(fmpq_denref(out + i), L);
+        fmpq_canonicalise(out + i);
+    }
+    _fmpz_vec_clear(xnum, lx);
+    _fmpz_vec_clear(acc, lo);
+    fmpz_clear(L);
+    fmpz_clear(xden);
+    fmpz_clear(t);
+}

@@ -56,17 +56,14 @@ mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbia
     slong n = data->n, d = data->d, k, i;
     int ok = 1;
     fmpq_t s, p, q;
+    fmpq *zw = _fmpq_vec_init(n), *zl = _fmpq_vec_init(d);
     fmpq_init(s);
     fmpq_init(p);
     fmpq_init(q);
     /* Z w >= 1 */
+    _mpbias_data_mul(zw, data, w, 0);
     for (k = 0; k < n && ok; k++)
-    {
-        fmpq_zero(s);
-        for (i = 0; i < d; i++)
-            fmpq_addmul(s, mpbias_data_z(data, k, i), w + i);
-        ok = fmpq_cmp_ui(s, 1) >= 0;
-    }
+        ok = fmpq_cmp_ui(zw + k, 1) >= 0;
     /* lambda >= 0, sum lambda */
     for (k = 0; k < n && ok; k++)
     {
@@ -74,12 +71,11 @@ mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbia
         fmpq_add(q, q, lambda + k);
     }
     /* |Z^T lambda| <= 1, ||w||_1 */
+    if (ok)
+        _mpbias_data_mul(zl, data, lambda, 1);
     for (i = 0; i < d && ok; i++)
     {
-        fmpq_zero(s);
-        for (k = 0; k < n; k++)
-            fmpq_addmul(s, mpbias_data_z(data, k, i), lambda + k);
-        fmpq_abs(s, s);
+        fmpq_abs(s, zl + i);
         ok = fmpq_cmp_ui(s, 1) <= 0;
         fmpq_abs(s, w + i);
         fmpq_add(p, p, s);
@@ -87,6 +83,8 @@ mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbia
     ok = ok && fmpq_equal(p, q);
     if (ok && norm1 != NULL)
         fmpq_set(norm1, p);
+    _fmpq_vec_clear(zw, n);
+    _fmpq_vec_clear(zl, d);
     fmpq_clear(s);
     fmpq_clear(p);
     fmpq_clear(q);
@@ -232,11 +230,10 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     r->certified = 1;
 
     /* the optimal face: S = {i : |g_i| = 1}, equality rows lambda_n > 0 */
+    _mpbias_data_mul(x, data, r->lambda, 1);   /* g = Z^T lambda into x[0..d) */
     for (i = 0; i < d; i++)
     {
-        fmpq_zero(g);
-        for (k = 0; k < n; k++)
-            fmpq_addmul(g, mpbias_data_z(data, k, i), r->lambda + k);
+        fmpq_set(g, x + i);
         fmpq_set(r->wmin + i, r->w + i);
         fmpq_set(r->wmax + i, r->w + i);
         if (fmpq_is_one(g) || fmpq_equal_si(g, -1))

@@ -460,21 +460,13 @@ mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
     fmpq_sub(t, t, sigma);
     for (i = 0; i < n; i++)
         fmpq_div(r->lambda + i, u + i, t);
-    for (j = 0; j < d; j++)
-    {
-        fmpq_zero(r->w + j);
-        for (i = 0; i < n; i++)
-            if (!fmpq_is_zero(r->lambda + i))
-                fmpq_addmul(r->w + j, r->lambda + i, mpbias_data_z(data, i, j));
-    }
+    _mpbias_data_mul(r->w, data, r->lambda, 1);
     /* Certificate: lambda >= 0, Z w >= 1, complementary slackness. */
     fmpq_zero(sigma);
     r->nsupport = 0;
+    _mpbias_data_mul(Zw, data, r->w, 0);
     for (i = 0; i < n && st == MPBIAS_OK; i++)
     {
-        fmpq_zero(Zw + i);
-        for (j = 0; j < d; j++)
-            fmpq_addmul(Zw + i, mpbias_data_z(data, i, j), r->w + j);
         fmpq_one(t);
         if (fmpq_sgn(r->lambda + i) < 0 || fmpq_cmp(Zw + i, t) < 0
             || (fmpq_sgn(r->lambda + i) > 0 && !fmpq_equal(Zw + i, t)))
