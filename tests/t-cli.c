@@ -709,7 +709,8 @@ START_TEST(test_limits)
 {
     static const char *const lim_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
-        "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--help", "-h,"
+        "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--at-loss EPS", "--help",
+        "-h,"
     };
     char *dir = tu_mkdtemp();
     char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
@@ -760,10 +761,20 @@ START_TEST(test_limits)
         free(first);
     }
     tu_run_free(&r);
-    USAGE("limits", "--alpha and --at-margin go together", "limits", "--example", "transition",
-          "--alpha", "1");
-    USAGE("limits", "give --mu, or --alpha with --at-margin, not both", "limits", "--example",
-          "transition", "--mu", "1", "--alpha", "1", "--at-margin", "2");
+    USAGE("limits", "--alpha goes with --at-margin or --at-loss", "limits", "--example",
+          "transition", "--alpha", "1");
+    USAGE("limits", "give --mu, or --alpha with --at-margin or --at-loss, not both", "limits",
+          "--example", "transition", "--mu", "1", "--alpha", "1", "--at-margin", "2");
+    USAGE("limits", "give --at-margin or --at-loss, not both", "limits", "--example", "transition",
+          "--alpha", "1", "--at-margin", "2", "--at-loss", "1e-10");
+    USAGE("limits", "--at-loss needs a loss below 1 (log(1/eps) > 0)", "limits", "--example",
+          "transition", "--alpha", "1", "--at-loss", "2");
+    /* --at-loss: gamma = log(1/eps) rounded to 8K + 144 bits, stated */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--alpha", "1", "--at-loss", "1e-100",
+               "--digits", "10", "--json");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"qmu\": {\"depth\": 2, \"log_inv_eps_bits\": 224, "));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"w\": [\"4.888481587e-01\""));
+    tu_run_free(&r);
     USAGE("limits", "the intermediate predictor needs --depth 2 or more",
           "limits", "--example", "transition", "--mu", "1", "--depth", "1");
     /* depth 3: mu^3 = 1/1000 */

@@ -30,6 +30,9 @@ help(void)
            "                     z_n . w >= 1 at the scale mu = M (a positive decimal)\n"
            "  --alpha A          ... or at mu^D = A^D / G, the scale gradient flow from\n"
            "  --at-margin G        alpha = A has when its margin is G (both decimals)\n"
+           "  --at-loss EPS        ... or with G = log(1/EPS) (the margin of one sample at\n"
+           "                     loss EPS; with N samples the margin is within log N of\n"
+           "                     it); log(1/EPS) is rounded to 8K + 144 bits\n"
            "  --digits K         significant digits of the decimal margins and of the\n"
            "                     intermediate predictor (1..1000, default 20; correctly\n"
            "                     rounded)\n"
@@ -84,12 +87,15 @@ cmd_limits(int argc, char **argv)
         { "mu", required_argument, NULL, 'u' },
         { "alpha", required_argument, NULL, 'a' },
         { "at-margin", required_argument, NULL, 'G' },
+        { "at-loss", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
     long digits = 20;
-    int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0;
+    int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
+    long loss_bits = 0;
+    mpbias_sci_t eps;
     long depth = 2;
     fmpq_t mu, alpha, margin, muD;
     mpbias_qmu_t qm;
@@ -107,6 +113,7 @@ cmd_limits(int argc, char **argv)
     fmpq_init(alpha);
     fmpq_init(margin);
     fmpq_init(muD);
+    mpbias_sci_init(eps);
     while (r == EXIT_OK && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
     {
         int dr = cli_data_opt("limits", &dopt, c, optarg);
@@ -153,6 +160,16 @@ cmd_limits(int argc, char **argv)
                 *(c == 'u' ? &have_mu : c == 'a' ? &have_alpha : &have_margin) = 1;
                 break;
             }
+            case 'L':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_sci_parse(eps, optarg, e) != MPBIAS_OK)
+                    r = cli_usage_error("limits", "invalid value '%s' for --at-loss: expected a "
+                                        "positive decimal number", optarg);
+                have_loss = 1;
+                break;
+            }
             case 'h':
                 help();
                 r = -1;   /* done, successfully */
@@ -164,10 +181,12 @@ cmd_limits(int argc, char **argv)
     }
     if (r == EXIT_OK && optind < argc)
         r = cli_usage_error("limits", "unexpected argument '%s'", argv[optind]);
-    if (r == EXIT_OK && have_mu && (have_alpha || have_margin))
-        r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin, not both");
-    if (r == EXIT_OK && have_alpha != have_margin)
-        r = cli_usage_error("limits", "--alpha and --at-margin go together");
+    if (r == EXIT_OK && have_mu && (have_alpha || have_margin || have_loss))
+        r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin or --at-loss, not both");
+    if (r == EXIT_OK && have_margin && have_loss)
+        r = cli_usage_error("limits", "give --at-margin or --at-loss, not both");
+    if (r == EXIT_OK && have_alpha != (have_margin || have_loss))
+        r = cli_usage_error("limits", "--alpha goes with --at-margin or --at-loss");
     if (r == EXIT_OK && (have_mu || have_alpha) && depth < 2)
         r = cli_usage_error("limits", "the intermediate predictor needs --depth 2 or more");
     if (r != EXIT_OK)
@@ -176,7 +195,41 @@ cmd_limits(int argc, char **argv)
         fmpq_clear(alpha);
         fmpq_clear(margin);
         fmpq_clear(muD);
+        mpbias_sci_clear(eps);
         return r < 0 ? EXIT_OK : r;
+    }
+    if (have_loss)
+    {
+        /* gamma = log(1/eps), rounded to loss_bits bits (exactly that value
+           is used, and printed) */
+        mpfr_t g;
+        mpz_t m;
+        mpfr_exp_t e;
+        loss_bits = (long) (2 * digits + 20) * 4 + 64;
+        mpfr_init2(g, (mpfr_prec_t) loss_bits);
+        mpz_init(m);
+        mpbias_sci_log(g, eps);
+        mpfr_neg(g, g, MPFR_RNDN);
+        if (mpfr_sgn(g) <= 0)
+        {
+            mpfr_clear(g);
+            mpz_clear(m);
+            fmpq_clear(mu);
+            fmpq_clear(alpha);
+            fmpq_clear(margin);
+            fmpq_clear(muD);
+            mpbias_sci_clear(eps);
+            return cli_usage_error("limits", "--at-loss needs a loss below 1 (log(1/eps) > 0)");
+        }
+        e = mpfr_get_z_2exp(m, g);
+        fmpz_set_mpz(fmpq_numref(margin), m);
+        fmpz_one(fmpq_denref(margin));
+        if (e >= 0)
+            fmpq_mul_2exp(margin, margin, (ulong) e);
+        else
+            fmpq_div_2exp(margin, margin, (ulong) -e);
+        mpfr_clear(g);
+        mpz_clear(m);
     }
     /* mu^D exactly: M^D, or A^D / G */
     if (have_mu)
@@ -245,7 +298,10 @@ cmd_limits(int argc, char **argv)
         printf("}");
         if (have_mu || have_alpha)
         {
-            printf(",\n  \"qmu\": {\"depth\": %ld, \"mu_pow_D\": ", depth);
+            printf(",\n  \"qmu\": {\"depth\": %ld, ", depth);
+            if (have_loss)
+                printf("\"log_inv_eps_bits\": %ld, ", loss_bits);
+            printf("\"mu_pow_D\": ");
             put_q(stdout, muD, 1);
             printf(", \"w\": [");
             for (i = 0; i < qm->d; i++)
@@ -304,6 +360,8 @@ cmd_limits(int argc, char **argv)
         {
             printf("\nintermediate   argmin Q_mu(w) s.t. z_n . w >= 1, depth %ld, mu^%ld = ", depth,
                    depth);
+            if (have_loss)
+                printf("alpha^%ld / log(1/eps), log(1/eps) rounded to %ld bits: ", depth, loss_bits);
             put_q(stdout, muD, 0);
             printf("\n  w          = (");
             for (i = 0; i < qm->d; i++)
@@ -330,5 +388,6 @@ cleanup:
     fmpq_clear(alpha);
     fmpq_clear(margin);
     fmpq_clear(muD);
+    mpbias_sci_clear(eps);
     return r;
 }
