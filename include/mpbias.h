@@ -337,6 +337,47 @@ mpbias_status mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int d
 char *mpbias_qmu_coord_str(const mpbias_qmu_t r, slong i, int digits);
 
 /* ------------------------------------------------------------------ */
+/* Limits: KKT points of the l_(2/D) max-margin problem (depth >= 3)   */
+/* ------------------------------------------------------------------ */
+
+/* minimize sum_i |w_i|^(2/D) subject to Z w >= 1 is nonconvex; gradient
+   flow reaches one of its KKT points.  mpbias_lpkkt_polish takes a
+   candidate c (d entries, e.g. a trajectory's late wbar), scales it to
+   margin 1, takes its support S (|c_i| > tau max |c|) and active set A
+   (z_n . c <= 1 + tau), solves the KKT system on S by Newton's method to
+   the precision prec, and accepts the point if the multipliers are >= 0
+   and the other constraints hold; it then classifies it. */
+typedef enum
+{
+    MPBIAS_KKT_NONE = 0,        /* not a KKT point (or not found)              */
+    MPBIAS_KKT_L1 = 1,          /* the (unique) l1 max-margin solution         */
+    MPBIAS_KKT_VERTEX = 2,      /* another vertex: |S| = |A|                   */
+    MPBIAS_KKT_INTERIOR = 3     /* |S| > |A|: not determined by its constraints */
+} mpbias_kkt_kind;
+
+typedef struct
+{
+    slong n;
+    slong d;
+    mpfr_t *w;            /* d entries: the polished KKT point (0 off S)   */
+    mpfr_t *lambda;       /* n entries: multipliers (0 off A)              */
+    slong nsupport, nactive;
+    mpbias_kkt_kind kind;
+    mpfr_t residual;      /* max-norm residual of the KKT system           */
+} mpbias_lpkkt_struct;
+typedef mpbias_lpkkt_struct mpbias_lpkkt_t[1];
+
+void mpbias_lpkkt_init(mpbias_lpkkt_t r);
+void mpbias_lpkkt_clear(mpbias_lpkkt_t r);
+/* MPBIAS_OK with r set, or MPBIAS_ERR_ARG (depth < 3, tau outside (0, 1),
+   a candidate that does not separate the data) or MPBIAS_ERR_NUMERIC
+   (Newton did not converge, or the point is not a KKT point: the message
+   says which condition fails). */
+mpbias_status mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                                  const mpfr_t *cand, double tau, mpfr_prec_t prec,
+                                  mpbias_err_t err);
+
+/* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
 /* ------------------------------------------------------------------ */
 
