@@ -364,6 +364,8 @@ typedef struct
     slong nsupport, nactive;
     mpbias_kkt_kind kind;
     mpfr_t residual;      /* max-norm residual of the KKT system           */
+    mpfr_t distance;      /* max_i |w_i - c_i| / max_i |c_i|, c the candidate
+                             scaled to margin 1: how far Newton moved       */
 } mpbias_lpkkt_struct;
 typedef mpbias_lpkkt_struct mpbias_lpkkt_t[1];
 

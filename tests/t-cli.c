@@ -709,8 +709,8 @@ START_TEST(test_limits)
 {
     static const char *const lim_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
-        "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--at-loss EPS", "--help",
-        "-h,"
+        "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--at-loss EPS",
+        "--kkt LIST", "--support-tol TAU", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
@@ -784,6 +784,17 @@ START_TEST(test_limits)
     tu_run_free(&r);
     USAGE("limits", "invalid value '-1' for --mu: expected a positive decimal number", "limits",
           "--example", "transition", "--mu", "-1");
+    /* --kkt: a D = 3 direction near (1/2, 0, 0, 0) polishes onto the l1 solution */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--depth", "3", "--kkt",
+               "0.4994,0.0000005,0.0000012,0.0000005", "--json", "--digits", "6");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"kkt\": {\"depth\": 3, \"kind\": \"l1\", \"w\": [\"5.00000e-01\", \"0.00000e+00\""));
+    tu_run_free(&r);
+    USAGE("limits", "--kkt needs --depth 3 or more (l_(2/D) KKT points)", "limits", "--example",
+          "transition", "--kkt", "1,2,3,4");
+    USAGE("limits", "--kkt has 2 values but the data have d = 4", "limits", "--example",
+          "transition", "--depth", "3", "--kkt", "1,2");
+    USAGE("limits", "invalid value '0' for --support-tol: expected a number in (0, 1)", "limits",
+          "--example", "transition", "--depth", "3", "--kkt", "1,0,0,0", "--support-tol", "0");
     /* not separable: exit 1 with the reason */
     RUN_EXPECT(&r, 1, "limits", "--data", ns);
     want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "

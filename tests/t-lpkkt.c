@@ -143,7 +143,9 @@ START_TEST(test_trajectory_direction)
                   err->msg);
     ck_assert_msg(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) s.w, 1e-2, 300, err) == MPBIAS_OK,
                   "%s", err->msg);
-    ck_assert(r->kind != MPBIAS_KKT_NONE);
+    /* it is the l1 solution (1/2, 0, 0, 0), within 1% of the direction */
+    ck_assert_int_eq(r->kind, MPBIAS_KKT_L1);
+    ck_assert(mpfr_cmp_d(r->distance, 1e-2) < 0);
     check_kkt_point(r, d, 3);
     for (i = 0; i < 4; i++)
         mpfr_clear(s.w[i]);

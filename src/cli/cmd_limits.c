@@ -33,6 +33,13 @@ help(void)
            "  --at-loss EPS        ... or with G = log(1/EPS) (the margin of one sample at\n"
            "                     loss EPS; with N samples the margin is within log N of\n"
            "                     it); log(1/EPS) is rounded to 8K + 144 bits\n"
+           "  --kkt LIST         with --depth D >= 3: polish the candidate w (d comma-\n"
+           "                     separated decimals, e.g. a trajectory's wbar) to a KKT\n"
+           "                     point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
+           "                     and classify it (the l1 solution, another vertex, or an\n"
+           "                     interior KKT point)\n"
+           "  --support-tol TAU  support of the candidate: |w_i| > TAU max |w| (default\n"
+           "                     0.001); also its active constraints z_n . w <= 1 + TAU\n"
            "  --digits K         significant digits of the decimal margins and of the\n"
            "                     intermediate predictor (1..1000, default 20; correctly\n"
            "                     rounded)\n"
@@ -88,6 +95,8 @@ cmd_limits(int argc, char **argv)
         { "alpha", required_argument, NULL, 'a' },
         { "at-margin", required_argument, NULL, 'G' },
         { "at-loss", required_argument, NULL, 'L' },
+        { "kkt", required_argument, NULL, 'K' },
+        { "support-tol", required_argument, NULL, 'T' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -95,6 +104,10 @@ cmd_limits(int argc, char **argv)
     long digits = 20;
     int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
     long loss_bits = 0;
+    const char *kkt_list = NULL;
+    double support_tol = 1e-3;
+    mpbias_lpkkt_t kk;
+    mpfr_t *cand = NULL;
     mpbias_sci_t eps;
     long depth = 2;
     fmpq_t mu, alpha, margin, muD;
@@ -170,6 +183,16 @@ cmd_limits(int argc, char **argv)
                 have_loss = 1;
                 break;
             }
+            case 'K':
+                kkt_list = optarg;
+                break;
+            case 'T':
+                if (!cli_parse_double("limits", "support-tol", optarg, 0.0, &support_tol))
+                    r = EXIT_USAGE;
+                else if (!(support_tol > 0.0 && support_tol < 1.0))
+                    r = cli_usage_error("limits", "invalid value '%s' for --support-tol: expected "
+                                        "a number in (0, 1)", optarg);
+                break;
             case 'h':
                 help();
                 r = -1;   /* done, successfully */
@@ -189,6 +212,8 @@ cmd_limits(int argc, char **argv)
         r = cli_usage_error("limits", "--alpha goes with --at-margin or --at-loss");
     if (r == EXIT_OK && (have_mu || have_alpha) && depth < 2)
         r = cli_usage_error("limits", "the intermediate predictor needs --depth 2 or more");
+    if (r == EXIT_OK && kkt_list != NULL && depth < 3)
+        r = cli_usage_error("limits", "--kkt needs --depth 3 or more (l_(2/D) KKT points)");
     if (r != EXIT_OK)
     {
         fmpq_clear(mu);
@@ -244,8 +269,45 @@ cmd_limits(int argc, char **argv)
     mpbias_l2mm_init(l2);
     mpbias_l1mm_init(l1);
     mpbias_qmu_init(qm);
+    mpbias_lpkkt_init(kk);
     if ((r = cli_load_data("limits", &dopt, data)) != EXIT_OK)
         goto cleanup;
+    if (kkt_list != NULL)
+    {
+        /* d comma-separated decimals (any sign), read exactly, rounded to 600 bits */
+        const char *p = kkt_list;
+        slong k2 = 0;
+        cand = malloc((size_t) data->d * sizeof(mpfr_t));
+        for (k2 = 0; k2 < data->d; k2++)
+            mpfr_init2(cand[k2], 600);
+        for (k2 = 0; r == EXIT_OK; k2++)
+        {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t) (e - p) : strlen(p);
+            fmpq_t q;
+            mpbias_err_t e2;
+            mpbias_err_clear(e2);
+            fmpq_init(q);
+            if (k2 == data->d)
+                r = cli_usage_error("limits", "--kkt has more than d = %ld values", (long) data->d);
+            else if (mpbias_decimal_parse(q, p, len, e2) != MPBIAS_OK)
+                r = cli_usage_error("limits", "--kkt: value %ld ('%.*s') is not a decimal number",
+                                    (long) k2 + 1, (int) len, p);
+            else
+                fmpq_get_mpfr(cand[k2], q, MPFR_RNDN);
+            fmpq_clear(q);
+            if (e == NULL || r != EXIT_OK)
+            {
+                if (r == EXIT_OK && k2 + 1 != data->d)
+                    r = cli_usage_error("limits", "--kkt has %ld values but the data have d = %ld",
+                                        (long) k2 + 1, (long) data->d);
+                break;
+            }
+            p = e + 1;
+        }
+        if (r != EXIT_OK)
+            goto cleanup;
+    }
     mpbias_err_clear(err);
     if (mpbias_l2mm_compute(l2, data, err) != MPBIAS_OK)
         r = cli_lib_error(err);
@@ -268,6 +330,10 @@ cmd_limits(int argc, char **argv)
         }
         else if ((have_mu || have_alpha)
                  && mpbias_qmu_compute(qm, data, (int) depth, muD, (int) digits, err) != MPBIAS_OK)
+            r = cli_lib_error(err);
+        else if (kkt_list != NULL
+                 && mpbias_lpkkt_polish(kk, data, (int) depth, (const mpfr_t *) cand, support_tol,
+                                        (mpfr_prec_t) (digits * 3.33 * 2 + 128), err) != MPBIAS_OK)
             r = cli_lib_error(err);
     }
     if (r == EXIT_OK && json)
@@ -311,6 +377,20 @@ cmd_limits(int argc, char **argv)
                 flint_free(cs);
             }
             mpfr_printf("], \"radius\": \"%.3Re\", \"certified\": true}", qm->radius);
+        }
+        if (kkt_list != NULL)
+        {
+            printf(",\n  \"kkt\": {\"depth\": %ld, \"kind\": \"%s\", \"w\": [", depth,
+                   kk->kind == MPBIAS_KKT_L1 ? "l1" : kk->kind == MPBIAS_KKT_VERTEX ? "vertex"
+                                                                                   : "interior");
+            for (i = 0; i < kk->d; i++)
+                mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->w[i]);
+            printf("], \"lambda\": [");
+            for (i = 0; i < kk->n; i++)
+                mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->lambda[i]);
+            mpfr_printf("], \"nsupport\": %ld, \"nactive\": %ld, \"residual\": \"%.3Re\", "
+                        "\"distance\": \"%.3Re\"}", (long) kk->nsupport, (long) kk->nactive,
+                        kk->residual, kk->distance);
         }
         printf("\n}\n");
     }
@@ -376,8 +456,34 @@ cmd_limits(int argc, char **argv)
             printf("  support    = %ld of %ld samples active\n", (long) qm->nsupport,
                    (long) data->n);
         }
+        if (kkt_list != NULL)
+        {
+            printf("\nl_(2/%ld) KKT point  min sum |w_i|^(2/%ld) s.t. z_n . w >= 1, polished from the "
+                   "candidate\n", depth, depth);
+            printf("  w          = (");
+            for (i = 0; i < kk->d; i++)
+                mpfr_printf("%s%.*Re", i ? ", " : "", (int) digits - 1, kk->w[i]);
+            mpfr_printf(")\n  residual   = %.3Re  (max-norm of the KKT system; multipliers >= 0, "
+                        "constraints checked)\n", kk->residual);
+            printf("  support    = %ld coordinates, %ld active constraints\n", (long) kk->nsupport,
+                   (long) kk->nactive);
+            mpfr_printf("  distance   = %.3Re  (max |w_i - c_i| / max |c_i| from the candidate c\n"
+                        "               scaled to margin 1: a large value means Newton went to\n"
+                        "               another KKT point; try another --support-tol)\n", kk->distance);
+            printf("  kind       = %s\n",
+                   kk->kind == MPBIAS_KKT_L1 ? "the l1 max-margin solution"
+                   : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex (determined by its active constraints), not the l1 solution"
+                                                   : "an interior KKT point (not determined by its active constraints)");
+        }
     }
 cleanup:
+    if (cand != NULL)
+    {
+        for (i = 0; i < data->d; i++)
+            mpfr_clear(cand[i]);
+        free(cand);
+    }
+    mpbias_lpkkt_clear(kk);
     flint_free(m2);
     flint_free(m1);
     mpbias_qmu_clear(qm);

@@ -32,6 +32,8 @@ mpbias_lpkkt_init(mpbias_lpkkt_t r)
     r->kind = MPBIAS_KKT_NONE;
     mpfr_init2(r->residual, 64);
     mpfr_set_nan(r->residual);
+    mpfr_init2(r->distance, 64);
+    mpfr_set_nan(r->distance);
 }
 
 void
@@ -43,6 +45,7 @@ mpbias_lpkkt_clear(mpbias_lpkkt_t r)
         _mpbias_mpfr_vec_clear(r->lambda, r->n);
     r->w = r->lambda = NULL;
     mpfr_clear(r->residual);
+    mpfr_clear(r->distance);
 }
 
 mpbias_status
@@ -53,7 +56,7 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
     mpbias_status st = MPBIAS_OK;
     mpfr_t *Z, *w, *lam, *J, *F, *zc;
     slong *S, *A, *perm;
-    mpfr_t t, u, cmax, pexp, nrm, tol;
+    mpfr_t t, u, cmax, cscale, pexp, nrm, tol;
     int conv = 0;
 
     if (depth < 3)
@@ -73,7 +76,7 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
     zc = _mpbias_mpfr_vec_init(n, prec);
     S = flint_malloc((size_t) d * sizeof(slong));
     A = flint_malloc((size_t) n * sizeof(slong));
-    mpfr_inits2(prec, t, u, cmax, pexp, nrm, tol, (mpfr_ptr) 0);
+    mpfr_inits2(prec, t, u, cmax, cscale, pexp, nrm, tol, (mpfr_ptr) 0);
     mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
     for (k = 0; k < n; k++)
         mpfr_set_zero(lam[k], 1);   /* zero off the active set */
@@ -99,6 +102,7 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
                              "the candidate does not separate the data (min z_n . c <= 0)");
         goto done;
     }
+    mpfr_set(cscale, cmax, MPFR_RNDN);
     for (i = 0; i < d; i++)
         mpfr_div(w[i], cand[i], cmax, MPFR_RNDN);
     for (k = 0; k < n; k++)
@@ -317,6 +321,19 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
         mpfr_set(r->w[i], w[i], MPFR_RNDN);
     for (k = 0; k < n; k++)
         mpfr_set(r->lambda[k], lam[k], MPFR_RNDN);
+    /* how far from the (scaled) candidate: c_scaled = cand / cscale */
+    mpfr_set_zero(r->distance, 1);
+    mpfr_set_zero(u, 1);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_div(t, cand[i], cscale, MPFR_RNDN);
+        if (mpfr_cmpabs(t, u) > 0)
+            mpfr_abs(u, t, MPFR_RNDN);
+        mpfr_sub(t, w[i], t, MPFR_RNDN);
+        if (mpfr_cmpabs(t, r->distance) > 0)
+            mpfr_abs(r->distance, t, MPFR_RNDU);
+    }
+    mpfr_div(r->distance, r->distance, u, MPFR_RNDU);
     r->nsupport = ns;
     r->nactive = na;
     r->kind = ns == na ? MPBIAS_KKT_VERTEX : MPBIAS_KKT_INTERIOR;
@@ -350,7 +367,7 @@ done:
     _mpbias_mpfr_vec_clear(zc, n);
     flint_free(S);
     flint_free(A);
-    mpfr_clears(t, u, cmax, pexp, nrm, tol, (mpfr_ptr) 0);
+    mpfr_clears(t, u, cmax, cscale, pexp, nrm, tol, (mpfr_ptr) 0);
     if (st != MPBIAS_OK)
         r->kind = MPBIAS_KKT_NONE;
     return st;
