@@ -3,7 +3,7 @@
  * for any depth D >= 2, to any number of digits, with a rigorous error
  * bound.  Described below for depth 2; depth D >= 3 differs in the
  * conjugate (see qc_eval: a bounded domain |mu^(D-2) v| < 1, kept by the
- * line search) and in the bound (certify_deep: q_D has no closed form,
+ *  line search) and in the bound (qarb_primal, qarb_sigma: q_D has no closed form,
  * so Q(p) = sum y z - q*(y) with y = h_D^-1(z) enclosed by verified
  * signs; q_D(z) >= |z|/2 - q*(1/2) bounds |w*|; the Hessian bound uses
  * h_D' at the enclosure's upper end).
@@ -204,163 +204,6 @@ dual_value(mpfr_t out, const mpfr_t *lam, const mpfr_t *v, qconj *Q, slong n, sl
         mpfr_add(out, out, lam[k], MPFR_RNDN);
 }
 
-/* The rigorous part: from lambda (any), the feasible point p and the
-   bound.  Returns 1 on success. */
-static int certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
-                        const mpfr_t *lam, slong prec);
-
-static int
-certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu2q, const mpfr_t *lam,
-        slong prec)
-{
-    if (D != 2)
-        return certify_deep(r, data, D, mu2q, lam, prec);
-    {
-    slong n = data->n, d = data->d, i, k;
-    int ok = 1;
-    arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
-    arb_t mu2, t, m, s, G, Qp, gl, R, sig, z;
-    arf_t sup;
-    arb_init(mu2);
-    arb_init(t);
-    arb_init(m);
-    arb_init(s);
-    arb_init(G);
-    arb_init(Qp);
-    arb_init(gl);
-    arb_init(R);
-    arb_init(sig);
-    arb_init(z);
-    arf_init(sup);
-    arb_set_fmpq(mu2, mu2q, prec);
-    /* v = Z^T lambda+ with lambda+ = max(lambda, 0) exactly; g(lambda+) */
-    arb_zero(gl);
-    for (i = 0; i < d; i++)
-        arb_zero(v + i);
-    for (k = 0; k < n; k++)
-    {
-        if (mpfr_sgn(lam[k]) <= 0)
-            continue;
-        arf_set_mpfr(arb_midref(t), lam[k]);
-        mag_zero(arb_radref(t));
-        arb_add(gl, gl, t, prec);
-        for (i = 0; i < d; i++)
-            if (!fmpq_is_zero(mpbias_data_z(data, k, i)))
-            {
-                arb_set_fmpq(z, mpbias_data_z(data, k, i), prec);
-                arb_addmul(v + i, z, t, prec);
-            }
-    }
-    for (i = 0; i < d; i++)
-    {
-        /* g -= 2 mu^2 (cosh v - 1); w = 2 mu^2 sinh v */
-        arb_cosh(t, v + i, prec);
-        arb_sub_ui(t, t, 1, prec);
-        arb_mul(t, t, mu2, prec);
-        arb_mul_2exp_si(t, t, 1);
-        arb_sub(gl, gl, t, prec);
-        arb_sinh(w + i, v + i, prec);
-        arb_mul(w + i, w + i, mu2, prec);
-        arb_mul_2exp_si(w + i, w + i, 1);
-        /* the point is the midpoint (exact) */
-        mag_zero(arb_radref(w + i));
-    }
-    /* m = min_n z_n . w (a ball); scale s = max(1, 1/m) rounded up */
-    for (k = 0; k < n; k++)
-    {
-        arb_zero(t);
-        for (i = 0; i < d; i++)
-            if (!fmpq_is_zero(mpbias_data_z(data, k, i)))
-            {
-                arb_set_fmpq(z, mpbias_data_z(data, k, i), prec);
-                arb_addmul(t, z, w + i, prec);
-            }
-        if (k == 0)
-            arb_set(m, t);
-        else
-            arb_min(m, m, t, prec);
-    }
-    if (!arb_is_positive(m))
-        ok = 0;
-    if (ok)
-    {
-        arb_inv(s, m, prec);
-        arb_get_ubound_arf(sup, s, prec);
-        if (arf_cmp_si(sup, 1) < 0)
-            arf_one(sup);
-        /* p = s w: exact products at enough precision */
-        for (i = 0; i < d; i++)
-        {
-            arf_mul(arb_midref(w + i), arb_midref(w + i), sup, ARF_PREC_EXACT, ARF_RND_DOWN);
-            mag_zero(arb_radref(w + i));
-        }
-        /* Q(p) = mu^2 sum q(p_i / mu^2), q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2) */
-        arb_zero(Qp);
-        arb_zero(R);
-        for (i = 0; i < d; i++)
-        {
-            arb_div(z, w + i, mu2, prec);
-            arb_sqr(t, z, prec);
-            arb_add_ui(t, t, 4, prec);
-            arb_sqrt(t, t, prec);
-            arb_sub_ui(t, t, 2, prec);
-            arb_neg(t, t);
-            arb_mul_2exp_si(s, z, -1);
-            arb_asinh(s, s, prec);
-            arb_addmul(t, z, s, prec);
-            arb_add(Qp, Qp, t, prec);
-            arb_abs(t, w + i);
-            arb_max(R, R, t, prec);
-        }
-        arb_mul(Qp, Qp, mu2, prec);
-        /* G = Q(p) - g(lambda+), >= 0 up to rounding */
-        arb_sub(G, Qp, gl, prec);
-        /* R = max(|p|_inf, Q(p) + 2 mu^2); sigma = 1/sqrt(4 mu^4 + R^2) */
-        arb_mul_2exp_si(t, mu2, 1);
-        arb_add(t, t, Qp, prec);
-        arb_max(R, R, t, prec);
-        arb_sqr(t, mu2, prec);
-        arb_mul_2exp_si(t, t, 2);
-        arb_addmul(t, R, R, prec);
-        arb_rsqrt(sig, t, prec);
-        /* radius = sqrt(2 G / sigma), G bounded above */
-        arb_get_ubound_arf(sup, G, prec);
-        if (arf_sgn(sup) < 0)
-            arf_zero(sup);
-        arb_set_arf(t, sup);
-        arb_mul_2exp_si(t, t, 1);
-        arb_div(t, t, sig, prec);
-        arb_sqrt(t, t, prec);
-        arb_get_ubound_arf(sup, t, prec);
-        if (!arf_is_finite(sup))
-            ok = 0;
-        else
-        {
-            arf_get_mpfr(r->radius, sup, MPFR_RNDU);
-            for (i = 0; i < d; i++)
-            {
-                mpfr_set_prec(r->w[i], prec);
-                arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);   /* exact or nearly */
-            }
-        }
-    }
-    _arb_vec_clear(v, d);
-    _arb_vec_clear(w, d);
-    arb_clear(mu2);
-    arb_clear(t);
-    arb_clear(m);
-    arb_clear(s);
-    arb_clear(G);
-    arb_clear(Qp);
-    arb_clear(gl);
-    arb_clear(R);
-    arb_clear(sig);
-    arb_clear(z);
-    arf_clear(sup);
-    return ok;
-    }
-}
-
 /* Depth D >= 3, in Arb: h(y) = (1-y)^-e - (1+y)^-e, e = D/(D-2), and
    q*(y) = ((D-2)/2) ((1-y)^(-2/(D-2)) + (1+y)^(-2/(D-2)) - 2), |y| < 1. */
 static void
@@ -531,19 +374,209 @@ h_inverse(arb_t out, const arb_t z, int D, slong prec)
     return ok;
 }
 
+/* The depth's constants in Arb: mu^D, mu^(D-2), mu^2. */
+typedef struct
+{
+    int D;
+    arb_t muD, mum, mu2;
+} qarb;
+
+static void
+qarb_init(qarb *Q, int D, const fmpq_t mu_pow_D, slong prec)
+{
+    Q->D = D;
+    arb_init(Q->muD);
+    arb_init(Q->mum);
+    arb_init(Q->mu2);
+    arb_set_fmpq(Q->muD, mu_pow_D, prec);
+    if (D == 2)
+    {
+        arb_one(Q->mum);
+        arb_set(Q->mu2, Q->muD);
+    }
+    else
+    {
+        arb_t mu;
+        arb_init(mu);
+        arb_root_ui(mu, Q->muD, (ulong) D, prec);
+        arb_pow_ui(Q->mum, mu, (ulong) (D - 2), prec);
+        arb_sqr(Q->mu2, mu, prec);
+        arb_clear(mu);
+    }
+}
+
+static void
+qarb_clear(qarb *Q)
+{
+    arb_clear(Q->muD);
+    arb_clear(Q->mum);
+    arb_clear(Q->mu2);
+}
+
+/* The conjugate's term c(v) and its derivative g = c'(v) (the primal
+   coordinate), as in qc_eval; 0 when v is not inside the domain. */
 static int
-certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq, const mpfr_t *lam,
-             slong prec)
+qarb_conj(arb_t c, arb_t g, const arb_t v, const qarb *Q, slong prec)
+{
+    if (Q->D == 2)
+    {
+        /* c = 2 mu^2 (cosh v - 1), g = 2 mu^2 sinh v */
+        arb_cosh(c, v, prec);
+        arb_sub_ui(c, c, 1, prec);
+        arb_mul(c, c, Q->mu2, prec);
+        arb_mul_2exp_si(c, c, 1);
+        arb_sinh(g, v, prec);
+        arb_mul(g, g, Q->mu2, prec);
+        arb_mul_2exp_si(g, g, 1);
+    }
+    else
+    {
+        /* y = mu^(D-2) v in (-1, 1); c = mu^2 q*(y), g = mu^D h(y) */
+        arb_t y, t;
+        int ok;
+        arb_init(y);
+        arb_init(t);
+        arb_mul(y, v, Q->mum, prec);
+        arb_abs(t, y);
+        arb_sub_ui(t, t, 1, prec);
+        ok = arb_is_negative(t);
+        if (ok)
+        {
+            arb_qstar(c, y, Q->D, prec);
+            arb_mul(c, c, Q->mu2, prec);
+            arb_h(g, NULL, y, Q->D, prec);
+            arb_mul(g, g, Q->muD, prec);
+        }
+        arb_clear(y);
+        arb_clear(t);
+        return ok;
+    }
+    return 1;
+}
+
+/* One term of Q_mu(p): mu^2 q(p / mu^2) (depth 2, closed form), or
+   mu^2 (y z - q*(y)) with z = p / mu^D and y = h^-1(z) enclosed (depth
+   D >= 3); 0 when the enclosure fails. */
+static int
+qarb_primal(arb_t out, const arb_t p, const qarb *Q, slong prec)
+{
+    arb_t z, t, y;
+    int ok = 1;
+    arb_init(z);
+    arb_init(t);
+    arb_init(y);
+    if (Q->D == 2)
+    {
+        /* q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2) */
+        arb_div(z, p, Q->mu2, prec);
+        arb_sqr(out, z, prec);
+        arb_add_ui(out, out, 4, prec);
+        arb_sqrt(out, out, prec);
+        arb_sub_ui(out, out, 2, prec);
+        arb_neg(out, out);
+        arb_mul_2exp_si(t, z, -1);
+        arb_asinh(t, t, prec);
+        arb_addmul(out, z, t, prec);
+    }
+    else
+    {
+        arb_div(z, p, Q->muD, prec);
+        ok = h_inverse(y, z, Q->D, prec);
+        if (ok)
+        {
+            arb_qstar(out, y, Q->D, prec);
+            arb_neg(out, out);
+            arb_addmul(out, y, z, prec);
+        }
+    }
+    arb_mul(out, out, Q->mu2, prec);
+    arb_clear(z);
+    arb_clear(t);
+    arb_clear(y);
+    return ok;
+}
+
+/* sigma, a lower bound on the Hessian of Q_mu over |w_i| <= R, after R
+   is raised to the bound on |w*_i| that Q_mu(w*) <= Q(p) gives:
+   depth 2: q(z) >= |z| - 2, so |w*_i| <= Q(p) + 2 mu^2, and
+            sigma = 1/sqrt(4 mu^4 + R^2) (q'' = 1/sqrt(4 + z^2));
+   depth D >= 3: q_D(z) >= |z|/2 - q*(1/2), so
+            |w*_i| <= 2 mu^D (Q(p)/mu^2 + q*(1/2)), and
+            sigma = 1 / (mu^(2D-2) h'(y)) at the upper end y of the
+            enclosure of h^-1(R / mu^D).  Returns 0 on failure. */
+static int
+qarb_sigma(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong prec)
+{
+    arb_t t, s, y;
+    arf_t sup;
+    int ok = 1;
+    arb_init(t);
+    arb_init(s);
+    arb_init(y);
+    arf_init(sup);
+    if (Q->D == 2)
+    {
+        arb_mul_2exp_si(t, Q->mu2, 1);
+        arb_add(t, t, Qp, prec);
+        arb_max(R, R, t, prec);
+        arb_sqr(t, Q->mu2, prec);
+        arb_mul_2exp_si(t, t, 2);
+        arb_addmul(t, R, R, prec);
+        arb_rsqrt(sig, t, prec);
+    }
+    else
+    {
+        arb_set_d(y, 0.5);
+        arb_qstar(t, y, Q->D, prec);
+        arb_div(s, Qp, Q->mu2, prec);
+        arb_add(t, t, s, prec);
+        arb_mul(t, t, Q->muD, prec);
+        arb_mul_2exp_si(t, t, 1);
+        arb_max(R, R, t, prec);
+        arb_div(t, R, Q->muD, prec);
+        arb_get_ubound_arf(sup, t, prec);
+        arb_set_arf(t, sup);
+        ok = h_inverse(y, t, Q->D, prec);
+        if (ok)
+        {
+            arb_get_ubound_arf(sup, y, prec);
+            arb_set_arf(y, sup);
+            ok = arf_cmpabs_ui(sup, 1) < 0;
+        }
+        if (ok)
+        {
+            /* mu^(2D-2) = (mu^(D-2))^2 mu^2 */
+            arb_h(NULL, t, y, Q->D, prec);
+            arb_sqr(s, Q->mum, prec);
+            arb_mul(s, s, Q->mu2, prec);
+            arb_mul(t, t, s, prec);
+            arb_inv(sig, t, prec);
+        }
+    }
+    arb_clear(t);
+    arb_clear(s);
+    arb_clear(y);
+    arf_clear(sup);
+    return ok;
+}
+
+/* The rigorous part, from lambda alone (whatever the solver did): with
+   lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
+   feasible point p (Z p >= 1, the scale rounded up), the duality gap
+   G = Q(p) - g(lambda+) and the strong convexity sigma give
+   ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
+   returns 1 on success. */
+static int
+certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, const mpfr_t *lam,
+        slong prec)
 {
     slong n = data->n, d = data->d, i, k;
     int ok = 1;
     arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
-    arb_t muD, mu, mum, mu2, t, m, s, G, Qp, gl, R, sig, z, y, one;
+    arb_t t, m, s, G, Qp, gl, R, sig, z;
     arf_t sup;
-    arb_init(muD);
-    arb_init(mu);
-    arb_init(mum);
-    arb_init(mu2);
+    qarb Q;
+    qarb_init(&Q, D, mu_pow_D, prec);
     arb_init(t);
     arb_init(m);
     arb_init(s);
@@ -553,16 +586,8 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
     arb_init(R);
     arb_init(sig);
     arb_init(z);
-    arb_init(y);
-    arb_init(one);
     arf_init(sup);
-    arb_one(one);
-    arb_set_fmpq(muD, muDq, prec);
-    arb_root_ui(mu, muD, (ulong) D, prec);
-    arb_pow_ui(mum, mu, (ulong) (D - 2), prec);
-    arb_sqr(mu2, mu, prec);
-    /* v = Z^T lambda+, g(lambda+) = sum lambda+ - mu^2 sum q*(mu^(D-2) v) */
-    arb_zero(gl);
+    /* v = Z^T lambda+, g(lambda+) = sum lambda+ - sum_i c(v_i), w = c'(v) */
     for (k = 0; k < n; k++)
     {
         if (mpfr_sgn(lam[k]) <= 0)
@@ -579,21 +604,11 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
     }
     for (i = 0; i < d && ok; i++)
     {
-        arb_mul(y, v + i, mum, prec);
-        arb_abs(t, y);
-        if (!arb_lt(t, one))
-        {
-            ok = 0;
-            break;
-        }
-        arb_qstar(t, y, D, prec);
-        arb_mul(t, t, mu2, prec);
+        ok = qarb_conj(t, w + i, v + i, &Q, prec);
         arb_sub(gl, gl, t, prec);
-        arb_h(w + i, NULL, y, D, prec);
-        arb_mul(w + i, w + i, muD, prec);
-        mag_zero(arb_radref(w + i));
+        mag_zero(arb_radref(w + i));   /* the point is the midpoint (exact) */
     }
-    /* the feasible point p = s w */
+    /* m = min_n z_n . w (a ball); p = s w with s = max(1, 1/m) rounded up */
     for (k = 0; k < n && ok; k++)
     {
         arb_zero(t);
@@ -618,23 +633,14 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
             arf_one(sup);
         for (i = 0; i < d; i++)
         {
+            /* exact products */
             arf_mul(arb_midref(w + i), arb_midref(w + i), sup, ARF_PREC_EXACT, ARF_RND_DOWN);
             mag_zero(arb_radref(w + i));
         }
-        /* Q(p) = mu^2 sum q_D(p_i / mu^D), q_D(z) = y z - q*(y), h(y) = z */
-        arb_zero(Qp);
-        arb_zero(R);
+        /* Q(p) and R = |p|_inf */
         for (i = 0; i < d && ok; i++)
         {
-            arb_div(z, w + i, muD, prec);
-            if (!h_inverse(y, z, D, prec))
-            {
-                ok = 0;
-                break;
-            }
-            arb_qstar(t, y, D, prec);
-            arb_neg(t, t);
-            arb_addmul(t, y, z, prec);
+            ok = qarb_primal(t, w + i, &Q, prec);
             arb_add(Qp, Qp, t, prec);
             arb_abs(t, w + i);
             arb_max(R, R, t, prec);
@@ -642,38 +648,13 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
     }
     if (ok)
     {
-        arb_mul(Qp, Qp, mu2, prec);
+        /* G = Q(p) - g(lambda+), >= 0 up to rounding */
         arb_sub(G, Qp, gl, prec);
-        /* |w*_i| <= 2 mu^D (Q(p) / mu^2 + q*(1/2)) (q_D(z) >= |z|/2 - q*(1/2)) */
-        arb_set_d(y, 0.5);
-        arb_qstar(t, y, D, prec);
-        arb_div(s, Qp, mu2, prec);
-        arb_add(t, t, s, prec);
-        arb_mul(t, t, muD, prec);
-        arb_mul_2exp_si(t, t, 1);
-        arb_max(R, R, t, prec);
-        /* sigma = mu^(2-2D) / h'(y(R / mu^D)), h' at the upper end */
-        arb_div(z, R, muD, prec);
-        arb_get_ubound_arf(sup, z, prec);
-        arb_set_arf(z, sup);
-        if (!h_inverse(y, z, D, prec))
-            ok = 0;
+        ok = qarb_sigma(sig, R, Qp, &Q, prec);
     }
     if (ok)
     {
-        arb_get_ubound_arf(sup, y, prec);
-        arb_set_arf(y, sup);
-        arb_abs(t, y);
-        if (!arb_lt(t, one))
-            ok = 0;
-    }
-    if (ok)
-    {
-        /* sigma = mu^2 mu^-2D / h'(y_hi) = 1 / (mu^(2D-2) h'(y_hi)) */
-        arb_h(NULL, t, y, D, prec);
-        arb_pow_ui(s, mu, (ulong) (2 * D - 2), prec);
-        arb_mul(t, t, s, prec);
-        arb_inv(sig, t, prec);
+        /* radius = sqrt(2 G / sigma), G bounded above */
         arb_get_ubound_arf(sup, G, prec);
         if (arf_sgn(sup) < 0)
             arf_zero(sup);
@@ -682,24 +663,20 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
         arb_div(t, t, sig, prec);
         arb_sqrt(t, t, prec);
         arb_get_ubound_arf(sup, t, prec);
-        if (!arf_is_finite(sup))
-            ok = 0;
-        else
+        ok = arf_is_finite(sup);
+    }
+    if (ok)
+    {
+        arf_get_mpfr(r->radius, sup, MPFR_RNDU);
+        for (i = 0; i < d; i++)
         {
-            arf_get_mpfr(r->radius, sup, MPFR_RNDU);
-            for (i = 0; i < d; i++)
-            {
-                mpfr_set_prec(r->w[i], prec);
-                arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
-            }
+            mpfr_set_prec(r->w[i], prec);
+            arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
         }
     }
     _arb_vec_clear(v, d);
     _arb_vec_clear(w, d);
-    arb_clear(muD);
-    arb_clear(mu);
-    arb_clear(mum);
-    arb_clear(mu2);
+    qarb_clear(&Q);
     arb_clear(t);
     arb_clear(m);
     arb_clear(s);
@@ -709,8 +686,6 @@ certify_deep(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t muDq,
     arb_clear(R);
     arb_clear(sig);
     arb_clear(z);
-    arb_clear(y);
-    arb_clear(one);
     arf_clear(sup);
     return ok;
 }
