@@ -30,6 +30,11 @@ int cli_parse_slong(const char *cmd, const char *opt, const char *s, long min, l
 int cli_parse_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double *out);
 
+/* Parse d comma-separated decimals (exactly, into v; all > 0 if
+   `positive`); on failure print a usage error naming --opt and return 0. */
+int cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,
+                           int positive);
+
 /* Where a command's dataset comes from. */
 typedef struct
 {

@@ -255,41 +255,6 @@ row_out(const mpbias_flow_row *r, void *ctx)
     return c->write_failed;
 }
 
-/* Parse a comma-separated list of d positive decimals. */
-static int
-parse_list(fmpq *v, slong d, const char *s, const char *opt)
-{
-    slong k = 0;
-    const char *p = s;
-    while (1)
-    {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t) (e - p) : strlen(p);
-        mpbias_err_t err;
-        mpbias_err_clear(err);
-        if (k == d)
-        {
-            cli_usage_error("flow", "--%s has more than d = %ld values", opt, (long) d);
-            return 0;
-        }
-        if (mpbias_decimal_parse(v + k, p, len, err) != MPBIAS_OK || fmpq_sgn(v + k) <= 0)
-        {
-            cli_usage_error("flow", "--%s: value %ld ('%.*s') is not a positive number", opt,
-                            (long) k + 1, (int) len, p);
-            return 0;
-        }
-        k++;
-        if (e == NULL)
-            break;
-        p = e + 1;
-    }
-    if (k != d)
-    {
-        cli_usage_error("flow", "--%s has %ld values but the data have d = %ld", opt, (long) k, (long) d);
-        return 0;
-    }
-    return 1;
-}
 
 /* Read a shape file: d lines "a,b" or "a b" (blank lines and '#' comments
    skipped).  Returns EXIT_OK or EXIT_FAIL (reported). */
@@ -549,7 +514,8 @@ cmd_flow(int argc, char **argv)
         }
         if (shape_file != NULL)
             r = read_shape_file(a, b, data->d, shape_file);
-        else if (!parse_list(a, data->d, shape_a, "shape-a") || !parse_list(b, data->d, shape_b, "shape-b"))
+        else if (!cli_parse_decimal_list("flow", "shape-a", shape_a, a, data->d, 1)
+                 || !cli_parse_decimal_list("flow", "shape-b", shape_b, b, data->d, 1))
             r = EXIT_USAGE;
         if (r == EXIT_OK)
         {

@@ -275,36 +275,17 @@ cmd_limits(int argc, char **argv)
     if (kkt_list != NULL)
     {
         /* d comma-separated decimals (any sign), read exactly, rounded to 600 bits */
-        const char *p = kkt_list;
-        slong k2 = 0;
+        fmpq *q = _fmpq_vec_init(data->d);
+        slong k2;
+        if (!cli_parse_decimal_list("limits", "kkt", kkt_list, q, data->d, 0))
+            r = EXIT_USAGE;
         cand = malloc((size_t) data->d * sizeof(mpfr_t));
         for (k2 = 0; k2 < data->d; k2++)
-            mpfr_init2(cand[k2], 600);
-        for (k2 = 0; r == EXIT_OK; k2++)
         {
-            const char *e = strchr(p, ',');
-            size_t len = e ? (size_t) (e - p) : strlen(p);
-            fmpq_t q;
-            mpbias_err_t e2;
-            mpbias_err_clear(e2);
-            fmpq_init(q);
-            if (k2 == data->d)
-                r = cli_usage_error("limits", "--kkt has more than d = %ld values", (long) data->d);
-            else if (mpbias_decimal_parse(q, p, len, e2) != MPBIAS_OK)
-                r = cli_usage_error("limits", "--kkt: value %ld ('%.*s') is not a decimal number",
-                                    (long) k2 + 1, (int) len, p);
-            else
-                fmpq_get_mpfr(cand[k2], q, MPFR_RNDN);
-            fmpq_clear(q);
-            if (e == NULL || r != EXIT_OK)
-            {
-                if (r == EXIT_OK && k2 + 1 != data->d)
-                    r = cli_usage_error("limits", "--kkt has %ld values but the data have d = %ld",
-                                        (long) k2 + 1, (long) data->d);
-                break;
-            }
-            p = e + 1;
+            mpfr_init2(cand[k2], 600);
+            fmpq_get_mpfr(cand[k2], q + k2, MPFR_RNDN);
         }
+        _fmpq_vec_clear(q, data->d);
         if (r != EXIT_OK)
             goto cleanup;
     }

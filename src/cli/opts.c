@@ -184,3 +184,41 @@ cli_put_json_string(FILE *f, const char *s)
             fputc(ch, f);
     }
 }
+
+int
+cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,
+                       int positive)
+{
+    slong k = 0;
+    const char *p = s;
+    while (1)
+    {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t) (e - p) : strlen(p);
+        mpbias_err_t err;
+        mpbias_err_clear(err);
+        if (k == d)
+        {
+            cli_usage_error(cmd, "--%s has more than d = %ld values", opt, (long) d);
+            return 0;
+        }
+        if (mpbias_decimal_parse(v + k, p, len, err) != MPBIAS_OK
+            || (positive && fmpq_sgn(v + k) <= 0))
+        {
+            cli_usage_error(cmd, "--%s: value %ld ('%.*s') is not a %s number", opt, (long) k + 1,
+                            (int) len, p, positive ? "positive" : "decimal");
+            return 0;
+        }
+        k++;
+        if (e == NULL)
+            break;
+        p = e + 1;
+    }
+    if (k != d)
+    {
+        cli_usage_error(cmd, "--%s has %ld values but the data have d = %ld", opt, (long) k,
+                        (long) d);
+        return 0;
+    }
+    return 1;
+}
