@@ -331,6 +331,17 @@ void mpbias_qmu_clear(mpbias_qmu_t r);
 mpbias_status mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth,
                                  const fmpq_t mu_pow_D, int digits, mpbias_err_t err);
 
+/* With an initialization shape u_+(0) = a, u_-(0) = b (per coordinate),
+   the flow follows the tilted potential (doc/limits.md): coordinate i
+   has two scales, plus_D[i] = a_i^D / gamma and minus_D[i] = b_i^D / gamma
+   at margin gamma (exact, positive; d entries each).  For depth 2 its
+   conjugate term is plus e^v + minus e^-v (up to a constant), for D >= 3
+   the two halves of q_D* with mu_+ and mu_- (the general form of
+   math.md section 5; equal scales give mpbias_qmu_compute). */
+mpbias_status mpbias_qmu_compute_shape(mpbias_qmu_t r, const mpbias_data_t data, int depth,
+                                       const fmpq *plus_D, const fmpq *minus_D, int digits,
+                                       mpbias_err_t err);
+
 /* Coordinate i correctly rounded to `digits` significant digits (a
    flint_malloc'ed string), or NULL when the error bound does not
    determine them. */

@@ -3,7 +3,8 @@
  * (src/limits/qmu.c): against the one-sample closed form (depth 2),
  * against the trajectory of gradient flow (an independent computation:
  * for one sample the flow's wbar at margin G is the predictor at
- * mu^D = 1/G, math.md section 7; depths 2, 3 and 4), its KKT conditions,
+ * mu^D = 1/G, math.md section 7; depths 2, 3 and 4, with and without an
+ * initialization shape), hand-solved tilted cases, its KKT conditions,
  * and its two limits (l2 for large mu, l1 for small mu).
  */
 #include "config.h"
@@ -186,6 +187,132 @@ START_TEST(test_flow_identity)
 }
 END_TEST
 
+/* The same identity with an initialization shape u_+(0) = a, u_-(0) = b:
+   the flow's wbar at margin G is the shaped predictor with scales
+   a_i^D / G and b_i^D / G (the tilted potential; doc/limits.md).  The
+   margins G are beyond the starting margin z . (a^D - b^D). */
+START_TEST(test_flow_identity_shape)
+{
+    static const char *const G[] = { "50", "200", "2000" };
+    static const char *const A[] = { "1", "2", "1/2" }, *const B[] = { "3/2", "1/2", "1" };
+    const int D = 2 + _i;
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_model_t m;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    stop_rec s;
+    size_t c;
+    slong i;
+    fmpq *a = _fmpq_vec_init(3), *b = _fmpq_vec_init(3), *P = _fmpq_vec_init(3),
+         *M = _fmpq_vec_init(3);
+    fmpq_t g;
+    fmpq_init(g);
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    load(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n");
+    for (i = 0; i < 3; i++)
+    {
+        mpfr_init2(s.wbar[i], 200);
+        tu_fmpq_set(a + i, A[i]);
+        tu_fmpq_set(b + i, B[i]);
+    }
+    for (c = 0; c < sizeof G / sizeof G[0]; c++)
+    {
+        mpbias_model_init(m);
+        m->depth = D;
+        mpbias_err_clear(err);
+        ck_assert(mpbias_model_set_shape(m, a, b, 3, err) == MPBIAS_OK);
+        mpbias_flow_opts_init(&o);
+        o.digits = 20;
+        o.per_decade = 0;
+        o.until_margin_set = 1;
+        tu_fmpq_set(o.until_margin, G[c]);
+        s.got = 0;
+        ck_assert_msg(mpbias_flow_run(d, m, &o, stop_cb, NULL, &s, NULL, err) == MPBIAS_OK, "%s",
+                      err->msg);
+        ck_assert(s.got);
+        tu_fmpq_set(g, G[c]);
+        for (i = 0; i < 3; i++)
+        {
+            fmpq_pow_si(P + i, a + i, D);
+            fmpq_div(P + i, P + i, g);
+            fmpq_pow_si(M + i, b + i, D);
+            fmpq_div(M + i, M + i, g);
+        }
+        ck_assert_msg(mpbias_qmu_compute_shape(r, d, D, P, M, 30, err) == MPBIAS_OK, "D = %d: %s",
+                      D, err->msg);
+        for (i = 0; i < 3; i++)
+        {
+            mpfr_t t;
+            mpfr_init2(t, 200);
+            mpfr_sub(t, s.wbar[i], r->w[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDN);
+            ck_assert_msg(mpfr_cmp_ui_2exp(t, 1, -60) < 0,
+                          "D = %d, G = %s: flow and shaped predictor differ at %ld", D, G[c],
+                          (long) i + 1);
+            mpfr_clear(t);
+        }
+        mpbias_flow_opts_clear(&o);
+        mpbias_model_clear(m);
+    }
+    for (i = 0; i < 3; i++)
+        mpfr_clear(s.wbar[i]);
+    _fmpq_vec_clear(a, 3);
+    _fmpq_vec_clear(b, 3);
+    _fmpq_vec_clear(P, 3);
+    _fmpq_vec_clear(M, 3);
+    fmpq_clear(g);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* d = 1, one sample z = 1: minimize Q(w) subject to w >= 1, where Q's
+   unconstrained minimizer is c'(0) = P - M (depth 2 and D >= 3 alike).
+   P = 4, M = 1: the constraint is inactive and w* = 3 (lambda = 0);
+   P = 1/4, M = 1: w* = 1 on the constraint. */
+START_TEST(test_tilted_hand)
+{
+    static const struct
+    {
+        const char *P, *M;
+        int w, nsupport;
+    } C[] = { { "4", "1", 3, 0 }, { "1/4", "1", 1, 1 }, { "1", "1/9", 1, 1 } };
+    const int D = 2 + _i;
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_err_t err;
+    fmpq_t P, M;
+    size_t c;
+    fmpq_init(P);
+    fmpq_init(M);
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    load(d, "+1 1:1\n-1 1:-1\n");
+    for (c = 0; c < sizeof C / sizeof C[0]; c++)
+    {
+        mpfr_t t;
+        tu_fmpq_set(P, C[c].P);
+        tu_fmpq_set(M, C[c].M);
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_qmu_compute_shape(r, d, D, P, M, 40, err) == MPBIAS_OK, "%s",
+                      err->msg);
+        mpfr_init2(t, 64);
+        mpfr_sub_ui(t, r->w[0], (unsigned long) C[c].w, MPFR_RNDN);
+        mpfr_abs(t, t, MPFR_RNDU);
+        ck_assert(mpfr_cmp(t, r->radius) <= 0 || mpfr_cmp_ui_2exp(t, 1, -130) < 0);
+        ck_assert(mpfr_cmp_ui_2exp(r->radius, 1, -130) < 0);
+        ck_assert_int_eq(r->nsupport, C[c].nsupport);
+        mpfr_clear(t);
+    }
+    fmpq_clear(P);
+    fmpq_clear(M);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* The two limits on the transition example: mu^2 = 10^8 is within 10^-7
    of the l2 predictor (112, 26, 38, 20)/269; mu^2 = 10^-12 within 10^-5
    of the l1 predictor (1/2, 0, 0, 0). */
@@ -323,6 +450,8 @@ qmu_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_one_sample_closed_form);
     tcase_add_loop_test(tc, test_flow_identity, 0, 3);
+    tcase_add_loop_test(tc, test_flow_identity_shape, 0, 3);
+    tcase_add_loop_test(tc, test_tilted_hand, 0, 2);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_random_kkt);
     tcase_add_test(tc, test_errors);

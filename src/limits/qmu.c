@@ -1,34 +1,34 @@
 /*
  * qmu.c -- the intermediate predictor: argmin Q^D_mu(w) subject to Z w >= 1,
- * for any depth D >= 2, to any number of digits, with a rigorous error
- * bound.  Described below for depth 2; depth D >= 3 differs in the
- * conjugate (see qc_eval: a bounded domain |mu^(D-2) v| < 1, kept by the
- *  line search) and in the bound (qarb_primal, qarb_sigma: q_D has no closed form,
- * so Q(p) = sum y z - q*(y) with y = h_D^-1(z) enclosed by verified
- * signs; q_D(z) >= |z|/2 - q*(1/2) bounds |w*|; the Hessian bound uses
- * h_D' at the enclosure's upper end).
+ * for any depth D >= 2, with or without an initialization shape, to any
+ * number of digits, with a rigorous error bound.
  *
  * Q_mu(w) = mu^2 sum_i q(w_i / mu^2), q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2)
- * (math.md section 5).  Its conjugate is Q*(v) = 2 mu^2 sum_i (cosh v_i - 1),
- * so the dual problem is
+ * for depth 2 (math.md section 5), and Q^D_mu with q_D for D >= 3.  Every
+ * coordinate carries two scales, P = mu_+^D and M = mu_-^D (equal without
+ * a shape); the conjugate Q*(v) = sum_i c_i(v_i) is given at qc_eval
+ * (depth 2: P (e^v - 1) + M (e^-v - 1), the tilted potential; D >= 3: the
+ * two halves of mu^2 q_D*(mu^(D-2) v), on the bounded domain
+ * -1/mu_-^(D-2) < v < 1/mu_+^(D-2), kept by the line search).  The dual
+ * problem is
  *
  *     maximize g(lambda) = 1^T lambda - Q*(Z^T lambda)  over lambda >= 0,
  *
- * smooth and concave, with w = grad Q*(Z^T lambda) = 2 mu^2 sinh(Z^T lambda).
- * It is solved by an active-set method: on an active set A (lambda = 0 off
- * A), Newton's method with a backtracking line search maximizes g over
- * lambda_A (Hessian -Z_A diag(2 mu^2 cosh v) Z_A^T); then the most
- * negative multiplier leaves A, or the most violated constraint joins it.
+ * smooth and concave, with w = grad Q*(Z^T lambda).  It is solved by an
+ * active-set method: on an active set A (lambda = 0 off A), Newton's
+ * method with a backtracking line search maximizes g over lambda_A
+ * (Hessian -Z_A diag(c''(v)) Z_A^T); then the most negative multiplier
+ * leaves A, or the most violated constraint joins it.
  *
  * The error bound is computed in Arb from the final lambda, whatever the
  * solver did: with lambda clipped to >= 0, w = grad Q*(Z^T lambda) is
  * scaled to a feasible point p (Z p >= 1); the duality gap
- * G = Q_mu(p) - g(lambda) bounds Q_mu(p) - Q_mu(w*); optimality of w*
- * over the feasible set and strong convexity of Q_mu
- * (q'' = 1/sqrt(4 + z^2), so Hessian >= 1/sqrt(4 mu^4 + R^2) where
- * |w_i| <= R on the segment [p, w*]; q(z) >= |z| - 2 bounds |w*_i| by
- * Q_mu(p) + 2 mu^2) give ||p - w*||_2 <= sqrt(2 G / sigma).  The
- * reported coordinates are p's, each as a ball of that radius.
+ * G = Q(p) - g(lambda) bounds Q(p) - Q(w*) (Q(p) = sum_i v_i p_i - c_i(v_i)
+ * at v_i = c_i'^-1(p_i), enclosed); optimality of w* over the feasible set
+ * and strong convexity of Q along [p, w*] (Q_i'' = 1 / c_i''(v), bounded
+ * over a box that Fenchel-Young and Q(w*) <= Q(p) give, see qarb_sigma)
+ * give ||p - w*||_2 <= sqrt(2 G / sigma).  The reported coordinates are
+ * p's, each as a ball of that radius.
  */
 #include "config.h"
 #include <stdlib.h>
@@ -76,111 +76,188 @@ dual_v(mpfr_t *v, const mpfr_t *Z, const mpfr_t *lam, slong n, slong d, mpfr_t t
     }
 }
 
-/* The conjugate Q*(v) = sum_i c(v_i) of Q_mu and its derivatives:
-   depth 2:  c = 2 mu^2 (cosh v - 1), c' = 2 mu^2 sinh v, c'' = 2 mu^2 cosh v;
-   depth D >= 3, y = mu^(D-2) v, |y| < 1, e = D/(D-2):
-             c = mu^2 ((D-2)/2) ((1-y)^(-2/(D-2)) + (1+y)^(-2/(D-2)) - 2),
-             c' = mu^D h(y), h(y) = (1-y)^-e - (1+y)^-e,
-             c'' = mu^(2D-2) e ((1-y)^(-e-1) + (1+y)^(-e-1)). */
+/* The conjugate Q*(v) = sum_i c_i(v_i) and its derivatives.  Coordinate
+   i has two scales, P = mu_+^D and M = mu_-^D (P = M = mu^D without an
+   initialization shape; with u_+(0) = a, u_-(0) = b at margin gamma,
+   P = a^D / gamma and M = b^D / gamma):
+   depth 2, s2 = 2 sqrt(P M), tilt = (1/2) log(P / M):
+             c = s2 (cosh(v + tilt) - cosh(tilt)) = 2 s2 sinh(v/2) sinh(v/2 + tilt),
+             c' = s2 sinh(v + tilt) (= P e^v - M e^-v), c'' = s2 cosh(v + tilt);
+   depth D >= 3, beta_+ = P^(1/D), beta_- = M^(1/D), e = D/(D-2),
+             y+ = beta_+^(D-2) v < 1, y- = beta_-^(D-2) v > -1,
+             ra = (1 - y+)^(-1/(D-2)), rb = (1 + y-)^(-1/(D-2)):
+             c = ((D-2)/2) (beta_+^2 (ra^2 - 1) + beta_-^2 (rb^2 - 1)),
+             c' = P ra^D - M rb^D,
+             c'' = e (P beta_+^(D-2) ra^(2D-2) + M beta_-^(D-2) rb^(2D-2)).
+   With P = M these are 2 mu^2 (cosh v - 1) and mu^2 q_D*(mu^(D-2) v) of
+   math.md section 5.  The parameters are stored once when every
+   coordinate has the same (np = 1), else per coordinate (np = d). */
 typedef struct
 {
     int D;
-    mpfr_t muD, mum, mu2;   /* mu^D, mu^(D-2), mu^2 */
-    mpfr_t y, a, b, ra, rb;
+    slong np;
+    mpfr_t *s2, *tilt;            /* depth 2 */
+    mpfr_t *pD, *pm, *p2;         /* depth >= 3: P, beta_+^(D-2), beta_+^2 */
+    mpfr_t *mD, *mm, *m2;         /* M, beta_-^(D-2), beta_-^2 */
+    mpfr_t y, a, b, ra, rb, t;
 } qconj;
 
+#define QJ(Q, i) ((Q)->np == 1 ? 0 : (i))
+
+/* x = s^D (exact s^D given), xm = s^(D-2), x2 = s^2 */
 static void
-qc_init(qconj *Q, int D, const fmpq_t mu_pow_D, mpfr_prec_t wp)
+beta_powers(mpfr_t xD, mpfr_t xm, mpfr_t x2, const fmpq_t sD, int D, mpfr_t tmp)
 {
+    fmpq_get_mpfr(xD, sD, MPFR_RNDN);
+    mpfr_set_prec(tmp, mpfr_get_prec(xD) + 32);
+    fmpq_get_mpfr(tmp, sD, MPFR_RNDN);
+    mpfr_rootn_ui(tmp, tmp, (unsigned long) D, MPFR_RNDN);
+    mpfr_pow_ui(xm, tmp, (unsigned long) (D - 2), MPFR_RNDN);
+    mpfr_sqr(x2, tmp, MPFR_RNDN);
+}
+
+static void
+qc_init(qconj *Q, int D, const fmpq *P, const fmpq *M, slong np, mpfr_prec_t wp)
+{
+    slong j;
+    fmpq_t q;
     Q->D = D;
-    mpfr_inits2(wp, Q->muD, Q->mum, Q->mu2, Q->y, Q->a, Q->b, Q->ra, Q->rb, (mpfr_ptr) 0);
-    fmpq_get_mpfr(Q->muD, mu_pow_D, MPFR_RNDN);
+    Q->np = np;
+    Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
+    mpfr_inits2(wp, Q->y, Q->a, Q->b, Q->ra, Q->rb, Q->t, (mpfr_ptr) 0);
+    fmpq_init(q);
     if (D == 2)
     {
-        mpfr_set_ui(Q->mum, 1, MPFR_RNDN);
-        mpfr_set(Q->mu2, Q->muD, MPFR_RNDN);
+        Q->s2 = _mpbias_mpfr_vec_init(np, wp);
+        Q->tilt = _mpbias_mpfr_vec_init(np, wp);
+        for (j = 0; j < np; j++)
+        {
+            fmpq_mul(q, P + j, M + j);
+            fmpq_get_mpfr(Q->a, q, MPFR_RNDN);
+            mpfr_sqrt(Q->a, Q->a, MPFR_RNDN);
+            mpfr_mul_2ui(Q->s2[j], Q->a, 1, MPFR_RNDN);
+            if (fmpq_equal(P + j, M + j))
+                mpfr_set_zero(Q->tilt[j], 1);
+            else
+            {
+                fmpq_div(q, P + j, M + j);
+                fmpq_get_mpfr(Q->a, q, MPFR_RNDN);
+                mpfr_log(Q->a, Q->a, MPFR_RNDN);
+                mpfr_div_2ui(Q->tilt[j], Q->a, 1, MPFR_RNDN);
+            }
+        }
     }
     else
     {
-        /* mu = (mu^D)^(1/D) */
-        mpfr_rootn_ui(Q->a, Q->muD, (unsigned long) D, MPFR_RNDN);
-        mpfr_pow_ui(Q->mum, Q->a, (unsigned long) (D - 2), MPFR_RNDN);
-        mpfr_sqr(Q->mu2, Q->a, MPFR_RNDN);
+        Q->pD = _mpbias_mpfr_vec_init(np, wp);
+        Q->pm = _mpbias_mpfr_vec_init(np, wp);
+        Q->p2 = _mpbias_mpfr_vec_init(np, wp);
+        Q->mD = _mpbias_mpfr_vec_init(np, wp);
+        Q->mm = _mpbias_mpfr_vec_init(np, wp);
+        Q->m2 = _mpbias_mpfr_vec_init(np, wp);
+        for (j = 0; j < np; j++)
+        {
+            beta_powers(Q->pD[j], Q->pm[j], Q->p2[j], P + j, D, Q->t);
+            beta_powers(Q->mD[j], Q->mm[j], Q->m2[j], M + j, D, Q->t);
+        }
+        mpfr_set_prec(Q->t, wp);
     }
+    fmpq_clear(q);
 }
 
 static void
 qc_clear(qconj *Q)
 {
-    mpfr_clears(Q->muD, Q->mum, Q->mu2, Q->y, Q->a, Q->b, Q->ra, Q->rb, (mpfr_ptr) 0);
+    if (Q->D == 2)
+    {
+        _mpbias_mpfr_vec_clear(Q->s2, Q->np);
+        _mpbias_mpfr_vec_clear(Q->tilt, Q->np);
+    }
+    else
+    {
+        _mpbias_mpfr_vec_clear(Q->pD, Q->np);
+        _mpbias_mpfr_vec_clear(Q->pm, Q->np);
+        _mpbias_mpfr_vec_clear(Q->p2, Q->np);
+        _mpbias_mpfr_vec_clear(Q->mD, Q->np);
+        _mpbias_mpfr_vec_clear(Q->mm, Q->np);
+        _mpbias_mpfr_vec_clear(Q->m2, Q->np);
+    }
+    mpfr_clears(Q->y, Q->a, Q->b, Q->ra, Q->rb, Q->t, (mpfr_ptr) 0);
 }
 
-/* any of c, c', c'' at v (NULL: not wanted); nonzero outside the domain */
+/* any of c_i, c_i', c_i'' at v (NULL: not wanted); nonzero outside the
+   domain */
 static int
-qc_eval(qconj *Q, mpfr_ptr c, mpfr_ptr c1, mpfr_ptr c2, const mpfr_t v)
+qc_eval(qconj *Q, slong i, mpfr_ptr c, mpfr_ptr c1, mpfr_ptr c2, const mpfr_t v)
 {
     int D = Q->D;
+    slong j = QJ(Q, i);
     if (D == 2)
     {
-        if (c != NULL || c2 != NULL)
-            mpfr_cosh(Q->a, v, MPFR_RNDN);
         if (c != NULL)
         {
-            mpfr_sub_ui(c, Q->a, 1, MPFR_RNDN);
-            mpfr_mul(c, c, Q->mu2, MPFR_RNDN);
+            mpfr_div_2ui(Q->a, v, 1, MPFR_RNDN);
+            mpfr_sinh(Q->b, Q->a, MPFR_RNDN);
+            mpfr_add(Q->a, Q->a, Q->tilt[j], MPFR_RNDN);
+            mpfr_sinh(Q->a, Q->a, MPFR_RNDN);
+            mpfr_mul(c, Q->a, Q->b, MPFR_RNDN);
+            mpfr_mul(c, c, Q->s2[j], MPFR_RNDN);
             mpfr_mul_2ui(c, c, 1, MPFR_RNDN);
         }
+        mpfr_add(Q->y, v, Q->tilt[j], MPFR_RNDN);
         if (c1 != NULL)
         {
-            mpfr_sinh(c1, v, MPFR_RNDN);
-            mpfr_mul(c1, c1, Q->mu2, MPFR_RNDN);
-            mpfr_mul_2ui(c1, c1, 1, MPFR_RNDN);
+            mpfr_sinh(c1, Q->y, MPFR_RNDN);
+            mpfr_mul(c1, c1, Q->s2[j], MPFR_RNDN);
         }
         if (c2 != NULL)
         {
-            mpfr_mul(c2, Q->a, Q->mu2, MPFR_RNDN);
-            mpfr_mul_2ui(c2, c2, 1, MPFR_RNDN);
+            mpfr_cosh(c2, Q->y, MPFR_RNDN);
+            mpfr_mul(c2, c2, Q->s2[j], MPFR_RNDN);
         }
         return !(c == NULL || mpfr_number_p(c)) || !(c1 == NULL || mpfr_number_p(c1));
     }
-    mpfr_mul(Q->y, v, Q->mum, MPFR_RNDN);
-    if (mpfr_cmpabs_ui(Q->y, 1) >= 0 || !mpfr_number_p(Q->y))
+    /* a = 1 - y+, b = 1 + y- */
+    mpfr_mul(Q->a, v, Q->pm[j], MPFR_RNDN);
+    mpfr_ui_sub(Q->a, 1, Q->a, MPFR_RNDN);
+    mpfr_mul(Q->b, v, Q->mm[j], MPFR_RNDN);
+    mpfr_add_ui(Q->b, Q->b, 1, MPFR_RNDN);
+    if (!(mpfr_sgn(Q->a) > 0 && mpfr_sgn(Q->b) > 0) || !mpfr_number_p(Q->a)
+        || !mpfr_number_p(Q->b))
         return 1;
-    /* ra = (1-y)^(-1/(D-2)), rb = (1+y)^(-1/(D-2)) */
-    mpfr_ui_sub(Q->a, 1, Q->y, MPFR_RNDN);
-    mpfr_add_ui(Q->b, Q->y, 1, MPFR_RNDN);
     mpfr_rootn_ui(Q->ra, Q->a, (unsigned long) (D - 2), MPFR_RNDN);
     mpfr_ui_div(Q->ra, 1, Q->ra, MPFR_RNDN);
     mpfr_rootn_ui(Q->rb, Q->b, (unsigned long) (D - 2), MPFR_RNDN);
     mpfr_ui_div(Q->rb, 1, Q->rb, MPFR_RNDN);
     if (c != NULL)
     {
-        /* mu^2 ((D-2)/2) (ra^2 + rb^2 - 2) */
         mpfr_sqr(c, Q->ra, MPFR_RNDN);
-        mpfr_fma(c, Q->rb, Q->rb, c, MPFR_RNDN);
-        mpfr_sub_ui(c, c, 2, MPFR_RNDN);
+        mpfr_sub_ui(c, c, 1, MPFR_RNDN);
+        mpfr_mul(c, c, Q->p2[j], MPFR_RNDN);
+        mpfr_sqr(Q->t, Q->rb, MPFR_RNDN);
+        mpfr_sub_ui(Q->t, Q->t, 1, MPFR_RNDN);
+        mpfr_fma(c, Q->t, Q->m2[j], c, MPFR_RNDN);
         mpfr_mul_ui(c, c, (unsigned long) (D - 2), MPFR_RNDN);
         mpfr_div_2ui(c, c, 1, MPFR_RNDN);
-        mpfr_mul(c, c, Q->mu2, MPFR_RNDN);
     }
     if (c1 != NULL)
     {
-        /* mu^D (ra^D - rb^D) */
         mpfr_pow_ui(c1, Q->ra, (unsigned long) D, MPFR_RNDN);
-        mpfr_pow_ui(Q->y, Q->rb, (unsigned long) D, MPFR_RNDN);
-        mpfr_sub(c1, c1, Q->y, MPFR_RNDN);
-        mpfr_mul(c1, c1, Q->muD, MPFR_RNDN);
+        mpfr_mul(c1, c1, Q->pD[j], MPFR_RNDN);
+        mpfr_pow_ui(Q->t, Q->rb, (unsigned long) D, MPFR_RNDN);
+        mpfr_mul(Q->t, Q->t, Q->mD[j], MPFR_RNDN);
+        mpfr_sub(c1, c1, Q->t, MPFR_RNDN);
     }
     if (c2 != NULL)
     {
-        /* mu^(2D-2) (D/(D-2)) (ra^(2D-2) + rb^(2D-2)) */
         mpfr_pow_ui(c2, Q->ra, (unsigned long) (2 * D - 2), MPFR_RNDN);
-        mpfr_pow_ui(Q->y, Q->rb, (unsigned long) (2 * D - 2), MPFR_RNDN);
-        mpfr_add(c2, c2, Q->y, MPFR_RNDN);
+        mpfr_mul(c2, c2, Q->pD[j], MPFR_RNDN);
+        mpfr_mul(c2, c2, Q->pm[j], MPFR_RNDN);
+        mpfr_pow_ui(Q->t, Q->rb, (unsigned long) (2 * D - 2), MPFR_RNDN);
+        mpfr_mul(Q->t, Q->t, Q->mD[j], MPFR_RNDN);
+        mpfr_fma(c2, Q->t, Q->mm[j], c2, MPFR_RNDN);
         mpfr_mul_ui(c2, c2, (unsigned long) D, MPFR_RNDN);
         mpfr_div_ui(c2, c2, (unsigned long) (D - 2), MPFR_RNDN);
-        mpfr_mul(c2, c2, Q->muD, MPFR_RNDN);
-        mpfr_mul(c2, c2, Q->mum, MPFR_RNDN);
     }
     return 0;
 }
@@ -193,7 +270,7 @@ dual_value(mpfr_t out, const mpfr_t *lam, const mpfr_t *v, qconj *Q, slong n, sl
     mpfr_set_zero(out, 1);
     for (i = 0; i < d; i++)
     {
-        if (qc_eval(Q, t, NULL, NULL, v[i]))
+        if (qc_eval(Q, i, t, NULL, NULL, v[i]))
         {
             mpfr_set_nan(out);
             return;
@@ -204,155 +281,285 @@ dual_value(mpfr_t out, const mpfr_t *lam, const mpfr_t *v, qconj *Q, slong n, sl
         mpfr_add(out, out, lam[k], MPFR_RNDN);
 }
 
-/* Depth D >= 3, in Arb: h(y) = (1-y)^-e - (1+y)^-e, e = D/(D-2), and
-   q*(y) = ((D-2)/2) ((1-y)^(-2/(D-2)) + (1+y)^(-2/(D-2)) - 2), |y| < 1. */
-static void
-arb_h(arb_t out, arb_t dh, const arb_t y, int D, slong prec)
+/* The same conjugate in Arb (qarb_eval mirrors qc_eval). */
+typedef struct
 {
-    arb_t a, b;
-    arb_init(a);
-    arb_init(b);
-    arb_sub_ui(a, y, 1, prec);
-    arb_neg(a, a);                                  /* 1 - y */
-    arb_add_ui(b, y, 1, prec);                      /* 1 + y */
-    arb_root_ui(a, a, (ulong) (D - 2), prec);
-    arb_inv(a, a, prec);                            /* (1-y)^(-1/(D-2)) */
-    arb_root_ui(b, b, (ulong) (D - 2), prec);
-    arb_inv(b, b, prec);
-    if (out != NULL)
-    {
-        arb_t p, q;
-        arb_init(p);
-        arb_init(q);
-        arb_pow_ui(p, a, (ulong) D, prec);
-        arb_pow_ui(q, b, (ulong) D, prec);
-        arb_sub(out, p, q, prec);
-        arb_clear(p);
-        arb_clear(q);
-    }
-    if (dh != NULL)
-    {
-        arb_t p, q;
-        arb_init(p);
-        arb_init(q);
-        arb_pow_ui(p, a, (ulong) (2 * D - 2), prec);
-        arb_pow_ui(q, b, (ulong) (2 * D - 2), prec);
-        arb_add(dh, p, q, prec);
-        arb_mul_ui(dh, dh, (ulong) D, prec);
-        arb_div_ui(dh, dh, (ulong) (D - 2), prec);
-        arb_clear(p);
-        arb_clear(q);
-    }
-    arb_clear(a);
-    arb_clear(b);
+    int D;
+    slong np;
+    arb_ptr s2, tilt;
+    arb_ptr pD, pm, p2, mD, mm, m2;
+} qarb;
+
+static void
+arb_beta_powers(arb_t xD, arb_t xm, arb_t x2, const fmpq_t sD, int D, slong prec)
+{
+    arb_t s;
+    arb_init(s);
+    arb_set_fmpq(xD, sD, prec);
+    arb_root_ui(s, xD, (ulong) D, prec);
+    arb_pow_ui(xm, s, (ulong) (D - 2), prec);
+    arb_sqr(x2, s, prec);
+    arb_clear(s);
 }
 
 static void
-arb_qstar(arb_t out, const arb_t y, int D, slong prec)
+qarb_init(qarb *Q, int D, const fmpq *P, const fmpq *M, slong np, slong prec)
 {
-    arb_t a, b;
-    arb_init(a);
-    arb_init(b);
-    arb_sub_ui(a, y, 1, prec);
-    arb_neg(a, a);
-    arb_add_ui(b, y, 1, prec);
-    arb_root_ui(a, a, (ulong) (D - 2), prec);
-    arb_inv(a, a, prec);
-    arb_root_ui(b, b, (ulong) (D - 2), prec);
-    arb_inv(b, b, prec);
-    arb_sqr(a, a, prec);
-    arb_addmul(a, b, b, prec);
-    arb_sub_ui(a, a, 2, prec);
-    arb_mul_ui(a, a, (ulong) (D - 2), prec);
-    arb_mul_2exp_si(out, a, -1);
-    arb_clear(a);
-    arb_clear(b);
+    slong j;
+    Q->D = D;
+    Q->np = np;
+    Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
+    if (D == 2)
+    {
+        fmpq_t q;
+        fmpq_init(q);
+        Q->s2 = _arb_vec_init(np);
+        Q->tilt = _arb_vec_init(np);
+        for (j = 0; j < np; j++)
+        {
+            fmpq_mul(q, P + j, M + j);
+            arb_set_fmpq(Q->s2 + j, q, prec);
+            arb_sqrt(Q->s2 + j, Q->s2 + j, prec);
+            arb_mul_2exp_si(Q->s2 + j, Q->s2 + j, 1);
+            if (!fmpq_equal(P + j, M + j))
+            {
+                fmpq_div(q, P + j, M + j);
+                arb_set_fmpq(Q->tilt + j, q, prec);
+                arb_log(Q->tilt + j, Q->tilt + j, prec);
+                arb_mul_2exp_si(Q->tilt + j, Q->tilt + j, -1);
+            }
+        }
+        fmpq_clear(q);
+    }
+    else
+    {
+        Q->pD = _arb_vec_init(np);
+        Q->pm = _arb_vec_init(np);
+        Q->p2 = _arb_vec_init(np);
+        Q->mD = _arb_vec_init(np);
+        Q->mm = _arb_vec_init(np);
+        Q->m2 = _arb_vec_init(np);
+        for (j = 0; j < np; j++)
+        {
+            arb_beta_powers(Q->pD + j, Q->pm + j, Q->p2 + j, P + j, D, prec);
+            arb_beta_powers(Q->mD + j, Q->mm + j, Q->m2 + j, M + j, D, prec);
+        }
+    }
 }
 
-/* A ball containing the y in (-1, 1) with h(y) = z (z a ball): Newton in
-   the midpoint, then the enclosure verified by the signs of h - z at its
-   ends (h is increasing).  Returns 0 on failure. */
+static void
+qarb_clear(qarb *Q)
+{
+    if (Q->D == 2)
+    {
+        _arb_vec_clear(Q->s2, Q->np);
+        _arb_vec_clear(Q->tilt, Q->np);
+    }
+    else
+    {
+        _arb_vec_clear(Q->pD, Q->np);
+        _arb_vec_clear(Q->pm, Q->np);
+        _arb_vec_clear(Q->p2, Q->np);
+        _arb_vec_clear(Q->mD, Q->np);
+        _arb_vec_clear(Q->mm, Q->np);
+        _arb_vec_clear(Q->m2, Q->np);
+    }
+}
+
+/* any of c_i, c_i', c_i'' at the ball v (NULL: not wanted); returns 0
+   unless v lies certainly inside the domain */
 static int
-h_inverse(arb_t out, const arb_t z, int D, slong prec)
+qarb_eval(arb_t c, arb_t c1, arb_t c2, const arb_t v, const qarb *Q, slong i, slong prec)
 {
-    arb_t y, hy, dh, lo, hi, t;
-    arf_t az, del;
-    int ok = 0, neg, k, it;
-    if (arb_is_zero(z))
+    int D = Q->D, ok = 1;
+    slong j = QJ(Q, i);
+    arb_t a, b, ra, rb, t;
+    arb_init(a);
+    arb_init(b);
+    arb_init(ra);
+    arb_init(rb);
+    arb_init(t);
+    if (D == 2)
     {
-        arb_zero(out);
-        return 1;
+        if (c != NULL)
+        {
+            arb_mul_2exp_si(a, v, -1);
+            arb_sinh(b, a, prec);
+            arb_add(a, a, Q->tilt + j, prec);
+            arb_sinh(a, a, prec);
+            arb_mul(c, a, b, prec);
+            arb_mul(c, c, Q->s2 + j, prec);
+            arb_mul_2exp_si(c, c, 1);
+        }
+        arb_add(t, v, Q->tilt + j, prec);
+        if (c1 != NULL)
+        {
+            arb_sinh(c1, t, prec);
+            arb_mul(c1, c1, Q->s2 + j, prec);
+        }
+        if (c2 != NULL)
+        {
+            arb_cosh(c2, t, prec);
+            arb_mul(c2, c2, Q->s2 + j, prec);
+        }
+        ok = arb_is_finite(t);
     }
-    arb_init(y);
-    arb_init(hy);
-    arb_init(dh);
+    else
+    {
+        arb_mul(a, v, Q->pm + j, prec);
+        arb_sub_ui(a, a, 1, prec);
+        arb_neg(a, a);                       /* 1 - y+ */
+        arb_mul(b, v, Q->mm + j, prec);
+        arb_add_ui(b, b, 1, prec);           /* 1 + y- */
+        ok = arb_is_positive(a) && arb_is_positive(b);
+        if (ok)
+        {
+            arb_root_ui(ra, a, (ulong) (D - 2), prec);
+            arb_inv(ra, ra, prec);
+            arb_root_ui(rb, b, (ulong) (D - 2), prec);
+            arb_inv(rb, rb, prec);
+            if (c != NULL)
+            {
+                arb_sqr(a, ra, prec);
+                arb_sub_ui(a, a, 1, prec);
+                arb_mul(a, a, Q->p2 + j, prec);
+                arb_sqr(b, rb, prec);
+                arb_sub_ui(b, b, 1, prec);
+                arb_addmul(a, b, Q->m2 + j, prec);
+                arb_mul_ui(a, a, (ulong) (D - 2), prec);
+                arb_mul_2exp_si(c, a, -1);
+            }
+            if (c1 != NULL)
+            {
+                arb_pow_ui(a, ra, (ulong) D, prec);
+                arb_mul(a, a, Q->pD + j, prec);
+                arb_pow_ui(b, rb, (ulong) D, prec);
+                arb_mul(b, b, Q->mD + j, prec);
+                arb_sub(c1, a, b, prec);
+            }
+            if (c2 != NULL)
+            {
+                arb_pow_ui(a, ra, (ulong) (2 * D - 2), prec);
+                arb_mul(a, a, Q->pD + j, prec);
+                arb_mul(a, a, Q->pm + j, prec);
+                arb_pow_ui(b, rb, (ulong) (2 * D - 2), prec);
+                arb_mul(b, b, Q->mD + j, prec);
+                arb_addmul(a, b, Q->mm + j, prec);
+                arb_mul_ui(a, a, (ulong) D, prec);
+                arb_div_ui(c2, a, (ulong) (D - 2), prec);
+            }
+        }
+    }
+    arb_clear(a);
+    arb_clear(b);
+    arb_clear(ra);
+    arb_clear(rb);
+    arb_clear(t);
+    return ok;
+}
+
+/* A ball containing the v with c_i'(v) = z (c_i' is increasing): depth
+   2 in closed form, v = asinh(z / s2) - tilt; depth D >= 3 by Newton's
+   method safeguarded by bisection in the midpoints, the enclosure then
+   verified by the signs of c_i' - z at its ends.  Returns 0 on failure. */
+static int
+conj_inverse(arb_t out, const arb_t z, const qarb *Q, slong i, slong prec)
+{
+    slong j = QJ(Q, i), it, k;
+    arb_t x, f, df, lo, hi, t;
+    arf_t blo, bhi, del;
+    int ok = 0;
+    if (Q->D == 2)
+    {
+        arb_div(out, z, Q->s2 + j, prec);
+        arb_asinh(out, out, prec);
+        arb_sub(out, out, Q->tilt + j, prec);
+        return arb_is_finite(out);
+    }
+    arb_init(x);
+    arb_init(f);
+    arb_init(df);
     arb_init(lo);
     arb_init(hi);
     arb_init(t);
-    arf_init(az);
+    arf_init(blo);
+    arf_init(bhi);
     arf_init(del);
-    /* solve for |z| (h is odd) on [0, 1) */
-    arf_abs(az, arb_midref(z));
-    neg = arf_sgn(arb_midref(z)) < 0;
-    /* bisection on [0, 1) to about 2^-60, then Newton to full precision */
+    /* the bracket: [0, 1 / beta_+^(D-2)) when z >= c'(0), else
+       (-1 / beta_-^(D-2), 0] (midpoints of the domain's ends) */
+    arb_zero(x);
+    qarb_eval(NULL, f, NULL, x, Q, i, prec);
+    if (arf_cmp(arb_midref(f), arb_midref(z)) <= 0)
     {
-        arf_t ylo, yhi;
-        arb_t ym;
-        arf_init(ylo);
-        arf_init(yhi);
-        arb_init(ym);
-        arf_zero(ylo);
-        arf_one(yhi);
-        for (it = 0; it < 60; it++)
-        {
-            arf_add(arb_midref(ym), ylo, yhi, prec, ARF_RND_NEAR);
-            arf_mul_2exp_si(arb_midref(ym), arb_midref(ym), -1);
-            mag_zero(arb_radref(ym));
-            arb_h(hy, NULL, ym, D, prec);
-            if (arf_cmp(arb_midref(hy), az) < 0)
-                arf_set(ylo, arb_midref(ym));
-            else
-                arf_set(yhi, arb_midref(ym));
-        }
-        arf_add(arb_midref(y), ylo, yhi, prec, ARF_RND_NEAR);
-        arf_mul_2exp_si(arb_midref(y), arb_midref(y), -1);
-        mag_zero(arb_radref(y));
-        for (it = 0; it < 64; it++)
-        {
-            arb_h(hy, dh, y, D, prec);
-            arb_sub_arf(t, hy, az, prec);
-            arb_div(t, t, dh, prec);
-            arf_sub(arb_midref(y), arb_midref(y), arb_midref(t), prec, ARF_RND_NEAR);
-            mag_zero(arb_radref(y));
-            if (arf_cmp(arb_midref(y), ylo) <= 0 || arf_cmp(arb_midref(y), yhi) >= 0)
-                break;   /* left the bisection bracket: not converging */
-            if (arf_is_zero(arb_midref(t))
-                || arf_cmpabs_2exp_si(arb_midref(t), -prec + 8) < 0)
-                break;
-        }
-        arf_clear(ylo);
-        arf_clear(yhi);
-        arb_clear(ym);
+        arf_zero(blo);
+        arb_inv(t, Q->pm + j, prec);
+        arf_set(bhi, arb_midref(t));
     }
-    if (neg)
-        arb_neg(y, y);
-    /* verify [y - del, y + del] */
+    else
+    {
+        arb_inv(t, Q->mm + j, prec);
+        arf_neg(blo, arb_midref(t));
+        arf_zero(bhi);
+    }
+    arf_add(arb_midref(x), blo, bhi, prec, ARF_RND_NEAR);
+    arf_mul_2exp_si(arb_midref(x), arb_midref(x), -1);
+    for (it = 0; it < 4 * prec + 200; it++)
+    {
+        int in = qarb_eval(NULL, f, df, x, Q, i, prec);
+        arf_t nx;
+        if (in)
+        {
+            arb_sub_arf(f, f, arb_midref(z), prec);
+            if (arf_sgn(arb_midref(f)) < 0)
+                arf_set(blo, arb_midref(x));
+            else
+                arf_set(bhi, arb_midref(x));
+        }
+        else if (arf_sgn(arb_midref(x)) > 0)
+            arf_set(bhi, arb_midref(x));   /* at the domain's end: beyond */
+        else
+            arf_set(blo, arb_midref(x));
+        arf_init(nx);
+        if (in && !arf_is_zero(arb_midref(df)))
+        {
+            arf_div(nx, arb_midref(f), arb_midref(df), prec, ARF_RND_NEAR);
+            if (arf_is_zero(nx) || arf_cmpabs_2exp_si(nx, -prec + 8) < 0)
+            {
+                arf_clear(nx);
+                break;
+            }
+            arf_sub(nx, arb_midref(x), nx, prec, ARF_RND_NEAR);
+        }
+        if (!in || arf_is_zero(arb_midref(df)) || arf_cmp(nx, blo) <= 0
+            || arf_cmp(nx, bhi) >= 0)
+        {
+            arf_add(nx, blo, bhi, prec, ARF_RND_NEAR);
+            arf_mul_2exp_si(nx, nx, -1);
+            if (arf_equal(nx, blo) || arf_equal(nx, bhi))
+            {
+                arf_clear(nx);
+                break;
+            }
+        }
+        arf_swap(arb_midref(x), nx);
+        mag_zero(arb_radref(x));
+        arf_clear(nx);
+    }
+    /* verify [x - del, x + del] */
     arf_set_ui_2exp_si(del, 1, -prec + 24);
     for (k = 0; k < 6 && !ok; k++)
     {
-        arb_set_arf(lo, arb_midref(y));
+        arb_set_arf(lo, arb_midref(x));
         arb_sub_arf(lo, lo, del, prec);
-        arb_set_arf(hi, arb_midref(y));
+        arb_set_arf(hi, arb_midref(x));
         arb_add_arf(hi, hi, del, prec);
         mag_zero(arb_radref(lo));
         mag_zero(arb_radref(hi));
-        if (arf_cmpabs_ui(arb_midref(lo), 1) < 0 && arf_cmpabs_ui(arb_midref(hi), 1) < 0)
+        if (qarb_eval(NULL, t, NULL, lo, Q, i, prec))
         {
-            arb_h(t, NULL, lo, D, prec);
             arb_sub(t, t, z, prec);
-            if (arb_is_negative(t))
+            if (arb_is_negative(t) && qarb_eval(NULL, t, NULL, hi, Q, i, prec))
             {
-                arb_h(t, NULL, hi, D, prec);
                 arb_sub(t, t, z, prec);
                 if (arb_is_positive(t))
                 {
@@ -363,199 +570,109 @@ h_inverse(arb_t out, const arb_t z, int D, slong prec)
         }
         arf_mul_2exp_si(del, del, 16);
     }
-    arb_clear(y);
-    arb_clear(hy);
-    arb_clear(dh);
+    arb_clear(x);
+    arb_clear(f);
+    arb_clear(df);
     arb_clear(lo);
     arb_clear(hi);
     arb_clear(t);
-    arf_clear(az);
+    arf_clear(blo);
+    arf_clear(bhi);
     arf_clear(del);
     return ok;
 }
 
-/* The depth's constants in Arb: mu^D, mu^(D-2), mu^2. */
-typedef struct
-{
-    int D;
-    arb_t muD, mum, mu2;
-} qarb;
-
-static void
-qarb_init(qarb *Q, int D, const fmpq_t mu_pow_D, slong prec)
-{
-    Q->D = D;
-    arb_init(Q->muD);
-    arb_init(Q->mum);
-    arb_init(Q->mu2);
-    arb_set_fmpq(Q->muD, mu_pow_D, prec);
-    if (D == 2)
-    {
-        arb_one(Q->mum);
-        arb_set(Q->mu2, Q->muD);
-    }
-    else
-    {
-        arb_t mu;
-        arb_init(mu);
-        arb_root_ui(mu, Q->muD, (ulong) D, prec);
-        arb_pow_ui(Q->mum, mu, (ulong) (D - 2), prec);
-        arb_sqr(Q->mu2, mu, prec);
-        arb_clear(mu);
-    }
-}
-
-static void
-qarb_clear(qarb *Q)
-{
-    arb_clear(Q->muD);
-    arb_clear(Q->mum);
-    arb_clear(Q->mu2);
-}
-
-/* The conjugate's term c(v) and its derivative g = c'(v) (the primal
-   coordinate), as in qc_eval; 0 when v is not inside the domain. */
+/* One term of Q_mu(p): Q_i(p) = v p - c_i(v) at v = c_i'^-1(p) (enclosed
+   by conj_inverse); 0 when the enclosure fails. */
 static int
-qarb_conj(arb_t c, arb_t g, const arb_t v, const qarb *Q, slong prec)
+qarb_primal(arb_t out, const arb_t p, const qarb *Q, slong i, slong prec)
 {
-    if (Q->D == 2)
+    arb_t v, c;
+    int ok;
+    arb_init(v);
+    arb_init(c);
+    ok = conj_inverse(v, p, Q, i, prec) && qarb_eval(c, NULL, NULL, v, Q, i, prec);
+    if (ok)
     {
-        /* c = 2 mu^2 (cosh v - 1), g = 2 mu^2 sinh v */
-        arb_cosh(c, v, prec);
-        arb_sub_ui(c, c, 1, prec);
-        arb_mul(c, c, Q->mu2, prec);
-        arb_mul_2exp_si(c, c, 1);
-        arb_sinh(g, v, prec);
-        arb_mul(g, g, Q->mu2, prec);
-        arb_mul_2exp_si(g, g, 1);
+        arb_mul(out, v, p, prec);
+        arb_sub(out, out, c, prec);
     }
-    else
-    {
-        /* y = mu^(D-2) v in (-1, 1); c = mu^2 q*(y), g = mu^D h(y) */
-        arb_t y, t;
-        int ok;
-        arb_init(y);
-        arb_init(t);
-        arb_mul(y, v, Q->mum, prec);
-        arb_abs(t, y);
-        arb_sub_ui(t, t, 1, prec);
-        ok = arb_is_negative(t);
-        if (ok)
-        {
-            arb_qstar(c, y, Q->D, prec);
-            arb_mul(c, c, Q->mu2, prec);
-            arb_h(g, NULL, y, Q->D, prec);
-            arb_mul(g, g, Q->muD, prec);
-        }
-        arb_clear(y);
-        arb_clear(t);
-        return ok;
-    }
-    return 1;
-}
-
-/* One term of Q_mu(p): mu^2 q(p / mu^2) (depth 2, closed form), or
-   mu^2 (y z - q*(y)) with z = p / mu^D and y = h^-1(z) enclosed (depth
-   D >= 3); 0 when the enclosure fails. */
-static int
-qarb_primal(arb_t out, const arb_t p, const qarb *Q, slong prec)
-{
-    arb_t z, t, y;
-    int ok = 1;
-    arb_init(z);
-    arb_init(t);
-    arb_init(y);
-    if (Q->D == 2)
-    {
-        /* q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2) */
-        arb_div(z, p, Q->mu2, prec);
-        arb_sqr(out, z, prec);
-        arb_add_ui(out, out, 4, prec);
-        arb_sqrt(out, out, prec);
-        arb_sub_ui(out, out, 2, prec);
-        arb_neg(out, out);
-        arb_mul_2exp_si(t, z, -1);
-        arb_asinh(t, t, prec);
-        arb_addmul(out, z, t, prec);
-    }
-    else
-    {
-        arb_div(z, p, Q->muD, prec);
-        ok = h_inverse(y, z, Q->D, prec);
-        if (ok)
-        {
-            arb_qstar(out, y, Q->D, prec);
-            arb_neg(out, out);
-            arb_addmul(out, y, z, prec);
-        }
-    }
-    arb_mul(out, out, Q->mu2, prec);
-    arb_clear(z);
-    arb_clear(t);
-    arb_clear(y);
+    arb_clear(v);
+    arb_clear(c);
     return ok;
 }
 
-/* sigma, a lower bound on the Hessian of Q_mu over |w_i| <= R, after R
-   is raised to the bound on |w*_i| that Q_mu(w*) <= Q(p) gives:
-   depth 2: q(z) >= |z| - 2, so |w*_i| <= Q(p) + 2 mu^2, and
-            sigma = 1/sqrt(4 mu^4 + R^2) (q'' = 1/sqrt(4 + z^2));
-   depth D >= 3: q_D(z) >= |z|/2 - q*(1/2), so
-            |w*_i| <= 2 mu^D (Q(p)/mu^2 + q*(1/2)), and
-            sigma = 1 / (mu^(2D-2) h'(y)) at the upper end y of the
-            enclosure of h^-1(R / mu^D).  Returns 0 on failure. */
+/* sig, a lower bound on Q_i'' over |w| <= R, where R is first raised to
+   the bound on |w*_i| that Q(w*) <= Q(p) = Qp gives.  The bound: Q_j >= 0
+   for every j (c_j(0) = 0), and Fenchel-Young, Q_i(w) >= y w - c_i(y),
+   with y = Y+ for w > 0 and y = -Y- for w < 0 (Y = 1 for depth 2;
+   Y+ = 1 / (2 beta_+^(D-2)), Y- = 1 / (2 beta_-^(D-2)) for D >= 3, inside
+   the domain), so |w*_i| <= max((Qp + c_i(Y+)) / Y+, (Qp + c_i(-Y-)) / Y-).
+   Then Q_i'' = 1 / c_i''(c_i'^-1(w)), and c_i'' is convex, so its maximum
+   over the interval is at one of the ends, enclosed from outside by
+   c_i'^-1(-R) and c_i'^-1(R).  Returns 0 on failure. */
 static int
-qarb_sigma(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong prec)
+qarb_sigma(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong i, slong prec)
 {
-    arb_t t, s, y;
+    slong j = QJ(Q, i), s;
+    arb_t y, c, t, v, h;
     arf_t sup;
     int ok = 1;
-    arb_init(t);
-    arb_init(s);
     arb_init(y);
+    arb_init(c);
+    arb_init(t);
+    arb_init(v);
+    arb_init(h);
     arf_init(sup);
-    if (Q->D == 2)
+    for (s = 0; s < 2 && ok; s++)
     {
-        arb_mul_2exp_si(t, Q->mu2, 1);
-        arb_add(t, t, Qp, prec);
+        if (Q->D == 2)
+            arb_one(y);
+        else
+        {
+            arb_inv(y, s == 0 ? Q->pm + j : Q->mm + j, prec);
+            arb_mul_2exp_si(y, y, -1);
+        }
+        if (s == 1)
+            arb_neg(y, y);
+        ok = qarb_eval(c, NULL, NULL, y, Q, i, prec);
+        arb_add(t, Qp, c, prec);
+        arb_div(t, t, y, prec);
+        arb_abs(t, t);
         arb_max(R, R, t, prec);
-        arb_sqr(t, Q->mu2, prec);
-        arb_mul_2exp_si(t, t, 2);
-        arb_addmul(t, R, R, prec);
-        arb_rsqrt(sig, t, prec);
     }
-    else
+    arb_get_ubound_arf(sup, R, prec);
+    ok = ok && arf_is_finite(sup);
+    arb_zero(sig);
+    for (s = 0; s < 2 && ok; s++)
     {
-        arb_set_d(y, 0.5);
-        arb_qstar(t, y, Q->D, prec);
-        arb_div(s, Qp, Q->mu2, prec);
-        arb_add(t, t, s, prec);
-        arb_mul(t, t, Q->muD, prec);
-        arb_mul_2exp_si(t, t, 1);
-        arb_max(R, R, t, prec);
-        arb_div(t, R, Q->muD, prec);
-        arb_get_ubound_arf(sup, t, prec);
+        /* the end c_i'^-1(+-R), widened outward to a point */
         arb_set_arf(t, sup);
-        ok = h_inverse(y, t, Q->D, prec);
+        if (s == 1)
+            arb_neg(t, t);
+        ok = conj_inverse(v, t, Q, i, prec);
         if (ok)
         {
-            arb_get_ubound_arf(sup, y, prec);
-            arb_set_arf(y, sup);
-            ok = arf_cmpabs_ui(sup, 1) < 0;
+            if (s == 0)
+                arb_get_ubound_arf(arb_midref(v), v, prec);
+            else
+                arb_get_lbound_arf(arb_midref(v), v, prec);
+            mag_zero(arb_radref(v));
+            ok = qarb_eval(NULL, NULL, h, v, Q, i, prec);
         }
         if (ok)
-        {
-            /* mu^(2D-2) = (mu^(D-2))^2 mu^2 */
-            arb_h(NULL, t, y, Q->D, prec);
-            arb_sqr(s, Q->mum, prec);
-            arb_mul(s, s, Q->mu2, prec);
-            arb_mul(t, t, s, prec);
-            arb_inv(sig, t, prec);
-        }
+            arb_max(sig, sig, h, prec);
     }
-    arb_clear(t);
-    arb_clear(s);
+    if (ok)
+    {
+        arb_inv(sig, sig, prec);
+        ok = arb_is_positive(sig);
+    }
     arb_clear(y);
+    arb_clear(c);
+    arb_clear(t);
+    arb_clear(v);
+    arb_clear(h);
     arf_clear(sup);
     return ok;
 }
@@ -567,8 +684,8 @@ qarb_sigma(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong prec)
    ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
    returns 1 on success. */
 static int
-certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, const mpfr_t *lam,
-        slong prec)
+certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
+        const mpfr_t *lam, slong prec)
 {
     slong n = data->n, d = data->d, i, k;
     int ok = 1;
@@ -576,7 +693,7 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, 
     arb_t t, m, s, G, Qp, gl, R, sig, z;
     arf_t sup;
     qarb Q;
-    qarb_init(&Q, D, mu_pow_D, prec);
+    qarb_init(&Q, D, P, M, np, prec);
     arb_init(t);
     arb_init(m);
     arb_init(s);
@@ -604,7 +721,7 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, 
     }
     for (i = 0; i < d && ok; i++)
     {
-        ok = qarb_conj(t, w + i, v + i, &Q, prec);
+        ok = qarb_eval(t, w + i, NULL, v + i, &Q, i, prec);
         arb_sub(gl, gl, t, prec);
         mag_zero(arb_radref(w + i));   /* the point is the midpoint (exact) */
     }
@@ -640,7 +757,7 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, 
         /* Q(p) and R = |p|_inf */
         for (i = 0; i < d && ok; i++)
         {
-            ok = qarb_primal(t, w + i, &Q, prec);
+            ok = qarb_primal(t, w + i, &Q, i, prec);
             arb_add(Qp, Qp, t, prec);
             arb_abs(t, w + i);
             arb_max(R, R, t, prec);
@@ -650,7 +767,18 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq_t mu_pow_D, 
     {
         /* G = Q(p) - g(lambda+), >= 0 up to rounding */
         arb_sub(G, Qp, gl, prec);
-        ok = qarb_sigma(sig, R, Qp, &Q, prec);
+        if (np == 1)
+            ok = qarb_sigma(sig, R, Qp, &Q, 0, prec);
+        else
+            for (i = 0; i < d && ok; i++)
+            {
+                arb_abs(R, w + i);
+                ok = qarb_sigma(t, R, Qp, &Q, i, prec);
+                if (i == 0)
+                    arb_set(sig, t);
+                else
+                    arb_min(sig, sig, t, prec);
+            }
     }
     if (ok)
     {
@@ -710,7 +838,7 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
         dual_v(v, Z, (const mpfr_t *) lam, n, d, t);
         /* w = c'(v) and c''(v) per coordinate */
         for (i = 0; i < d; i++)
-            if (qc_eval(Q, NULL, wv[i], hv[i], v[i]))
+            if (qc_eval(Q, i, NULL, wv[i], hv[i], v[i]))
                 goto fail;
         /* grad_A = 1 - Z_A w, H = Z_A diag(c''(v)) Z_A^T */
         mpfr_set_zero(gn, 1);
@@ -806,24 +934,18 @@ fail:
     return r;
 }
 
-mpbias_status
-mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq_t mu_pow_D,
-                   int digits, mpbias_err_t err)
+/* The solver for scales P (mu_+^D) and M (mu_-^D), np = 1 or d entries,
+   all positive (checked by the callers). */
+static mpbias_status
+qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
+          slong np, int digits, mpbias_err_t err)
 {
-    slong n = data->n, d = data->d, k, i, outer, attempt;
+    slong n = data->n, d = data->d, k, i, j, outer, attempt;
     mpbias_status st = MPBIAS_OK;
     mpbias_l2mm_t l2;
     int *act = NULL;
     double accuracy;
 
-    if (depth < 2)
-        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
-                               "the intermediate predictor needs depth >= 2 (depth %d asked)",
-                               depth);
-    if (fmpq_sgn(mu_pow_D) <= 0)
-        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "mu must be positive");
-    if (digits < 1 || digits > 1000)
-        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "digits must be in 1..1000");
     mpbias_qmu_clear(r);
     mpbias_qmu_init(r);
     mpbias_l2mm_init(l2);
@@ -858,15 +980,16 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
                *hv = _mpbias_mpfr_vec_init(d, wp);
         qconj Q;
         slong *perm = flint_malloc((size_t) n * sizeof(slong)), *idx = flint_malloc((size_t) n * sizeof(slong));
-        mpfr_t mu2, t, zw, worst;
+        mpfr_t t, zw, worst;
         int ok = 0;
-        mpfr_inits2(wp, mu2, t, zw, worst, (mpfr_ptr) 0);
+        mpfr_inits2(wp, t, zw, worst, (mpfr_ptr) 0);
         mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
-        qc_init(&Q, depth, mu_pow_D, wp);
-        mpfr_set(mu2, Q.mu2, MPFR_RNDN);
+        qc_init(&Q, depth, P, M, np, wp);
         /* start: the l2 multipliers on the l2 support, scaled so that
-           max_i |Z^T lambda|_i = asinh(1 / (2 mu^2)) (the size of v when
-           |w_i| ~ 1; about lambda_l2 / (2 mu^2) for large mu) */
+           max_i |Z^T lambda|_i = asinh(1 / s2) for depth 2 (the size of v
+           when |w_i| ~ 1, s2 = 2 mu^2 the largest scale; about
+           lambda_l2 / (2 mu^2) for large mu), and half the narrowest
+           domain's half-width for D >= 3 */
         mpfr_set_zero(worst, 1);
         for (i = 0; i < d; i++)
         {
@@ -874,18 +997,27 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
             if (mpfr_cmpabs(t, worst) > 0)
                 mpfr_abs(worst, t, MPFR_RNDN);
         }
+        mpfr_set_zero(zw, 1);
+        for (j = 0; j < np; j++)
+        {
+            if (depth == 2)
+            {
+                if (mpfr_cmp(Q.s2[j], zw) > 0)
+                    mpfr_set(zw, Q.s2[j], MPFR_RNDN);
+            }
+            else
+            {
+                if (mpfr_cmp(Q.pm[j], zw) > 0)
+                    mpfr_set(zw, Q.pm[j], MPFR_RNDN);
+                if (mpfr_cmp(Q.mm[j], zw) > 0)
+                    mpfr_set(zw, Q.mm[j], MPFR_RNDN);
+            }
+        }
+        mpfr_ui_div(t, 1, zw, MPFR_RNDN);
         if (depth == 2)
-        {
-            mpfr_ui_div(t, 1, mu2, MPFR_RNDN);
-            mpfr_div_2ui(t, t, 1, MPFR_RNDN);
             mpfr_asinh(t, t, MPFR_RNDN);
-        }
         else
-        {
-            /* inside the domain: max |mu^(D-2) v| = 1/2 */
-            mpfr_ui_div(t, 1, Q.mum, MPFR_RNDN);
             mpfr_div_2ui(t, t, 1, MPFR_RNDN);
-        }
         mpfr_div(t, t, worst, MPFR_RNDN);
         for (k = 0; k < n; k++)
         {
@@ -919,7 +1051,7 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
                 mpfr_set_zero(zw, 1);
                 for (i = 0; i < d; i++)
                 {
-                    qc_eval(&Q, NULL, t, NULL, v[i]);   /* in the domain: Newton ended there */
+                    qc_eval(&Q, i, NULL, t, NULL, v[i]);   /* in the domain: Newton ended there */
                     mpfr_mul(t, t, Z[k * d + i], MPFR_RNDN);
                     mpfr_add(zw, zw, t, MPFR_RNDN);
                 }
@@ -939,7 +1071,7 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
             ok = 1;
             break;
         }
-        if (ok && certify(r, data, depth, mu_pow_D, (const mpfr_t *) lam, (slong) wp + 32))
+        if (ok && certify(r, data, depth, P, M, np, (const mpfr_t *) lam, (slong) wp + 32))
         {
             /* enough: radius below 10^-(digits+2) max |w_i| */
             mpfr_t mx;
@@ -964,7 +1096,7 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
                 r->prec = wp;
             }
         }
-        mpfr_clears(mu2, t, zw, worst, (mpfr_ptr) 0);
+        mpfr_clears(t, zw, worst, (mpfr_ptr) 0);
         qc_clear(&Q);
         _mpbias_mpfr_vec_clear(wv, d);
         _mpbias_mpfr_vec_clear(hv, d);
@@ -985,6 +1117,49 @@ mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fm
                                "the intermediate predictor could not be certified to %d digits",
                                digits);
     return MPBIAS_OK;
+}
+
+static mpbias_status
+check_args(int depth, int digits, mpbias_err_t err)
+{
+    if (depth < 2)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "the intermediate predictor needs depth >= 2 (depth %d asked)",
+                               depth);
+    if (digits < 1 || digits > 1000)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "digits must be in 1..1000");
+    return MPBIAS_OK;
+}
+
+mpbias_status
+mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq_t mu_pow_D,
+                   int digits, mpbias_err_t err)
+{
+    mpbias_status st = check_args(depth, digits, err);
+    if (st != MPBIAS_OK)
+        return st;
+    if (fmpq_sgn(mu_pow_D) <= 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "mu must be positive");
+    return qmu_solve(r, data, depth, mu_pow_D, mu_pow_D, 1, digits, err);
+}
+
+mpbias_status
+mpbias_qmu_compute_shape(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *plus_D,
+                         const fmpq *minus_D, int digits, mpbias_err_t err)
+{
+    slong i, d = data->d, np = 1;
+    mpbias_status st = check_args(depth, digits, err);
+    if (st != MPBIAS_OK)
+        return st;
+    for (i = 0; i < d; i++)
+    {
+        if (fmpq_sgn(plus_D + i) <= 0 || fmpq_sgn(minus_D + i) <= 0)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                   "the scales of coordinate %ld must be positive", (long) i + 1);
+        if (!fmpq_equal(plus_D + i, plus_D) || !fmpq_equal(minus_D + i, plus_D))
+            np = d;
+    }
+    return qmu_solve(r, data, depth, plus_D, minus_D, np, digits, err);
 }
 
 char *
