@@ -273,6 +273,7 @@ typedef struct
     int unique;           /* 1: the optimal face is the single point w    */
     slong nfree;          /* coordinates that vary over the face          */
     fmpq *wmin, *wmax;    /* d entries: range of each coordinate over it  */
+    int weighted;         /* computed by mpbias_l1mm_compute_weighted     */
 } mpbias_l1mm_struct;
 typedef mpbias_l1mm_struct mpbias_l1mm_t[1];
 
@@ -286,11 +287,22 @@ void mpbias_l1mm_clear(mpbias_l1mm_t r);
    then). */
 mpbias_status mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err);
 
+/* The weighted l1 max margin: minimize sum_i cp_i max(w_i, 0) +
+   cm_i max(-w_i, 0) subject to Z w >= 1 (cp, cm: d positive entries
+   each; both NULL is mpbias_l1mm_compute).  With an initialization shape
+   u_+(0) = a, u_-(0) = b, cp = a^(2-D) and cm = b^(2-D) give the rich
+   limit of the depth-D >= 3 predictor (doc/limits.md).  norm1 is then
+   the weighted norm, and r->weighted is set. */
+mpbias_status mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data,
+                                           const fmpq *cp, const fmpq *cm, mpbias_err_t err);
+
 /* The exact optimality certificate of a candidate pair: returns 1 iff
-   Z w >= 1, lambda >= 0, |Z^T lambda|_inf <= 1 and ||w||_1 = sum(lambda)
-   (weak duality makes w optimal), and then sets norm1 (if non-NULL). */
-int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda,
-                        const mpbias_data_t data);
+   Z w >= 1, lambda >= 0, -cm <= Z^T lambda <= cp and
+   sum_i cp_i max(w_i, 0) + cm_i max(-w_i, 0) = sum(lambda) (weak duality
+   makes w optimal), and then sets norm1 (if non-NULL) to that norm.
+   cp = cm = NULL: all weights 1 (|Z^T lambda|_inf <= 1, ||w||_1). */
+int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const fmpq *cp,
+                        const fmpq *cm, const mpbias_data_t data);
 
 /* The l1 margin 1/||w_l1||_1 (the largest min_n z_n . w over w with
    ||w||_1 = 1), correctly rounded to `digits` significant digits, as a

@@ -7,17 +7,21 @@
 #include "testutil.h"
 
 /* Independently of mpbias_l1mm_certify: Z w >= 1, lambda >= 0,
-   |Z^T lambda| <= 1 and ||w||_1 = sum lambda = norm1 (weak duality then
-   proves w optimal); the face ranges bracket w, are points for
-   coordinates with |(Z^T lambda)_i| < 1, and unique iff all are points. */
+   -cm <= Z^T lambda <= cp (all weights 1 when cp = cm = NULL) and
+   sum cp w+ + cm w- = sum lambda = norm1 (weak duality then proves w
+   optimal); the face ranges bracket w, are points for coordinates with
+   slack in their dual constraint, and unique iff all are points. */
 static void
-check_l1(const mpbias_l1mm_t r, const mpbias_data_t data)
+check_l1w(const mpbias_l1mm_t r, const mpbias_data_t data, const fmpq *cp, const fmpq *cm)
 {
     slong i, k, nfree = 0;
-    fmpq_t s, p, q;
+    fmpq_t s, p, q, lo, hi;
     fmpq_init(s);
     fmpq_init(p);
     fmpq_init(q);
+    fmpq_init(lo);
+    fmpq_init(hi);
+    ck_assert_int_eq(r->weighted, cp != NULL);
     ck_assert_int_eq(r->separable, 1);
     ck_assert_int_eq(r->certified, 1);
     for (k = 0; k < data->n; k++)
@@ -34,14 +38,27 @@ check_l1(const mpbias_l1mm_t r, const mpbias_data_t data)
         fmpq_zero(s);
         for (k = 0; k < data->n; k++)
             fmpq_addmul(s, mpbias_data_z(data, k, i), r->lambda + k);
-        fmpq_abs(s, s);
-        ck_assert_msg(fmpq_cmp_ui(s, 1) <= 0, "|Z^T lambda|_%ld > 1", (long) i);
-        if (fmpq_cmp_ui(s, 1) < 0)
+        if (cp != NULL)
+        {
+            fmpq_neg(lo, cm + i);
+            fmpq_set(hi, cp + i);
+        }
+        else
+        {
+            fmpq_set_si(lo, -1, 1);
+            fmpq_one(hi);
+        }
+        ck_assert_msg(fmpq_cmp(s, hi) <= 0 && fmpq_cmp(s, lo) >= 0,
+                      "(Z^T lambda)_%ld outside its bounds", (long) i);
+        if (fmpq_cmp(s, hi) < 0 && fmpq_cmp(s, lo) > 0)
             ck_assert_msg(fmpq_is_zero(r->wmin + i) && fmpq_is_zero(r->wmax + i),
                           "coordinate %ld with slack must be 0 on the face", (long) i);
         ck_assert(fmpq_cmp(r->wmin + i, r->w + i) <= 0 && fmpq_cmp(r->w + i, r->wmax + i) <= 0);
         nfree += !fmpq_equal(r->wmin + i, r->wmax + i);
-        fmpq_abs(s, r->w + i);
+        if (fmpq_sgn(r->w + i) > 0)
+            fmpq_mul(s, r->w + i, hi);
+        else
+            fmpq_mul(s, r->w + i, lo);
         fmpq_add(p, p, s);
     }
     ck_assert_msg(fmpq_equal(p, q), "||w||_1 != sum lambda");
@@ -51,6 +68,14 @@ check_l1(const mpbias_l1mm_t r, const mpbias_data_t data)
     fmpq_clear(s);
     fmpq_clear(p);
     fmpq_clear(q);
+    fmpq_clear(lo);
+    fmpq_clear(hi);
+}
+
+static void
+check_l1(const mpbias_l1mm_t r, const mpbias_data_t data)
+{
+    check_l1w(r, data, NULL, NULL);
 }
 
 static void
@@ -195,30 +220,92 @@ START_TEST(test_certificate_can_fail)
     fmpq_init(v);
     compute(r, d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n+1 1:1 3:3\n");
     check_l1(r, d);
-    ck_assert(mpbias_l1mm_certify(v, r->w, r->lambda, d));
+    ck_assert(mpbias_l1mm_certify(v, r->w, r->lambda, NULL, NULL, d));
     ck_assert(fmpq_equal(v, r->norm1));
     w = _fmpq_vec_init(d->d);
     lam = _fmpq_vec_init(d->n);
     /* w scaled by 2: feasible, not optimal */
     for (i = 0; i < d->d; i++)
         fmpq_mul_2exp(w + i, r->w + i, 1);
-    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, d));
+    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, NULL, NULL, d));
     /* w scaled by 1/2: infeasible */
     for (i = 0; i < d->d; i++)
         fmpq_div_2exp(w + i, r->w + i, 1);
-    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, d));
+    ck_assert(!mpbias_l1mm_certify(NULL, w, r->lambda, NULL, NULL, d));
     /* lambda scaled by 2: dual infeasible */
     for (i = 0; i < d->n; i++)
         fmpq_mul_2exp(lam + i, r->lambda + i, 1);
-    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, d));
+    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, NULL, NULL, d));
     /* a negative multiplier */
     for (i = 0; i < d->n; i++)
         fmpq_set(lam + i, r->lambda + i);
     fmpq_set_si(lam + 1, -1, 7);
-    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, d));
+    ck_assert(!mpbias_l1mm_certify(NULL, r->w, lam, NULL, NULL, d));
     _fmpq_vec_clear(w, d->d);
     _fmpq_vec_clear(lam, d->n);
     fmpq_clear(v);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* the weighted problem by hand: one sample z = (1, 1): weights cp = (2, 1)
+   put the margin on coordinate 2, w = (0, 1); cp = (1, 2): w = (1, 0);
+   equal weights leave a face (both free).  z = (-1, 1) with cm_1 = 1/2:
+   w = (-1, 0), norm 1/2, which the unweighted certificate rejects
+   (||w||_1 = 1 > sum lambda = 1/2); the first two are also unweighted
+   optima (that problem's face is the segment between them). */
+START_TEST(test_weighted)
+{
+    static const struct
+    {
+        const char *data, *cp[2], *cm[2], *w[2], *norm;
+        int unique;
+    } C[] = {
+        { "+1 1:1 2:1\n-1 1:-1 2:-1\n", { "2", "1" }, { "1", "1" }, { "0", "1" }, "1", 1 },
+        { "+1 1:1 2:1\n-1 1:-1 2:-1\n", { "1", "2" }, { "1", "1" }, { "1", "0" }, "1", 1 },
+        { "+1 1:1 2:1\n-1 1:-1 2:-1\n", { "3", "3" }, { "1", "1" }, { NULL, NULL }, "3", 0 },
+        { "+1 1:-1 2:1\n-1 1:1 2:-1\n", { "1", "1" }, { "1/2", "1" }, { "-1", "0" }, "1/2", 1 },
+    };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    size_t c;
+    slong i;
+    fmpq *cp = _fmpq_vec_init(2), *cm = _fmpq_vec_init(2);
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    for (c = 0; c < sizeof C / sizeof C[0]; c++)
+    {
+        mpbias_err_t err;
+        tu_data_from_text(d, C[c].data, NULL, MPBIAS_FORMAT_AUTO);
+        for (i = 0; i < 2; i++)
+        {
+            tu_fmpq_set(cp + i, C[c].cp[i]);
+            tu_fmpq_set(cm + i, C[c].cm[i]);
+        }
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_l1mm_compute_weighted(r, d, cp, cm, err) == MPBIAS_OK, "%s", err->msg);
+        check_l1w(r, d, cp, cm);
+        ck_assert(tu_fmpq_is(r->norm1, C[c].norm));
+        ck_assert_int_eq(r->unique, C[c].unique);
+        if (C[c].unique)
+        {
+            assert_vec(r->w, 2, C[c].w, "w");
+            ck_assert_int_eq(mpbias_l1mm_certify(NULL, r->w, r->lambda, NULL, NULL, d), c < 3);
+        }
+        else
+            ck_assert_int_eq(r->nfree, 2);
+        ck_assert(mpbias_l1mm_certify(NULL, r->w, r->lambda, cp, cm, d));
+    }
+    /* weights must be positive and come in pairs */
+    {
+        mpbias_err_t err;
+        fmpq_zero(cp);
+        ck_assert_int_eq(mpbias_l1mm_compute_weighted(r, d, cp, cm, err), MPBIAS_ERR_ARG);
+        ck_assert_int_eq(mpbias_l1mm_compute_weighted(r, d, cp, NULL, err), MPBIAS_ERR_ARG);
+    }
+    _fmpq_vec_clear(cp, 2);
+    _fmpq_vec_clear(cm, 2);
     mpbias_l1mm_clear(r);
     mpbias_data_clear(d);
 }
@@ -229,7 +316,7 @@ END_TEST
 START_TEST(test_random)
 {
     unsigned long long st = 777;
-    int it, nonunique = 0, nsep = 0;
+    int it, nonunique = 0, wnonunique = 0, nsep = 0;
     mpbias_data_t d;
     mpbias_l1mm_t r;
     mpbias_data_init(d);
@@ -274,7 +361,24 @@ START_TEST(test_random)
         check_l1(r, d);
         nsep++;
         nonunique += !r->unique;
+        /* the weighted problem on the same data, weights in {1/2, 1, 2, 3} */
+        {
+            static const char *const W[] = { "1/2", "1", "2", "3" };
+            fmpq *cp = _fmpq_vec_init(dim), *cm = _fmpq_vec_init(dim);
+            for (j = 0; j < dim; j++)
+            {
+                tu_fmpq_set(cp + j, W[tu_rand_range(&st, 0, 3)]);
+                tu_fmpq_set(cm + j, W[tu_rand_range(&st, 0, 3)]);
+            }
+            ck_assert_msg(mpbias_l1mm_compute_weighted(r, d, cp, cm, err) == MPBIAS_OK, "%s\n%s",
+                          buf, err->msg);
+            check_l1w(r, d, cp, cm);
+            wnonunique += !r->unique;
+            _fmpq_vec_clear(cp, dim);
+            _fmpq_vec_clear(cm, dim);
+        }
     }
+    ck_assert_int_ge(wnonunique, 1);
     /* both outcomes of the face analysis were exercised (150 and 7 with
        this seed) */
     ck_assert_int_ge(nsep, 100);
@@ -299,6 +403,7 @@ l1mm_suite(void)
     tcase_add_test(tc, test_transition);
     tcase_add_test(tc, test_not_separable);
     tcase_add_test(tc, test_certificate_can_fail);
+    tcase_add_test(tc, test_weighted);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("random");

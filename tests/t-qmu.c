@@ -313,6 +313,65 @@ START_TEST(test_tilted_hand)
 }
 END_TEST
 
+/* The rich limit with a shape, depth 3: a = (1/2, 1), b = (1, 1) on the
+   one sample z = (1, 1) (whose plain l1 optimum is the whole segment):
+   as the scales shrink the shaped predictor approaches the weighted l1
+   optimum with cp = a^(2-D) = (2, 1), cm = (1, 1), i.e. (0, 1), computed
+   independently by the exact LP. */
+START_TEST(test_shape_rich_limit)
+{
+    static const char *const A[] = { "1/2", "1" };
+    mpbias_data_t d;
+    mpbias_qmu_t r;
+    mpbias_l1mm_t l1;
+    mpbias_err_t err;
+    fmpq *P = _fmpq_vec_init(2), *M = _fmpq_vec_init(2), *cp = _fmpq_vec_init(2),
+         *cm = _fmpq_vec_init(2);
+    fmpq_t g;
+    slong i;
+    fmpq_init(g);
+    mpbias_data_init(d);
+    mpbias_qmu_init(r);
+    mpbias_l1mm_init(l1);
+    load(d, "+1 1:1 2:1\n-1 1:-1 2:-1\n");
+    fmpz_set_ui(fmpq_numref(g), 10);
+    fmpz_pow_ui(fmpq_numref(g), fmpq_numref(g), 12);   /* gamma = 10^12 */
+    for (i = 0; i < 2; i++)
+    {
+        tu_fmpq_set(cp + i, A[i]);
+        fmpq_pow_si(P + i, cp + i, 3);
+        fmpq_div(P + i, P + i, g);
+        fmpq_inv(M + i, g);
+        fmpq_inv(cp + i, cp + i);
+        fmpq_one(cm + i);
+    }
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_qmu_compute_shape(r, d, 3, P, M, 20, err) == MPBIAS_OK, "%s", err->msg);
+    ck_assert(mpbias_l1mm_compute_weighted(l1, d, cp, cm, err) == MPBIAS_OK);
+    ck_assert(l1->unique && tu_fmpq_is(l1->w + 1, "1"));
+    for (i = 0; i < 2; i++)
+    {
+        mpfr_t t;
+        mpfr_init2(t, 64);
+        fmpq_get_mpfr(t, l1->w + i, MPFR_RNDN);
+        mpfr_sub(t, t, r->w[i], MPFR_RNDN);
+        ck_assert_msg(mpfr_cmpabs_ui(t, 1) < 0 && mpfr_get_d(t, MPFR_RNDN) < 1e-3
+                      && mpfr_get_d(t, MPFR_RNDN) > -1e-3,
+                      "coordinate %ld is %g from the weighted l1 optimum", (long) i + 1,
+                      mpfr_get_d(t, MPFR_RNDN));
+        mpfr_clear(t);
+    }
+    _fmpq_vec_clear(P, 2);
+    _fmpq_vec_clear(M, 2);
+    _fmpq_vec_clear(cp, 2);
+    _fmpq_vec_clear(cm, 2);
+    fmpq_clear(g);
+    mpbias_l1mm_clear(l1);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* The two limits on the transition example: mu^2 = 10^8 is within 10^-7
    of the l2 predictor (112, 26, 38, 20)/269; mu^2 = 10^-12 within 10^-5
    of the l1 predictor (1/2, 0, 0, 0). */
@@ -452,6 +511,7 @@ qmu_suite(void)
     tcase_add_loop_test(tc, test_flow_identity, 0, 3);
     tcase_add_loop_test(tc, test_flow_identity_shape, 0, 3);
     tcase_add_loop_test(tc, test_tilted_hand, 0, 2);
+    tcase_add_test(tc, test_shape_rich_limit);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_random_kkt);
     tcase_add_test(tc, test_errors);

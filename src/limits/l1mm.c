@@ -11,6 +11,12 @@
  * certificate is re-checked here in the problem's own terms: Z w >= 1,
  * lambda >= 0, |Z^T lambda|_inf <= 1 and ||w||_1 = 1^T lambda.
  *
+ * The weighted version (the rich limit of a depth D >= 3 network with an
+ * initialization shape u_+(0) = a, u_-(0) = b: weights cp = a^(2-D) on
+ * the positive parts and cm = b^(2-D) on the negative parts) minimizes
+ * cp^T p + cm^T q; its dual constraint is -cm <= Z^T lambda <= cp, and
+ * "|g_i| = 1" below reads "g_i = cp_i or g_i = -cm_i".
+ *
  * The optimum need not be unique.  With g = Z^T lambda, complementary
  * slackness (which every optimal w satisfies with this lambda, and which
  * makes any feasible w optimal) describes the optimal face exactly:
@@ -37,6 +43,7 @@ mpbias_l1mm_init(mpbias_l1mm_t r)
     r->certified = 0;
     r->unique = 0;
     r->nfree = 0;
+    r->weighted = 0;
 }
 
 void
@@ -50,16 +57,27 @@ mpbias_l1mm_clear(mpbias_l1mm_t r)
     r->w = r->lambda = r->wmin = r->wmax = NULL;
 }
 
+/* the weight of coordinate i on its positive (sign > 0) or negative part */
+static const fmpq *
+weight(const fmpq *cp, const fmpq *cm, slong i, int sign, const fmpq_t one)
+{
+    const fmpq *c = sign > 0 ? cp : cm;
+    return c == NULL ? one : c + i;
+}
+
 int
-mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbias_data_t data)
+mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const fmpq *cp,
+                    const fmpq *cm, const mpbias_data_t data)
 {
     slong n = data->n, d = data->d, k, i;
     int ok = 1;
-    fmpq_t s, p, q;
+    fmpq_t s, p, q, one;
     fmpq *zw = _fmpq_vec_init(n), *zl = _fmpq_vec_init(d);
     fmpq_init(s);
     fmpq_init(p);
     fmpq_init(q);
+    fmpq_init(one);
+    fmpq_one(one);
     /* Z w >= 1 */
     _mpbias_data_mul(zw, data, w, 0);
     for (k = 0; k < n && ok; k++)
@@ -70,14 +88,16 @@ mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbia
         ok = fmpq_sgn(lambda + k) >= 0;
         fmpq_add(q, q, lambda + k);
     }
-    /* |Z^T lambda| <= 1, ||w||_1 */
+    /* -cm <= Z^T lambda <= cp, the weighted norm of w */
     if (ok)
         _mpbias_data_mul(zl, data, lambda, 1);
     for (i = 0; i < d && ok; i++)
     {
-        fmpq_abs(s, zl + i);
-        ok = fmpq_cmp_ui(s, 1) <= 0;
+        ok = fmpq_cmp(zl + i, weight(cp, cm, i, 1, one)) <= 0;
+        fmpq_neg(s, zl + i);
+        ok = ok && fmpq_cmp(s, weight(cp, cm, i, -1, one)) <= 0;
         fmpq_abs(s, w + i);
+        fmpq_mul(s, s, weight(cp, cm, i, fmpq_sgn(w + i), one));
         fmpq_add(p, p, s);
     }
     ok = ok && fmpq_equal(p, q);
@@ -88,6 +108,7 @@ mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const mpbia
     fmpq_clear(s);
     fmpq_clear(p);
     fmpq_clear(q);
+    fmpq_clear(one);
     return ok;
 }
 
@@ -157,16 +178,32 @@ face_extreme(fmpq_t out, const mpbias_data_t data, const slong *S, const int *sg
 mpbias_status
 mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
 {
+    return mpbias_l1mm_compute_weighted(r, data, NULL, NULL, err);
+}
+
+mpbias_status
+mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fmpq *cp,
+                             const fmpq *cm, mpbias_err_t err)
+{
     slong n = data->n, d = data->d, k, i, ns = 0, np = 0;
     mpbias_status st = MPBIAS_OK;
     int lp;
     fmpq *A = NULL, *b = NULL, *c = NULL, *x = NULL;
     int *fx = NULL, *sg = NULL;
     slong *S = NULL;
-    fmpq_t g;
+    fmpq_t g, one;
 
+    if ((cp == NULL) != (cm == NULL))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "l1 max margin: give both weight vectors or neither");
+    for (i = 0; cp != NULL && i < d; i++)
+        if (fmpq_sgn(cp + i) <= 0 || fmpq_sgn(cm + i) <= 0)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                   "l1 max margin: the weights of coordinate %ld must be "
+                                   "positive", (long) i + 1);
     mpbias_l1mm_clear(r);
     mpbias_l1mm_init(r);
+    r->weighted = cp != NULL;
     r->n = n;
     r->d = d;
     if (!_mpbias_size_ok(n, 2 * d, sizeof(fmpq), 0))
@@ -183,6 +220,8 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     sg = malloc((size_t) d * sizeof(int));
     S = malloc((size_t) d * sizeof(slong));
     fmpq_init(g);
+    fmpq_init(one);
+    fmpq_one(one);
     if (r->w == NULL || r->wmin == NULL || r->wmax == NULL || r->lambda == NULL || A == NULL
         || b == NULL || c == NULL || x == NULL || fx == NULL || sg == NULL || S == NULL)
     {
@@ -199,8 +238,11 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
         }
         fmpq_one(b + k);
     }
-    for (i = 0; i < 2 * d; i++)
-        fmpq_one(c + i);
+    for (i = 0; i < d; i++)
+    {
+        fmpq_set(c + i, weight(cp, cm, i, 1, one));
+        fmpq_set(c + d + i, weight(cp, cm, i, -1, one));
+    }
     lp = _mpbias_exact_lp(x, r->lambda, r->norm1, A, b, fx, c, n, 2 * d);
     if (lp != MPBIAS_LP_OPTIMAL)
     {
@@ -221,7 +263,7 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     for (i = 0; i < d; i++)
         fmpq_sub(r->w + i, x + i, x + d + i);
     /* the certificate in the problem's own terms */
-    if (!mpbias_l1mm_certify(r->norm1, r->w, r->lambda, data))
+    if (!mpbias_l1mm_certify(r->norm1, r->w, r->lambda, cp, cm, data))
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                              "l1 max margin: the exact certificate failed (a bug)");
@@ -236,10 +278,19 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
         fmpq_set(g, x + i);
         fmpq_set(r->wmin + i, r->w + i);
         fmpq_set(r->wmax + i, r->w + i);
-        if (fmpq_is_one(g) || fmpq_equal_si(g, -1))
+        if (fmpq_equal(g, weight(cp, cm, i, 1, one)))
         {
-            sg[ns] = fmpq_sgn(g);
+            sg[ns] = 1;
             S[ns++] = i;
+        }
+        else
+        {
+            fmpq_neg(g, g);
+            if (fmpq_equal(g, weight(cp, cm, i, -1, one)))
+            {
+                sg[ns] = -1;
+                S[ns++] = i;
+            }
         }
     }
     for (k = 0; k < n; k++)
@@ -292,6 +343,7 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     }
 done:
     fmpq_clear(g);
+    fmpq_clear(one);
     _mpbias_fmpq_vec_free(A, n * 2 * d);
     _mpbias_fmpq_vec_free(b, n);
     _mpbias_fmpq_vec_free(c, 2 * d);
