@@ -710,10 +710,12 @@ START_TEST(test_limits)
     static const char *const lim_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
         "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--at-loss EPS",
-        "--kkt LIST", "--support-tol TAU", "--help", "-h,"
+        "--kkt LIST", "--support-tol TAU", "--shape-a LIST", "--shape-b LIST", "--shape FILE",
+        "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
+    char *shape = tu_write_file(dir, "shape.txt", "1,1\n0.5 1\n1,1\n1,1\n");
     char *ns = tu_write_file(dir, "ns.svm", "+1 1:1\n-1 1:1\n");
     char *want;
     size_t i;
@@ -795,6 +797,33 @@ START_TEST(test_limits)
           "transition", "--depth", "3", "--kkt", "1,2");
     USAGE("limits", "invalid value '0' for --support-tol: expected a number in (0, 1)", "limits",
           "--example", "transition", "--depth", "3", "--kkt", "1,0,0,0", "--support-tol", "0");
+    /* a shape: depth 3 adds the weighted l1 (cp = a^-1, cm = b^-1) and the
+       shaped predictor at the margin; a shape file gives the same */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--depth", "3", "--shape-a",
+               "1,0.5,1,1", "--shape-b", "1,1,1,1", "--at-margin", "1000", "--json", "--digits", "8");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"l1_weighted\": {\"w\": [\"1/2\", \"0\", \"0\", \"0\"], \"norm\": \"1/2\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"weights_plus\": [\"1\", \"2\", \"1\", \"1\"], \"weights_minus\": [\"1\", \"1\", \"1\", \"1\"]}"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"qmu\": {\"depth\": 3, \"shape\": true, \"margin\": \"1000\", \"w\": [\"4.9965196e-01\", \"-7.5112513e-05\", \"1.5423767e-03\", \"undetermined\"]"));
+    {
+        char *first = tu_sprintf("%s", r.out);
+        tu_run_free(&r);
+        RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--depth", "3", "--shape", shape,
+                   "--at-margin", "1000", "--json", "--digits", "8");
+        ck_assert_str_eq(r.out, first);
+        free(first);
+    }
+    tu_run_free(&r);
+    USAGE("limits", "with a shape the scales are a^D/G and b^D/G: give --at-margin or --at-loss, "
+          "not --mu or --alpha", "limits", "--example", "transition", "--shape-a", "1,1,1,1", "--shape-b", "1,1,1,1",
+          "--mu", "1");
+    USAGE("limits", "a shape changes the limits only for --depth 2 or more", "limits", "--example",
+          "transition", "--shape-a", "1,1,1,1", "--shape-b", "1,1,1,1", "--depth", "1",
+          "--at-margin", "3");
+    USAGE("limits", "with --depth 2 a shape needs --at-margin or --at-loss (its rich limit is the "
+          "plain l1)", "limits", "--example", "transition", "--shape-a", "1,1,1,1", "--shape-b",
+          "1,1,1,1");
+    USAGE("limits", "give both --shape-a and --shape-b, or neither", "limits", "--example",
+          "transition", "--shape-a", "1,1,1,1", "--at-margin", "3");
     /* not separable: exit 1 with the reason */
     RUN_EXPECT(&r, 1, "limits", "--data", ns);
     want = tu_sprintf("mpbias: %s: the data are not linearly separable (decided exactly): "
@@ -805,8 +834,10 @@ START_TEST(test_limits)
     tu_run_free(&r);
     unlink(seg);
     unlink(ns);
+    unlink(shape);
     free(seg);
     free(ns);
+    free(shape);
     tu_rm_rf(dir);
 }
 END_TEST

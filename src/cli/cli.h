@@ -56,6 +56,32 @@ int cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg);
    Returns EXIT_OK, EXIT_FAIL (reported) or EXIT_USAGE (reported). */
 int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
 
+/* An initialization shape u_+(0) = a, u_-(0) = b: --shape-a LIST with
+   --shape-b LIST, or --shape FILE (d lines "a,b"). */
+typedef struct
+{
+    const char *a;
+    const char *b;
+    const char *file;
+} cli_shape_opts;
+
+#define CLI_SHAPE_LONGOPTS \
+    { "shape-a", required_argument, NULL, 'A' }, \
+    { "shape-b", required_argument, NULL, 'B' }, \
+    { "shape", required_argument, NULL, 'S' }
+
+/* Record one of the shape options (returns 1 if `c` was one). */
+int cli_shape_opt(cli_shape_opts *o, int c, const char *arg);
+/* 1 if any shape option was given. */
+int cli_shape_given(const cli_shape_opts *o);
+/* The combination: EXIT_OK, or EXIT_USAGE (reported). */
+int cli_shape_check(const char *cmd, const cli_shape_opts *o);
+/* Read the shape into new vectors *a, *b of d entries (all > 0; free
+   with cli_shape_free even on failure).  Returns EXIT_OK, EXIT_USAGE or
+   EXIT_FAIL (reported). */
+int cli_shape_load(const char *cmd, const cli_shape_opts *o, slong d, fmpq **a, fmpq **b);
+void cli_shape_free(fmpq *a, fmpq *b, slong d);
+
 /* s as the body of a JSON string (quotes, backslashes and control
    characters escaped). */
 void cli_put_json_string(FILE *f, const char *s);

@@ -256,67 +256,6 @@ row_out(const mpbias_flow_row *r, void *ctx)
 }
 
 
-/* Read a shape file: d lines "a,b" or "a b" (blank lines and '#' comments
-   skipped).  Returns EXIT_OK or EXIT_FAIL (reported). */
-static int
-read_shape_file(fmpq *a, fmpq *b, slong d, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char line[4096];
-    long lineno = 0;
-    slong k = 0;
-    if (f == NULL)
-    {
-        cli_error("%s: cannot open: %s", path, strerror(errno));
-        return EXIT_FAIL;
-    }
-    while (fgets(line, sizeof line, f) != NULL)
-    {
-        char *p = line, *q;
-        size_t la, lb;
-        mpbias_err_t err;
-        lineno++;
-        if (strchr(line, '\n') == NULL && !feof(f))
-        {
-            cli_error("%s:%ld: line too long", path, lineno);
-            fclose(f);
-            return EXIT_FAIL;
-        }
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0')
-            continue;
-        if (k == d)
-        {
-            cli_error("%s:%ld: more than d = %ld coordinates", path, lineno, (long) d);
-            fclose(f);
-            return EXIT_FAIL;
-        }
-        la = strcspn(p, ", \t\r\n");
-        q = p + la;
-        while (*q == ',' || *q == ' ' || *q == '\t')
-            q++;
-        lb = strcspn(q, ", \t\r\n");
-        mpbias_err_clear(err);
-        if (mpbias_decimal_parse(a + k, p, la, err) != MPBIAS_OK || fmpq_sgn(a + k) <= 0
-            || mpbias_decimal_parse(b + k, q, lb, err) != MPBIAS_OK || fmpq_sgn(b + k) <= 0
-            || (q[lb + strspn(q + lb, " \t\r")] != '\n' && q[lb + strspn(q + lb, " \t\r")] != '\0'))
-        {
-            cli_error("%s:%ld: expected two positive numbers 'a,b' (u_+(0), u_-(0))", path, lineno);
-            fclose(f);
-            return EXIT_FAIL;
-        }
-        k++;
-    }
-    fclose(f);
-    if (k != d)
-    {
-        cli_error("%s: %ld coordinates but the data have d = %ld", path, (long) k, (long) d);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
 static int
 parse_sci(mpbias_sci_t x, const char *s, const char *opt)
 {
@@ -337,9 +276,7 @@ cmd_flow(int argc, char **argv)
         CLI_DATA_LONGOPTS,
         { "depth", required_argument, NULL, 'D' + 256 },
         { "alpha", required_argument, NULL, 'a' },
-        { "shape-a", required_argument, NULL, 'A' },
-        { "shape-b", required_argument, NULL, 'B' },
-        { "shape", required_argument, NULL, 'S' },
+        CLI_SHAPE_LONGOPTS,
         { "loss", required_argument, NULL, 'l' },
         { "loss-mean", no_argument, NULL, 'm' },
         { "until-loss", required_argument, NULL, 'L' },
@@ -356,7 +293,8 @@ cmd_flow(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
-    const char *shape_a = NULL, *shape_b = NULL, *shape_file = NULL, *out = NULL;
+    cli_shape_opts sopt = { NULL, NULL, NULL };
+    const char *out = NULL;
     const char **at = NULL;
     long v, digits = 16, prec = 0, per_decade = 1;
     int c, r, json = 0, quiet = 0, depth = 2, mean = 0;
@@ -383,7 +321,7 @@ cmd_flow(int argc, char **argv)
         int d = cli_data_opt("flow", &dopt, c, optarg);
         if (d < 0)
             r = EXIT_USAGE;
-        if (d != 0)
+        if (d != 0 || cli_shape_opt(&sopt, c, optarg))
             continue;
         switch (c)
         {
@@ -402,15 +340,6 @@ cmd_flow(int argc, char **argv)
                                         "positive decimal number", optarg);
                 break;
             }
-            case 'A':
-                shape_a = optarg;
-                break;
-            case 'B':
-                shape_b = optarg;
-                break;
-            case 'S':
-                shape_file = optarg;
-                break;
             case 'l':
                 if (strcmp(optarg, "exp") == 0 || strcmp(optarg, "exponential") == 0)
                     loss = MPBIAS_LOSS_EXP;
@@ -484,10 +413,8 @@ cmd_flow(int argc, char **argv)
     }
     if (r == EXIT_OK && optind < argc)
         r = cli_usage_error("flow", "unexpected argument '%s'", argv[optind]);
-    if (r == EXIT_OK && (shape_a != NULL) != (shape_b != NULL))
-        r = cli_usage_error("flow", "give both --shape-a and --shape-b, or neither");
-    if (r == EXIT_OK && shape_file != NULL && shape_a != NULL)
-        r = cli_usage_error("flow", "give --shape FILE or --shape-a/--shape-b, not both");
+    if (r == EXIT_OK)
+        r = cli_shape_check("flow", &sopt);
     if (r != EXIT_OK)
     {
         free(at);
@@ -504,32 +431,17 @@ cmd_flow(int argc, char **argv)
     model->loss = loss;
     model->mean = mean;
     fmpq_set(model->alpha, alpha);
-    if (shape_a != NULL || shape_file != NULL)
+    if (cli_shape_given(&sopt))
     {
-        fmpq *a = malloc((size_t) data->d * sizeof(fmpq)), *b = malloc((size_t) data->d * sizeof(fmpq));
-        for (i = 0; i < data->d; i++)
-        {
-            fmpq_init(a + i);
-            fmpq_init(b + i);
-        }
-        if (shape_file != NULL)
-            r = read_shape_file(a, b, data->d, shape_file);
-        else if (!cli_parse_decimal_list("flow", "shape-a", shape_a, a, data->d, 1)
-                 || !cli_parse_decimal_list("flow", "shape-b", shape_b, b, data->d, 1))
-            r = EXIT_USAGE;
+        fmpq *a = NULL, *b = NULL;
+        r = cli_shape_load("flow", &sopt, data->d, &a, &b);
         if (r == EXIT_OK)
         {
             mpbias_err_clear(err);
             if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
                 r = cli_lib_error(err);
         }
-        for (i = 0; i < data->d; i++)
-        {
-            fmpq_clear(a + i);
-            fmpq_clear(b + i);
-        }
-        free(a);
-        free(b);
+        cli_shape_free(a, b, data->d);
         if (r != EXIT_OK)
             goto done;
     }

@@ -33,6 +33,15 @@ help(void)
            "  --at-loss EPS        ... or with G = log(1/EPS) (the margin of one sample at\n"
            "                     loss EPS; with N samples the margin is within log N of\n"
            "                     it); log(1/EPS) is rounded to 8K + 144 bits\n"
+           "  --shape-a LIST     an initialization shape: per-coordinate u_+(0) = a_i (d\n"
+           "                     comma-separated positive decimals)\n"
+           "  --shape-b LIST     ... and u_-(0) = b_i (both or neither)\n"
+           "  --shape FILE       ... or both from a file of d lines 'a,b'.  With a shape,\n"
+           "                     --at-margin G or --at-loss EPS gives the shaped\n"
+           "                     intermediate predictor (per-coordinate scales a^D/G and\n"
+           "                     b^D/G; for D = 2 the tilted potential), and D >= 3 adds\n"
+           "                     the weighted l1 max margin with weights a^(2-D) on\n"
+           "                     positive and b^(2-D) on negative parts (its rich limit)\n"
            "  --kkt LIST         with --depth D >= 3: polish the candidate w (d comma-\n"
            "                     separated decimals, e.g. a trajectory's wbar) to a KKT\n"
            "                     point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
@@ -53,9 +62,13 @@ help(void)
            "(coordinates that vary over the optimal face, 1-based) and \"wmin\"/\"wmax\"\n"
            "(their ranges over it).  When the l1 optimum is not unique, \"w\" is the\n"
            "vertex where the exact simplex ends (deterministic for given data).\n"
-           "With a scale, \"qmu\" holds \"mu_pow_D\" (exact), \"w\" (decimal strings with K\n"
-           "correctly rounded digits), \"radius\" (a rigorous bound on the l2 distance of\n"
-           "the printed point to the exact predictor) and \"certified\".\n"
+           "With a shape and D >= 3, \"l1_weighted\" holds the same members (\"norm\" for\n"
+           "\"norm1\") plus \"weights_plus\" and \"weights_minus\".\n"
+           "With a scale, \"qmu\" holds \"mu_pow_D\" (exact; with a shape instead \"shape\":\n"
+           "true and \"margin\", the exact G), \"w\" (decimal strings with K correctly\n"
+           "rounded digits, or \"undetermined\" for a coordinate the bound does not separate\n"
+           "from 0: then |w_i| <= radius), \"radius\" (a rigorous bound on the l2 distance\n"
+           "of the printed point to the exact predictor) and \"certified\".\n"
            "Non-separable data are reported and make the command exit with status 1.\n",
            PROG);
 }
@@ -82,6 +95,61 @@ put_qvec(FILE *f, const fmpq *v, slong len, int json)
     fputs(json ? "]" : ")", f);
 }
 
+/* the l1 block (plain or weighted) as JSON members after "w" */
+static void
+put_l1_json(const mpbias_l1mm_t l1, const char *margin)
+{
+    slong i, k;
+    printf("{\"w\": ");
+    put_qvec(stdout, l1->w, l1->d, 1);
+    printf(", \"%s\": ", l1->weighted ? "norm" : "norm1");
+    put_q(stdout, l1->norm1, 1);
+    printf(", \"margin\": \"%s\", \"certified\": %s, \"unique\": %s, \"free\": [", margin,
+           l1->certified ? "true" : "false", l1->unique ? "true" : "false");
+    for (i = 0, k = 0; i < l1->d; i++)
+        if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
+            printf("%s%ld", k++ ? ", " : "", (long) i + 1);
+    printf("], \"wmin\": ");
+    put_qvec(stdout, l1->wmin, l1->d, 1);
+    printf(", \"wmax\": ");
+    put_qvec(stdout, l1->wmax, l1->d, 1);
+}
+
+static void
+put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits)
+{
+    slong i, k;
+    printf("  w          = ");
+    put_qvec(stdout, l1->w, l1->d, 0);
+    printf(l1->weighted ? "\n  norm       = " : "\n  ||w||_1    = ");
+    put_q(stdout, l1->norm1, 0);
+    printf("\n  margin     = %s  (1/%s, %ld digits, correctly rounded)\n", margin,
+           l1->weighted ? "norm" : "||w||_1", digits);
+    printf("  support    = coordinates");
+    for (i = 0, k = 0; i < l1->d; i++)
+        if (!fmpq_is_zero(l1->w + i))
+            printf("%s %ld", k++ ? "," : "", (long) i + 1);
+    if (k == 0)
+        printf(" (none)");
+    printf("\n  unique     = %s\n", l1->unique ? "yes" : "no");
+    if (!l1->unique)
+    {
+        printf("  the optimal face (every optimum): coordinates that vary over it, with "
+               "their ranges:\n");
+        for (i = 0; i < l1->d; i++)
+            if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
+            {
+                printf("    w_%ld in [", (long) i + 1);
+                put_q(stdout, l1->wmin + i, 0);
+                printf(", ");
+                put_q(stdout, l1->wmax + i, 0);
+                printf("]\n");
+            }
+        printf("  (w above is the vertex where the exact simplex ends; the other\n"
+               "  coordinates are the same at every optimum)\n");
+    }
+}
+
 int
 cmd_limits(int argc, char **argv)
 {
@@ -97,10 +165,14 @@ cmd_limits(int argc, char **argv)
         { "at-loss", required_argument, NULL, 'L' },
         { "kkt", required_argument, NULL, 'K' },
         { "support-tol", required_argument, NULL, 'T' },
+        CLI_SHAPE_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_shape_opts sopt = { NULL, NULL, NULL };
+    fmpq *sa = NULL, *sb = NULL, *cp = NULL, *cm = NULL, *P = NULL, *M = NULL;
+    int shaped, have_scale, l1w_on;
     long digits = 20;
     int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
     long loss_bits = 0;
@@ -114,10 +186,10 @@ cmd_limits(int argc, char **argv)
     mpbias_qmu_t qm;
     mpbias_data_t data;
     mpbias_l2mm_t l2;
-    mpbias_l1mm_t l1;
+    mpbias_l1mm_t l1, l1w;
     mpbias_err_t err;
-    char *m2 = NULL, *m1 = NULL;
-    slong i, k;
+    char *m2 = NULL, *m1 = NULL, *m1w = NULL;
+    slong i;
 
     opterr = 0;
     optind = 1;
@@ -136,6 +208,8 @@ cmd_limits(int argc, char **argv)
                 r = EXIT_USAGE;
             continue;
         }
+        if (cli_shape_opt(&sopt, c, optarg))
+            continue;
         switch (c)
         {
             case 'k':
@@ -208,8 +282,21 @@ cmd_limits(int argc, char **argv)
         r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin or --at-loss, not both");
     if (r == EXIT_OK && have_margin && have_loss)
         r = cli_usage_error("limits", "give --at-margin or --at-loss, not both");
-    if (r == EXIT_OK && have_alpha != (have_margin || have_loss))
+    shaped = cli_shape_given(&sopt);
+    if (r == EXIT_OK)
+        r = cli_shape_check("limits", &sopt);
+    if (r == EXIT_OK && shaped && (have_mu || have_alpha))
+        r = cli_usage_error("limits", "with a shape the scales are a^D/G and b^D/G: give "
+                            "--at-margin or --at-loss, not --mu or --alpha");
+    if (r == EXIT_OK && shaped && depth < 2)
+        r = cli_usage_error("limits", "a shape changes the limits only for --depth 2 or more");
+    if (r == EXIT_OK && shaped && depth == 2 && !(have_margin || have_loss))
+        r = cli_usage_error("limits", "with --depth 2 a shape needs --at-margin or --at-loss "
+                            "(its rich limit is the plain l1)");
+    if (r == EXIT_OK && !shaped && have_alpha != (have_margin || have_loss))
         r = cli_usage_error("limits", "--alpha goes with --at-margin or --at-loss");
+    have_scale = have_mu || have_alpha || (shaped && (have_margin || have_loss));
+    l1w_on = shaped && depth >= 3;
     if (r == EXIT_OK && (have_mu || have_alpha) && depth < 2)
         r = cli_usage_error("limits", "the intermediate predictor needs --depth 2 or more");
     if (r == EXIT_OK && kkt_list != NULL && depth < 3)
@@ -268,10 +355,33 @@ cmd_limits(int argc, char **argv)
     mpbias_data_init(data);
     mpbias_l2mm_init(l2);
     mpbias_l1mm_init(l1);
+    mpbias_l1mm_init(l1w);
     mpbias_qmu_init(qm);
     mpbias_lpkkt_init(kk);
     if ((r = cli_load_data("limits", &dopt, data)) != EXIT_OK)
         goto cleanup;
+    if (shaped)
+    {
+        /* the weights a^(2-D), b^(2-D) and the scales a^D / G, b^D / G */
+        if ((r = cli_shape_load("limits", &sopt, data->d, &sa, &sb)) != EXIT_OK)
+            goto cleanup;
+        cp = _fmpq_vec_init(data->d);
+        cm = _fmpq_vec_init(data->d);
+        P = _fmpq_vec_init(data->d);
+        M = _fmpq_vec_init(data->d);
+        for (i = 0; i < data->d; i++)
+        {
+            fmpq_pow_si(cp + i, sa + i, 2 - depth);
+            fmpq_pow_si(cm + i, sb + i, 2 - depth);
+            if (have_scale)
+            {
+                fmpq_pow_si(P + i, sa + i, depth);
+                fmpq_div(P + i, P + i, margin);
+                fmpq_pow_si(M + i, sb + i, depth);
+                fmpq_div(M + i, M + i, margin);
+            }
+        }
+    }
     if (kkt_list != NULL)
     {
         /* d comma-separated decimals (any sign), read exactly, rounded to 600 bits */
@@ -309,9 +419,20 @@ cmd_limits(int argc, char **argv)
             cli_error("could not certify %ld digits of the margins", digits);
             r = EXIT_FAIL;
         }
-        else if ((have_mu || have_alpha)
+        else if (have_scale && !shaped
                  && mpbias_qmu_compute(qm, data, (int) depth, muD, (int) digits, err) != MPBIAS_OK)
             r = cli_lib_error(err);
+        else if (have_scale && shaped
+                 && mpbias_qmu_compute_shape(qm, data, (int) depth, P, M, (int) digits, err)
+                        != MPBIAS_OK)
+            r = cli_lib_error(err);
+        else if (l1w_on && mpbias_l1mm_compute_weighted(l1w, data, cp, cm, err) != MPBIAS_OK)
+            r = cli_lib_error(err);
+        else if (l1w_on && (m1w = mpbias_l1mm_margin_str(l1w, (int) digits)) == NULL)
+        {
+            cli_error("could not certify %ld digits of the weighted l1 margin", digits);
+            r = EXIT_FAIL;
+        }
         else if (kkt_list != NULL
                  && mpbias_lpkkt_polish(kk, data, (int) depth, (const mpfr_t *) cand, support_tol,
                                         (mpfr_prec_t) (digits * 3.33 * 2 + 128), err) != MPBIAS_OK)
@@ -329,27 +450,34 @@ cmd_limits(int argc, char **argv)
         put_q(stdout, l2->norm2, 1);
         printf(", \"margin\": \"%s\", \"nsupport\": %ld, \"certified\": %s},\n", m2,
                (long) l2->nsupport, l2->certified ? "true" : "false");
-        printf("  \"l1\": {\"w\": ");
-        put_qvec(stdout, l1->w, l1->d, 1);
-        printf(", \"norm1\": ");
-        put_q(stdout, l1->norm1, 1);
-        printf(", \"margin\": \"%s\", \"certified\": %s, \"unique\": %s, \"free\": [", m1,
-               l1->certified ? "true" : "false", l1->unique ? "true" : "false");
-        for (i = 0, k = 0; i < l1->d; i++)
-            if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
-                printf("%s%ld", k++ ? ", " : "", (long) i + 1);
-        printf("], \"wmin\": ");
-        put_qvec(stdout, l1->wmin, l1->d, 1);
-        printf(", \"wmax\": ");
-        put_qvec(stdout, l1->wmax, l1->d, 1);
+        printf("  \"l1\": ");
+        put_l1_json(l1, m1);
         printf("}");
-        if (have_mu || have_alpha)
+        if (l1w_on)
+        {
+            printf(",\n  \"l1_weighted\": ");
+            put_l1_json(l1w, m1w);
+            printf(", \"weights_plus\": ");
+            put_qvec(stdout, cp, data->d, 1);
+            printf(", \"weights_minus\": ");
+            put_qvec(stdout, cm, data->d, 1);
+            printf("}");
+        }
+        if (have_scale)
         {
             printf(",\n  \"qmu\": {\"depth\": %ld, ", depth);
             if (have_loss)
                 printf("\"log_inv_eps_bits\": %ld, ", loss_bits);
-            printf("\"mu_pow_D\": ");
-            put_q(stdout, muD, 1);
+            if (shaped)
+            {
+                printf("\"shape\": true, \"margin\": ");
+                put_q(stdout, margin, 1);
+            }
+            else
+            {
+                printf("\"mu_pow_D\": ");
+                put_q(stdout, muD, 1);
+            }
             printf(", \"w\": [");
             for (i = 0; i < qm->d; i++)
             {
@@ -389,46 +517,48 @@ cmd_limits(int argc, char **argv)
                (long) data->n);
         printf("l1 max margin  argmin ||w||_1 s.t. z_n . w >= 1  (exact; duality certificate "
                "%s)\n", l1->certified ? "verified" : "NOT verified");
-        printf("  w          = ");
-        put_qvec(stdout, l1->w, l1->d, 0);
-        printf("\n  ||w||_1    = ");
-        put_q(stdout, l1->norm1, 0);
-        printf("\n  margin     = %s  (1/||w||_1, %ld digits, correctly rounded)\n", m1, digits);
-        printf("  support    = coordinates");
-        for (i = 0, k = 0; i < l1->d; i++)
-            if (!fmpq_is_zero(l1->w + i))
-                printf("%s %ld", k++ ? "," : "", (long) i + 1);
-        if (k == 0)
-            printf(" (none)");
-        printf("\n  unique     = %s\n", l1->unique ? "yes" : "no");
-        if (!l1->unique)
+        put_l1_text(l1, m1, digits);
+        if (l1w_on)
         {
-            printf("  the optimal face (every optimum): coordinates that vary over it, with "
-                   "their ranges:\n");
-            for (i = 0; i < l1->d; i++)
-                if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
-                {
-                    printf("    w_%ld in [", (long) i + 1);
-                    put_q(stdout, l1->wmin + i, 0);
-                    printf(", ");
-                    put_q(stdout, l1->wmax + i, 0);
-                    printf("]\n");
-                }
-            printf("  (w above is the vertex where the exact simplex ends; the other\n"
-                   "  coordinates are the same at every optimum)\n");
+            printf("\nweighted l1    argmin sum_i cp_i max(w_i, 0) + cm_i max(-w_i, 0) s.t. "
+                   "z_n . w >= 1,\n               cp = a^(2-D), cm = b^(2-D) (the rich limit of "
+                   "the shaped depth-%ld\n               predictor; exact; duality certificate "
+                   "%s)\n", depth, l1w->certified ? "verified" : "NOT verified");
+            printf("  cp         = ");
+            put_qvec(stdout, cp, data->d, 0);
+            printf("\n  cm         = ");
+            put_qvec(stdout, cm, data->d, 0);
+            printf("\n");
+            put_l1_text(l1w, m1w, digits);
         }
-        if (have_mu || have_alpha)
+        if (have_scale && shaped)
+        {
+            printf("\nintermediate   argmin Q(w) s.t. z_n . w >= 1, depth %ld, with the shape: "
+                   "per coordinate\n               mu_+^%ld = a^%ld / G, mu_-^%ld = b^%ld / G, G = ",
+                   depth, depth, depth, depth, depth);
+            if (have_loss)
+                printf("log(1/eps) rounded to %ld bits: ", loss_bits);
+            put_q(stdout, margin, 0);
+        }
+        else if (have_scale)
         {
             printf("\nintermediate   argmin Q_mu(w) s.t. z_n . w >= 1, depth %ld, mu^%ld = ", depth,
                    depth);
             if (have_loss)
                 printf("alpha^%ld / log(1/eps), log(1/eps) rounded to %ld bits: ", depth, loss_bits);
             put_q(stdout, muD, 0);
+        }
+        if (have_scale)
+        {
             printf("\n  w          = (");
             for (i = 0; i < qm->d; i++)
             {
                 char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
-                printf("%s%s", i ? ", " : "", cs ? cs : "undetermined");
+                if (cs != NULL)
+                    printf("%s%s", i ? ", " : "", cs);
+                else
+                    mpfr_printf("%s|w_%ld| <= %.2Re", i ? ", " : "", (long) i + 1,
+                                qm->radius);
                 flint_free(cs);
             }
             mpfr_printf(")\n  error      <= %.3Re  (rigorous bound on the l2 distance to the exact\n"
@@ -469,6 +599,11 @@ cleanup:
     flint_free(m1);
     mpbias_qmu_clear(qm);
     mpbias_l1mm_clear(l1);
+    mpbias_l1mm_clear(l1w);
+    flint_free(m1w);
+    cli_shape_free(sa, sb, data->d);
+    cli_shape_free(cp, cm, data->d);
+    cli_shape_free(P, M, data->d);
     mpbias_l2mm_clear(l2);
     mpbias_data_clear(data);
     fmpq_clear(mu);

@@ -222,3 +222,121 @@ cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v,
     }
     return 1;
 }
+
+/* Read a shape file: d lines "a,b" or "a b" (blank lines and '#' comments
+   skipped).  Returns EXIT_OK or EXIT_FAIL (reported). */
+static int
+read_shape_file(fmpq *a, fmpq *b, slong d, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    long lineno = 0;
+    slong k = 0;
+    if (f == NULL)
+    {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    while (fgets(line, sizeof line, f) != NULL)
+    {
+        char *p = line, *q;
+        size_t la, lb;
+        mpbias_err_t err;
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(f))
+        {
+            cli_error("%s:%ld: line too long", path, lineno);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0')
+            continue;
+        if (k == d)
+        {
+            cli_error("%s:%ld: more than d = %ld coordinates", path, lineno, (long) d);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        la = strcspn(p, ", \t\r\n");
+        q = p + la;
+        while (*q == ',' || *q == ' ' || *q == '\t')
+            q++;
+        lb = strcspn(q, ", \t\r\n");
+        mpbias_err_clear(err);
+        if (mpbias_decimal_parse(a + k, p, la, err) != MPBIAS_OK || fmpq_sgn(a + k) <= 0
+            || mpbias_decimal_parse(b + k, q, lb, err) != MPBIAS_OK || fmpq_sgn(b + k) <= 0
+            || (q[lb + strspn(q + lb, " \t\r")] != '\n' && q[lb + strspn(q + lb, " \t\r")] != '\0'))
+        {
+            cli_error("%s:%ld: expected two positive numbers 'a,b' (u_+(0), u_-(0))", path, lineno);
+            fclose(f);
+            return EXIT_FAIL;
+        }
+        k++;
+    }
+    fclose(f);
+    if (k != d)
+    {
+        cli_error("%s: %ld coordinates but the data have d = %ld", path, (long) k, (long) d);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int
+cli_shape_opt(cli_shape_opts *o, int c, const char *arg)
+{
+    switch (c)
+    {
+        case 'A':
+            o->a = arg;
+            return 1;
+        case 'B':
+            o->b = arg;
+            return 1;
+        case 'S':
+            o->file = arg;
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+int
+cli_shape_given(const cli_shape_opts *o)
+{
+    return o->a != NULL || o->b != NULL || o->file != NULL;
+}
+
+int
+cli_shape_check(const char *cmd, const cli_shape_opts *o)
+{
+    if ((o->a != NULL) != (o->b != NULL))
+        return cli_usage_error(cmd, "give both --shape-a and --shape-b, or neither");
+    if (o->file != NULL && o->a != NULL)
+        return cli_usage_error(cmd, "give --shape FILE or --shape-a/--shape-b, not both");
+    return EXIT_OK;
+}
+
+int
+cli_shape_load(const char *cmd, const cli_shape_opts *o, slong d, fmpq **a, fmpq **b)
+{
+    *a = _fmpq_vec_init(d);
+    *b = _fmpq_vec_init(d);
+    if (o->file != NULL)
+        return read_shape_file(*a, *b, d, o->file);
+    if (!cli_parse_decimal_list(cmd, "shape-a", o->a, *a, d, 1)
+        || !cli_parse_decimal_list(cmd, "shape-b", o->b, *b, d, 1))
+        return EXIT_USAGE;
+    return EXIT_OK;
+}
+
+void
+cli_shape_free(fmpq *a, fmpq *b, slong d)
+{
+    if (a != NULL)
+        _fmpq_vec_clear(a, d);
+    if (b != NULL)
+        _fmpq_vec_clear(b, d);
+}

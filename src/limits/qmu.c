@@ -833,6 +833,20 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
         if (act[k])
             idx[na++] = k;
     mpfr_set_ui_2exp(tol, 1, -(long) wp + 16, MPFR_RNDN);
+    /* a start inside the conjugate's domain (bounded for D >= 3: a change
+       of the active set can leave it): the domain contains v = 0 and v is
+       linear in lambda, so halving lambda gets there */
+    for (it = 0; it < 2 * wp; it++)
+    {
+        dual_v(v, Z, (const mpfr_t *) lam, n, d, t);
+        for (i = 0; i < d; i++)
+            if (qc_eval(Q, i, NULL, wv[i], NULL, v[i]))
+                break;
+        if (i == d)
+            break;
+        for (k = 0; k < n; k++)
+            mpfr_div_2ui(lam[k], lam[k], 1, MPFR_RNDN);
+    }
     for (it = 0; it < 400; it++)
     {
         dual_v(v, Z, (const mpfr_t *) lam, n, d, t);
