@@ -5,9 +5,12 @@
  *                                 x >= 0,
  *
  * with rational data.  GLPK's simplex finds an optimal basis of the problem
- * with the data rounded to doubles (and, when that basis fails the exact
- * certificate, its exact rational simplex glp_exact continues from it);
- * the basis is then the only thing taken from GLPK: the
+ * with the data rounded to doubles; when that basis fails the exact
+ * certificate (data that differ only beyond double precision), rounds of
+ * iterative refinement with GLPK as the floating-point oracle look for a
+ * better one (refine_round), and GLPK's exact simplex glp_exact (exact,
+ * but on the rounded data) comes last.  The basis is then the only thing
+ * taken from GLPK: the
  * primal x (basic columns from the active rows) and the dual y (from the
  * basic columns) are solved exactly over the rationals with the true data,
  * and optimality is certified exactly: primal feasibility, y_r >= 0 on LO
@@ -24,13 +27,15 @@
 #include "mpbias-impl.h"
 
 /* x, y and the value from GLPK's current basis, solved and certified
-   exactly: MPBIAS_LP_OPTIMAL, or MPBIAS_LP_UNCERTIFIED. */
+   exactly: MPBIAS_LP_OPTIMAL, or MPBIAS_LP_UNCERTIFIED (then *solved says
+   whether x and y hold the basic solution). */
 static int
 from_basis(fmpq *x, fmpq *y, fmpq_t value, glp_prob *lp, const fmpq *A, const fmpq *b,
-           const int *fx, const fmpq *c, slong m, slong k, slong *act, slong *bas)
+           const int *fx, const fmpq *c, slong m, slong k, slong *act, slong *bas, int *solved)
 {
     slong i, j, nact = 0, nbas = 0;
     fmpq_mat_t B, rhs, sol;
+    *solved = 0;
     /* the basis: active rows (nonbasic, at their bound) and basic columns */
     for (i = 0; i < m; i++)
         if (glp_get_row_stat(lp, (int) i + 1) != GLP_BS)
@@ -82,8 +87,206 @@ from_basis(fmpq *x, fmpq *y, fmpq_t value, glp_prob *lp, const fmpq *A, const fm
         if (!ok)
             return MPBIAS_LP_UNCERTIFIED;
     }
+    *solved = 1;
     return _mpbias_exact_lp_certify(value, x, y, A, b, fx, c, m, k) ? MPBIAS_LP_OPTIMAL
                                                                      : MPBIAS_LP_UNCERTIFIED;
+}
+
+static double
+clip(double v, double cap)
+{
+    return v > cap ? cap : v < -cap ? -cap : v;
+}
+
+/* One round of iterative refinement (Gleixner, Steffy and Wolter,
+   "Iterative refinement for linear programming", INFORMS J. Computing
+   28, 2016), GLPK being the floating-point oracle.  With the exact basic
+   solution (x, y) of a basis that failed the certificate, the correction
+   problem, in equality form with a slack column s_r >= 0 for every LO row
+   (a_r . x - s_r = b_r), is
+       minimize  dD (c - A^T y)^T xh + dD y^T sh
+       subject to  A xh - sh = dP (b - A x + s),  xh >= -dP x,  sh >= -dP s,
+   with dP and dD the inverses of the largest primal and dual
+   violations: violations far below double precision (data that differ
+   only beyond it) become of order 1 and visible to GLPK's pivoting.  The
+   other scaled values are clipped: GLPK scales its objective by the
+   largest cost, and huge costs of columns that should stay out would hide
+   the violations again, while huge shifted bounds only need to stay
+   inactive.  GLPK solves it from the current basis (slack s_r basic where
+   row r is), and the basis it ends at is copied back to lp, to be
+   certified exactly like any other: refinement can only find a
+   certifiable basis or fail.  Returns 0 if GLPK reached an optimum. */
+static int
+refine_round(glp_prob *lp, glp_smcp *sm, const fmpq *x, const fmpq *y, const fmpq *A,
+             const fmpq *b, const int *fx, const fmpq *c, slong m, slong k)
+{
+    slong i, j, ns = 0, ne = 0, *scol = malloc((size_t) m * sizeof(slong));
+    fmpq *ax = _fmpq_vec_init(m), *aty = _fmpq_vec_init(k), *rd = _fmpq_vec_init(k);
+    fmpq_t vp, vd, t, sp, sd;
+    int ret = 1, *ia = NULL, *ja = NULL;
+    double *ar = NULL;
+    glp_prob *cp = glp_create_prob();
+    fmpq_init(vp);
+    fmpq_init(vd);
+    fmpq_init(t);
+    fmpq_init(sp);
+    fmpq_init(sd);
+    if (scol == NULL)
+        goto done;
+    _mpbias_fmpq_matvec(ax, A, m, k, x, 0);
+    _mpbias_fmpq_matvec(aty, A, m, k, y, 1);
+    /* the largest primal violation (x < 0, slacks a_r . x - b_r < 0,
+       equalities off) and dual violation (negative reduced costs, negative
+       multipliers of LO rows) */
+    for (i = 0; i < m; i++)
+    {
+        fmpq_sub(t, b + i, ax + i);
+        if (fx[i])
+            fmpq_abs(t, t);
+        if (fmpq_cmp(t, vp) > 0)
+            fmpq_set(vp, t);
+        if (!fx[i])
+        {
+            fmpq_neg(t, y + i);
+            if (fmpq_cmp(t, vd) > 0)
+                fmpq_set(vd, t);
+        }
+    }
+    for (j = 0; j < k; j++)
+    {
+        fmpq_neg(t, x + j);
+        if (fmpq_cmp(t, vp) > 0)
+            fmpq_set(vp, t);
+        fmpq_sub(rd + j, c + j, aty + j);
+        fmpq_neg(t, rd + j);
+        if (fmpq_cmp(t, vd) > 0)
+            fmpq_set(vd, t);
+    }
+    if (fmpq_is_zero(vp))
+        fmpq_one(sp);
+    else
+        fmpq_inv(sp, vp);
+    if (fmpq_is_zero(vd))
+        fmpq_one(sd);
+    else
+        fmpq_inv(sd, vd);
+    for (i = 0; i < m; i++)
+        scol[i] = fx[i] ? -1 : k + ns++;
+    glp_set_obj_dir(cp, GLP_MIN);
+    glp_add_rows(cp, (int) m);
+    glp_add_cols(cp, (int) (k + ns));
+    /* rows: a_r . xh - sh_r = dP (b_r - a_r . x + s_r), which is 0 for LO
+       rows (s_r = a_r . x - b_r) and dP (b_r - a_r . x) for equalities */
+    for (i = 0; i < m; i++)
+    {
+        double bd = 0.0;
+        if (fx[i])
+        {
+            fmpq_sub(t, b + i, ax + i);
+            fmpq_mul(t, t, sp);
+            bd = clip(fmpq_get_d(t), 1e6);
+        }
+        glp_set_row_bnds(cp, (int) i + 1, GLP_FX, bd, bd);
+        glp_set_row_stat(cp, (int) i + 1, GLP_NS);
+    }
+    for (j = 0; j < k; j++)
+    {
+        fmpq_mul(t, x + j, sp);
+        fmpq_neg(t, t);
+        glp_set_col_bnds(cp, (int) j + 1, GLP_LO, clip(fmpq_get_d(t), 1e6), 0.0);
+        fmpq_mul(t, rd + j, sd);
+        glp_set_obj_coef(cp, (int) j + 1, clip(fmpq_get_d(t), 1e3));
+        glp_set_col_stat(cp, (int) j + 1, glp_get_col_stat(lp, (int) j + 1) == GLP_BS ? GLP_BS
+                                                                                      : GLP_NL);
+    }
+    for (i = 0; i < m; i++)
+        if (scol[i] >= 0)
+        {
+            int col = (int) scol[i] + 1;
+            fmpq_sub(t, ax + i, b + i);   /* s_r */
+            fmpq_mul(t, t, sp);
+            fmpq_neg(t, t);
+            glp_set_col_bnds(cp, col, GLP_LO, clip(fmpq_get_d(t), 1e6), 0.0);
+            fmpq_mul(t, y + i, sd);
+            glp_set_obj_coef(cp, col, clip(fmpq_get_d(t), 1e3));
+            glp_set_col_stat(cp, col, glp_get_row_stat(lp, (int) i + 1) == GLP_BS ? GLP_BS
+                                                                                 : GLP_NL);
+        }
+    /* the matrix [A, -I on the LO rows] */
+    ia = malloc((size_t) (m * k + m + 1) * sizeof(int));
+    ja = malloc((size_t) (m * k + m + 1) * sizeof(int));
+    ar = malloc((size_t) (m * k + m + 1) * sizeof(double));
+    if (ia == NULL || ja == NULL || ar == NULL)
+        goto done;
+    for (i = 0; i < m; i++)
+    {
+        for (j = 0; j < k; j++)
+            if (!fmpq_is_zero(A + i * k + j))
+            {
+                ne++;
+                ia[ne] = (int) i + 1;
+                ja[ne] = (int) j + 1;
+                ar[ne] = fmpq_get_d(A + i * k + j);
+            }
+        if (scol[i] >= 0)
+        {
+            ne++;
+            ia[ne] = (int) i + 1;
+            ja[ne] = (int) scol[i] + 1;
+            ar[ne] = -1.0;
+        }
+    }
+    glp_load_matrix(cp, (int) ne, ia, ja, ar);
+    if (glp_simplex(cp, sm) == GLP_EBADB)
+    {
+        glp_adv_basis(cp, 0);
+        glp_simplex(cp, sm);
+    }
+    if (glp_get_status(cp) != GLP_OPT)
+        goto done;
+    /* the basis back to lp: columns as they are, row r basic iff its
+       slack is (equality rows stay nonbasic) */
+    for (j = 0; j < k; j++)
+        glp_set_col_stat(lp, (int) j + 1, glp_get_col_stat(cp, (int) j + 1) == GLP_BS ? GLP_BS
+                                                                                     : GLP_NL);
+    for (i = 0; i < m; i++)
+        glp_set_row_stat(lp, (int) i + 1,
+                         scol[i] >= 0 && glp_get_col_stat(cp, (int) scol[i] + 1) == GLP_BS
+                             ? GLP_BS
+                             : fx[i] ? GLP_NS : GLP_NL);
+    ret = 0;
+done:
+    glp_delete_prob(cp);
+    free(scol);
+    free(ia);
+    free(ja);
+    free(ar);
+    _fmpq_vec_clear(ax, m);
+    _fmpq_vec_clear(aty, k);
+    _fmpq_vec_clear(rd, k);
+    fmpq_clear(vp);
+    fmpq_clear(vd);
+    fmpq_clear(t);
+    fmpq_clear(sp);
+    fmpq_clear(sd);
+    return ret;
+}
+
+/* the bounds and costs, rounded to doubles */
+static void
+load_bounds(glp_prob *lp, const fmpq *b, const int *fx, const fmpq *c, slong m, slong k)
+{
+    slong i, j;
+    for (i = 0; i < m; i++)
+    {
+        double bd = fmpq_get_d(b + i);
+        glp_set_row_bnds(lp, (int) i + 1, fx[i] ? GLP_FX : GLP_LO, bd, bd);
+    }
+    for (j = 0; j < k; j++)
+    {
+        glp_set_col_bnds(lp, (int) j + 1, GLP_LO, 0.0, 0.0);
+        glp_set_obj_coef(lp, (int) j + 1, fmpq_get_d(c + j));
+    }
 }
 
 int
@@ -103,16 +306,7 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
     glp_set_obj_dir(lp, GLP_MIN);
     glp_add_rows(lp, (int) m);
     glp_add_cols(lp, (int) k);
-    for (i = 0; i < m; i++)
-    {
-        double bd = fmpq_get_d(b + i);
-        glp_set_row_bnds(lp, (int) i + 1, fx[i] ? GLP_FX : GLP_LO, bd, bd);
-    }
-    for (j = 0; j < k; j++)
-    {
-        glp_set_col_bnds(lp, (int) j + 1, GLP_LO, 0.0, 0.0);
-        glp_set_obj_coef(lp, (int) j + 1, fmpq_get_d(c + j));
-    }
+    load_bounds(lp, b, fx, c, m, k);
     ia = malloc((size_t) (m * k + 1) * sizeof(int));
     ja = malloc((size_t) (m * k + 1) * sizeof(int));
     ar = malloc((size_t) (m * k + 1) * sizeof(double));
@@ -140,10 +334,25 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
     if (glp_simplex(lp, &sm) != 0 && glp_get_status(lp) == GLP_UNDEF)
         glp_adv_basis(lp, 0);
     /* the floating-point basis first: usually optimal for the exact data
-       too, which the exact certificate decides; GLPK's exact simplex only
-       when it is not */
+       too, which the exact certificate decides; when it is not, rounds
+       of iterative refinement from it, and GLPK's exact simplex last */
     if (glp_get_status(lp) == GLP_OPT)
-        ret = from_basis(x, y, value, lp, A, b, fx, c, m, k, act, bas);
+    {
+        int solved, round;
+        ret = from_basis(x, y, value, lp, A, b, fx, c, m, k, act, bas, &solved);
+        for (round = 0; round < 8 && ret != MPBIAS_LP_OPTIMAL && solved; round++)
+        {
+            if (refine_round(lp, &sm, x, y, A, b, fx, c, m, k))
+                break;
+            ret = from_basis(x, y, value, lp, A, b, fx, c, m, k, act, bas, &solved);
+        }
+        if (ret != MPBIAS_LP_OPTIMAL && round > 0)
+        {
+            /* a fresh optimal basis of the rounded problem for glp_exact */
+            glp_adv_basis(lp, 0);
+            glp_simplex(lp, &sm);
+        }
+    }
     if (ret == MPBIAS_LP_OPTIMAL)
         goto done;
     ret = MPBIAS_LP_FAILED;
@@ -162,7 +371,10 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
         default:
             goto done;
     }
-    ret = from_basis(x, y, value, lp, A, b, fx, c, m, k, act, bas);
+    {
+        int solved;
+        ret = from_basis(x, y, value, lp, A, b, fx, c, m, k, act, bas, &solved);
+    }
 done:
     glp_delete_prob(lp);
     glp_term_out(term);
