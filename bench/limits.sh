@@ -7,7 +7,9 @@
 # Generates sparse-teacher data with `mpbias gen --n N --d 10N --k 5 --seed 1`
 # for N = 30, 50, 100, 200 and times `mpbias limits --data FILE --digits 10`
 # (the exact, certified l2 and l1 predictors and the l1 optimal face), then
-# the N = 30 case with `--mu 0.1 --digits 20` (the intermediate predictor),
+# the N = 30 case with `--mu 0.1 --digits 20` (the intermediate predictor)
+# and the N = 30 and 50 cases at depth 3 with a shape (the shaped predictor
+# at margin 100 and the weighted l1),
 # recording wall time and peak memory (GNU time) as a Markdown table in
 # doc/benchmarks-limits.md, with the scale goal judged.  Each case gets
 # TIMEOUT_S seconds (default 600).  Times are those of a shared machine.
@@ -37,9 +39,13 @@ goal=-
 for N in 30 50 100 200; do
   d=$((10 * N))
   "$bin" gen --n "$N" --d "$d" --k 5 --seed 1 -o "$tmp/g$N.svm"
-  for extra in "" "--mu 0.1"; do
-    [ -n "$extra" ] && [ "$N" -ne 30 ] && continue
-    label="N=$N, d=$d${extra:+, $extra}"
+  # a shape with entries in {1, 1.5, 2}: a_i = 1 + (i mod 3)/2, b_i = 1 + ((i+1) mod 3)/2
+  awk -v d="$d" 'BEGIN { for (i = 0; i < d; i++) print 1 + (i % 3) / 2 "," 1 + ((i + 1) % 3) / 2 }' \
+    > "$tmp/shape$N.txt"
+  for extra in "" "--mu 0.1" "--depth 3 --shape $tmp/shape$N.txt --at-margin 100"; do
+    [ -n "$extra" ] && [ "$N" -ne 30 ] && [ "$N" -ne 50 ] && continue
+    [ -n "$extra" ] && [ "$N" -eq 50 ] && [ "$extra" = "--mu 0.1" ] && continue
+    label="N=$N, d=$d${extra:+, ${extra//$tmp\//}}"
     set +e
     # shellcheck disable=SC2086
     /usr/bin/time -f '%e %M' -o "$tmp/time" timeout "$limit" "$bin" limits --data "$tmp/g$N.svm" \

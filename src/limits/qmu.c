@@ -677,6 +677,26 @@ qarb_sigma(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong i, slong pre
     return ok;
 }
 
+/* sigma only enters the radius through a square root, so a few correct
+   bits suffice: try at 128 bits (still rigorous), at the full precision
+   only when that fails (an end of the box too close to the domain's). */
+static int
+qarb_sigma_fast(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong i, slong prec)
+{
+    if (prec > 128)
+    {
+        arb_t R0;
+        int ok;
+        arb_init(R0);
+        arb_set(R0, R);
+        ok = qarb_sigma(sig, R0, Qp, Q, i, 128);
+        arb_clear(R0);
+        if (ok)
+            return 1;
+    }
+    return qarb_sigma(sig, R, Qp, Q, i, prec);
+}
+
 /* The rigorous part, from lambda alone (whatever the solver did): with
    lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
    feasible point p (Z p >= 1, the scale rounded up), the duality gap
@@ -768,12 +788,12 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
         /* G = Q(p) - g(lambda+), >= 0 up to rounding */
         arb_sub(G, Qp, gl, prec);
         if (np == 1)
-            ok = qarb_sigma(sig, R, Qp, &Q, 0, prec);
+            ok = qarb_sigma_fast(sig, R, Qp, &Q, 0, prec);
         else
             for (i = 0; i < d && ok; i++)
             {
                 arb_abs(R, w + i);
-                ok = qarb_sigma(t, R, Qp, &Q, i, prec);
+                ok = qarb_sigma_fast(t, R, Qp, &Q, i, prec);
                 if (i == 0)
                     arb_set(sig, t);
                 else
@@ -872,18 +892,29 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
             r = 0;
             break;
         }
+        /* symmetric: row a from c''(v) z_a (into wv, free until the next
+           iteration), zero entries of the data skipped */
         for (a = 0; a < na; a++)
-            for (b = 0; b < na; b++)
+        {
+            const mpfr_t *za = Z + idx[a] * d;
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(za[i]))
+                    mpfr_mul(wv[i], hv[i], za[i], MPFR_RNDN);
+            for (b = a; b < na; b++)
             {
+                const mpfr_t *zb = Z + idx[b] * d;
                 mpfr_ptr h = H[a * na + b];
                 mpfr_set_zero(h, 1);
                 for (i = 0; i < d; i++)
-                {
-                    mpfr_mul(t, hv[i], Z[idx[a] * d + i], MPFR_RNDN);
-                    mpfr_mul(t, t, Z[idx[b] * d + i], MPFR_RNDN);
-                    mpfr_add(h, h, t, MPFR_RNDN);
-                }
+                    if (!mpfr_zero_p(za[i]) && !mpfr_zero_p(zb[i]))
+                    {
+                        mpfr_mul(t, wv[i], zb[i], MPFR_RNDN);
+                        mpfr_add(h, h, t, MPFR_RNDN);
+                    }
+                if (b > a)
+                    mpfr_set(H[b * na + a], h, MPFR_RNDN);
             }
+        }
         for (a = 0; a < na; a++)
             mpfr_set(dl[a], grad[a], MPFR_RNDN);
         if (_mpbias_lu_factor(H, perm, na, t))
