@@ -193,6 +193,28 @@ START_TEST(test_transition)
 }
 END_TEST
 
+/* Duplicate samples: the same optimum, norm and face as without them. */
+START_TEST(test_duplicates)
+{
+    static const char *const w[] = { "1", "0", "0" };
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:0.5 3:-1\n");
+    check_l1(r, d);
+    assert_vec(r->w, 3, w, "w");
+    ck_assert(tu_fmpq_is(r->norm1, "1") && r->unique);
+    compute(r, d, "+1 1:1 2:2 3:-0.5\n+1 1:1 2:2 3:-0.5\n-1 1:-1 2:0.5 3:-1\n"
+                  "-1 1:-1 2:0.5 3:-1\n-1 1:-1 2:0.5 3:-1\n");
+    check_l1(r, d);
+    assert_vec(r->w, 3, w, "w");
+    ck_assert(tu_fmpq_is(r->norm1, "1") && r->unique);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 START_TEST(test_not_separable)
 {
     mpbias_data_t d;
@@ -473,6 +495,7 @@ l1mm_suite(void)
     tcase_add_test(tc, test_orthogonal);
     tcase_add_test(tc, test_one_dimension);
     tcase_add_test(tc, test_transition);
+    tcase_add_test(tc, test_duplicates);
     tcase_add_test(tc, test_not_separable);
     tcase_add_test(tc, test_certificate_can_fail);
     tcase_add_test(tc, test_weighted);

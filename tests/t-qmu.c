@@ -476,6 +476,55 @@ START_TEST(test_random_kkt)
 }
 END_TEST
 
+/* Duplicate samples change nothing (the same constraint set): the
+   predictor on the data with every sample twice equals the one on the
+   data once, at depths 2 and 3 (the dual Hessian on duplicates would be
+   singular if both entered the active set). */
+START_TEST(test_duplicates)
+{
+    static const char *const once = "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:0.5 3:-1\n";
+    static const char *const twice =
+        "+1 1:1 2:2 3:-0.5\n+1 1:1 2:2 3:-0.5\n-1 1:-1 2:0.5 3:-1\n-1 1:-1 2:0.5 3:-1\n";
+    mpbias_data_t d1, d2;
+    mpbias_qmu_t r1, r2;
+    mpbias_err_t err;
+    fmpq_t m;
+    int D;
+    slong i;
+    mpbias_data_init(d1);
+    mpbias_data_init(d2);
+    mpbias_qmu_init(r1);
+    mpbias_qmu_init(r2);
+    fmpq_init(m);
+    load(d1, once);
+    load(d2, twice);
+    for (D = 2; D <= 3; D++)
+    {
+        fmpq_set_si(m, 1, 4);
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_qmu_compute(r1, d1, D, m, 25, err) == MPBIAS_OK, "%s", err->msg);
+        ck_assert_msg(mpbias_qmu_compute(r2, d2, D, m, 25, err) == MPBIAS_OK, "%s", err->msg);
+        for (i = 0; i < 3; i++)
+        {
+            mpfr_t t;
+            mpfr_init2(t, 64);
+            mpfr_sub(t, r1->w[i], r2->w[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDU);
+            mpfr_sub(t, t, r1->radius, MPFR_RNDU);
+            mpfr_sub(t, t, r2->radius, MPFR_RNDU);
+            ck_assert_msg(mpfr_sgn(t) <= 0, "D = %d: coordinate %ld differs", D, (long) i + 1);
+            mpfr_clear(t);
+        }
+        ck_assert(mpfr_cmp_ui_2exp(r2->radius, 1, -80) < 0);
+    }
+    fmpq_clear(m);
+    mpbias_qmu_clear(r1);
+    mpbias_qmu_clear(r2);
+    mpbias_data_clear(d1);
+    mpbias_data_clear(d2);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     mpbias_data_t d;
@@ -514,6 +563,7 @@ qmu_suite(void)
     tcase_add_test(tc, test_shape_rich_limit);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_random_kkt);
+    tcase_add_test(tc, test_duplicates);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     return s;
