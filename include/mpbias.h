@@ -389,6 +389,7 @@ typedef struct
     mpfr_t residual;      /* max-norm residual of the KKT system           */
     mpfr_t distance;      /* max_i |w_i - c_i| / max_i |c_i|, c the candidate
                              scaled to margin 1: how far Newton moved       */
+    double tau;           /* the support threshold used                    */
 } mpbias_lpkkt_struct;
 typedef mpbias_lpkkt_struct mpbias_lpkkt_t[1];
 
@@ -401,6 +402,11 @@ void mpbias_lpkkt_clear(mpbias_lpkkt_t r);
 mpbias_status mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
                                   const mpfr_t *cand, double tau, mpfr_prec_t prec,
                                   mpbias_err_t err);
+/* The same with the support threshold chosen automatically: tau in
+   {1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3}, keeping the accepted KKT point
+   nearest the candidate (smallest distance; r->tau says which). */
+mpbias_status mpbias_lpkkt_polish_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                                       const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err);
 
 /* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
@@ -683,6 +689,97 @@ mpbias_status mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t mod
                               const mpbias_flow_opts *opts, mpbias_flow_row_fn row_fn,
                               mpbias_flow_progress_fn progress_fn, void *ctx,
                               mpbias_flow_stats *stats, mpbias_err_t err);
+
+/* ------------------------------------------------------------------ */
+/* Asymptotics: where a trajectory stands relative to the limits       */
+/* ------------------------------------------------------------------ */
+
+/* The regime of a checkpoint, by the criterion of doc/asymptotics.md:
+   kappa = max_i |wbar_i| / mu^D (mu^D = alpha^D / gamma) is the size of
+   the potential's argument: kernel for kappa <= 0.1, rich for
+   kappa >= 10, intermediate between; plateau (small initialization)
+   when alpha < 1 and rho = log(gamma) / (D log(1/alpha)) < 1.  Depth 1
+   (the linear model) is kernel. */
+typedef enum
+{
+    MPBIAS_REGIME_KERNEL = 0,
+    MPBIAS_REGIME_INTERMEDIATE = 1,
+    MPBIAS_REGIME_RICH = 2,
+    MPBIAS_REGIME_PLATEAU = 3
+} mpbias_regime;
+
+const char *mpbias_regime_name(mpbias_regime r);
+
+/* The rich limit a trajectory is compared with. */
+typedef enum
+{
+    MPBIAS_RICH_NONE = 0,       /* none (depth 1; depth >= 3 until set)        */
+    MPBIAS_RICH_L1 = 1,         /* the unique l1 max-margin predictor (D = 2)  */
+    MPBIAS_RICH_L1_FACE = 2,    /* the l1 optimal face (not unique): distances
+                                   to its bounding box, a lower bound          */
+    MPBIAS_RICH_KKT = 3         /* an l_(2/D) KKT point set by the caller      */
+} mpbias_rich_kind;
+
+/* The limits, computed once per dataset and model (scalar alpha). */
+typedef struct
+{
+    int depth;
+    slong n, d;
+    fmpq_t alpha;
+    mpfr_prec_t prec;
+    mpfr_t *l2;                 /* d entries                                  */
+    mpbias_rich_kind rich_kind;
+    mpfr_t *rich_lo, *rich_hi;  /* the rich target's box (a point: lo = hi)   */
+} mpbias_regime_ref_struct;
+typedef mpbias_regime_ref_struct mpbias_regime_ref_t[1];
+
+void mpbias_regime_ref_init(mpbias_regime_ref_t ref);
+void mpbias_regime_ref_clear(mpbias_regime_ref_t ref);
+/* The exact l2 predictor and, for depth 2, the l1 predictor or face,
+   rounded to prec bits.  MPBIAS_ERR_ARG for a shaped model. */
+mpbias_status mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                                      const mpbias_model_t model, mpfr_prec_t prec,
+                                      mpbias_err_t err);
+/* For depth >= 3: the rich target, an l_(2/D) KKT point (d entries, such
+   as mpbias_lpkkt_polish's result). */
+mpbias_status mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w,
+                                        mpbias_err_t err);
+
+/* Distances of wbar to a predictor (64-bit values): sup and l2 norms of
+   the difference and the angle (radians).  Below `floor` (the row's own
+   error plus the predictor's error bound) they are not resolved. */
+typedef struct
+{
+    int available;
+    mpfr_t sup, l2, angle, floor;
+} mpbias_dist;
+
+/* One checkpoint, analysed (64-bit values). */
+typedef struct
+{
+    mpfr_t gamma;               /* margin                                     */
+    mpfr_t log_inv_eps;         /* log(1/eps), natural log of the loss row's  */
+    mpfr_t log10_muD;           /* log10(alpha^D / gamma); NaN for depth 1    */
+    mpfr_t kappa;               /* max |wbar| / mu^D                           */
+    mpfr_t rho;                 /* log(gamma) / (D log(1/alpha)); NaN, alpha >= 1 */
+    mpbias_dist to_l2, to_rich, to_qmu;   /* qmu: at the row's own mu         */
+    mpfr_t stationarity;        /* max_i |w(Z^T nu)_i / gamma - wbar_i| / max |wbar|:
+                                   the identity of math.md section 5         */
+    mpfr_t slackness;           /* max_n (nu_n / max nu) (z_n . wbar - 1)      */
+    mpbias_regime regime;
+    int nearest;                /* 0: l2, 1: the rich limit (sup norm); -1     */
+} mpbias_regime_row;
+
+void mpbias_regime_row_init(mpbias_regime_row *r);
+void mpbias_regime_row_clear(mpbias_regime_row *r);
+
+/* Analyse a flow row (from mpbias_flow_run with this data and model, the
+   exponential loss's log(1/eps) being read from the row).  qmu_digits > 0
+   also solves the intermediate predictor at the row's scale to that many
+   digits (0: skip it). */
+mpbias_status mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
+                                 const mpbias_data_t data, const mpbias_flow_row *row,
+                                 int qmu_digits, mpbias_err_t err);
 
 /* ------------------------------------------------------------------ */
 /* The direct flow: an independent check in (u_+, u_-)                 */

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <getopt.h>
+#include <time.h>
 #include "mpbias.h"
 
 #define PROG "mpbias"
@@ -86,10 +87,30 @@ void cli_shape_free(fmpq *a, fmpq *b, slong d);
    characters escaped). */
 void cli_put_json_string(FILE *f, const char *s);
 
+/* The progress line of long flow runs on standard error (only on a
+   terminal, after 1 s, twice a second), with a time-left estimate when the
+   loss target is known (until_loss may be NULL). */
+typedef struct
+{
+    struct timespec start;
+    double last_print;
+    double target_l10;       /* log10(1/eps) of the loss target, or NaN */
+    int printed;             /* a progress line is showing              */
+    int tty;
+    int quiet;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, int quiet, const mpbias_sci_t until_loss);
+void cli_progress_flow(cli_progress *p, const mpbias_flow_stats *st);
+/* Erase the line (before other output reaches the terminal). */
+void cli_progress_erase(cli_progress *p);
+double cli_progress_elapsed(const cli_progress *p);
+
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_flow(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
+int cmd_regime(int argc, char **argv);
 
 #endif

@@ -62,46 +62,18 @@ typedef struct
     FILE *out;
     int json;
     int digits;
-    int quiet;
     slong rows;
-    struct timespec start;
-    double last_print;
-    double target_l10;       /* log10(1/eps) of the loss target, or NaN */
-    int printed;             /* a progress line is showing on stderr */
-    int tty;                 /* stderr is a terminal                 */
+    cli_progress prog;
     int header_done;
     int write_failed;
     const mpbias_data_struct *data;
     const mpbias_model_struct *model;
 } flow_ctx;
 
-static double
-elapsed(const flow_ctx *c)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double) (now.tv_sec - c->start.tv_sec) + 1e-9 * (double) (now.tv_nsec - c->start.tv_nsec);
-}
-
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
-    flow_ctx *c = ctx;
-    double t = elapsed(c);
-    if (c->quiet || !c->tty || t < 1.0 || t - c->last_print < 0.5)
-        return 0;
-    c->last_print = t;
-    fprintf(stderr, "\r%s: log10(loss) = %-14.8g steps %ld (%.1f/s)", PROG, st->log10_loss,
-            (long) st->steps, (double) st->steps / t);
-    /* cost grows like log(log(1/eps)): extrapolate in that variable */
-    if (isfinite(c->target_l10) && -st->log10_loss > 1.0 && c->target_l10 > 1.0)
-    {
-        double a = 0.0 /* log of log10(1/eps) = 1 */, b = log(-st->log10_loss), z = log(c->target_l10);
-        if (b > a && z > b)
-            fprintf(stderr, "  ~%.0f s left (estimate)", t * (z - b) / (b - a));
-    }
-    fputs("   ", stderr);
-    c->printed = 1;
+    cli_progress_flow(&((flow_ctx *) ctx)->prog, st);
     return 0;
 }
 
@@ -192,12 +164,8 @@ row_out(const mpbias_flow_row *r, void *ctx)
     flow_ctx *c = ctx;
     slong i;
     FILE *f = c->out;
-    if (c->printed)
-    {
-        /* erase the progress line before a row can land on the terminal */
-        fputs("\r\033[K", stderr);
-        c->printed = 0;
-    }
+    /* erase the progress line before a row can land on the terminal */
+    cli_progress_erase(&c->prog);
     if (!c->header_done)
         print_header(c);
     if (c->json)
@@ -476,19 +444,13 @@ cmd_flow(int argc, char **argv)
     }
     ctx.json = json;
     ctx.digits = (int) digits;
-    ctx.quiet = quiet;
-    ctx.tty = isatty(2);
-    clock_gettime(CLOCK_MONOTONIC, &ctx.start);
-    ctx.target_l10 = NAN;
-    if (fo.until_loss_set)
-        ctx.target_l10 = -(fmpz_get_d(fo.until_loss->exp10) + log10(fmpq_get_d(fo.until_loss->mant)));
+    cli_progress_start(&ctx.prog, quiet, fo.until_loss_set ? fo.until_loss : NULL);
 
     ctx.data = data;
     ctx.model = model;
     mpbias_err_clear(err);
     st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
-    if (ctx.printed)
-        fputs("\r\033[K", stderr);
+    cli_progress_erase(&ctx.prog);
     if (json && ctx.header_done)
         fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"stages\": %ld, "
                 "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
@@ -519,7 +481,7 @@ cmd_flow(int argc, char **argv)
                 PROG, (long) ctx.rows, loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
                 mean ? "mean over samples" : "summed over samples", (int) digits, stats.max_err_est,
                 (long) stats.prec, (long) stats.stages, (long) stats.steps, (long) stats.nfev,
-                elapsed(&ctx));
+                cli_progress_elapsed(&ctx.prog));
     r = EXIT_OK;
 done:
     if (fo.at_loss != NULL)

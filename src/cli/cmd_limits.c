@@ -47,8 +47,9 @@ help(void)
            "                     point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
            "                     and classify it (the l1 solution, another vertex, or an\n"
            "                     interior KKT point)\n"
-           "  --support-tol TAU  support of the candidate: |w_i| > TAU max |w| (default\n"
-           "                     0.001); also its active constraints z_n . w <= 1 + TAU\n"
+           "  --support-tol TAU  support of the candidate: |w_i| > TAU max |w|, and its\n"
+           "                     active constraints z_n . w <= 1 + TAU (default: automatic,\n"
+           "                     the KKT point nearest the candidate over TAU in 1e-4..0.3)\n"
            "  --digits K         significant digits of the decimal margins and of the\n"
            "                     intermediate predictor (1..1000, default 20; correctly\n"
            "                     rounded)\n"
@@ -177,7 +178,7 @@ cmd_limits(int argc, char **argv)
     int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
     long loss_bits = 0;
     const char *kkt_list = NULL;
-    double support_tol = 1e-3;
+    double support_tol = 0.0;   /* automatic */
     mpbias_lpkkt_t kk;
     mpfr_t *cand = NULL;
     mpbias_sci_t eps;
@@ -434,8 +435,13 @@ cmd_limits(int argc, char **argv)
             r = EXIT_FAIL;
         }
         else if (kkt_list != NULL
-                 && mpbias_lpkkt_polish(kk, data, (int) depth, (const mpfr_t *) cand, support_tol,
-                                        (mpfr_prec_t) (digits * 3.33 * 2 + 128), err) != MPBIAS_OK)
+                 && (support_tol > 0.0
+                         ? mpbias_lpkkt_polish(kk, data, (int) depth, (const mpfr_t *) cand,
+                                               support_tol, (mpfr_prec_t) (digits * 3.33 * 2 + 128),
+                                               err)
+                         : mpbias_lpkkt_polish_auto(kk, data, (int) depth, (const mpfr_t *) cand,
+                                                    (mpfr_prec_t) (digits * 3.33 * 2 + 128), err))
+                        != MPBIAS_OK)
             r = cli_lib_error(err);
     }
     if (r == EXIT_OK && json)
@@ -497,9 +503,10 @@ cmd_limits(int argc, char **argv)
             printf("], \"lambda\": [");
             for (i = 0; i < kk->n; i++)
                 mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->lambda[i]);
-            mpfr_printf("], \"nsupport\": %ld, \"nactive\": %ld, \"residual\": \"%.3Re\", "
-                        "\"distance\": \"%.3Re\"}", (long) kk->nsupport, (long) kk->nactive,
-                        kk->residual, kk->distance);
+            mpfr_printf("], \"nsupport\": %ld, \"nactive\": %ld, \"support_tol\": %g, "
+                        "\"residual\": \"%.3Re\", \"distance\": \"%.3Re\"}",
+                        (long) kk->nsupport, (long) kk->nactive, kk->tau, kk->residual,
+                        kk->distance);
         }
         printf("\n}\n");
     }
@@ -576,8 +583,8 @@ cmd_limits(int argc, char **argv)
                 mpfr_printf("%s%.*Re", i ? ", " : "", (int) digits - 1, kk->w[i]);
             mpfr_printf(")\n  residual   = %.3Re  (max-norm of the KKT system; multipliers >= 0, "
                         "constraints checked)\n", kk->residual);
-            printf("  support    = %ld coordinates, %ld active constraints\n", (long) kk->nsupport,
-                   (long) kk->nactive);
+            printf("  support    = %ld coordinates, %ld active constraints (threshold %g)\n",
+                   (long) kk->nsupport, (long) kk->nactive, kk->tau);
             mpfr_printf("  distance   = %.3Re  (max |w_i - c_i| / max |c_i| from the candidate c\n"
                         "               scaled to margin 1: a large value means Newton went to\n"
                         "               another KKT point; try another --support-tol)\n", kk->distance);

@@ -19,6 +19,7 @@ static const struct
     { "info", cmd_info, "summarize a dataset: size, classes, sparsity, exact separability, l2 max margin" },
     { "gen", cmd_gen, "write a generated (sparse-teacher) or built-in dataset to a file" },
     { "limits", cmd_limits, "the exact l2 and l1 max-margin predictors, certified, and the l1 optimal face" },
+    { "regime", cmd_regime, "a trajectory beside its limits: distances, KKT residuals, regime, plot" },
     { "flow", cmd_flow, "follow gradient flow to a training loss, margin or time, with certified digits" },
 };
 

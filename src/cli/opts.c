@@ -340,3 +340,54 @@ cli_shape_free(fmpq *a, fmpq *b, slong d)
     if (b != NULL)
         _fmpq_vec_clear(b, d);
 }
+
+void
+cli_progress_start(cli_progress *p, int quiet, const mpbias_sci_t until_loss)
+{
+    p->quiet = quiet;
+    p->tty = isatty(2);
+    p->printed = 0;
+    p->last_print = 0.0;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->target_l10 = NAN;
+    if (until_loss != NULL)
+        p->target_l10 = -(fmpz_get_d(until_loss->exp10) + log10(fmpq_get_d(until_loss->mant)));
+}
+
+double
+cli_progress_elapsed(const cli_progress *p)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double) (now.tv_sec - p->start.tv_sec)
+           + 1e-9 * (double) (now.tv_nsec - p->start.tv_nsec);
+}
+
+void
+cli_progress_flow(cli_progress *p, const mpbias_flow_stats *st)
+{
+    double t = cli_progress_elapsed(p);
+    if (p->quiet || !p->tty || t < 1.0 || t - p->last_print < 0.5)
+        return;
+    p->last_print = t;
+    fprintf(stderr, "\r%s: log10(loss) = %-14.8g steps %ld (%.1f/s)", PROG, st->log10_loss,
+            (long) st->steps, (double) st->steps / t);
+    /* cost grows like log(log(1/eps)): extrapolate in that variable */
+    if (isfinite(p->target_l10) && -st->log10_loss > 1.0 && p->target_l10 > 1.0)
+    {
+        double a = 0.0 /* log of log10(1/eps) = 1 */, b = log(-st->log10_loss),
+               z = log(p->target_l10);
+        if (b > a && z > b)
+            fprintf(stderr, "  ~%.0f s left (estimate)", t * (z - b) / (b - a));
+    }
+    fputs("   ", stderr);
+    p->printed = 1;
+}
+
+void
+cli_progress_erase(cli_progress *p)
+{
+    if (p->printed)
+        fputs("\r\033[K", stderr);
+    p->printed = 0;
+}

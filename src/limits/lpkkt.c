@@ -30,6 +30,7 @@ mpbias_lpkkt_init(mpbias_lpkkt_t r)
     r->w = r->lambda = NULL;
     r->nsupport = r->nactive = 0;
     r->kind = MPBIAS_KKT_NONE;
+    r->tau = 0.0;
     mpfr_init2(r->residual, 64);
     mpfr_set_nan(r->residual);
     mpfr_init2(r->distance, 64);
@@ -68,6 +69,7 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
     mpbias_lpkkt_init(r);
     r->n = n;
     r->d = d;
+    r->tau = tau;
     r->w = _mpbias_mpfr_vec_init(d, prec);
     r->lambda = _mpbias_mpfr_vec_init(n, prec);
     Z = _mpbias_mpfr_vec_init(n * d, prec);
@@ -371,4 +373,45 @@ done:
     if (st != MPBIAS_OK)
         r->kind = MPBIAS_KKT_NONE;
     return st;
+}
+
+static void
+mpbias_lpkkt_swap(mpbias_lpkkt_t a, mpbias_lpkkt_t b)
+{
+    mpbias_lpkkt_struct t = *a;
+    *a = *b;
+    *b = t;
+}
+
+mpbias_status
+mpbias_lpkkt_polish_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                         const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err)
+{
+    static const double taus[] = { 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1 };
+    mpbias_status best = MPBIAS_ERR_NUMERIC, st;
+    mpbias_lpkkt_t t;
+    mpbias_err_t e;
+    size_t k;
+    mpbias_err_clear(e);
+    for (k = 0; k < sizeof taus / sizeof taus[0]; k++)
+    {
+        mpbias_lpkkt_init(t);
+        st = mpbias_lpkkt_polish(t, data, depth, cand, taus[k], prec, e);
+        if (st == MPBIAS_OK && (best != MPBIAS_OK || mpfr_cmp(t->distance, r->distance) < 0))
+        {
+            mpbias_lpkkt_swap(r, t);
+            best = MPBIAS_OK;
+        }
+        else if (st == MPBIAS_ERR_ARG || st == MPBIAS_ERR_NOMEM)
+        {
+            mpbias_lpkkt_clear(t);
+            return _mpbias_err_set(err, st, NULL, 0, 0, "%s", e->msg);
+        }
+        mpbias_lpkkt_clear(t);
+    }
+    if (best != MPBIAS_OK)
+        return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                               "no KKT point near the candidate for any support threshold "
+                               "(last: %s)", e->msg);
+    return MPBIAS_OK;
 }

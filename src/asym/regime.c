@@ -1,0 +1,463 @@
+/*
+ * regime.c -- where a trajectory stands relative to the limits theory
+ * predicts (math.md sections 5 and 6): at a checkpoint of the flow, the
+ * scale variables, the distances of wbar to the l2 predictor, to the rich
+ * limit (the l1 predictor for depth 2, its optimal face when it is not
+ * unique, or an l_(2/D) KKT point for depth D >= 3) and to the
+ * intermediate predictor at the checkpoint's own scale, the KKT residuals
+ * of the identity of math.md section 5, and the regime with its criterion.
+ *
+ * Criteria (doc/asymptotics.md): with mu^D = alpha^D / gamma, the potential
+ * Q_mu is evaluated at z = w / mu^D; kappa = max_i |wbar_i| / mu^D says
+ * where on q the predictor sits: q is quadratic for |z| << 1 (kernel) and
+ * |z| log |z|-like, l1-like, for |z| >> 1 (rich).  Labels: kernel for
+ * kappa <= 0.1, rich for kappa >= 10, intermediate between; and, before
+ * those, the small-initialization plateau when alpha < 1 and
+ * rho = log(gamma) / (D log(1/alpha)) < 1: the multipliers nu loaded
+ * during the initial plateau (about log(1/alpha^D) each) still outweigh
+ * what the margin has added since.  Depth 1 is the linear model: kernel.
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include "mpbias-impl.h"
+
+static const char *const regime_names[] = { "kernel", "intermediate", "rich", "plateau" };
+
+const char *
+mpbias_regime_name(mpbias_regime r)
+{
+    return (int) r >= 0 && (int) r < 4 ? regime_names[r] : "unknown";
+}
+
+/* ---- the reference (limits computed once) ------------------------------ */
+
+void
+mpbias_regime_ref_init(mpbias_regime_ref_t ref)
+{
+    ref->depth = 0;
+    ref->n = ref->d = 0;
+    ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
+    ref->rich_kind = MPBIAS_RICH_NONE;
+    ref->prec = 0;
+    fmpq_init(ref->alpha);
+}
+
+void
+mpbias_regime_ref_clear(mpbias_regime_ref_t ref)
+{
+    if (ref->l2 != NULL)
+        _mpbias_mpfr_vec_clear(ref->l2, ref->d);
+    if (ref->rich_lo != NULL)
+        _mpbias_mpfr_vec_clear(ref->rich_lo, ref->d);
+    if (ref->rich_hi != NULL)
+        _mpbias_mpfr_vec_clear(ref->rich_hi, ref->d);
+    ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
+    fmpq_clear(ref->alpha);
+}
+
+mpbias_status
+mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                        const mpbias_model_t model, mpfr_prec_t prec, mpbias_err_t err)
+{
+    mpbias_l2mm_t l2;
+    mpbias_l1mm_t l1;
+    mpbias_status st;
+    slong i, d = data->d;
+    if (model->shape_a != NULL)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "the regime analysis is for a scalar initialization scale alpha "
+                               "(not an initialization shape)");
+    if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
+        return st;
+    mpbias_regime_ref_clear(ref);
+    mpbias_regime_ref_init(ref);
+    ref->depth = model->depth;
+    ref->n = data->n;
+    ref->d = d;
+    ref->prec = prec;
+    fmpq_set(ref->alpha, model->alpha);
+    mpbias_l2mm_init(l2);
+    mpbias_l1mm_init(l1);
+    st = mpbias_l2mm_compute(l2, data, err);
+    if (st == MPBIAS_OK && !l2->separable)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOT_SEPARABLE, data->name[0] ? data->name : NULL, 0,
+                             0, "the data are not linearly separable (decided exactly)");
+    if (st == MPBIAS_OK)
+    {
+        ref->l2 = _mpbias_mpfr_vec_init(d, prec);
+        for (i = 0; i < d; i++)
+            fmpq_get_mpfr(ref->l2[i], l2->w + i, MPFR_RNDN);
+    }
+    /* the l1 predictor (or its face) is the rich limit for depth 2 */
+    if (st == MPBIAS_OK && model->depth == 2)
+    {
+        st = mpbias_l1mm_compute(l1, data, err);
+        if (st == MPBIAS_OK)
+        {
+            ref->rich_lo = _mpbias_mpfr_vec_init(d, prec);
+            ref->rich_hi = _mpbias_mpfr_vec_init(d, prec);
+            for (i = 0; i < d; i++)
+            {
+                fmpq_get_mpfr(ref->rich_lo[i], l1->wmin + i, MPFR_RNDN);
+                fmpq_get_mpfr(ref->rich_hi[i], l1->wmax + i, MPFR_RNDN);
+            }
+            ref->rich_kind = l1->unique ? MPBIAS_RICH_L1 : MPBIAS_RICH_L1_FACE;
+        }
+    }
+    mpbias_l2mm_clear(l2);
+    mpbias_l1mm_clear(l1);
+    return st;
+}
+
+mpbias_status
+mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w, mpbias_err_t err)
+{
+    slong i;
+    if (ref->l2 == NULL || ref->depth < 3)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "a KKT point is the rich target for depth 3 or more only");
+    if (ref->rich_lo == NULL)
+    {
+        ref->rich_lo = _mpbias_mpfr_vec_init(ref->d, ref->prec);
+        ref->rich_hi = _mpbias_mpfr_vec_init(ref->d, ref->prec);
+    }
+    for (i = 0; i < ref->d; i++)
+    {
+        mpfr_set(ref->rich_lo[i], w[i], MPFR_RNDN);
+        mpfr_set(ref->rich_hi[i], w[i], MPFR_RNDN);
+    }
+    ref->rich_kind = MPBIAS_RICH_KKT;
+    return MPBIAS_OK;
+}
+
+/* ---- one checkpoint ------------------------------------------------- */
+
+static void
+dist_init(mpbias_dist *x)
+{
+    x->available = 0;
+    mpfr_inits2(64, x->sup, x->l2, x->angle, x->floor, (mpfr_ptr) 0);
+    mpfr_set_nan(x->sup);
+    mpfr_set_nan(x->l2);
+    mpfr_set_nan(x->angle);
+    mpfr_set_nan(x->floor);
+}
+
+static void
+dist_clear(mpbias_dist *x)
+{
+    mpfr_clears(x->sup, x->l2, x->angle, x->floor, (mpfr_ptr) 0);
+}
+
+void
+mpbias_regime_row_init(mpbias_regime_row *r)
+{
+    mpfr_inits2(64, r->gamma, r->log_inv_eps, r->log10_muD, r->kappa, r->rho, r->stationarity,
+                r->slackness, (mpfr_ptr) 0);
+    dist_init(&r->to_l2);
+    dist_init(&r->to_rich);
+    dist_init(&r->to_qmu);
+    r->regime = MPBIAS_REGIME_KERNEL;
+    r->nearest = -1;
+}
+
+void
+mpbias_regime_row_clear(mpbias_regime_row *r)
+{
+    mpfr_clears(r->gamma, r->log_inv_eps, r->log10_muD, r->kappa, r->rho, r->stationarity,
+                r->slackness, (mpfr_ptr) 0);
+    dist_clear(&r->to_l2);
+    dist_clear(&r->to_rich);
+    dist_clear(&r->to_qmu);
+}
+
+/* Distances of x (d entries) to the box [lo, hi] (a point when lo = hi):
+   p = the projection of x on the box; sup and l2 norms of x - p, and the
+   angle between x and p, 2 atan(|x/|x| - p/|p|| / |x/|x| + p/|p||)
+   (accurate for small angles).  floor: the distances' own uncertainty. */
+static void
+box_distance(mpbias_dist *out, const mpfr_t *x, const mpfr_t *lo, const mpfr_t *hi, slong d,
+             const mpfr_t floor, mpfr_prec_t prec)
+{
+    slong i;
+    mpfr_t p, t, s2, nx, np, a, b;
+    mpfr_inits2(prec, p, t, s2, nx, np, a, b, (mpfr_ptr) 0);
+    mpfr_set_zero(out->sup, 1);
+    mpfr_set_zero(s2, 1);
+    mpfr_set_zero(nx, 1);
+    mpfr_set_zero(np, 1);
+    for (i = 0; i < d; i++)
+    {
+        if (mpfr_cmp(x[i], lo[i]) < 0)
+            mpfr_set(p, lo[i], MPFR_RNDN);
+        else if (mpfr_cmp(x[i], hi[i]) > 0)
+            mpfr_set(p, hi[i], MPFR_RNDN);
+        else
+            mpfr_set(p, x[i], MPFR_RNDN);
+        mpfr_sub(t, x[i], p, MPFR_RNDN);
+        mpfr_abs(t, t, MPFR_RNDN);
+        if (mpfr_cmp(t, out->sup) > 0)
+            mpfr_set(out->sup, t, MPFR_RNDN);
+        mpfr_fma(s2, t, t, s2, MPFR_RNDN);
+        mpfr_fma(nx, x[i], x[i], nx, MPFR_RNDN);
+        mpfr_fma(np, p, p, np, MPFR_RNDN);
+    }
+    mpfr_sqrt(out->l2, s2, MPFR_RNDN);
+    mpfr_sqrt(nx, nx, MPFR_RNDN);
+    mpfr_sqrt(np, np, MPFR_RNDN);
+    /* angle */
+    mpfr_set_zero(a, 1);
+    mpfr_set_zero(b, 1);
+    if (mpfr_sgn(nx) > 0 && mpfr_sgn(np) > 0)
+    {
+        for (i = 0; i < d; i++)
+        {
+            mpfr_t u, v;
+            mpfr_inits2(prec, u, v, (mpfr_ptr) 0);
+            if (mpfr_cmp(x[i], lo[i]) < 0)
+                mpfr_set(p, lo[i], MPFR_RNDN);
+            else if (mpfr_cmp(x[i], hi[i]) > 0)
+                mpfr_set(p, hi[i], MPFR_RNDN);
+            else
+                mpfr_set(p, x[i], MPFR_RNDN);
+            mpfr_div(u, x[i], nx, MPFR_RNDN);
+            mpfr_div(v, p, np, MPFR_RNDN);
+            mpfr_sub(t, u, v, MPFR_RNDN);
+            mpfr_fma(a, t, t, a, MPFR_RNDN);
+            mpfr_add(t, u, v, MPFR_RNDN);
+            mpfr_fma(b, t, t, b, MPFR_RNDN);
+            mpfr_clears(u, v, (mpfr_ptr) 0);
+        }
+        mpfr_sqrt(a, a, MPFR_RNDN);
+        mpfr_sqrt(b, b, MPFR_RNDN);
+        mpfr_atan2(t, a, b, MPFR_RNDN);
+        mpfr_mul_2ui(out->angle, t, 1, MPFR_RNDN);
+    }
+    else
+        mpfr_set_nan(out->angle);
+    mpfr_set(out->floor, floor, MPFR_RNDU);
+    out->available = 1;
+    mpfr_clears(p, t, s2, nx, np, a, b, (mpfr_ptr) 0);
+}
+
+/* w(s) / gamma from the closed forms of math.md section 3 (scalar alpha):
+   D = 1: 2 s; D = 2: 2 alpha^2 sinh(4 s); D >= 3: alpha^D h_D(c s),
+   c = D (D-2) alpha^(D-2). */
+static int
+w_of_s(mpfr_t out, const mpfr_t s, int D, const mpfr_t alpha, const mpfr_t gamma,
+       mpfr_prec_t prec)
+{
+    mpfr_t t, u, a;
+    int ok = 1;
+    mpfr_inits2(prec, t, u, a, (mpfr_ptr) 0);
+    if (D == 1)
+        mpfr_mul_2ui(out, s, 1, MPFR_RNDN);
+    else if (D == 2)
+    {
+        mpfr_mul_2ui(t, s, 2, MPFR_RNDN);
+        mpfr_sinh(t, t, MPFR_RNDN);
+        mpfr_sqr(a, alpha, MPFR_RNDN);
+        mpfr_mul(out, t, a, MPFR_RNDN);
+        mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
+    }
+    else
+    {
+        /* (1 - z)^(-D/(D-2)) - (1 + z)^(-D/(D-2)), z = c s */
+        mpfr_pow_ui(a, alpha, (unsigned long) (D - 2), MPFR_RNDN);
+        mpfr_mul_ui(a, a, (unsigned long) (D * (D - 2)), MPFR_RNDN);
+        mpfr_mul(a, a, s, MPFR_RNDN);
+        mpfr_ui_sub(t, 1, a, MPFR_RNDN);
+        mpfr_add_ui(u, a, 1, MPFR_RNDN);
+        if (mpfr_sgn(t) <= 0 || mpfr_sgn(u) <= 0)
+            ok = 0;
+        else
+        {
+            mpfr_set_si(a, -D, MPFR_RNDN);
+            mpfr_div_si(a, a, D - 2, MPFR_RNDN);
+            mpfr_pow(t, t, a, MPFR_RNDN);
+            mpfr_pow(u, u, a, MPFR_RNDN);
+            mpfr_sub(out, t, u, MPFR_RNDN);
+            mpfr_pow_ui(a, alpha, (unsigned long) D, MPFR_RNDN);
+            mpfr_mul(out, out, a, MPFR_RNDN);
+        }
+    }
+    if (ok)
+        mpfr_div(out, out, gamma, MPFR_RNDN);
+    mpfr_clears(t, u, a, (mpfr_ptr) 0);
+    return ok;
+}
+
+mpbias_status
+mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
+                   const mpbias_data_t data, const mpbias_flow_row *row, int qmu_digits,
+                   mpbias_err_t err)
+{
+    slong n = ref->n, d = ref->d, i, k;
+    int D = ref->depth;
+    mpfr_prec_t prec = mpfr_get_prec(row->wbar[0]) + 32;
+    mpfr_t alpha, t, u, wmax, numax, floor;
+    mpfr_t *s = NULL, *zq = NULL;
+    mpbias_status st = MPBIAS_OK;
+    fmpq_t muD;
+
+    if (ref->l2 == NULL || row->d != d || row->n != n)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "regime: the reference does not match the row");
+    mpfr_inits2(prec, alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
+    fmpq_init(muD);
+    fmpq_get_mpfr(alpha, ref->alpha, MPFR_RNDN);
+
+    /* scale variables: gamma, log(1/eps) = -log(10) log10_loss, mu^D */
+    mpfr_set(out->gamma, row->margin, MPFR_RNDN);
+    mpfr_set_ui(t, 10, MPFR_RNDN);
+    mpfr_log(t, t, MPFR_RNDN);
+    mpfr_mul(t, t, row->log10_loss, MPFR_RNDN);
+    mpfr_neg(out->log_inv_eps, t, MPFR_RNDN);
+    mpfr_set_zero(wmax, 1);
+    for (i = 0; i < d; i++)
+        if (mpfr_cmpabs(row->wbar[i], wmax) > 0)
+            mpfr_abs(wmax, row->wbar[i], MPFR_RNDN);
+    if (D >= 2)
+    {
+        /* log10(mu^D) = D log10(alpha) - log10(gamma); kappa = max |wbar| / mu^D */
+        mpfr_log10(t, alpha, MPFR_RNDN);
+        mpfr_mul_si(t, t, D, MPFR_RNDN);
+        mpfr_log10(u, row->margin, MPFR_RNDN);
+        mpfr_sub(out->log10_muD, t, u, MPFR_RNDN);
+        mpfr_ui_pow(t, 10, out->log10_muD, MPFR_RNDN);
+        mpfr_div(out->kappa, wmax, t, MPFR_RNDN);
+    }
+    else
+    {
+        mpfr_set_nan(out->log10_muD);
+        mpfr_set_zero(out->kappa, 1);
+    }
+    /* rho = log(gamma) / (D log(1/alpha)) for alpha < 1 */
+    if (mpfr_cmp_ui(alpha, 1) < 0)
+    {
+        mpfr_log(t, row->margin, MPFR_RNDN);
+        mpfr_log(u, alpha, MPFR_RNDN);
+        mpfr_mul_si(u, u, -D, MPFR_RNDN);
+        mpfr_div(out->rho, t, u, MPFR_RNDN);
+    }
+    else
+        mpfr_set_nan(out->rho);
+    if (D >= 2 && mpfr_number_p(out->rho) && mpfr_cmp_ui(out->rho, 1) < 0)
+        out->regime = MPBIAS_REGIME_PLATEAU;
+    else if (D == 1 || mpfr_cmp_d(out->kappa, 0.1) <= 0)
+        out->regime = MPBIAS_REGIME_KERNEL;
+    else if (mpfr_cmp_ui(out->kappa, 10) >= 0)
+        out->regime = MPBIAS_REGIME_RICH;
+    else
+        out->regime = MPBIAS_REGIME_INTERMEDIATE;
+
+    /* the distances' floor: the row's error, err_est max |wbar| (0 when
+       the row carries no estimate) */
+    if (mpfr_number_p(row->err_est))
+        mpfr_mul(floor, row->err_est, wmax, MPFR_RNDU);
+    else
+        mpfr_set_zero(floor, 1);
+    box_distance(&out->to_l2, (const mpfr_t *) row->wbar, (const mpfr_t *) ref->l2,
+                 (const mpfr_t *) ref->l2, d, floor, prec);
+    if (ref->rich_kind != MPBIAS_RICH_NONE)
+        box_distance(&out->to_rich, (const mpfr_t *) row->wbar, (const mpfr_t *) ref->rich_lo,
+                     (const mpfr_t *) ref->rich_hi, d, floor, prec);
+    else
+        out->to_rich.available = 0;
+
+    /* the intermediate predictor at the row's own scale mu^D = alpha^D / gamma
+       (gamma read exactly from its binary value) */
+    out->to_qmu.available = 0;
+    if (D >= 2 && qmu_digits > 0)
+    {
+        mpbias_qmu_t q;
+        mpz_t m;
+        mpfr_exp_t e;
+        fmpq_t g;
+        mpz_init(m);
+        fmpq_init(g);
+        e = mpfr_get_z_2exp(m, row->margin);
+        fmpz_set_mpz(fmpq_numref(g), m);
+        fmpz_one(fmpq_denref(g));
+        if (e >= 0)
+            fmpq_mul_2exp(g, g, (ulong) e);
+        else
+            fmpq_div_2exp(g, g, (ulong) -e);
+        fmpq_pow_si(muD, ref->alpha, D);
+        fmpq_div(muD, muD, g);
+        mpbias_qmu_init(q);
+        st = mpbias_qmu_compute(q, data, D, muD, qmu_digits, err);
+        if (st == MPBIAS_OK)
+        {
+            mpfr_add(t, floor, q->radius, MPFR_RNDU);
+            box_distance(&out->to_qmu, (const mpfr_t *) row->wbar, (const mpfr_t *) q->w,
+                         (const mpfr_t *) q->w, d, t, prec);
+        }
+        mpbias_qmu_clear(q);
+        mpz_clear(m);
+        fmpq_clear(g);
+    }
+
+    /* KKT residuals of the identity: stationarity, wbar = w(Z^T nu) / gamma
+       (relative to max |wbar|), and complementary slackness,
+       max_n (nu_n / max nu) (z_n . wbar - 1) */
+    if (st == MPBIAS_OK)
+    {
+        s = _mpbias_mpfr_vec_init(d, prec);
+        zq = _mpbias_mpfr_vec_init(n * d, prec);
+        mpbias_data_get_z_mpfr(zq, data, MPFR_RNDN);
+        mpfr_set_zero(out->stationarity, 1);
+        for (i = 0; i < d; i++)
+        {
+            mpfr_set_zero(s[i], 1);
+            for (k = 0; k < n; k++)
+            {
+                mpfr_mul(t, zq[k * d + i], row->nu[k], MPFR_RNDN);
+                mpfr_add(s[i], s[i], t, MPFR_RNDN);
+            }
+            if (!w_of_s(t, s[i], D, alpha, row->margin, prec))
+            {
+                mpfr_set_inf(out->stationarity, 1);
+                break;
+            }
+            mpfr_sub(t, t, row->wbar[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDN);
+            if (mpfr_cmp(t, out->stationarity) > 0)
+                mpfr_set(out->stationarity, t, MPFR_RNDN);
+        }
+        if (mpfr_sgn(wmax) > 0)
+            mpfr_div(out->stationarity, out->stationarity, wmax, MPFR_RNDN);
+        mpfr_set_zero(numax, 1);
+        for (k = 0; k < n; k++)
+            if (mpfr_cmp(row->nu[k], numax) > 0)
+                mpfr_set(numax, row->nu[k], MPFR_RNDN);
+        mpfr_set_zero(out->slackness, 1);
+        for (k = 0; k < n && mpfr_sgn(numax) > 0; k++)
+        {
+            mpfr_set_zero(u, 1);
+            for (i = 0; i < d; i++)
+                mpfr_fma(u, zq[k * d + i], row->wbar[i], u, MPFR_RNDN);
+            mpfr_sub_ui(u, u, 1, MPFR_RNDN);
+            mpfr_mul(u, u, row->nu[k], MPFR_RNDN);
+            mpfr_div(u, u, numax, MPFR_RNDN);
+            if (mpfr_cmp(u, out->slackness) > 0)
+                mpfr_set(out->slackness, u, MPFR_RNDN);
+        }
+        _mpbias_mpfr_vec_clear(s, d);
+        _mpbias_mpfr_vec_clear(zq, n * d);
+    }
+
+    /* the nearest limit (sup norm): l2 or the rich one */
+    out->nearest = -1;
+    {
+        const mpbias_dist *c[2] = { &out->to_l2, &out->to_rich };
+        for (i = 0; i < 2; i++)
+            if (c[i]->available
+                && (out->nearest < 0 || mpfr_cmp(c[i]->sup, c[out->nearest]->sup) < 0))
+                out->nearest = (int) i;
+    }
+    mpfr_clears(alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
+    fmpq_clear(muD);
+    return st;
+}

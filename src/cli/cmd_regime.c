@@ -1,0 +1,607 @@
+/*
+ * cmd_regime.c -- `mpbias regime`: a trajectory side by side with the
+ * limits theory predicts, over decades of log(1/eps): scale variables,
+ * distances to the l2, rich and intermediate predictors, the KKT residuals
+ * and the regime with its criterion; optionally a plot (gnuplot).
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("Usage: %s regime (--data FILE | --example NAME) [OPTIONS]\n"
+           "Follow gradient flow (as mpbias flow does, every printed digit certified) and\n"
+           "put it side by side with the limits theory predicts, at losses eps with\n"
+           "log10(1/eps) = 1, 2, 5, 10, 20, 50, ... up to the target:\n"
+           "  - the scale: the margin gamma, mu^D = alpha^D / gamma;\n"
+           "  - the distances (sup norm) of the normalized predictor wbar = w / gamma to\n"
+           "    the l2 max-margin predictor (the kernel limit), to the rich limit (the l1\n"
+           "    max-margin predictor for depth 2, or its optimal face when not unique;\n"
+           "    for depth 3 and more the l_(2/D) KKT point polished from the last\n"
+           "    checkpoint), and to the intermediate predictor at the checkpoint's own mu;\n"
+           "  - the residuals of wbar's optimality conditions (stationarity, which sits at\n"
+           "    the working precision, and complementary slackness, which is what must\n"
+           "    vanish for a limit to be reached);\n"
+           "  - the regime, from kappa = max|wbar| / mu^D, the size of the argument of the\n"
+           "    potential: kernel (kappa <= 0.1, the potential is quadratic there),\n"
+           "    intermediate, rich (kappa >= 10, l1-like); plateau when alpha < 1 and\n"
+           "    rho = log(gamma) / (D log(1/alpha)) < 1 (small-initialization preloading\n"
+           "    still dominates).  Depth 1 (the linear model) is kernel.\n\n"
+           "Options:\n"
+           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
+           "  --example NAME       built-in example (mpbias info --list-examples)\n"
+           "  --data-format FMT    auto (default), libsvm or csv\n"
+           "  --depth D            depth D >= 1 (default 2)\n"
+           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
+           "  --until-loss EPS     the last loss (default 1e-1000; any decimal literal such\n"
+           "                       as 1e-1000000); the exponential loss, summed\n"
+           "  --per-decade P       checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
+           "                       ...), 2 (1, 3, 10, 30, ...) or 3 (default: 1, 2, 5, 10,\n"
+           "                       ...)\n"
+           "  --digits K           certified digits of the trajectory (default 12); the\n"
+           "                       distances are printed with 3 digits\n"
+           "  --support-tol TAU    depth >= 3: the support threshold of the KKT point\n"
+           "                       polished from the last checkpoint (default: automatic,\n"
+           "                       the KKT point nearest the checkpoint over TAU in 1e-4\n"
+           "                       .. 0.3)\n"
+           "  --format FMT         text (default) or csv\n"
+           "  --plot FILE          also draw the distances against log10(1/eps) on log\n"
+           "                       axes into FILE (.png or .svg; needs gnuplot)\n"
+           "  -o, --output FILE    write the table to FILE instead of standard output\n"
+           "  -q, --quiet          no progress line or summary on standard error\n"
+           "  -h, --help           show this help and exit\n\n"
+           "A distance below the trajectory's own error (err_est max|wbar|, plus the\n"
+           "intermediate predictor's rigorous error bound) is printed as '<' that bound.\n"
+           "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
+           "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
+           "resolution of the distances), stationarity, slackness, regime, nearest (the\n"
+           "nearer of l2 and rich, sup norm).\n",
+           PROG);
+}
+
+typedef struct
+{
+    mpbias_flow_row *rows;
+    slong n, alloc;
+    slong nsamp, d;
+    cli_progress prog;
+} collect_ctx;
+
+static int
+collect(const mpbias_flow_row *r, void *ctx)
+{
+    collect_ctx *c = ctx;
+    mpbias_flow_row *t;
+    slong i;
+    if (r->kind == MPBIAS_ROW_STOP && c->n > 0
+        && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
+        return 0;   /* the stop repeats the last checkpoint */
+    if (c->n == c->alloc)
+    {
+        slong na = c->alloc ? 2 * c->alloc : 32;
+        t = realloc(c->rows, (size_t) na * sizeof(mpbias_flow_row));
+        if (t == NULL)
+            return 1;
+        c->rows = t;
+        c->alloc = na;
+    }
+    t = c->rows + c->n;
+    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
+    t->kind = r->kind;
+    t->index = r->index;
+    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
+    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
+    mpfr_set(t->margin, r->margin, MPFR_RNDN);
+    mpfr_set(t->mu, r->mu, MPFR_RNDN);
+    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
+    for (i = 0; i < r->d; i++)
+        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
+    for (i = 0; i < r->n; i++)
+        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    c->n++;
+    return 0;
+}
+
+static int
+progress(const mpbias_flow_stats *st, void *ctx)
+{
+    cli_progress_flow(&((collect_ctx *) ctx)->prog, st);
+    return 0;
+}
+
+/* a distance for the text table: "1.23e-05", "<4.1e-21" below the floor,
+   "-" when not available */
+static void
+put_dist(FILE *f, const mpbias_dist *x, int width)
+{
+    char buf[64];
+    if (!x->available || mpfr_nan_p(x->sup))
+        snprintf(buf, sizeof buf, "-");
+    else if (mpfr_cmp(x->sup, x->floor) <= 0)
+        mpfr_snprintf(buf, sizeof buf, "<%.1Re", x->floor);
+    else
+        mpfr_snprintf(buf, sizeof buf, "%.2Re", x->sup);
+    fprintf(f, " %*s", width, buf);
+}
+
+static void
+put_csv_num(FILE *f, const mpfr_t x)
+{
+    if (mpfr_nan_p(x))
+        fputs(",nan", f);
+    else
+        mpfr_fprintf(f, ",%.3Re", x);
+}
+
+static void
+put_csv_dist(FILE *f, const mpbias_dist *x)
+{
+    if (!x->available)
+        fputs(",nan,nan,nan", f);
+    else
+    {
+        put_csv_num(f, x->sup);
+        put_csv_num(f, x->l2);
+        put_csv_num(f, x->angle);
+    }
+}
+
+static const char *
+nearest_name(int nearest, const mpbias_regime_ref_t ref)
+{
+    if (nearest == 0)
+        return "l2";
+    if (nearest == 1)
+        return ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1";
+    return "-";
+}
+
+/* Draw the distances with gnuplot (a PNG or an SVG, by the extension). */
+static int
+plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
+     const char *title)
+{
+    const char *ext = strrchr(file, '.');
+    FILE *g;
+    slong j;
+    int s, rc;
+    static const char *const names[3] = { "l2 max margin (kernel limit)", NULL,
+                                          "intermediate predictor at the current mu" };
+    const char *rich = ref->rich_kind == MPBIAS_RICH_KKT ? "l_(2/D) KKT point (rich limit)"
+                       : ref->rich_kind == MPBIAS_RICH_L1_FACE ? "l1 optimal face (rich limit)"
+                                                              : "l1 max margin (rich limit)";
+    if (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0))
+    {
+        cli_error("--plot %s: the file name must end in .png or .svg", file);
+        return EXIT_USAGE;
+    }
+    fflush(NULL);
+    g = popen("gnuplot 2>&1", "w");
+    if (g == NULL)
+    {
+        cli_error("--plot: cannot run gnuplot: %s", strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (strcmp(ext, ".png") == 0)
+        fprintf(g, "set terminal png size 960,600\n");
+    else
+        fprintf(g, "set terminal svg size 960,600 dynamic\n");
+    fputs("set output '", g);
+    for (; *file; file++)
+        fprintf(g, *file == '\'' ? "''" : "%c", *file);
+    fputs("'\n", g);
+    fprintf(g, "set title \"%s\" noenhanced\n", title);
+    fputs("set logscale xy\nset format y '10^{%L}'\nset format x '10^{%L}'\n"
+          "set xlabel 'log10(1/eps)  (training loss eps)'\n"
+          "set ylabel 'sup-norm distance of w/margin to the predictor'\n"
+          "set key bottom left inside box opaque\nset grid\n", g);
+    for (s = 0; s < 3; s++)
+    {
+        fprintf(g, "$D%d << EOD\n", s);
+        for (j = 0; j < c->n; j++)
+        {
+            const mpbias_dist *x = s == 0 ? &an[j].to_l2 : s == 1 ? &an[j].to_rich : &an[j].to_qmu;
+            if (x->available && mpfr_cmp(x->sup, x->floor) > 0 && mpfr_sgn(x->sup) > 0)
+                mpfr_fprintf(g, "%.6Re %.6Re\n", c->rows[j].log10_loss, x->sup);
+        }
+        fputs("EOD\n", g);
+    }
+    fputs("plot ", g);
+    for (s = 0; s < 3; s++)
+        fprintf(g, "%s$D%d using (-$1):2 with linespoints lw 2 title \"%s\" noenhanced", s ? ", " : "",
+                s, s == 1 ? rich : names[s]);
+    fputs("\n", g);
+    rc = pclose(g);
+    if (rc != 0)
+    {
+        cli_error("--plot: gnuplot failed (exit status %d%s)", rc == -1 ? -1 : WEXITSTATUS(rc),
+                  rc != -1 && WEXITSTATUS(rc) == 127 ? ": not installed? Debian package gnuplot-nox"
+                                                     : "");
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int
+cmd_regime(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        { "depth", required_argument, NULL, 'd' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "until-loss", required_argument, NULL, 'L' },
+        { "per-decade", required_argument, NULL, 'P' },
+        { "digits", required_argument, NULL, 'k' },
+        { "support-tol", required_argument, NULL, 'T' },
+        { "format", required_argument, NULL, 'f' },
+        { "plot", required_argument, NULL, 'p' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    long depth = 2, per_decade = 3, digits = 12;
+    double support_tol = 0.0;   /* automatic */
+    int c, r = EXIT_OK, csv = 0, quiet = 0;
+    const char *plotfile = NULL, *out = NULL;
+    fmpq_t alpha;
+    mpbias_sci_t until;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts fo;
+    mpbias_flow_stats stats;
+    mpbias_regime_ref_t ref;
+    mpbias_regime_row *an = NULL;
+    mpbias_err_t err;
+    collect_ctx cc = { NULL, 0, 0, 0, 0, { { 0, 0 }, 0, 0, 0, 0, 0 } };
+    FILE *f = stdout;
+    char kkt_desc[256] = "none";
+    slong j, i;
+    double target;
+    mpbias_status st;
+
+    fmpq_init(alpha);
+    fmpq_one(alpha);
+    mpbias_sci_init(until);
+    mpbias_sci_parse(until, "1e-1000", NULL);
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
+    {
+        int dr = cli_data_opt("regime", &dopt, c, optarg);
+        if (dr != 0)
+        {
+            if (dr < 0)
+                r = EXIT_USAGE;
+            continue;
+        }
+        switch (c)
+        {
+            case 'd':
+                if (!cli_parse_slong("regime", "depth", optarg, 1, 1000, &depth))
+                    r = EXIT_USAGE;
+                break;
+            case 'a':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
+                    || fmpq_sgn(alpha) <= 0)
+                    r = cli_usage_error("regime", "invalid value '%s' for --alpha: expected a "
+                                        "positive decimal number", optarg);
+                break;
+            }
+            case 'L':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_sci_parse(until, optarg, e) != MPBIAS_OK)
+                    r = cli_usage_error("regime", "invalid value '%s' for --until-loss: %s",
+                                        optarg, e->msg);
+                break;
+            }
+            case 'P':
+                if (!cli_parse_slong("regime", "per-decade", optarg, 1, 3, &per_decade))
+                    r = EXIT_USAGE;
+                break;
+            case 'k':
+                if (!cli_parse_slong("regime", "digits", optarg, 1, 1000, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'T':
+                if (!cli_parse_double("regime", "support-tol", optarg, 0.0, &support_tol))
+                    r = EXIT_USAGE;
+                else if (!(support_tol > 0.0 && support_tol < 1.0))
+                    r = cli_usage_error("regime", "invalid value '%s' for --support-tol: expected "
+                                        "a number in (0, 1)", optarg);
+                break;
+            case 'f':
+                if (strcmp(optarg, "text") == 0)
+                    csv = 0;
+                else if (strcmp(optarg, "csv") == 0)
+                    csv = 1;
+                else
+                    r = cli_usage_error("regime", "invalid value '%s' for --format: expected "
+                                        "text or csv", optarg);
+                break;
+            case 'p':
+                plotfile = optarg;
+                break;
+            case 'o':
+                out = optarg;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                help();
+                r = -1;
+                break;
+            default:
+                r = cli_getopt_error("regime", c, argv);
+                break;
+        }
+    }
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("regime", "unexpected argument '%s'", argv[optind]);
+    target = -(fmpz_get_d(until->exp10) + log10(fmpq_get_d(until->mant)));
+    if (r == EXIT_OK && !(target >= 1.0))
+        r = cli_usage_error("regime", "--until-loss must be at most 0.1 (the first checkpoint "
+                            "is eps = 0.1)");
+    if (r == EXIT_OK && plotfile != NULL)
+    {
+        const char *ext = strrchr(plotfile, '.');
+        if (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0))
+            r = cli_usage_error("regime", "--plot %s: the file name must end in .png or .svg",
+                                plotfile);
+    }
+    if (r != EXIT_OK)
+    {
+        fmpq_clear(alpha);
+        mpbias_sci_clear(until);
+        return r < 0 ? EXIT_OK : r;
+    }
+
+    mpbias_data_init(data);
+    mpbias_model_init(model);
+    mpbias_flow_opts_init(&fo);
+    mpbias_regime_ref_init(ref);
+    if ((r = cli_load_data("regime", &dopt, data)) != EXIT_OK)
+        goto done;
+    model->depth = (int) depth;
+    fmpq_set(model->alpha, alpha);
+
+    /* the checkpoints: log10(1/eps) = m 10^k, m in {1}, {1, 3} or {1, 2, 5} */
+    {
+        static const int mult[3][3] = { { 1, 0, 0 }, { 1, 3, 0 }, { 1, 2, 5 } };
+        slong cap = 0;
+        fmpz_t e;
+        fmpz_init(e);
+        fo.at_loss = NULL;
+        fo.n_at_loss = 0;
+        for (j = 0; j < 64; j++)   /* up to 10^63 decades */
+            for (i = 0; i < per_decade; i++)
+            {
+                mpbias_sci_struct *t;
+                /* the exponent m 10^j, exactly */
+                fmpz_set_ui(e, 10);
+                fmpz_pow_ui(e, e, (ulong) j);
+                fmpz_mul_ui(e, e, (ulong) mult[per_decade - 1][i]);
+                if (fmpz_get_d(e) > target * (1 + 1e-12))
+                    continue;
+                if (fo.n_at_loss == cap)
+                {
+                    cap = cap ? 2 * cap : 64;
+                    t = realloc(fo.at_loss, (size_t) cap * sizeof(mpbias_sci_struct));
+                    if (t == NULL)
+                    {
+                        fmpz_clear(e);
+                        cli_error("out of memory");
+                        r = EXIT_FAIL;
+                        goto done;
+                    }
+                    fo.at_loss = t;
+                }
+                t = fo.at_loss + fo.n_at_loss++;
+                mpbias_sci_init(t);
+                fmpq_one(t->mant);
+                fmpz_neg(t->exp10, e);
+            }
+        fmpz_clear(e);
+    }
+    fo.digits = (int) digits;
+    fo.per_decade = 0;
+    fo.until_loss_set = 1;
+    mpbias_sci_set(fo.until_loss, until);
+
+    mpbias_err_clear(err);
+    if ((st = mpbias_regime_ref_setup(ref, data, model, 64 + (mpfr_prec_t) (digits * 3.33) + 64,
+                                      err)) != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    cli_progress_start(&cc.prog, quiet, until);
+    st = mpbias_flow_run(data, model, &fo, collect, progress, &cc, &stats, err);
+    cli_progress_erase(&cc.prog);
+    if (st != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    /* depth >= 3: the rich target is the KKT point the late direction polishes to */
+    if (depth >= 3 && cc.n > 0)
+    {
+        mpbias_lpkkt_t kk;
+        int ok;
+        mpbias_lpkkt_init(kk);
+        mpbias_err_clear(err);
+        if ((support_tol > 0.0
+                 ? mpbias_lpkkt_polish(kk, data, (int) depth,
+                                       (const mpfr_t *) cc.rows[cc.n - 1].wbar, support_tol,
+                                       ref->prec, err)
+                 : mpbias_lpkkt_polish_auto(kk, data, (int) depth,
+                                            (const mpfr_t *) cc.rows[cc.n - 1].wbar, ref->prec,
+                                            err)) == MPBIAS_OK)
+        {
+            ok = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err) == MPBIAS_OK;
+            if (ok)
+                snprintf(kkt_desc, sizeof kkt_desc, "the l_(2/%ld) KKT point polished from the last "
+                         "checkpoint (%s; support threshold %g)", depth,
+                         kk->kind == MPBIAS_KKT_L1 ? "the l1 solution"
+                         : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
+                                                         : "an interior KKT point", kk->tau);
+        }
+        else if (!quiet)
+            fprintf(stderr, "%s: no l_(2/%ld) KKT point near the last checkpoint (%s): no rich "
+                    "limit column\n", PROG, depth, err->msg);
+        mpbias_lpkkt_clear(kk);
+    }
+    an = malloc((size_t) (cc.n ? cc.n : 1) * sizeof(mpbias_regime_row));
+    if (an == NULL)
+    {
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
+    }
+    for (j = 0; j < cc.n; j++)
+        mpbias_regime_row_init(an + j);
+    for (j = 0; j < cc.n; j++)
+    {
+        mpbias_err_clear(err);
+        if (mpbias_regime_eval(an + j, ref, data, cc.rows + j, depth >= 2 ? 10 : 0, err)
+            != MPBIAS_OK)
+        {
+            r = cli_lib_error(err);
+            goto done;
+        }
+    }
+
+    if (out != NULL && (f = fopen(out, "w")) == NULL)
+    {
+        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (csv)
+    {
+        fputs("log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,l2_l2,l2_angle,rich_sup,"
+              "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,regime,"
+              "nearest\n", f);
+        for (j = 0; j < cc.n; j++)
+        {
+            mpbias_regime_row *a = an + j;
+            mpfr_fprintf(f, "%.*Re", (int) digits - 1, cc.rows[j].log10_loss);
+            put_csv_num(f, cc.rows[j].log10_t);
+            put_csv_num(f, a->gamma);
+            put_csv_num(f, a->log10_muD);
+            put_csv_num(f, a->kappa);
+            put_csv_num(f, a->rho);
+            put_csv_dist(f, &a->to_l2);
+            put_csv_dist(f, &a->to_rich);
+            put_csv_dist(f, &a->to_qmu);
+            put_csv_num(f, a->to_l2.floor);
+            put_csv_num(f, a->stationarity);
+            put_csv_num(f, a->slackness);
+            fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
+        }
+    }
+    else
+    {
+        char *as = fmpq_get_str(NULL, 10, alpha);
+        fprintf(f, "regime: %s (N = %ld, d = %ld), depth %ld, alpha = %s, exponential loss "
+                "(summed); trajectory certified to %ld digits\n", data->name, (long) data->n,
+                (long) data->d, depth, as, digits);
+        flint_free(as);
+        fprintf(f, "limits: l2 = the l2 max-margin predictor; rich = %s; qmu = the intermediate "
+                "predictor\n        argmin Q_mu s.t. z_n . w >= 1 at the row's mu^D = alpha^D / "
+                "gamma\n",
+                ref->rich_kind == MPBIAS_RICH_L1 ? "the l1 max-margin predictor"
+                : ref->rich_kind == MPBIAS_RICH_L1_FACE
+                    ? "the l1 optimal face (not unique; distance to its bounding box, a lower bound)"
+                                                    : kkt_desc);
+        fprintf(f, "regime criterion: kappa = max|wbar| / mu^D (kernel <= 0.1 < intermediate < 10 "
+                "<= rich);\n        plateau when alpha < 1 and rho = log(gamma) / (D log(1/alpha)) "
+                "< 1\n\n");
+        fprintf(f, "%13s %11s %11s %9s %9s %9s %9s %9s %9s %9s  %-12s %s\n", "log10(1/eps)",
+                "margin", "log10 mu^D", "kappa", "d(l2)", "d(rich)", "d(qmu)", "station.",
+                "slackness", "rho", "regime", "nearest");
+        for (j = 0; j < cc.n; j++)
+        {
+            mpbias_regime_row *a = an + j;
+            mpfr_t x;
+            mpfr_init2(x, 64);
+            mpfr_neg(x, cc.rows[j].log10_loss, MPFR_RNDN);
+            mpfr_fprintf(f, "%13.6Rg %11.5Rg", x, a->gamma);
+            if (mpfr_nan_p(a->log10_muD))
+                fprintf(f, " %11s %9s", "-", "-");
+            else
+                mpfr_fprintf(f, " %11.4Rf %9.2Re", a->log10_muD, a->kappa);
+            put_dist(f, &a->to_l2, 9);
+            put_dist(f, &a->to_rich, 9);
+            put_dist(f, &a->to_qmu, 9);
+            mpfr_fprintf(f, " %9.1Re %9.2Re", a->stationarity, a->slackness);
+            if (mpfr_nan_p(a->rho))
+                fprintf(f, " %9s", "-");
+            else
+                mpfr_fprintf(f, " %9.3Rf", a->rho);
+            fprintf(f, "  %-12s %s\n", mpbias_regime_name(a->regime),
+                    nearest_name(a->nearest, ref));
+            mpfr_clear(x);
+        }
+        fprintf(f, "\nd(.): sup-norm distance of wbar = w/margin; '<x': below the resolution x "
+                "(the trajectory's\nerror, plus the intermediate predictor's bound). station.: "
+                "max|w(Z^T nu)/gamma - wbar| / max|wbar|;\nslackness: max_n (nu_n / max nu) "
+                "(z_n . wbar - 1), 0 exactly at a limit's KKT point.\n");
+    }
+    if (out != NULL && fclose(f) != 0)
+    {
+        cli_error("%s: write error: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (plotfile != NULL)
+    {
+        char title[512];
+        char *as = fmpq_get_str(NULL, 10, alpha);
+        snprintf(title, sizeof title, "%s: depth %ld, alpha = %s", data->name, depth, as);
+        flint_free(as);
+        if ((r = plot(plotfile, &cc, an, ref, title)) != EXIT_OK)
+            goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "%s: %ld checkpoints to log10(1/eps) = %.6g; %ld bits, %ld steps, %.2f s\n",
+                PROG, (long) cc.n, target, (long) stats.prec, (long) stats.steps,
+                cli_progress_elapsed(&cc.prog));
+    r = EXIT_OK;
+done:
+    for (j = 0; j < cc.n; j++)
+    {
+        if (an != NULL)
+            mpbias_regime_row_clear(an + j);
+        mpbias_flow_row_clear(cc.rows + j);
+    }
+    free(an);
+    free(cc.rows);
+    if (fo.at_loss != NULL)
+    {
+        for (i = 0; i < fo.n_at_loss; i++)
+            mpbias_sci_clear(fo.at_loss + i);
+        free(fo.at_loss);
+        fo.at_loss = NULL;
+    }
+    mpbias_flow_opts_clear(&fo);
+    mpbias_regime_ref_clear(ref);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+    fmpq_clear(alpha);
+    mpbias_sci_clear(until);
+    return r;
+}
