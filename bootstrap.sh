@@ -11,16 +11,18 @@ set -euo pipefail
 
 # ---------------------------------------------------------------------------
 # DEMO: the command that --demo runs after the build, from the build
-# directory: a gradient-flow trajectory of the built-in "transition" example
-# to a training loss of 1e-100, with 16 certified digits.
-DEMO='./mpbias flow --example transition --until-loss 1e-100 --per-decade 0 --at-loss 1e-10 --at-loss 1e-30 --digits 16 -q'
+# directory: the gradient-flow trajectory of the built-in "transition"
+# example down to a training loss of 1e-1000 (12 certified digits), side by
+# side with the limits theory predicts (mpbias regime), and the picture of
+# it in regime.png.
+DEMO='./mpbias regime --example transition --plot regime.png -q && echo "(plot: regime.png)"'
 # ---------------------------------------------------------------------------
 
 # Debian packages needed to build and test mpbias.  On Debian 12 (FLINT 2.9)
 # Arb is the separate package libflint-arb-dev; with FLINT 3 Arb is part of
 # libflint-dev and libflint-arb-dev does not exist.
 DEB_PACKAGES=(build-essential autoconf automake libtool pkg-config
-              libgmp-dev libmpfr-dev libflint-dev libglpk-dev check)
+              libgmp-dev libmpfr-dev libflint-dev libglpk-dev check gnuplot-nox)
 DEB_ARB_PACKAGE=libflint-arb-dev
 
 prog=${0##*/}

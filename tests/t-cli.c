@@ -842,6 +842,120 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* regime                                                              */
+/* ------------------------------------------------------------------ */
+
+static int
+have_gnuplot(void)
+{
+    return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+
+START_TEST(test_regime)
+{
+    static const char *const reg_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
+        "--until-loss EPS", "--per-decade P", "--digits K", "--support-tol TAU", "--format FMT",
+        "--plot FILE", "--output FILE", "--quiet", "--help", "-h,"
+    };
+    char *dir = tu_mkdtemp();
+    char *png = tu_sprintf("%s/r.png", dir), *svg = tu_sprintf("%s/r.svg", dir),
+         *csvf = tu_sprintf("%s/r.csv", dir);
+    size_t i, len;
+    tu_run_t r;
+    char *text;
+    RUN_EXPECT(&r, 0, "regime", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias regime "));
+    for (i = 0; i < sizeof reg_opts / sizeof reg_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, reg_opts[i]) != NULL, "regime --help does not document %s",
+                      reg_opts[i]);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "--help");
+    ck_assert_ptr_nonnull(strstr(r.out, "  regime "));
+    tu_run_free(&r);
+    /* the table: header, one row per checkpoint 1, 2, 5, 10, 20, 50, 100 */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "-q");
+    ck_assert(tu_starts_with(r.out, "regime: transition (N = 2, d = 4), depth 2, alpha = 1,"));
+    ck_assert_ptr_nonnull(strstr(r.out, "rich = the l1 max-margin predictor"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\n          100      230.64     -2.3629  1.13e+02  1.20e-01  2.12e-02  1.44e-03"));
+    ck_assert_ptr_nonnull(strstr(r.out, "  rich         l1\n"));
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    /* CSV to a file: a header and 3 rows (1, 10, 100) of 20 columns */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100",
+               "--per-decade", "1", "--format", "csv", "-o", csvf, "-q");
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    text = tu_read_file(csvf, &len);
+    {
+        int lines = 0, commas = 0;
+        const char *p;
+        for (p = text; *p; p++)
+        {
+            lines += *p == '\n';
+            commas += *p == ',';
+        }
+        ck_assert_int_eq(lines, 4);
+        ck_assert_int_eq(commas, 4 * 19);
+        ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
+    }
+    free(text);
+    /* depth 3: the rich target is a KKT point, here the l1 solution */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--depth", "3", "--per-decade", "1",
+               "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "rich = the l_(2/3) KKT point polished from the last "
+                                        "checkpoint (the l1 solution;"));
+    tu_run_free(&r);
+    /* the plot (PNG and SVG) when gnuplot is there; a clear refusal when not */
+    if (have_gnuplot())
+    {
+        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "--plot",
+                   png, "-q");
+        tu_run_free(&r);
+        text = tu_read_file(png, &len);
+        ck_assert(len > 1000 && memcmp(text, "\x89PNG\r\n\x1a\n", 8) == 0);
+        free(text);
+        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "--plot",
+                   svg, "-q");
+        tu_run_free(&r);
+        text = tu_read_file(svg, &len);
+        ck_assert_ptr_nonnull(strstr(text, "<svg"));
+        /* three series, named in the key */
+        ck_assert_ptr_nonnull(strstr(text, "l2 max margin (kernel limit)"));
+        ck_assert_ptr_nonnull(strstr(text, "l1 max margin (rich limit)"));
+        ck_assert_ptr_nonnull(strstr(text, "intermediate predictor at the current mu"));
+        free(text);
+    }
+    /* without gnuplot on the PATH: refused before the run */
+    {
+        setenv("MPBIAS_GNUPLOT", "/nonexistent/gnuplot", 1);
+        RUN_EXPECT(&r, 1, "regime", "--example", "transition", "--plot", png);
+        unsetenv("MPBIAS_GNUPLOT");
+        ck_assert_str_eq(r.err, "mpbias: --plot needs gnuplot, which is not installed (Debian "
+                                "package gnuplot-nox)\n");
+        ck_assert_str_eq(r.out, "");
+        tu_run_free(&r);
+    }
+    USAGE("regime", "--plot r.pdf: the file name must end in .png or .svg", "regime", "--example",
+          "transition", "--plot", "r.pdf");
+    USAGE("regime", "invalid value '4' for --per-decade: expected an integer in [1, 3]", "regime",
+          "--example", "transition", "--per-decade", "4");
+    USAGE("regime", "--until-loss must be at most 0.1 (the first checkpoint is eps = 0.1)",
+          "regime", "--example", "transition", "--until-loss", "0.5");
+    USAGE("regime", "invalid value 'x' for --format: expected text or csv", "regime", "--example",
+          "transition", "--format", "x");
+    unlink(png);
+    unlink(svg);
+    unlink(csvf);
+    free(png);
+    free(svg);
+    free(csvf);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -880,6 +994,12 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_limits);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("regime");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_regime);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "cli.h"
 
 static void
@@ -56,6 +57,7 @@ help(void)
            "  -o, --output FILE    write the table to FILE instead of standard output\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
            "  -h, --help           show this help and exit\n\n"
+           "The plot uses the program in $MPBIAS_GNUPLOT, or gnuplot on the PATH.\n"
            "A distance below the trajectory's own error (err_est max|wbar|, plus the\n"
            "intermediate predictor's rigorous error bound) is printed as '<' that bound.\n"
            "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
@@ -162,6 +164,39 @@ nearest_name(int nearest, const mpbias_regime_ref_t ref)
     return "-";
 }
 
+/* The gnuplot program: $MPBIAS_GNUPLOT, or gnuplot on the PATH. */
+static const char *
+gnuplot_program(void)
+{
+    const char *g = getenv("MPBIAS_GNUPLOT");
+    return g != NULL && *g != '\0' ? g : "gnuplot";
+}
+
+/* 1 if prog (a path, or a name looked up in $PATH) is executable */
+static int
+find_program(const char *prog)
+{
+    const char *path = getenv("PATH"), *p;
+    char buf[4096];
+    if (strchr(prog, '/') != NULL)
+        return access(prog, X_OK) == 0;
+    for (p = path; p != NULL && *p != '\0';)
+    {
+        const char *e = strchr(p, ':');
+        size_t n = e != NULL ? (size_t) (e - p) : strlen(p);
+        if (n > 0 && n + strlen(prog) + 2 < sizeof buf)
+        {
+            memcpy(buf, p, n);
+            buf[n] = '/';
+            strcpy(buf + n + 1, prog);
+            if (access(buf, X_OK) == 0)
+                return 1;
+        }
+        p = e != NULL ? e + 1 : NULL;
+    }
+    return 0;
+}
+
 /* Draw the distances with gnuplot (a PNG or an SVG, by the extension). */
 static int
 plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
@@ -181,8 +216,27 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
         cli_error("--plot %s: the file name must end in .png or .svg", file);
         return EXIT_USAGE;
     }
-    fflush(NULL);
-    g = popen("gnuplot 2>&1", "w");
+    {
+        /* the program, single-quoted for the shell */
+        const char *q = gnuplot_program();
+        char cmd[4200];
+        size_t k = 0;
+        cmd[k++] = '\'';
+        for (; *q != '\0' && k < sizeof cmd - 8; q++)
+        {
+            if (*q == '\'')
+            {
+                memcpy(cmd + k, "'\\''", 4);
+                k += 4;
+            }
+            else
+                cmd[k++] = *q;
+        }
+        cmd[k++] = '\'';
+        cmd[k] = '\0';
+        fflush(NULL);
+        g = popen(cmd, "w");
+    }
     if (g == NULL)
     {
         cli_error("--plot: cannot run gnuplot: %s", strerror(errno));
@@ -196,7 +250,10 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
     for (; *file; file++)
         fprintf(g, *file == '\'' ? "''" : "%c", *file);
     fputs("'\n", g);
-    fprintf(g, "set title \"%s\" noenhanced\n", title);
+    fputs("set title '", g);
+    for (; *title; title++)
+        fprintf(g, *title == '\'' ? "''" : "%c", *title);
+    fputs("' noenhanced\n", g);
     fputs("set logscale xy\nset format y '10^{%L}'\nset format x '10^{%L}'\n"
           "set xlabel 'log10(1/eps)  (training loss eps)'\n"
           "set ylabel 'sup-norm distance of w/margin to the predictor'\n"
@@ -220,9 +277,7 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
     rc = pclose(g);
     if (rc != 0)
     {
-        cli_error("--plot: gnuplot failed (exit status %d%s)", rc == -1 ? -1 : WEXITSTATUS(rc),
-                  rc != -1 && WEXITSTATUS(rc) == 127 ? ": not installed? Debian package gnuplot-nox"
-                                                     : "");
+        cli_error("--plot: gnuplot failed (exit status %d)", rc == -1 ? -1 : WEXITSTATUS(rc));
         return EXIT_FAIL;
     }
     return EXIT_OK;
@@ -361,6 +416,11 @@ cmd_regime(int argc, char **argv)
         if (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0))
             r = cli_usage_error("regime", "--plot %s: the file name must end in .png or .svg",
                                 plotfile);
+    }
+    if (r == EXIT_OK && plotfile != NULL && !find_program(gnuplot_program()))
+    {
+        cli_error("--plot needs gnuplot, which is not installed (Debian package gnuplot-nox)");
+        r = EXIT_FAIL;
     }
     if (r != EXIT_OK)
     {

@@ -1,0 +1,343 @@
+/*
+ * t-regime.c -- the regime analysis of src/asym/regime.c against exact
+ * facts: for one sample the intermediate predictor is exact at every loss
+ * (distance at the working precision, slackness 0); the stationarity
+ * residual sits at the working precision and detects a perturbed row;
+ * depth 1 follows Soudry's expansion (gamma times the distance to l2
+ * converges); large alpha is kernel and near l2, alpha = 1 at 1e-1000 is
+ * rich and nearer l1, small alpha starts on the plateau.
+ */
+#include "config.h"
+#include <math.h>
+#include "mpbias-impl.h"
+#include "testutil.h"
+
+typedef struct
+{
+    mpbias_flow_row rows[64];
+    int n;
+} rows_t;
+
+static int
+keep(const mpbias_flow_row *r, void *ctx)
+{
+    rows_t *c = ctx;
+    mpbias_flow_row *t;
+    slong i;
+    /* the last requested loss is also the stop: one row (the stop repeats
+       a checkpoint it coincides with) */
+    if (c->n == 64
+        || (r->kind == MPBIAS_ROW_STOP && c->n > 0
+            && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss)))
+        return 0;
+    t = c->rows + c->n++;
+    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
+    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
+    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
+    mpfr_set(t->margin, r->margin, MPFR_RNDN);
+    mpfr_set(t->mu, r->mu, MPFR_RNDN);
+    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
+    for (i = 0; i < r->d; i++)
+        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
+    for (i = 0; i < r->n; i++)
+        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    return 0;
+}
+
+static void
+rows_clear(rows_t *c)
+{
+    int j;
+    for (j = 0; j < c->n; j++)
+        mpbias_flow_row_clear(c->rows + j);
+    c->n = 0;
+}
+
+/* the flow at losses 10^-e for the given exponents */
+static void
+run(rows_t *c, const mpbias_data_t d, int depth, const char *alpha, const char *const *exps,
+    int digits)
+{
+    mpbias_model_t m;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    slong k, nk = 0;
+    while (exps[nk] != NULL)
+        nk++;
+    mpbias_model_init(m);
+    m->depth = depth;
+    tu_fmpq_set(m->alpha, alpha);
+    mpbias_flow_opts_init(&o);
+    o.digits = digits;
+    o.per_decade = 0;
+    o.n_at_loss = nk;
+    o.at_loss = flint_malloc((size_t) nk * sizeof(mpbias_sci_struct));
+    for (k = 0; k < nk; k++)
+    {
+        char buf[64];
+        mpbias_sci_init(o.at_loss + k);
+        snprintf(buf, sizeof buf, "1e-%s", exps[k]);
+        ck_assert(mpbias_sci_parse(o.at_loss + k, buf, NULL) == MPBIAS_OK);
+    }
+    o.until_loss_set = 1;
+    {
+        char buf[64];
+        snprintf(buf, sizeof buf, "1e-%s", exps[nk - 1]);
+        ck_assert(mpbias_sci_parse(o.until_loss, buf, NULL) == MPBIAS_OK);
+    }
+    c->n = 0;
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_flow_run(d, m, &o, keep, NULL, c, NULL, err) == MPBIAS_OK, "%s", err->msg);
+    ck_assert_int_eq(c->n, (int) nk);
+    for (k = 0; k < nk; k++)
+        mpbias_sci_clear(o.at_loss + k);
+    flint_free(o.at_loss);
+    o.at_loss = NULL;
+    o.n_at_loss = 0;
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(m);
+}
+
+static void
+setup(mpbias_regime_ref_t ref, const mpbias_data_t d, int depth, const char *alpha)
+{
+    mpbias_model_t m;
+    mpbias_err_t err;
+    mpbias_model_init(m);
+    m->depth = depth;
+    tu_fmpq_set(m->alpha, alpha);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_regime_ref_setup(ref, d, m, 256, err) == MPBIAS_OK, "%s", err->msg);
+    mpbias_model_clear(m);
+}
+
+static void
+eval(mpbias_regime_row *a, const mpbias_regime_ref_t ref, const mpbias_data_t d,
+     const mpbias_flow_row *row, int qmu_digits)
+{
+    mpbias_err_t err;
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_regime_eval(a, ref, d, row, qmu_digits, err) == MPBIAS_OK, "%s",
+                  err->msg);
+}
+
+/* One sample z = (1, 2, -1/2): wbar is the intermediate predictor at every
+   loss (math.md section 7), so its distance is at the level of the
+   trajectory's own error; the single constraint is active (slackness 0 to
+   working precision); the stationarity residual is at the working
+   precision.  Depths 2 and 3. */
+START_TEST(test_one_sample_exact)
+{
+    static const char *const exps[] = { "1", "10", "100", "1000", NULL };
+    const int D = 2 + _i;
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    rows_t c;
+    int j;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    tu_data_from_text(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n", NULL, MPBIAS_FORMAT_AUTO);
+    run(&c, d, D, "1", exps, 20);
+    setup(ref, d, D, "1");
+    for (j = 0; j < c.n; j++)
+    {
+        mpbias_regime_row a;
+        mpbias_regime_row_init(&a);
+        eval(&a, ref, d, c.rows + j, 25);
+        ck_assert(a.to_qmu.available);
+        ck_assert_msg(mpfr_cmp_d(a.to_qmu.sup, 1e-18) < 0, "D = %d, row %d: d(qmu) = %g", D, j,
+                      mpfr_get_d(a.to_qmu.sup, MPFR_RNDN));
+        ck_assert(mpfr_cmp_d(a.to_qmu.floor, 1e-18) < 0);
+        mpfr_abs(a.slackness, a.slackness, MPFR_RNDN);
+        ck_assert(mpfr_cmp_ui_2exp(a.slackness, 1, -100) < 0);
+        ck_assert(mpfr_cmp_ui_2exp(a.stationarity, 1, -100) < 0);
+        /* the l2 predictor is a different point: resolved, far above the floor */
+        ck_assert(mpfr_cmp_d(a.to_l2.sup, 1e-3) > 0);
+        mpbias_regime_row_clear(&a);
+    }
+    rows_clear(&c);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* The stationarity check can fail: a row whose wbar is moved by 1e-12
+   (nu unchanged) is caught. */
+START_TEST(test_stationarity_detects)
+{
+    static const char *const exps[] = { "10", NULL };
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_regime_row a;
+    rows_t c;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+    run(&c, d, 2, "1", exps, 16);
+    setup(ref, d, 2, "1");
+    mpbias_regime_row_init(&a);
+    eval(&a, ref, d, c.rows, 0);
+    ck_assert(mpfr_cmp_ui_2exp(a.stationarity, 1, -100) < 0);
+    ck_assert(!a.to_qmu.available);
+    mpfr_add_d(c.rows[0].wbar[2], c.rows[0].wbar[2], 1e-12, MPFR_RNDN);
+    eval(&a, ref, d, c.rows, 0);
+    ck_assert(mpfr_cmp_d(a.stationarity, 1e-13) > 0);
+    mpbias_regime_row_clear(&a);
+    rows_clear(&c);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* Depth 1: w(t) = w_l2 log t + rho(t) with rho bounded and convergent
+   (Soudry et al.), so gamma ||wbar - w_l2|| tends to a constant: on the
+   transition example it changes by less than 1% between log10(1/eps) =
+   100 and 1000, while the distance itself falls tenfold; the regime is
+   kernel and l2 the nearest limit. */
+START_TEST(test_linear_soudry)
+{
+    static const char *const exps[] = { "100", "1000", NULL };
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_regime_row a, b;
+    rows_t c;
+    mpfr_t x, y;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+    run(&c, d, 1, "1", exps, 16);
+    setup(ref, d, 1, "1");
+    ck_assert_int_eq(ref->rich_kind, MPBIAS_RICH_NONE);
+    mpbias_regime_row_init(&a);
+    mpbias_regime_row_init(&b);
+    eval(&a, ref, d, c.rows, 10);
+    eval(&b, ref, d, c.rows + 1, 10);
+    ck_assert(!a.to_qmu.available && !a.to_rich.available);
+    ck_assert_int_eq(a.regime, MPBIAS_REGIME_KERNEL);
+    ck_assert_int_eq(b.nearest, 0);
+    mpfr_inits2(64, x, y, (mpfr_ptr) 0);
+    mpfr_mul(x, a.to_l2.l2, a.gamma, MPFR_RNDN);
+    mpfr_mul(y, b.to_l2.l2, b.gamma, MPFR_RNDN);
+    mpfr_div(x, x, y, MPFR_RNDN);
+    ck_assert_msg(fabs(mpfr_get_d(x, MPFR_RNDN) - 1.0) < 0.01, "ratio %g", mpfr_get_d(x, MPFR_RNDN));
+    mpfr_div(x, a.to_l2.l2, b.to_l2.l2, MPFR_RNDN);
+    ck_assert(mpfr_cmp_d(x, 9.0) > 0);
+    mpfr_clears(x, y, (mpfr_ptr) 0);
+    mpbias_regime_row_clear(&a);
+    mpbias_regime_row_clear(&b);
+    rows_clear(&c);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* The regimes on the transition example, depth 2: alpha = 1000 at
+   eps = 10^-2 and 10^-1000 is kernel (kappa <= 0.1) with l2 the nearest,
+   and at 10^-1000 within 10^-3 of l2 (at 10^-2 it is 0.03 away: the linear
+   model's own slow O(1/gamma) convergence, not the nonlinearity); alpha = 1 at 10^-1000 is rich and nearer l1
+   (unique, (1/2, 0, 0, 0)) than l2; alpha = 0.01 at 10^-1 is on the
+   plateau (rho < 1). */
+START_TEST(test_regimes)
+{
+    static const char *const e1[] = { "2", "1000", NULL }, *const e2[] = { "1000", NULL },
+                             *const e3[] = { "1", NULL };
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_regime_row a;
+    rows_t c;
+    int j;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    mpbias_regime_row_init(&a);
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+
+    run(&c, d, 2, "1000", e1, 12);
+    setup(ref, d, 2, "1000");
+    ck_assert_int_eq(ref->rich_kind, MPBIAS_RICH_L1);
+    for (j = 0; j < c.n; j++)
+    {
+        eval(&a, ref, d, c.rows + j, 10);
+        ck_assert_int_eq(a.regime, MPBIAS_REGIME_KERNEL);
+        ck_assert(mpfr_cmp_d(a.kappa, 0.1) <= 0);
+        ck_assert_msg(j == 0 || mpfr_cmp_d(a.to_l2.sup, 1e-3) < 0, "d(l2) = %g",
+                      mpfr_get_d(a.to_l2.sup, MPFR_RNDN));
+        ck_assert_int_eq(a.nearest, 0);
+        ck_assert(mpfr_nan_p(a.rho));
+    }
+    rows_clear(&c);
+
+    run(&c, d, 2, "1", e2, 12);
+    setup(ref, d, 2, "1");
+    eval(&a, ref, d, c.rows, 10);
+    ck_assert_int_eq(a.regime, MPBIAS_REGIME_RICH);
+    ck_assert(mpfr_cmp_ui(a.kappa, 10) >= 0);
+    ck_assert_int_eq(a.nearest, 1);
+    ck_assert(mpfr_cmp(a.to_rich.sup, a.to_l2.sup) < 0);
+    /* the intermediate predictor explains wbar better than either limit */
+    ck_assert(mpfr_cmp(a.to_qmu.sup, a.to_rich.sup) < 0);
+    rows_clear(&c);
+
+    run(&c, d, 2, "1/100", e3, 12);
+    setup(ref, d, 2, "1/100");
+    eval(&a, ref, d, c.rows, 10);
+    ck_assert_int_eq(a.regime, MPBIAS_REGIME_PLATEAU);
+    ck_assert(mpfr_cmp_ui(a.rho, 1) < 0);
+    rows_clear(&c);
+
+    mpbias_regime_row_clear(&a);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+/* A non-unique l1 optimum: the distance is to the face's bounding box;
+   shapes are refused. */
+START_TEST(test_face_and_errors)
+{
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_model_t m;
+    mpbias_err_t err;
+    fmpq *a = _fmpq_vec_init(2), *b = _fmpq_vec_init(2);
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    tu_data_from_text(d, "+1 1:1 2:1\n-1 1:-1 2:-1\n", NULL, MPBIAS_FORMAT_AUTO);
+    setup(ref, d, 2, "1");
+    ck_assert_int_eq(ref->rich_kind, MPBIAS_RICH_L1_FACE);
+    ck_assert(mpfr_cmp_ui(ref->rich_lo[0], 0) == 0 && mpfr_cmp_ui(ref->rich_hi[0], 1) == 0);
+    mpbias_model_init(m);
+    fmpq_one(a);
+    fmpq_one(a + 1);
+    fmpq_one(b);
+    fmpq_one(b + 1);
+    ck_assert(mpbias_model_set_shape(m, a, b, 2, err) == MPBIAS_OK);
+    ck_assert_int_eq(mpbias_regime_ref_setup(ref, d, m, 128, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "initialization shape"));
+    mpbias_model_clear(m);
+    _fmpq_vec_clear(a, 2);
+    _fmpq_vec_clear(b, 2);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+static Suite *
+regime_suite(void)
+{
+    Suite *s = suite_create("regime");
+    TCase *tc = tcase_create("regime");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_one_sample_exact, 0, 2);
+    tcase_add_test(tc, test_stationarity_detects);
+    tcase_add_test(tc, test_linear_soudry);
+    tcase_add_test(tc, test_regimes);
+    tcase_add_test(tc, test_face_and_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return tu_main(regime_suite());
+}
