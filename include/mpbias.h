@@ -781,6 +781,51 @@ mpbias_status mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref
                                  const mpbias_data_t data, const mpbias_flow_row *row,
                                  int qmu_digits, mpbias_err_t err);
 
+/* The training loss at which wbar comes within delta of a target and stays
+   there (doc/asymptotics.md section 6).  One flow run with checkpoints at
+   log10(1/eps) = 1, 2, 5, 10, ... up to the horizon finds the last
+   checkpoint beyond delta (every later one is within: "stays" is checked
+   at those checkpoints, up to the horizon); regula falsi (Illinois) in
+   log10 log10(1/eps), one flow run per step, then narrows the bracket to
+   `digits` significant digits of log10(1/eps), unless |d - delta| falls
+   below the distance's resolution first (resolution_limited: the bracket
+   is the answer).  Scalar alpha, exponential loss (summed). */
+typedef enum
+{
+    MPBIAS_TARGET_L2 = 0,       /* the l2 max-margin predictor                   */
+    MPBIAS_TARGET_RICH = 1,     /* l1 (depth 2; its face's box if not unique), or
+                                   the l_(2/D) KKT point the horizon's wbar
+                                   polishes to (depth >= 3)                       */
+    MPBIAS_TARGET_QMU = 2       /* the intermediate predictor at the current mu   */
+} mpbias_target;
+
+typedef struct
+{
+    int reached;                /* within delta at the horizon (and from the
+                                   threshold on, at the checkpoints)             */
+    int at_first;               /* within already at the first checkpoint (0.1)  */
+    int resolution_limited;     /* stopped by the distance's resolution          */
+    slong runs;                 /* flow runs used                                */
+    mpbias_rich_kind rich_kind;
+    mpfr_t log10_loss;          /* a loss within delta, at most one unit of the
+                                   last digit past the threshold                  */
+    mpfr_t log10_loss_lo;       /* a loss still beyond delta (the bracket's other
+                                   end; NaN when at_first)                        */
+    mpfr_t log10_t;             /* log10 of the time at log10_loss                */
+    mpfr_t dist_at;             /* the distance there                             */
+    mpfr_t horizon;             /* log10 of the horizon's loss                    */
+    mpfr_t dist_horizon;        /* the distance at the horizon                    */
+} mpbias_threshold_struct;
+typedef mpbias_threshold_struct mpbias_threshold_t[1];
+
+void mpbias_threshold_init(mpbias_threshold_t r);
+void mpbias_threshold_clear(mpbias_threshold_t r);
+/* norm2 = 0: sup norm, 1: l2 norm.  digits in 1..30. */
+mpbias_status mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data,
+                                    const mpbias_model_t model, mpbias_target target, double delta,
+                                    int norm2, const mpbias_sci_t horizon, int digits,
+                                    mpbias_err_t err);
+
 /* ------------------------------------------------------------------ */
 /* The direct flow: an independent check in (u_+, u_-)                 */
 /* ------------------------------------------------------------------ */

@@ -956,6 +956,53 @@ START_TEST(test_regime)
 }
 END_TEST
 
+START_TEST(test_threshold)
+{
+    static const char *const th_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--target T", "--within DELTA",
+        "--norm N", "--depth D", "--alpha A", "--until-loss EPS", "--digits K", "--format FMT",
+        "--quiet", "--help", "-h,"
+    };
+    size_t i;
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "threshold", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias threshold "));
+    for (i = 0; i < sizeof th_opts / sizeof th_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, th_opts[i]) != NULL, "threshold --help does not document %s",
+                      th_opts[i]);
+    tu_run_free(&r);
+    /* the transition example: l1 within 0.01 past 1e-300 */
+    RUN_EXPECT(&r, 0, "threshold", "--example", "transition", "--target", "l1", "--within",
+               "0.01", "-q");
+    ck_assert(tu_starts_with(r.out, "threshold: wbar comes within 0.01 of l1 (sup norm) at "
+                                    "log10(eps) = -316.587\n"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "threshold", "--example", "transition", "--target", "l1", "--within",
+               "0.01", "--format", "json", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"reached\": true, \"at_first_checkpoint\": false"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"log10_loss\": \"-3.16587e+02\""));
+    tu_run_free(&r);
+    /* not reached: exit 1, the distance at the horizon said */
+    RUN_EXPECT(&r, 1, "threshold", "--example", "transition", "--alpha", "1000", "--target", "l2",
+               "--within", "0.001", "-q");
+    ck_assert(tu_starts_with(r.out, "not reached: at the horizon log10(eps) = -1e+06 wbar is "));
+    tu_run_free(&r);
+    USAGE("threshold", "--target is required (l2, l1, rich or qmu)", "threshold", "--example",
+          "transition", "--within", "0.1");
+    USAGE("threshold", "--within DELTA is required", "threshold", "--example", "transition",
+          "--target", "l1");
+    USAGE("threshold", "invalid value 'x' for --target: expected l2, l1, rich or qmu", "threshold",
+          "--example", "transition", "--target", "x", "--within", "0.1");
+    USAGE("threshold", "--target l1 is the rich limit of depth 2; for depth 3 use --target rich "
+          "(an l_(2/D) KKT point)", "threshold", "--example", "transition", "--depth", "3",
+          "--target", "l1", "--within", "0.1");
+    USAGE("threshold", "depth 1 has only the l2 limit (--target l2)", "threshold", "--example",
+          "transition", "--depth", "1", "--target", "rich", "--within", "0.1");
+    USAGE("threshold", "invalid value '0' for --within: expected a positive number", "threshold",
+          "--example", "transition", "--target", "l1", "--within", "0");
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1000,6 +1047,7 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_regime);
+    tcase_add_test(tc, test_threshold);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

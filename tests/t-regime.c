@@ -5,7 +5,9 @@
  * residual sits at the working precision and detects a perturbed row;
  * depth 1 follows Soudry's expansion (gamma times the distance to l2
  * converges); large alpha is kernel and near l2, alpha = 1 at 1e-1000 is
- * rich and nearer l1, small alpha starts on the plateau.
+ * rich and nearer l1, small alpha starts on the plateau; the threshold
+ * loss for one sample against a scalar equation in mu solved without the
+ * flow.
  */
 #include "config.h"
 #include <math.h>
@@ -321,6 +323,125 @@ START_TEST(test_face_and_errors)
 }
 END_TEST
 
+/* sup-norm distance of the intermediate predictor at mu^2 = m2 (one sample
+   z = (1, 2, -1/2)) to the l1 predictor (0, 1/2, 0) */
+static double
+qmu_dist_l1(const mpbias_data_t d, const mpfr_t m2)
+{
+    mpbias_qmu_t q;
+    mpbias_err_t err;
+    fmpq_t m;
+    mpz_t z;
+    mpfr_exp_t e;
+    double r = 0.0, t;
+    mpbias_qmu_init(q);
+    fmpq_init(m);
+    mpz_init(z);
+    e = mpfr_get_z_2exp(z, m2);
+    fmpz_set_mpz(fmpq_numref(m), z);
+    if (e >= 0)
+        fmpq_mul_2exp(m, m, (ulong) e);
+    else
+        fmpq_div_2exp(m, m, (ulong) -e);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_qmu_compute(q, d, 2, m, 20, err) == MPBIAS_OK, "%s", err->msg);
+    t = fabs(mpfr_get_d(q->w[0], MPFR_RNDN));
+    r = t > r ? t : r;
+    t = fabs(mpfr_get_d(q->w[1], MPFR_RNDN) - 0.5);
+    r = t > r ? t : r;
+    t = fabs(mpfr_get_d(q->w[2], MPFR_RNDN));
+    r = t > r ? t : r;
+    mpz_clear(z);
+    fmpq_clear(m);
+    mpbias_qmu_clear(q);
+    return r;
+}
+
+/* The threshold for one sample against an independent computation: wbar
+   at loss eps is the intermediate predictor at mu^2 = 1/gamma, gamma =
+   log(2/eps) (the sample appears twice), so the loss at which wbar comes
+   within 0.02 of l1 solves the scalar equation d(mu) = 0.02, found here
+   by bisection in log mu^2 with the intermediate predictor alone (no
+   flow).  Also: the qmu target is met at the first checkpoint (distance
+   0), and alpha = 1000 never gets within 1e-3 of l2 by 10^(-10^6). */
+START_TEST(test_threshold_one_sample)
+{
+    mpbias_data_t d;
+    mpbias_model_t m;
+    mpbias_threshold_t th;
+    mpbias_sci_t hz;
+    mpbias_err_t err;
+    mpfr_t lo, hi, mid, y, t;
+    int it;
+    double want;
+    mpbias_data_init(d);
+    mpbias_model_init(m);
+    mpbias_threshold_init(th);
+    mpbias_sci_init(hz);
+    tu_data_from_text(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n", NULL, MPBIAS_FORMAT_AUTO);
+    /* the independent answer: d decreases as mu^2 does */
+    mpfr_inits2(128, lo, hi, mid, y, t, (mpfr_ptr) 0);
+    mpfr_set_d(lo, 1e-8, MPFR_RNDN);   /* d(lo) < 0.02 */
+    mpfr_set_d(hi, 1.0, MPFR_RNDN);    /* d(hi) > 0.02 */
+    ck_assert(qmu_dist_l1(d, lo) < 0.02 && qmu_dist_l1(d, hi) > 0.02);
+    for (it = 0; it < 60; it++)
+    {
+        mpfr_mul(mid, lo, hi, MPFR_RNDN);
+        mpfr_sqrt(mid, mid, MPFR_RNDN);
+        if (qmu_dist_l1(d, mid) > 0.02)
+            mpfr_set(hi, mid, MPFR_RNDN);
+        else
+            mpfr_set(lo, mid, MPFR_RNDN);
+    }
+    /* log10(1/eps) = (1/mu^2 - log 2) / log 10 */
+    mpfr_ui_div(y, 1, lo, MPFR_RNDN);
+    mpfr_const_log2(t, MPFR_RNDN);
+    mpfr_sub(y, y, t, MPFR_RNDN);
+    mpfr_set_ui(t, 10, MPFR_RNDN);
+    mpfr_log(t, t, MPFR_RNDN);
+    mpfr_div(y, y, t, MPFR_RNDN);
+    want = mpfr_get_d(y, MPFR_RNDN);
+
+    ck_assert(mpbias_sci_parse(hz, "1e-100000", NULL) == MPBIAS_OK);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_RICH, 0.02, 0, hz, 8, err)
+                  == MPBIAS_OK, "%s", err->msg);
+    ck_assert(th->reached && !th->at_first);
+    ck_assert_msg(fabs(-mpfr_get_d(th->log10_loss, MPFR_RNDN) - want) < 1e-6 * want,
+                  "threshold at log10(1/eps) = %.12g, independently %.12g",
+                  -mpfr_get_d(th->log10_loss, MPFR_RNDN), want);
+    /* the bracket's other end is beyond delta, on the other side */
+    ck_assert(mpfr_cmp(th->log10_loss_lo, th->log10_loss) > 0);
+    ck_assert(mpfr_cmp_d(th->dist_at, 0.02) <= 0);
+    ck_assert(want > 100.0);   /* a threshold well beyond 1e-100 */
+
+    /* qmu: exact for one sample, so within at once */
+    ck_assert(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_QMU, 1e-10, 0, hz, 6, err)
+              == MPBIAS_OK);
+    ck_assert(th->reached && th->at_first);
+
+    /* not reached: the transition example, alpha = 1000, l2 within 1e-3 */
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+    tu_fmpq_set(m->alpha, "1000");
+    ck_assert(mpbias_sci_parse(hz, "1e-1000000", NULL) == MPBIAS_OK);
+    ck_assert(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 1e-3, 0, hz, 6, err)
+              == MPBIAS_OK);
+    ck_assert(!th->reached);
+    ck_assert(mpfr_cmp_d(th->dist_horizon, 1e-3) > 0);
+    /* bad arguments */
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, -1.0, 0, hz, 6, err),
+                     MPBIAS_ERR_ARG);
+    m->depth = 1;
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_RICH, 0.1, 0, hz, 6, err),
+                     MPBIAS_ERR_ARG);
+    mpfr_clears(lo, hi, mid, y, t, (mpfr_ptr) 0);
+    mpbias_sci_clear(hz);
+    mpbias_threshold_clear(th);
+    mpbias_model_clear(m);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 static Suite *
 regime_suite(void)
 {
@@ -332,6 +453,7 @@ regime_suite(void)
     tcase_add_test(tc, test_linear_soudry);
     tcase_add_test(tc, test_regimes);
     tcase_add_test(tc, test_face_and_errors);
+    tcase_add_test(tc, test_threshold_one_sample);
     suite_add_tcase(s, tc);
     return s;
 }

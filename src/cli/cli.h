@@ -112,5 +112,6 @@ int cmd_gen(int argc, char **argv);
 int cmd_flow(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_regime(int argc, char **argv);
+int cmd_threshold(int argc, char **argv);
 
 #endif

@@ -1,0 +1,425 @@
+/*
+ * threshold.c -- the training loss at which a trajectory comes within
+ * delta of a limit and stays there (doc/asymptotics.md section 6).
+ *
+ * Variable: y = log10(1/eps), searched in x = log10(y) (the distances vary
+ * smoothly in log log(1/eps)).  One flow run with checkpoints at
+ * y = 1, 2, 5, 10, ... up to the horizon gives the distances d_j; the
+ * threshold lies between the last checkpoint beyond delta and the next
+ * (after which every checkpoint is within delta: "stays" is checked at the
+ * checkpoints up to the horizon, not between them).  That bracket is then
+ * narrowed by the Anderson-Bjorck variant of regula falsi on
+ * g(x) = log(d / delta),
+ * each evaluation a flow run to one loss, until the bracket in y is below
+ * half a unit of the K-th digit, or until |d - delta| falls below the
+ * distance's own resolution (then the bracket is what can be said).
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include "mpbias-impl.h"
+
+void
+mpbias_threshold_init(mpbias_threshold_t r)
+{
+    r->reached = 0;
+    r->at_first = 0;
+    r->resolution_limited = 0;
+    r->runs = 0;
+    r->rich_kind = MPBIAS_RICH_NONE;
+    mpfr_inits2(64, r->log10_loss, r->log10_loss_lo, r->log10_t, r->horizon, r->dist_horizon,
+                r->dist_at, (mpfr_ptr) 0);
+    mpfr_set_nan(r->log10_loss);
+    mpfr_set_nan(r->log10_loss_lo);
+    mpfr_set_nan(r->log10_t);
+    mpfr_set_nan(r->horizon);
+    mpfr_set_nan(r->dist_horizon);
+    mpfr_set_nan(r->dist_at);
+}
+
+void
+mpbias_threshold_clear(mpbias_threshold_t r)
+{
+    mpfr_clears(r->log10_loss, r->log10_loss_lo, r->log10_t, r->horizon, r->dist_horizon,
+                r->dist_at, (mpfr_ptr) 0);
+}
+
+typedef struct
+{
+    mpbias_flow_row *rows;
+    slong n, alloc;
+} rows_t;
+
+static int
+keep_row(const mpbias_flow_row *r, void *ctx)
+{
+    rows_t *c = ctx;
+    mpbias_flow_row *t;
+    slong i;
+    if (r->kind == MPBIAS_ROW_STOP && c->n > 0
+        && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
+        return 0;
+    if (c->n == c->alloc)
+    {
+        slong na = c->alloc ? 2 * c->alloc : 32;
+        t = realloc(c->rows, (size_t) na * sizeof(mpbias_flow_row));
+        if (t == NULL)
+            return 1;
+        c->rows = t;
+        c->alloc = na;
+    }
+    t = c->rows + c->n++;
+    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
+    t->kind = r->kind;
+    t->index = r->index;
+    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
+    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
+    mpfr_set(t->margin, r->margin, MPFR_RNDN);
+    mpfr_set(t->mu, r->mu, MPFR_RNDN);
+    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
+    for (i = 0; i < r->d; i++)
+        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
+    for (i = 0; i < r->n; i++)
+        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    return 0;
+}
+
+static void
+rows_free(rows_t *c)
+{
+    slong j;
+    for (j = 0; j < c->n; j++)
+        mpbias_flow_row_clear(c->rows + j);
+    free(c->rows);
+    c->rows = NULL;
+    c->n = c->alloc = 0;
+}
+
+/* eps = 10^(-y) as an mpbias_sci: 10^(-frac(y)) rounded to a rational (the
+   row reports the loss actually reached) times 10^(-floor(y)) */
+static void
+sci_from_y(mpbias_sci_t s, const mpfr_t y)
+{
+    mpfr_t f, t;
+    mpz_t m;
+    mpfr_exp_t e;
+    mpfr_inits2(mpfr_get_prec(y) + 16, f, t, (mpfr_ptr) 0);
+    mpz_init(m);
+    mpfr_floor(t, y);
+    mpfr_get_z(m, t, MPFR_RNDN);
+    fmpz_set_mpz(s->exp10, m);
+    fmpz_neg(s->exp10, s->exp10);
+    mpfr_sub(f, y, t, MPFR_RNDN);
+    mpfr_neg(f, f, MPFR_RNDN);
+    mpfr_exp10(f, f, MPFR_RNDN);
+    e = mpfr_get_z_2exp(m, f);
+    fmpz_set_mpz(fmpq_numref(s->mant), m);
+    fmpz_one(fmpq_denref(s->mant));
+    if (e >= 0)
+        fmpq_mul_2exp(s->mant, s->mant, (ulong) e);
+    else
+        fmpq_div_2exp(s->mant, s->mant, (ulong) -e);
+    mpz_clear(m);
+    mpfr_clears(f, t, (mpfr_ptr) 0);
+}
+
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+    mpbias_regime_ref_struct *ref;
+    mpbias_target target;
+    int norm2;
+    int digits;
+    mpfr_prec_t prec;
+} search_t;
+
+/* the distance of one row to the target, and its floor */
+static mpbias_status
+row_distance(mpfr_t d, mpfr_t floor, const search_t *S, const mpbias_flow_row *row,
+             mpbias_err_t err)
+{
+    mpbias_regime_row a;
+    const mpbias_dist *x;
+    mpbias_status st;
+    mpbias_regime_row_init(&a);
+    st = mpbias_regime_eval(&a, S->ref, S->data, row, S->target == MPBIAS_TARGET_QMU ? 10 : 0,
+                            err);
+    x = S->target == MPBIAS_TARGET_L2 ? &a.to_l2 : S->target == MPBIAS_TARGET_QMU ? &a.to_qmu
+                                                                                 : &a.to_rich;
+    if (st == MPBIAS_OK && !x->available)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: no distance to the "
+                             "target at log10(eps) = %g", mpfr_get_d(row->log10_loss, MPFR_RNDN));
+    if (st == MPBIAS_OK)
+    {
+        mpfr_set(d, S->norm2 ? x->l2 : x->sup, MPFR_RNDN);
+        mpfr_set(floor, x->floor, MPFR_RNDU);
+    }
+    mpbias_regime_row_clear(&a);
+    return st;
+}
+
+/* one flow run to eps = 10^(-y): its row (copied into *out) */
+static mpbias_status
+run_to(rows_t *out, const search_t *S, const mpfr_t y, mpbias_err_t err)
+{
+    mpbias_flow_opts o;
+    mpbias_status st;
+    mpbias_flow_opts_init(&o);
+    o.digits = S->digits;
+    o.per_decade = 0;
+    o.until_loss_set = 1;
+    sci_from_y(o.until_loss, y);
+    rows_free(out);
+    st = mpbias_flow_run(S->data, S->model, &o, keep_row, NULL, out, NULL, err);
+    if (st == MPBIAS_OK && out->n < 1)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
+    mpbias_flow_opts_clear(&o);
+    return st;
+}
+
+mpbias_status
+mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbias_model_t model,
+                      mpbias_target target, double delta, int norm2, const mpbias_sci_t horizon,
+                      int digits, mpbias_err_t err)
+{
+    mpbias_regime_ref_t ref;
+    mpbias_flow_opts o;
+    rows_t grid = { NULL, 0, 0 }, one = { NULL, 0, 0 };
+    search_t S;
+    mpbias_status st;
+    mpfr_prec_t prec;
+    mpfr_t *dist = NULL, ylo, yhi, glo, ghi, x, y, g, d, fl, t, lnd;
+    slong j, jstar, k;
+    double hy;
+
+    if (!(delta > 0.0) || !isfinite(delta))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "threshold: delta must be positive");
+    if (digits < 1 || digits > 15)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "threshold: digits must be in 1..15");
+    if (model->depth < 2 && target != MPBIAS_TARGET_L2)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "threshold: depth 1 has only the l2 limit");
+    hy = -(fmpz_get_d(horizon->exp10) + log10(fmpq_get_d(horizon->mant)));
+    if (!(hy >= 1.0))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "threshold: the horizon must be a loss of at most 0.1");
+    prec = (mpfr_prec_t) (3.33 * digits) + 64 + (mpfr_prec_t) log2(hy + 2.0);
+    mpbias_threshold_clear(r);
+    mpbias_threshold_init(r);
+    mpfr_set_prec(r->log10_loss, prec);
+    mpfr_set_prec(r->log10_loss_lo, prec);
+    mpfr_set_prec(r->log10_t, prec);
+    mpfr_set_prec(r->horizon, prec);
+    mpbias_regime_ref_init(ref);
+    st = mpbias_regime_ref_setup(ref, data, model, prec + 64, err);
+    if (st != MPBIAS_OK)
+    {
+        mpbias_regime_ref_clear(ref);
+        return st;
+    }
+    mpfr_inits2(prec, ylo, yhi, glo, ghi, x, y, g, d, fl, t, lnd, (mpfr_ptr) 0);
+
+    /* the grid run: y = m 10^k (m = 1, 2, 5) up to the horizon */
+    mpbias_flow_opts_init(&o);
+    o.digits = digits + 8 > 16 ? digits + 8 : 16;
+    o.per_decade = 0;
+    o.until_loss_set = 1;
+    mpbias_sci_set(o.until_loss, horizon);
+    {
+        static const int m3[3] = { 1, 2, 5 };
+        slong cap = 64;
+        fmpz_t e;
+        fmpz_init(e);
+        o.at_loss = flint_malloc((size_t) cap * sizeof(mpbias_sci_struct));
+        for (k = 0; k < 64; k++)
+            for (j = 0; j < 3; j++)
+            {
+                fmpz_set_ui(e, 10);
+                fmpz_pow_ui(e, e, (ulong) k);
+                fmpz_mul_ui(e, e, (ulong) m3[j]);
+                if (fmpz_get_d(e) >= hy * (1 - 1e-12))
+                    continue;
+                if (o.n_at_loss == cap)
+                {
+                    cap *= 2;
+                    o.at_loss = flint_realloc(o.at_loss, (size_t) cap * sizeof(mpbias_sci_struct));
+                }
+                mpbias_sci_init(o.at_loss + o.n_at_loss);
+                fmpq_one(o.at_loss[o.n_at_loss].mant);
+                fmpz_neg(o.at_loss[o.n_at_loss].exp10, e);
+                o.n_at_loss++;
+            }
+        fmpz_clear(e);
+    }
+    S.data = data;
+    S.model = model;
+    S.ref = ref;
+    S.target = target;
+    S.norm2 = norm2;
+    S.digits = o.digits;
+    S.prec = prec;
+    st = mpbias_flow_run(data, model, &o, keep_row, NULL, &grid, NULL, err);
+    r->runs = 1;
+    for (k = 0; k < o.n_at_loss; k++)
+        mpbias_sci_clear(o.at_loss + k);
+    flint_free(o.at_loss);
+    o.at_loss = NULL;
+    o.n_at_loss = 0;
+    mpbias_flow_opts_clear(&o);
+    if (st == MPBIAS_OK && grid.n < 1)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
+    /* depth >= 3, rich target: the KKT point the horizon's direction polishes to */
+    if (st == MPBIAS_OK && model->depth >= 3 && target == MPBIAS_TARGET_RICH)
+    {
+        mpbias_lpkkt_t kk;
+        mpbias_lpkkt_init(kk);
+        st = mpbias_lpkkt_polish_auto(kk, data, model->depth,
+                                      (const mpfr_t *) grid.rows[grid.n - 1].wbar, prec + 64, err);
+        if (st == MPBIAS_OK)
+            st = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err);
+        mpbias_lpkkt_clear(kk);
+    }
+    if (st == MPBIAS_OK && target == MPBIAS_TARGET_RICH && ref->rich_kind == MPBIAS_RICH_NONE)
+        st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "threshold: no rich limit");
+    r->rich_kind = ref->rich_kind;
+    if (st != MPBIAS_OK)
+        goto done;
+    dist = _mpbias_mpfr_vec_init(grid.n, prec);
+    for (j = 0; j < grid.n && st == MPBIAS_OK; j++)
+        st = row_distance(dist[j], fl, &S, grid.rows + j, err);
+    if (st != MPBIAS_OK)
+        goto done;
+    mpfr_set(r->horizon, grid.rows[grid.n - 1].log10_loss, MPFR_RNDN);
+    mpfr_set(r->dist_horizon, dist[grid.n - 1], MPFR_RNDN);
+    /* j*: the first checkpoint from which every later one is within delta */
+    for (jstar = grid.n; jstar > 0 && mpfr_cmp_d(dist[jstar - 1], delta) <= 0; jstar--)
+        ;
+    if (jstar == grid.n)
+    {
+        r->reached = 0;   /* not within delta at the horizon */
+        goto done;
+    }
+    r->reached = 1;
+    if (jstar == 0)
+    {
+        r->at_first = 1;
+        mpfr_set(r->log10_loss, grid.rows[0].log10_loss, MPFR_RNDN);
+        mpfr_set(r->log10_t, grid.rows[0].log10_t, MPFR_RNDN);
+        mpfr_set(r->dist_at, dist[0], MPFR_RNDN);
+        goto done;
+    }
+    /* the bracket (y_lo: beyond delta, y_hi: within), in x = log10 y */
+    mpfr_neg(ylo, grid.rows[jstar - 1].log10_loss, MPFR_RNDN);
+    mpfr_neg(yhi, grid.rows[jstar].log10_loss, MPFR_RNDN);
+    mpfr_set_d(t, delta, MPFR_RNDN);
+    mpfr_log(lnd, t, MPFR_RNDN);
+    mpfr_log(glo, dist[jstar - 1], MPFR_RNDN);
+    mpfr_sub(glo, glo, lnd, MPFR_RNDN);
+    mpfr_log(ghi, dist[jstar], MPFR_RNDN);
+    mpfr_sub(ghi, ghi, lnd, MPFR_RNDN);
+    mpfr_set(r->log10_t, grid.rows[jstar].log10_t, MPFR_RNDN);
+    mpfr_set(r->dist_at, dist[jstar], MPFR_RNDN);
+    /* Anderson-Bjorck regula falsi in x = log10 y on the bracket: (xa, ga)
+       the retained end, (xb, gb) the latest; the retained end's value is
+       scaled by m = 1 - gc/gb when the new point falls on the latest's side */
+    {
+        mpfr_t xa, xb, ga, gb, m, lo_x, hi_x;
+        mpfr_inits2(prec, xa, xb, ga, gb, m, lo_x, hi_x, (mpfr_ptr) 0);
+        mpfr_log10(xa, ylo, MPFR_RNDN);
+        mpfr_set(ga, glo, MPFR_RNDN);
+        mpfr_log10(xb, yhi, MPFR_RNDN);
+        mpfr_set(gb, ghi, MPFR_RNDN);
+        for (k = 0; k < 100; k++)
+        {
+            /* done when y_hi - y_lo <= y_hi 10^-digits / 2 */
+            mpfr_sub(t, yhi, ylo, MPFR_RNDN);
+            mpfr_set_ui(x, 10, MPFR_RNDN);
+            mpfr_pow_si(x, x, -digits, MPFR_RNDN);
+            mpfr_mul(x, x, yhi, MPFR_RNDN);
+            mpfr_div_2ui(x, x, 1, MPFR_RNDN);
+            if (mpfr_cmp(t, x) <= 0)
+                break;
+            /* x = xb - gb (xb - xa) / (gb - ga), kept 1/1024 of the
+               bracket away from its ends (so that a point at the root's
+               side still shrinks the bracket) */
+            mpfr_sub(t, xb, xa, MPFR_RNDN);
+            mpfr_sub(g, gb, ga, MPFR_RNDN);
+            mpfr_div(t, t, g, MPFR_RNDN);
+            mpfr_mul(t, t, gb, MPFR_RNDN);
+            mpfr_sub(x, xb, t, MPFR_RNDN);
+            mpfr_log10(lo_x, ylo, MPFR_RNDN);
+            mpfr_log10(hi_x, yhi, MPFR_RNDN);
+            mpfr_sub(t, hi_x, lo_x, MPFR_RNDN);
+            mpfr_div_2ui(t, t, 10, MPFR_RNDN);
+            mpfr_add(lo_x, lo_x, t, MPFR_RNDN);
+            mpfr_sub(hi_x, hi_x, t, MPFR_RNDN);
+            if (!mpfr_number_p(x))
+            {
+                mpfr_add(x, lo_x, hi_x, MPFR_RNDN);
+                mpfr_div_2ui(x, x, 1, MPFR_RNDN);
+            }
+            else if (mpfr_cmp(x, lo_x) < 0)
+                mpfr_set(x, lo_x, MPFR_RNDN);
+            else if (mpfr_cmp(x, hi_x) > 0)
+                mpfr_set(x, hi_x, MPFR_RNDN);
+            mpfr_ui_pow(y, 10, x, MPFR_RNDN);
+            st = run_to(&one, &S, y, err);
+            r->runs++;
+            if (st == MPBIAS_OK)
+                st = row_distance(d, fl, &S, one.rows + one.n - 1, err);
+            if (st != MPBIAS_OK)
+                break;
+            mpfr_neg(y, one.rows[one.n - 1].log10_loss, MPFR_RNDN);
+            mpfr_log10(x, y, MPFR_RNDN);   /* where the run actually ended */
+            /* the sign of d - delta is unknown within the distance's floor */
+            mpfr_set_d(t, delta, MPFR_RNDN);
+            mpfr_sub(t, d, t, MPFR_RNDN);
+            if (mpfr_cmpabs(t, fl) <= 0)
+            {
+                r->resolution_limited = 1;
+                break;
+            }
+            mpfr_log(g, d, MPFR_RNDN);
+            mpfr_sub(g, g, lnd, MPFR_RNDN);
+            if (mpfr_sgn(g) > 0)
+                mpfr_set(ylo, y, MPFR_RNDN);
+            else
+            {
+                mpfr_set(yhi, y, MPFR_RNDN);
+                mpfr_set(r->log10_t, one.rows[one.n - 1].log10_t, MPFR_RNDN);
+                mpfr_set(r->dist_at, d, MPFR_RNDN);
+            }
+            if (mpfr_sgn(g) == mpfr_sgn(gb))
+            {
+                /* a retained: scale ga */
+                mpfr_div(m, g, gb, MPFR_RNDN);
+                mpfr_ui_sub(m, 1, m, MPFR_RNDN);
+                if (mpfr_sgn(m) <= 0)
+                    mpfr_set_d(m, 0.5, MPFR_RNDN);
+                mpfr_mul(ga, ga, m, MPFR_RNDN);
+            }
+            else
+            {
+                mpfr_set(xa, xb, MPFR_RNDN);
+                mpfr_set(ga, gb, MPFR_RNDN);
+            }
+            mpfr_set(xb, x, MPFR_RNDN);
+            mpfr_set(gb, g, MPFR_RNDN);
+        }
+        mpfr_clears(xa, xb, ga, gb, m, lo_x, hi_x, (mpfr_ptr) 0);
+        if (st != MPBIAS_OK)
+            goto done;
+    }
+    mpfr_neg(r->log10_loss, yhi, MPFR_RNDN);
+    mpfr_neg(r->log10_loss_lo, ylo, MPFR_RNDN);
+done:
+    if (dist != NULL)
+        _mpbias_mpfr_vec_clear(dist, grid.n);
+    rows_free(&grid);
+    rows_free(&one);
+    mpfr_clears(ylo, yhi, glo, ghi, x, y, g, d, fl, t, lnd, (mpfr_ptr) 0);
+    mpbias_regime_ref_clear(ref);
+    return st;
+}

@@ -1,0 +1,276 @@
+/*
+ * cmd_threshold.c -- `mpbias threshold`: the training loss at which the
+ * trajectory comes within DELTA of a limit and stays there.
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("Usage: %s threshold (--data FILE | --example NAME) --target T --within DELTA\n"
+           "       [OPTIONS]\n"
+           "Find the training loss eps at which the normalized predictor wbar = w / margin\n"
+           "of gradient flow comes within DELTA of a limit and stays there, and print\n"
+           "log10(eps) and log10(t) there (the loss itself may be far below any decimal\n"
+           "literal).  A flow run with checkpoints at log10(1/eps) = 1, 2, 5, 10, ... up to\n"
+           "the horizon finds the last checkpoint beyond DELTA (\"stays\" is checked at\n"
+           "those checkpoints, up to the horizon, not between them); regula falsi in\n"
+           "log log(1/eps), one flow run per step, then narrows it to K digits.\n\n"
+           "Options:\n"
+           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
+           "  --example NAME       built-in example (mpbias info --list-examples)\n"
+           "  --data-format FMT    auto (default), libsvm or csv\n"
+           "  --target T           l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
+           "                       max-margin predictor, or its optimal face's bounding box\n"
+           "                       when not unique), rich (l1 for depth 2; for depth 3 and\n"
+           "                       more the l_(2/D) KKT point the horizon's wbar polishes\n"
+           "                       to), or qmu (the intermediate predictor at the current\n"
+           "                       mu^D = alpha^D / margin)\n"
+           "  --within DELTA       the distance (a positive number)\n"
+           "  --norm N             inf (default: the sup norm) or 2\n"
+           "  --depth D            depth D >= 1 (default 2)\n"
+           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
+           "  --until-loss EPS     the horizon (default 1e-1000000; any decimal literal, at\n"
+           "                       most 0.1); the exponential loss, summed\n"
+           "  --digits K           significant digits of log10(1/eps) at the threshold\n"
+           "                       (1..15, default 6; log10(eps) is rounded towards\n"
+           "                       smaller losses, where wbar is within DELTA)\n"
+           "  --format FMT         text (default) or json\n"
+           "  -q, --quiet          no summary on standard error\n"
+           "  -h, --help           show this help and exit\n\n"
+           "Exit status 0 when the threshold is found, 1 when the trajectory is not within\n"
+           "DELTA at the horizon (the distance there is printed) or on an error.\n",
+           PROG);
+}
+
+int
+cmd_threshold(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        { "target", required_argument, NULL, 't' },
+        { "within", required_argument, NULL, 'w' },
+        { "norm", required_argument, NULL, 'n' },
+        { "depth", required_argument, NULL, 'd' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "until-loss", required_argument, NULL, 'L' },
+        { "digits", required_argument, NULL, 'k' },
+        { "format", required_argument, NULL, 'f' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    const char *target_s = NULL;
+    mpbias_target target = MPBIAS_TARGET_RICH;
+    double delta = 0.0;
+    long depth = 2, digits = 6;
+    int c, r = EXIT_OK, norm2 = 0, json = 0, quiet = 0, have_delta = 0;
+    fmpq_t alpha;
+    mpbias_sci_t horizon;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_threshold_t th;
+    mpbias_err_t err;
+    cli_progress prog;
+    const char *tname;
+
+    fmpq_init(alpha);
+    fmpq_one(alpha);
+    mpbias_sci_init(horizon);
+    mpbias_sci_parse(horizon, "1e-1000000", NULL);
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1)
+    {
+        int dr = cli_data_opt("threshold", &dopt, c, optarg);
+        if (dr != 0)
+        {
+            if (dr < 0)
+                r = EXIT_USAGE;
+            continue;
+        }
+        switch (c)
+        {
+            case 't':
+                target_s = optarg;
+                if (strcmp(optarg, "l2") == 0)
+                    target = MPBIAS_TARGET_L2;
+                else if (strcmp(optarg, "l1") == 0 || strcmp(optarg, "rich") == 0)
+                    target = MPBIAS_TARGET_RICH;
+                else if (strcmp(optarg, "qmu") == 0)
+                    target = MPBIAS_TARGET_QMU;
+                else
+                    r = cli_usage_error("threshold", "invalid value '%s' for --target: expected "
+                                        "l2, l1, rich or qmu", optarg);
+                break;
+            case 'w':
+                if (!cli_parse_double("threshold", "within", optarg, 0.0, &delta))
+                    r = EXIT_USAGE;
+                else if (!(delta > 0.0))
+                    r = cli_usage_error("threshold", "invalid value '%s' for --within: expected a "
+                                        "positive number", optarg);
+                have_delta = 1;
+                break;
+            case 'n':
+                if (strcmp(optarg, "inf") == 0)
+                    norm2 = 0;
+                else if (strcmp(optarg, "2") == 0)
+                    norm2 = 1;
+                else
+                    r = cli_usage_error("threshold", "invalid value '%s' for --norm: expected inf "
+                                        "or 2", optarg);
+                break;
+            case 'd':
+                if (!cli_parse_slong("threshold", "depth", optarg, 1, 1000, &depth))
+                    r = EXIT_USAGE;
+                break;
+            case 'a':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
+                    || fmpq_sgn(alpha) <= 0)
+                    r = cli_usage_error("threshold", "invalid value '%s' for --alpha: expected a "
+                                        "positive decimal number", optarg);
+                break;
+            }
+            case 'L':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_sci_parse(horizon, optarg, e) != MPBIAS_OK)
+                    r = cli_usage_error("threshold", "invalid value '%s' for --until-loss: %s",
+                                        optarg, e->msg);
+                break;
+            }
+            case 'k':
+                if (!cli_parse_slong("threshold", "digits", optarg, 1, 15, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'f':
+                if (strcmp(optarg, "text") == 0)
+                    json = 0;
+                else if (strcmp(optarg, "json") == 0)
+                    json = 1;
+                else
+                    r = cli_usage_error("threshold", "invalid value '%s' for --format: expected "
+                                        "text or json", optarg);
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                help();
+                r = -1;
+                break;
+            default:
+                r = cli_getopt_error("threshold", c, argv);
+                break;
+        }
+    }
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("threshold", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && target_s == NULL)
+        r = cli_usage_error("threshold", "--target is required (l2, l1, rich or qmu)");
+    if (r == EXIT_OK && !have_delta)
+        r = cli_usage_error("threshold", "--within DELTA is required");
+    if (r == EXIT_OK && strcmp(target_s, "l1") == 0 && depth != 2)
+        r = cli_usage_error("threshold", "--target l1 is the rich limit of depth 2; for depth %ld "
+                            "use --target rich%s", depth,
+                            depth >= 3 ? " (an l_(2/D) KKT point)" : " or l2");
+    if (r == EXIT_OK && depth < 2 && target != MPBIAS_TARGET_L2)
+        r = cli_usage_error("threshold", "depth 1 has only the l2 limit (--target l2)");
+    if (r != EXIT_OK)
+    {
+        fmpq_clear(alpha);
+        mpbias_sci_clear(horizon);
+        return r < 0 ? EXIT_OK : r;
+    }
+    mpbias_data_init(data);
+    mpbias_model_init(model);
+    mpbias_threshold_init(th);
+    if ((r = cli_load_data("threshold", &dopt, data)) != EXIT_OK)
+        goto done;
+    model->depth = (int) depth;
+    fmpq_set(model->alpha, alpha);
+    cli_progress_start(&prog, quiet, horizon);
+    mpbias_err_clear(err);
+    if (mpbias_threshold_find(th, data, model, target, delta, norm2, horizon, (int) digits, err)
+        != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    tname = target == MPBIAS_TARGET_L2 ? "l2"
+            : target == MPBIAS_TARGET_QMU ? "qmu"
+            : th->rich_kind == MPBIAS_RICH_KKT ? "kkt"
+            : th->rich_kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "l1";
+    if (json)
+    {
+        printf("{\n  \"mpbias\": \"%s\",\n  \"command\": \"threshold\",\n  \"data\": {\"name\": \"",
+               PACKAGE_VERSION);
+        cli_put_json_string(stdout, data->name);
+        printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
+        printf("  \"depth\": %ld, \"target\": \"%s\", \"within\": %.17g, \"norm\": \"%s\",\n",
+               depth, tname, delta, norm2 ? "2" : "inf");
+        printf("  \"reached\": %s, \"at_first_checkpoint\": %s, \"resolution_limited\": %s,\n",
+               th->reached ? "true" : "false", th->at_first ? "true" : "false",
+               th->resolution_limited ? "true" : "false");
+        if (th->reached)
+        {
+            mpfr_printf("  \"log10_loss\": \"%.*RDe\", ", (int) digits - 1, th->log10_loss);
+            if (mpfr_nan_p(th->log10_loss_lo))
+                printf("\"log10_loss_beyond\": null, ");
+            else
+                mpfr_printf("\"log10_loss_beyond\": \"%.*RUe\", ", (int) digits + 1,
+                            th->log10_loss_lo);
+            mpfr_printf("\"log10_t\": \"%.*Re\", \"distance\": \"%.3Re\",\n", (int) digits - 1,
+                        th->log10_t, th->dist_at);
+        }
+        mpfr_printf("  \"log10_horizon\": \"%.6Re\", \"distance_at_horizon\": \"%.3Re\", "
+                    "\"flow_runs\": %ld\n}\n", th->horizon, th->dist_horizon, (long) th->runs);
+    }
+    else
+    {
+        const char *nm = norm2 ? "l2 norm" : "sup norm";
+        if (!th->reached)
+            mpfr_printf("not reached: at the horizon log10(eps) = %.6Rg wbar is %.3Re from %s "
+                        "(%s), more than %g\n", th->horizon, th->dist_horizon, tname, nm, delta);
+        else if (th->at_first)
+            mpfr_printf("within %g of %s (%s) already at the first checkpoint, log10(eps) = %.*Rg "
+                        "(distance %.3Re), and at every checkpoint to the horizon log10(eps) = "
+                        "%.6Rg\n", delta, tname, nm, (int) digits, th->log10_loss, th->dist_at,
+                        th->horizon);
+        else
+        {
+            mpfr_printf("threshold: wbar comes within %g of %s (%s) at log10(eps) = %.*RDg\n",
+                        delta, tname, nm, (int) digits, th->log10_loss);
+            mpfr_printf("           (beyond %g at log10(eps) = %.*RUg; distance %.3Re at the "
+                        "threshold)\n", delta, (int) digits + 2, th->log10_loss_lo, th->dist_at);
+            mpfr_printf("           log10(t) = %.*Rg there\n", (int) digits, th->log10_t);
+            mpfr_printf("           and stays within at every checkpoint (log10(1/eps) = 1, 2, 5, "
+                        "10, ...) up to the\n           horizon log10(eps) = %.6Rg (distance "
+                        "%.3Re there)\n", th->horizon, th->dist_horizon);
+            if (th->resolution_limited)
+                printf("           (the bracket stopped where the distance's own resolution "
+                       "cannot tell the side of %g:\n            the digits above are those of "
+                       "the bracket's ends)\n", delta);
+        }
+    }
+    if (!quiet)
+        fprintf(stderr, "%s: %ld flow runs, %.2f s\n", PROG, (long) th->runs,
+                cli_progress_elapsed(&prog));
+    r = th->reached ? EXIT_OK : EXIT_FAIL;
+done:
+    mpbias_threshold_clear(th);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+    fmpq_clear(alpha);
+    mpbias_sci_clear(horizon);
+    return r;
+}
