@@ -304,6 +304,16 @@ mpbias_status mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t 
 int mpbias_l1mm_certify(fmpq_t norm1, const fmpq *w, const fmpq *lambda, const fmpq *cp,
                         const fmpq *cm, const mpbias_data_t data);
 
+/* The largest minimal dual slack: max over dual-optimal lambda (lambda >= 0,
+   |Z^T lambda| <= 1, sum lambda = ||w_l1||_1) of min (1 - |(Z^T lambda)_i|)
+   over the off-support coordinates i (zero on the whole optimal face), an
+   exact LP certified like the l1 problem.  For depth 2 at a fixed alpha the
+   distance of the trajectory's wbar to the l1 predictor decays like
+   gamma^(-slack) (doc/asymptotics.md section 7).  MPBIAS_ERR_ARG when r is
+   not a certified unweighted result or there is no off-support coordinate. */
+mpbias_status mpbias_l1mm_max_slack(fmpq_t slack, const mpbias_l1mm_t r,
+                                    const mpbias_data_t data, mpbias_err_t err);
+
 /* The l1 margin 1/||w_l1||_1 (the largest min_n z_n . w over w with
    ||w||_1 = 1), correctly rounded to `digits` significant digits, as a
    string allocated with flint_malloc; NULL if not available. */
@@ -730,6 +740,11 @@ typedef struct
     mpfr_t *l2;                 /* d entries                                  */
     mpbias_rich_kind rich_kind;
     mpfr_t *rich_lo, *rich_hi;  /* the rich target's box (a point: lo = hi)   */
+    int asym_rich;              /* the expansion's target: 1 rich, 0 l2 (D = 1) */
+    mpfr_t rate;                /* predicted p in d ~ C gamma^-p at fixed alpha
+                                   (doc/asymptotics.md section 7): 1 for D = 1
+                                   and D >= 3, the l1 max slack for D = 2 (unique
+                                   l1); NaN when not derived                   */
 } mpbias_regime_ref_struct;
 typedef mpbias_regime_ref_struct mpbias_regime_ref_t[1];
 
@@ -772,6 +787,16 @@ typedef struct
 
 void mpbias_regime_row_init(mpbias_regime_row *r);
 void mpbias_regime_row_clear(mpbias_regime_row *r);
+
+/* The expansion between two analysed checkpoints (prev before cur): the
+   observed rate p_obs = log(d_prev / d_cur) / log(gamma_cur / gamma_prev)
+   of the sup distance to the expansion's target, and the relative error of
+   extrapolating wbar from prev to cur with the predicted rate,
+   |w* + (wbar_prev - w*) (gamma_prev / gamma_cur)^p - wbar_cur| / d_cur
+   (NaN when the rate is not derived or the distances are not resolved). */
+void mpbias_regime_compare(mpfr_t p_obs, mpfr_t extrap_err, const mpbias_regime_ref_t ref,
+                           const mpbias_flow_row *prev, const mpbias_regime_row *aprev,
+                           const mpbias_flow_row *cur, const mpbias_regime_row *acur);
 
 /* Analyse a flow row (from mpbias_flow_run with this data and model, the
    exponential loss's log(1/eps) being read from the row).  qmu_digits > 0

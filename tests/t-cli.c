@@ -881,9 +881,12 @@ START_TEST(test_regime)
     ck_assert_ptr_nonnull(strstr(r.out, "rich = the l1 max-margin predictor"));
     ck_assert_ptr_nonnull(strstr(r.out, "\n          100      230.64     -2.3629  1.13e+02  1.20e-01  2.12e-02  1.44e-03"));
     ck_assert_ptr_nonnull(strstr(r.out, "  rich         l1\n"));
+    /* the expansion: the predicted rate 11/16 and the observed ones */
+    ck_assert_ptr_nonnull(strstr(r.out, "expansion: d(rich) ~ C gamma^-p at fixed alpha, predicted "
+                                        "p = 0.6875 (the l1 dual slack"));
     ck_assert_str_eq(r.err, "");
     tu_run_free(&r);
-    /* CSV to a file: a header and 3 rows (1, 10, 100) of 20 columns */
+    /* CSV to a file: a header and 3 rows (1, 10, 100) of 23 columns */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100",
                "--per-decade", "1", "--format", "csv", "-o", csvf, "-q");
     ck_assert_str_eq(r.out, "");
@@ -898,7 +901,7 @@ START_TEST(test_regime)
             commas += *p == ',';
         }
         ck_assert_int_eq(lines, 4);
-        ck_assert_int_eq(commas, 4 * 19);
+        ck_assert_int_eq(commas, 4 * 22);
         ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
     }
     free(text);

@@ -405,6 +405,37 @@ START_TEST(test_beyond_double)
 }
 END_TEST
 
+/* The largest minimal dual slack (the D = 2 rate exponent): transition
+   example, w_l1 = (1/2, 0, 0, 0), optimal duals lambda1 + lambda2 = 1/2;
+   the off-support slacks 1 - |g_i| with g = (., l1 - l2/2, l1/2 + l2, l2)
+   are balanced at lambda1 = 3/8: slack 11/16.  One sample z = (1, 2, -1/2):
+   lambda = 1/2, g = (1/2, 1, -1/4), slack min(1/2, 3/4) = 1/2.  A face
+   with no off-support coordinate is refused. */
+START_TEST(test_max_slack)
+{
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpbias_err_t err;
+    fmpq_t s;
+    fmpq_init(s);
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+    ck_assert(mpbias_l1mm_compute(r, d, err) == MPBIAS_OK);
+    ck_assert_msg(mpbias_l1mm_max_slack(s, r, d, err) == MPBIAS_OK, "%s", err->msg);
+    ck_assert(tu_fmpq_is(s, "11/16"));
+    compute(r, d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n");
+    ck_assert(mpbias_l1mm_max_slack(s, r, d, err) == MPBIAS_OK);
+    ck_assert(tu_fmpq_is(s, "1/2"));
+    compute(r, d, "+1 1:1 2:1\n-1 1:-1 2:-1\n");
+    ck_assert_int_eq(mpbias_l1mm_max_slack(s, r, d, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "no off-support coordinate"));
+    fmpq_clear(s);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* random separable data (a random integer teacher; entries in -3..3,
    some with fractional parts): the certificate and the face */
 START_TEST(test_random)
@@ -499,6 +530,7 @@ l1mm_suite(void)
     tcase_add_test(tc, test_not_separable);
     tcase_add_test(tc, test_certificate_can_fail);
     tcase_add_test(tc, test_weighted);
+    tcase_add_test(tc, test_max_slack);
     tcase_add_test(tc, test_beyond_double);
     suite_add_tcase(s, tc);
 

@@ -323,6 +323,76 @@ START_TEST(test_face_and_errors)
 }
 END_TEST
 
+/* The expansions against trajectories (doc/asymptotics.md section 7):
+   the observed rate p in d ~ C gamma^-p between log10(1/eps) = 10^4 and
+   10^5 approaches the predicted one: depth 1, p = 1 exactly (Soudry: the
+   extrapolation from 10^3 to 10^4 is right to 1e-10); depth 2 on the
+   transition example, p = 11/16 (the l1 max slack; observed 0.678 there,
+   rising); one sample, p = 1/2; depth 3, p = 1 (observed 0.98). */
+START_TEST(test_expansion_rates)
+{
+    static const char *const exps[] = { "1000", "10000", "100000", NULL };
+    static const struct
+    {
+        int depth, one;
+        double p, tol;
+    } C[] = { { 1, 0, 1.0, 1e-6 }, { 2, 0, 0.6875, 0.015 }, { 2, 1, 0.5, 0.02 }, { 3, 0, 1.0, 0.03 } };
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_regime_row a[3];
+    rows_t c;
+    mpfr_t p, e;
+    size_t k;
+    int j;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    mpfr_inits2(64, p, e, (mpfr_ptr) 0);
+    for (k = 0; k < sizeof C / sizeof C[0]; k++)
+    {
+        if (C[k].one)
+            tu_data_from_text(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n", NULL,
+                              MPBIAS_FORMAT_AUTO);
+        else
+            ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+        run(&c, d, C[k].depth, "1", exps, 16);
+        setup(ref, d, C[k].depth, "1");
+        if (C[k].depth >= 3)
+        {
+            mpbias_lpkkt_t kk;
+            mpbias_err_t err;
+            mpbias_lpkkt_init(kk);
+            ck_assert(mpbias_lpkkt_polish_auto(kk, d, C[k].depth, (const mpfr_t *) c.rows[2].wbar,
+                                               256, err) == MPBIAS_OK);
+            ck_assert(mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err) == MPBIAS_OK);
+            mpbias_lpkkt_clear(kk);
+        }
+        ck_assert_msg(fabs(mpfr_get_d(ref->rate, MPFR_RNDN) - C[k].p) < 1e-15,
+                      "case %d: predicted rate %g", (int) k, mpfr_get_d(ref->rate, MPFR_RNDN));
+        for (j = 0; j < 3; j++)
+        {
+            mpbias_regime_row_init(a + j);
+            eval(a + j, ref, d, c.rows + j, 0);
+        }
+        mpbias_regime_compare(p, e, ref, c.rows + 1, a + 1, c.rows + 2, a + 2);
+        ck_assert_msg(fabs(mpfr_get_d(p, MPFR_RNDN) - C[k].p) < C[k].tol,
+                      "case %d: observed rate %.6g, predicted %g", (int) k,
+                      mpfr_get_d(p, MPFR_RNDN), C[k].p);
+        if (C[k].depth == 1)
+        {
+            mpbias_regime_compare(p, e, ref, c.rows, a, c.rows + 1, a + 1);
+            ck_assert_msg(mpfr_cmp_d(e, 1e-10) < 0, "extrapolation error %g",
+                          mpfr_get_d(e, MPFR_RNDN));
+        }
+        for (j = 0; j < 3; j++)
+            mpbias_regime_row_clear(a + j);
+        rows_clear(&c);
+    }
+    mpfr_clears(p, e, (mpfr_ptr) 0);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* sup-norm distance of the intermediate predictor at mu^2 = m2 (one sample
    z = (1, 2, -1/2)) to the l1 predictor (0, 1/2, 0) */
 static double
@@ -454,6 +524,7 @@ regime_suite(void)
     tcase_add_test(tc, test_regimes);
     tcase_add_test(tc, test_face_and_errors);
     tcase_add_test(tc, test_threshold_one_sample);
+    tcase_add_test(tc, test_expansion_rates);
     suite_add_tcase(s, tc);
     return s;
 }

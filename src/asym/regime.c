@@ -40,7 +40,10 @@ mpbias_regime_ref_init(mpbias_regime_ref_t ref)
     ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
     ref->rich_kind = MPBIAS_RICH_NONE;
     ref->prec = 0;
+    ref->asym_rich = 0;
     fmpq_init(ref->alpha);
+    mpfr_init2(ref->rate, 64);
+    mpfr_set_nan(ref->rate);
 }
 
 void
@@ -54,6 +57,7 @@ mpbias_regime_ref_clear(mpbias_regime_ref_t ref)
         _mpbias_mpfr_vec_clear(ref->rich_hi, ref->d);
     ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
     fmpq_clear(ref->alpha);
+    mpfr_clear(ref->rate);
 }
 
 mpbias_status
@@ -103,8 +107,21 @@ mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
                 fmpq_get_mpfr(ref->rich_hi[i], l1->wmax + i, MPFR_RNDN);
             }
             ref->rich_kind = l1->unique ? MPBIAS_RICH_L1 : MPBIAS_RICH_L1_FACE;
+            ref->asym_rich = 1;
+            /* the rate of approach: the l1 max slack (unique l1 only) */
+            if (l1->unique)
+            {
+                fmpq_t sl;
+                mpbias_err_t e;
+                fmpq_init(sl);
+                if (mpbias_l1mm_max_slack(sl, l1, data, e) == MPBIAS_OK)
+                    fmpq_get_mpfr(ref->rate, sl, MPFR_RNDN);
+                fmpq_clear(sl);
+            }
         }
     }
+    if (st == MPBIAS_OK && model->depth == 1)
+        mpfr_set_ui(ref->rate, 1, MPFR_RNDN);
     mpbias_l2mm_clear(l2);
     mpbias_l1mm_clear(l1);
     return st;
@@ -128,6 +145,8 @@ mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w, mpbias_err_t
         mpfr_set(ref->rich_hi[i], w[i], MPFR_RNDN);
     }
     ref->rich_kind = MPBIAS_RICH_KKT;
+    ref->asym_rich = 1;
+    mpfr_set_ui(ref->rate, 1, MPFR_RNDN);
     return MPBIAS_OK;
 }
 
@@ -460,4 +479,50 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
     mpfr_clears(alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
     fmpq_clear(muD);
     return st;
+}
+
+void
+mpbias_regime_compare(mpfr_t p_obs, mpfr_t extrap_err, const mpbias_regime_ref_t ref,
+                      const mpbias_flow_row *prev, const mpbias_regime_row *aprev,
+                      const mpbias_flow_row *cur, const mpbias_regime_row *acur)
+{
+    const mpbias_dist *dp = ref->asym_rich ? &aprev->to_rich : &aprev->to_l2;
+    const mpbias_dist *dc = ref->asym_rich ? &acur->to_rich : &acur->to_l2;
+    mpfr_t *w = ref->asym_rich ? ref->rich_lo : ref->l2;
+    mpfr_prec_t prec = 64 + mpfr_get_prec(cur->wbar[0]);
+    mpfr_t a, b, f, e, t;
+    slong i;
+    mpfr_set_nan(p_obs);
+    mpfr_set_nan(extrap_err);
+    if (!dp->available || !dc->available || w == NULL
+        || mpfr_cmp(dp->sup, dp->floor) <= 0 || mpfr_cmp(dc->sup, dc->floor) <= 0
+        || mpfr_cmp(acur->gamma, aprev->gamma) <= 0)
+        return;
+    mpfr_inits2(prec, a, b, f, e, t, (mpfr_ptr) 0);
+    /* p_obs = log(d_prev / d_cur) / log(gamma_cur / gamma_prev) */
+    mpfr_div(a, dp->sup, dc->sup, MPFR_RNDN);
+    mpfr_log(a, a, MPFR_RNDN);
+    mpfr_div(b, acur->gamma, aprev->gamma, MPFR_RNDN);
+    mpfr_log(b, b, MPFR_RNDN);
+    mpfr_div(p_obs, a, b, MPFR_RNDN);
+    /* extrapolation with the predicted rate (a single point target only) */
+    if (mpfr_number_p(ref->rate) && ref->rich_kind != MPBIAS_RICH_L1_FACE)
+    {
+        /* f = (gamma_prev / gamma_cur)^p */
+        mpfr_div(f, aprev->gamma, acur->gamma, MPFR_RNDN);
+        mpfr_pow(f, f, ref->rate, MPFR_RNDN);
+        mpfr_set_zero(e, 1);
+        for (i = 0; i < ref->d; i++)
+        {
+            mpfr_sub(t, prev->wbar[i], w[i], MPFR_RNDN);
+            mpfr_mul(t, t, f, MPFR_RNDN);
+            mpfr_add(t, t, w[i], MPFR_RNDN);
+            mpfr_sub(t, t, cur->wbar[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDN);
+            if (mpfr_cmp(t, e) > 0)
+                mpfr_set(e, t, MPFR_RNDN);
+        }
+        mpfr_div(extrap_err, e, dc->sup, MPFR_RNDN);
+    }
+    mpfr_clears(a, b, f, e, t, (mpfr_ptr) 0);
 }

@@ -29,6 +29,7 @@ help(void)
            "  - the residuals of wbar's optimality conditions (stationarity, which sits at\n"
            "    the working precision, and complementary slackness, which is what must\n"
            "    vanish for a limit to be reached);\n"
+           "  - the rate at which the limit is approached, observed and predicted;\n"
            "  - the regime, from kappa = max|wbar| / mu^D, the size of the argument of the\n"
            "    potential: kernel (kappa <= 0.1, the potential is quadratic there),\n"
            "    intermediate, rich (kappa >= 10, l1-like); plateau when alpha < 1 and\n"
@@ -60,10 +61,15 @@ help(void)
            "The plot uses the program in $MPBIAS_GNUPLOT, or gnuplot on the PATH.\n"
            "A distance below the trajectory's own error (err_est max|wbar|, plus the\n"
            "intermediate predictor's rigorous error bound) is printed as '<' that bound.\n"
+           "rate: the exponent p in d ~ C gamma^-p observed between consecutive rows for\n"
+           "the distance to the limit (l2 for depth 1, rich otherwise); the header gives\n"
+           "the predicted p (1 for depth 1 and 3+, the l1 dual slack for depth 2); extrap:\n"
+           "the error of predicting wbar from the previous row with the predicted p,\n"
+           "relative to that distance.\n"
            "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
            "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
-           "resolution of the distances), stationarity, slackness, regime, nearest (the\n"
-           "nearer of l2 and rich, sup norm).\n",
+           "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
+           "extrap_err, regime, nearest (the nearer of l2 and rich, sup norm).\n",
            PROG);
 }
 
@@ -108,6 +114,29 @@ collect(const mpbias_flow_row *r, void *ctx)
         mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
     c->n++;
     return 0;
+}
+
+/* n 64-bit mpfr numbers, NaN (NULL when out of memory) */
+static mpfr_t *
+cli_mpfr_vec_new(slong n)
+{
+    mpfr_t *v = malloc((size_t) (n > 0 ? n : 1) * sizeof(mpfr_t));
+    slong i;
+    if (v != NULL)
+        for (i = 0; i < n; i++)
+            mpfr_init2(v[i], 64);
+    return v;
+}
+
+static void
+cli_mpfr_vec_free(mpfr_t *v, slong n)
+{
+    slong i;
+    if (v == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        mpfr_clear(v[i]);
+    free(v);
 }
 
 static int
@@ -318,6 +347,7 @@ cmd_regime(int argc, char **argv)
     collect_ctx cc = { NULL, 0, 0, 0, 0, { { 0, 0 }, 0, 0, 0, 0, 0 } };
     FILE *f = stdout;
     char kkt_desc[256] = "none";
+    mpfr_t *p_obs = NULL, *p_ext = NULL;
     slong j, i;
     double target;
     mpbias_status st;
@@ -544,6 +574,19 @@ cmd_regime(int argc, char **argv)
         }
     }
 
+    /* the expansion between consecutive checkpoints */
+    p_obs = cli_mpfr_vec_new(cc.n);
+    p_ext = cli_mpfr_vec_new(cc.n);
+    if (p_obs == NULL || p_ext == NULL)
+    {
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
+    }
+    for (j = 1; j < cc.n; j++)
+        mpbias_regime_compare(p_obs[j], p_ext[j], ref, cc.rows + j - 1, an + j - 1, cc.rows + j,
+                              an + j);
+
     if (out != NULL && (f = fopen(out, "w")) == NULL)
     {
         cli_error("%s: cannot open for writing: %s", out, strerror(errno));
@@ -553,8 +596,8 @@ cmd_regime(int argc, char **argv)
     if (csv)
     {
         fputs("log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,l2_l2,l2_angle,rich_sup,"
-              "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,regime,"
-              "nearest\n", f);
+              "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,rate,"
+              "rate_predicted,extrap_err,regime,nearest\n", f);
         for (j = 0; j < cc.n; j++)
         {
             mpbias_regime_row *a = an + j;
@@ -570,6 +613,9 @@ cmd_regime(int argc, char **argv)
             put_csv_num(f, a->to_l2.floor);
             put_csv_num(f, a->stationarity);
             put_csv_num(f, a->slackness);
+            put_csv_num(f, p_obs[j]);
+            put_csv_num(f, ref->rate);
+            put_csv_num(f, p_ext[j]);
             fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
         }
     }
@@ -589,10 +635,23 @@ cmd_regime(int argc, char **argv)
                                                     : kkt_desc);
         fprintf(f, "regime criterion: kappa = max|wbar| / mu^D (kernel <= 0.1 < intermediate < 10 "
                 "<= rich);\n        plateau when alpha < 1 and rho = log(gamma) / (D log(1/alpha)) "
-                "< 1\n\n");
-        fprintf(f, "%13s %11s %11s %9s %9s %9s %9s %9s %9s %9s  %-12s %s\n", "log10(1/eps)",
-                "margin", "log10 mu^D", "kappa", "d(l2)", "d(rich)", "d(qmu)", "station.",
-                "slackness", "rho", "regime", "nearest");
+                "< 1\n");
+        if (mpfr_number_p(ref->rate))
+            mpfr_fprintf(f, "expansion: d(%s) ~ C gamma^-p at fixed alpha, predicted p = %.6Rg (%s);"
+                         "\n        rate: p observed between consecutive rows; extrap: error of "
+                         "wbar predicted from the\n        previous row with the predicted p, "
+                         "relative to d(%s)\n", ref->asym_rich ? "rich" : "l2", ref->rate,
+                         depth == 1 ? "Soudry et al.: w = w_l2 log t + rho(t), rho bounded"
+                         : depth == 2 ? "the l1 dual slack: max over optimal duals of the least "
+                                        "1 - |(Z^T lambda)_i| off the support"
+                                      : "corrections linear in mu^D",
+                         ref->asym_rich ? "rich" : "l2");
+        else
+            fprintf(f, "expansion: no predicted rate here (%s); rate: p observed in d(rich) ~ "
+                    "C gamma^-p\n", depth == 2 ? "the l1 optimum is not unique" : "no target");
+        fprintf(f, "\n%13s %11s %11s %9s %9s %9s %9s %9s %9s %7s %8s %9s  %-12s %s\n",
+                "log10(1/eps)", "margin", "log10 mu^D", "kappa", "d(l2)", "d(rich)", "d(qmu)",
+                "station.", "slackness", "rate", "extrap", "rho", "regime", "nearest");
         for (j = 0; j < cc.n; j++)
         {
             mpbias_regime_row *a = an + j;
@@ -608,6 +667,14 @@ cmd_regime(int argc, char **argv)
             put_dist(f, &a->to_rich, 9);
             put_dist(f, &a->to_qmu, 9);
             mpfr_fprintf(f, " %9.1Re %9.2Re", a->stationarity, a->slackness);
+            if (mpfr_nan_p(p_obs[j]))
+                fprintf(f, " %7s", "-");
+            else
+                mpfr_fprintf(f, " %7.4Rf", p_obs[j]);
+            if (mpfr_nan_p(p_ext[j]))
+                fprintf(f, " %8s", "-");
+            else
+                mpfr_fprintf(f, " %8.1Re", p_ext[j]);
             if (mpfr_nan_p(a->rho))
                 fprintf(f, " %9s", "-");
             else
@@ -642,6 +709,8 @@ cmd_regime(int argc, char **argv)
                 cli_progress_elapsed(&cc.prog));
     r = EXIT_OK;
 done:
+    cli_mpfr_vec_free(p_obs, cc.n);
+    cli_mpfr_vec_free(p_ext, cc.n);
     for (j = 0; j < cc.n; j++)
     {
         if (an != NULL)

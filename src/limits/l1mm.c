@@ -356,6 +356,79 @@ done:
     return st;
 }
 
+mpbias_status
+mpbias_l1mm_max_slack(fmpq_t slack, const mpbias_l1mm_t r, const mpbias_data_t data,
+                      mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, i, k, m, row, nk = n + 1, noff = 0;
+    fmpq *A, *b, *c, *x, *y;
+    int *fx, lp;
+    fmpq_t val;
+    mpbias_status st = MPBIAS_OK;
+    if (!r->separable || !r->certified || r->weighted || r->d != d || r->n != n)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "max slack: needs a certified, unweighted l1 result of these data");
+    for (i = 0; i < d; i++)
+        noff += fmpq_is_zero(r->wmin + i) && fmpq_is_zero(r->wmax + i);
+    if (noff == 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "max slack: every coordinate is nonzero somewhere on the optimal "
+                               "face (no off-support coordinate)");
+    /* variables (lambda_1..lambda_n, s); rows: sum lambda = norm1, and for
+       every coordinate -g_i - [off] s >= -1, g_i - [off] s >= -1 */
+    m = 1 + 2 * d;
+    A = _mpbias_fmpq_vec_alloc(m * nk);
+    b = _mpbias_fmpq_vec_alloc(m);
+    c = _mpbias_fmpq_vec_alloc(nk);
+    x = _mpbias_fmpq_vec_alloc(nk);
+    y = _mpbias_fmpq_vec_alloc(m);
+    fx = calloc((size_t) m, sizeof(int));
+    fmpq_init(val);
+    if (A == NULL || b == NULL || c == NULL || x == NULL || y == NULL || fx == NULL)
+    {
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (k = 0; k < n; k++)
+        fmpq_one(A + k);
+    fmpq_set(b, r->norm1);
+    fx[0] = 1;
+    for (i = 0, row = 1; i < d; i++, row += 2)
+    {
+        int off = fmpq_is_zero(r->wmin + i) && fmpq_is_zero(r->wmax + i);
+        for (k = 0; k < n; k++)
+        {
+            fmpq_neg(A + row * nk + k, mpbias_data_z(data, k, i));
+            fmpq_set(A + (row + 1) * nk + k, mpbias_data_z(data, k, i));
+        }
+        if (off)
+        {
+            fmpq_set_si(A + row * nk + n, -1, 1);
+            fmpq_set_si(A + (row + 1) * nk + n, -1, 1);
+        }
+        fmpq_set_si(b + row, -1, 1);
+        fmpq_set_si(b + row + 1, -1, 1);
+    }
+    fmpq_set_si(c + n, -1, 1);
+    lp = _mpbias_exact_lp(x, y, val, A, b, fx, c, m, nk);
+    if (lp == MPBIAS_LP_NOMEM)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    else if (lp != MPBIAS_LP_OPTIMAL)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                             "max slack: the LP could not be solved and certified");
+    else
+        fmpq_set(slack, x + n);
+done:
+    _mpbias_fmpq_vec_free(A, m * nk);
+    _mpbias_fmpq_vec_free(b, m);
+    _mpbias_fmpq_vec_free(c, nk);
+    _mpbias_fmpq_vec_free(x, nk);
+    _mpbias_fmpq_vec_free(y, m);
+    free(fx);
+    fmpq_clear(val);
+    return st;
+}
+
 char *
 mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits)
 {
