@@ -738,6 +738,7 @@ typedef struct
     fmpq_t alpha;
     mpfr_prec_t prec;
     mpfr_t *l2;                 /* d entries                                  */
+    mpfr_t *l2_lambda;          /* n entries: its KKT multipliers a_n         */
     mpbias_rich_kind rich_kind;
     mpfr_t *rich_lo, *rich_hi;  /* the rich target's box (a point: lo = hi)   */
     int asym_rich;              /* the expansion's target: 1 rich, 0 l2 (D = 1) */
@@ -797,6 +798,16 @@ void mpbias_regime_row_clear(mpbias_regime_row *r);
 void mpbias_regime_compare(mpfr_t p_obs, mpfr_t extrap_err, const mpbias_regime_ref_t ref,
                            const mpbias_flow_row *prev, const mpbias_regime_row *aprev,
                            const mpbias_flow_row *cur, const mpbias_regime_row *acur);
+
+/* Depth 1 (Soudry et al.): w(t) = w_l2 log t + rho(t), and for the
+   support samples (a_n > 0) the limit satisfies 2 exp(-z_n . rho) = a_n
+   (gradient flow on the summed loss, w = u_+ - u_-).  Sets rho (d entries,
+   at the row's precision) = margin wbar - w_l2 ln t and resid =
+   max over a_n > 0 of |2 exp(-z_n . rho) / a_n - 1|, which tends to 0;
+   its accuracy is about err_est times the margin. */
+mpbias_status mpbias_regime_rho(mpfr_t *rho, mpfr_t resid, const mpbias_regime_ref_t ref,
+                                const mpbias_data_t data, const mpbias_flow_row *row,
+                                mpbias_err_t err);
 
 /* Analyse a flow row (from mpbias_flow_run with this data and model, the
    exponential loss's log(1/eps) being read from the row).  qmu_digits > 0

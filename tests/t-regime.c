@@ -393,6 +393,52 @@ START_TEST(test_expansion_rates)
 }
 END_TEST
 
+/* Depth 1, Soudry's rho: on the transition example both samples are
+   support vectors, so the limit is fixed by 2 exp(-z_n . rho) = a_n and
+   rho in span(z_1, z_2): rho = Z^T (Z Z^T)^-1 log(2/a), a = (36, 20)/269,
+   computed here in double precision; rho(t) at 1e-1000 matches it to
+   1e-10 and the support residual is below 1e-15. */
+START_TEST(test_linear_rho)
+{
+    static const char *const exps[] = { "1000", NULL };
+    static const double z[2][4] = { { 2, 1, 0.5, 0 }, { 2, -0.5, 1, 1 } };
+    mpbias_data_t d;
+    mpbias_regime_ref_t ref;
+    mpbias_err_t err;
+    rows_t c;
+    mpfr_t *rho, res;
+    double g11 = 5.25, g12 = 4, g22 = 6.25, r1 = log(2 * 269.0 / 36), r2 = log(2 * 269.0 / 20),
+           det, c1, c2;
+    int i;
+    mpbias_data_init(d);
+    mpbias_regime_ref_init(ref);
+    ck_assert(mpbias_example_load(d, "transition", NULL) == MPBIAS_OK);
+    run(&c, d, 1, "1", exps, 20);
+    setup(ref, d, 1, "1");
+    rho = _mpbias_mpfr_vec_init(4, 256);
+    mpfr_init2(res, 64);
+    ck_assert(mpbias_regime_rho(rho, res, ref, d, c.rows, err) == MPBIAS_OK);
+    ck_assert_msg(mpfr_cmp_d(res, 1e-15) < 0, "residual %g", mpfr_get_d(res, MPFR_RNDN));
+    det = g11 * g22 - g12 * g12;
+    c1 = (g22 * r1 - g12 * r2) / det;
+    c2 = (g11 * r2 - g12 * r1) / det;
+    for (i = 0; i < 4; i++)
+    {
+        double want = c1 * z[0][i] + c2 * z[1][i];
+        ck_assert_msg(fabs(mpfr_get_d(rho[i], MPFR_RNDN) - want) < 1e-10, "rho_%d = %.15g, want %.15g",
+                      i + 1, mpfr_get_d(rho[i], MPFR_RNDN), want);
+    }
+    /* not for depth 2 */
+    setup(ref, d, 2, "1");
+    ck_assert_int_eq(mpbias_regime_rho(rho, res, ref, d, c.rows, err), MPBIAS_ERR_ARG);
+    _mpbias_mpfr_vec_clear(rho, 4);
+    mpfr_clear(res);
+    rows_clear(&c);
+    mpbias_regime_ref_clear(ref);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* sup-norm distance of the intermediate predictor at mu^2 = m2 (one sample
    z = (1, 2, -1/2)) to the l1 predictor (0, 1/2, 0) */
 static double
@@ -525,6 +571,7 @@ regime_suite(void)
     tcase_add_test(tc, test_face_and_errors);
     tcase_add_test(tc, test_threshold_one_sample);
     tcase_add_test(tc, test_expansion_rates);
+    tcase_add_test(tc, test_linear_rho);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -37,7 +37,7 @@ mpbias_regime_ref_init(mpbias_regime_ref_t ref)
 {
     ref->depth = 0;
     ref->n = ref->d = 0;
-    ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
+    ref->l2 = ref->rich_lo = ref->rich_hi = ref->l2_lambda = NULL;
     ref->rich_kind = MPBIAS_RICH_NONE;
     ref->prec = 0;
     ref->asym_rich = 0;
@@ -55,7 +55,9 @@ mpbias_regime_ref_clear(mpbias_regime_ref_t ref)
         _mpbias_mpfr_vec_clear(ref->rich_lo, ref->d);
     if (ref->rich_hi != NULL)
         _mpbias_mpfr_vec_clear(ref->rich_hi, ref->d);
-    ref->l2 = ref->rich_lo = ref->rich_hi = NULL;
+    if (ref->l2_lambda != NULL)
+        _mpbias_mpfr_vec_clear(ref->l2_lambda, ref->n);
+    ref->l2 = ref->rich_lo = ref->rich_hi = ref->l2_lambda = NULL;
     fmpq_clear(ref->alpha);
     mpfr_clear(ref->rate);
 }
@@ -92,6 +94,9 @@ mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
         ref->l2 = _mpbias_mpfr_vec_init(d, prec);
         for (i = 0; i < d; i++)
             fmpq_get_mpfr(ref->l2[i], l2->w + i, MPFR_RNDN);
+        ref->l2_lambda = _mpbias_mpfr_vec_init(data->n, prec);
+        for (i = 0; i < data->n; i++)
+            fmpq_get_mpfr(ref->l2_lambda[i], l2->lambda + i, MPFR_RNDN);
     }
     /* the l1 predictor (or its face) is the rich limit for depth 2 */
     if (st == MPBIAS_OK && model->depth == 2)
@@ -525,4 +530,50 @@ mpbias_regime_compare(mpfr_t p_obs, mpfr_t extrap_err, const mpbias_regime_ref_t
         mpfr_div(extrap_err, e, dc->sup, MPFR_RNDN);
     }
     mpfr_clears(a, b, f, e, t, (mpfr_ptr) 0);
+}
+
+mpbias_status
+mpbias_regime_rho(mpfr_t *rho, mpfr_t resid, const mpbias_regime_ref_t ref,
+                  const mpbias_data_t data, const mpbias_flow_row *row, mpbias_err_t err)
+{
+    slong n = ref->n, d = ref->d, i, k;
+    mpfr_prec_t prec = mpfr_get_prec(row->wbar[0]) + 32;
+    mpfr_t lt, t, u;
+    if (ref->depth != 1 || ref->l2 == NULL || row->d != d || row->n != n)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "rho: the expansion w_l2 log t + rho is for depth 1");
+    mpfr_inits2(prec, lt, t, u, (mpfr_ptr) 0);
+    /* ln t = ln(10) log10_t */
+    mpfr_set_ui(lt, 10, MPFR_RNDN);
+    mpfr_log(lt, lt, MPFR_RNDN);
+    mpfr_mul(lt, lt, row->log10_t, MPFR_RNDN);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_mul(t, row->margin, row->wbar[i], MPFR_RNDN);
+        mpfr_mul(u, ref->l2[i], lt, MPFR_RNDN);
+        mpfr_sub(rho[i], t, u, MPFR_RNDN);
+    }
+    mpfr_set_zero(resid, 1);
+    for (k = 0; k < n; k++)
+    {
+        if (mpfr_sgn(ref->l2_lambda[k]) <= 0)
+            continue;
+        mpfr_set_zero(t, 1);
+        for (i = 0; i < d; i++)
+            if (!fmpq_is_zero(mpbias_data_z(data, k, i)))
+            {
+                fmpq_get_mpfr(u, mpbias_data_z(data, k, i), MPFR_RNDN);
+                mpfr_fma(t, u, rho[i], t, MPFR_RNDN);
+            }
+        mpfr_neg(t, t, MPFR_RNDN);
+        mpfr_exp(t, t, MPFR_RNDN);
+        mpfr_mul_2ui(t, t, 1, MPFR_RNDN);
+        mpfr_div(t, t, ref->l2_lambda[k], MPFR_RNDN);
+        mpfr_sub_ui(t, t, 1, MPFR_RNDN);
+        mpfr_abs(t, t, MPFR_RNDN);
+        if (mpfr_cmp(t, resid) > 0)
+            mpfr_set(resid, t, MPFR_RNDN);
+    }
+    mpfr_clears(lt, t, u, (mpfr_ptr) 0);
+    return MPBIAS_OK;
 }

@@ -65,7 +65,9 @@ help(void)
            "the distance to the limit (l2 for depth 1, rich otherwise); the header gives\n"
            "the predicted p (1 for depth 1 and 3+, the l1 dual slack for depth 2); extrap:\n"
            "the error of predicting wbar from the previous row with the predicted p,\n"
-           "relative to that distance.\n"
+           "relative to that distance.  Depth 1 adds Soudry's rho(t) = w - w_l2 log t at\n"
+           "the last checkpoint and the residual of its limit's support conditions\n"
+           "2 exp(-z_n . rho) = a_n (a: the l2 multipliers).\n"
            "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
            "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
            "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
@@ -116,16 +118,22 @@ collect(const mpbias_flow_row *r, void *ctx)
     return 0;
 }
 
-/* n 64-bit mpfr numbers, NaN (NULL when out of memory) */
+/* n mpfr numbers of prec bits, NaN (NULL when out of memory) */
 static mpfr_t *
-cli_mpfr_vec_new(slong n)
+cli_mpfr_vec_prec(slong n, mpfr_prec_t prec)
 {
     mpfr_t *v = malloc((size_t) (n > 0 ? n : 1) * sizeof(mpfr_t));
     slong i;
     if (v != NULL)
         for (i = 0; i < n; i++)
-            mpfr_init2(v[i], 64);
+            mpfr_init2(v[i], prec);
     return v;
+}
+
+static mpfr_t *
+cli_mpfr_vec_new(slong n)
+{
+    return cli_mpfr_vec_prec(n, 64);
 }
 
 static void
@@ -682,6 +690,38 @@ cmd_regime(int argc, char **argv)
             fprintf(f, "  %-12s %s\n", mpbias_regime_name(a->regime),
                     nearest_name(a->nearest, ref));
             mpfr_clear(x);
+        }
+        if (depth == 1 && cc.n > 0)
+        {
+            /* Soudry's expansion: rho(t) = w - w_l2 log t at the last checkpoint */
+            mpfr_t *rho = cli_mpfr_vec_prec(data->d, mpfr_get_prec(cc.rows[0].wbar[0]) + 32);
+            mpfr_t res;
+            mpfr_init2(res, 64);
+            mpbias_err_clear(err);
+            if (rho != NULL
+                && mpbias_regime_rho(rho, res, ref, data, cc.rows + cc.n - 1, err) == MPBIAS_OK)
+            {
+                fprintf(f, "\nSoudry's expansion w(t) = w_l2 log t + rho(t) at the last checkpoint:"
+                        "\n  rho = (");
+                for (i = 0; i < data->d; i++)
+                    mpfr_fprintf(f, "%s%.6Rg", i ? ", " : "", rho[i]);
+                mpfr_t fl;
+                mpfr_init2(fl, 64);
+                /* resolution: the row's relative error times the margin */
+                if (mpfr_number_p(cc.rows[cc.n - 1].err_est))
+                    mpfr_mul(fl, cc.rows[cc.n - 1].err_est, cc.rows[cc.n - 1].margin, MPFR_RNDU);
+                else
+                    mpfr_set_zero(fl, 1);
+                mpfr_fprintf(f, ")\n  support conditions 2 exp(-z_n . rho) = a_n (a: the l2 "
+                             "multipliers), tending to 0: residual ");
+                if (mpfr_cmp(res, fl) <= 0)
+                    mpfr_fprintf(f, "<%.1Re (the resolution)\n", fl);
+                else
+                    mpfr_fprintf(f, "%.2Re\n", res);
+                mpfr_clear(fl);
+            }
+            cli_mpfr_vec_free(rho, data->d);
+            mpfr_clear(res);
         }
         fprintf(f, "\nd(.): sup-norm distance of wbar = w/margin; '<x': below the resolution x "
                 "(the trajectory's\nerror, plus the intermediate predictor's bound). station.: "
