@@ -858,7 +858,7 @@ START_TEST(test_regime)
     static const char *const reg_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
         "--until-loss EPS", "--per-decade P", "--digits K", "--support-tol TAU", "--format FMT",
-        "--plot FILE", "--output FILE", "--quiet", "--help", "-h,"
+        "--plot FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *png = tu_sprintf("%s/r.png", dir), *svg = tu_sprintf("%s/r.svg", dir),
@@ -905,6 +905,15 @@ START_TEST(test_regime)
         ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
     }
     free(text);
+    /* extrapolation from an anchor: rows after it predicted from it alone */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-10000",
+               "--per-decade", "1", "--extrapolate-from", "1e-100", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "anchor: the checkpoint at log10(1/eps) = 100; every later "
+                                        "row is predicted from it alone\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\n          100      230.64     -2.3629  1.13e+02  1.20e-01  2.12e-02  1.44e-03   "));
+    tu_run_free(&r);
+    USAGE("regime", "--extrapolate-from must be a loss between the first checkpoint (0.1) and "
+          "--until-loss", "regime", "--example", "transition", "--extrapolate-from", "1e-2000");
     /* depth 3: the rich target is a KKT point, here the l1 solution */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--depth", "3", "--per-decade", "1",
                "-q");

@@ -43,6 +43,10 @@ help(void)
            "  --alpha A            initialization scale alpha > 0 (default 1)\n"
            "  --until-loss EPS     the last loss (default 1e-1000; any decimal literal such\n"
            "                       as 1e-1000000); the exponential loss, summed\n"
+           "  --extrapolate-from EPS0  predict wbar at every later checkpoint from the one\n"
+           "                       at EPS0 alone (added to the checkpoints), with the\n"
+           "                       expansion d ~ C gamma^-p, and print the error (column\n"
+           "                       extrap; default: each row from the previous one)\n"
            "  --per-decade P       checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
            "                       ...), 2 (1, 3, 10, 30, ...) or 3 (default: 1, 2, 5, 10,\n"
            "                       ...)\n"
@@ -329,6 +333,7 @@ cmd_regime(int argc, char **argv)
         { "alpha", required_argument, NULL, 'a' },
         { "until-loss", required_argument, NULL, 'L' },
         { "per-decade", required_argument, NULL, 'P' },
+        { "extrapolate-from", required_argument, NULL, 'X' },
         { "digits", required_argument, NULL, 'k' },
         { "support-tol", required_argument, NULL, 'T' },
         { "format", required_argument, NULL, 'f' },
@@ -344,7 +349,9 @@ cmd_regime(int argc, char **argv)
     int c, r = EXIT_OK, csv = 0, quiet = 0;
     const char *plotfile = NULL, *out = NULL;
     fmpq_t alpha;
-    mpbias_sci_t until;
+    mpbias_sci_t until, anchor;
+    int have_anchor = 0;
+    slong ja = -1;
     mpbias_data_t data;
     mpbias_model_t model;
     mpbias_flow_opts fo;
@@ -363,6 +370,7 @@ cmd_regime(int argc, char **argv)
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_sci_init(until);
+    mpbias_sci_init(anchor);
     mpbias_sci_parse(until, "1e-1000", NULL);
     opterr = 0;
     optind = 1;
@@ -398,6 +406,16 @@ cmd_regime(int argc, char **argv)
                 if (mpbias_sci_parse(until, optarg, e) != MPBIAS_OK)
                     r = cli_usage_error("regime", "invalid value '%s' for --until-loss: %s",
                                         optarg, e->msg);
+                break;
+            }
+            case 'X':
+            {
+                mpbias_err_t e;
+                mpbias_err_clear(e);
+                if (mpbias_sci_parse(anchor, optarg, e) != MPBIAS_OK)
+                    r = cli_usage_error("regime", "invalid value '%s' for --extrapolate-from: %s",
+                                        optarg, e->msg);
+                have_anchor = 1;
                 break;
             }
             case 'P':
@@ -448,6 +466,13 @@ cmd_regime(int argc, char **argv)
     if (r == EXIT_OK && !(target >= 1.0))
         r = cli_usage_error("regime", "--until-loss must be at most 0.1 (the first checkpoint "
                             "is eps = 0.1)");
+    if (r == EXIT_OK && have_anchor)
+    {
+        double a = -(fmpz_get_d(anchor->exp10) + log10(fmpq_get_d(anchor->mant)));
+        if (!(a >= 1.0 && a < target))
+            r = cli_usage_error("regime", "--extrapolate-from must be a loss between the first "
+                                "checkpoint (0.1) and --until-loss");
+    }
     if (r == EXIT_OK && plotfile != NULL)
     {
         const char *ext = strrchr(plotfile, '.');
@@ -464,6 +489,7 @@ cmd_regime(int argc, char **argv)
     {
         fmpq_clear(alpha);
         mpbias_sci_clear(until);
+        mpbias_sci_clear(anchor);
         return r < 0 ? EXIT_OK : r;
     }
 
@@ -513,6 +539,29 @@ cmd_regime(int argc, char **argv)
                 fmpz_neg(t->exp10, e);
             }
         fmpz_clear(e);
+        /* the extrapolation's anchor, unless it is a checkpoint already */
+        if (have_anchor)
+        {
+            int dup = 0;
+            for (i = 0; i < fo.n_at_loss && !dup; i++)
+                dup = fmpq_equal(fo.at_loss[i].mant, anchor->mant)
+                      && fmpz_equal(fo.at_loss[i].exp10, anchor->exp10);
+            if (!dup)
+            {
+                mpbias_sci_struct *t = realloc(fo.at_loss, (size_t) (fo.n_at_loss + 1)
+                                                               * sizeof(mpbias_sci_struct));
+                if (t == NULL)
+                {
+                    cli_error("out of memory");
+                    r = EXIT_FAIL;
+                    goto done;
+                }
+                fo.at_loss = t;
+                mpbias_sci_init(fo.at_loss + fo.n_at_loss);
+                mpbias_sci_set(fo.at_loss + fo.n_at_loss, anchor);
+                fo.n_at_loss++;
+            }
+        }
     }
     fo.digits = (int) digits;
     fo.per_decade = 0;
@@ -591,9 +640,36 @@ cmd_regime(int argc, char **argv)
         r = EXIT_FAIL;
         goto done;
     }
+    if (have_anchor)
+    {
+        /* the anchor row: the checkpoint nearest log10(EPS0) */
+        double a = fmpz_get_d(anchor->exp10) + log10(fmpq_get_d(anchor->mant)), best = INFINITY;
+        for (j = 0; j < cc.n; j++)
+        {
+            double dd = fabs(mpfr_get_d(cc.rows[j].log10_loss, MPFR_RNDN) - a);
+            if (dd < best)
+            {
+                best = dd;
+                ja = j;
+            }
+        }
+    }
     for (j = 1; j < cc.n; j++)
+    {
         mpbias_regime_compare(p_obs[j], p_ext[j], ref, cc.rows + j - 1, an + j - 1, cc.rows + j,
                               an + j);
+        if (ja >= 0)
+        {
+            mpfr_t tmp;
+            mpfr_init2(tmp, 64);
+            if (j > ja)
+                mpbias_regime_compare(tmp, p_ext[j], ref, cc.rows + ja, an + ja, cc.rows + j,
+                                      an + j);
+            else
+                mpfr_set_nan(p_ext[j]);
+            mpfr_clear(tmp);
+        }
+    }
 
     if (out != NULL && (f = fopen(out, "w")) == NULL)
     {
@@ -645,15 +721,27 @@ cmd_regime(int argc, char **argv)
                 "<= rich);\n        plateau when alpha < 1 and rho = log(gamma) / (D log(1/alpha)) "
                 "< 1\n");
         if (mpfr_number_p(ref->rate))
+        {
             mpfr_fprintf(f, "expansion: d(%s) ~ C gamma^-p at fixed alpha, predicted p = %.6Rg (%s);"
                          "\n        rate: p observed between consecutive rows; extrap: error of "
-                         "wbar predicted from the\n        previous row with the predicted p, "
+                         "wbar predicted from the\n        %s row with the predicted p, "
                          "relative to d(%s)\n", ref->asym_rich ? "rich" : "l2", ref->rate,
                          depth == 1 ? "Soudry et al.: w = w_l2 log t + rho(t), rho bounded"
                          : depth == 2 ? "the l1 dual slack: max over optimal duals of the least "
                                         "1 - |(Z^T lambda)_i| off the support"
                                       : "corrections linear in mu^D",
+                         ja >= 0 ? "anchor (--extrapolate-from)" : "previous",
                          ref->asym_rich ? "rich" : "l2");
+            if (ja >= 0)
+            {
+                mpfr_t x;
+                mpfr_init2(x, 64);
+                mpfr_neg(x, cc.rows[ja].log10_loss, MPFR_RNDN);
+                mpfr_fprintf(f, "        anchor: the checkpoint at log10(1/eps) = %.6Rg; every "
+                             "later row is predicted from it alone\n", x);
+                mpfr_clear(x);
+            }
+        }
         else
             fprintf(f, "expansion: no predicted rate here (%s); rate: p observed in d(rich) ~ "
                     "C gamma^-p\n", depth == 2 ? "the l1 optimum is not unique" : "no target");
@@ -772,5 +860,6 @@ done:
     mpbias_data_clear(data);
     fmpq_clear(alpha);
     mpbias_sci_clear(until);
+    mpbias_sci_clear(anchor);
     return r;
 }
