@@ -881,6 +881,8 @@ START_TEST(test_regime)
     ck_assert_ptr_nonnull(strstr(r.out, "rich = the l1 max-margin predictor"));
     ck_assert_ptr_nonnull(strstr(r.out, "\n          100      230.64     -2.3629  1.13e+02  1.20e-01  2.12e-02  1.44e-03"));
     ck_assert_ptr_nonnull(strstr(r.out, "  rich         l1\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\nleading correction wbar = w* + c gamma^-p + ..., w* the "
+                                        "rich limit; c at the last two checkpoints:\n"));
     /* the expansion: the predicted rate 11/16 and the observed ones */
     ck_assert_ptr_nonnull(strstr(r.out, "expansion: d(rich) ~ C gamma^-p at fixed alpha, predicted "
                                         "p = 0.6875 (the l1 dual slack"));

@@ -69,9 +69,11 @@ help(void)
            "the distance to the limit (l2 for depth 1, rich otherwise); the header gives\n"
            "the predicted p (1 for depth 1 and 3+, the l1 dual slack for depth 2); extrap:\n"
            "the error of predicting wbar from the previous row with the predicted p,\n"
-           "relative to that distance.  Depth 1 adds Soudry's rho(t) = w - w_l2 log t at\n"
-           "the last checkpoint and the residual of its limit's support conditions\n"
-           "2 exp(-z_n . rho) = a_n (a: the l2 multipliers).\n"
+           "relative to that distance.  Depth 2 and more add the leading coefficient\n"
+           "c = (wbar - w*) gamma^p at the last two checkpoints (w* the rich limit);\n"
+           "depth 1 adds Soudry's rho(t) = w - w_l2 log t at the last checkpoint and the\n"
+           "residual of its limit's support conditions 2 exp(-z_n . rho) = a_n (a: the\n"
+           "l2 multipliers).\n"
            "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
            "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
            "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
@@ -778,6 +780,33 @@ cmd_regime(int argc, char **argv)
             fprintf(f, "  %-12s %s\n", mpbias_regime_name(a->regime),
                     nearest_name(a->nearest, ref));
             mpfr_clear(x);
+        }
+        if (depth >= 2 && cc.n >= 2 && mpfr_number_p(ref->rate)
+            && ref->rich_kind != MPBIAS_RICH_L1_FACE && ref->rich_lo != NULL)
+        {
+            /* the leading coefficient c = (wbar - w*) gamma^p at the last two rows */
+            slong jj;
+            mpfr_t g, t;
+            mpfr_inits2(64, g, t, (mpfr_ptr) 0);
+            fprintf(f, "\nleading correction wbar = w* + c gamma^-p + ..., w* the rich limit; c at "
+                    "the last two checkpoints:\n");
+            for (jj = cc.n - 2; jj < cc.n; jj++)
+            {
+                mpfr_t x;
+                mpfr_init2(x, 64);
+                mpfr_neg(x, cc.rows[jj].log10_loss, MPFR_RNDN);
+                mpfr_pow(g, cc.rows[jj].margin, ref->rate, MPFR_RNDN);
+                mpfr_fprintf(f, "  log10(1/eps) = %-10.6Rg c = (", x);
+                for (i = 0; i < data->d; i++)
+                {
+                    mpfr_sub(t, cc.rows[jj].wbar[i], ref->rich_lo[i], MPFR_RNDN);
+                    mpfr_mul(t, t, g, MPFR_RNDN);
+                    mpfr_fprintf(f, "%s%.4Rg", i ? ", " : "", t);
+                }
+                fprintf(f, ")\n");
+                mpfr_clear(x);
+            }
+            mpfr_clears(g, t, (mpfr_ptr) 0);
         }
         if (depth == 1 && cc.n > 0)
         {
