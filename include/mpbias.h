@@ -870,6 +870,9 @@ mpbias_status mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t da
    precision prec (values NaN); clear it with mpbias_flow_row_clear. */
 void mpbias_flow_row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec);
 void mpbias_flow_row_clear(mpbias_flow_row *row);
+/* Copy src into dst (initialized with the same n and d; values rounded to
+   dst's precision): rows passed to a callback live only during the call. */
+void mpbias_flow_row_set(mpbias_flow_row *dst, const mpbias_flow_row *src);
 
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
    R^(2d) (math.md section 2):

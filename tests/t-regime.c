@@ -25,7 +25,6 @@ keep(const mpbias_flow_row *r, void *ctx)
 {
     rows_t *c = ctx;
     mpbias_flow_row *t;
-    slong i;
     /* the last requested loss is also the stop: one row (the stop repeats
        a checkpoint it coincides with) */
     if (c->n == 64
@@ -34,15 +33,7 @@ keep(const mpbias_flow_row *r, void *ctx)
         return 0;
     t = c->rows + c->n++;
     mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
-    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
-    mpfr_set(t->margin, r->margin, MPFR_RNDN);
-    mpfr_set(t->mu, r->mu, MPFR_RNDN);
-    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
-    for (i = 0; i < r->d; i++)
-        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
-    for (i = 0; i < r->n; i++)
-        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    mpbias_flow_row_set(t, r);
     return 0;
 }
 

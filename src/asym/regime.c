@@ -196,6 +196,18 @@ mpbias_regime_row_clear(mpbias_regime_row *r)
     dist_clear(&r->to_qmu);
 }
 
+/* p = the point of [lo, hi] nearest x */
+static void
+box_point(mpfr_t p, const mpfr_t x, const mpfr_t lo, const mpfr_t hi)
+{
+    if (mpfr_cmp(x, lo) < 0)
+        mpfr_set(p, lo, MPFR_RNDN);
+    else if (mpfr_cmp(x, hi) > 0)
+        mpfr_set(p, hi, MPFR_RNDN);
+    else
+        mpfr_set(p, x, MPFR_RNDN);
+}
+
 /* Distances of x (d entries) to the box [lo, hi] (a point when lo = hi):
    p = the projection of x on the box; sup and l2 norms of x - p, and the
    angle between x and p, 2 atan(|x/|x| - p/|p|| / |x/|x| + p/|p||)
@@ -213,12 +225,7 @@ box_distance(mpbias_dist *out, const mpfr_t *x, const mpfr_t *lo, const mpfr_t *
     mpfr_set_zero(np, 1);
     for (i = 0; i < d; i++)
     {
-        if (mpfr_cmp(x[i], lo[i]) < 0)
-            mpfr_set(p, lo[i], MPFR_RNDN);
-        else if (mpfr_cmp(x[i], hi[i]) > 0)
-            mpfr_set(p, hi[i], MPFR_RNDN);
-        else
-            mpfr_set(p, x[i], MPFR_RNDN);
+        box_point(p, x[i], lo[i], hi[i]);
         mpfr_sub(t, x[i], p, MPFR_RNDN);
         mpfr_abs(t, t, MPFR_RNDN);
         if (mpfr_cmp(t, out->sup) > 0)
@@ -239,12 +246,7 @@ box_distance(mpbias_dist *out, const mpfr_t *x, const mpfr_t *lo, const mpfr_t *
         {
             mpfr_t u, v;
             mpfr_inits2(prec, u, v, (mpfr_ptr) 0);
-            if (mpfr_cmp(x[i], lo[i]) < 0)
-                mpfr_set(p, lo[i], MPFR_RNDN);
-            else if (mpfr_cmp(x[i], hi[i]) > 0)
-                mpfr_set(p, hi[i], MPFR_RNDN);
-            else
-                mpfr_set(p, x[i], MPFR_RNDN);
+            box_point(p, x[i], lo[i], hi[i]);
             mpfr_div(u, x[i], nx, MPFR_RNDN);
             mpfr_div(v, p, np, MPFR_RNDN);
             mpfr_sub(t, u, v, MPFR_RNDN);

@@ -55,7 +55,6 @@ keep_row(const mpbias_flow_row *r, void *ctx)
 {
     rows_t *c = ctx;
     mpbias_flow_row *t;
-    slong i;
     if (r->kind == MPBIAS_ROW_STOP && c->n > 0
         && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
         return 0;
@@ -70,17 +69,7 @@ keep_row(const mpbias_flow_row *r, void *ctx)
     }
     t = c->rows + c->n++;
     mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    t->kind = r->kind;
-    t->index = r->index;
-    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
-    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
-    mpfr_set(t->margin, r->margin, MPFR_RNDN);
-    mpfr_set(t->mu, r->mu, MPFR_RNDN);
-    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
-    for (i = 0; i < r->d; i++)
-        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
-    for (i = 0; i < r->n; i++)
-        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    mpbias_flow_row_set(t, r);
     return 0;
 }
 

@@ -31,6 +31,16 @@ int cli_parse_slong(const char *cmd, const char *opt, const char *s, long min, l
 int cli_parse_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double *out);
 
+/* A positive decimal, read exactly into q; on failure the usage error
+   "invalid value 'S' for --OPT: expected a positive decimal number". */
+int cli_parse_positive_decimal(const char *cmd, const char *opt, const char *s, fmpq_t q);
+/* A loss or time literal with an exponent of any size (mpbias_sci_parse);
+   on failure "invalid value 'S' for --OPT: <why>". */
+int cli_parse_sci(const char *cmd, const char *opt, const char *s, mpbias_sci_t x);
+/* One of the NULL-terminated choices: its index, or -1 after the usage
+   error "invalid value 'S' for --OPT: expected A, B or C". */
+int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices);
+
 /* Parse d comma-separated decimals (exactly, into v; all > 0 if
    `positive`); on failure print a usage error naming --opt and return 0. */
 int cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,

@@ -224,19 +224,6 @@ row_out(const mpbias_flow_row *r, void *ctx)
 }
 
 
-static int
-parse_sci(mpbias_sci_t x, const char *s, const char *opt)
-{
-    mpbias_err_t err;
-    mpbias_err_clear(err);
-    if (mpbias_sci_parse(x, s, err) != MPBIAS_OK)
-    {
-        cli_usage_error("flow", "invalid value '%s' for --%s: %s", s, opt, err->msg);
-        return 0;
-    }
-    return 1;
-}
-
 int
 cmd_flow(int argc, char **argv)
 {
@@ -299,15 +286,9 @@ cmd_flow(int argc, char **argv)
                 depth = (int) v;
                 break;
             case 'a':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
-                    || fmpq_sgn(alpha) <= 0)
-                    r = cli_usage_error("flow", "invalid value '%s' for --alpha: expected a "
-                                        "positive decimal number", optarg);
+                if (!cli_parse_positive_decimal("flow", "alpha", optarg, alpha))
+                    r = EXIT_USAGE;
                 break;
-            }
             case 'l':
                 if (strcmp(optarg, "exp") == 0 || strcmp(optarg, "exponential") == 0)
                     loss = MPBIAS_LOSS_EXP;
@@ -320,23 +301,17 @@ cmd_flow(int argc, char **argv)
                 mean = 1;
                 break;
             case 'L':
-                if (!parse_sci(fo.until_loss, optarg, "until-loss"))
+                if (!cli_parse_sci("flow", "until-loss", optarg, fo.until_loss))
                     r = EXIT_USAGE;
                 fo.until_loss_set = 1;
                 break;
             case 'G':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_decimal_parse(fo.until_margin, optarg, strlen(optarg), e) != MPBIAS_OK
-                    || fmpq_sgn(fo.until_margin) <= 0)
-                    r = cli_usage_error("flow", "invalid value '%s' for --until-margin: expected a "
-                                        "positive decimal number", optarg);
+                if (!cli_parse_positive_decimal("flow", "until-margin", optarg, fo.until_margin))
+                    r = EXIT_USAGE;
                 fo.until_margin_set = 1;
                 break;
-            }
             case 'T':
-                if (!parse_sci(fo.until_time, optarg, "until-time"))
+                if (!cli_parse_sci("flow", "until-time", optarg, fo.until_time))
                     r = EXIT_USAGE;
                 fo.until_time_set = 1;
                 break;
@@ -356,13 +331,12 @@ cmd_flow(int argc, char **argv)
                 at[nat++] = optarg;
                 break;
             case 'f':
-                if (strcmp(optarg, "csv") == 0)
-                    json = 0;
-                else if (strcmp(optarg, "json") == 0)
-                    json = 1;
-                else
-                    r = cli_usage_error("flow", "invalid value '%s' for --format: expected csv or json", optarg);
+            {
+                static const char *const fmts[] = { "csv", "json", NULL };
+                if ((json = cli_parse_choice("flow", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
                 break;
+            }
             case 'o':
                 out = optarg;
                 break;
@@ -428,7 +402,7 @@ cmd_flow(int argc, char **argv)
             mpbias_sci_init(fo.at_loss + i);
         fo.n_at_loss = nat;
         for (i = 0; i < nat && r == EXIT_OK; i++)
-            if (!parse_sci(fo.at_loss + i, at[i], "at-loss"))
+            if (!cli_parse_sci("flow", "at-loss", at[i], fo.at_loss + i))
                 r = EXIT_USAGE;
         if (r != EXIT_OK)
             goto done;

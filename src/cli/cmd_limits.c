@@ -218,14 +218,12 @@ cmd_limits(int argc, char **argv)
                     r = EXIT_USAGE;
                 break;
             case 'f':
-                if (strcmp(optarg, "text") == 0)
-                    json = 0;
-                else if (strcmp(optarg, "json") == 0)
-                    json = 1;
-                else
-                    r = cli_usage_error("limits", "invalid value '%s' for --format: expected "
-                                                  "text or json", optarg);
+            {
+                static const char *const fmts[] = { "text", "json", NULL };
+                if ((json = cli_parse_choice("limits", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
                 break;
+            }
             case 'j':
                 json = 1;
                 break;
@@ -237,14 +235,10 @@ cmd_limits(int argc, char **argv)
             case 'a':
             case 'G':
             {
-                mpbias_err_t e;
                 fmpq *q = c == 'u' ? mu : c == 'a' ? alpha : margin;
                 const char *name = c == 'u' ? "mu" : c == 'a' ? "alpha" : "at-margin";
-                mpbias_err_clear(e);
-                if (mpbias_decimal_parse(q, optarg, strlen(optarg), e) != MPBIAS_OK
-                    || fmpq_sgn(q) <= 0)
-                    r = cli_usage_error("limits", "invalid value '%s' for --%s: expected a "
-                                        "positive decimal number", optarg, name);
+                if (!cli_parse_positive_decimal("limits", name, optarg, q))
+                    r = EXIT_USAGE;
                 *(c == 'u' ? &have_mu : c == 'a' ? &have_alpha : &have_margin) = 1;
                 break;
             }

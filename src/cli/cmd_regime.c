@@ -94,7 +94,6 @@ collect(const mpbias_flow_row *r, void *ctx)
 {
     collect_ctx *c = ctx;
     mpbias_flow_row *t;
-    slong i;
     if (r->kind == MPBIAS_ROW_STOP && c->n > 0
         && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
         return 0;   /* the stop repeats the last checkpoint */
@@ -109,17 +108,7 @@ collect(const mpbias_flow_row *r, void *ctx)
     }
     t = c->rows + c->n;
     mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    t->kind = r->kind;
-    t->index = r->index;
-    mpfr_set(t->log10_t, r->log10_t, MPFR_RNDN);
-    mpfr_set(t->log10_loss, r->log10_loss, MPFR_RNDN);
-    mpfr_set(t->margin, r->margin, MPFR_RNDN);
-    mpfr_set(t->mu, r->mu, MPFR_RNDN);
-    mpfr_set(t->err_est, r->err_est, MPFR_RNDN);
-    for (i = 0; i < r->d; i++)
-        mpfr_set(t->wbar[i], r->wbar[i], MPFR_RNDN);
-    for (i = 0; i < r->n; i++)
-        mpfr_set(t->nu[i], r->nu[i], MPFR_RNDN);
+    mpbias_flow_row_set(t, r);
     c->n++;
     return 0;
 }
@@ -392,34 +381,18 @@ cmd_regime(int argc, char **argv)
                     r = EXIT_USAGE;
                 break;
             case 'a':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
-                    || fmpq_sgn(alpha) <= 0)
-                    r = cli_usage_error("regime", "invalid value '%s' for --alpha: expected a "
-                                        "positive decimal number", optarg);
+                if (!cli_parse_positive_decimal("regime", "alpha", optarg, alpha))
+                    r = EXIT_USAGE;
                 break;
-            }
             case 'L':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_sci_parse(until, optarg, e) != MPBIAS_OK)
-                    r = cli_usage_error("regime", "invalid value '%s' for --until-loss: %s",
-                                        optarg, e->msg);
+                if (!cli_parse_sci("regime", "until-loss", optarg, until))
+                    r = EXIT_USAGE;
                 break;
-            }
             case 'X':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_sci_parse(anchor, optarg, e) != MPBIAS_OK)
-                    r = cli_usage_error("regime", "invalid value '%s' for --extrapolate-from: %s",
-                                        optarg, e->msg);
+                if (!cli_parse_sci("regime", "extrapolate-from", optarg, anchor))
+                    r = EXIT_USAGE;
                 have_anchor = 1;
                 break;
-            }
             case 'P':
                 if (!cli_parse_slong("regime", "per-decade", optarg, 1, 3, &per_decade))
                     r = EXIT_USAGE;
@@ -436,14 +409,12 @@ cmd_regime(int argc, char **argv)
                                         "a number in (0, 1)", optarg);
                 break;
             case 'f':
-                if (strcmp(optarg, "text") == 0)
-                    csv = 0;
-                else if (strcmp(optarg, "csv") == 0)
-                    csv = 1;
-                else
-                    r = cli_usage_error("regime", "invalid value '%s' for --format: expected "
-                                        "text or csv", optarg);
+            {
+                static const char *const fmts[] = { "text", "csv", NULL };
+                if ((csv = cli_parse_choice("regime", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
                 break;
+            }
             case 'p':
                 plotfile = optarg;
                 break;

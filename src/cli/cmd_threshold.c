@@ -97,17 +97,18 @@ cmd_threshold(int argc, char **argv)
         switch (c)
         {
             case 't':
+            {
+                static const char *const targets[] = { "l2", "l1", "rich", "qmu", NULL };
+                static const mpbias_target tv[] = { MPBIAS_TARGET_L2, MPBIAS_TARGET_RICH,
+                                                    MPBIAS_TARGET_RICH, MPBIAS_TARGET_QMU };
+                int k = cli_parse_choice("threshold", "target", optarg, targets);
                 target_s = optarg;
-                if (strcmp(optarg, "l2") == 0)
-                    target = MPBIAS_TARGET_L2;
-                else if (strcmp(optarg, "l1") == 0 || strcmp(optarg, "rich") == 0)
-                    target = MPBIAS_TARGET_RICH;
-                else if (strcmp(optarg, "qmu") == 0)
-                    target = MPBIAS_TARGET_QMU;
+                if (k < 0)
+                    r = EXIT_USAGE;
                 else
-                    r = cli_usage_error("threshold", "invalid value '%s' for --target: expected "
-                                        "l2, l1, rich or qmu", optarg);
+                    target = tv[k];
                 break;
+            }
             case 'w':
                 if (!cli_parse_double("threshold", "within", optarg, 0.0, &delta))
                     r = EXIT_USAGE;
@@ -117,50 +118,35 @@ cmd_threshold(int argc, char **argv)
                 have_delta = 1;
                 break;
             case 'n':
-                if (strcmp(optarg, "inf") == 0)
-                    norm2 = 0;
-                else if (strcmp(optarg, "2") == 0)
-                    norm2 = 1;
-                else
-                    r = cli_usage_error("threshold", "invalid value '%s' for --norm: expected inf "
-                                        "or 2", optarg);
+            {
+                static const char *const norms[] = { "inf", "2", NULL };
+                if ((norm2 = cli_parse_choice("threshold", "norm", optarg, norms)) < 0)
+                    r = EXIT_USAGE;
                 break;
+            }
             case 'd':
                 if (!cli_parse_slong("threshold", "depth", optarg, 1, 1000, &depth))
                     r = EXIT_USAGE;
                 break;
             case 'a':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_decimal_parse(alpha, optarg, strlen(optarg), e) != MPBIAS_OK
-                    || fmpq_sgn(alpha) <= 0)
-                    r = cli_usage_error("threshold", "invalid value '%s' for --alpha: expected a "
-                                        "positive decimal number", optarg);
+                if (!cli_parse_positive_decimal("threshold", "alpha", optarg, alpha))
+                    r = EXIT_USAGE;
                 break;
-            }
             case 'L':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_sci_parse(horizon, optarg, e) != MPBIAS_OK)
-                    r = cli_usage_error("threshold", "invalid value '%s' for --until-loss: %s",
-                                        optarg, e->msg);
+                if (!cli_parse_sci("threshold", "until-loss", optarg, horizon))
+                    r = EXIT_USAGE;
                 break;
-            }
             case 'k':
                 if (!cli_parse_slong("threshold", "digits", optarg, 1, 15, &digits))
                     r = EXIT_USAGE;
                 break;
             case 'f':
-                if (strcmp(optarg, "text") == 0)
-                    json = 0;
-                else if (strcmp(optarg, "json") == 0)
-                    json = 1;
-                else
-                    r = cli_usage_error("threshold", "invalid value '%s' for --format: expected "
-                                        "text or json", optarg);
+            {
+                static const char *const fmts[] = { "text", "json", NULL };
+                if ((json = cli_parse_choice("threshold", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
                 break;
+            }
             case 'q':
                 quiet = 1;
                 break;

@@ -391,3 +391,47 @@ cli_progress_erase(cli_progress *p)
         fputs("\r\033[K", stderr);
     p->printed = 0;
 }
+
+int
+cli_parse_positive_decimal(const char *cmd, const char *opt, const char *s, fmpq_t q)
+{
+    mpbias_err_t e;
+    mpbias_err_clear(e);
+    if (mpbias_decimal_parse(q, s, strlen(s), e) != MPBIAS_OK || fmpq_sgn(q) <= 0)
+    {
+        cli_usage_error(cmd, "invalid value '%s' for --%s: expected a positive decimal number", s,
+                        opt);
+        return 0;
+    }
+    return 1;
+}
+
+int
+cli_parse_sci(const char *cmd, const char *opt, const char *s, mpbias_sci_t x)
+{
+    mpbias_err_t e;
+    mpbias_err_clear(e);
+    if (mpbias_sci_parse(x, s, e) != MPBIAS_OK)
+    {
+        cli_usage_error(cmd, "invalid value '%s' for --%s: %s", s, opt, e->msg);
+        return 0;
+    }
+    return 1;
+}
+
+int
+cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices)
+{
+    char list[256];
+    size_t len = 0;
+    int i, n;
+    for (n = 0; choices[n] != NULL; n++)
+        if (strcmp(s, choices[n]) == 0)
+            return n;
+    list[0] = '\0';
+    for (i = 0; i < n && len < sizeof list; i++)
+        len += (size_t) snprintf(list + len, sizeof list - len, "%s%s",
+                                 i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i]);
+    cli_usage_error(cmd, "invalid value '%s' for --%s: expected %s", s, opt, list);
+    return -1;
+}

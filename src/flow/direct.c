@@ -59,6 +59,23 @@ mpbias_flow_row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec)
 }
 
 void
+mpbias_flow_row_set(mpbias_flow_row *dst, const mpbias_flow_row *src)
+{
+    slong i;
+    dst->kind = src->kind;
+    dst->index = src->index;
+    mpfr_set(dst->log10_t, src->log10_t, MPFR_RNDN);
+    mpfr_set(dst->log10_loss, src->log10_loss, MPFR_RNDN);
+    mpfr_set(dst->margin, src->margin, MPFR_RNDN);
+    mpfr_set(dst->mu, src->mu, MPFR_RNDN);
+    mpfr_set(dst->err_est, src->err_est, MPFR_RNDN);
+    for (i = 0; i < src->d && i < dst->d; i++)
+        mpfr_set(dst->wbar[i], src->wbar[i], MPFR_RNDN);
+    for (i = 0; i < src->n && i < dst->n; i++)
+        mpfr_set(dst->nu[i], src->nu[i], MPFR_RNDN);
+}
+
+void
 mpbias_flow_row_clear(mpbias_flow_row *row)
 {
     mpfr_clears(row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);

@@ -98,6 +98,45 @@ clip(double v, double cap)
     return v > cap ? cap : v < -cap ? -cap : v;
 }
 
+/* Load the m x k matrix A (rounded to doubles) into lp, and when scol is
+   non-NULL a -1 in column scol[r] of every row r with scol[r] >= 0 (slack
+   columns).  Returns nonzero when out of memory. */
+static int
+load_matrix(glp_prob *lp, const fmpq *A, slong m, slong k, const slong *scol)
+{
+    slong i, j, ne = 0, cap = m * k + m + 1;
+    int *ia = malloc((size_t) cap * sizeof(int)), *ja = malloc((size_t) cap * sizeof(int));
+    double *ar = malloc((size_t) cap * sizeof(double));
+    int ret = 1;
+    if (ia != NULL && ja != NULL && ar != NULL)
+    {
+        for (i = 0; i < m; i++)
+        {
+            for (j = 0; j < k; j++)
+                if (!fmpq_is_zero(A + i * k + j))
+                {
+                    ne++;
+                    ia[ne] = (int) i + 1;
+                    ja[ne] = (int) j + 1;
+                    ar[ne] = fmpq_get_d(A + i * k + j);
+                }
+            if (scol != NULL && scol[i] >= 0)
+            {
+                ne++;
+                ia[ne] = (int) i + 1;
+                ja[ne] = (int) scol[i] + 1;
+                ar[ne] = -1.0;
+            }
+        }
+        glp_load_matrix(lp, (int) ne, ia, ja, ar);
+        ret = 0;
+    }
+    free(ia);
+    free(ja);
+    free(ar);
+    return ret;
+}
+
 /* One round of iterative refinement (Gleixner, Steffy and Wolter,
    "Iterative refinement for linear programming", INFORMS J. Computing
    28, 2016), GLPK being the floating-point oracle.  With the exact basic
@@ -120,11 +159,10 @@ static int
 refine_round(glp_prob *lp, glp_smcp *sm, const fmpq *x, const fmpq *y, const fmpq *A,
              const fmpq *b, const int *fx, const fmpq *c, slong m, slong k)
 {
-    slong i, j, ns = 0, ne = 0, *scol = malloc((size_t) m * sizeof(slong));
+    slong i, j, ns = 0, *scol = malloc((size_t) m * sizeof(slong));
     fmpq *ax = _fmpq_vec_init(m), *aty = _fmpq_vec_init(k), *rd = _fmpq_vec_init(k);
     fmpq_t vp, vd, t, sp, sd;
-    int ret = 1, *ia = NULL, *ja = NULL;
-    double *ar = NULL;
+    int ret = 1;
     glp_prob *cp = glp_create_prob();
     fmpq_init(vp);
     fmpq_init(vd);
@@ -213,30 +251,8 @@ refine_round(glp_prob *lp, glp_smcp *sm, const fmpq *x, const fmpq *y, const fmp
                                                                                  : GLP_NL);
         }
     /* the matrix [A, -I on the LO rows] */
-    ia = malloc((size_t) (m * k + m + 1) * sizeof(int));
-    ja = malloc((size_t) (m * k + m + 1) * sizeof(int));
-    ar = malloc((size_t) (m * k + m + 1) * sizeof(double));
-    if (ia == NULL || ja == NULL || ar == NULL)
+    if (load_matrix(cp, A, m, k, scol))
         goto done;
-    for (i = 0; i < m; i++)
-    {
-        for (j = 0; j < k; j++)
-            if (!fmpq_is_zero(A + i * k + j))
-            {
-                ne++;
-                ia[ne] = (int) i + 1;
-                ja[ne] = (int) j + 1;
-                ar[ne] = fmpq_get_d(A + i * k + j);
-            }
-        if (scol[i] >= 0)
-        {
-            ne++;
-            ia[ne] = (int) i + 1;
-            ja[ne] = (int) scol[i] + 1;
-            ar[ne] = -1.0;
-        }
-    }
-    glp_load_matrix(cp, (int) ne, ia, ja, ar);
     if (glp_simplex(cp, sm) == GLP_EBADB)
     {
         glp_adv_basis(cp, 0);
@@ -258,9 +274,6 @@ refine_round(glp_prob *lp, glp_smcp *sm, const fmpq *x, const fmpq *y, const fmp
 done:
     glp_delete_prob(cp);
     free(scol);
-    free(ia);
-    free(ja);
-    free(ar);
     _fmpq_vec_clear(ax, m);
     _fmpq_vec_clear(aty, k);
     _fmpq_vec_clear(rd, k);
@@ -295,9 +308,8 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
 {
     glp_prob *lp;
     glp_smcp sm;
-    int *ia = NULL, *ja = NULL, term, ret = MPBIAS_LP_FAILED;
-    double *ar = NULL;
-    slong i, j, ne = 0, *act = NULL, *bas = NULL;
+    int term, ret = MPBIAS_LP_FAILED;
+    slong *act = NULL, *bas = NULL;
 
     if (m < 1 || k < 1 || m > INT_MAX / 2 || k > INT_MAX / 2 || m * k > INT_MAX - 1)
         return MPBIAS_LP_FAILED;
@@ -307,26 +319,18 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
     glp_add_rows(lp, (int) m);
     glp_add_cols(lp, (int) k);
     load_bounds(lp, b, fx, c, m, k);
-    ia = malloc((size_t) (m * k + 1) * sizeof(int));
-    ja = malloc((size_t) (m * k + 1) * sizeof(int));
-    ar = malloc((size_t) (m * k + 1) * sizeof(double));
     act = malloc((size_t) m * sizeof(slong));
     bas = malloc((size_t) k * sizeof(slong));
-    if (ia == NULL || ja == NULL || ar == NULL || act == NULL || bas == NULL)
+    if (act == NULL || bas == NULL)
     {
         ret = MPBIAS_LP_NOMEM;
         goto done;
     }
-    for (i = 0; i < m; i++)
-        for (j = 0; j < k; j++)
-            if (!fmpq_is_zero(A + i * k + j))
-            {
-                ne++;
-                ia[ne] = (int) i + 1;
-                ja[ne] = (int) j + 1;
-                ar[ne] = fmpq_get_d(A + i * k + j);
-            }
-    glp_load_matrix(lp, (int) ne, ia, ja, ar);
+    if (load_matrix(lp, A, m, k, NULL))
+    {
+        ret = MPBIAS_LP_NOMEM;
+        goto done;
+    }
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
     sm.presolve = GLP_OFF;
@@ -378,9 +382,6 @@ _mpbias_exact_lp(fmpq *x, fmpq *y, fmpq_t value, const fmpq *A, const fmpq *b, c
 done:
     glp_delete_prob(lp);
     glp_term_out(term);
-    free(ia);
-    free(ja);
-    free(ar);
     free(act);
     free(bas);
     return ret;
