@@ -874,6 +874,21 @@ void mpbias_flow_row_clear(mpbias_flow_row *row);
    dst's precision): rows passed to a callback live only during the call. */
 void mpbias_flow_row_set(mpbias_flow_row *dst, const mpbias_flow_row *src);
 
+/* The trajectory in memory: pass mpbias_flow_rows_collect as the row
+   callback of mpbias_flow_run with a list as its context.  A stop row that
+   repeats the last checkpoint (the last requested loss is also the stop)
+   is not added again.  The callback returns nonzero (stopping the run)
+   when out of memory. */
+typedef struct
+{
+    mpbias_flow_row *rows;
+    slong n, alloc;
+} mpbias_flow_rows;
+
+void mpbias_flow_rows_init(mpbias_flow_rows *l);
+void mpbias_flow_rows_clear(mpbias_flow_rows *l);
+int mpbias_flow_rows_collect(const mpbias_flow_row *row, void *list);
+
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
    R^(2d) (math.md section 2):
        du_+/dt = D u_+^(D-1) r,  du_-/dt = -D u_-^(D-1) r,  r = Z^T g,

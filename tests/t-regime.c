@@ -14,36 +14,12 @@
 #include "mpbias-impl.h"
 #include "testutil.h"
 
-typedef struct
-{
-    mpbias_flow_row rows[64];
-    int n;
-} rows_t;
-
-static int
-keep(const mpbias_flow_row *r, void *ctx)
-{
-    rows_t *c = ctx;
-    mpbias_flow_row *t;
-    /* the last requested loss is also the stop: one row (the stop repeats
-       a checkpoint it coincides with) */
-    if (c->n == 64
-        || (r->kind == MPBIAS_ROW_STOP && c->n > 0
-            && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss)))
-        return 0;
-    t = c->rows + c->n++;
-    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    mpbias_flow_row_set(t, r);
-    return 0;
-}
+typedef mpbias_flow_rows rows_t;
 
 static void
 rows_clear(rows_t *c)
 {
-    int j;
-    for (j = 0; j < c->n; j++)
-        mpbias_flow_row_clear(c->rows + j);
-    c->n = 0;
+    mpbias_flow_rows_clear(c);
 }
 
 /* the flow at losses 10^-e for the given exponents */
@@ -78,9 +54,10 @@ run(rows_t *c, const mpbias_data_t d, int depth, const char *alpha, const char *
         snprintf(buf, sizeof buf, "1e-%s", exps[nk - 1]);
         ck_assert(mpbias_sci_parse(o.until_loss, buf, NULL) == MPBIAS_OK);
     }
-    c->n = 0;
+    mpbias_flow_rows_init(c);
     mpbias_err_clear(err);
-    ck_assert_msg(mpbias_flow_run(d, m, &o, keep, NULL, c, NULL, err) == MPBIAS_OK, "%s", err->msg);
+    ck_assert_msg(mpbias_flow_run(d, m, &o, mpbias_flow_rows_collect, NULL, c, NULL, err)
+                  == MPBIAS_OK, "%s", err->msg);
     ck_assert_int_eq(c->n, (int) nk);
     for (k = 0; k < nk; k++)
         mpbias_sci_clear(o.at_loss + k);

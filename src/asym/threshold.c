@@ -44,46 +44,6 @@ mpbias_threshold_clear(mpbias_threshold_t r)
                 r->dist_at, (mpfr_ptr) 0);
 }
 
-typedef struct
-{
-    mpbias_flow_row *rows;
-    slong n, alloc;
-} rows_t;
-
-static int
-keep_row(const mpbias_flow_row *r, void *ctx)
-{
-    rows_t *c = ctx;
-    mpbias_flow_row *t;
-    if (r->kind == MPBIAS_ROW_STOP && c->n > 0
-        && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
-        return 0;
-    if (c->n == c->alloc)
-    {
-        slong na = c->alloc ? 2 * c->alloc : 32;
-        t = realloc(c->rows, (size_t) na * sizeof(mpbias_flow_row));
-        if (t == NULL)
-            return 1;
-        c->rows = t;
-        c->alloc = na;
-    }
-    t = c->rows + c->n++;
-    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    mpbias_flow_row_set(t, r);
-    return 0;
-}
-
-static void
-rows_free(rows_t *c)
-{
-    slong j;
-    for (j = 0; j < c->n; j++)
-        mpbias_flow_row_clear(c->rows + j);
-    free(c->rows);
-    c->rows = NULL;
-    c->n = c->alloc = 0;
-}
-
 /* eps = 10^(-y) as an mpbias_sci: 10^(-frac(y)) rounded to a rational (the
    row reports the loss actually reached) times 10^(-floor(y)) */
 static void
@@ -150,7 +110,7 @@ row_distance(mpfr_t d, mpfr_t floor, const search_t *S, const mpbias_flow_row *r
 
 /* one flow run to eps = 10^(-y): its row (copied into *out) */
 static mpbias_status
-run_to(rows_t *out, const search_t *S, const mpfr_t y, mpbias_err_t err)
+run_to(mpbias_flow_rows *out, const search_t *S, const mpfr_t y, mpbias_err_t err)
 {
     mpbias_flow_opts o;
     mpbias_status st;
@@ -159,8 +119,8 @@ run_to(rows_t *out, const search_t *S, const mpfr_t y, mpbias_err_t err)
     o.per_decade = 0;
     o.until_loss_set = 1;
     sci_from_y(o.until_loss, y);
-    rows_free(out);
-    st = mpbias_flow_run(S->data, S->model, &o, keep_row, NULL, out, NULL, err);
+    mpbias_flow_rows_clear(out);
+    st = mpbias_flow_run(S->data, S->model, &o, mpbias_flow_rows_collect, NULL, out, NULL, err);
     if (st == MPBIAS_OK && out->n < 1)
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
     mpbias_flow_opts_clear(&o);
@@ -174,7 +134,7 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
 {
     mpbias_regime_ref_t ref;
     mpbias_flow_opts o;
-    rows_t grid = { NULL, 0, 0 }, one = { NULL, 0, 0 };
+    mpbias_flow_rows grid, one;
     search_t S;
     mpbias_status st;
     mpfr_prec_t prec;
@@ -195,6 +155,8 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "threshold: the horizon must be a loss of at most 0.1");
     prec = (mpfr_prec_t) (3.33 * digits) + 64 + (mpfr_prec_t) log2(hy + 2.0);
+    mpbias_flow_rows_init(&grid);
+    mpbias_flow_rows_init(&one);
     mpbias_threshold_clear(r);
     mpbias_threshold_init(r);
     mpfr_set_prec(r->log10_loss, prec);
@@ -249,7 +211,7 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     S.norm2 = norm2;
     S.digits = o.digits;
     S.prec = prec;
-    st = mpbias_flow_run(data, model, &o, keep_row, NULL, &grid, NULL, err);
+    st = mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &grid, NULL, err);
     r->runs = 1;
     for (k = 0; k < o.n_at_loss; k++)
         mpbias_sci_clear(o.at_loss + k);
@@ -406,8 +368,8 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
 done:
     if (dist != NULL)
         _mpbias_mpfr_vec_clear(dist, grid.n);
-    rows_free(&grid);
-    rows_free(&one);
+    mpbias_flow_rows_clear(&grid);
+    mpbias_flow_rows_clear(&one);
     mpfr_clears(ylo, yhi, glo, ghi, x, y, g, d, fl, t, lnd, (mpfr_ptr) 0);
     mpbias_regime_ref_clear(ref);
     return st;

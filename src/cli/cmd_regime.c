@@ -83,34 +83,14 @@ help(void)
 
 typedef struct
 {
-    mpbias_flow_row *rows;
-    slong n, alloc;
-    slong nsamp, d;
+    mpbias_flow_rows list;
     cli_progress prog;
 } collect_ctx;
 
 static int
 collect(const mpbias_flow_row *r, void *ctx)
 {
-    collect_ctx *c = ctx;
-    mpbias_flow_row *t;
-    if (r->kind == MPBIAS_ROW_STOP && c->n > 0
-        && mpfr_equal_p(r->log10_loss, c->rows[c->n - 1].log10_loss))
-        return 0;   /* the stop repeats the last checkpoint */
-    if (c->n == c->alloc)
-    {
-        slong na = c->alloc ? 2 * c->alloc : 32;
-        t = realloc(c->rows, (size_t) na * sizeof(mpbias_flow_row));
-        if (t == NULL)
-            return 1;
-        c->rows = t;
-        c->alloc = na;
-    }
-    t = c->rows + c->n;
-    mpbias_flow_row_init(t, r->n, r->d, mpfr_get_prec(r->wbar[0]));
-    mpbias_flow_row_set(t, r);
-    c->n++;
-    return 0;
+    return mpbias_flow_rows_collect(r, &((collect_ctx *) ctx)->list);
 }
 
 /* n mpfr numbers of prec bits, NaN (NULL when out of memory) */
@@ -293,11 +273,11 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
     for (s = 0; s < 3; s++)
     {
         fprintf(g, "$D%d << EOD\n", s);
-        for (j = 0; j < c->n; j++)
+        for (j = 0; j < c->list.n; j++)
         {
             const mpbias_dist *x = s == 0 ? &an[j].to_l2 : s == 1 ? &an[j].to_rich : &an[j].to_qmu;
             if (x->available && mpfr_cmp(x->sup, x->floor) > 0 && mpfr_sgn(x->sup) > 0)
-                mpfr_fprintf(g, "%.6Re %.6Re\n", c->rows[j].log10_loss, x->sup);
+                mpfr_fprintf(g, "%.6Re %.6Re\n", c->list.rows[j].log10_loss, x->sup);
         }
         fputs("EOD\n", g);
     }
@@ -350,7 +330,7 @@ cmd_regime(int argc, char **argv)
     mpbias_regime_ref_t ref;
     mpbias_regime_row *an = NULL;
     mpbias_err_t err;
-    collect_ctx cc = { NULL, 0, 0, 0, 0, { { 0, 0 }, 0, 0, 0, 0, 0 } };
+    collect_ctx cc;
     FILE *f = stdout;
     char kkt_desc[256] = "none";
     mpfr_t *p_obs = NULL, *p_ext = NULL;
@@ -358,6 +338,7 @@ cmd_regime(int argc, char **argv)
     double target;
     mpbias_status st;
 
+    mpbias_flow_rows_init(&cc.list);
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_sci_init(until);
@@ -557,7 +538,7 @@ cmd_regime(int argc, char **argv)
         goto done;
     }
     /* depth >= 3: the rich target is the KKT point the late direction polishes to */
-    if (depth >= 3 && cc.n > 0)
+    if (depth >= 3 && cc.list.n > 0)
     {
         mpbias_lpkkt_t kk;
         int ok;
@@ -565,10 +546,10 @@ cmd_regime(int argc, char **argv)
         mpbias_err_clear(err);
         if ((support_tol > 0.0
                  ? mpbias_lpkkt_polish(kk, data, (int) depth,
-                                       (const mpfr_t *) cc.rows[cc.n - 1].wbar, support_tol,
+                                       (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar, support_tol,
                                        ref->prec, err)
                  : mpbias_lpkkt_polish_auto(kk, data, (int) depth,
-                                            (const mpfr_t *) cc.rows[cc.n - 1].wbar, ref->prec,
+                                            (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar, ref->prec,
                                             err)) == MPBIAS_OK)
         {
             ok = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err) == MPBIAS_OK;
@@ -584,19 +565,19 @@ cmd_regime(int argc, char **argv)
                     "limit column\n", PROG, depth, err->msg);
         mpbias_lpkkt_clear(kk);
     }
-    an = malloc((size_t) (cc.n ? cc.n : 1) * sizeof(mpbias_regime_row));
+    an = malloc((size_t) (cc.list.n ? cc.list.n : 1) * sizeof(mpbias_regime_row));
     if (an == NULL)
     {
         cli_error("out of memory");
         r = EXIT_FAIL;
         goto done;
     }
-    for (j = 0; j < cc.n; j++)
+    for (j = 0; j < cc.list.n; j++)
         mpbias_regime_row_init(an + j);
-    for (j = 0; j < cc.n; j++)
+    for (j = 0; j < cc.list.n; j++)
     {
         mpbias_err_clear(err);
-        if (mpbias_regime_eval(an + j, ref, data, cc.rows + j, depth >= 2 ? 10 : 0, err)
+        if (mpbias_regime_eval(an + j, ref, data, cc.list.rows + j, depth >= 2 ? 10 : 0, err)
             != MPBIAS_OK)
         {
             r = cli_lib_error(err);
@@ -605,8 +586,8 @@ cmd_regime(int argc, char **argv)
     }
 
     /* the expansion between consecutive checkpoints */
-    p_obs = cli_mpfr_vec_new(cc.n);
-    p_ext = cli_mpfr_vec_new(cc.n);
+    p_obs = cli_mpfr_vec_new(cc.list.n);
+    p_ext = cli_mpfr_vec_new(cc.list.n);
     if (p_obs == NULL || p_ext == NULL)
     {
         cli_error("out of memory");
@@ -617,9 +598,9 @@ cmd_regime(int argc, char **argv)
     {
         /* the anchor row: the checkpoint nearest log10(EPS0) */
         double a = fmpz_get_d(anchor->exp10) + log10(fmpq_get_d(anchor->mant)), best = INFINITY;
-        for (j = 0; j < cc.n; j++)
+        for (j = 0; j < cc.list.n; j++)
         {
-            double dd = fabs(mpfr_get_d(cc.rows[j].log10_loss, MPFR_RNDN) - a);
+            double dd = fabs(mpfr_get_d(cc.list.rows[j].log10_loss, MPFR_RNDN) - a);
             if (dd < best)
             {
                 best = dd;
@@ -627,16 +608,16 @@ cmd_regime(int argc, char **argv)
             }
         }
     }
-    for (j = 1; j < cc.n; j++)
+    for (j = 1; j < cc.list.n; j++)
     {
-        mpbias_regime_compare(p_obs[j], p_ext[j], ref, cc.rows + j - 1, an + j - 1, cc.rows + j,
+        mpbias_regime_compare(p_obs[j], p_ext[j], ref, cc.list.rows + j - 1, an + j - 1, cc.list.rows + j,
                               an + j);
         if (ja >= 0)
         {
             mpfr_t tmp;
             mpfr_init2(tmp, 64);
             if (j > ja)
-                mpbias_regime_compare(tmp, p_ext[j], ref, cc.rows + ja, an + ja, cc.rows + j,
+                mpbias_regime_compare(tmp, p_ext[j], ref, cc.list.rows + ja, an + ja, cc.list.rows + j,
                                       an + j);
             else
                 mpfr_set_nan(p_ext[j]);
@@ -655,11 +636,11 @@ cmd_regime(int argc, char **argv)
         fputs("log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,l2_l2,l2_angle,rich_sup,"
               "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,rate,"
               "rate_predicted,extrap_err,regime,nearest\n", f);
-        for (j = 0; j < cc.n; j++)
+        for (j = 0; j < cc.list.n; j++)
         {
             mpbias_regime_row *a = an + j;
-            mpfr_fprintf(f, "%.*Re", (int) digits - 1, cc.rows[j].log10_loss);
-            put_csv_num(f, cc.rows[j].log10_t);
+            mpfr_fprintf(f, "%.*Re", (int) digits - 1, cc.list.rows[j].log10_loss);
+            put_csv_num(f, cc.list.rows[j].log10_t);
             put_csv_num(f, a->gamma);
             put_csv_num(f, a->log10_muD);
             put_csv_num(f, a->kappa);
@@ -709,7 +690,7 @@ cmd_regime(int argc, char **argv)
             {
                 mpfr_t x;
                 mpfr_init2(x, 64);
-                mpfr_neg(x, cc.rows[ja].log10_loss, MPFR_RNDN);
+                mpfr_neg(x, cc.list.rows[ja].log10_loss, MPFR_RNDN);
                 mpfr_fprintf(f, "        anchor: the checkpoint at log10(1/eps) = %.6Rg; every "
                              "later row is predicted from it alone\n", x);
                 mpfr_clear(x);
@@ -721,12 +702,12 @@ cmd_regime(int argc, char **argv)
         fprintf(f, "\n%13s %11s %11s %9s %9s %9s %9s %9s %9s %7s %8s %9s  %-12s %s\n",
                 "log10(1/eps)", "margin", "log10 mu^D", "kappa", "d(l2)", "d(rich)", "d(qmu)",
                 "station.", "slackness", "rate", "extrap", "rho", "regime", "nearest");
-        for (j = 0; j < cc.n; j++)
+        for (j = 0; j < cc.list.n; j++)
         {
             mpbias_regime_row *a = an + j;
             mpfr_t x;
             mpfr_init2(x, 64);
-            mpfr_neg(x, cc.rows[j].log10_loss, MPFR_RNDN);
+            mpfr_neg(x, cc.list.rows[j].log10_loss, MPFR_RNDN);
             mpfr_fprintf(f, "%13.6Rg %11.5Rg", x, a->gamma);
             if (mpfr_nan_p(a->log10_muD))
                 fprintf(f, " %11s %9s", "-", "-");
@@ -752,7 +733,7 @@ cmd_regime(int argc, char **argv)
                     nearest_name(a->nearest, ref));
             mpfr_clear(x);
         }
-        if (depth >= 2 && cc.n >= 2 && mpfr_number_p(ref->rate)
+        if (depth >= 2 && cc.list.n >= 2 && mpfr_number_p(ref->rate)
             && ref->rich_kind != MPBIAS_RICH_L1_FACE && ref->rich_lo != NULL)
         {
             /* the leading coefficient c = (wbar - w*) gamma^p at the last two rows */
@@ -761,16 +742,16 @@ cmd_regime(int argc, char **argv)
             mpfr_inits2(64, g, t, (mpfr_ptr) 0);
             fprintf(f, "\nleading correction wbar = w* + c gamma^-p + ..., w* the rich limit; c at "
                     "the last two checkpoints:\n");
-            for (jj = cc.n - 2; jj < cc.n; jj++)
+            for (jj = cc.list.n - 2; jj < cc.list.n; jj++)
             {
                 mpfr_t x;
                 mpfr_init2(x, 64);
-                mpfr_neg(x, cc.rows[jj].log10_loss, MPFR_RNDN);
-                mpfr_pow(g, cc.rows[jj].margin, ref->rate, MPFR_RNDN);
+                mpfr_neg(x, cc.list.rows[jj].log10_loss, MPFR_RNDN);
+                mpfr_pow(g, cc.list.rows[jj].margin, ref->rate, MPFR_RNDN);
                 mpfr_fprintf(f, "  log10(1/eps) = %-10.6Rg c = (", x);
                 for (i = 0; i < data->d; i++)
                 {
-                    mpfr_sub(t, cc.rows[jj].wbar[i], ref->rich_lo[i], MPFR_RNDN);
+                    mpfr_sub(t, cc.list.rows[jj].wbar[i], ref->rich_lo[i], MPFR_RNDN);
                     mpfr_mul(t, t, g, MPFR_RNDN);
                     mpfr_fprintf(f, "%s%.4Rg", i ? ", " : "", t);
                 }
@@ -779,15 +760,15 @@ cmd_regime(int argc, char **argv)
             }
             mpfr_clears(g, t, (mpfr_ptr) 0);
         }
-        if (depth == 1 && cc.n > 0)
+        if (depth == 1 && cc.list.n > 0)
         {
             /* Soudry's expansion: rho(t) = w - w_l2 log t at the last checkpoint */
-            mpfr_t *rho = cli_mpfr_vec_prec(data->d, mpfr_get_prec(cc.rows[0].wbar[0]) + 32);
+            mpfr_t *rho = cli_mpfr_vec_prec(data->d, mpfr_get_prec(cc.list.rows[0].wbar[0]) + 32);
             mpfr_t res;
             mpfr_init2(res, 64);
             mpbias_err_clear(err);
             if (rho != NULL
-                && mpbias_regime_rho(rho, res, ref, data, cc.rows + cc.n - 1, err) == MPBIAS_OK)
+                && mpbias_regime_rho(rho, res, ref, data, cc.list.rows + cc.list.n - 1, err) == MPBIAS_OK)
             {
                 fprintf(f, "\nSoudry's expansion w(t) = w_l2 log t + rho(t) at the last checkpoint:"
                         "\n  rho = (");
@@ -796,8 +777,8 @@ cmd_regime(int argc, char **argv)
                 mpfr_t fl;
                 mpfr_init2(fl, 64);
                 /* resolution: the row's relative error times the margin */
-                if (mpfr_number_p(cc.rows[cc.n - 1].err_est))
-                    mpfr_mul(fl, cc.rows[cc.n - 1].err_est, cc.rows[cc.n - 1].margin, MPFR_RNDU);
+                if (mpfr_number_p(cc.list.rows[cc.list.n - 1].err_est))
+                    mpfr_mul(fl, cc.list.rows[cc.list.n - 1].err_est, cc.list.rows[cc.list.n - 1].margin, MPFR_RNDU);
                 else
                     mpfr_set_zero(fl, 1);
                 mpfr_fprintf(f, ")\n  support conditions 2 exp(-z_n . rho) = a_n (a: the l2 "
@@ -833,20 +814,16 @@ cmd_regime(int argc, char **argv)
     }
     if (!quiet)
         fprintf(stderr, "%s: %ld checkpoints to log10(1/eps) = %.6g; %ld bits, %ld steps, %.2f s\n",
-                PROG, (long) cc.n, target, (long) stats.prec, (long) stats.steps,
+                PROG, (long) cc.list.n, target, (long) stats.prec, (long) stats.steps,
                 cli_progress_elapsed(&cc.prog));
     r = EXIT_OK;
 done:
-    cli_mpfr_vec_free(p_obs, cc.n);
-    cli_mpfr_vec_free(p_ext, cc.n);
-    for (j = 0; j < cc.n; j++)
-    {
-        if (an != NULL)
-            mpbias_regime_row_clear(an + j);
-        mpbias_flow_row_clear(cc.rows + j);
-    }
+    cli_mpfr_vec_free(p_obs, cc.list.n);
+    cli_mpfr_vec_free(p_ext, cc.list.n);
+    for (j = 0; j < cc.list.n && an != NULL; j++)
+        mpbias_regime_row_clear(an + j);
     free(an);
-    free(cc.rows);
+    mpbias_flow_rows_clear(&cc.list);
     if (fo.at_loss != NULL)
     {
         for (i = 0; i < fo.n_at_loss; i++)

@@ -76,6 +76,45 @@ mpbias_flow_row_set(mpbias_flow_row *dst, const mpbias_flow_row *src)
 }
 
 void
+mpbias_flow_rows_init(mpbias_flow_rows *l)
+{
+    l->rows = NULL;
+    l->n = l->alloc = 0;
+}
+
+void
+mpbias_flow_rows_clear(mpbias_flow_rows *l)
+{
+    slong j;
+    for (j = 0; j < l->n; j++)
+        mpbias_flow_row_clear(l->rows + j);
+    free(l->rows);
+    mpbias_flow_rows_init(l);
+}
+
+int
+mpbias_flow_rows_collect(const mpbias_flow_row *r, void *list)
+{
+    mpbias_flow_rows *l = list;
+    if (r->kind == MPBIAS_ROW_STOP && l->n > 0
+        && mpfr_equal_p(r->log10_loss, l->rows[l->n - 1].log10_loss))
+        return 0;
+    if (l->n == l->alloc)
+    {
+        slong na = l->alloc ? 2 * l->alloc : 32;
+        mpbias_flow_row *t = realloc(l->rows, (size_t) na * sizeof(mpbias_flow_row));
+        if (t == NULL)
+            return 1;
+        l->rows = t;
+        l->alloc = na;
+    }
+    mpbias_flow_row_init(l->rows + l->n, r->n, r->d, mpfr_get_prec(r->wbar[0]));
+    mpbias_flow_row_set(l->rows + l->n, r);
+    l->n++;
+    return 0;
+}
+
+void
 mpbias_flow_row_clear(mpbias_flow_row *row)
 {
     mpfr_clears(row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
