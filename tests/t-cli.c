@@ -4,6 +4,8 @@
  * `info` results and `gen` output.
  */
 #include "testutil.h"
+#include <signal.h>
+#include <sys/wait.h>
 
 /* Run and check the exit status; the caller frees r. */
 #define RUN_EXPECT(r, want_, ...) do { \
@@ -1017,6 +1019,113 @@ START_TEST(test_threshold)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* sweep                                                               */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_sweep)
+{
+    static const char *const sw_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--depths LIST", "--alphas LIST",
+        "--alpha-range A0:A1:N", "--until-loss EPS", "--per-decade P", "--digits K", "--qmu",
+        "--jobs J", "--out DIR", "--plot", "--quiet", "--help", "-h,"
+    };
+    char *dir = tu_mkdtemp();
+    char *d1 = tu_sprintf("%s/one", dir), *d2 = tu_sprintf("%s/two", dir),
+         *d3 = tu_sprintf("%s/killed", dir), *f1 = tu_sprintf("%s/one/results.csv", dir),
+         *f2 = tu_sprintf("%s/two/results.csv", dir), *f3 = tu_sprintf("%s/killed/results.csv", dir),
+         *part = tu_sprintf("%s/two/points/000002.csv", dir);
+    char *a, *b;
+    size_t i, la, lb;
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "sweep", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias sweep "));
+    for (i = 0; i < sizeof sw_opts / sizeof sw_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, sw_opts[i]) != NULL, "sweep --help does not document %s",
+                      sw_opts[i]);
+    tu_run_free(&r);
+    /* serial and 2 workers: byte-identical; 2 depths x 3 alphas, losses 1, 2, 5, ..., 100 */
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+               "0.5,1,2", "--until-loss", "1e-100", "--jobs", "1", "--out", d1, "-q");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+               "0.5,1,2", "--until-loss", "1e-100", "--jobs", "2", "--out", d2, "-q");
+    tu_run_free(&r);
+    a = tu_read_file(f1, &la);
+    b = tu_read_file(f2, &lb);
+    ck_assert(la == lb && memcmp(a, b, la) == 0);
+    {
+        int lines = 0;
+        const char *p;
+        for (p = a; *p; p++)
+            lines += *p == '\n';
+        ck_assert_int_eq(lines, 1 + 2 * 3 * 7);
+    }
+    ck_assert(tu_starts_with(a, "dataset,name,depth,alpha,log10_loss,log10_t,margin,"));
+    ck_assert_ptr_nonnull(strstr(a, "\n1,\"transition\",2,1,-1.000000000e+02,"));
+    free(b);
+    /* a lost point is recomputed; the rest are taken as they are */
+    ck_assert_int_eq(unlink(part), 0);
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+               "0.5,1,2", "--until-loss", "1e-100", "--out", d2);
+    ck_assert_ptr_nonnull(strstr(r.err, "6 points (1 computed now, 5 from an earlier run)"));
+    tu_run_free(&r);
+    b = tu_read_file(f2, &lb);
+    ck_assert(la == lb && memcmp(a, b, la) == 0);
+    free(b);
+    /* killed (SIGKILL to the sweep and its workers) at several moments, then
+       resumed: the same file */
+    {
+        static const int delays_ms[] = { 150, 400, 900 };
+        size_t k;
+        for (k = 0; k < sizeof delays_ms / sizeof delays_ms[0]; k++)
+        {
+            pid_t pid = fork();
+            ck_assert(pid >= 0);
+            if (pid == 0)
+            {
+                setpgid(0, 0);
+                execl(tu_bin(), tu_bin(), "sweep", "--example", "transition", "--depths", "2,3",
+                      "--alphas", "0.5,1,2", "--until-loss", "1e-100", "--jobs", "2", "--out", d3,
+                      "-q", (char *) NULL);
+                _exit(127);
+            }
+            setpgid(pid, pid);
+            usleep((useconds_t) delays_ms[k] * 1000);
+            kill(-pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+    }
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+               "0.5,1,2", "--until-loss", "1e-100", "--out", d3, "-q");
+    tu_run_free(&r);
+    b = tu_read_file(f3, &lb);
+    ck_assert(la == lb && memcmp(a, b, la) == 0);
+    free(b);
+    /* another request into the same directory is refused */
+    RUN_EXPECT(&r, 1, "sweep", "--example", "transition", "--alphas", "0.5", "--until-loss",
+               "1e-100", "--out", d1, "-q");
+    ck_assert_ptr_nonnull(strstr(r.err, "its run.json differs from this command's"));
+    tu_run_free(&r);
+    free(a);
+    USAGE("sweep", "--out DIR is required", "sweep", "--example", "transition");
+    USAGE("sweep", "no dataset: give --data FILE or --example NAME", "sweep", "--out", "unused");
+    USAGE("sweep", "give --alphas or --alpha-range, not both", "sweep", "--example", "transition",
+          "--alphas", "1", "--alpha-range", "1:2:2", "--out", "unused");
+    USAGE("sweep", "invalid value '1:0.5:3' for --alpha-range: expected A0:A1:N with 0 < A0 <= A1 "
+          "and 1 <= N <= 10000", "sweep", "--example", "transition", "--alpha-range", "1:0.5:3",
+          "--out", "unused");
+    free(d1);
+    free(d2);
+    free(d3);
+    free(f1);
+    free(f2);
+    free(f3);
+    free(part);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1062,6 +1171,12 @@ cli_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_regime);
     tcase_add_test(tc, test_threshold);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sweep");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_sweep);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

@@ -123,5 +123,6 @@ int cmd_flow(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_regime(int argc, char **argv);
 int cmd_threshold(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

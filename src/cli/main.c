@@ -21,6 +21,7 @@ static const struct
     { "limits", cmd_limits, "the exact l2 and l1 max-margin predictors, certified, and the l1 optimal face" },
     { "regime", cmd_regime, "a trajectory beside its limits: distances, KKT residuals, regime, plot" },
     { "threshold", cmd_threshold, "the training loss at which the trajectory comes within DELTA of a limit" },
+    { "sweep", cmd_sweep, "trajectories over a grid of scales, depths and datasets, in parallel, resumable" },
     { "flow", cmd_flow, "follow gradient flow to a training loss, margin or time, with certified digits" },
 };
 

@@ -1,0 +1,841 @@
+/*
+ * cmd_sweep.c -- `mpbias sweep`: trajectories over a grid of datasets,
+ * depths and initialization scales, each sampled at a grid of losses and
+ * analysed as `mpbias regime` does, written as one tidy CSV.
+ *
+ * Layout of the output directory:
+ *   run.json        what was asked (version, options, precision); a rerun
+ *                   must ask the same, or it is refused
+ *   points/P.csv    the rows of grid point P (dataset, depth, alpha), each
+ *                   written to a temporary name and renamed: present means
+ *                   complete
+ *   results.csv     all points in grid order (written at the end, the same
+ *                   way)
+ * Grid points run in worker processes (--jobs, default the number of
+ * processors): the parent keeps up to J children, one per point, and starts
+ * the next when one ends (trajectories differ a lot in cost).  Every point's
+ * file depends only on its inputs, so the result is byte-identical whatever
+ * the number of workers, and a killed sweep rerun with the same command
+ * computes only the missing points.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+
+static void
+help(void)
+{
+    printf("Usage: %s sweep (--data FILE | --example NAME)... --out DIR [OPTIONS]\n"
+           "Run gradient flow for every dataset, depth and initialization scale of a grid,\n"
+           "sample each trajectory at losses with log10(1/eps) = 1, 2, 5, 10, ... up to the\n"
+           "target, analyse every sample as `mpbias regime` does, and write one tidy CSV\n"
+           "row per (dataset, depth, alpha, eps).  Grid points run in parallel worker\n"
+           "processes; results do not depend on their number; an interrupted sweep rerun\n"
+           "with the same command continues where it stopped.\n\n"
+           "Options:\n"
+           "  --data FILE          a dataset file (repeatable)\n"
+           "  --example NAME       a built-in example, e.g. transition or\n"
+           "                       sparse-teacher:n=20,d=50,k=3,seed=1 (repeatable)\n"
+           "  --data-format FMT    auto (default), libsvm or csv, for the files\n"
+           "  --depths LIST        comma-separated depths (default 2)\n"
+           "  --alphas LIST        comma-separated scales alpha (decimals), or\n"
+           "  --alpha-range A0:A1:N  N scales log-spaced from A0 to A1 (each rounded to 6\n"
+           "                       significant digits; default 0.1:10:5)\n"
+           "  --until-loss EPS     the last loss (default 1e-1000)\n"
+           "  --per-decade P       losses per decade of log10(1/eps): 1, 2 or 3 (default 3)\n"
+           "  --digits K           certified digits of the trajectories (default 10)\n"
+           "  --qmu                also the distance to the intermediate predictor (slower)\n"
+           "  --jobs J             worker processes (default: the number of processors)\n"
+           "  --out DIR            output directory (created; required)\n"
+           "  --plot               also draw DIR/phase-I-DD.png per dataset I and depth D:\n"
+           "                       alpha against log10(1/eps), coloured by the distance to\n"
+           "                       the rich limit, with the boundary gamma = alpha^D\n"
+           "                       (needs gnuplot)\n"
+           "  -q, --quiet          no progress line or summary on standard error\n"
+           "  -h, --help           show this help and exit\n\n"
+           "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
+           "log10_t, margin, log10_muD, kappa, d_l2, d_rich, d_qmu (sup norms; nan when\n"
+           "not computed), floor (their resolution), stationarity, slackness, regime,\n"
+           "nearest; see mpbias regime --help.  run.json records the options.\n",
+           PROG);
+}
+
+typedef struct
+{
+    const char *file;
+    const char *example;
+} dsrc;
+
+typedef struct
+{
+    slong ids;
+    long depth;
+    slong ia;
+} gpoint;
+
+/* the alpha strings (exact decimals) */
+static int
+alpha_range(char ***out, slong *n, const char *spec)
+{
+    double a0, a1;
+    long k;
+    slong i;
+    char tail;
+    if (sscanf(spec, "%lf:%lf:%ld%c", &a0, &a1, &k, &tail) != 3 || !(a0 > 0) || !(a1 >= a0)
+        || !isfinite(a1) || k < 1 || k > 10000 || (k == 1 && a1 != a0))
+        return 0;
+    *out = malloc((size_t) k * sizeof(char *));
+    if (*out == NULL)
+        return 0;
+    for (i = 0; i < k; i++)
+    {
+        double v = k == 1 ? a0 : exp(log(a0) + (log(a1) - log(a0)) * (double) i / (double) (k - 1));
+        (*out)[i] = malloc(32);
+        snprintf((*out)[i], 32, "%.6g", v);
+    }
+    *n = k;
+    return 1;
+}
+
+/* the part file of point p */
+static char *
+part_path(const char *dir, slong p, int tmp)
+{
+    size_t len = strlen(dir) + 64;
+    char *s = malloc(len);
+    if (s != NULL)
+        snprintf(s, len, tmp ? "%s/points/.%06ld.tmp" : "%s/points/%06ld.csv", dir, (long) p);
+    return s;
+}
+
+static void
+put_num(FILE *f, const mpfr_t x)
+{
+    if (mpfr_nan_p(x))
+        fputs(",nan", f);
+    else
+        mpfr_fprintf(f, ",%.6Re", x);
+}
+
+static void
+put_dist(FILE *f, const mpbias_dist *x)
+{
+    if (!x->available)
+        fputs(",nan", f);
+    else
+        mpfr_fprintf(f, ",%.6Re", x->sup);
+}
+
+/* One grid point, in a worker: the trajectory, its analysis, the part
+   file (temporary name, then renamed).  Returns EXIT_OK or EXIT_FAIL. */
+static int
+run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *data,
+          const char *alpha_s, const mpbias_flow_opts *fo_in, int qmu, const mpbias_sci_t until)
+{
+    mpbias_model_t model;
+    mpbias_flow_opts fo;
+    mpbias_flow_rows rows;
+    mpbias_regime_ref_t ref;
+    mpbias_err_t err;
+    mpbias_status st;
+    char *tmp = part_path(dir, p, 1), *fin = part_path(dir, p, 0);
+    FILE *f = NULL;
+    slong j, i;
+    int r = EXIT_FAIL;
+
+    mpbias_model_init(model);
+    mpbias_flow_opts_init(&fo);
+    mpbias_flow_rows_init(&rows);
+    mpbias_regime_ref_init(ref);
+    model->depth = (int) g->depth;
+    mpbias_err_clear(err);
+    if (mpbias_decimal_parse(model->alpha, alpha_s, strlen(alpha_s), err) != MPBIAS_OK)
+        goto done;
+    fo.digits = fo_in->digits;
+    fo.per_decade = 0;
+    fo.until_loss_set = 1;
+    mpbias_sci_set(fo.until_loss, until);
+    fo.n_at_loss = fo_in->n_at_loss;
+    fo.at_loss = fo_in->at_loss;   /* shared, read only */
+    st = mpbias_regime_ref_setup(ref, data, model, 64 + (mpfr_prec_t) (fo.digits * 3.33) + 64,
+                                 err);
+    if (st == MPBIAS_OK)
+        st = mpbias_flow_run(data, model, &fo, mpbias_flow_rows_collect, NULL, &rows, NULL, err);
+    if (st == MPBIAS_OK && g->depth >= 3 && rows.n > 0)
+    {
+        mpbias_lpkkt_t kk;
+        mpbias_err_t e;
+        mpbias_lpkkt_init(kk);
+        if (mpbias_lpkkt_polish_auto(kk, data, (int) g->depth,
+                                     (const mpfr_t *) rows.rows[rows.n - 1].wbar, ref->prec, e)
+            == MPBIAS_OK)
+            mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, e);
+        mpbias_lpkkt_clear(kk);
+    }
+    if (st != MPBIAS_OK)
+    {
+        cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
+        goto done;
+    }
+    if (tmp == NULL || fin == NULL || (f = fopen(tmp, "w")) == NULL)
+    {
+        cli_error("%s: cannot write: %s", tmp ? tmp : dir, strerror(errno));
+        goto done;
+    }
+    for (j = 0; j < rows.n; j++)
+    {
+        mpbias_regime_row a;
+        mpbias_regime_row_init(&a);
+        mpbias_err_clear(err);
+        st = mpbias_regime_eval(&a, ref, data, rows.rows + j, qmu && g->depth >= 2 ? 8 : 0, err);
+        if (st != MPBIAS_OK)
+        {
+            mpbias_regime_row_clear(&a);
+            cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
+            goto done;
+        }
+        fprintf(f, "%ld,\"", (long) g->ids + 1);
+        for (i = 0; data->name[i] != '\0'; i++)
+            fputs(data->name[i] == '"' ? "\"\"" : (char[]) { data->name[i], '\0' }, f);
+        fprintf(f, "\",%ld,%s", g->depth, alpha_s);
+        mpfr_fprintf(f, ",%.*Re", fo.digits - 1, rows.rows[j].log10_loss);
+        put_num(f, rows.rows[j].log10_t);
+        put_num(f, a.gamma);
+        put_num(f, a.log10_muD);
+        put_num(f, a.kappa);
+        put_dist(f, &a.to_l2);
+        put_dist(f, &a.to_rich);
+        put_dist(f, &a.to_qmu);
+        put_num(f, a.to_l2.floor);
+        put_num(f, a.stationarity);
+        put_num(f, a.slackness);
+        fprintf(f, ",%s,%s\n", mpbias_regime_name(a.regime),
+                a.nearest == 0 ? "l2" : a.nearest == 1 ? (ref->rich_kind == MPBIAS_RICH_KKT ? "kkt"
+                                                                                          : "l1")
+                                                       : "-");
+        mpbias_regime_row_clear(&a);
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
+    {
+        f = NULL;
+        cli_error("%s: write error: %s", tmp, strerror(errno));
+        goto done;
+    }
+    f = NULL;
+    if (rename(tmp, fin) != 0)
+    {
+        cli_error("%s: cannot rename: %s", tmp, strerror(errno));
+        goto done;
+    }
+    r = EXIT_OK;
+done:
+    if (f != NULL)
+        fclose(f);
+    fo.at_loss = NULL;
+    fo.n_at_loss = 0;
+    mpbias_flow_opts_clear(&fo);
+    mpbias_flow_rows_clear(&rows);
+    mpbias_regime_ref_clear(ref);
+    mpbias_model_clear(model);
+    free(tmp);
+    free(fin);
+    return r;
+}
+
+/* run.json: the request, byte for byte the same for the same command */
+static char *
+describe(const dsrc *ds, slong nds, const long *depths, slong nd, char **alphas, slong na,
+         const char *until_s, long per_decade, long digits, int qmu)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    slong i;
+    if (f == NULL)
+        return NULL;
+    fprintf(f, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"sweep\",\n  \"datasets\": [", PACKAGE_VERSION);
+    for (i = 0; i < nds; i++)
+    {
+        fprintf(f, "%s{\"%s\": \"", i ? ", " : "", ds[i].file ? "file" : "example");
+        cli_put_json_string(f, ds[i].file ? ds[i].file : ds[i].example);
+        fputs("\"}", f);
+    }
+    fputs("],\n  \"depths\": [", f);
+    for (i = 0; i < nd; i++)
+        fprintf(f, "%s%ld", i ? ", " : "", depths[i]);
+    fputs("],\n  \"alphas\": [", f);
+    for (i = 0; i < na; i++)
+        fprintf(f, "%s\"%s\"", i ? ", " : "", alphas[i]);
+    fprintf(f, "],\n  \"loss\": \"exp\", \"until_loss\": \"%s\", \"per_decade\": %ld,\n", until_s,
+            per_decade);
+    fprintf(f, "  \"digits\": %ld, \"qmu\": %s\n}\n", digits, qmu ? "true" : "false");
+    fclose(f);
+    return buf;
+}
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void
+on_signal(int sig)
+{
+    (void) sig;
+    stop_requested = 1;
+}
+
+/* the phase diagram of dataset ids, depth D: points coloured by
+   log10 d(rich), and the boundary log(1/eps) = alpha^D */
+static int
+plot_phase(const char *dir, slong ids, long D, const char *name, double amin, double amax,
+           double ymax)
+{
+    char cmd[64], *png = malloc(strlen(dir) + 64), *res = malloc(strlen(dir) + 32);
+    FILE *g;
+    int rc;
+    const char *gp = getenv("MPBIAS_GNUPLOT");
+    if (png == NULL || res == NULL)
+    {
+        free(png);
+        free(res);
+        return EXIT_FAIL;
+    }
+    snprintf(png, strlen(dir) + 64, "%s/phase-%ld-D%ld.png", dir, (long) ids + 1, D);
+    snprintf(res, strlen(dir) + 32, "%s/results.csv", dir);
+    snprintf(cmd, sizeof cmd, "%s", gp != NULL && *gp ? "\"$MPBIAS_GNUPLOT\"" : "gnuplot");
+    fflush(NULL);
+    g = popen(cmd, "w");
+    if (g == NULL)
+    {
+        free(png);
+        free(res);
+        return EXIT_FAIL;
+    }
+    fprintf(g, "set terminal png size 900,600\nset output '%s'\nset datafile separator ','\n", png);
+    fputs("set title '", g);
+    for (; *name; name++)
+        fprintf(g, *name == '\'' ? "''" : "%c", *name);
+    fprintf(g, ", depth %ld: distance to the rich limit' noenhanced\n", D);
+    fputs("set logscale xy\nset format x '10^{%L}'\nset xlabel 'log10(1/eps)  (training loss eps)'\n"
+          "set ylabel 'initialization scale alpha'\nset cblabel 'log10 sup-norm distance of "
+          "w/margin to the rich limit'\nset palette rgbformulae 33,13,10\nset grid\n"
+          "set key below horizontal\n", g);
+    /* the sampled losses: log10(1/eps) from 1 to ymax */
+    fprintf(g, "set xrange [0.7:%.9g]\n", 1.4 * ymax);
+    /* the boundary gamma = alpha^D, i.e. log10(1/eps) = alpha^D / ln 10, over
+       the sweep's alphas (as inline data), then the points */
+    fputs("$B << EOD\n", g);
+    {
+        int k;
+        for (k = 0; k <= 200; k++)
+        {
+            double a = exp(log(amin) + (log(amax) - log(amin)) * k / 200.0);
+            fprintf(g, "%.9g,%.9g\n", pow(a, (double) D) / log(10.0), a);
+        }
+    }
+    fputs("EOD\n", g);
+    fprintf(g, "plot $B using 1:2 with lines lw 2 lc rgb 'black' title 'gamma = alpha^%ld (kernel "
+            "above-left of it, rich below-right)' noenhanced, ", D);
+    fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($11)) skip 1 "
+            "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'\n",
+            res, (long) ids + 1, D);
+    rc = pclose(g);
+    free(png);
+    free(res);
+    return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+int
+cmd_sweep(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "data", required_argument, NULL, 'D' },
+        { "example", required_argument, NULL, 'E' },
+        { "data-format", required_argument, NULL, 'F' },
+        { "depths", required_argument, NULL, 'd' },
+        { "alphas", required_argument, NULL, 'a' },
+        { "alpha-range", required_argument, NULL, 'A' },
+        { "until-loss", required_argument, NULL, 'L' },
+        { "per-decade", required_argument, NULL, 'P' },
+        { "digits", required_argument, NULL, 'k' },
+        { "qmu", no_argument, NULL, 'm' },
+        { "jobs", required_argument, NULL, 'j' },
+        { "out", required_argument, NULL, 'o' },
+        { "plot", no_argument, NULL, 'p' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    dsrc ds[64];
+    slong nds = 0, nd = 0, na = 0, npts = 0, p, i, j, done_pts = 0;
+    long depths[64], per_decade = 3, digits = 10, jobs = 0;
+    mpbias_format fmt = MPBIAS_FORMAT_AUTO;
+    char **alphas = NULL, *desc = NULL, *path = NULL;
+    const char *alpha_list = NULL, *alpha_range_s = NULL, *until_s = "1e-1000", *dir = NULL;
+    int c, r = EXIT_OK, qmu = 0, plot = 0, quiet = 0;
+    mpbias_sci_t until;
+    mpbias_data_struct *data = NULL;
+    mpbias_flow_opts fo;
+    gpoint *pts = NULL;
+    cli_progress prog;
+    double target;
+
+    depths[0] = 2;
+    mpbias_sci_init(until);
+    mpbias_flow_opts_init(&fo);
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1)
+    {
+        switch (c)
+        {
+            case 'D':
+            case 'E':
+                if (nds == 64)
+                    r = cli_usage_error("sweep", "at most 64 datasets");
+                else
+                {
+                    ds[nds].file = c == 'D' ? optarg : NULL;
+                    ds[nds].example = c == 'E' ? optarg : NULL;
+                    nds++;
+                }
+                break;
+            case 'F':
+            {
+                static const char *const fmts[] = { "auto", "libsvm", "csv", NULL };
+                static const mpbias_format fv[] = { MPBIAS_FORMAT_AUTO, MPBIAS_FORMAT_LIBSVM,
+                                                    MPBIAS_FORMAT_CSV };
+                int k = cli_parse_choice("sweep", "data-format", optarg, fmts);
+                if (k < 0)
+                    r = EXIT_USAGE;
+                else
+                    fmt = fv[k];
+                break;
+            }
+            case 'd':
+            {
+                char *s = strdup(optarg), *tok, *save = NULL;
+                nd = 0;
+                for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
+                     tok = strtok_r(NULL, ",", &save))
+                {
+                    if (nd == 64)
+                        r = cli_usage_error("sweep", "at most 64 depths");
+                    else if (!cli_parse_slong("sweep", "depths", tok, 1, 1000, depths + nd))
+                        r = EXIT_USAGE;
+                    nd++;
+                }
+                if (r == EXIT_OK && nd == 0)
+                    r = cli_usage_error("sweep", "--depths needs at least one depth");
+                free(s);
+                break;
+            }
+            case 'a':
+                alpha_list = optarg;
+                break;
+            case 'A':
+                alpha_range_s = optarg;
+                break;
+            case 'L':
+                if (!cli_parse_sci("sweep", "until-loss", optarg, until))
+                    r = EXIT_USAGE;
+                until_s = optarg;
+                break;
+            case 'P':
+                if (!cli_parse_slong("sweep", "per-decade", optarg, 1, 3, &per_decade))
+                    r = EXIT_USAGE;
+                break;
+            case 'k':
+                if (!cli_parse_slong("sweep", "digits", optarg, 1, 1000, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'm':
+                qmu = 1;
+                break;
+            case 'j':
+                if (!cli_parse_slong("sweep", "jobs", optarg, 1, 1024, &jobs))
+                    r = EXIT_USAGE;
+                break;
+            case 'o':
+                dir = optarg;
+                break;
+            case 'p':
+                plot = 1;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                help();
+                r = -1;
+                break;
+            default:
+                r = cli_getopt_error("sweep", c, argv);
+                break;
+        }
+    }
+    if (nd == 0)
+        nd = 1;
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("sweep", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && nds == 0)
+        r = cli_usage_error("sweep", "no dataset: give --data FILE or --example NAME");
+    if (r == EXIT_OK && dir == NULL)
+        r = cli_usage_error("sweep", "--out DIR is required");
+    if (r == EXIT_OK && alpha_list != NULL && alpha_range_s != NULL)
+        r = cli_usage_error("sweep", "give --alphas or --alpha-range, not both");
+    if (r == EXIT_OK && alpha_list != NULL)
+    {
+        char *s = strdup(alpha_list), *tok, *save = NULL;
+        fmpq_t q;
+        fmpq_init(q);
+        for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
+             tok = strtok_r(NULL, ",", &save))
+        {
+            if (!cli_parse_positive_decimal("sweep", "alphas", tok, q))
+                r = EXIT_USAGE;
+            else
+            {
+                alphas = realloc(alphas, (size_t) (na + 1) * sizeof(char *));
+                alphas[na++] = strdup(tok);
+            }
+        }
+        fmpq_clear(q);
+        free(s);
+    }
+    else if (r == EXIT_OK && !alpha_range(&alphas, &na, alpha_range_s ? alpha_range_s
+                                                                       : "0.1:10:5"))
+        r = cli_usage_error("sweep", "invalid value '%s' for --alpha-range: expected A0:A1:N "
+                            "with 0 < A0 <= A1 and 1 <= N <= 10000", alpha_range_s);
+    if (r == EXIT_OK && until_s == NULL)
+        r = EXIT_USAGE;
+    if (r == EXIT_OK)
+    {
+        if (strcmp(until_s, "1e-1000") == 0)
+            mpbias_sci_parse(until, until_s, NULL);
+        target = -(fmpz_get_d(until->exp10) + log10(fmpq_get_d(until->mant)));
+        if (!(target >= 1.0))
+            r = cli_usage_error("sweep", "--until-loss must be at most 0.1 (the first loss is "
+                                "eps = 0.1)");
+    }
+    if (r == EXIT_OK && plot && system("command -v \"${MPBIAS_GNUPLOT:-gnuplot}\" >/dev/null 2>&1")
+                                    != 0)
+    {
+        cli_error("--plot needs gnuplot, which is not installed (Debian package gnuplot-nox)");
+        r = EXIT_FAIL;
+    }
+    if (r != EXIT_OK)
+        goto done;
+
+    /* the datasets, loaded once (the workers inherit them) */
+    data = calloc((size_t) nds, sizeof(mpbias_data_struct));
+    for (i = 0; i < nds && r == EXIT_OK; i++)
+    {
+        cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+        mpbias_data_init(data + i);
+        r = cli_load_data("sweep", &o, data + i);
+    }
+    if (r != EXIT_OK)
+        goto done;
+    /* the losses: log10(1/eps) = m 10^k */
+    {
+        static const int mult[3][3] = { { 1, 0, 0 }, { 1, 3, 0 }, { 1, 2, 5 } };
+        fmpz_t e;
+        fmpz_init(e);
+        fo.at_loss = malloc(64 * 3 * sizeof(mpbias_sci_struct));
+        for (j = 0; j < 64; j++)
+            for (i = 0; i < per_decade; i++)
+            {
+                fmpz_set_ui(e, 10);
+                fmpz_pow_ui(e, e, (ulong) j);
+                fmpz_mul_ui(e, e, (ulong) mult[per_decade - 1][i]);
+                if (fmpz_get_d(e) > target * (1 + 1e-12))
+                    continue;
+                mpbias_sci_init(fo.at_loss + fo.n_at_loss);
+                fmpq_one(fo.at_loss[fo.n_at_loss].mant);
+                fmpz_neg(fo.at_loss[fo.n_at_loss].exp10, e);
+                fo.n_at_loss++;
+            }
+        fmpz_clear(e);
+    }
+    fo.digits = (int) digits;
+
+    /* the output directory and its description (a rerun must match it) */
+    desc = describe(ds, nds, depths, nd, alphas, na, until_s, per_decade, digits, qmu);
+    path = malloc(strlen(dir) + 32);
+    if (desc == NULL || path == NULL)
+    {
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if ((mkdir(dir, 0777) != 0 && errno != EEXIST)
+        || (snprintf(path, strlen(dir) + 32, "%s/points", dir),
+            mkdir(path, 0777) != 0 && errno != EEXIST))
+    {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    snprintf(path, strlen(dir) + 32, "%s/run.json", dir);
+    {
+        size_t len;
+        FILE *f = fopen(path, "r");
+        if (f != NULL)
+        {
+            char *old = malloc(strlen(desc) + 2);
+            len = fread(old, 1, strlen(desc) + 1, f);
+            fclose(f);
+            if (len != strlen(desc) || memcmp(old, desc, len) != 0)
+            {
+                free(old);
+                cli_error("%s: another sweep's results are in %s (its run.json differs from this "
+                          "command's); use another --out", dir, dir);
+                r = EXIT_FAIL;
+                goto done;
+            }
+            free(old);
+        }
+        else
+        {
+            char *tmp = malloc(strlen(dir) + 32);
+            snprintf(tmp, strlen(dir) + 32, "%s/.run.json.tmp", dir);
+            f = fopen(tmp, "w");
+            if (f == NULL || fputs(desc, f) == EOF || fclose(f) != 0 || rename(tmp, path) != 0)
+            {
+                cli_error("%s: cannot write: %s", path, strerror(errno));
+                free(tmp);
+                r = EXIT_FAIL;
+                goto done;
+            }
+            free(tmp);
+        }
+    }
+
+    /* the grid, in its fixed order: dataset, depth, alpha */
+    npts = nds * nd * na;
+    pts = malloc((size_t) npts * sizeof(gpoint));
+    for (i = 0, p = 0; i < nds; i++)
+        for (j = 0; j < nd; j++)
+        {
+            slong k;
+            for (k = 0; k < na; k++, p++)
+            {
+                pts[p].ids = i;
+                pts[p].depth = depths[j];
+                pts[p].ia = k;
+            }
+        }
+    if (jobs <= 0)
+    {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = ncpu > 0 ? ncpu : 1;
+    }
+
+    /* run the missing points, at most `jobs` at a time */
+    {
+        pid_t *kids = calloc((size_t) jobs, sizeof(pid_t));
+        slong *kidpt = calloc((size_t) jobs, sizeof(slong));
+        slong running = 0, next = 0, skipped = 0;
+        int failed = 0;
+        struct sigaction sa, old_int, old_term;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        cli_progress_start(&prog, quiet, NULL);
+        for (;;)
+        {
+            while (!failed && !stop_requested && running < jobs && next < npts)
+            {
+                char *fin = part_path(dir, next, 0);
+                struct stat stt;
+                pid_t pid;
+                int have = fin != NULL && stat(fin, &stt) == 0;
+                free(fin);
+                if (have)
+                {
+                    next++;
+                    done_pts++;
+                    skipped++;
+                    continue;
+                }
+                fflush(NULL);
+                pid = fork();
+                if (pid < 0)
+                {
+                    cli_error("fork: %s", strerror(errno));
+                    failed = 1;
+                    break;
+                }
+                if (pid == 0)
+                {
+                    signal(SIGINT, SIG_DFL);
+                    signal(SIGTERM, SIG_DFL);
+                    _exit(run_point(dir, next, pts + next, data + pts[next].ids,
+                                    alphas[pts[next].ia], &fo, qmu, until));
+                }
+                for (i = 0; i < jobs; i++)
+                    if (kids[i] == 0)
+                    {
+                        kids[i] = pid;
+                        kidpt[i] = next;
+                        break;
+                    }
+                running++;
+                next++;
+            }
+            if (running == 0)
+                break;
+            {
+                int status;
+                pid_t pid = wait(&status);
+                if (pid < 0)
+                {
+                    if (errno == EINTR)
+                        continue;
+                    break;
+                }
+                for (i = 0; i < jobs; i++)
+                    if (kids[i] == pid)
+                    {
+                        kids[i] = 0;
+                        running--;
+                        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                            done_pts++;
+                        else
+                            failed = 1;
+                    }
+            }
+            if (!quiet && isatty(2))
+            {
+                double t = cli_progress_elapsed(&prog);
+                slong computed = done_pts - skipped, left = npts - done_pts;
+                fprintf(stderr, "\r%s: sweep: %ld of %ld points done, %ld left", PROG,
+                        (long) done_pts, (long) npts, (long) left);
+                if (computed > 0 && left > 0)
+                    fprintf(stderr, ", ~%.0f s left (estimate)",
+                            t / (double) computed * (double) left / (double) jobs
+                                * (double) (jobs < left ? jobs : left));
+                fputs("   ", stderr);
+                prog.printed = 1;
+            }
+        }
+        cli_progress_erase(&prog);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        free(kids);
+        free(kidpt);
+        if (stop_requested)
+        {
+            cli_error("interrupted: %ld of %ld points are done and kept in %s/points; rerun the "
+                      "same command to continue", (long) done_pts, (long) npts, dir);
+            r = EXIT_FAIL;
+            goto done;
+        }
+        if (failed)
+        {
+            cli_error("some points failed (see above); the others are kept in %s/points",
+                      dir);
+            r = EXIT_FAIL;
+            goto done;
+        }
+        if (!quiet)
+            fprintf(stderr, "%s: sweep: %ld points (%ld computed now, %ld from an earlier run), "
+                    "%ld workers, %.2f s\n", PROG, (long) npts, (long) (npts - skipped),
+                    (long) skipped, jobs, cli_progress_elapsed(&prog));
+    }
+
+    /* merge in grid order into results.csv (temporary name, then rename) */
+    {
+        char *tmp = malloc(strlen(dir) + 32), *res = malloc(strlen(dir) + 32);
+        FILE *out;
+        snprintf(tmp, strlen(dir) + 32, "%s/.results.csv.tmp", dir);
+        snprintf(res, strlen(dir) + 32, "%s/results.csv", dir);
+        out = fopen(tmp, "w");
+        if (out == NULL)
+        {
+            cli_error("%s: cannot write: %s", tmp, strerror(errno));
+            free(tmp);
+            free(res);
+            r = EXIT_FAIL;
+            goto done;
+        }
+        fputs("dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,kappa,d_l2,d_rich,"
+              "d_qmu,floor,stationarity,slackness,regime,nearest\n", out);
+        for (p = 0; p < npts && r == EXIT_OK; p++)
+        {
+            char *fin = part_path(dir, p, 0), buf[8192];
+            FILE *in = fin ? fopen(fin, "r") : NULL;
+            size_t k;
+            if (in == NULL)
+            {
+                cli_error("%s: missing: %s", fin ? fin : dir, strerror(errno));
+                r = EXIT_FAIL;
+            }
+            else
+            {
+                while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+                    fwrite(buf, 1, k, out);
+                fclose(in);
+            }
+            free(fin);
+        }
+        if (fclose(out) != 0 || (r == EXIT_OK && rename(tmp, res) != 0))
+        {
+            cli_error("%s: write error: %s", res, strerror(errno));
+            r = EXIT_FAIL;
+        }
+        free(tmp);
+        free(res);
+        if (r != EXIT_OK)
+            goto done;
+    }
+    if (plot)
+    {
+        double amin = INFINITY, amax = 0.0;
+        for (i = 0; i < na; i++)
+        {
+            double v = atof(alphas[i]);
+            amin = v < amin ? v : amin;
+            amax = v > amax ? v : amax;
+        }
+        for (i = 0; i < nds && r == EXIT_OK; i++)
+            for (j = 0; j < nd && r == EXIT_OK; j++)
+                if (plot_phase(dir, i, depths[j], data[i].name, amin, amax, target) != EXIT_OK)
+                {
+                    cli_error("--plot: gnuplot failed");
+                    r = EXIT_FAIL;
+                }
+    }
+done:
+    if (data != NULL)
+    {
+        for (i = 0; i < nds; i++)
+            mpbias_data_clear(data + i);
+        free(data);
+    }
+    if (fo.at_loss != NULL)
+    {
+        for (i = 0; i < fo.n_at_loss; i++)
+            mpbias_sci_clear(fo.at_loss + i);
+        free(fo.at_loss);
+        fo.at_loss = NULL;
+    }
+    mpbias_flow_opts_clear(&fo);
+    for (i = 0; i < na; i++)
+        free(alphas[i]);
+    free(alphas);
+    free(desc);
+    free(path);
+    free(pts);
+    mpbias_sci_clear(until);
+    return r < 0 ? EXIT_OK : r;
+}
