@@ -22,7 +22,8 @@ DEMO='./mpbias regime --example transition --plot regime.png -q && echo "(plot: 
 # Arb is the separate package libflint-arb-dev; with FLINT 3 Arb is part of
 # libflint-dev and libflint-arb-dev does not exist.
 DEB_PACKAGES=(build-essential autoconf automake libtool pkg-config
-              libgmp-dev libmpfr-dev libflint-dev libglpk-dev check gnuplot-nox)
+              libgmp-dev libmpfr-dev libflint-dev libglpk-dev check gnuplot-nox
+              libopenmpi-dev openmpi-bin)
 DEB_ARB_PACKAGE=libflint-arb-dev
 
 prog=${0##*/}

@@ -9,8 +9,9 @@
 # log10(1/eps) = 1, 2, 5, ..., 1000 (10 losses; the cost of a trajectory is
 # that of reaching its deepest loss, not of the samples), timed with one
 # worker and with two, in the same script (ratios cancel the noise of a
-# shared machine); the two results.csv must be byte-identical.  Writes the
-# table to doc/benchmarks-sweep.md.  MPI is not part of this version.
+# shared machine), and with `mpirun -np 2 mpbias-mpi` when that was built;
+# every results.csv must be byte-identical.  Writes the table to
+# doc/benchmarks-sweep.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here}
@@ -30,6 +31,15 @@ for j in 1 2; do
 done
 same=no
 cmp -s "$tmp/s1/results.csv" "$tmp/s2/results.csv" && same=yes
+mpi=none
+if [ -x "$build/mpbias-mpi" ] && command -v mpirun >/dev/null 2>&1; then
+    /usr/bin/time -f '%e %M' -o "$tmp/timem" mpirun --allow-run-as-root --oversubscribe -np 2 \
+        "$build/mpbias-mpi" "${args[@]}" --out "$tmp/sm"
+    read -r wall[m] kb < "$tmp/timem"
+    echo "mpirun -np 2: ${wall[m]} s" >&2
+    mpi=no
+    cmp -s "$tmp/s1/results.csv" "$tmp/sm/results.csv" && mpi=yes
+fi
 rows=$(($(wc -l < "$tmp/s1/results.csv") - 1))
 {
   echo "# Sweep benchmark"
@@ -43,9 +53,16 @@ rows=$(($(wc -l < "$tmp/s1/results.csv") - 1))
   echo "|--------:|-------:|---------:|"
   echo "| 1 | ${wall[1]} | 1 |"
   echo "| 2 | ${wall[2]} | $(awk -v a="${wall[1]}" -v b="${wall[2]}" 'BEGIN { printf "%.2f", a / b }') |"
+  if [ "$mpi" != none ]; then
+    echo "| mpirun -np 2 | ${wall[m]} | $(awk -v a="${wall[1]}" -v b="${wall[m]}" 'BEGIN { printf "%.2f", a / b }') |"
+  fi
   echo
   echo "results.csv byte-identical between 1 and 2 workers: $same."
-  echo "MPI (\`mpirun -np 2\`): not part of this version."
+  if [ "$mpi" = none ]; then
+    echo "MPI: mpbias-mpi not built (no MPI at configure time)."
+  else
+    echo "results.csv byte-identical between 1 worker and mpirun -np 2: $mpi."
+  fi
 } > "$out"
 echo "wrote $out" >&2
-[ "$same" = yes ]
+[ "$same" = yes ] && [ "$mpi" != no ]

@@ -4,6 +4,7 @@
  * `info` results and `gen` output.
  */
 #include "testutil.h"
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -1102,6 +1103,38 @@ START_TEST(test_sweep)
     b = tu_read_file(f3, &lb);
     ck_assert(la == lb && memcmp(a, b, la) == 0);
     free(b);
+    /* under MPI (when mpbias-mpi was built): mpirun -np 2, the same bytes */
+    {
+        const char *mb = getenv("MPBIAS_MPI_BIN"), *mr = getenv("MPBIAS_MPIRUN");
+        if (mb != NULL && *mb != '\0' && mr != NULL && *mr != '\0')
+        {
+            char *d4 = tu_sprintf("%s/mpi", dir), *f4 = tu_sprintf("%s/mpi/results.csv", dir);
+            int status = -1;
+            pid_t pid = fork();
+            ck_assert(pid >= 0);
+            if (pid == 0)
+            {
+                int fd = open("/dev/null", O_WRONLY);
+                if (fd >= 0)
+                {
+                    dup2(fd, 1);
+                    dup2(fd, 2);
+                }
+                execl(mr, mr, "--allow-run-as-root", "--oversubscribe", "-np", "2", mb, "sweep",
+                      "--example", "transition", "--depths", "2,3", "--alphas", "0.5,1,2",
+                      "--until-loss", "1e-100", "--out", d4, "-q", (char *) NULL);
+                _exit(127);
+            }
+            waitpid(pid, &status, 0);
+            ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                          "mpirun -np 2 mpbias-mpi sweep failed (status %d)", status);
+            b = tu_read_file(f4, &lb);
+            ck_assert(la == lb && memcmp(a, b, la) == 0);
+            free(b);
+            free(d4);
+            free(f4);
+        }
+    }
     /* another request into the same directory is refused */
     RUN_EXPECT(&r, 1, "sweep", "--example", "transition", "--alphas", "0.5", "--until-loss",
                "1e-100", "--out", d1, "-q");

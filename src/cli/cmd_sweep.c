@@ -27,8 +27,35 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include "cli.h"
+#ifdef MPBIAS_MPI
+# include <mpi.h>
+#endif
+
+/* The MPI rank and size (0 and 1 without MPI). */
+static int
+mpi_rank(void)
+{
+#ifdef MPBIAS_MPI
+    int r;
+    MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+#else
+    return 0;
+#endif
+}
+
+/* r from rank 0 to every rank (r itself without MPI) */
+static int
+mpi_share(int r)
+{
+#ifdef MPBIAS_MPI
+    MPI_Bcast(&r, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#endif
+    return r;
+}
 
 static void
 help(void)
@@ -104,6 +131,19 @@ alpha_range(char ***out, slong *n, const char *spec)
     *n = k;
     return 1;
 }
+
+#ifdef MPBIAS_MPI
+/* the claim of point p (MPI) */
+static char *
+claim_path(const char *dir, slong p)
+{
+    size_t len = strlen(dir) + 64;
+    char *s = malloc(len);
+    if (s != NULL)
+        snprintf(s, len, "%s/points/%06ld.claim", dir, (long) p);
+    return s;
+}
+#endif
 
 /* the part file of point p */
 static char *
@@ -281,6 +321,59 @@ describe(const dsrc *ds, slong nds, const long *depths, slong nd, char **alphas,
     return buf;
 }
 
+/* Create DIR and DIR/points and write DIR/run.json, or check that the one
+   there is the same request; remove the claims a killed MPI sweep left. */
+static int
+prepare_dir(const char *dir, const char *desc)
+{
+    size_t n = strlen(dir) + 32, len;
+    char *path = malloc(n), *tmp = malloc(n);
+    FILE *f;
+    int r = EXIT_OK;
+    if (path == NULL || tmp == NULL)
+    {
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
+    }
+    snprintf(path, n, "%s/points", dir);
+    if ((mkdir(dir, 0777) != 0 && errno != EEXIST) || (mkdir(path, 0777) != 0 && errno != EEXIST))
+    {
+        cli_error("%s: cannot create: %s", path, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    snprintf(path, n, "%s/run.json", dir);
+    if ((f = fopen(path, "r")) != NULL)
+    {
+        char *old = malloc(strlen(desc) + 2);
+        len = old != NULL ? fread(old, 1, strlen(desc) + 1, f) : 0;
+        fclose(f);
+        if (old == NULL || len != strlen(desc) || memcmp(old, desc, len) != 0)
+        {
+            cli_error("%s: another sweep's results are in %s (its run.json differs from this "
+                      "command's); use another --out", dir, dir);
+            r = EXIT_FAIL;
+        }
+        free(old);
+    }
+    else
+    {
+        snprintf(tmp, n, "%s/.run.json.tmp", dir);
+        f = fopen(tmp, "w");
+        if (f == NULL || fputs(desc, f) == EOF || fclose(f) != 0 || rename(tmp, path) != 0)
+        {
+            cli_error("%s: cannot write: %s", path, strerror(errno));
+            r = EXIT_FAIL;
+        }
+    }
+done:
+    free(path);
+    free(tmp);
+    return r;
+}
+
+#ifndef MPBIAS_MPI
 static volatile sig_atomic_t stop_requested = 0;
 
 static void
@@ -289,6 +382,7 @@ on_signal(int sig)
     (void) sig;
     stop_requested = 1;
 }
+#endif
 
 /* the phase diagram of dataset ids, depth D: points coloured by
    log10 d(rich), and the boundary log(1/eps) = alpha^D */
@@ -373,10 +467,10 @@ cmd_sweep(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     dsrc ds[64];
-    slong nds = 0, nd = 0, na = 0, npts = 0, p, i, j, done_pts = 0;
+    slong nds = 0, nd = 0, na = 0, npts = 0, p, i, j;
     long depths[64], per_decade = 3, digits = 10, jobs = 0;
     mpbias_format fmt = MPBIAS_FORMAT_AUTO;
-    char **alphas = NULL, *desc = NULL, *path = NULL;
+    char **alphas = NULL, *desc = NULL;
     const char *alpha_list = NULL, *alpha_range_s = NULL, *until_s = "1e-1000", *dir = NULL;
     int c, r = EXIT_OK, qmu = 0, plot = 0, quiet = 0;
     mpbias_sci_t until;
@@ -533,14 +627,24 @@ cmd_sweep(int argc, char **argv)
     if (r != EXIT_OK)
         goto done;
 
-    /* the datasets, loaded once (the workers inherit them) */
+    /* the datasets, loaded once (the workers inherit them; under MPI every
+       rank loads them, the others after rank 0 succeeded, so that errors
+       are reported once) */
     data = calloc((size_t) nds, sizeof(mpbias_data_struct));
-    for (i = 0; i < nds && r == EXIT_OK; i++)
-    {
-        cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+    for (i = 0; i < nds; i++)
         mpbias_data_init(data + i);
-        r = cli_load_data("sweep", &o, data + i);
-    }
+    if (mpi_rank() == 0)
+        for (i = 0; i < nds && r == EXIT_OK; i++)
+        {
+            cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+            r = cli_load_data("sweep", &o, data + i);
+        }
+    if ((r = mpi_share(r)) == EXIT_OK && mpi_rank() != 0)
+        for (i = 0; i < nds && r == EXIT_OK; i++)
+        {
+            cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+            r = cli_load_data("sweep", &o, data + i);
+        }
     if (r != EXIT_OK)
         goto done;
     /* the losses: log10(1/eps) = m 10^k */
@@ -566,57 +670,18 @@ cmd_sweep(int argc, char **argv)
     }
     fo.digits = (int) digits;
 
-    /* the output directory and its description (a rerun must match it) */
+    /* the output directory and its description (a rerun must match it);
+       rank 0 only */
     desc = describe(ds, nds, depths, nd, alphas, na, until_s, per_decade, digits, qmu);
-    path = malloc(strlen(dir) + 32);
-    if (desc == NULL || path == NULL)
+    if (desc == NULL)
     {
         cli_error("out of memory");
         r = EXIT_FAIL;
+    }
+    else if (mpi_rank() == 0)
+        r = prepare_dir(dir, desc);
+    if ((r = mpi_share(r)) != EXIT_OK)
         goto done;
-    }
-    if ((mkdir(dir, 0777) != 0 && errno != EEXIST)
-        || (snprintf(path, strlen(dir) + 32, "%s/points", dir),
-            mkdir(path, 0777) != 0 && errno != EEXIST))
-    {
-        cli_error("%s: cannot create: %s", path, strerror(errno));
-        r = EXIT_FAIL;
-        goto done;
-    }
-    snprintf(path, strlen(dir) + 32, "%s/run.json", dir);
-    {
-        size_t len;
-        FILE *f = fopen(path, "r");
-        if (f != NULL)
-        {
-            char *old = malloc(strlen(desc) + 2);
-            len = fread(old, 1, strlen(desc) + 1, f);
-            fclose(f);
-            if (len != strlen(desc) || memcmp(old, desc, len) != 0)
-            {
-                free(old);
-                cli_error("%s: another sweep's results are in %s (its run.json differs from this "
-                          "command's); use another --out", dir, dir);
-                r = EXIT_FAIL;
-                goto done;
-            }
-            free(old);
-        }
-        else
-        {
-            char *tmp = malloc(strlen(dir) + 32);
-            snprintf(tmp, strlen(dir) + 32, "%s/.run.json.tmp", dir);
-            f = fopen(tmp, "w");
-            if (f == NULL || fputs(desc, f) == EOF || fclose(f) != 0 || rename(tmp, path) != 0)
-            {
-                cli_error("%s: cannot write: %s", path, strerror(errno));
-                free(tmp);
-                r = EXIT_FAIL;
-                goto done;
-            }
-            free(tmp);
-        }
-    }
 
     /* the grid, in its fixed order: dataset, depth, alpha */
     npts = nds * nd * na;
@@ -638,8 +703,77 @@ cmd_sweep(int argc, char **argv)
         jobs = ncpu > 0 ? ncpu : 1;
     }
 
+#ifdef MPBIAS_MPI
+    /* under MPI: every rank takes the next point no one has claimed (an
+       exclusive create of DIR/points/P.claim), so that the ranks balance
+       themselves; rank 0 first removes the claims of a killed run */
+    {
+        int rank = mpi_rank(), failed = 0, any_failed = 0;
+        long mine = 0, total = 0, skipped = 0;
+        if (rank == 0)
+            for (p = 0; p < npts; p++)
+            {
+                char *cl = claim_path(dir, p);
+                if (cl != NULL)
+                    unlink(cl);
+                free(cl);
+            }
+        MPI_Barrier(MPI_COMM_WORLD);
+        cli_progress_start(&prog, quiet || rank != 0, NULL);
+        for (p = 0; p < npts && !failed; p++)
+        {
+            char *fin = part_path(dir, p, 0), *cl = claim_path(dir, p);
+            struct stat stt;
+            int fd;
+            if (fin == NULL || cl == NULL)
+                failed = 1;
+            else if (stat(fin, &stt) == 0)
+                skipped++;
+            else if ((fd = open(cl, O_CREAT | O_EXCL | O_WRONLY, 0666)) >= 0)
+            {
+                close(fd);
+                if (run_point(dir, p, pts + p, data + pts[p].ids, alphas[pts[p].ia], &fo, qmu,
+                              until) != EXIT_OK)
+                    failed = 1;
+                else
+                    mine++;
+            }
+            free(fin);
+            free(cl);
+        }
+        MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        MPI_Reduce(&mine, &total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+        if (rank == 0)
+            for (p = 0; p < npts; p++)
+            {
+                char *cl = claim_path(dir, p);
+                if (cl != NULL)
+                    unlink(cl);
+                free(cl);
+            }
+        if (any_failed)
+        {
+            if (rank == 0)
+                cli_error("some points failed (see above); the others are kept in %s/points", dir);
+            r = EXIT_FAIL;
+            goto done;
+        }
+        if (rank == 0 && !quiet)
+        {
+            int size;
+            MPI_Comm_size(MPI_COMM_WORLD, &size);
+            fprintf(stderr, "%s: sweep: %ld points (%ld computed now, %ld from an earlier run), "
+                    "%d MPI ranks, %.2f s\n", PROG, (long) npts, total, (long) (npts - total),
+                    size, cli_progress_elapsed(&prog));
+        }
+        (void) skipped;
+        if (rank != 0)
+            goto done;   /* rank 0 merges */
+    }
+#else
     /* run the missing points, at most `jobs` at a time */
     {
+        slong done_pts = 0;
         pid_t *kids = calloc((size_t) jobs, sizeof(pid_t));
         slong *kidpt = calloc((size_t) jobs, sizeof(slong));
         slong running = 0, next = 0, skipped = 0;
@@ -753,6 +887,8 @@ cmd_sweep(int argc, char **argv)
                     (long) skipped, jobs, cli_progress_elapsed(&prog));
     }
 
+#endif
+
     /* merge in grid order into results.csv (temporary name, then rename) */
     {
         char *tmp = malloc(strlen(dir) + 32), *res = malloc(strlen(dir) + 32);
@@ -834,7 +970,6 @@ done:
         free(alphas[i]);
     free(alphas);
     free(desc);
-    free(path);
     free(pts);
     mpbias_sci_clear(until);
     return r < 0 ? EXIT_OK : r;
