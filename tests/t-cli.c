@@ -1065,6 +1065,39 @@ START_TEST(test_sweep)
     ck_assert(tu_starts_with(a, "dataset,name,depth,alpha,log10_loss,log10_t,margin,"));
     ck_assert_ptr_nonnull(strstr(a, "\n1,\"transition\",2,1,-1.000000000e+02,"));
     free(b);
+    /* the pictures, from the finished points: PNG and SVG, with their series
+       (phase: boundary and samples; distances: one curve per alpha) */
+    if (have_gnuplot())
+    {
+        static const char *const pics[] = { "phase-1-D2", "phase-1-D3", "distances-1-D2",
+                                            "distances-1-D3" };
+        size_t k;
+        RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+                   "0.5,1,2", "--until-loss", "1e-100", "--jobs", "1", "--out", d1, "--plot");
+        ck_assert_ptr_nonnull(strstr(r.err, "6 points (0 computed now, 6 from an earlier run)"));
+        tu_run_free(&r);
+        for (k = 0; k < sizeof pics / sizeof pics[0]; k++)
+        {
+            char *png = tu_sprintf("%s/%s.png", d1, pics[k]), *svg = tu_sprintf("%s/%s.svg", d1, pics[k]);
+            char *t = tu_read_file(png, &lb);
+            ck_assert(lb > 1000 && memcmp(t, "\x89PNG\r\n\x1a\n", 8) == 0);
+            free(t);
+            t = tu_read_file(svg, &lb);
+            ck_assert_ptr_nonnull(strstr(t, "<svg"));
+            ck_assert_ptr_nonnull(strstr(t, "id=\"gnuplot_plot_2\""));
+            if (k < 2)
+                ck_assert_ptr_null(strstr(t, "id=\"gnuplot_plot_3\""));
+            else
+            {
+                ck_assert_ptr_nonnull(strstr(t, "id=\"gnuplot_plot_3\""));
+                ck_assert_ptr_null(strstr(t, "id=\"gnuplot_plot_4\""));
+                ck_assert_ptr_nonnull(strstr(t, "alpha = 0.5"));
+            }
+            free(t);
+            free(png);
+            free(svg);
+        }
+    }
     /* a lost point is recomputed; the rest are taken as they are */
     ck_assert_int_eq(unlink(part), 0);
     RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",

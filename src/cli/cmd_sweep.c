@@ -82,10 +82,11 @@ help(void)
            "  --qmu                also the distance to the intermediate predictor (slower)\n"
            "  --jobs J             worker processes (default: the number of processors)\n"
            "  --out DIR            output directory (created; required)\n"
-           "  --plot               also draw DIR/phase-I-DD.png per dataset I and depth D:\n"
+           "  --plot               also draw, per dataset I and depth D, DIR/phase-I-DD:\n"
            "                       alpha against log10(1/eps), coloured by the distance to\n"
-           "                       the rich limit, with the boundary gamma = alpha^D\n"
-           "                       (needs gnuplot)\n"
+           "                       the rich limit, with the boundary gamma = alpha^D, and\n"
+           "                       DIR/distances-I-DD: that distance against log10(1/eps),\n"
+           "                       one curve per alpha; each .png and .svg (needs gnuplot)\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
            "  -h, --help           show this help and exit\n\n"
            "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
@@ -384,63 +385,79 @@ on_signal(int sig)
 }
 #endif
 
-/* the phase diagram of dataset ids, depth D: points coloured by
-   log10 d(rich), and the boundary log(1/eps) = alpha^D */
+/* The pictures of dataset ids, depth D, each as PNG and SVG:
+   phase-I-DD: every sample at (log10(1/eps), alpha), coloured by
+   log10 d(rich), with the boundary log(1/eps) = alpha^D;
+   distances-I-DD: d(rich) against log10(1/eps), one curve per alpha. */
 static int
-plot_phase(const char *dir, slong ids, long D, const char *name, double amin, double amax,
-           double ymax)
+plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, slong na,
+           double amin, double amax, double ymax)
 {
-    char cmd[64], *png = malloc(strlen(dir) + 64), *res = malloc(strlen(dir) + 32);
+    size_t n = strlen(dir) + 64;
+    char cmd[64], *res = malloc(n);
     FILE *g;
-    int rc;
+    int rc, t;
+    slong k;
     const char *gp = getenv("MPBIAS_GNUPLOT");
-    if (png == NULL || res == NULL)
-    {
-        free(png);
-        free(res);
+    static const char *const term[2] = { "png size 900,600", "svg size 900,600 dynamic" };
+    static const char *const ext[2] = { "png", "svg" };
+    if (res == NULL)
         return EXIT_FAIL;
-    }
-    snprintf(png, strlen(dir) + 64, "%s/phase-%ld-D%ld.png", dir, (long) ids + 1, D);
-    snprintf(res, strlen(dir) + 32, "%s/results.csv", dir);
+    snprintf(res, n, "%s/results.csv", dir);
     snprintf(cmd, sizeof cmd, "%s", gp != NULL && *gp ? "\"$MPBIAS_GNUPLOT\"" : "gnuplot");
     fflush(NULL);
     g = popen(cmd, "w");
     if (g == NULL)
     {
-        free(png);
         free(res);
         return EXIT_FAIL;
     }
-    fprintf(g, "set terminal png size 900,600\nset output '%s'\nset datafile separator ','\n", png);
-    fputs("set title '", g);
-    for (; *name; name++)
-        fprintf(g, *name == '\'' ? "''" : "%c", *name);
-    fprintf(g, ", depth %ld: distance to the rich limit' noenhanced\n", D);
-    fputs("set logscale xy\nset format x '10^{%L}'\nset xlabel 'log10(1/eps)  (training loss eps)'\n"
-          "set ylabel 'initialization scale alpha'\nset cblabel 'log10 sup-norm distance of "
-          "w/margin to the rich limit'\nset palette rgbformulae 33,13,10\nset grid\n"
-          "set key below horizontal\n", g);
+    fputs("set datafile separator ','\nset logscale xy\nset format x '10^{%L}'\n"
+          "set xlabel 'log10(1/eps)  (training loss eps)'\nset grid\n", g);
     /* the sampled losses: log10(1/eps) from 1 to ymax */
     fprintf(g, "set xrange [0.7:%.9g]\n", 1.4 * ymax);
     /* the boundary gamma = alpha^D, i.e. log10(1/eps) = alpha^D / ln 10, over
-       the sweep's alphas (as inline data), then the points */
+       the sweep's alphas (inline data) */
     fputs("$B << EOD\n", g);
+    for (k = 0; k <= 200; k++)
     {
-        int k;
-        for (k = 0; k <= 200; k++)
-        {
-            double a = exp(log(amin) + (log(amax) - log(amin)) * k / 200.0);
-            fprintf(g, "%.9g,%.9g\n", pow(a, (double) D) / log(10.0), a);
-        }
+        double a = exp(log(amin) + (log(amax) - log(amin)) * (double) k / 200.0);
+        fprintf(g, "%.9g,%.9g\n", pow(a, (double) D) / log(10.0), a);
     }
     fputs("EOD\n", g);
-    fprintf(g, "plot $B using 1:2 with lines lw 2 lc rgb 'black' title 'gamma = alpha^%ld (kernel "
-            "above-left of it, rich below-right)' noenhanced, ", D);
-    fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($11)) skip 1 "
-            "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'\n",
-            res, (long) ids + 1, D);
+    for (t = 0; t < 2; t++)
+    {
+        const char *q;
+        /* the phase diagram */
+        fprintf(g, "set terminal %s\nset output '%s/phase-%ld-D%ld.%s'\n", term[t], dir,
+                (long) ids + 1, D, ext[t]);
+        fputs("set title '", g);
+        for (q = name; *q; q++)
+            fprintf(g, *q == '\'' ? "''" : "%c", *q);
+        fprintf(g, ", depth %ld: distance to the rich limit' noenhanced\n", D);
+        fputs("set ylabel 'initialization scale alpha'\nset format y '%g'\n"
+              "set cblabel 'log10 sup-norm distance of w/margin to the rich limit'\n"
+              "set palette rgbformulae 33,13,10\nset key below horizontal\n", g);
+        fprintf(g, "plot $B using 1:2 with lines lw 2 lc rgb 'black' title 'gamma = alpha^%ld "
+                "(kernel above-left of it, rich below-right)' noenhanced, ", D);
+        fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($11)) skip 1 "
+                "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'\n",
+                res, (long) ids + 1, D);
+        /* the distances, one curve per alpha */
+        fprintf(g, "set output '%s/distances-%ld-D%ld.%s'\n", dir, (long) ids + 1, D, ext[t]);
+        fputs("set title '", g);
+        for (q = name; *q; q++)
+            fprintf(g, *q == '\'' ? "''" : "%c", *q);
+        fprintf(g, ", depth %ld: the trajectories approach the rich limit' noenhanced\n", D);
+        fputs("set ylabel 'sup-norm distance of w/margin to the rich limit'\n"
+              "set format y '10^{%L}'\nunset colorbox\nset key outside right top vertical\nplot ", g);
+        for (k = 0; k < na; k++)
+            fprintf(g, "%s'%s' using ($1 == %ld && $3 == %ld && strcol(4) eq '%s' ? -$5 : 1/0):11 "
+                    "skip 1 with linespoints lw 2 title 'alpha = %s' noenhanced", k ? ", " : "",
+                    res, (long) ids + 1, D, alphas[k], alphas[k]);
+        fputs("\nset colorbox\n", g);
+    }
     rc = pclose(g);
-    free(png);
     free(res);
     return rc == 0 ? EXIT_OK : EXIT_FAIL;
 }
@@ -945,7 +962,7 @@ cmd_sweep(int argc, char **argv)
         }
         for (i = 0; i < nds && r == EXIT_OK; i++)
             for (j = 0; j < nd && r == EXIT_OK; j++)
-                if (plot_phase(dir, i, depths[j], data[i].name, amin, amax, target) != EXIT_OK)
+                if (plot_phase(dir, i, depths[j], data[i].name, alphas, na, amin, amax, target) != EXIT_OK)
                 {
                     cli_error("--plot: gnuplot failed");
                     r = EXIT_FAIL;
