@@ -440,6 +440,9 @@ void mpbias_sci_set(mpbias_sci_t x, const mpbias_sci_t y);
 mpbias_status mpbias_sci_parse(mpbias_sci_t x, const char *s, mpbias_err_t err);
 /* log(x) into out at out's precision (error below 2 ulp). */
 void mpbias_sci_log(mpfr_t out, const mpbias_sci_t x);
+/* x = 10^(-y) for y >= 0 of any size: 10^(-frac(y)) rounded to y's
+   precision plus 16 bits (a rational mantissa), times 10^(-floor(y)). */
+void mpbias_sci_set_pow10_neg(mpbias_sci_t x, const mpfr_t y);
 
 /* ------------------------------------------------------------------ */
 /* Models                                                              */

@@ -957,8 +957,8 @@ START_TEST(test_regime)
     }
     USAGE("regime", "--plot r.pdf: the file name must end in .png or .svg", "regime", "--example",
           "transition", "--plot", "r.pdf");
-    USAGE("regime", "invalid value '4' for --per-decade: expected an integer in [1, 3]", "regime",
-          "--example", "transition", "--per-decade", "4");
+    USAGE("regime", "invalid value '21' for --per-decade: expected an integer in [1, 20]", "regime",
+          "--example", "transition", "--per-decade", "21");
     USAGE("regime", "--until-loss must be at most 0.1 (the first checkpoint is eps = 0.1)",
           "regime", "--example", "transition", "--until-loss", "0.5");
     USAGE("regime", "invalid value 'x' for --format: expected text or csv", "regime", "--example",

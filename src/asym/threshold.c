@@ -44,34 +44,6 @@ mpbias_threshold_clear(mpbias_threshold_t r)
                 r->dist_at, (mpfr_ptr) 0);
 }
 
-/* eps = 10^(-y) as an mpbias_sci: 10^(-frac(y)) rounded to a rational (the
-   row reports the loss actually reached) times 10^(-floor(y)) */
-static void
-sci_from_y(mpbias_sci_t s, const mpfr_t y)
-{
-    mpfr_t f, t;
-    mpz_t m;
-    mpfr_exp_t e;
-    mpfr_inits2(mpfr_get_prec(y) + 16, f, t, (mpfr_ptr) 0);
-    mpz_init(m);
-    mpfr_floor(t, y);
-    mpfr_get_z(m, t, MPFR_RNDN);
-    fmpz_set_mpz(s->exp10, m);
-    fmpz_neg(s->exp10, s->exp10);
-    mpfr_sub(f, y, t, MPFR_RNDN);
-    mpfr_neg(f, f, MPFR_RNDN);
-    mpfr_exp10(f, f, MPFR_RNDN);
-    e = mpfr_get_z_2exp(m, f);
-    fmpz_set_mpz(fmpq_numref(s->mant), m);
-    fmpz_one(fmpq_denref(s->mant));
-    if (e >= 0)
-        fmpq_mul_2exp(s->mant, s->mant, (ulong) e);
-    else
-        fmpq_div_2exp(s->mant, s->mant, (ulong) -e);
-    mpz_clear(m);
-    mpfr_clears(f, t, (mpfr_ptr) 0);
-}
-
 typedef struct
 {
     const mpbias_data_struct *data;
@@ -118,7 +90,7 @@ run_to(mpbias_flow_rows *out, const search_t *S, const mpfr_t y, mpbias_err_t er
     o.digits = S->digits;
     o.per_decade = 0;
     o.until_loss_set = 1;
-    sci_from_y(o.until_loss, y);
+    mpbias_sci_set_pow10_neg(o.until_loss, y);
     mpbias_flow_rows_clear(out);
     st = mpbias_flow_run(S->data, S->model, &o, mpbias_flow_rows_collect, NULL, out, NULL, err);
     if (st == MPBIAS_OK && out->n < 1)

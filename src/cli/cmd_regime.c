@@ -48,8 +48,8 @@ help(void)
            "                       expansion d ~ C gamma^-p, and print the error (column\n"
            "                       extrap; default: each row from the previous one)\n"
            "  --per-decade P       checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
-           "                       ...), 2 (1, 3, 10, 30, ...) or 3 (default: 1, 2, 5, 10,\n"
-           "                       ...)\n"
+           "                       ...), 2 (1, 3, 10, 30, ...), 3 (default: 1, 2, 5, 10,\n"
+           "                       ...), or 4 to 20 (log-spaced: 10^(k/P))\n"
            "  --digits K           certified digits of the trajectory (default 12); the\n"
            "                       distances are printed with 3 digits\n"
            "  --support-tol TAU    depth >= 3: the support threshold of the KKT point\n"
@@ -375,7 +375,7 @@ cmd_regime(int argc, char **argv)
                 have_anchor = 1;
                 break;
             case 'P':
-                if (!cli_parse_slong("regime", "per-decade", optarg, 1, 3, &per_decade))
+                if (!cli_parse_slong("regime", "per-decade", optarg, 1, 20, &per_decade))
                     r = EXIT_USAGE;
                 break;
             case 'k':
@@ -456,43 +456,14 @@ cmd_regime(int argc, char **argv)
     model->depth = (int) depth;
     fmpq_set(model->alpha, alpha);
 
-    /* the checkpoints: log10(1/eps) = m 10^k, m in {1}, {1, 3} or {1, 2, 5} */
+    /* the checkpoints, and room for the extrapolation's anchor */
+    if (!cli_loss_grid(&fo, per_decade, target, 1))
     {
-        static const int mult[3][3] = { { 1, 0, 0 }, { 1, 3, 0 }, { 1, 2, 5 } };
-        slong cap = 0;
-        fmpz_t e;
-        fmpz_init(e);
-        fo.at_loss = NULL;
-        fo.n_at_loss = 0;
-        for (j = 0; j < 64; j++)   /* up to 10^63 decades */
-            for (i = 0; i < per_decade; i++)
-            {
-                mpbias_sci_struct *t;
-                /* the exponent m 10^j, exactly */
-                fmpz_set_ui(e, 10);
-                fmpz_pow_ui(e, e, (ulong) j);
-                fmpz_mul_ui(e, e, (ulong) mult[per_decade - 1][i]);
-                if (fmpz_get_d(e) > target * (1 + 1e-12))
-                    continue;
-                if (fo.n_at_loss == cap)
-                {
-                    cap = cap ? 2 * cap : 64;
-                    t = realloc(fo.at_loss, (size_t) cap * sizeof(mpbias_sci_struct));
-                    if (t == NULL)
-                    {
-                        fmpz_clear(e);
-                        cli_error("out of memory");
-                        r = EXIT_FAIL;
-                        goto done;
-                    }
-                    fo.at_loss = t;
-                }
-                t = fo.at_loss + fo.n_at_loss++;
-                mpbias_sci_init(t);
-                fmpq_one(t->mant);
-                fmpz_neg(t->exp10, e);
-            }
-        fmpz_clear(e);
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
+    }
+    {
         /* the extrapolation's anchor, unless it is a checkpoint already */
         if (have_anchor)
         {
@@ -502,15 +473,6 @@ cmd_regime(int argc, char **argv)
                       && fmpz_equal(fo.at_loss[i].exp10, anchor->exp10);
             if (!dup)
             {
-                mpbias_sci_struct *t = realloc(fo.at_loss, (size_t) (fo.n_at_loss + 1)
-                                                               * sizeof(mpbias_sci_struct));
-                if (t == NULL)
-                {
-                    cli_error("out of memory");
-                    r = EXIT_FAIL;
-                    goto done;
-                }
-                fo.at_loss = t;
                 mpbias_sci_init(fo.at_loss + fo.n_at_loss);
                 mpbias_sci_set(fo.at_loss + fo.n_at_loss, anchor);
                 fo.n_at_loss++;
@@ -824,13 +786,7 @@ done:
         mpbias_regime_row_clear(an + j);
     free(an);
     mpbias_flow_rows_clear(&cc.list);
-    if (fo.at_loss != NULL)
-    {
-        for (i = 0; i < fo.n_at_loss; i++)
-            mpbias_sci_clear(fo.at_loss + i);
-        free(fo.at_loss);
-        fo.at_loss = NULL;
-    }
+    cli_loss_grid_free(&fo);
     mpbias_flow_opts_clear(&fo);
     mpbias_regime_ref_clear(ref);
     mpbias_model_clear(model);

@@ -77,7 +77,8 @@ help(void)
            "  --alpha-range A0:A1:N  N scales log-spaced from A0 to A1 (each rounded to 6\n"
            "                       significant digits; default 0.1:10:5)\n"
            "  --until-loss EPS     the last loss (default 1e-1000)\n"
-           "  --per-decade P       losses per decade of log10(1/eps): 1, 2 or 3 (default 3)\n"
+           "  --per-decade P       losses per decade of log10(1/eps), as for regime: 1, 2,\n"
+           "                       3 (default) or 4 to 20 (log-spaced)\n"
            "  --digits K           certified digits of the trajectories (default 10)\n"
            "  --qmu                also the distance to the intermediate predictor (slower)\n"
            "  --jobs J             worker processes (default: the number of processors)\n"
@@ -559,7 +560,7 @@ cmd_sweep(int argc, char **argv)
                 until_s = optarg;
                 break;
             case 'P':
-                if (!cli_parse_slong("sweep", "per-decade", optarg, 1, 3, &per_decade))
+                if (!cli_parse_slong("sweep", "per-decade", optarg, 1, 20, &per_decade))
                     r = EXIT_USAGE;
                 break;
             case 'k':
@@ -664,26 +665,12 @@ cmd_sweep(int argc, char **argv)
         }
     if (r != EXIT_OK)
         goto done;
-    /* the losses: log10(1/eps) = m 10^k */
+    /* the losses */
+    if (!cli_loss_grid(&fo, per_decade, target, 0))
     {
-        static const int mult[3][3] = { { 1, 0, 0 }, { 1, 3, 0 }, { 1, 2, 5 } };
-        fmpz_t e;
-        fmpz_init(e);
-        fo.at_loss = malloc(64 * 3 * sizeof(mpbias_sci_struct));
-        for (j = 0; j < 64; j++)
-            for (i = 0; i < per_decade; i++)
-            {
-                fmpz_set_ui(e, 10);
-                fmpz_pow_ui(e, e, (ulong) j);
-                fmpz_mul_ui(e, e, (ulong) mult[per_decade - 1][i]);
-                if (fmpz_get_d(e) > target * (1 + 1e-12))
-                    continue;
-                mpbias_sci_init(fo.at_loss + fo.n_at_loss);
-                fmpq_one(fo.at_loss[fo.n_at_loss].mant);
-                fmpz_neg(fo.at_loss[fo.n_at_loss].exp10, e);
-                fo.n_at_loss++;
-            }
-        fmpz_clear(e);
+        cli_error("out of memory");
+        r = EXIT_FAIL;
+        goto done;
     }
     fo.digits = (int) digits;
 
@@ -975,13 +962,7 @@ done:
             mpbias_data_clear(data + i);
         free(data);
     }
-    if (fo.at_loss != NULL)
-    {
-        for (i = 0; i < fo.n_at_loss; i++)
-            mpbias_sci_clear(fo.at_loss + i);
-        free(fo.at_loss);
-        fo.at_loss = NULL;
-    }
+    cli_loss_grid_free(&fo);
     mpbias_flow_opts_clear(&fo);
     for (i = 0; i < na; i++)
         free(alphas[i]);

@@ -153,3 +153,36 @@ mpbias_sci_log(mpfr_t out, const mpbias_sci_t x)
     mpfr_clear(a);
     mpfr_clear(b);
 }
+
+/* 10^(-y): 10^(-frac(y)) rounded to a binary rational of y's precision plus
+   16 bits, times 10^(-floor(y)) */
+void
+mpbias_sci_set_pow10_neg(mpbias_sci_t s, const mpfr_t y)
+{
+    mpfr_t f, t;
+    mpz_t m;
+    mpfr_exp_t e;
+    mpfr_inits2(mpfr_get_prec(y) + 16, f, t, (mpfr_ptr) 0);
+    mpz_init(m);
+    mpfr_floor(t, y);
+    mpfr_get_z(m, t, MPFR_RNDN);
+    fmpz_set_mpz(s->exp10, m);
+    fmpz_neg(s->exp10, s->exp10);
+    mpfr_sub(f, y, t, MPFR_RNDN);
+    mpfr_neg(f, f, MPFR_RNDN);
+    mpfr_exp10(f, f, MPFR_RNDN);
+    e = mpfr_get_z_2exp(m, f);
+    {
+        fmpq_t q;
+        fmpq_init(q);
+        fmpz_set_mpz(fmpq_numref(q), m);
+        if (e >= 0)
+            fmpq_mul_2exp(q, q, (ulong) e);
+        else
+            fmpq_div_2exp(q, q, (ulong) -e);
+        fmpq_swap(s->mant, q);
+        fmpq_clear(q);
+    }
+    mpz_clear(m);
+    mpfr_clears(f, t, (mpfr_ptr) 0);
+}
