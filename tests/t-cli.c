@@ -1029,7 +1029,7 @@ START_TEST(test_sweep)
     static const char *const sw_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--depths LIST", "--alphas LIST",
         "--alpha-range A0:A1:N", "--until-loss EPS", "--per-decade P", "--digits K", "--qmu",
-        "--jobs J", "--out DIR", "--plot", "--quiet", "--help", "-h,"
+        "--jobs J", "--out DIR", "--plot", "--threshold-within DELTA", "--quiet", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *d1 = tu_sprintf("%s/one", dir), *d2 = tu_sprintf("%s/two", dir),
@@ -1167,6 +1167,24 @@ START_TEST(test_sweep)
             free(d4);
             free(f4);
         }
+    }
+    /* thresholds per grid point: the same number as mpbias threshold */
+    {
+        char *d5 = tu_sprintf("%s/thr", dir), *f5 = tu_sprintf("%s/thr/thresholds.csv", dir);
+        RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--alphas", "1", "--until-loss",
+                   "1e-100", "--threshold-within", "0.05", "--out", d5, "-q");
+        tu_run_free(&r);
+        b = tu_read_file(f5, &lb);
+        ck_assert_str_eq(b, "dataset,depth,alpha,within,reached,log10_loss\n"
+                            "1,2,1,0.05,true,-2.454e+01\n");
+        free(b);
+        RUN_EXPECT(&r, 0, "threshold", "--example", "transition", "--alpha", "1", "--target", "l1",
+                   "--within", "0.05", "--digits", "4", "--until-loss", "1e-100", "-q");
+        ck_assert(tu_starts_with(r.out, "threshold: wbar comes within 0.05 of l1 (sup norm) at "
+                                        "log10(eps) = -24.54\n"));
+        tu_run_free(&r);
+        free(d5);
+        free(f5);
     }
     /* another request into the same directory is refused */
     RUN_EXPECT(&r, 1, "sweep", "--example", "transition", "--alphas", "0.5", "--until-loss",

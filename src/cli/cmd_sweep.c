@@ -88,6 +88,10 @@ help(void)
            "                       the rich limit, with the boundary gamma = alpha^D, and\n"
            "                       DIR/distances-I-DD: that distance against log10(1/eps),\n"
            "                       one curve per alpha; each .png and .svg (needs gnuplot)\n"
+           "  --threshold-within DELTA  also find, per grid point, the loss at which w/margin\n"
+           "                       comes within DELTA of the rich limit and stays (mpbias\n"
+           "                       threshold, to 4 digits, horizon --until-loss): in\n"
+           "                       DIR/thresholds.csv, and drawn on the phase diagram\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
            "  -h, --help           show this help and exit\n\n"
            "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
@@ -147,6 +151,17 @@ claim_path(const char *dir, slong p)
 }
 #endif
 
+/* another file of point p: DIR/points/P.EXT */
+static char *
+part_path_ext(const char *dir, slong p, const char *ext)
+{
+    size_t len = strlen(dir) + 64;
+    char *s = malloc(len);
+    if (s != NULL)
+        snprintf(s, len, "%s/points/%06ld.%s", dir, (long) p, ext);
+    return s;
+}
+
 /* the part file of point p */
 static char *
 part_path(const char *dir, slong p, int tmp)
@@ -180,7 +195,8 @@ put_dist(FILE *f, const mpbias_dist *x)
    file (temporary name, then renamed).  Returns EXIT_OK or EXIT_FAIL. */
 static int
 run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *data,
-          const char *alpha_s, const mpbias_flow_opts *fo_in, int qmu, const mpbias_sci_t until)
+          const char *alpha_s, const mpbias_flow_opts *fo_in, int qmu, const mpbias_sci_t until,
+          double delta, const char *delta_s)
 {
     mpbias_model_t model;
     mpbias_flow_opts fo;
@@ -227,9 +243,45 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
         cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
         goto done;
     }
-    if (tmp == NULL || fin == NULL || (f = fopen(tmp, "w")) == NULL)
+    if (tmp == NULL || fin == NULL)
     {
-        cli_error("%s: cannot write: %s", tmp ? tmp : dir, strerror(errno));
+        cli_error("out of memory");
+        goto done;
+    }
+    /* the threshold (before the rows: their file marks the point complete) */
+    if (delta > 0.0)
+    {
+        mpbias_threshold_t th;
+        char *thr = part_path_ext(dir, p, "thr");
+        mpbias_threshold_init(th);
+        mpbias_err_clear(err);
+        st = mpbias_threshold_find(th, data, model, MPBIAS_TARGET_RICH, delta, 0, until, 4, err);
+        if (st == MPBIAS_OK && (f = fopen(tmp, "w")) != NULL)
+        {
+            fprintf(f, "%ld,%ld,%s,%s,%s,", (long) g->ids + 1, g->depth, alpha_s, delta_s,
+                    th->reached ? (th->at_first ? "at_first" : "true") : "false");
+            if (th->reached)
+                mpfr_fprintf(f, "%.3RDe\n", th->log10_loss);
+            else
+                fputs("nan\n", f);
+            if (fclose(f) != 0 || rename(tmp, thr) != 0)
+                st = MPBIAS_ERR_IO;
+            f = NULL;
+        }
+        else if (st == MPBIAS_OK)
+            st = MPBIAS_ERR_IO;
+        mpbias_threshold_clear(th);
+        free(thr);
+        if (st != MPBIAS_OK)
+        {
+            cli_error("%s, depth %ld, alpha %s: threshold: %s", data->name, g->depth, alpha_s,
+                      st == MPBIAS_ERR_IO ? "cannot write" : err->msg);
+            goto done;
+        }
+    }
+    if ((f = fopen(tmp, "w")) == NULL)
+    {
+        cli_error("%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
     for (j = 0; j < rows.n; j++)
@@ -295,7 +347,7 @@ done:
 /* run.json: the request, byte for byte the same for the same command */
 static char *
 describe(const dsrc *ds, slong nds, const long *depths, slong nd, char **alphas, slong na,
-         const char *until_s, long per_decade, long digits, int qmu)
+         const char *until_s, long per_decade, long digits, int qmu, const char *delta_s)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -318,7 +370,10 @@ describe(const dsrc *ds, slong nds, const long *depths, slong nd, char **alphas,
         fprintf(f, "%s\"%s\"", i ? ", " : "", alphas[i]);
     fprintf(f, "],\n  \"loss\": \"exp\", \"until_loss\": \"%s\", \"per_decade\": %ld,\n", until_s,
             per_decade);
-    fprintf(f, "  \"digits\": %ld, \"qmu\": %s\n}\n", digits, qmu ? "true" : "false");
+    fprintf(f, "  \"digits\": %ld, \"qmu\": %s", digits, qmu ? "true" : "false");
+    if (delta_s != NULL)
+        fprintf(f, ", \"threshold_within\": \"%s\"", delta_s);
+    fputs("\n}\n", f);
     fclose(f);
     return buf;
 }
@@ -392,7 +447,7 @@ on_signal(int sig)
    distances-I-DD: d(rich) against log10(1/eps), one curve per alpha. */
 static int
 plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, slong na,
-           double amin, double amax, double ymax)
+           double amin, double amax, double ymax, double delta)
 {
     size_t n = strlen(dir) + 64;
     char cmd[64], *res = malloc(n);
@@ -442,8 +497,14 @@ plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, 
         fprintf(g, "plot $B using 1:2 with lines lw 2 lc rgb 'black' title 'gamma = alpha^%ld "
                 "(kernel above-left of it, rich below-right)' noenhanced, ", D);
         fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($11)) skip 1 "
-                "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'\n",
+                "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'",
                 res, (long) ids + 1, D);
+        if (delta > 0.0)
+            fprintf(g, ", '%s/thresholds.csv' using ($1 == %ld && $2 == %ld && strcol(5) eq 'true' "
+                    "? -$6 : 1/0):3 skip 1 with linespoints lw 2 dt 2 pt 7 ps 1.5 lc rgb 'black' title "
+                    "'mpbias threshold: within %g of the rich limit from here on' noenhanced",
+                    dir, (long) ids + 1, D, delta);
+        fputs("\n", g);
         /* the distances, one curve per alpha */
         fprintf(g, "set output '%s/distances-%ld-D%ld.%s'\n", dir, (long) ids + 1, D, ext[t]);
         fputs("set title '", g);
@@ -480,6 +541,7 @@ cmd_sweep(int argc, char **argv)
         { "jobs", required_argument, NULL, 'j' },
         { "out", required_argument, NULL, 'o' },
         { "plot", no_argument, NULL, 'p' },
+        { "threshold-within", required_argument, NULL, 'T' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -491,6 +553,8 @@ cmd_sweep(int argc, char **argv)
     char **alphas = NULL, *desc = NULL;
     const char *alpha_list = NULL, *alpha_range_s = NULL, *until_s = "1e-1000", *dir = NULL;
     int c, r = EXIT_OK, qmu = 0, plot = 0, quiet = 0;
+    double delta = 0.0;
+    const char *delta_s = NULL;
     mpbias_sci_t until;
     mpbias_data_struct *data = NULL;
     mpbias_flow_opts fo;
@@ -579,6 +643,14 @@ cmd_sweep(int argc, char **argv)
                 break;
             case 'p':
                 plot = 1;
+                break;
+            case 'T':
+                if (!cli_parse_double("sweep", "threshold-within", optarg, 0.0, &delta))
+                    r = EXIT_USAGE;
+                else if (!(delta > 0.0))
+                    r = cli_usage_error("sweep", "invalid value '%s' for --threshold-within: "
+                                        "expected a positive number", optarg);
+                delta_s = optarg;
                 break;
             case 'q':
                 quiet = 1;
@@ -676,7 +748,7 @@ cmd_sweep(int argc, char **argv)
 
     /* the output directory and its description (a rerun must match it);
        rank 0 only */
-    desc = describe(ds, nds, depths, nd, alphas, na, until_s, per_decade, digits, qmu);
+    desc = describe(ds, nds, depths, nd, alphas, na, until_s, per_decade, digits, qmu, delta_s);
     if (desc == NULL)
     {
         cli_error("out of memory");
@@ -737,7 +809,7 @@ cmd_sweep(int argc, char **argv)
             {
                 close(fd);
                 if (run_point(dir, p, pts + p, data + pts[p].ids, alphas[pts[p].ia], &fo, qmu,
-                              until) != EXIT_OK)
+                              until, delta, delta_s) != EXIT_OK)
                     failed = 1;
                 else
                     mine++;
@@ -818,7 +890,8 @@ cmd_sweep(int argc, char **argv)
                     signal(SIGINT, SIG_DFL);
                     signal(SIGTERM, SIG_DFL);
                     _exit(run_point(dir, next, pts + next, data + pts[next].ids,
-                                    alphas[pts[next].ia], &fo, qmu, until));
+                                    alphas[pts[next].ia], &fo, qmu, until, delta,
+                                    delta_s));
                 }
                 for (i = 0; i < jobs; i++)
                     if (kids[i] == 0)
@@ -938,6 +1011,44 @@ cmd_sweep(int argc, char **argv)
         if (r != EXIT_OK)
             goto done;
     }
+    /* the thresholds, merged the same way */
+    if (delta > 0.0)
+    {
+        char *tmp = malloc(strlen(dir) + 32), *res = malloc(strlen(dir) + 32);
+        FILE *out;
+        snprintf(tmp, strlen(dir) + 32, "%s/.thresholds.csv.tmp", dir);
+        snprintf(res, strlen(dir) + 32, "%s/thresholds.csv", dir);
+        out = fopen(tmp, "w");
+        if (out == NULL)
+            r = EXIT_FAIL;
+        else
+        {
+            fputs("dataset,depth,alpha,within,reached,log10_loss\n", out);
+            for (p = 0; p < npts && r == EXIT_OK; p++)
+            {
+                char *fin = part_path_ext(dir, p, "thr"), buf[512];
+                FILE *in = fin ? fopen(fin, "r") : NULL;
+                size_t k;
+                if (in == NULL)
+                    r = EXIT_FAIL;
+                else
+                {
+                    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+                        fwrite(buf, 1, k, out);
+                    fclose(in);
+                }
+                free(fin);
+            }
+            if (fclose(out) != 0 || (r == EXIT_OK && rename(tmp, res) != 0))
+                r = EXIT_FAIL;
+        }
+        if (r != EXIT_OK)
+            cli_error("%s: cannot write the thresholds: %s", res, strerror(errno));
+        free(tmp);
+        free(res);
+        if (r != EXIT_OK)
+            goto done;
+    }
     if (plot)
     {
         double amin = INFINITY, amax = 0.0;
@@ -949,7 +1060,7 @@ cmd_sweep(int argc, char **argv)
         }
         for (i = 0; i < nds && r == EXIT_OK; i++)
             for (j = 0; j < nd && r == EXIT_OK; j++)
-                if (plot_phase(dir, i, depths[j], data[i].name, alphas, na, amin, amax, target) != EXIT_OK)
+                if (plot_phase(dir, i, depths[j], data[i].name, alphas, na, amin, amax, target, delta) != EXIT_OK)
                 {
                     cli_error("--plot: gnuplot failed");
                     r = EXIT_FAIL;
