@@ -861,7 +861,8 @@ START_TEST(test_regime)
     static const char *const reg_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
         "--until-loss EPS", "--per-decade P", "--digits K", "--support-tol TAU", "--format FMT",
-        "--plot FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0", "--help", "-h,"
+        "--plot FILE", "--plot-wbar FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0",
+        "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *png = tu_sprintf("%s/r.png", dir), *svg = tu_sprintf("%s/r.svg", dir),
@@ -943,6 +944,15 @@ START_TEST(test_regime)
         ck_assert_ptr_nonnull(strstr(text, "l2 max margin (kernel limit)"));
         ck_assert_ptr_nonnull(strstr(text, "l1 max margin (rich limit)"));
         ck_assert_ptr_nonnull(strstr(text, "intermediate predictor at the current mu"));
+        free(text);
+        /* the coordinates: 4 curves and the rich limit's 4 values */
+        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100",
+                   "--plot-wbar", svg, "-q");
+        tu_run_free(&r);
+        text = tu_read_file(svg, &len);
+        ck_assert_ptr_nonnull(strstr(text, "id=\"gnuplot_plot_8\""));
+        ck_assert_ptr_null(strstr(text, "id=\"gnuplot_plot_9\""));
+        ck_assert_ptr_nonnull(strstr(text, "rich limit (dashed)"));
         free(text);
     }
     /* without gnuplot on the PATH: refused before the run */

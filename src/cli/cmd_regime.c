@@ -59,6 +59,8 @@ help(void)
            "  --format FMT         text (default) or csv\n"
            "  --plot FILE          also draw the distances against log10(1/eps) on log\n"
            "                       axes into FILE (.png or .svg; needs gnuplot)\n"
+           "  --plot-wbar FILE     also draw the coordinates of w/margin (the first 10)\n"
+           "                       against log10(1/eps), with the rich limit's values\n"
            "  -o, --output FILE    write the table to FILE instead of standard output\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
            "  -h, --help           show this help and exit\n\n"
@@ -209,67 +211,81 @@ find_program(const char *prog)
     return 0;
 }
 
-/* Draw the distances with gnuplot (a PNG or an SVG, by the extension). */
-static int
-plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
-     const char *title)
+/* gnuplot writing FILE (PNG or SVG by the extension, checked before),
+   titled; NULL (reported) when it cannot be started */
+static FILE *
+plot_open(const char *file, const char *title)
 {
-    const char *ext = strrchr(file, '.');
+    const char *ext = strrchr(file, '.'), *q = gnuplot_program();
+    char cmd[4200];
+    size_t k = 0;
     FILE *g;
-    slong j;
-    int s, rc;
-    static const char *const names[3] = { "l2 max margin (kernel limit)", NULL,
-                                          "intermediate predictor at the current mu" };
-    const char *rich = ref->rich_kind == MPBIAS_RICH_KKT ? "l_(2/D) KKT point (rich limit)"
-                       : ref->rich_kind == MPBIAS_RICH_L1_FACE ? "l1 optimal face (rich limit)"
-                                                              : "l1 max margin (rich limit)";
-    if (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0))
+    /* the program, single-quoted for the shell */
+    cmd[k++] = '\'';
+    for (; *q != '\0' && k < sizeof cmd - 8; q++)
     {
-        cli_error("--plot %s: the file name must end in .png or .svg", file);
-        return EXIT_USAGE;
-    }
-    {
-        /* the program, single-quoted for the shell */
-        const char *q = gnuplot_program();
-        char cmd[4200];
-        size_t k = 0;
-        cmd[k++] = '\'';
-        for (; *q != '\0' && k < sizeof cmd - 8; q++)
+        if (*q == '\'')
         {
-            if (*q == '\'')
-            {
-                memcpy(cmd + k, "'\\''", 4);
-                k += 4;
-            }
-            else
-                cmd[k++] = *q;
+            memcpy(cmd + k, "'\\''", 4);
+            k += 4;
         }
-        cmd[k++] = '\'';
-        cmd[k] = '\0';
-        fflush(NULL);
-        g = popen(cmd, "w");
+        else
+            cmd[k++] = *q;
     }
+    cmd[k++] = '\'';
+    cmd[k] = '\0';
+    fflush(NULL);
+    g = popen(cmd, "w");
     if (g == NULL)
     {
         cli_error("--plot: cannot run gnuplot: %s", strerror(errno));
-        return EXIT_FAIL;
+        return NULL;
     }
-    if (strcmp(ext, ".png") == 0)
+    if (ext != NULL && strcmp(ext, ".png") == 0)
         fprintf(g, "set terminal png size 960,600\n");
     else
         fprintf(g, "set terminal svg size 960,600 dynamic\n");
     fputs("set output '", g);
     for (; *file; file++)
         fprintf(g, *file == '\'' ? "''" : "%c", *file);
-    fputs("'\n", g);
-    fputs("set title '", g);
+    fputs("'\nset title '", g);
     for (; *title; title++)
         fprintf(g, *title == '\'' ? "''" : "%c", *title);
-    fputs("' noenhanced\n", g);
-    fputs("set logscale xy\nset format y '10^{%L}'\nset format x '10^{%L}'\n"
-          "set xlabel 'log10(1/eps)  (training loss eps)'\n"
+    fputs("' noenhanced\nset grid\nset xlabel 'log10(1/eps)  (training loss eps)'\n"
+          "set logscale x\nset format x '10^{%L}'\n", g);
+    return g;
+}
+
+static int
+plot_close(FILE *g)
+{
+    int rc = pclose(g);
+    if (rc != 0)
+    {
+        cli_error("--plot: gnuplot failed (exit status %d)", rc == -1 ? -1 : WEXITSTATUS(rc));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* Draw the distances to the three predictors. */
+static int
+plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
+     const char *title)
+{
+    FILE *g;
+    slong j;
+    int s;
+    static const char *const names[3] = { "l2 max margin (kernel limit)", NULL,
+                                          "intermediate predictor at the current mu" };
+    const char *rich = ref->rich_kind == MPBIAS_RICH_KKT ? "l_(2/D) KKT point (rich limit)"
+                       : ref->rich_kind == MPBIAS_RICH_L1_FACE ? "l1 optimal face (rich limit)"
+                                                              : "l1 max margin (rich limit)";
+    if ((g = plot_open(file, title)) == NULL)
+        return EXIT_FAIL;
+    fputs("set logscale y\nset format y '10^{%L}'\n"
           "set ylabel 'sup-norm distance of w/margin to the predictor'\n"
-          "set key bottom left inside box opaque\nset grid\n", g);
+          "set key bottom left inside box opaque\n", g);
     for (s = 0; s < 3; s++)
     {
         fprintf(g, "$D%d << EOD\n", s);
@@ -286,13 +302,40 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
         fprintf(g, "%s$D%d using (-$1):2 with linespoints lw 2 title \"%s\" noenhanced", s ? ", " : "",
                 s, s == 1 ? rich : names[s]);
     fputs("\n", g);
-    rc = pclose(g);
-    if (rc != 0)
-    {
-        cli_error("--plot: gnuplot failed (exit status %d)", rc == -1 ? -1 : WEXITSTATUS(rc));
+    return plot_close(g);
+}
+
+/* Draw the coordinates of wbar (the first 10) against log10(1/eps), with
+   the rich limit's values as dashed lines in the same colours. */
+static int
+plot_wbar(const char *file, const collect_ctx *c, const mpbias_regime_ref_t ref, slong d,
+          const char *title)
+{
+    FILE *g;
+    slong j, i, nc = d < 10 ? d : 10;
+    if ((g = plot_open(file, title)) == NULL)
         return EXIT_FAIL;
+    fprintf(g, "set ylabel 'coordinates of w/margin%s'\nset key outside right top\n",
+            d > nc ? " (the first 10)" : "");
+    fputs("$W << EOD\n", g);
+    for (j = 0; j < c->list.n; j++)
+    {
+        mpfr_fprintf(g, "%.6Re", c->list.rows[j].log10_loss);
+        for (i = 0; i < nc; i++)
+            mpfr_fprintf(g, " %.8Re", c->list.rows[j].wbar[i]);
+        fputs("\n", g);
     }
-    return EXIT_OK;
+    fputs("EOD\nplot ", g);
+    for (i = 0; i < nc; i++)
+    {
+        fprintf(g, "%s$W using (-$1):%ld with linespoints lw 2 lc %ld title 'w_%ld/margin'",
+                i ? ", " : "", (long) i + 2, (long) i + 1, (long) i + 1);
+        if (ref->rich_lo != NULL && ref->rich_kind != MPBIAS_RICH_L1_FACE)
+            mpfr_fprintf(g, ", %.10Re with lines dt 2 lc %ld %s", ref->rich_lo[i], (long) i + 1,
+                         i == 0 ? "title 'rich limit (dashed)'" : "notitle");
+    }
+    fputs("\n", g);
+    return plot_close(g);
 }
 
 int
@@ -309,6 +352,7 @@ cmd_regime(int argc, char **argv)
         { "support-tol", required_argument, NULL, 'T' },
         { "format", required_argument, NULL, 'f' },
         { "plot", required_argument, NULL, 'p' },
+        { "plot-wbar", required_argument, NULL, 'W' },
         { "output", required_argument, NULL, 'o' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -318,7 +362,7 @@ cmd_regime(int argc, char **argv)
     long depth = 2, per_decade = 3, digits = 12;
     double support_tol = 0.0;   /* automatic */
     int c, r = EXIT_OK, csv = 0, quiet = 0;
-    const char *plotfile = NULL, *out = NULL;
+    const char *plotfile = NULL, *wbarfile = NULL, *out = NULL;
     fmpq_t alpha;
     mpbias_sci_t until, anchor;
     int have_anchor = 0;
@@ -399,6 +443,9 @@ cmd_regime(int argc, char **argv)
             case 'p':
                 plotfile = optarg;
                 break;
+            case 'W':
+                wbarfile = optarg;
+                break;
             case 'o':
                 out = optarg;
                 break;
@@ -427,14 +474,14 @@ cmd_regime(int argc, char **argv)
             r = cli_usage_error("regime", "--extrapolate-from must be a loss between the first "
                                 "checkpoint (0.1) and --until-loss");
     }
-    if (r == EXIT_OK && plotfile != NULL)
+    for (i = 0; i < 2 && r == EXIT_OK; i++)
     {
-        const char *ext = strrchr(plotfile, '.');
-        if (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0))
-            r = cli_usage_error("regime", "--plot %s: the file name must end in .png or .svg",
-                                plotfile);
+        const char *pf = i == 0 ? plotfile : wbarfile, *ext = pf ? strrchr(pf, '.') : NULL;
+        if (pf != NULL && (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0)))
+            r = cli_usage_error("regime", "--%s %s: the file name must end in .png or .svg",
+                                i == 0 ? "plot" : "plot-wbar", pf);
     }
-    if (r == EXIT_OK && plotfile != NULL && !find_program(gnuplot_program()))
+    if (r == EXIT_OK && (plotfile != NULL || wbarfile != NULL) && !find_program(gnuplot_program()))
     {
         cli_error("--plot needs gnuplot, which is not installed (Debian package gnuplot-nox)");
         r = EXIT_FAIL;
@@ -772,6 +819,16 @@ cmd_regime(int argc, char **argv)
         snprintf(title, sizeof title, "%s: depth %ld, alpha = %s", data->name, depth, as);
         flint_free(as);
         if ((r = plot(plotfile, &cc, an, ref, title)) != EXIT_OK)
+            goto done;
+    }
+    if (wbarfile != NULL)
+    {
+        char title[512];
+        char *as = fmpq_get_str(NULL, 10, alpha);
+        snprintf(title, sizeof title, "%s: depth %ld, alpha = %s: the coordinates of w/margin",
+                 data->name, depth, as);
+        flint_free(as);
+        if ((r = plot_wbar(wbarfile, &cc, ref, data->d, title)) != EXIT_OK)
             goto done;
     }
     if (!quiet)
