@@ -1108,6 +1108,20 @@ START_TEST(test_sweep)
             free(svg);
         }
     }
+    /* depth 1 has no rich limit: its pictures use the l2 limit */
+    if (have_gnuplot())
+    {
+        char *d6 = tu_sprintf("%s/d1", dir), *svg = tu_sprintf("%s/d1/phase-1-D1.svg", dir), *t;
+        RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "1", "--alphas", "1",
+                   "--until-loss", "1e-20", "--out", d6, "--plot", "-q");
+        ck_assert_str_eq(r.err, "");
+        tu_run_free(&r);
+        t = tu_read_file(svg, &lb);
+        ck_assert_ptr_nonnull(strstr(t, "distance to the l2 limit"));
+        free(t);
+        free(svg);
+        free(d6);
+    }
     /* a lost point is recomputed; the rest are taken as they are */
     ck_assert_int_eq(unlink(part), 0);
     RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",

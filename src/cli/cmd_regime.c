@@ -297,11 +297,30 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
         }
         fputs("EOD\n", g);
     }
-    fputs("plot ", g);
-    for (s = 0; s < 3; s++)
-        fprintf(g, "%s$D%d using (-$1):2 with linespoints lw 2 title \"%s\" noenhanced", s ? ", " : "",
-                s, s == 1 ? rich : names[s]);
-    fputs("\n", g);
+    /* only the series that have points (depth 1 has no rich limit and no
+       intermediate predictor) */
+    {
+        int first = 1;
+        fputs("plot ", g);
+        for (s = 0; s < 3; s++)
+        {
+            int any = 0;
+            for (j = 0; j < c->list.n && !any; j++)
+            {
+                const mpbias_dist *x = s == 0 ? &an[j].to_l2 : s == 1 ? &an[j].to_rich
+                                                                      : &an[j].to_qmu;
+                any = x->available && mpfr_cmp(x->sup, x->floor) > 0 && mpfr_sgn(x->sup) > 0;
+            }
+            if (!any)
+                continue;
+            fprintf(g, "%s$D%d using (-$1):2 with linespoints lw 2 title \"%s\" noenhanced",
+                    first ? "" : ", ", s, s == 1 ? rich : names[s]);
+            first = 0;
+        }
+        if (first)
+            fputs("NaN notitle", g);
+        fputs("\n", g);
+    }
     return plot_close(g);
 }
 

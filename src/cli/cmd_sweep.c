@@ -457,6 +457,9 @@ plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, 
     const char *gp = getenv("MPBIAS_GNUPLOT");
     static const char *const term[2] = { "png size 900,600", "svg size 900,600 dynamic" };
     static const char *const ext[2] = { "png", "svg" };
+    /* the limit: l2 for depth 1 (column d_l2), the rich one otherwise (d_rich) */
+    const char *lim = D == 1 ? "l2" : "rich";
+    int col = D == 1 ? 10 : 11;
     if (res == NULL)
         return EXIT_FAIL;
     snprintf(res, n, "%s/results.csv", dir);
@@ -490,15 +493,16 @@ plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, 
         fputs("set title '", g);
         for (q = name; *q; q++)
             fprintf(g, *q == '\'' ? "''" : "%c", *q);
-        fprintf(g, ", depth %ld: distance to the rich limit' noenhanced\n", D);
-        fputs("set ylabel 'initialization scale alpha'\nset format y '%g'\n"
-              "set cblabel 'log10 sup-norm distance of w/margin to the rich limit'\n"
-              "set palette rgbformulae 33,13,10\nset key below horizontal\n", g);
+        fprintf(g, ", depth %ld: distance to the %s limit' noenhanced\n", D, lim);
+        fprintf(g, "set ylabel 'initialization scale alpha'\nset format y '%%g'\n"
+                "set cblabel 'log10 sup-norm distance of w/margin to the %s limit'\n"
+                "set palette rgbformulae 33,13,10\nset key below horizontal\n", lim);
+        fprintf(g, "set yrange [%.9g:%.9g]\n", amin / 1.5, amax * 1.5);
         fprintf(g, "plot $B using 1:2 with lines lw 2 lc rgb 'black' title 'gamma = alpha^%ld "
                 "(kernel above-left of it, rich below-right)' noenhanced, ", D);
-        fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($11)) skip 1 "
+        fprintf(g, "'%s' using ($1 == %ld && $3 == %ld ? -$5 : 1/0):4:(log10($%d)) skip 1 "
                 "with points pt 5 ps 2.5 palette title 'trajectories (colour: log10 distance)'",
-                res, (long) ids + 1, D);
+                res, (long) ids + 1, D, col);
         if (delta > 0.0)
             fprintf(g, ", '%s/thresholds.csv' using ($1 == %ld && $2 == %ld && strcol(5) eq 'true' "
                     "? -$6 : 1/0):3 skip 1 with linespoints lw 2 dt 2 pt 7 ps 1.5 lc rgb 'black' title "
@@ -510,13 +514,14 @@ plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, 
         fputs("set title '", g);
         for (q = name; *q; q++)
             fprintf(g, *q == '\'' ? "''" : "%c", *q);
-        fprintf(g, ", depth %ld: the trajectories approach the rich limit' noenhanced\n", D);
-        fputs("set ylabel 'sup-norm distance of w/margin to the rich limit'\n"
-              "set format y '10^{%L}'\nunset colorbox\nset key outside right top vertical\nplot ", g);
+        fprintf(g, ", depth %ld: the trajectories approach the %s limit' noenhanced\n", D, lim);
+        fprintf(g, "set ylabel 'sup-norm distance of w/margin to the %s limit'\n"
+                "set format y '10^{%%L}'\nunset colorbox\nset key outside right top vertical\n"
+                "set autoscale y\nplot ", lim);
         for (k = 0; k < na; k++)
-            fprintf(g, "%s'%s' using ($1 == %ld && $3 == %ld && strcol(4) eq '%s' ? -$5 : 1/0):11 "
+            fprintf(g, "%s'%s' using ($1 == %ld && $3 == %ld && strcol(4) eq '%s' ? -$5 : 1/0):%d "
                     "skip 1 with linespoints lw 2 title 'alpha = %s' noenhanced", k ? ", " : "",
-                    res, (long) ids + 1, D, alphas[k], alphas[k]);
+                    res, (long) ids + 1, D, alphas[k], col, alphas[k]);
         fputs("\nset colorbox\n", g);
     }
     rc = pclose(g);
