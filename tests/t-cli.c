@@ -860,8 +860,8 @@ START_TEST(test_regime)
 {
     static const char *const reg_opts[] = {
         "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
-        "--until-loss EPS", "--per-decade P", "--digits K", "--support-tol TAU", "--format FMT",
-        "--plot FILE", "--plot-wbar FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0",
+        "--until-loss EPS", "--per-decade P", "--digits K", "--prec BITS", "--support-tol TAU",
+        "--format FMT", "--plot FILE", "--plot-wbar FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0",
         "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
@@ -911,6 +911,26 @@ START_TEST(test_regime)
         ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
     }
     free(text);
+    /* a checkpoint that cannot be certified is refused, not printed: alpha =
+       1e30 at 12 digits; alpha = 1e20 at 6 digits, where the checking run
+       gives NaN (which once passed the certificate: -34.38 was printed for
+       log10 t, the true value being -40.6) */
+    RUN_EXPECT(&r, 1, "regime", "--example", "transition", "--alpha", "1e30", "--until-loss",
+               "1e-10", "-q");
+    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 12 digits at log10(loss) = -1"));
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 1, "regime", "--example", "transition", "--alpha", "1e20", "--digits", "6",
+               "--until-loss", "1e-10", "-q");
+    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 6 digits at log10(loss) = -1: the "
+                                        "checking run's values there are not numbers (NaN)"));
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    /* --prec is passed to the trajectory (the table does not change) */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "--prec",
+               "300", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "\n          100      230.64     -2.3629  1.13e+02  1.20e-01  2.12e-02  1.44e-03"));
+    tu_run_free(&r);
     /* extrapolation from an anchor: rows after it predicted from it alone */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-10000",
                "--per-decade", "1", "--extrapolate-from", "1e-100", "-q");

@@ -52,6 +52,8 @@ help(void)
            "                       ...), or 4 to 20 (log-spaced: 10^(k/P))\n"
            "  --digits K           certified digits of the trajectory (default 12); the\n"
            "                       distances are printed with 3 digits\n"
+           "  --prec BITS          working precision of the trajectory (default: automatic;\n"
+           "                       raise it when a checkpoint cannot be certified)\n"
            "  --support-tol TAU    depth >= 3: the support threshold of the KKT point\n"
            "                       polished from the last checkpoint (default: automatic,\n"
            "                       the KKT point nearest the checkpoint over TAU in 1e-4\n"
@@ -368,6 +370,7 @@ cmd_regime(int argc, char **argv)
         { "per-decade", required_argument, NULL, 'P' },
         { "extrapolate-from", required_argument, NULL, 'X' },
         { "digits", required_argument, NULL, 'k' },
+        { "prec", required_argument, NULL, 'B' },
         { "support-tol", required_argument, NULL, 'T' },
         { "format", required_argument, NULL, 'f' },
         { "plot", required_argument, NULL, 'p' },
@@ -378,7 +381,7 @@ cmd_regime(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
-    long depth = 2, per_decade = 3, digits = 12;
+    long depth = 2, per_decade = 3, digits = 12, prec = 0;
     double support_tol = 0.0;   /* automatic */
     int c, r = EXIT_OK, csv = 0, quiet = 0;
     const char *plotfile = NULL, *wbarfile = NULL, *out = NULL;
@@ -443,6 +446,10 @@ cmd_regime(int argc, char **argv)
                 break;
             case 'k':
                 if (!cli_parse_slong("regime", "digits", optarg, 1, 1000, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'B':
+                if (!cli_parse_slong("regime", "prec", optarg, 16, 1000000, &prec))
                     r = EXIT_USAGE;
                 break;
             case 'T':
@@ -546,6 +553,7 @@ cmd_regime(int argc, char **argv)
         }
     }
     fo.digits = (int) digits;
+    fo.prec = (mpfr_prec_t) prec;
     fo.per_decade = 0;
     fo.until_loss_set = 1;
     mpbias_sci_set(fo.until_loss, until);

@@ -617,6 +617,24 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
     if (mpfr_cmp_ui(den, 1) < 0)
         mpfr_set_ui(den, 1, MPFR_RNDN);
     err_update(b->err_est, a->log10_t, b->log10_t, den, tmp);
+    /* the time variable log(1 + t) resolves t only to about 2^-(prec - 16)
+       absolutely: for tiny times (very large alpha) both runs can agree on
+       a wrong log10 t, so that resolution, 2^-(prec - 16) / (t ln 10) in
+       log10 t, enters the estimate (--prec then helps) */
+    if (mpfr_sgn(b->log10_t) < 0)
+    {
+        mpfr_t res;
+        mpfr_init2(res, 64);
+        mpfr_set_ui(res, 10, MPFR_RNDN);
+        mpfr_pow(res, res, b->log10_t, MPFR_RNDN);             /* t */
+        mpfr_mul_d(res, res, 2.302585092994046, MPFR_RNDN);    /* t ln 10 */
+        mpfr_ui_div(res, 1, res, MPFR_RNDU);
+        mpfr_mul_2si(res, res, -(long) mpfr_get_prec(a->log10_t) + 16, MPFR_RNDU);
+        mpfr_div(res, res, den, MPFR_RNDU);
+        if (mpfr_cmp(res, b->err_est) > 0)
+            mpfr_set(b->err_est, res, MPFR_RNDU);
+        mpfr_clear(res);
+    }
     mpfr_abs(den, b->log10_loss, MPFR_RNDN);
     if (mpfr_cmp_ui(den, 1) < 0)
         mpfr_set_ui(den, 1, MPFR_RNDN);
@@ -937,9 +955,19 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
             mpfr_set_si(cp, -K, MPFR_RNDN);
             mpfr_exp10(cp, cp, MPFR_RNDN);
-            if (!(mpfr_cmp(rowB.err_est, cp) <= 0))
+            if (!mpfr_lessequal_p(rowB.err_est, cp))   /* NaN fails too */
             {
                 double e = mpfr_get_d(rowB.err_est, MPFR_RNDU);
+                if (mpfr_nan_p(rowB.err_est))
+                {
+                    st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                         "cannot certify %ld digits at log10(loss) = %.10g: the "
+                                         "checking run's values there are not numbers (NaN), as "
+                                         "happens for extreme initialization scales; nothing is "
+                                         "reported from this point on", (long) K,
+                                         mpfr_get_d(rowB.log10_loss, MPFR_RNDN));
+                    break;
+                }
                 st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                      "cannot certify %ld digits at log10(loss) = %.10g: estimated "
                                      "relative error %.2g (about %d digits); ask for fewer --digits "
