@@ -704,6 +704,50 @@ mpbias_status mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t mod
                               mpbias_flow_stats *stats, mpbias_err_t err);
 
 /* ------------------------------------------------------------------ */
+/* Gradient descent: the reference for discrete training               */
+/* ------------------------------------------------------------------ */
+
+/* Gradient descent on (u_+, u_-) for the flow's models and losses:
+   u_+ <- u_+ + eta_k D u_+^(D-1) r, u_- <- u_- - eta_k D u_-^(D-1) r,
+   r = Z^T g, g_n = -l'(m_n) (over N for the mean loss). */
+typedef struct
+{
+    int digits;                 /* certified digits of every row (1..1000)       */
+    mpfr_prec_t prec;           /* working precision; 0: automatic              */
+    slong max_steps;            /* stop after this many steps (default 1000)    */
+    int until_loss_set;         /* ... or at the first step with loss <= this   */
+    mpbias_sci_t until_loss;
+    slong neta;                 /* step sizes: step k (from 0) uses             */
+    fmpq *eta;                  /*   eta[min(k, neta - 1)]                      */
+    slong every;                /* a row every `every` steps; 0: at steps 0, 1,
+                                   2, 5, 10, 20, 50, ...                         */
+} mpbias_gd_opts;
+
+void mpbias_gd_opts_init(mpbias_gd_opts *o);
+void mpbias_gd_opts_clear(mpbias_gd_opts *o);
+
+typedef struct
+{
+    slong steps;                /* steps taken                                   */
+    slong increases;            /* steps after which the loss was larger: the
+                                   catapult phase of large steps                 */
+    slong first_increase;       /* the first such step (-1: none)                */
+    double max_rise;            /* the largest rise of log10(loss) in one step   */
+    double max_err_est;
+    mpfr_prec_t prec;           /* precision of the reported run                 */
+} mpbias_gd_stats;
+
+/* Rows as mpbias_flow_run's (index = the step; log10_t of the sum of the
+   steps taken, -inf at step 0; nu_n = sum_k eta_k g_n), at the steps of
+   the schedule and at the stop; each certified to `digits` by a second
+   run at 64 more bits (MPBIAS_ERR_NUMERIC when the two disagree, as
+   rounding errors grow along the iteration, or when the iteration
+   diverges). */
+mpbias_status mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model,
+                            const mpbias_gd_opts *o, mpbias_flow_row_fn row_fn, void *ctx,
+                            mpbias_gd_stats *stats, mpbias_err_t err);
+
+/* ------------------------------------------------------------------ */
 /* Asymptotics: where a trajectory stands relative to the limits       */
 /* ------------------------------------------------------------------ */
 

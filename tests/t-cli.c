@@ -1254,6 +1254,61 @@ START_TEST(test_sweep)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* gd                                                                  */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_gd)
+{
+    static const char *const gd_opts[] = {
+        "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
+        "--shape-a LIST", "--shape FILE", "--loss L", "--loss-mean", "--step ETA",
+        "--schedule LIST", "--steps N", "--until-loss EPS", "--every K", "--digits K",
+        "--prec BITS", "--format FMT", "--output FILE", "--quiet", "--help", "-h,"
+    };
+    size_t i;
+    tu_run_t r;
+    RUN_EXPECT(&r, 0, "gd", "--help");
+    ck_assert(tu_starts_with(r.out, "Usage: mpbias gd "));
+    for (i = 0; i < sizeof gd_opts / sizeof gd_opts[0]; i++)
+        ck_assert_msg(strstr(r.out, gd_opts[i]) != NULL, "gd --help does not document %s",
+                      gd_opts[i]);
+    tu_run_free(&r);
+    /* the flow's columns with a step first; rows at steps 0, 1, 2, 5, 10 */
+    RUN_EXPECT(&r, 0, "gd", "--example", "transition", "--step", "0.1", "--steps", "10",
+               "--digits", "12", "-q");
+    ck_assert(tu_starts_with(r.out, "step,log10_t,log10_loss,margin,wbar_1,wbar_2,wbar_3,wbar_4,"
+                                    "mu,nu_1,nu_2,err_est,kind\n0,-inf,3.01029995664e-01,"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\n10,0.00000000000e+00,-3.07278841065e+00,"
+                                        "7.44671060883e+00,"));
+    ck_assert_ptr_nonnull(strstr(r.out, ",stop\n"));
+    tu_run_free(&r);
+    /* a schedule: the first step 10 (the loss falls to 1e-321), then 0.1 */
+    RUN_EXPECT(&r, 0, "gd", "--example", "transition", "--schedule", "10,0.1", "--steps", "2",
+               "--every", "1", "--digits", "12", "--format", "json", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "\"command\": \"gd\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"step\": 1, \"log10_t\": \"1.00000000000e+00\", "
+                                        "\"log10_loss\": \"-3.21377916608e+02\""));
+    ck_assert_ptr_nonnull(strstr(r.out, "\"complete\": true"));
+    tu_run_free(&r);
+    /* the catapult is reported */
+    {
+        char *dir = tu_mkdtemp(), *f = tu_write_file(dir, "c.svm", "+1 1:1\n+1 1:1\n-1 1:1\n");
+        RUN_EXPECT(&r, 0, "gd", "--data", f, "--depth", "1", "--step", "0.36", "--steps", "10",
+                   "--digits", "10");
+        ck_assert_ptr_nonnull(strstr(r.err, "the loss grew after 10 steps (first at step 1"));
+        tu_run_free(&r);
+        unlink(f);
+        free(f);
+        tu_rm_rf(dir);
+    }
+    USAGE("gd", "give --step ETA or --schedule LIST (one of the two)", "gd", "--example",
+          "transition");
+    USAGE("gd", "invalid value 'x' for --loss: expected exp or logistic", "gd", "--example",
+          "transition", "--step", "1", "--loss", "x");
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1299,6 +1354,7 @@ cli_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_regime);
     tcase_add_test(tc, test_threshold);
+    tcase_add_test(tc, test_gd);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sweep");

@@ -64,6 +64,7 @@ typedef struct
     int digits;
     slong rows;
     cli_progress prog;
+    int gd;                  /* gradient descent: a step column */
     int header_done;
     int write_failed;
     const mpbias_data_struct *data;
@@ -135,8 +136,8 @@ print_header(flow_ctx *c)
     if (c->json)
     {
         char *as = fmpq_get_str(NULL, 10, model->alpha);
-        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"flow\",\n  \"data\": {\"name\": \"",
-                PACKAGE_VERSION);
+        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"%s\",\n  \"data\": {\"name\": \"",
+                PACKAGE_VERSION, c->gd ? "gd" : "flow");
         cli_put_json_string(c->out, data->name);
         fprintf(c->out, "\", "
                 "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
@@ -148,7 +149,7 @@ print_header(flow_ctx *c)
     }
     else
     {
-        fputs("log10_t,log10_loss,margin", c->out);
+        fputs(c->gd ? "step,log10_t,log10_loss,margin" : "log10_t,log10_loss,margin", c->out);
         for (i = 0; i < data->d; i++)
             fprintf(c->out, ",wbar_%ld", (long) i + 1);
         fputs(",mu", c->out);
@@ -170,7 +171,10 @@ row_out(const mpbias_flow_row *r, void *ctx)
         print_header(c);
     if (c->json)
     {
-        fprintf(f, "%s\n    {\"kind\": \"%s\", \"log10_t\": ", c->rows ? "," : "", kind_name(r->kind));
+        fprintf(f, "%s\n    {\"kind\": \"%s\", ", c->rows ? "," : "", kind_name(r->kind));
+        if (c->gd)
+            fprintf(f, "\"step\": %ld, ", (long) r->index);
+        fputs("\"log10_t\": ", f);
         put_log_num(f, r->log10_t, c->digits, 1);
         fputs(", \"log10_loss\": ", f);
         put_log_num(f, r->log10_loss, c->digits, 1);
@@ -196,6 +200,8 @@ row_out(const mpbias_flow_row *r, void *ctx)
     }
     else
     {
+        if (c->gd)
+            fprintf(f, "%ld,", (long) r->index);
         put_log_num(f, r->log10_t, c->digits, 0);
         fputc(',', f);
         put_log_num(f, r->log10_loss, c->digits, 0);
@@ -469,5 +475,258 @@ done:
     mpbias_data_clear(data);
     fmpq_clear(alpha);
     free(at);
+    return r;
+}
+
+/* ---- mpbias gd ------------------------------------------------------- */
+
+static void
+gd_help(void)
+{
+    printf("Usage: %s gd (--data FILE | --example NAME) (--step ETA | --schedule LIST)\n"
+           "       [OPTIONS]\n"
+           "Run gradient descent on (u_+, u_-) for the models of mpbias flow, in MPFR, and\n"
+           "print its iterates in the format of mpbias flow with a first column `step':\n"
+           "    u_+ <- u_+ + eta_k D u_+^(D-1) r,  u_- <- u_- - eta_k D u_-^(D-1) r,\n"
+           "    r = Z^T g, g_n = -l'(margin_n) (over N for the mean loss).\n"
+           "log10_t is that of the flow-time equivalent t = sum of the steps taken, nu_n\n"
+           "the sum of eta_k g_n.  Every printed digit is checked by a second run at 64\n"
+           "more bits (err_est).  Steps after which the loss grew (the catapult phase of\n"
+           "large steps) are counted and reported on standard error.\n\n"
+           "Options:\n"
+           "  --data FILE, --example NAME, --data-format FMT   the dataset (as for flow)\n"
+           "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
+           "  --loss L, --loss-mean   the model and loss (as for flow)\n"
+           "  --step ETA           a constant step size (a positive decimal)\n"
+           "  --schedule LIST      comma-separated step sizes: step k uses the k-th, the\n"
+           "                       last one from there on\n"
+           "  --steps N            the number of steps (default 1000)\n"
+           "  --until-loss EPS     ... or stop at the first step with loss <= EPS\n"
+           "  --every K            a row every K steps (default: steps 0, 1, 2, 5, 10, ...)\n"
+           "  --digits K           certified digits (default 16)\n"
+           "  --prec BITS          working precision (default: automatic)\n"
+           "  --format FMT         csv (default) or json\n"
+           "  -o, --output FILE    write the rows to FILE\n"
+           "  -q, --quiet          no summary on standard error\n"
+           "  -h, --help           show this help and exit\n",
+           PROG);
+}
+
+int
+cmd_gd(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        CLI_SHAPE_LONGOPTS,
+        { "depth", required_argument, NULL, 'd' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "loss", required_argument, NULL, 'l' },
+        { "loss-mean", no_argument, NULL, 'm' },
+        { "step", required_argument, NULL, 'e' },
+        { "schedule", required_argument, NULL, 'c' },
+        { "steps", required_argument, NULL, 'n' },
+        { "until-loss", required_argument, NULL, 'L' },
+        { "every", required_argument, NULL, 'v' },
+        { "digits", required_argument, NULL, 'k' },
+        { "prec", required_argument, NULL, 'p' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    static const char *const losses[] = { "exp", "logistic", NULL };
+    static const char *const fmts[] = { "csv", "json", NULL };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_shape_opts sopt = { NULL, NULL, NULL };
+    const char *step_s = NULL, *sched_s = NULL, *out = NULL;
+    long depth = 2, steps = 1000, every = 0, digits = 16, prec = 0;
+    int c, r = EXIT_OK, json = 0, quiet = 0, lossk = 0, mean = 0;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_gd_opts go;
+    mpbias_gd_stats stats;
+    mpbias_err_t err;
+    flow_ctx ctx;
+    fmpq_t alpha;
+    mpbias_status st;
+
+    fmpq_init(alpha);
+    fmpq_one(alpha);
+    mpbias_gd_opts_init(&go);
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
+    {
+        int dr = cli_data_opt("gd", &dopt, c, optarg);
+        if (dr < 0)
+            r = EXIT_USAGE;
+        if (dr != 0 || cli_shape_opt(&sopt, c, optarg))
+            continue;
+        switch (c)
+        {
+            case 'd':
+                if (!cli_parse_slong("gd", "depth", optarg, 1, 1000, &depth))
+                    r = EXIT_USAGE;
+                break;
+            case 'a':
+                if (!cli_parse_positive_decimal("gd", "alpha", optarg, alpha))
+                    r = EXIT_USAGE;
+                break;
+            case 'l':
+                if ((lossk = cli_parse_choice("gd", "loss", optarg, losses)) < 0)
+                    r = EXIT_USAGE;
+                break;
+            case 'm':
+                mean = 1;
+                break;
+            case 'e':
+                step_s = optarg;
+                break;
+            case 'c':
+                sched_s = optarg;
+                break;
+            case 'n':
+                if (!cli_parse_slong("gd", "steps", optarg, 0, 1000000000L, &steps))
+                    r = EXIT_USAGE;
+                break;
+            case 'L':
+                if (!cli_parse_sci("gd", "until-loss", optarg, go.until_loss))
+                    r = EXIT_USAGE;
+                go.until_loss_set = 1;
+                break;
+            case 'v':
+                if (!cli_parse_slong("gd", "every", optarg, 1, 1000000000L, &every))
+                    r = EXIT_USAGE;
+                break;
+            case 'k':
+                if (!cli_parse_slong("gd", "digits", optarg, 1, 1000, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'p':
+                if (!cli_parse_slong("gd", "prec", optarg, 16, 1000000, &prec))
+                    r = EXIT_USAGE;
+                break;
+            case 'f':
+                if ((json = cli_parse_choice("gd", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
+                break;
+            case 'o':
+                out = optarg;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                gd_help();
+                r = -1;
+                break;
+            default:
+                r = cli_getopt_error("gd", c, argv);
+                break;
+        }
+    }
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("gd", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && (step_s == NULL) == (sched_s == NULL))
+        r = cli_usage_error("gd", "give --step ETA or --schedule LIST (one of the two)");
+    if (r == EXIT_OK)
+        r = cli_shape_check("gd", &sopt);
+    if (r != EXIT_OK)
+    {
+        fmpq_clear(alpha);
+        mpbias_gd_opts_clear(&go);
+        return r < 0 ? EXIT_OK : r;
+    }
+    /* the step sizes */
+    {
+        const char *src = step_s ? step_s : sched_s;
+        slong k, cnt = 1;
+        for (k = 0; src[k]; k++)
+            cnt += src[k] == ',';
+        go.eta = _fmpq_vec_init(cnt);
+        go.neta = cnt;
+        if (!cli_parse_decimal_list("gd", step_s ? "step" : "schedule", src, go.eta, cnt, 1))
+            r = EXIT_USAGE;
+    }
+    mpbias_data_init(data);
+    mpbias_model_init(model);
+    if (r == EXIT_OK)
+        r = cli_load_data("gd", &dopt, data);
+    if (r != EXIT_OK)
+        goto done;
+    model->depth = (int) depth;
+    model->loss = lossk ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
+    model->mean = mean;
+    fmpq_set(model->alpha, alpha);
+    if (cli_shape_given(&sopt))
+    {
+        fmpq *a = NULL, *b = NULL;
+        r = cli_shape_load("gd", &sopt, data->d, &a, &b);
+        if (r == EXIT_OK)
+        {
+            mpbias_err_clear(err);
+            if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
+                r = cli_lib_error(err);
+        }
+        cli_shape_free(a, b, data->d);
+        if (r != EXIT_OK)
+            goto done;
+    }
+    go.digits = (int) digits;
+    go.prec = (mpfr_prec_t) prec;
+    go.max_steps = steps;
+    go.every = every;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.out = out ? fopen(out, "w") : stdout;
+    if (ctx.out == NULL)
+    {
+        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    ctx.json = json;
+    ctx.digits = (int) digits;
+    ctx.gd = 1;
+    ctx.data = data;
+    ctx.model = model;
+    cli_progress_start(&ctx.prog, 1, NULL);
+    mpbias_err_clear(err);
+    st = mpbias_gd_run(data, model, &go, row_out, &ctx, &stats, err);
+    if (json && ctx.header_done)
+        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"steps\": %ld, "
+                "\"loss_increases\": %ld, \"first_increase\": %ld, \"max_err_est\": %.3g}\n}\n",
+                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.steps,
+                (long) stats.increases, (long) stats.first_increase, stats.max_err_est);
+    if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
+    {
+        cli_error("%s: write error: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (st != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    if (!quiet)
+    {
+        fprintf(stderr, "%s: gd: %ld steps, %ld rows, %ld digits certified (largest estimated "
+                "error %.2g), %ld bits", PROG, (long) stats.steps, (long) ctx.rows, digits,
+                stats.max_err_est, (long) stats.prec);
+        if (stats.increases > 0)
+            fprintf(stderr, "; the loss grew after %ld steps (first at step %ld, by up to %.3g "
+                    "in log10): a catapult phase", (long) stats.increases,
+                    (long) stats.first_increase, stats.max_rise);
+        fputc('\n', stderr);
+    }
+    r = EXIT_OK;
+done:
+    if (go.eta != NULL)
+        _fmpq_vec_clear(go.eta, go.neta);
+    mpbias_gd_opts_clear(&go);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+    fmpq_clear(alpha);
     return r;
 }

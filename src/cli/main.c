@@ -23,6 +23,7 @@ static const struct
     { "threshold", cmd_threshold, "the training loss at which the trajectory comes within DELTA of a limit" },
     { "sweep", cmd_sweep, "trajectories over a grid of scales, depths and datasets, in parallel, resumable" },
     { "flow", cmd_flow, "follow gradient flow to a training loss, margin or time, with certified digits" },
+    { "gd", cmd_gd, "reference gradient descent in MPFR (constant step or schedule), certified digits" },
 };
 
 #define NCOMMANDS ((int) (sizeof commands / sizeof commands[0]))
