@@ -93,6 +93,14 @@ int cli_shape_check(const char *cmd, const cli_shape_opts *o);
 int cli_shape_load(const char *cmd, const cli_shape_opts *o, slong d, fmpq **a, fmpq **b);
 void cli_shape_free(fmpq *a, fmpq *b, slong d);
 
+/* When a shape was given, read it and set it on the model (d = data's).
+   Returns EXIT_OK, EXIT_USAGE or EXIT_FAIL (reported). */
+int cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                    mpbias_model_t model);
+
+/* ",x" with `digits` significant digits (",nan" for NaN): a CSV field. */
+void cli_put_csv_num(FILE *f, const mpfr_t x, int digits);
+
 /* s as the body of a JSON string (quotes, backslashes and control
    characters escaped). */
 void cli_put_json_string(FILE *f, const char *s);

@@ -379,20 +379,8 @@ cmd_flow(int argc, char **argv)
     model->loss = loss;
     model->mean = mean;
     fmpq_set(model->alpha, alpha);
-    if (cli_shape_given(&sopt))
-    {
-        fmpq *a = NULL, *b = NULL;
-        r = cli_shape_load("flow", &sopt, data->d, &a, &b);
-        if (r == EXIT_OK)
-        {
-            mpbias_err_clear(err);
-            if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
-                r = cli_lib_error(err);
-        }
-        cli_shape_free(a, b, data->d);
-        if (r != EXIT_OK)
-            goto done;
-    }
+    if ((r = cli_model_shape("flow", &sopt, data, model)) != EXIT_OK)
+        goto done;
     if (!fo.until_loss_set && !fo.until_margin_set && !fo.until_time_set)
     {
         mpbias_sci_parse(fo.until_loss, "1e-100", NULL);
@@ -659,20 +647,8 @@ cmd_gd(int argc, char **argv)
     model->loss = lossk ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
     model->mean = mean;
     fmpq_set(model->alpha, alpha);
-    if (cli_shape_given(&sopt))
-    {
-        fmpq *a = NULL, *b = NULL;
-        r = cli_shape_load("gd", &sopt, data->d, &a, &b);
-        if (r == EXIT_OK)
-        {
-            mpbias_err_clear(err);
-            if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
-                r = cli_lib_error(err);
-        }
-        cli_shape_free(a, b, data->d);
-        if (r != EXIT_OK)
-            goto done;
-    }
+    if ((r = cli_model_shape("gd", &sopt, data, model)) != EXIT_OK)
+        goto done;
     go.digits = (int) digits;
     go.prec = (mpfr_prec_t) prec;
     go.max_steps = steps;

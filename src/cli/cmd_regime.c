@@ -149,24 +149,15 @@ put_dist(FILE *f, const mpbias_dist *x, int width)
 }
 
 static void
-put_csv_num(FILE *f, const mpfr_t x)
-{
-    if (mpfr_nan_p(x))
-        fputs(",nan", f);
-    else
-        mpfr_fprintf(f, ",%.3Re", x);
-}
-
-static void
 put_csv_dist(FILE *f, const mpbias_dist *x)
 {
     if (!x->available)
         fputs(",nan,nan,nan", f);
     else
     {
-        put_csv_num(f, x->sup);
-        put_csv_num(f, x->l2);
-        put_csv_num(f, x->angle);
+        cli_put_csv_num(f, x->sup, 4);
+        cli_put_csv_num(f, x->l2, 4);
+        cli_put_csv_num(f, x->angle, 4);
     }
 }
 
@@ -676,20 +667,20 @@ cmd_regime(int argc, char **argv)
         {
             mpbias_regime_row *a = an + j;
             mpfr_fprintf(f, "%.*Re", (int) digits - 1, cc.list.rows[j].log10_loss);
-            put_csv_num(f, cc.list.rows[j].log10_t);
-            put_csv_num(f, a->gamma);
-            put_csv_num(f, a->log10_muD);
-            put_csv_num(f, a->kappa);
-            put_csv_num(f, a->rho);
+            cli_put_csv_num(f, cc.list.rows[j].log10_t, 4);
+            cli_put_csv_num(f, a->gamma, 4);
+            cli_put_csv_num(f, a->log10_muD, 4);
+            cli_put_csv_num(f, a->kappa, 4);
+            cli_put_csv_num(f, a->rho, 4);
             put_csv_dist(f, &a->to_l2);
             put_csv_dist(f, &a->to_rich);
             put_csv_dist(f, &a->to_qmu);
-            put_csv_num(f, a->to_l2.floor);
-            put_csv_num(f, a->stationarity);
-            put_csv_num(f, a->slackness);
-            put_csv_num(f, p_obs[j]);
-            put_csv_num(f, ref->rate);
-            put_csv_num(f, p_ext[j]);
+            cli_put_csv_num(f, a->to_l2.floor, 4);
+            cli_put_csv_num(f, a->stationarity, 4);
+            cli_put_csv_num(f, a->slackness, 4);
+            cli_put_csv_num(f, p_obs[j], 4);
+            cli_put_csv_num(f, ref->rate, 4);
+            cli_put_csv_num(f, p_ext[j], 4);
             fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
         }
     }

@@ -174,21 +174,12 @@ part_path(const char *dir, slong p, int tmp)
 }
 
 static void
-put_num(FILE *f, const mpfr_t x)
-{
-    if (mpfr_nan_p(x))
-        fputs(",nan", f);
-    else
-        mpfr_fprintf(f, ",%.6Re", x);
-}
-
-static void
 put_dist(FILE *f, const mpbias_dist *x)
 {
     if (!x->available)
         fputs(",nan", f);
     else
-        mpfr_fprintf(f, ",%.6Re", x->sup);
+        cli_put_csv_num(f, x->sup, 7);
 }
 
 /* One grid point, in a worker: the trajectory, its analysis, the part
@@ -301,16 +292,16 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
             fputs(data->name[i] == '"' ? "\"\"" : (char[]) { data->name[i], '\0' }, f);
         fprintf(f, "\",%ld,%s", g->depth, alpha_s);
         mpfr_fprintf(f, ",%.*Re", fo.digits - 1, rows.rows[j].log10_loss);
-        put_num(f, rows.rows[j].log10_t);
-        put_num(f, a.gamma);
-        put_num(f, a.log10_muD);
-        put_num(f, a.kappa);
+        cli_put_csv_num(f, rows.rows[j].log10_t, 7);
+        cli_put_csv_num(f, a.gamma, 7);
+        cli_put_csv_num(f, a.log10_muD, 7);
+        cli_put_csv_num(f, a.kappa, 7);
         put_dist(f, &a.to_l2);
         put_dist(f, &a.to_rich);
         put_dist(f, &a.to_qmu);
-        put_num(f, a.to_l2.floor);
-        put_num(f, a.stationarity);
-        put_num(f, a.slackness);
+        cli_put_csv_num(f, a.to_l2.floor, 7);
+        cli_put_csv_num(f, a.stationarity, 7);
+        cli_put_csv_num(f, a.slackness, 7);
         fprintf(f, ",%s,%s\n", mpbias_regime_name(a.regime),
                 a.nearest == 0 ? "l2" : a.nearest == 1 ? (ref->rich_kind == MPBIAS_RICH_KKT ? "kkt"
                                                                                           : "l1")

@@ -509,3 +509,32 @@ cli_loss_grid_free(mpbias_flow_opts *fo)
     fo->at_loss = NULL;
     fo->n_at_loss = 0;
 }
+
+int
+cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                mpbias_model_t model)
+{
+    fmpq *a = NULL, *b = NULL;
+    int r;
+    mpbias_err_t err;
+    if (!cli_shape_given(o))
+        return EXIT_OK;
+    r = cli_shape_load(cmd, o, data->d, &a, &b);
+    if (r == EXIT_OK)
+    {
+        mpbias_err_clear(err);
+        if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
+            r = cli_lib_error(err);
+    }
+    cli_shape_free(a, b, data->d);
+    return r;
+}
+
+void
+cli_put_csv_num(FILE *f, const mpfr_t x, int digits)
+{
+    if (mpfr_nan_p(x))
+        fputs(",nan", f);
+    else
+        mpfr_fprintf(f, ",%.*Re", digits - 1, x);
+}
