@@ -926,6 +926,18 @@ START_TEST(test_regime)
                                         "checking run's values there are not numbers (NaN)"));
     ck_assert_str_eq(r.out, "");
     tu_run_free(&r);
+    /* tiny times: alpha = 1e11 gave log10 t off by 8e-12 in both runs at 16
+       digits (certified); now refused, while alpha = 1e7 is exact (the time
+       scales like alpha^-2: -15.89128284941396 = -13.89... - 2) */
+    RUN_EXPECT(&r, 1, "flow", "--example", "transition", "--alpha", "1e11", "--until-loss",
+               "1e-1", "-q");
+    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 16 digits at log10(loss) = "));
+    ck_assert_str_eq(r.out, "");
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--alpha", "1e7", "--until-loss",
+               "1e-1", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "\n-1.589128284941396e+01,0.000000000000000e+00,"));
+    tu_run_free(&r);
     /* --prec is passed to the trajectory (the table does not change) */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "--prec",
                "300", "-q");

@@ -606,7 +606,7 @@ err_update(mpfr_t err, const mpfr_t a, const mpfr_t b, const mpfr_t den, mpfr_t 
 
 /* The error estimate of row b (accurate) from row a (checking run). */
 static void
-row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
+row_compare(mpbias_flow_row *b, const mpbias_flow_row *a, long K)
 {
     mpfr_t den, tmp;
     slong i;
@@ -617,10 +617,12 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
     if (mpfr_cmp_ui(den, 1) < 0)
         mpfr_set_ui(den, 1, MPFR_RNDN);
     err_update(b->err_est, a->log10_t, b->log10_t, den, tmp);
-    /* the time variable log(1 + t) resolves t only to about 2^-(prec - 16)
-       absolutely: for tiny times (very large alpha) both runs can agree on
-       a wrong log10 t, so that resolution, 2^-(prec - 16) / (t ln 10) in
-       log10 t, enters the estimate (--prec then helps) */
+    /* Tiny times (very large alpha): both runs can agree on a wrong log10 t
+       (measured: log(1 + t) carried an error of about 2.4e-35 common to both
+       runs at K = 16, e.g. log10 t off by 8e-12 at alpha = 1e11; cause not
+       found yet).  An absolute floor of 2^-ceil(2K log2 10) ~ 10^-(2K) on
+       log(1 + t), i.e. that over t ln 10 in log10 t, enters the estimate,
+       so that such rows are refused instead of printed. */
     if (mpfr_sgn(b->log10_t) < 0)
     {
         mpfr_t res;
@@ -629,7 +631,7 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
         mpfr_pow(res, res, b->log10_t, MPFR_RNDN);             /* t */
         mpfr_mul_d(res, res, 2.302585092994046, MPFR_RNDN);    /* t ln 10 */
         mpfr_ui_div(res, 1, res, MPFR_RNDU);
-        mpfr_mul_2si(res, res, -(long) mpfr_get_prec(a->log10_t) + 16, MPFR_RNDU);
+        mpfr_mul_2si(res, res, -(long) ceil(2 * K * 3.3219280948873623), MPFR_RNDU);
         mpfr_div(res, res, den, MPFR_RNDU);
         if (mpfr_cmp(res, b->err_est) > 0)
             mpfr_set(b->err_est, res, MPFR_RNDU);
@@ -950,7 +952,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (haveA)
         {
             traj_row(&A, &rowA, model);
-            row_compare(&rowB, &rowA);
+            row_compare(&rowB, &rowA, (long) K);
             if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est)
                 stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
             mpfr_set_si(cp, -K, MPFR_RNDN);
@@ -972,7 +974,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                      "cannot certify %ld digits at log10(loss) = %.10g: estimated "
                                      "relative error %.2g (about %d digits); ask for fewer --digits "
                                      "or more --prec", (long) K, mpfr_get_d(rowB.log10_loss, MPFR_RNDN),
-                                     e, e > 0 ? (int) floor(-log10(e)) : 0);
+                                     e, e > 0 && e < 1 ? (int) floor(-log10(e)) : 0);
                 break;
             }
         }
