@@ -13,7 +13,8 @@
  *                   way)
  * Grid points run in worker processes (--jobs, default the number of
  * processors): the parent keeps up to J children, one per point, and starts
- * the next when one ends (trajectories differ a lot in cost).  Every point's
+ * the next when one ends (trajectories differ a lot in cost); with one job
+ * the points run in the process itself.  Every point's
  * file depends only on its inputs, so the result is byte-identical whatever
  * the number of workers, and a killed sweep rerun with the same command
  * computes only the missing points.
@@ -871,6 +872,18 @@ cmd_sweep(int argc, char **argv)
                     next++;
                     done_pts++;
                     skipped++;
+                    continue;
+                }
+                if (jobs == 1)
+                {
+                    /* one worker: in this process (no fork; the same files) */
+                    if (run_point(dir, next, pts + next, data + pts[next].ids,
+                                  alphas[pts[next].ia], &fo, qmu, until, delta, delta_s)
+                        != EXIT_OK)
+                        failed = 1;
+                    else
+                        done_pts++;
+                    next++;
                     continue;
                 }
                 fflush(NULL);
