@@ -443,6 +443,8 @@ void mpbias_sci_log(mpfr_t out, const mpbias_sci_t x);
 /* x = 10^(-y) for y >= 0 of any size: 10^(-frac(y)) rounded to y's
    precision plus 16 bits (a rational mantissa), times 10^(-floor(y)). */
 void mpbias_sci_set_pow10_neg(mpbias_sci_t x, const mpfr_t y);
+/* log10(x) in double precision (for schedules and messages, not results). */
+double mpbias_sci_log10_d(const mpbias_sci_t x);
 
 /* ------------------------------------------------------------------ */
 /* Models                                                              */
@@ -658,6 +660,13 @@ typedef struct
 
 void mpbias_flow_opts_init(mpbias_flow_opts *o);
 void mpbias_flow_opts_clear(mpbias_flow_opts *o);
+/* Checkpoints log10(1/eps) = 1, ... up to target into o->at_loss (replacing
+   what is there): per decade 1 (1, 10, ...), 2 (1, 3, 10, ...), 3 (1, 2, 5,
+   10, ...), or P >= 4 log-spaced values 10^(k/P) (rounded to 64 bits); room
+   for `extra` more entries is left.  Returns 0 when out of memory.  Free
+   the list with mpbias_flow_opts_loss_grid_free. */
+int mpbias_flow_opts_loss_grid(mpbias_flow_opts *o, long per_decade, double target, slong extra);
+void mpbias_flow_opts_loss_grid_free(mpbias_flow_opts *o);
 
 /* One output row.  Losses and times follow the model's convention
    (summed, or mean: then log10_loss is of the mean loss and t is the

@@ -122,7 +122,7 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     if (model->depth < 2 && target != MPBIAS_TARGET_L2)
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "threshold: depth 1 has only the l2 limit");
-    hy = -(fmpz_get_d(horizon->exp10) + log10(fmpq_get_d(horizon->mant)));
+    hy = -mpbias_sci_log10_d(horizon);
     if (!(hy >= 1.0))
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "threshold: the horizon must be a loss of at most 0.1");
@@ -150,31 +150,12 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     o.per_decade = 0;
     o.until_loss_set = 1;
     mpbias_sci_set(o.until_loss, horizon);
+    if (!mpbias_flow_opts_loss_grid(&o, 3, hy, 0))
     {
-        static const int m3[3] = { 1, 2, 5 };
-        slong cap = 64;
-        fmpz_t e;
-        fmpz_init(e);
-        o.at_loss = flint_malloc((size_t) cap * sizeof(mpbias_sci_struct));
-        for (k = 0; k < 64; k++)
-            for (j = 0; j < 3; j++)
-            {
-                fmpz_set_ui(e, 10);
-                fmpz_pow_ui(e, e, (ulong) k);
-                fmpz_mul_ui(e, e, (ulong) m3[j]);
-                if (fmpz_get_d(e) >= hy * (1 - 1e-12))
-                    continue;
-                if (o.n_at_loss == cap)
-                {
-                    cap *= 2;
-                    o.at_loss = flint_realloc(o.at_loss, (size_t) cap * sizeof(mpbias_sci_struct));
-                }
-                mpbias_sci_init(o.at_loss + o.n_at_loss);
-                fmpq_one(o.at_loss[o.n_at_loss].mant);
-                fmpz_neg(o.at_loss[o.n_at_loss].exp10, e);
-                o.n_at_loss++;
-            }
-        fmpz_clear(e);
+        mpbias_flow_opts_loss_grid_free(&o);
+        mpbias_flow_opts_clear(&o);
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
     }
     S.data = data;
     S.model = model;
@@ -185,11 +166,7 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     S.prec = prec;
     st = mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &grid, NULL, err);
     r->runs = 1;
-    for (k = 0; k < o.n_at_loss; k++)
-        mpbias_sci_clear(o.at_loss + k);
-    flint_free(o.at_loss);
-    o.at_loss = NULL;
-    o.n_at_loss = 0;
+    mpbias_flow_opts_loss_grid_free(&o);
     mpbias_flow_opts_clear(&o);
     if (st == MPBIAS_OK && grid.n < 1)
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");

@@ -105,14 +105,6 @@ void cli_put_csv_num(FILE *f, const mpfr_t x, int digits);
    characters escaped). */
 void cli_put_json_string(FILE *f, const char *s);
 
-/* The checkpoints log10(1/eps) = 1, ... up to target into fo->at_loss:
-   per decade 1 (1, 10, ...), 2 (1, 3, 10, ...), 3 (1, 2, 5, 10, ...), or
-   P >= 4 log-spaced values 10^(k/P) (rounded to 64 bits); room for `extra`
-   more entries is left.  Returns 0 when out of memory.  Free with
-   cli_loss_grid_free. */
-int cli_loss_grid(mpbias_flow_opts *fo, long per_decade, double target, slong extra);
-void cli_loss_grid_free(mpbias_flow_opts *fo);
-
 /* The progress line of long flow runs on standard error (only on a
    terminal, after 1 s, twice a second), with a time-left estimate when the
    loss target is known (until_loss may be NULL). */

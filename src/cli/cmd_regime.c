@@ -480,13 +480,13 @@ cmd_regime(int argc, char **argv)
     }
     if (r == EXIT_OK && optind < argc)
         r = cli_usage_error("regime", "unexpected argument '%s'", argv[optind]);
-    target = -(fmpz_get_d(until->exp10) + log10(fmpq_get_d(until->mant)));
+    target = -mpbias_sci_log10_d(until);
     if (r == EXIT_OK && !(target >= 1.0))
         r = cli_usage_error("regime", "--until-loss must be at most 0.1 (the first checkpoint "
                             "is eps = 0.1)");
     if (r == EXIT_OK && have_anchor)
     {
-        double a = -(fmpz_get_d(anchor->exp10) + log10(fmpq_get_d(anchor->mant)));
+        double a = -mpbias_sci_log10_d(anchor);
         if (!(a >= 1.0 && a < target))
             r = cli_usage_error("regime", "--extrapolate-from must be a loss between the first "
                                 "checkpoint (0.1) and --until-loss");
@@ -521,7 +521,7 @@ cmd_regime(int argc, char **argv)
     fmpq_set(model->alpha, alpha);
 
     /* the checkpoints, and room for the extrapolation's anchor */
-    if (!cli_loss_grid(&fo, per_decade, target, 1))
+    if (!mpbias_flow_opts_loss_grid(&fo, per_decade, target, 1))
     {
         cli_error("out of memory");
         r = EXIT_FAIL;
@@ -624,7 +624,7 @@ cmd_regime(int argc, char **argv)
     if (have_anchor)
     {
         /* the anchor row: the checkpoint nearest log10(EPS0) */
-        double a = fmpz_get_d(anchor->exp10) + log10(fmpq_get_d(anchor->mant)), best = INFINITY;
+        double a = mpbias_sci_log10_d(anchor), best = INFINITY;
         for (j = 0; j < cc.list.n; j++)
         {
             double dd = fabs(mpfr_get_d(cc.list.rows[j].log10_loss, MPFR_RNDN) - a);
@@ -861,7 +861,7 @@ done:
         mpbias_regime_row_clear(an + j);
     free(an);
     mpbias_flow_rows_clear(&cc.list);
-    cli_loss_grid_free(&fo);
+    mpbias_flow_opts_loss_grid_free(&fo);
     mpbias_flow_opts_clear(&fo);
     mpbias_regime_ref_clear(ref);
     mpbias_model_clear(model);

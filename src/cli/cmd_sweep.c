@@ -700,7 +700,7 @@ cmd_sweep(int argc, char **argv)
     {
         if (strcmp(until_s, "1e-1000") == 0)
             mpbias_sci_parse(until, until_s, NULL);
-        target = -(fmpz_get_d(until->exp10) + log10(fmpq_get_d(until->mant)));
+        target = -mpbias_sci_log10_d(until);
         if (!(target >= 1.0))
             r = cli_usage_error("sweep", "--until-loss must be at most 0.1 (the first loss is "
                                 "eps = 0.1)");
@@ -735,7 +735,7 @@ cmd_sweep(int argc, char **argv)
     if (r != EXIT_OK)
         goto done;
     /* the losses */
-    if (!cli_loss_grid(&fo, per_decade, target, 0))
+    if (!mpbias_flow_opts_loss_grid(&fo, per_decade, target, 0))
     {
         cli_error("out of memory");
         r = EXIT_FAIL;
@@ -1082,7 +1082,7 @@ done:
             mpbias_data_clear(data + i);
         free(data);
     }
-    cli_loss_grid_free(&fo);
+    mpbias_flow_opts_loss_grid_free(&fo);
     mpbias_flow_opts_clear(&fo);
     for (i = 0; i < na; i++)
         free(alphas[i]);

@@ -351,7 +351,7 @@ cli_progress_start(cli_progress *p, int quiet, const mpbias_sci_t until_loss)
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     p->target_l10 = NAN;
     if (until_loss != NULL)
-        p->target_l10 = -(fmpz_get_d(until_loss->exp10) + log10(fmpq_get_d(until_loss->mant)));
+        p->target_l10 = -mpbias_sci_log10_d(until_loss);
 }
 
 double
@@ -436,79 +436,6 @@ cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *co
     return -1;
 }
 
-int
-cli_loss_grid(mpbias_flow_opts *fo, long per_decade, double target, slong extra)
-{
-    static const int mult[3][3] = { { 1, 0, 0 }, { 1, 3, 0 }, { 1, 2, 5 } };
-    slong j, i, cap = 64;
-    fmpz_t e;
-    mpfr_t y;
-    fo->n_at_loss = 0;
-    fo->at_loss = malloc((size_t) (cap + extra) * sizeof(mpbias_sci_struct));
-    if (fo->at_loss == NULL)
-        return 0;
-    fmpz_init(e);
-    mpfr_init2(y, 64);
-    for (j = 0; j < 64; j++)   /* up to 10^63 decades */
-        for (i = 0; i < per_decade; i++)
-        {
-            mpbias_sci_struct *t;
-            double v;
-            if (per_decade <= 3)
-            {
-                /* m 10^j exactly, m in {1}, {1, 3} or {1, 2, 5} */
-                fmpz_set_ui(e, 10);
-                fmpz_pow_ui(e, e, (ulong) j);
-                fmpz_mul_ui(e, e, (ulong) mult[per_decade - 1][i]);
-                v = fmpz_get_d(e);
-            }
-            else
-            {
-                /* 10^((j P + i) / P), rounded to 64 bits */
-                mpfr_set_si(y, (long) (j * per_decade + i), MPFR_RNDN);
-                mpfr_div_si(y, y, per_decade, MPFR_RNDN);
-                mpfr_exp10(y, y, MPFR_RNDN);
-                v = mpfr_get_d(y, MPFR_RNDN);
-            }
-            if (v > target * (1 + 1e-12))
-                continue;
-            if (fo->n_at_loss == cap)
-            {
-                cap *= 2;
-                t = realloc(fo->at_loss, (size_t) (cap + extra) * sizeof(mpbias_sci_struct));
-                if (t == NULL)
-                {
-                    fmpz_clear(e);
-                    mpfr_clear(y);
-                    return 0;
-                }
-                fo->at_loss = t;
-            }
-            t = fo->at_loss + fo->n_at_loss++;
-            mpbias_sci_init(t);
-            if (per_decade <= 3)
-            {
-                fmpq_one(t->mant);
-                fmpz_neg(t->exp10, e);
-            }
-            else
-                mpbias_sci_set_pow10_neg(t, y);
-        }
-    fmpz_clear(e);
-    mpfr_clear(y);
-    return 1;
-}
-
-void
-cli_loss_grid_free(mpbias_flow_opts *fo)
-{
-    slong i;
-    for (i = 0; i < fo->n_at_loss; i++)
-        mpbias_sci_clear(fo->at_loss + i);
-    free(fo->at_loss);
-    fo->at_loss = NULL;
-    fo->n_at_loss = 0;
-}
 
 int
 cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
