@@ -817,6 +817,15 @@ mpbias_status mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data
 mpbias_status mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w,
                                         mpbias_err_t err);
 
+/* For depth >= 3: the rich target from a late direction cand (d entries,
+   e.g. the last checkpoint's wbar): the l_(2/D) KKT point it polishes to at
+   ref->prec (support threshold tau, or chosen automatically when tau <= 0),
+   set as with mpbias_regime_ref_set_kkt.  The polished point is left in kk
+   when kk is non-NULL (initialized by the caller). */
+mpbias_status mpbias_regime_ref_polish_kkt(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                                           const mpfr_t *cand, double tau, mpbias_lpkkt_t kk,
+                                           mpbias_err_t err);
+
 /* Distances of wbar to a predictor (64-bit values): sup and l2 norms of
    the difference and the angle (radians).  Below `floor` (the row's own
    error plus the predictor's error bound) they are not resolved. */

@@ -155,6 +155,24 @@ mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w, mpbias_err_t
     return MPBIAS_OK;
 }
 
+mpbias_status
+mpbias_regime_ref_polish_kkt(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                             const mpfr_t *cand, double tau, mpbias_lpkkt_t kk, mpbias_err_t err)
+{
+    mpbias_lpkkt_t own;
+    mpbias_lpkkt_struct *k = kk != NULL ? kk : own;
+    mpbias_status st;
+    if (kk == NULL)
+        mpbias_lpkkt_init(own);
+    st = tau > 0.0 ? mpbias_lpkkt_polish(k, data, ref->depth, cand, tau, ref->prec, err)
+                   : mpbias_lpkkt_polish_auto(k, data, ref->depth, cand, ref->prec, err);
+    if (st == MPBIAS_OK)
+        st = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) k->w, err);
+    if (kk == NULL)
+        mpbias_lpkkt_clear(own);
+    return st;
+}
+
 /* ---- one checkpoint ------------------------------------------------- */
 
 static void

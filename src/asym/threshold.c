@@ -172,15 +172,8 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
     /* depth >= 3, rich target: the KKT point the horizon's direction polishes to */
     if (st == MPBIAS_OK && model->depth >= 3 && target == MPBIAS_TARGET_RICH)
-    {
-        mpbias_lpkkt_t kk;
-        mpbias_lpkkt_init(kk);
-        st = mpbias_lpkkt_polish_auto(kk, data, model->depth,
-                                      (const mpfr_t *) grid.rows[grid.n - 1].wbar, prec + 64, err);
-        if (st == MPBIAS_OK)
-            st = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err);
-        mpbias_lpkkt_clear(kk);
-    }
+        st = mpbias_regime_ref_polish_kkt(ref, data, (const mpfr_t *) grid.rows[grid.n - 1].wbar,
+                                          0.0, NULL, err);
     if (st == MPBIAS_OK && target == MPBIAS_TARGET_RICH && ref->rich_kind == MPBIAS_RICH_NONE)
         st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "threshold: no rich limit");
     r->rich_kind = ref->rich_kind;

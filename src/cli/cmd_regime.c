@@ -568,25 +568,16 @@ cmd_regime(int argc, char **argv)
     if (depth >= 3 && cc.list.n > 0)
     {
         mpbias_lpkkt_t kk;
-        int ok;
         mpbias_lpkkt_init(kk);
         mpbias_err_clear(err);
-        if ((support_tol > 0.0
-                 ? mpbias_lpkkt_polish(kk, data, (int) depth,
-                                       (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar, support_tol,
-                                       ref->prec, err)
-                 : mpbias_lpkkt_polish_auto(kk, data, (int) depth,
-                                            (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar, ref->prec,
-                                            err)) == MPBIAS_OK)
-        {
-            ok = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, err) == MPBIAS_OK;
-            if (ok)
-                snprintf(kkt_desc, sizeof kkt_desc, "the l_(2/%ld) KKT point polished from the last "
-                         "checkpoint (%s; support threshold %g)", depth,
-                         kk->kind == MPBIAS_KKT_L1 ? "the l1 solution"
-                         : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
-                                                         : "an interior KKT point", kk->tau);
-        }
+        if (mpbias_regime_ref_polish_kkt(ref, data,
+                                         (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar,
+                                         support_tol, kk, err) == MPBIAS_OK)
+            snprintf(kkt_desc, sizeof kkt_desc, "the l_(2/%ld) KKT point polished from the last "
+                     "checkpoint (%s; support threshold %g)", depth,
+                     kk->kind == MPBIAS_KKT_L1 ? "the l1 solution"
+                     : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
+                                                     : "an interior KKT point", kk->tau);
         else if (!quiet)
             fprintf(stderr, "%s: no l_(2/%ld) KKT point near the last checkpoint (%s): no rich "
                     "limit column\n", PROG, depth, err->msg);

@@ -221,14 +221,10 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
         st = mpbias_flow_run(data, model, &fo, mpbias_flow_rows_collect, NULL, &rows, NULL, err);
     if (st == MPBIAS_OK && g->depth >= 3 && rows.n > 0)
     {
-        mpbias_lpkkt_t kk;
+        /* no KKT point near the last sample: no rich column (nan) */
         mpbias_err_t e;
-        mpbias_lpkkt_init(kk);
-        if (mpbias_lpkkt_polish_auto(kk, data, (int) g->depth,
-                                     (const mpfr_t *) rows.rows[rows.n - 1].wbar, ref->prec, e)
-            == MPBIAS_OK)
-            mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) kk->w, e);
-        mpbias_lpkkt_clear(kk);
+        mpbias_regime_ref_polish_kkt(ref, data, (const mpfr_t *) rows.rows[rows.n - 1].wbar, 0.0,
+                                     NULL, e);
     }
     if (st != MPBIAS_OK)
     {
