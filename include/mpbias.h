@@ -634,7 +634,8 @@ typedef enum
 {
     MPBIAS_ROW_CHECKPOINT = 0,  /* a point of the per-decade schedule     */
     MPBIAS_ROW_AT_LOSS = 1,     /* an explicitly requested loss           */
-    MPBIAS_ROW_STOP = 2         /* the stopping point (always the last)   */
+    MPBIAS_ROW_STOP = 2,        /* the stopping point (always the last)   */
+    MPBIAS_ROW_AT_TIME = 3      /* an explicitly requested time           */
 } mpbias_row_kind;
 
 typedef struct
@@ -652,6 +653,10 @@ typedef struct
                                    log10(1/eps) instead                          */
     slong n_at_loss;            /* extra checkpoints at these losses              */
     mpbias_sci_struct *at_loss;
+    slong n_at_time;            /* extra checkpoints at these times (model's
+                                   convention, positive), in any order; those
+                                   not before the stop are not reached           */
+    mpbias_sci_struct *at_time;
     int verify;                 /* 1 (default): a second, more accurate run gives
                                    the error estimate and the printed values      */
     slong max_steps;            /* per run (default 10^7)                          */

@@ -104,7 +104,7 @@ rec_cb(const mpbias_flow_row *row, void *ctx)
     ck_assert_int_eq(row->index, R->len);
     ck_assert_msg(R->len == 0 || R->rows[R->len - 1].kind != MPBIAS_ROW_STOP,
                   "a row after the STOP row");
-    ck_assert(row->kind == MPBIAS_ROW_CHECKPOINT || row->kind == MPBIAS_ROW_AT_LOSS
+    ck_assert(row->kind == MPBIAS_ROW_CHECKPOINT || row->kind == MPBIAS_ROW_AT_LOSS || row->kind == MPBIAS_ROW_AT_TIME
               || row->kind == MPBIAS_ROW_STOP);
     ck_assert(mpfr_number_p(row->log10_t) && mpfr_number_p(row->log10_loss)
               && mpfr_number_p(row->margin));
@@ -1416,6 +1416,69 @@ START_TEST(test_until_time_one)
 }
 END_TEST
 
+/* Explicit times, unsorted and repeated, before a loss stop: one row per
+   time, in time order, each on the one-sample oracle at its margin and
+   at log10 t = log10 T. */
+START_TEST(test_at_time_one)
+{
+    static const char *const T[] = { "2.5e300", "1e-3", "0.7", "1e40", "1e40" };
+    static const int order[] = { 1, 2, 3, 4, 0 };
+    const int K = 14;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    recorder R;
+    arb_t mstar, ref;
+    slong k, nt = (slong) (sizeof T / sizeof T[0]);
+    char ctx[128];
+
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    rec_init(&R);
+    arb_init(mstar);
+    arb_init(ref);
+    model->depth = 2;
+    opts_loss(&o, K, "1e-400");
+    o.per_decade = 0;
+    o.n_at_time = nt;
+    o.at_time = malloc((size_t) nt * sizeof(mpbias_sci_struct));
+    for (k = 0; k < nt; k++)
+    {
+        mpbias_sci_init(o.at_time + k);
+        set_sci(o.at_time + k, T[k]);
+    }
+    snprintf(ctx, sizeof ctx, "z=(1,2,-1/2) D=2 at-times K=%d", K);
+    run_ok(data, model, &o, &R, ctx);
+    ck_assert_int_eq(R.len, nt + 1);
+    for (k = 0; k < nt; k++)
+    {
+        const mpbias_sci_struct *Tk = o.at_time + order[k];
+        mpfr_t lt;
+        ck_assert_int_eq(R.rows[k].kind, MPBIAS_ROW_AT_TIME);
+        mpfr_init2(lt, 256);
+        mpbias_sci_log(lt, Tk);
+        arb_set_mpfr_exact(ref, lt);
+        arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
+        mpfr_clear(lt);
+        arb_const_log10(mstar, oracle_prec(K));
+        arb_div(ref, ref, mstar, oracle_prec(K));
+        check_close_log(R.rows[k].log10_t, ref, K, "log10_t = log10(T)", ctx);
+        arb_set_mpfr_exact(mstar, R.rows[k].margin);
+        check_one_row(R.rows + k, data->z, 3, model, mstar, K, ctx);
+    }
+    ck_assert_int_eq(R.rows[nt].kind, MPBIAS_ROW_STOP);
+    for (k = 0; k < nt; k++)
+        mpbias_sci_clear(o.at_time + k);
+    free(o.at_time);
+    mpbias_flow_opts_clear(&o);
+    arb_clear(mstar);
+    arb_clear(ref);
+    rec_clear(&R);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
 /* Several stop conditions on "transition": the first reached wins
    (K = 10: this is about which condition stops the run). */
 START_TEST(test_first_stop_wins)
@@ -2138,6 +2201,7 @@ flow_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_until_margin_one);
     tcase_add_test(tc, test_until_time_one);
+    tcase_add_test(tc, test_at_time_one);
     tcase_add_test(tc, test_first_stop_wins);
     suite_add_tcase(s, tc);
 

@@ -37,6 +37,10 @@ int cli_parse_positive_decimal(const char *cmd, const char *opt, const char *s, 
 /* A loss or time literal with an exponent of any size (mpbias_sci_parse);
    on failure "invalid value 'S' for --OPT: <why>". */
 int cli_parse_sci(const char *cmd, const char *opt, const char *s, mpbias_sci_t x);
+/* n (> 0) literals parsed into a new list (NULL after a usage error has
+   been printed); free with cli_sci_list_free. */
+mpbias_sci_struct *cli_parse_sci_list(const char *cmd, const char *opt, const char **s, slong n);
+void cli_sci_list_free(mpbias_sci_struct *v, slong n);
 /* One of the NULL-terminated choices: its index, or -1 after the usage
    error "invalid value 'S' for --OPT: expected A, B or C". */
 int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices);

@@ -45,15 +45,17 @@ help(void)
            "  --per-decade K       checkpoints per decade of the loss (default 1, 0: none);\n"
            "                       beyond log10(1/eps) = 100, per decade of log10(1/eps)\n"
            "  --at-loss EPS        an extra checkpoint at loss EPS (repeatable)\n"
+           "  --at-time T          an extra checkpoint at time T > 0 (repeatable; times\n"
+           "                       after the stop are not reached)\n"
            "  --format FMT         csv (default) or json\n"
            "  -o, --out FILE       write to FILE instead of standard output\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
            "  -h, --help           show this help and exit\n\n"
            "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
            "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
-           "derivatives), err_est, kind (checkpoint, at-loss or stop).  Numbers are in\n"
-           "C-locale scientific notation with K significant digits; the last row is the\n"
-           "stopping point.  wbar is certified normwise (relative to max |wbar_i|).\n",
+           "derivatives), err_est, kind (checkpoint, at-loss, at-time or stop).\n"
+           "Numbers are in C-locale scientific notation with K significant digits; the\n"
+           "last row is the stopping point.  wbar is certified normwise (relative to max |wbar_i|).\n",
            PROG);
 }
 
@@ -120,7 +122,10 @@ put_log_num(FILE *f, const mpfr_t x, int digits, int json)
 static const char *
 kind_name(mpbias_row_kind k)
 {
-    return k == MPBIAS_ROW_STOP ? "stop" : k == MPBIAS_ROW_AT_LOSS ? "at-loss" : "checkpoint";
+    return k == MPBIAS_ROW_STOP      ? "stop"
+           : k == MPBIAS_ROW_AT_LOSS ? "at-loss"
+           : k == MPBIAS_ROW_AT_TIME ? "at-time"
+                                     : "checkpoint";
 }
 
 
@@ -247,6 +252,7 @@ cmd_flow(int argc, char **argv)
         { "prec", required_argument, NULL, 'p' },
         { "per-decade", required_argument, NULL, 'c' },
         { "at-loss", required_argument, NULL, 'e' },
+        { "at-time", required_argument, NULL, 'e' + 256 },
         { "format", required_argument, NULL, 'f' },
         { "out", required_argument, NULL, 'o' },
         { "quiet", no_argument, NULL, 'q' },
@@ -256,10 +262,10 @@ cmd_flow(int argc, char **argv)
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *out = NULL;
-    const char **at = NULL;
+    const char **at = NULL, **att = NULL;
     long v, digits = 16, prec = 0, per_decade = 1;
     int c, r, json = 0, quiet = 0, depth = 2, mean = 0;
-    slong nat = 0, i;
+    slong nat = 0, natt = 0;
     mpbias_loss loss = MPBIAS_LOSS_EXP;
     mpbias_data_t data;
     mpbias_model_t model;
@@ -274,6 +280,7 @@ cmd_flow(int argc, char **argv)
     fmpq_one(alpha);
     mpbias_flow_opts_init(&fo);
     at = malloc((size_t) argc * sizeof(char *));
+    att = malloc((size_t) argc * sizeof(char *));
     r = EXIT_OK;
     opterr = 0;
     optind = 1;
@@ -336,6 +343,9 @@ cmd_flow(int argc, char **argv)
             case 'e':
                 at[nat++] = optarg;
                 break;
+            case 'e' + 256:
+                att[natt++] = optarg;
+                break;
             case 'f':
             {
                 static const char *const fmts[] = { "csv", "json", NULL };
@@ -391,15 +401,21 @@ cmd_flow(int argc, char **argv)
     fo.per_decade = (int) per_decade;
     if (nat > 0)
     {
-        fo.at_loss = malloc((size_t) nat * sizeof(mpbias_sci_struct));
-        for (i = 0; i < nat; i++)
-            mpbias_sci_init(fo.at_loss + i);
-        fo.n_at_loss = nat;
-        for (i = 0; i < nat && r == EXIT_OK; i++)
-            if (!cli_parse_sci("flow", "at-loss", at[i], fo.at_loss + i))
-                r = EXIT_USAGE;
-        if (r != EXIT_OK)
+        if ((fo.at_loss = cli_parse_sci_list("flow", "at-loss", at, nat)) == NULL)
+        {
+            r = EXIT_USAGE;
             goto done;
+        }
+        fo.n_at_loss = nat;
+    }
+    if (natt > 0)
+    {
+        if ((fo.at_time = cli_parse_sci_list("flow", "at-time", att, natt)) == NULL)
+        {
+            r = EXIT_USAGE;
+            goto done;
+        }
+        fo.n_at_time = natt;
     }
 
     memset(&ctx, 0, sizeof ctx);
@@ -452,17 +468,14 @@ cmd_flow(int argc, char **argv)
                 cli_progress_elapsed(&ctx.prog));
     r = EXIT_OK;
 done:
-    if (fo.at_loss != NULL)
-    {
-        for (i = 0; i < fo.n_at_loss; i++)
-            mpbias_sci_clear(fo.at_loss + i);
-        free(fo.at_loss);
-    }
+    cli_sci_list_free(fo.at_loss, fo.n_at_loss);
+    cli_sci_list_free(fo.at_time, fo.n_at_time);
     mpbias_flow_opts_clear(&fo);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
     fmpq_clear(alpha);
     free(at);
+    free(att);
     return r;
 }
 

@@ -419,6 +419,41 @@ cli_parse_sci(const char *cmd, const char *opt, const char *s, mpbias_sci_t x)
     return 1;
 }
 
+mpbias_sci_struct *
+cli_parse_sci_list(const char *cmd, const char *opt, const char **s, slong n)
+{
+    slong i;
+    mpbias_sci_struct *v;
+    if (n <= 0)
+        return NULL;
+    v = malloc((size_t) n * sizeof(mpbias_sci_struct));
+    if (v == NULL)
+    {
+        cli_error("%s: out of memory", cmd);
+        return NULL;
+    }
+    for (i = 0; i < n; i++)
+        mpbias_sci_init(v + i);
+    for (i = 0; i < n; i++)
+        if (!cli_parse_sci(cmd, opt, s[i], v + i))
+        {
+            cli_sci_list_free(v, n);
+            return NULL;
+        }
+    return v;
+}
+
+void
+cli_sci_list_free(mpbias_sci_struct *v, slong n)
+{
+    slong i;
+    if (v == NULL)
+        return;
+    for (i = 0; i < n; i++)
+        mpbias_sci_clear(v + i);
+    free(v);
+}
+
 int
 cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices)
 {

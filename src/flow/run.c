@@ -47,6 +47,8 @@ mpbias_flow_opts_init(mpbias_flow_opts *o)
     o->per_decade = 1;
     o->n_at_loss = 0;
     o->at_loss = NULL;
+    o->n_at_time = 0;
+    o->at_time = NULL;
     o->verify = 1;
     o->max_steps = 10000000;
     o->stages = 0;
@@ -260,10 +262,13 @@ traj_event_value(traj *T, mpfr_t out, int ev, const mpfr_t x, const mpfr_t *y, c
     }
 }
 
+/* Events: 0 the target margin, 1 the target time (both stop the run),
+   2 the next explicitly requested time (a row, then the run goes on). */
+#define NEV 3
 typedef struct
 {
-    int kind[2];                /* events in force */
-    mpfr_t target[2];           /* their targets (margin, ell) */
+    int kind[NEV];              /* events in force */
+    mpfr_t target[NEV];         /* their targets (margin, ell, ell) */
 } events;
 
 /* Event value g(h) at x = xa + h: from a re-step of size h from
@@ -469,7 +474,7 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
         mpfr_sub(hfull, T->x, T->xa, MPFR_RNDN);
         for (i = 0; i < T->dim; i++)
             mpfr_set(T->yb[i], T->y[i], MPFR_RNDN);
-        for (e = 0; e < 2; e++)
+        for (e = 0; e < NEV; e++)
         {
             if (E->kind[e] == EV_NONE)
                 continue;
@@ -756,6 +761,22 @@ guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
     return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
 }
 
+/* ell = log(1 + T_sum) of a time T (T_sum = T / N for the mean loss:
+   logN given), as an event target; cp, M scratch. */
+static void
+ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t prec, mpfr_t cp, mpfr_t M)
+{
+    mpbias_sci_log(cp, T);
+    if (logN != NULL)
+        mpfr_sub(cp, cp, logN, MPFR_RNDN);
+    /* log(1 + e^cp) */
+    mpfr_exp(M, cp, MPFR_RNDN);
+    if (mpfr_inf_p(M) || mpfr_cmp_si(cp, (long) prec) > 0)
+        mpfr_set(out, cp, MPFR_RNDN);
+    else
+        mpfr_log1p(out, M, MPFR_RNDN);
+}
+
 mpbias_status
 mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 const mpbias_flow_opts *o, mpbias_flow_row_fn row_fn,
@@ -766,11 +787,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpbias_flow_stats stats;
     mpfr_prec_t prec;
     slong stages, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
+    slong nat_t = o->n_at_time, att = 0;
     traj A, B;
     int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
     mpbias_flow_row rowA, rowB;
     events EA, EB;
-    mpfr_t L10, L10start, L10stop, cp, M, limit, *atv = NULL;
+    mpfr_t L10, L10start, L10stop, cp, M, limit, *atv = NULL, *attv = NULL;
 
     memset(&stats, 0, sizeof stats);
     if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
@@ -815,7 +837,11 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     row_init(&rowB, data->n, data->d, prec + 32);
     row_init(&rowA, data->n, data->d, prec);
     mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
-    mpfr_inits2(prec + 32, EA.target[0], EA.target[1], EB.target[0], EB.target[1], (mpfr_ptr) 0);
+    for (i = 0; i < NEV; i++)
+    {
+        mpfr_init2(EA.target[i], prec + 32);
+        mpfr_init2(EB.target[i], prec + 32);
+    }
     if (r != MPBIAS_ODE_OK)
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
@@ -856,7 +882,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         qsort(atv, (size_t) nat, sizeof(mpfr_t), cmp_sci_log);
     }
     /* events */
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < NEV; i++)
         EA.kind[i] = EB.kind[i] = EV_NONE;
     if (o->until_margin_set)
     {
@@ -866,18 +892,17 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     }
     if (o->until_time_set)
     {
-        /* ell = log(1 + T_sum) with T_sum = T / N for the mean loss */
         EA.kind[1] = EB.kind[1] = EV_TIME;
-        mpbias_sci_log(cp, o->until_time);
-        if (model->mean)
-            mpfr_sub(cp, cp, B.logN, MPFR_RNDN);
-        /* log(1 + e^cp) */
-        mpfr_exp(M, cp, MPFR_RNDN);
-        if (mpfr_inf_p(M) || mpfr_cmp_si(cp, (long) prec) > 0)
-            mpfr_set(EB.target[1], cp, MPFR_RNDN);
-        else
-            mpfr_log1p(EB.target[1], M, MPFR_RNDN);
+        ell_of_time(EB.target[1], o->until_time, model->mean ? B.logN : NULL, prec, cp, M);
         mpfr_set(EA.target[1], EB.target[1], MPFR_RNDN);
+    }
+    /* explicit times, sorted, as values of ell */
+    if (nat_t > 0)
+    {
+        attv = _mpbias_mpfr_vec_init(nat_t, prec + 32);
+        for (i = 0; i < nat_t; i++)
+            ell_of_time(attv[i], o->at_time + i, model->mean ? B.logN : NULL, prec, cp, M);
+        qsort(attv, (size_t) nat_t, sizeof(mpfr_t), cmp_sci_log);
     }
 
     for (;;)
@@ -917,6 +942,13 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         mpfr_mul(M, L10, B.ln10, MPFR_RNDN);
         if (model->mean)
             mpfr_sub(M, M, B.logN, MPFR_RNDN);
+        /* the next explicit time: an event that makes a row */
+        EA.kind[2] = EB.kind[2] = att < nat_t ? EV_TIME : EV_NONE;
+        if (att < nat_t)
+        {
+            mpfr_set(EB.target[2], attv[att], MPFR_RNDN);
+            mpfr_set(EA.target[2], attv[att], MPFR_RNDN);
+        }
         rB = traj_advance(&B, M, &EB, progress_fn, ctx, &stats, &interrupted);
         if (!interrupted && haveA && rB >= 0)
         {
@@ -928,6 +960,14 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
             rA = traj_advance(&A, limit, &EA, NULL, NULL, NULL, &interrupted);
             if (rA == 0 && rB > 0)
                 rA = -MPBIAS_ODE_MAX_STEPS;
+            if (rB > 0 && rA > 0 && rA != rB)
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "the two runs disagree on which of two nearly simultaneous "
+                                     "targets (margin, time) comes first near log10(loss) = %.6g",
+                                     stats.log10_loss);
+                break;
+            }
         }
         if (interrupted)
         {
@@ -944,7 +984,9 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                  : "the flow left the domain of its closed form");
             break;
         }
-        if (rB > 0)   /* an event stopped the run */
+        if (rB == 3)  /* an explicit time: a row, then on */
+            kind = MPBIAS_ROW_AT_TIME;
+        else if (rB > 0)   /* an event stopped the run */
             kind = MPBIAS_ROW_STOP;
         traj_row(&B, &rowB, model);
         rowB.kind = kind;
@@ -988,6 +1030,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         }
         if (kind == MPBIAS_ROW_STOP)
             break;
+        if (kind == MPBIAS_ROW_AT_TIME)
+        {
+            /* the loss target is still ahead; equal times give one row each */
+            att++;
+            continue;
+        }
         /* move past this target */
         mpfr_set(L10start, L10, MPFR_RNDN);
     }
@@ -1010,6 +1058,12 @@ cleanup:
     if (atv != NULL)
         _mpbias_mpfr_vec_clear(atv, nat);
     mpfr_clears(L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
-    mpfr_clears(EA.target[0], EA.target[1], EB.target[0], EB.target[1], (mpfr_ptr) 0);
+    if (attv != NULL)
+        _mpbias_mpfr_vec_clear(attv, nat_t);
+    for (i = 0; i < NEV; i++)
+    {
+        mpfr_clear(EA.target[i]);
+        mpfr_clear(EB.target[i]);
+    }
     return st;
 }
