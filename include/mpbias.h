@@ -688,6 +688,8 @@ typedef struct
     mpfr_t log10_t, log10_loss, margin, mu, err_est;
     slong d;
     mpfr_t *wbar;
+    mpfr_t *w;                  /* the predictor w itself (certified normwise,
+                                   relative to max_i |w_i|)                    */
     slong n;
     mpfr_t *nu;
 } mpbias_flow_row;

@@ -55,6 +55,7 @@ mpbias_flow_row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec)
     row->d = d;
     row->n = n;
     row->wbar = _mpbias_mpfr_vec_init(d, prec);
+    row->w = _mpbias_mpfr_vec_init(d, prec);
     row->nu = _mpbias_mpfr_vec_init(n, prec);
 }
 
@@ -70,7 +71,10 @@ mpbias_flow_row_set(mpbias_flow_row *dst, const mpbias_flow_row *src)
     mpfr_set(dst->mu, src->mu, MPFR_RNDN);
     mpfr_set(dst->err_est, src->err_est, MPFR_RNDN);
     for (i = 0; i < src->d && i < dst->d; i++)
+    {
         mpfr_set(dst->wbar[i], src->wbar[i], MPFR_RNDN);
+        mpfr_set(dst->w[i], src->w[i], MPFR_RNDN);
+    }
     for (i = 0; i < src->n && i < dst->n; i++)
         mpfr_set(dst->nu[i], src->nu[i], MPFR_RNDN);
 }
@@ -119,8 +123,9 @@ mpbias_flow_row_clear(mpbias_flow_row *row)
 {
     mpfr_clears(row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
     _mpbias_mpfr_vec_clear(row->wbar, row->d);
+    _mpbias_mpfr_vec_clear(row->w, row->d);
     _mpbias_mpfr_vec_clear(row->nu, row->n);
-    row->wbar = row->nu = NULL;
+    row->wbar = row->w = row->nu = NULL;
 }
 
 /* ---- the system in (u_+, u_-) ------------------------------------------ */
@@ -967,6 +972,7 @@ mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t mode
         mpfr_set(row->margin, S.gam, MPFR_RNDN);
         for (j = 0; j < d; j++)
         {
+            mpfr_set(row->w[j], S.w[j], MPFR_RNDN);
             if (mpfr_sgn(S.gam) > 0)
                 mpfr_div(row->wbar[j], S.w[j], S.gam, MPFR_RNDN);
             else

@@ -211,10 +211,13 @@ gd_row(gd_state *S, mpbias_flow_row *row, const mpbias_model_t model, slong step
             mpfr_set(gam, S->m[k], MPFR_RNDN);
     mpfr_set(row->margin, gam, MPFR_RNDN);
     for (i = 0; i < S->d; i++)
+    {
+        mpfr_set(row->w[i], S->w[i], MPFR_RNDN);
         if (mpfr_sgn(gam) > 0)
             mpfr_div(row->wbar[i], S->w[i], gam, MPFR_RNDN);
         else
             mpfr_set_nan(row->wbar[i]);
+    }
     if (model->shape_a == NULL && mpfr_sgn(gam) > 0)
     {
         /* mu = alpha margin^(-1/D) */
@@ -260,6 +263,12 @@ gd_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
     for (i = 0; i < b->d && mpfr_sgn(den) > 0; i++)
         if (mpfr_number_p(b->wbar[i]) || mpfr_number_p(a->wbar[i]))
             GD_UPD(a->wbar[i], b->wbar[i], den);
+    mpfr_set_zero(den, 1);
+    for (i = 0; i < b->d; i++)
+        if (mpfr_cmpabs(b->w[i], den) > 0)
+            mpfr_abs(den, b->w[i], MPFR_RNDN);
+    for (i = 0; i < b->d && mpfr_sgn(den) > 0; i++)
+        GD_UPD(a->w[i], b->w[i], den);
     mpfr_set_zero(den, 1);
     for (i = 0; i < b->n; i++)
         if (mpfr_cmpabs(b->nu[i], den) > 0)

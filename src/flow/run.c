@@ -559,6 +559,7 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
     /* wbar, mu */
     for (i = 0; i < T->d; i++)
     {
+        mpfr_set(row->w[i], T->ws->w[i], MPFR_RNDN);
         if (mpfr_sgn(T->gam) > 0)
             mpfr_div(row->wbar[i], T->ws->w[i], T->gam, MPFR_RNDN);
         else
@@ -576,31 +577,11 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
         mpfr_set(row->nu[i], T->y[i], MPFR_RNDN);
 }
 
-static void
-row_init(mpbias_flow_row *row, slong n, slong d, mpfr_prec_t prec)
-{
-    row->kind = MPBIAS_ROW_CHECKPOINT;
-    row->index = 0;
-    mpfr_inits2(prec, row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
-    row->d = d;
-    row->n = n;
-    row->wbar = _mpbias_mpfr_vec_init(d, prec);
-    row->nu = _mpbias_mpfr_vec_init(n, prec);
-}
-
-static void
-row_clear(mpbias_flow_row *row)
-{
-    mpfr_clears(row->log10_t, row->log10_loss, row->margin, row->mu, row->err_est, (mpfr_ptr) 0);
-    _mpbias_mpfr_vec_clear(row->wbar, row->d);
-    _mpbias_mpfr_vec_clear(row->nu, row->n);
-}
-
 /* err = max(err, |a - b| / den) */
 static void
 err_update(mpfr_t err, const mpfr_t a, const mpfr_t b, const mpfr_t den, mpfr_t tmp)
 {
-    if (mpfr_nan_p(a) && mpfr_nan_p(b))
+    if ((mpfr_nan_p(a) && mpfr_nan_p(b)) || (mpfr_inf_p(a) && mpfr_equal_p(a, b)))
         return;
     mpfr_sub(tmp, a, b, MPFR_RNDN);
     mpfr_abs(tmp, tmp, MPFR_RNDN);
@@ -628,7 +609,7 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a, long K)
        found yet).  An absolute floor of 2^-ceil(2K log2 10) ~ 10^-(2K) on
        log(1 + t), i.e. that over t ln 10 in log10 t, enters the estimate,
        so that such rows are refused instead of printed. */
-    if (mpfr_sgn(b->log10_t) < 0)
+    if (mpfr_sgn(b->log10_t) < 0 && !mpfr_inf_p(b->log10_t))
     {
         mpfr_t res;
         mpfr_init2(res, 64);
@@ -654,6 +635,13 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a, long K)
             mpfr_abs(den, b->wbar[i], MPFR_RNDN);
     for (i = 0; i < b->d; i++)
         err_update(b->err_est, a->wbar[i], b->wbar[i], den, tmp);
+    mpfr_set_zero(den, 1);
+    for (i = 0; i < b->d; i++)
+        if (mpfr_cmpabs(b->w[i], den) > 0)
+            mpfr_abs(den, b->w[i], MPFR_RNDN);
+    if (!mpfr_zero_p(den))
+        for (i = 0; i < b->d; i++)
+            err_update(b->err_est, a->w[i], b->w[i], den, tmp);
     /* nu normwise too */
     mpfr_set_zero(den, 1);
     for (i = 0; i < b->n; i++)
@@ -834,8 +822,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (r == MPBIAS_ODE_OK)
             r = rA0;
     }
-    row_init(&rowB, data->n, data->d, prec + 32);
-    row_init(&rowA, data->n, data->d, prec);
+    mpbias_flow_row_init(&rowB, data->n, data->d, prec + 32);
+    mpbias_flow_row_init(&rowA, data->n, data->d, prec);
     mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
     for (i = 0; i < NEV; i++)
     {
@@ -1053,8 +1041,8 @@ cleanup:
     traj_clear(&B);
     if (haveA)
         traj_clear(&A);
-    row_clear(&rowA);
-    row_clear(&rowB);
+    mpbias_flow_row_clear(&rowA);
+    mpbias_flow_row_clear(&rowB);
     if (atv != NULL)
         _mpbias_mpfr_vec_clear(atv, nat);
     mpfr_clears(L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
