@@ -737,6 +737,12 @@ typedef struct
     fmpq *eta;                  /*   eta[min(k, neta - 1)]                      */
     slong every;                /* a row every `every` steps; 0: at steps 0, 1,
                                    2, 5, 10, 20, 50, ...                         */
+    int normalized;             /* step k is eta_k / L(u_k) (loss-normalized GD,
+                                   L in the model's convention)                  */
+    slong n_at_step;            /* if > 0: rows exactly at these steps (sorted,
+                                   nondecreasing; repeats give one row) and at
+                                   the stop, instead of `every`                  */
+    const slong *at_step;
 } mpbias_gd_opts;
 
 void mpbias_gd_opts_init(mpbias_gd_opts *o);

@@ -41,6 +41,11 @@ int cli_parse_sci(const char *cmd, const char *opt, const char *s, mpbias_sci_t 
    been printed); free with cli_sci_list_free. */
 mpbias_sci_struct *cli_parse_sci_list(const char *cmd, const char *opt, const char **s, slong n);
 void cli_sci_list_free(mpbias_sci_struct *v, slong n);
+/* go->eta, go->neta from --step ETA or --schedule LIST|@FILE (exactly one
+   of step_s, sched_s non-NULL); EXIT_OK, or an error code (reported).
+   Free with cli_gd_steps_free. */
+int cli_gd_steps(const char *cmd, const char *step_s, const char *sched_s, mpbias_gd_opts *go);
+void cli_gd_steps_free(mpbias_gd_opts *go);
 /* One of the NULL-terminated choices: its index, or -1 after the usage
    error "invalid value 'S' for --OPT: expected A, B or C". */
 int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices);

@@ -500,7 +500,11 @@ gd_help(void)
            "  --loss L, --loss-mean   the model and loss (as for flow)\n"
            "  --step ETA           a constant step size (a positive decimal)\n"
            "  --schedule LIST      comma-separated step sizes: step k uses the k-th, the\n"
-           "                       last one from there on\n"
+           "                       last one from there on; @FILE reads them from FILE\n"
+           "                       (separated by commas, blanks or newlines; '#' comments)\n"
+           "  --normalized         loss-normalized steps: step k is eta_k / L(u_k), the\n"
+           "                       normalized GD of Nacson et al. (2019), which reaches\n"
+           "                       large margins in few steps\n"
            "  --steps N            the number of steps (default 1000)\n"
            "  --until-loss EPS     ... or stop at the first step with loss <= EPS\n"
            "  --every K            a row every K steps (default: steps 0, 1, 2, 5, 10, ...)\n"
@@ -525,6 +529,7 @@ cmd_gd(int argc, char **argv)
         { "loss-mean", no_argument, NULL, 'm' },
         { "step", required_argument, NULL, 'e' },
         { "schedule", required_argument, NULL, 'c' },
+        { "normalized", no_argument, NULL, 'N' + 256 },
         { "steps", required_argument, NULL, 'n' },
         { "until-loss", required_argument, NULL, 'L' },
         { "every", required_argument, NULL, 'v' },
@@ -587,6 +592,9 @@ cmd_gd(int argc, char **argv)
             case 'c':
                 sched_s = optarg;
                 break;
+            case 'N' + 256:
+                go.normalized = 1;
+                break;
             case 'n':
                 if (!cli_parse_slong("gd", "steps", optarg, 0, 1000000000L, &steps))
                     r = EXIT_USAGE;
@@ -639,17 +647,7 @@ cmd_gd(int argc, char **argv)
         mpbias_gd_opts_clear(&go);
         return r < 0 ? EXIT_OK : r;
     }
-    /* the step sizes */
-    {
-        const char *src = step_s ? step_s : sched_s;
-        slong k, cnt = 1;
-        for (k = 0; src[k]; k++)
-            cnt += src[k] == ',';
-        go.eta = _fmpq_vec_init(cnt);
-        go.neta = cnt;
-        if (!cli_parse_decimal_list("gd", step_s ? "step" : "schedule", src, go.eta, cnt, 1))
-            r = EXIT_USAGE;
-    }
+    r = cli_gd_steps("gd", step_s, sched_s, &go);
     mpbias_data_init(data);
     mpbias_model_init(model);
     if (r == EXIT_OK)
@@ -711,8 +709,7 @@ cmd_gd(int argc, char **argv)
     }
     r = EXIT_OK;
 done:
-    if (go.eta != NULL)
-        _fmpq_vec_clear(go.eta, go.neta);
+    cli_gd_steps_free(&go);
     mpbias_gd_opts_clear(&go);
     mpbias_model_clear(model);
     mpbias_data_clear(data);

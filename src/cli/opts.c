@@ -3,6 +3,7 @@
  * strict number parsing, and loading a dataset from --data/--example.
  */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -221,6 +222,103 @@ cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v,
         return 0;
     }
     return 1;
+}
+
+/* Step sizes of gradient descent: one constant (--step) or a list
+   (--schedule: comma-separated, or @FILE with numbers separated by commas,
+   blanks or newlines, '#' to the end of a line a comment). */
+int
+cli_gd_steps(const char *cmd, const char *step_s, const char *sched_s, mpbias_gd_opts *go)
+{
+    const char *opt = step_s ? "step" : "schedule", *src = step_s ? step_s : sched_s;
+    char *buf = NULL;
+    slong cnt = 0, cap = 0;
+    const char *p;
+    int r = EXIT_OK;
+    if (src[0] == '@' && sched_s != NULL)
+    {
+        FILE *f = fopen(src + 1, "r");
+        long len;
+        if (f == NULL)
+        {
+            cli_error("%s: cannot open %s: %s", cmd, src + 1, strerror(errno));
+            return EXIT_FAIL;
+        }
+        if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0
+            || (buf = malloc((size_t) len + 1)) == NULL
+            || fread(buf, 1, (size_t) len, f) != (size_t) len)
+        {
+            cli_error("%s: cannot read %s", cmd, src + 1);
+            fclose(f);
+            free(buf);
+            return EXIT_FAIL;
+        }
+        fclose(f);
+        buf[len] = '\0';
+        src = buf;
+    }
+    go->eta = NULL;
+    go->neta = 0;
+    for (p = src; r == EXIT_OK;)
+    {
+        size_t len;
+        mpbias_err_t err;
+        /* separators and comments (commas only for an inline list) */
+        while (*p == ',' || (buf != NULL && (isspace((unsigned char) *p) || *p == '#')))
+        {
+            if (*p == '#')
+                while (*p && *p != '\n')
+                    p++;
+            else
+                p++;
+        }
+        if (*p == '\0')
+            break;
+        len = strcspn(p, buf != NULL ? ", \t\r\n#" : ",");
+        if (cnt == cap)
+        {
+            slong nc = cap ? 2 * cap : 16, k;
+            fmpq *t = realloc(go->eta, (size_t) nc * sizeof(fmpq));
+            if (t == NULL)
+            {
+                cli_error("%s: out of memory", cmd);
+                r = EXIT_FAIL;
+                break;
+            }
+            for (k = cap; k < nc; k++)
+                fmpq_init(t + k);
+            go->eta = t;
+            cap = nc;
+        }
+        mpbias_err_clear(err);
+        if (mpbias_decimal_parse(go->eta + cnt, p, len, err) != MPBIAS_OK
+            || fmpq_sgn(go->eta + cnt) <= 0)
+            r = cli_usage_error(cmd, "--%s: value %ld ('%.*s') is not a positive number", opt,
+                                (long) cnt + 1, (int) (len > 40 ? 40 : len), p);
+        cnt++;
+        p += len;
+    }
+    if (r == EXIT_OK && cnt == 0)
+        r = cli_usage_error(cmd, "--%s: no step sizes", opt);
+    /* the list owns cap entries; keep exactly cnt */
+    while (cap > cnt)
+        fmpq_clear(go->eta + --cap);
+    go->neta = cnt;
+    if (r != EXIT_OK)
+        cli_gd_steps_free(go);
+    free(buf);
+    return r;
+}
+
+void
+cli_gd_steps_free(mpbias_gd_opts *go)
+{
+    slong k;
+    for (k = 0; k < go->neta; k++)
+        fmpq_clear(go->eta + k);
+    free(go->eta);
+    go->eta = NULL;
+    go->neta = 0;
 }
 
 /* Read a shape file: d lines "a,b" or "a b" (blank lines and '#' comments

@@ -32,6 +32,9 @@ mpbias_gd_opts_init(mpbias_gd_opts *o)
     o->neta = 0;
     o->eta = NULL;
     o->every = 0;
+    o->normalized = 0;
+    o->n_at_step = 0;
+    o->at_step = NULL;
 }
 
 void
@@ -163,12 +166,19 @@ gd_eval(gd_state *S, const mpfr_t *Z, const mpbias_model_t model)
     mpfr_clear(mx);
 }
 
-/* one step of size eta (S evaluated at the current u) */
+/* one step of size eta, or eta / L when normalized (S evaluated at the
+   current u) */
 static void
-gd_step(gd_state *S, const mpfr_t *Z, const fmpq_t eta)
+gd_step(gd_state *S, const mpfr_t *Z, const fmpq_t eta, int normalized)
 {
     slong i, k;
     fmpq_get_mpfr(S->eta, eta, MPFR_RNDN);
+    if (normalized)
+    {
+        mpfr_neg(S->tmp, S->logL, MPFR_RNDN);
+        mpfr_exp(S->tmp, S->tmp, MPFR_RNDN);
+        mpfr_mul(S->eta, S->eta, S->tmp, MPFR_RNDN);
+    }
     for (i = 0; i < S->d; i++)
     {
         mpfr_set_zero(S->r[i], 1);
@@ -305,6 +315,7 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
     mpbias_flow_row ra, rb;
     mpbias_gd_stats s;
     int stop = 0;
+    slong ats = 0;
 
     if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
         return st;
@@ -373,7 +384,10 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
             if (mpfr_cmp(B.tmp, target) <= 0)
                 stop = 1;
         }
-        if (stop || gd_scheduled(k, o->every))
+        while (ats < o->n_at_step && o->at_step[ats] < k)
+            ats++;
+        if (stop || (o->n_at_step > 0 ? ats < o->n_at_step && o->at_step[ats] == k
+                                      : gd_scheduled(k, o->every)))
         {
             gd_row(&A, &ra, model, k, stop ? MPBIAS_ROW_STOP : MPBIAS_ROW_CHECKPOINT);
             gd_row(&B, &rb, model, k, stop ? MPBIAS_ROW_STOP : MPBIAS_ROW_CHECKPOINT);
@@ -399,8 +413,8 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
         }
         if (stop)
             break;
-        gd_step(&A, (const mpfr_t *) ZA, o->eta + (k < o->neta ? k : o->neta - 1));
-        gd_step(&B, (const mpfr_t *) ZB, o->eta + (k < o->neta ? k : o->neta - 1));
+        gd_step(&A, (const mpfr_t *) ZA, o->eta + (k < o->neta ? k : o->neta - 1), o->normalized);
+        gd_step(&B, (const mpfr_t *) ZB, o->eta + (k < o->neta ? k : o->neta - 1), o->normalized);
         s.steps = k + 1;
     }
     if (stats != NULL)
