@@ -1017,6 +1017,143 @@ mpbias_status mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbia
                                            mpfr_prec_t prec, const mpfr_t tol,
                                            mpbias_flow_row *rows, mpbias_err_t err);
 
+/* ------------------------------------------------------------------ */
+/* Checking other implementations                                      */
+/* ------------------------------------------------------------------ */
+
+/* A trajectory computed elsewhere (doc/checking.md): CSV with a header
+   row naming the columns; '#' lines and blank lines are skipped.
+   Columns: exactly one of `step` (gradient descent: integers >= 0) and
+   `t` (gradient-flow time >= 0, in the model's convention); the
+   predictor as w_1..w_d, or as up_1..up_d and um_1..um_d (u_+, u_-;
+   w = up^D - um^D), or both; optionally the loss as `loss`, `log_loss`
+   (natural log) or `log10_loss`, and `margin`.  Other columns are
+   ignored.  Rows in nondecreasing step or time order.  Values are
+   decimal literals (any exponent: 1e-400 is fine), or nan, inf, -inf
+   (a candidate's NaN is data, judged wrong, not an error). */
+typedef enum
+{
+    MPBIAS_CAND_STEP = 0,
+    MPBIAS_CAND_TIME = 1
+} mpbias_cand_axis;
+
+typedef enum
+{
+    MPBIAS_CAND_LOSS_NONE = 0,
+    MPBIAS_CAND_LOSS_VALUE,     /* `loss`       */
+    MPBIAS_CAND_LOSS_LOG,       /* `log_loss`   */
+    MPBIAS_CAND_LOSS_LOG10      /* `log10_loss` */
+} mpbias_cand_loss;
+
+typedef struct
+{
+    slong n, d;                 /* rows, dimension                              */
+    mpbias_cand_axis axis;
+    slong *step;                /* n steps (axis STEP)                          */
+    fmpq *time;                 /* n times, exact (axis TIME)                   */
+    int has_w, has_u, has_margin;
+    mpbias_cand_loss loss_kind;
+    mpfr_t *w, *up, *um;        /* n x d each, row-major (NULL when absent)     */
+    mpfr_t *log_loss;           /* n: natural log of the loss (-inf for 0)      */
+    mpfr_t *margin;             /* n                                            */
+    slong *line;                /* n: line of each row in the file              */
+    slong alloc;                /* rows allocated (internal)                    */
+    mpfr_prec_t prec;
+    char name[256];
+} mpbias_cand_struct;
+typedef mpbias_cand_struct mpbias_cand_t[1];
+
+void mpbias_cand_init(mpbias_cand_t c);
+void mpbias_cand_clear(mpbias_cand_t c);
+/* Read a candidate for data of dimension d; values are rounded to prec
+   bits (correctly rounded, so 17 significant digits of a double are
+   exact).  Errors name FILE:LINE:COL (name: file name, or "candidate"). */
+mpbias_status mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d,
+                                      mpfr_prec_t prec, const char *name, mpbias_err_t err);
+mpbias_status mpbias_cand_read_file(mpbias_cand_t c, const char *path, slong d, mpfr_prec_t prec,
+                                    mpbias_err_t err);
+
+/* What went wrong, when something did (each with a sentence in
+   mpbias_check_result.diag_msg). */
+typedef enum
+{
+    MPBIAS_DIAG_NAN = 0,        /* the candidate's values are not numbers        */
+    MPBIAS_DIAG_UNDERFLOW,      /* exp(-margin) underflows in double (margin >~ 708) */
+    MPBIAS_DIAG_LOSS_UNDERFLOW, /* the loss underflows: no log-sum-exp (or log1p) */
+    MPBIAS_DIAG_LOSS_FORMULA,   /* the loss is not the loss of the candidate's w  */
+    MPBIAS_DIAG_CANCELLATION,   /* digits lost in u_+^D - u_-^D                   */
+    MPBIAS_DIAG_MEAN_SUM,       /* mean and summed loss confused (time x N)       */
+    MPBIAS_DIAG_SIGN,           /* the first step goes the opposite way          */
+    MPBIAS_DIAG_FACTOR,         /* the first step is c times the reference's     */
+    MPBIAS_DIAG_NO_MOVE,        /* the candidate does not move                   */
+    MPBIAS_DIAG_DIRECTION,      /* the first step points elsewhere               */
+    MPBIAS_DIAG_STEP_TOO_LARGE, /* the candidate is GD, too coarse for the flow  */
+    MPBIAS_DIAG_NOT_REACHED,    /* the reference could not reach some rows       */
+    MPBIAS_DIAG_COUNT
+} mpbias_diag;
+
+const char *mpbias_diag_name(mpbias_diag d);
+
+typedef struct
+{
+    int digits;                 /* digits of the reference (default 20)         */
+    mpfr_prec_t prec;           /* its working precision (0: automatic)          */
+    double min_digits;          /* agreement threshold (default 6)               */
+    const mpbias_gd_opts *gd;   /* step candidates: the step sizes (and
+                                   `normalized`); its row options are ignored   */
+    int explain;                /* test other explanations when the candidate
+                                   disagrees (default 1)                         */
+} mpbias_check_opts;
+
+void mpbias_check_opts_init(mpbias_check_opts *o);
+
+/* Per candidate row: correct significant digits (normwise for w,
+   relative for the loss and the margin; capped at the reference's
+   digits; 0 when wrong in the first digit or not a number; NaN when the
+   candidate has no such column, or the row was not reached).  Digits
+   are measured, not certified: they are -log10 of a relative difference
+   with a reference certified to `digits`. */
+typedef struct
+{
+    slong line;                 /* in the candidate file                        */
+    int reached;                /* the reference has this row                    */
+    double digits_w, digits_loss, digits_margin;
+    int margin_from_w;          /* no margin column: the margin of the
+                                   candidate's w, computed exactly              */
+    double ref_margin;          /* the reference's margin (double)               */
+    double ref_log10_loss;
+    double ref_log10_t;         /* the reference's time (GD: sum of the steps)  */
+} mpbias_check_row;
+
+typedef struct
+{
+    slong n;
+    mpbias_check_row *rows;
+    slong first_bad;            /* first row below min_digits (any quantity);
+                                   -1: none                                     */
+    double worst_w, worst_loss, worst_margin;   /* minima over the rows          */
+    int agree;                  /* every reached row at or above min_digits     */
+    slong reached;              /* rows the reference reached                   */
+    int ndiag;
+    mpbias_diag diag[MPBIAS_DIAG_COUNT];
+    char diag_msg[MPBIAS_DIAG_COUNT][512];
+} mpbias_check_result;
+
+void mpbias_check_result_init(mpbias_check_result *r);
+void mpbias_check_result_clear(mpbias_check_result *r);
+
+/* Compare a candidate with the reference: gradient descent with the same
+   steps (axis STEP; opts->gd gives the step sizes), or the flow at the
+   same times (axis TIME), for this data and model.  When the candidate
+   disagrees and opts->explain is set, other references are computed to
+   name the cause (the mean-loss convention, gradient descent with the
+   candidate's time spacing) and the double-precision failure patterns
+   are looked for (result->diag).  A reference that cannot be certified
+   is an error (MPBIAS_ERR_NUMERIC); rows it does not reach are marked. */
+mpbias_status mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data,
+                               const mpbias_model_t model, const mpbias_cand_t cand,
+                               const mpbias_check_opts *opts, mpbias_err_t err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -142,5 +142,6 @@ int cmd_regime(int argc, char **argv);
 int cmd_threshold(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_gd(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

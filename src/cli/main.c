@@ -24,6 +24,7 @@ static const struct
     { "sweep", cmd_sweep, "trajectories over a grid of scales, depths and datasets, in parallel, resumable" },
     { "flow", cmd_flow, "follow gradient flow to a training loss, margin or time, with certified digits" },
     { "gd", cmd_gd, "reference gradient descent in MPFR (constant step or schedule), certified digits" },
+    { "check", cmd_check, "judge a trajectory computed elsewhere (NumPy, PyTorch, ...) and say what went wrong" },
 };
 
 #define NCOMMANDS ((int) (sizeof commands / sizeof commands[0]))

@@ -1,0 +1,1133 @@
+/*
+ * check.c -- judging a trajectory computed elsewhere against the reference
+ * (gradient descent with the same steps, or the flow at the same times),
+ * and naming the cause when the two disagree (doc/checking.md).
+ *
+ * Digits are measured: -log10 of the relative difference with a reference
+ * certified to K digits, capped at K.  Causes are established by
+ * computing the other references that a cause predicts (the other loss
+ * convention; gradient descent with the candidate's time spacing) or by
+ * the numerical signature of a double-precision failure at the row where
+ * agreement is lost (the size of the margin there, a zero loss, the
+ * magnitude of u_+^D against w).
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mpbias-impl.h"
+
+static const char *const diag_names[MPBIAS_DIAG_COUNT] = {
+    "nan", "underflow", "loss-underflow", "loss-formula", "cancellation", "mean-sum",
+    "sign", "factor", "no-move", "direction", "step-too-large", "not-reached"
+};
+
+const char *
+mpbias_diag_name(mpbias_diag d)
+{
+    return (int) d >= 0 && d < MPBIAS_DIAG_COUNT ? diag_names[d] : "?";
+}
+
+void
+mpbias_check_opts_init(mpbias_check_opts *o)
+{
+    o->digits = 20;
+    o->prec = 0;
+    o->min_digits = 6.0;
+    o->gd = NULL;
+    o->explain = 1;
+}
+
+void
+mpbias_check_result_init(mpbias_check_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->first_bad = -1;
+}
+
+void
+mpbias_check_result_clear(mpbias_check_result *r)
+{
+    free(r->rows);
+    mpbias_check_result_init(r);
+}
+
+static void
+add_diag(mpbias_check_result *r, mpbias_diag d, const char *fmt, ...) MPBIAS_PRINTF(3, 4);
+
+static void
+add_diag(mpbias_check_result *r, mpbias_diag d, const char *fmt, ...)
+{
+    va_list ap;
+    int i;
+    for (i = 0; i < r->ndiag; i++)
+        if (r->diag[i] == d)
+            return;
+    if (r->ndiag >= MPBIAS_DIAG_COUNT)
+        return;
+    r->diag[r->ndiag] = d;
+    va_start(ap, fmt);
+    vsnprintf(r->diag_msg[r->ndiag], sizeof r->diag_msg[0], fmt, ap);
+    va_end(ap);
+    r->ndiag++;
+}
+
+static int
+has_diag(const mpbias_check_result *r, mpbias_diag d)
+{
+    int i;
+    for (i = 0; i < r->ndiag; i++)
+        if (r->diag[i] == d)
+            return 1;
+    return 0;
+}
+
+/* ---- reference rows at the candidate's rows -------------------------- */
+
+typedef struct
+{
+    slong n;
+    mpbias_flow_row *rows;
+    int *have;
+    const mpbias_cand_struct *cand;
+    slong next;            /* next candidate row to fill */
+} refset;
+
+static int
+refset_init(refset *R, const mpbias_cand_struct *cand)
+{
+    R->n = cand->n;
+    R->rows = calloc((size_t) cand->n, sizeof(mpbias_flow_row));
+    R->have = calloc((size_t) cand->n, sizeof(int));
+    R->cand = cand;
+    R->next = 0;
+    return R->rows != NULL && R->have != NULL;
+}
+
+static void
+refset_clear(refset *R)
+{
+    slong j;
+    for (j = 0; j < R->n; j++)
+        if (R->have != NULL && R->have[j])
+            mpbias_flow_row_clear(R->rows + j);
+    free(R->rows);
+    free(R->have);
+}
+
+static void
+refset_put(refset *R, slong j, const mpbias_flow_row *row)
+{
+    if (!R->have[j])
+        mpbias_flow_row_init(R->rows + j, row->n, row->d, mpfr_get_prec(row->w[0]));
+    mpbias_flow_row_set(R->rows + j, row);
+    R->have[j] = 1;
+}
+
+/* gd rows: index = step; fill every candidate row with that step */
+static int
+gd_collect(const mpbias_flow_row *row, void *ctx)
+{
+    refset *R = ctx;
+    const slong *st = R->cand->step;
+    while (R->next < R->n && st[R->next] < row->index)
+        R->next++;
+    while (R->next < R->n && st[R->next] == row->index)
+        refset_put(R, R->next++, row);
+    return 0;
+}
+
+/* flow rows: the positive times in order (at-time rows, then the stop) */
+static int
+flow_collect(const mpbias_flow_row *row, void *ctx)
+{
+    refset *R = ctx;
+    while (R->next < R->n && fmpq_sgn(R->cand->time + R->next) == 0)
+        R->next++;
+    if (R->next < R->n)
+        refset_put(R, R->next++, row);
+    return 0;
+}
+
+/* the exact initial state as a row (t = 0, step 0) */
+static void
+initial_row(mpbias_flow_row *row, const mpbias_data_t data, const mpbias_model_t model,
+            mpfr_prec_t prec)
+{
+    slong i, k, n = data->n, d = data->d;
+    mpfr_t a, b, m, s, mx;
+    mpbias_flow_row_init(row, n, d, prec);
+    mpfr_inits2(prec, a, b, m, s, mx, (mpfr_ptr) 0);
+    row->kind = MPBIAS_ROW_AT_TIME;
+    row->index = 0;
+    for (i = 0; i < d; i++)
+    {
+        fmpq_get_mpfr(a, model->shape_a ? model->shape_a + i : model->alpha, MPFR_RNDN);
+        fmpq_get_mpfr(b, model->shape_b ? model->shape_b + i : model->alpha, MPFR_RNDN);
+        mpfr_pow_ui(a, a, (unsigned long) model->depth, MPFR_RNDN);
+        mpfr_pow_ui(b, b, (unsigned long) model->depth, MPFR_RNDN);
+        mpfr_sub(row->w[i], a, b, MPFR_RNDN);
+    }
+    /* margins, the loss by log-sum-exp of the per-sample log losses */
+    mpfr_set_inf(row->margin, 1);
+    mpfr_set_inf(mx, -1);
+    mpfr_set_zero(s, 1);
+    for (k = 0; k < n; k++)
+    {
+        mpfr_set_zero(m, 1);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_get_mpfr(a, mpbias_data_z(data, k, i), MPFR_RNDN);
+            mpfr_fma(m, a, row->w[i], m, MPFR_RNDN);
+        }
+        if (mpfr_cmp(m, row->margin) < 0)
+            mpfr_set(row->margin, m, MPFR_RNDN);
+        /* log l(m) */
+        mpfr_neg(a, m, MPFR_RNDN);
+        if (model->loss == MPBIAS_LOSS_LOGISTIC)
+        {
+            mpfr_exp(b, a, MPFR_RNDN);
+            mpfr_log1p(b, b, MPFR_RNDN);
+            mpfr_log(a, b, MPFR_RNDN);
+        }
+        /* s = sum exp(log l - mx), rescaled as mx grows */
+        if (mpfr_cmp(a, mx) > 0)
+        {
+            mpfr_sub(b, mx, a, MPFR_RNDN);
+            mpfr_exp(b, b, MPFR_RNDN);
+            mpfr_mul(s, s, b, MPFR_RNDN);
+            mpfr_set(mx, a, MPFR_RNDN);
+        }
+        mpfr_sub(b, a, mx, MPFR_RNDN);
+        mpfr_exp(b, b, MPFR_RNDN);
+        mpfr_add(s, s, b, MPFR_RNDN);
+    }
+    mpfr_log(s, s, MPFR_RNDN);
+    mpfr_add(s, s, mx, MPFR_RNDN);
+    if (model->mean)
+    {
+        mpfr_set_si(a, (long) n, MPFR_RNDN);
+        mpfr_log(a, a, MPFR_RNDN);
+        mpfr_sub(s, s, a, MPFR_RNDN);
+    }
+    mpfr_set_ui(a, 10, MPFR_RNDN);
+    mpfr_log(a, a, MPFR_RNDN);
+    mpfr_div(row->log10_loss, s, a, MPFR_RNDN);
+    mpfr_set_inf(row->log10_t, -1);
+    for (i = 0; i < d; i++)
+        if (mpfr_sgn(row->margin) > 0)
+            mpfr_div(row->wbar[i], row->w[i], row->margin, MPFR_RNDN);
+        else
+            mpfr_set_nan(row->wbar[i]);
+    mpfr_set_nan(row->mu);
+    mpfr_set_zero(row->err_est, 1);
+    for (k = 0; k < n; k++)
+        mpfr_set_zero(row->nu[k], 1);
+    mpfr_clears(a, b, m, s, mx, (mpfr_ptr) 0);
+}
+
+/* Reference rows for the candidate: gd (axis STEP, steps `go`) or flow. */
+static mpbias_status
+reference(refset *R, const mpbias_data_t data, const mpbias_model_t model,
+          const mpbias_cand_struct *cand, const mpbias_gd_opts *gdo, int digits, mpfr_prec_t prec,
+          mpbias_err_t err)
+{
+    mpbias_status st = MPBIAS_OK;
+    slong j, npos = 0;
+    mpfr_prec_t rprec = (mpfr_prec_t) ((digits + 20) * 3.3219280948873623) + 64;
+    R->next = 0;
+    R->cand = cand;
+    if (cand->axis == MPBIAS_CAND_STEP)
+    {
+        mpbias_gd_opts go = *gdo;
+        mpbias_gd_stats gs;
+        go.digits = digits;
+        go.prec = prec;
+        go.max_steps = cand->step[cand->n - 1];
+        go.until_loss_set = 0;
+        go.n_at_step = cand->n;
+        go.at_step = cand->step;
+        return mpbias_gd_run(data, model, &go, gd_collect, R, &gs, err);
+    }
+    for (j = 0; j < cand->n; j++)
+    {
+        if (fmpq_sgn(cand->time + j) == 0)
+        {
+            mpbias_flow_row row;
+            initial_row(&row, data, model, rprec);
+            refset_put(R, j, &row);
+            mpbias_flow_row_clear(&row);
+        }
+        else
+            npos++;
+    }
+    if (npos > 0)
+    {
+        mpbias_flow_opts fo;
+        mpbias_flow_stats fs;
+        slong k = 0;
+        mpbias_flow_opts_init(&fo);
+        fo.digits = digits;
+        fo.prec = prec;
+        fo.per_decade = 0;
+        fo.until_time_set = 1;
+        fmpq_set(fo.until_time->mant, cand->time + cand->n - 1);
+        fmpz_zero(fo.until_time->exp10);
+        fo.at_time = malloc((size_t) npos * sizeof(mpbias_sci_struct));
+        if (fo.at_time == NULL)
+        {
+            mpbias_flow_opts_clear(&fo);
+            return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (j = 0; j < cand->n; j++)
+            if (fmpq_sgn(cand->time + j) > 0)
+            {
+                mpbias_sci_init(fo.at_time + k);
+                fmpq_set(fo.at_time[k].mant, cand->time + j);
+                k++;
+            }
+        fo.n_at_time = npos;
+        st = mpbias_flow_run(data, model, &fo, flow_collect, NULL, R, &fs, err);
+        for (k = 0; k < npos; k++)
+            mpbias_sci_clear(fo.at_time + k);
+        free(fo.at_time);
+        mpbias_flow_opts_clear(&fo);
+        /* repeated final times: the stop row is one row */
+        for (j = 1; j < cand->n; j++)
+            if (!R->have[j] && R->have[j - 1] && fmpq_equal(cand->time + j, cand->time + j - 1))
+                refset_put(R, j, R->rows + j - 1);
+    }
+    return st;
+}
+
+/* ---- measuring ------------------------------------------------------- */
+
+static double
+digits_of(const mpfr_t rel, int K)
+{
+    double r;
+    if (mpfr_nan_p(rel))
+        return 0.0;
+    if (mpfr_zero_p(rel))
+        return (double) K;
+    r = -log10(mpfr_get_d(rel, MPFR_RNDN));
+    if (!(r > 0))
+        return 0.0;
+    if (mpfr_get_exp(rel) < -4000)
+        return (double) K;
+    return r > K ? (double) K : r;
+}
+
+/* w of candidate row j into w (from u when there is no w column) */
+static void
+cand_w(mpfr_t *w, const mpbias_cand_struct *c, slong j, int D)
+{
+    slong i;
+    mpfr_t a;
+    if (c->has_w)
+    {
+        for (i = 0; i < c->d; i++)
+            mpfr_set(w[i], c->w[j * c->d + i], MPFR_RNDN);
+        return;
+    }
+    mpfr_init2(a, mpfr_get_prec(w[0]));
+    for (i = 0; i < c->d; i++)
+    {
+        mpfr_pow_ui(w[i], c->up[j * c->d + i], (unsigned long) D, MPFR_RNDN);
+        mpfr_pow_ui(a, c->um[j * c->d + i], (unsigned long) D, MPFR_RNDN);
+        mpfr_sub(w[i], w[i], a, MPFR_RNDN);
+    }
+    mpfr_clear(a);
+}
+
+/* normwise relative difference max|a - b| / max|b| (den: scale when b = 0) */
+static void
+rel_vec(mpfr_t out, const mpfr_t *a, const mpfr_t *b, slong d, double scale0)
+{
+    slong i;
+    mpfr_t t, den;
+    mpfr_inits2(mpfr_get_prec(out), t, den, (mpfr_ptr) 0);
+    mpfr_set_zero(out, 1);
+    mpfr_set_zero(den, 1);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_sub(t, a[i], b[i], MPFR_RNDN);
+        mpfr_abs(t, t, MPFR_RNDN);
+        if (mpfr_nan_p(t))
+        {
+            mpfr_set_nan(out);
+            break;
+        }
+        if (mpfr_cmp(t, out) > 0)
+            mpfr_set(out, t, MPFR_RNDN);
+        if (mpfr_cmpabs(b[i], den) > 0)
+            mpfr_abs(den, b[i], MPFR_RNDN);
+    }
+    if (mpfr_zero_p(den))
+        mpfr_set_d(den, scale0, MPFR_RNDN);
+    mpfr_div(out, out, den, MPFR_RNDN);
+    mpfr_clears(t, den, (mpfr_ptr) 0);
+}
+
+/* min_n z_n . w, and log of the loss of margins Z w (model's convention) */
+static void
+margin_loss_of(mpfr_t gam, mpfr_t logL, const mpfr_t *Z, const mpfr_t *w, const mpbias_data_t data,
+               const mpbias_model_t model)
+{
+    slong i, k, n = data->n, d = data->d;
+    mpfr_prec_t p = mpfr_get_prec(gam);
+    mpfr_t m, a, mx, s;
+    mpfr_inits2(p, m, a, mx, s, (mpfr_ptr) 0);
+    mpfr_set_inf(gam, 1);
+    mpfr_set_inf(mx, -1);
+    mpfr_set_zero(s, 1);
+    for (k = 0; k < n; k++)
+    {
+        mpfr_set_zero(m, 1);
+        for (i = 0; i < d; i++)
+            mpfr_fma(m, Z[k * d + i], w[i], m, MPFR_RNDN);
+        if (mpfr_nan_p(m))
+        {
+            mpfr_set_nan(gam);
+            mpfr_set_nan(logL);
+            mpfr_clears(m, a, mx, s, (mpfr_ptr) 0);
+            return;
+        }
+        if (mpfr_cmp(m, gam) < 0)
+            mpfr_set(gam, m, MPFR_RNDN);
+        mpfr_neg(a, m, MPFR_RNDN);
+        if (model->loss == MPBIAS_LOSS_LOGISTIC)
+        {
+            mpfr_exp(m, a, MPFR_RNDN);
+            mpfr_log1p(m, m, MPFR_RNDN);
+            mpfr_log(a, m, MPFR_RNDN);
+        }
+        if (mpfr_cmp(a, mx) > 0)
+        {
+            mpfr_sub(m, mx, a, MPFR_RNDN);
+            mpfr_exp(m, m, MPFR_RNDN);
+            mpfr_mul(s, s, m, MPFR_RNDN);
+            mpfr_set(mx, a, MPFR_RNDN);
+        }
+        mpfr_sub(m, a, mx, MPFR_RNDN);
+        mpfr_exp(m, m, MPFR_RNDN);
+        mpfr_add(s, s, m, MPFR_RNDN);
+    }
+    mpfr_log(logL, s, MPFR_RNDN);
+    mpfr_add(logL, logL, mx, MPFR_RNDN);
+    if (model->mean)
+    {
+        mpfr_set_si(a, (long) n, MPFR_RNDN);
+        mpfr_log(a, a, MPFR_RNDN);
+        mpfr_sub(logL, logL, a, MPFR_RNDN);
+    }
+    mpfr_clears(m, a, mx, s, (mpfr_ptr) 0);
+}
+
+/* |expm1(a - b)|: the relative difference of two losses from their logs */
+static void
+rel_loss(mpfr_t out, const mpfr_t la, const mpfr_t lb)
+{
+    if (mpfr_inf_p(la) && mpfr_sgn(la) < 0)
+    {
+        mpfr_set_ui(out, 1, MPFR_RNDN);   /* a zero loss: no digit right */
+        return;
+    }
+    mpfr_sub(out, la, lb, MPFR_RNDN);
+    mpfr_expm1(out, out, MPFR_RNDN);
+    mpfr_abs(out, out, MPFR_RNDN);
+}
+
+/* the scale max_i (|u_+|^D + |u_-|^D) that w = u_+^D - u_-^D cancels
+   from: the candidate's u, or the flow's conservation law for this w
+   (D = 1: u_+ + u_- = a + b; D = 2: u_+ u_- = a b; D >= 3:
+   u_+^(2-D) + u_-^(2-D) = a^(2-D) + b^(2-D)), in double */
+static double
+cancel_scale(const mpbias_cand_struct *c, slong j, const mpfr_t *wref, const mpbias_model_t model)
+{
+    slong i;
+    int D = model->depth;
+    double S = 0;
+    for (i = 0; i < c->d; i++)
+    {
+        double s;
+        if (c->has_u)
+            s = pow(fabs(mpfr_get_d(c->up[j * c->d + i], MPFR_RNDN)), D)
+                + pow(fabs(mpfr_get_d(c->um[j * c->d + i], MPFR_RNDN)), D);
+        else
+        {
+            double a = fmpq_get_d(model->shape_a ? model->shape_a + i : model->alpha);
+            double b = fmpq_get_d(model->shape_b ? model->shape_b + i : model->alpha);
+            double w = mpfr_get_d(wref[i], MPFR_RNDN);
+            if (D == 1)
+                s = fabs((a + b + w) / 2) + fabs((a + b - w) / 2);
+            else if (D == 2)
+                s = sqrt(w * w + 4 * a * a * b * b);
+            else
+            {
+                /* x = u_+^D in [max(w, 0), ...]: x^e + (x - w)^e = cc, e = (2-D)/D */
+                double e = (2.0 - D) / D, cc = pow(a, 2.0 - D) + pow(b, 2.0 - D);
+                double lo = w > 0 ? w : 0, hi = lo + 1;
+                int it;
+                while (pow(hi, e) + pow(hi - w, e) > cc && hi < 1e300)
+                    hi *= 2;
+                for (it = 0; it < 200; it++)
+                {
+                    double mid = 0.5 * (lo + hi);
+                    if (pow(mid, e) + pow(mid - w, e) > cc)
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                s = hi + (hi - w);
+            }
+        }
+        if (s > S)
+            S = s;
+    }
+    return S;
+}
+
+/* Measure the candidate against reference rows R into res (rows, worst,
+   first_bad, agree). */
+static void
+measure(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
+        const mpbias_data_t data, const mpbias_model_t model, const mpfr_t *Z, int K,
+        double min_digits, mpfr_prec_t prec)
+{
+    slong j, d = c->d;
+    mpfr_t *w = _mpbias_mpfr_vec_init(d, prec);
+    mpfr_t rel, gam, logL, lref;
+    double scale0 = 1.0;
+    if (model->shape_a == NULL)
+        scale0 = pow(fmpq_get_d(model->alpha), model->depth);
+    if (!(scale0 > 0) || !isfinite(scale0))
+        scale0 = 1.0;
+    mpfr_inits2(prec, rel, gam, logL, lref, (mpfr_ptr) 0);
+    res->n = c->n;
+    res->first_bad = -1;
+    res->worst_w = res->worst_loss = res->worst_margin = K;
+    res->reached = 0;
+    for (j = 0; j < c->n; j++)
+    {
+        mpbias_check_row *o = res->rows + j;
+        const mpbias_flow_row *r = R->rows + j;
+        int bad = 0;
+        o->line = c->line[j];
+        o->reached = R->have[j];
+        o->digits_w = o->digits_loss = o->digits_margin = NAN;
+        o->margin_from_w = !c->has_margin;
+        if (!o->reached)
+        {
+            o->ref_margin = o->ref_log10_loss = o->ref_log10_t = NAN;
+            continue;
+        }
+        res->reached++;
+        o->ref_margin = mpfr_get_d(r->margin, MPFR_RNDN);
+        o->ref_log10_loss = mpfr_get_d(r->log10_loss, MPFR_RNDN);
+        o->ref_log10_t = mpfr_get_d(r->log10_t, MPFR_RNDN);
+        cand_w(w, c, j, model->depth);
+        rel_vec(rel, (const mpfr_t *) w, (const mpfr_t *) r->w, d, scale0);
+        o->digits_w = digits_of(rel, K);
+        margin_loss_of(gam, logL, Z, (const mpfr_t *) w, data, model);
+        if (c->has_margin)
+            mpfr_set(gam, c->margin[j], MPFR_RNDN);
+        mpfr_sub(rel, gam, r->margin, MPFR_RNDN);
+        mpfr_abs(rel, rel, MPFR_RNDN);
+        if (!mpfr_zero_p(r->margin))
+            mpfr_div(rel, rel, r->margin, MPFR_RNDN);
+        mpfr_abs(rel, rel, MPFR_RNDN);
+        o->digits_margin = digits_of(rel, K);
+        if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
+        {
+            mpfr_set_ui(lref, 10, MPFR_RNDN);
+            mpfr_log(lref, lref, MPFR_RNDN);
+            mpfr_mul(lref, lref, r->log10_loss, MPFR_RNDN);
+            rel_loss(rel, c->log_loss[j], lref);
+            o->digits_loss = digits_of(rel, K);
+        }
+        if (o->digits_w < res->worst_w)
+            res->worst_w = o->digits_w;
+        if (o->digits_margin < res->worst_margin)
+            res->worst_margin = o->digits_margin;
+        if (!isnan(o->digits_loss) && o->digits_loss < res->worst_loss)
+            res->worst_loss = o->digits_loss;
+        bad = o->digits_w < min_digits || o->digits_margin < min_digits
+              || (!isnan(o->digits_loss) && o->digits_loss < min_digits);
+        if (bad && res->first_bad < 0)
+            res->first_bad = j;
+    }
+    res->agree = res->first_bad < 0 && res->reached == c->n;
+    mpfr_clears(rel, gam, logL, lref, (mpfr_ptr) 0);
+    _mpbias_mpfr_vec_clear(w, d);
+}
+
+/* the candidate's rows are finite */
+static slong
+first_nan_row(const mpbias_cand_struct *c, int D)
+{
+    slong j, i;
+    for (j = 0; j < c->n; j++)
+    {
+        for (i = 0; i < c->d; i++)
+        {
+            if (c->has_w && !mpfr_number_p(c->w[j * c->d + i]))
+                return j;
+            if (c->has_u && (!mpfr_number_p(c->up[j * c->d + i]) || !mpfr_number_p(c->um[j * c->d + i])))
+                return j;
+        }
+        if (c->loss_kind != MPBIAS_CAND_LOSS_NONE && mpfr_nan_p(c->log_loss[j]))
+            return j;
+    }
+    (void) D;
+    return -1;
+}
+
+static void
+where_str(char *buf, size_t len, const mpbias_cand_struct *c, slong j)
+{
+    if (c->axis == MPBIAS_CAND_STEP)
+        snprintf(buf, len, "row %ld (line %ld, step %ld)", (long) j + 1, (long) c->line[j],
+                 (long) c->step[j]);
+    else
+        snprintf(buf, len, "row %ld (line %ld, t = %.6g)", (long) j + 1, (long) c->line[j],
+                 fmpq_get_d(c->time + j));
+}
+
+/* Run a variant reference and measure: 1 when it could be computed. */
+static int
+variant(mpbias_check_result *out, const mpbias_data_t data, const mpbias_model_t model,
+        const mpbias_cand_struct *c, const mpbias_gd_opts *gdo, const mpbias_check_opts *o,
+        const mpfr_t *Z, mpfr_prec_t prec)
+{
+    refset R;
+    mpbias_err_t e;
+    int ok;
+    if (!refset_init(&R, c))
+    {
+        refset_clear(&R);
+        return 0;
+    }
+    mpbias_err_clear(e);
+    ok = reference(&R, data, model, c, gdo, o->digits, o->prec, e) == MPBIAS_OK;
+    if (ok)
+    {
+        mpbias_check_result_init(out);
+        out->rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
+        ok = out->rows != NULL;
+        if (ok)
+            measure(out, &R, c, data, model, Z, o->digits, o->min_digits, prec);
+    }
+    refset_clear(&R);
+    return ok;
+}
+
+/* q = x exactly (x finite) */
+static void
+fmpq_from_double(fmpq_t q, double x)
+{
+    int e;
+    double m = frexp(x, &e);
+    fmpz_set_d(fmpq_numref(q), ldexp(m, 53));
+    fmpz_one(fmpq_denref(q));
+    e -= 53;
+    if (e >= 0)
+        fmpz_mul_2exp(fmpq_numref(q), fmpq_numref(q), (ulong) e);
+    else
+        fmpz_mul_2exp(fmpq_denref(q), fmpq_denref(q), (ulong) -e);
+    fmpq_canonicalise(q);
+}
+
+/* GD rows at the candidate's times with step h (times that are not
+   multiples of h within 1e-9: 0).  R must be initialized. */
+static int
+gd_at_times(refset *R, const mpbias_data_t data, const mpbias_model_t model,
+            const mpbias_cand_struct *c, const fmpq_t h, const mpbias_check_opts *o)
+{
+    mpbias_cand_struct cs = *c;
+    mpbias_gd_opts go;
+    slong *steps, j;
+    double hd = fmpq_get_d(h);
+    int ok = 1;
+    fmpq_t eta;
+    mpbias_err_t e;
+    steps = malloc((size_t) c->n * sizeof(slong));
+    if (steps == NULL || !(hd > 0))
+    {
+        free(steps);
+        return 0;
+    }
+    for (j = 0; j < c->n && ok; j++)
+    {
+        double k = fmpq_get_d(c->time + j) / hd;
+        ok = k < 1e8 && fabs(k - floor(k + 0.5)) <= 1e-9 * (k > 1 ? k : 1);
+        steps[j] = (slong) floor(k + 0.5);
+    }
+    if (ok)
+    {
+        fmpq_init(eta);
+        fmpq_set(eta, h);
+        mpbias_gd_opts_init(&go);
+        go.neta = 1;
+        go.eta = eta;
+        cs.axis = MPBIAS_CAND_STEP;
+        cs.step = steps;
+        mpbias_err_clear(e);
+        ok = reference(R, data, model, &cs, &go, o->digits, o->prec, e) == MPBIAS_OK;
+        mpbias_gd_opts_clear(&go);
+        fmpq_clear(eta);
+    }
+    free(steps);
+    return ok;
+}
+
+/* A time candidate that disagrees with the flow: is it gradient descent?
+   The GD-flow gap is first order in the step, w_gd(t) - w_flow(t) ~ h C(t):
+   C from GD with a small step h0, the candidate's step by least squares
+   on w_c - w_flow = eta C, then confirmed by GD with eta rounded to one
+   or two significant digits. */
+static void
+explain_gd(mpbias_check_result *res, const refset *F, const mpbias_data_t data,
+           const mpbias_model_t model, const mpbias_cand_struct *c, const mpbias_check_opts *o,
+           const mpfr_t *Z, mpfr_prec_t prec)
+{
+    slong j, i, d = c->d, npos = 0;
+    double tmin = 0, num = 0, den = 0, dd = 0, eta, resid;
+    fmpq_t h0;
+    refset G;
+    mpfr_t *w;
+    for (j = 0; j < c->n; j++)
+        if (fmpq_sgn(c->time + j) > 0)
+        {
+            double t = fmpq_get_d(c->time + j);
+            if (npos++ == 0 || t < tmin)
+                tmin = t;
+        }
+    if (npos == 0 || !refset_init(&G, c))
+        return;
+    /* h0 = tmin / 256, as an exact binary fraction */
+    fmpq_init(h0);
+    fmpq_from_double(h0, tmin / 256);
+    if (!gd_at_times(&G, data, model, c, h0, o))
+    {
+        /* the times are not multiples of tmin / 256: try 1e-4 tmin's
+           power of ten */
+        double p = pow(10.0, floor(log10(tmin)) - 3);
+        fmpq_set_si(h0, 1, 1);
+        if (p < 1)
+            fmpz_set_d(fmpq_denref(h0), floor(1 / p + 0.5));
+        else
+            fmpz_set_d(fmpq_numref(h0), floor(p + 0.5));
+        fmpq_canonicalise(h0);
+        refset_clear(&G);
+        refset_init(&G, c);
+        if (!gd_at_times(&G, data, model, c, h0, o))
+        {
+            refset_clear(&G);
+            fmpq_clear(h0);
+            return;
+        }
+    }
+    w = _mpbias_mpfr_vec_init(d, prec);
+    for (j = 0; j < c->n; j++)
+    {
+        if (!F->have[j] || !G.have[j] || fmpq_sgn(c->time + j) == 0)
+            continue;
+        cand_w(w, c, j, model->depth);
+        for (i = 0; i < d; i++)
+        {
+            double delta = mpfr_get_d(w[i], MPFR_RNDN) - mpfr_get_d(F->rows[j].w[i], MPFR_RNDN);
+            double C;
+            mpfr_sub(w[i], G.rows[j].w[i], F->rows[j].w[i], MPFR_RNDN);
+            C = mpfr_get_d(w[i], MPFR_RNDN) / fmpq_get_d(h0);
+            num += delta * C;
+            den += C * C;
+            dd += delta * delta;
+        }
+    }
+    _mpbias_mpfr_vec_clear(w, d);
+    refset_clear(&G);
+    if (den > 0 && dd > 0 && isfinite(num))
+    {
+        eta = num / den;
+        /* |delta - eta C|^2 / |delta|^2 */
+        resid = sqrt(fmax(0.0, 1 - num * num / (den * dd)));
+        if (eta > 0 && resid < 0.3)
+        {
+            mpbias_check_result best, ar;
+            double e10 = pow(10.0, floor(log10(eta))), bestw = -1;
+            fmpq_t hs, hbest;
+            int k;
+            fmpq_init(hs);
+            fmpq_init(hbest);
+            mpbias_check_result_init(&best);
+            for (k = 0; k < 2; k++)
+            {
+                /* eta rounded to k + 1 significant digits, as a decimal */
+                double q = k == 0 ? 1 : 10;
+                double m = floor(eta / e10 * q + 0.5);
+                if (e10 / q >= 1)
+                    fmpq_set_si(hs, (slong) (m * (e10 / q)), 1);
+                else
+                {
+                    fmpz_set_d(fmpq_numref(hs), m);
+                    fmpz_set_d(fmpq_denref(hs), floor(q / e10 + 0.5));
+                    fmpq_canonicalise(hs);
+                }
+                if (fmpq_sgn(hs) <= 0)
+                    continue;
+                {
+                    refset H;
+                    if (!refset_init(&H, c))
+                        continue;
+                    if (gd_at_times(&H, data, model, c, hs, o))
+                    {
+                        mpbias_check_result_init(&ar);
+                        ar.rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
+                        if (ar.rows != NULL)
+                        {
+                            measure(&ar, &H, c, data, model, Z, o->digits, o->min_digits, prec);
+                            if (ar.worst_w > bestw)
+                            {
+                                bestw = ar.worst_w;
+                                fmpq_set(hbest, hs);
+                            }
+                        }
+                        mpbias_check_result_clear(&ar);
+                    }
+                    refset_clear(&H);
+                }
+            }
+            if (bestw >= res->worst_w + 1)
+            {
+                double need = pow(10.0, o->min_digits - res->worst_w);
+                add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
+                         "The candidate is gradient descent with step %.6g (it agrees with that "
+                         "to %.1f digits, with the flow to %.1f): a step too large for the flow "
+                         "approximation at this accuracy.  The gap is first order in the step: "
+                         "about %.2g (%.3g times smaller) would give %g digits.",
+                         fmpq_get_d(hbest), bestw, res->worst_w, fmpq_get_d(hbest) / need, need,
+                         o->min_digits);
+            }
+            else
+                add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
+                         "The candidate's distance to the flow is first order in a step of about "
+                         "%.3g (fit residual %.2g): it looks like gradient descent (or an Euler "
+                         "method) with that step, too large for the flow approximation at this "
+                         "accuracy.", eta, resid);
+            mpbias_check_result_clear(&best);
+            fmpq_clear(hs);
+            fmpq_clear(hbest);
+        }
+    }
+    fmpq_clear(h0);
+}
+
+/* ---- the check -------------------------------------------------------- */
+
+mpbias_status
+mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbias_model_t model,
+                 const mpbias_cand_t cand, const mpbias_check_opts *o, mpbias_err_t err)
+{
+    const mpbias_cand_struct *c = cand;
+    mpbias_status st;
+    refset R;
+    mpfr_t *Z = NULL;
+    mpfr_prec_t prec;
+    slong n = data->n, d = data->d, j, i;
+    char where[128];
+    double md = o->min_digits;
+
+    mpbias_check_result_clear(res);
+    if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
+        return st;
+    if (c->n < 1 || c->d != d)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "check: the candidate has %ld columns per vector, the data d = %ld",
+                               (long) c->d, (long) d);
+    if (o->digits < 2 || o->digits > 1000 || !(o->min_digits >= 0))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "check: digits must be in 2..1000 and the threshold >= 0");
+    if (c->axis == MPBIAS_CAND_STEP && (o->gd == NULL || o->gd->neta < 1))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "check: a candidate with a 'step' column is gradient descent: "
+                               "give its step sizes");
+    prec = (mpfr_prec_t) ((o->digits + 20) * 3.3219280948873623) + 64;
+    res->rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
+    if (res->rows == NULL || !refset_init(&R, c))
+    {
+        if (res->rows != NULL)
+            refset_clear(&R);
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    st = reference(&R, data, model, c, o->gd, o->digits, o->prec, err);
+    if (st != MPBIAS_OK)
+    {
+        char msg[MPBIAS_ERR_MSG_LEN];
+        snprintf(msg, sizeof msg, "%s", err != NULL ? err->msg : "");
+        refset_clear(&R);
+        mpbias_check_result_clear(res);
+        return _mpbias_err_set(err, st, NULL, 0, 0, "check: the reference could not be computed: %s",
+                               msg);
+    }
+    Z = _mpbias_mpfr_vec_init(n * d, prec);
+    mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
+    measure(res, &R, c, data, model, (const mpfr_t *) Z, o->digits, md, prec);
+
+    if (res->reached < c->n)
+    {
+        for (j = 0; j < c->n && R.have[j]; j++)
+            ;
+        where_str(where, sizeof where, c, j);
+        add_diag(res, MPBIAS_DIAG_NOT_REACHED,
+                 "The reference has no row for %ld of the candidate's rows, from %s on.",
+                 (long) (c->n - res->reached), where);
+    }
+
+    if (o->explain && !res->agree)
+    {
+        slong jb = res->first_bad >= 0 ? res->first_bad : 0;
+        slong jn = first_nan_row(c, model->depth);
+        const mpbias_check_row *b = res->rows + jb;
+        double gmax = b->ref_margin;
+
+        /* 1. double-precision signatures at the row where agreement is lost */
+        if (jn >= 0)
+        {
+            where_str(where, sizeof where, c, jn);
+            add_diag(res, MPBIAS_DIAG_NAN,
+                     "The candidate's values are NaN or infinite from %s on (reference margin "
+                     "there %.6g).", where, res->rows[jn].ref_margin);
+            if (res->rows[jn].reached && res->rows[jn].ref_margin > 700)
+                gmax = res->rows[jn].ref_margin > gmax ? res->rows[jn].ref_margin : gmax;
+        }
+        if (res->first_bad >= 0 && gmax > 700)
+        {
+            where_str(where, sizeof where, c, jn >= 0 && (res->first_bad < 0 || jn < jb) ? jn : jb);
+            add_diag(res, MPBIAS_DIAG_UNDERFLOW,
+                     "Agreement is lost at %s, where the margin is %.6g: in float64, exp(-margin) "
+                     "is subnormal beyond 708 and zero beyond 745, so the per-sample weights "
+                     "exp(-m_n) and the loss underflow and training silently stops (or divides "
+                     "0 by 0).  Compute exp(-(m_n - min_k m_k)) and carry the loss as its "
+                     "logarithm (log-sum-exp).", where, gmax);
+        }
+        if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
+        {
+            for (j = 0; j < c->n; j++)
+                if (R.have[j] && mpfr_inf_p(c->log_loss[j]) && mpfr_sgn(c->log_loss[j]) < 0)
+                    break;
+            if (j < c->n)
+            {
+                where_str(where, sizeof where, c, j);
+                if (model->loss == MPBIAS_LOSS_LOGISTIC && res->rows[j].ref_log10_loss > -300)
+                    add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
+                             "The candidate's loss is 0 at %s, where the loss is 10^%.6g: "
+                             "log(1 + exp(-m)) rounds to 0 in float64 once exp(-m) < 1.1e-16 "
+                             "(margins past 36.7).  Use log1p(exp(-m)), and carry the loss as "
+                             "its logarithm (log-sum-exp).", where, res->rows[j].ref_log10_loss);
+                else
+                    add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
+                             "The candidate's loss is 0 at %s, where the loss is 10^%.6g: the "
+                             "loss was formed as sum exp(-m_n), which underflows in float64 "
+                             "(below 4.9e-324, margins past 745).  Carry log L = -min m + "
+                             "log sum exp(-(m_n - min m)) instead (log-sum-exp).", where,
+                             res->rows[j].ref_log10_loss);
+            }
+            else
+            {
+                /* the loss column against the loss of the candidate's own w */
+                mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), gam, logL, rel;
+                double worst = o->digits, shift = 0;
+                slong jw = -1;
+                mpfr_inits2(prec, gam, logL, rel, (mpfr_ptr) 0);
+                for (j = 0; j < c->n; j++)
+                {
+                    double dg;
+                    if (!R.have[j] || res->rows[j].digits_w < md)
+                        continue;
+                    cand_w(w, c, j, model->depth);
+                    margin_loss_of(gam, logL, (const mpfr_t *) Z, (const mpfr_t *) w, data, model);
+                    rel_loss(rel, c->log_loss[j], logL);
+                    dg = digits_of(rel, o->digits);
+                    if (dg < worst)
+                    {
+                        worst = dg;
+                        jw = j;
+                        mpfr_sub(rel, c->log_loss[j], logL, MPFR_RNDN);
+                        shift = mpfr_get_d(rel, MPFR_RNDN);
+                    }
+                }
+                if (jw >= 0 && worst < md && n > 1 && fabs(fabs(shift) - log((double) n)) < 1e-6)
+                {
+                    where_str(where, sizeof where, c, jw);
+                    add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
+                             "The candidate's w is right but its loss column is the %s loss of "
+                             "that w, not the %s loss checked (a factor N = %ld, at %s and "
+                             "elsewhere).", shift < 0 ? "mean" : "summed", model->mean ? "mean" : "summed",
+                             (long) n, where);
+                }
+                else if (jw >= 0 && worst < md)
+                {
+                    where_str(where, sizeof where, c, jw);
+                    add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
+                             "The candidate's w is right but its loss column is not the %s "
+                             "%s loss of that w (%.1f digits at %s): the loss is computed with "
+                             "another formula or convention (mean vs sum, or without "
+                             "log-sum-exp).", model->mean ? "mean" : "summed",
+                             model->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic", worst, where);
+                }
+                mpfr_clears(gam, logL, rel, (mpfr_ptr) 0);
+                _mpbias_mpfr_vec_clear(w, d);
+            }
+        }
+        /* cancellation: the digits of w lost at the worst row match the
+           size of u_+^D against w */
+        {
+            slong jw = -1;
+            double worst = o->digits;
+            for (j = 0; j < c->n; j++)
+                if (R.have[j] && res->rows[j].digits_w < worst)
+                {
+                    worst = res->rows[j].digits_w;
+                    jw = j;
+                }
+            if (jw >= 0 && worst < 14.5)
+            {
+                double wmax = 0, S, lost;
+                for (i = 0; i < d; i++)
+                    if (fabs(mpfr_get_d(R.rows[jw].w[i], MPFR_RNDN)) > wmax)
+                        wmax = fabs(mpfr_get_d(R.rows[jw].w[i], MPFR_RNDN));
+                S = cancel_scale(c, jw, (const mpfr_t *) R.rows[jw].w, model);
+                lost = wmax > 0 ? log10(S / wmax) : 0;
+                if (lost >= 2 && worst >= 16 - lost - 2.5 && worst <= 16 - lost + 1.5)
+                {
+                    where_str(where, sizeof where, c, jw);
+                    add_diag(res, MPBIAS_DIAG_CANCELLATION,
+                             "w = u_+^D - u_-^D cancels: at %s u_+^D and u_-^D are about 10^%.1f "
+                             "times max |w_i|, so float64 keeps about %.1f digits of w (the "
+                             "candidate has %.1f).  Compute w from the closed form of the flow "
+                             "(2 alpha^2 sinh(4 s) for D = 2, s = Z^T nu) or accumulate w itself.",
+                             where, lost, 16 - lost, worst);
+                }
+            }
+        }
+        /* 2. other references */
+        if (!(c->axis == MPBIAS_CAND_STEP && o->gd->normalized))
+        {
+            mpbias_model_t alt;
+            mpbias_check_result ar;
+            mpbias_model_init(alt);
+            alt->depth = model->depth;
+            alt->loss = model->loss;
+            alt->mean = !model->mean;
+            fmpq_set(alt->alpha, model->alpha);
+            if (model->shape_a != NULL)
+                mpbias_model_set_shape(alt, model->shape_a, model->shape_b, model->d, NULL);
+            mpbias_check_result_init(&ar);
+            if (n > 1 && variant(&ar, data, alt, c, o->gd, o, (const mpfr_t *) Z, prec)
+                && ar.worst_w >= res->worst_w + 2)
+                add_diag(res, MPBIAS_DIAG_MEAN_SUM,
+                         "The candidate follows the %s loss (w to %.1f digits), not the %s loss "
+                         "checked (%.1f digits): its %s is off by the factor N = %ld.  Use the "
+                         "summed loss (the paper's eps) or check with --loss-mean.",
+                         alt->mean ? "mean" : "summed", ar.worst_w, model->mean ? "mean" : "summed",
+                         res->worst_w, c->axis == MPBIAS_CAND_STEP ? "step size" : "time", (long) n);
+            mpbias_check_result_clear(&ar);
+            mpbias_model_clear(alt);
+        }
+        if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
+            explain_gd(res, &R, data, model, c, o, (const mpfr_t *) Z, prec);
+        /* 3. the first step against the reference's */
+        if (!has_diag(res, MPBIAS_DIAG_MEAN_SUM) && !has_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE)
+            && !has_diag(res, MPBIAS_DIAG_UNDERFLOW) && !has_diag(res, MPBIAS_DIAG_CANCELLATION))
+        {
+            mpbias_flow_row w0;
+            slong j1 = -1;
+            for (j = 0; j < c->n; j++)
+                if (R.have[j] && (c->axis == MPBIAS_CAND_STEP ? c->step[j] > 0 : fmpq_sgn(c->time + j) > 0))
+                {
+                    j1 = j;
+                    break;
+                }
+            if (j1 >= 0 && res->rows[j1].digits_w < md && jn != j1)
+            {
+                mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), dc2, dr2, x, t, rr;
+                double cf, resid;
+                initial_row(&w0, data, model, prec);
+                mpfr_inits2(prec, dc2, dr2, x, t, rr, (mpfr_ptr) 0);
+                cand_w(w, c, j1, model->depth);
+                mpfr_set_zero(dc2, 1);
+                mpfr_set_zero(dr2, 1);
+                mpfr_set_zero(x, 1);
+                for (i = 0; i < d; i++)
+                {
+                    mpfr_sub(w[i], w[i], w0.w[i], MPFR_RNDN);          /* dc */
+                    mpfr_sub(t, R.rows[j1].w[i], w0.w[i], MPFR_RNDN);  /* dr */
+                    mpfr_fma(x, w[i], t, x, MPFR_RNDN);
+                    mpfr_fma(dr2, t, t, dr2, MPFR_RNDN);
+                    mpfr_fma(dc2, w[i], w[i], dc2, MPFR_RNDN);
+                }
+                /* c = <dc, dr> / <dr, dr>; residual |dc - c dr| / |dr| */
+                mpfr_div(x, x, dr2, MPFR_RNDN);
+                cf = mpfr_get_d(x, MPFR_RNDN);
+                mpfr_set_zero(rr, 1);
+                for (i = 0; i < d; i++)
+                {
+                    mpfr_sub(t, R.rows[j1].w[i], w0.w[i], MPFR_RNDN);
+                    mpfr_mul(t, t, x, MPFR_RNDN);
+                    mpfr_sub(t, w[i], t, MPFR_RNDN);
+                    mpfr_fma(rr, t, t, rr, MPFR_RNDN);
+                }
+                mpfr_div(rr, rr, dr2, MPFR_RNDN);
+                mpfr_sqrt(rr, rr, MPFR_RNDN);
+                resid = mpfr_get_d(rr, MPFR_RNDN);
+                mpfr_div(dc2, dc2, dr2, MPFR_RNDN);
+                where_str(where, sizeof where, c, j1);
+                if (mpfr_zero_p(dr2))
+                    ;
+                else if (mpfr_cmp_d(dc2, 1e-6) < 0)
+                    add_diag(res, MPBIAS_DIAG_NO_MOVE,
+                             "The candidate's w does not move: at %s its change from the "
+                             "initialization is below 1e-3 of the reference's (a zero gradient: "
+                             "u_+ and u_- updated alike, or the data or the step size are not "
+                             "what was used).", where);
+                else if (c->axis == MPBIAS_CAND_TIME)
+                {
+                    /* w(t) - w(0) is linear in the flow's speed only for small
+                       t: only the opposite direction is a clear signature */
+                    if (cf < -0.5 && resid <= 0.3 * fabs(cf))
+                        add_diag(res, MPBIAS_DIAG_SIGN,
+                                 "The candidate moves the opposite way from the start (its change "
+                                 "at %s is about %.3g times the flow's): a sign error (gradient "
+                                 "ascent, a sign in the loss derivative, or labels of the wrong "
+                                 "sign).", where, cf);
+                }
+                else if (resid <= 0.05 * fabs(cf) && fabs(cf + 1) <= 0.05)
+                    add_diag(res, MPBIAS_DIAG_SIGN,
+                             "From the first step the candidate moves the opposite way (its "
+                             "change at %s is %.4g times the reference's): a sign error (gradient "
+                             "ascent, a sign in the loss derivative, or labels of the wrong "
+                             "sign).", where, cf);
+                else if (resid <= 0.05 * fabs(cf))
+                    add_diag(res, MPBIAS_DIAG_FACTOR,
+                             "From the first step the candidate's change is %.6g times the "
+                             "reference's (at %s): a constant factor in the gradient or the "
+                             "step (the depth D, a 2, N for mean vs sum, the step size).",
+                             cf, where);
+                else
+                    add_diag(res, MPBIAS_DIAG_DIRECTION,
+                             "From the first step the candidate's change points elsewhere than "
+                             "the reference's (at %s; relative residual %.3g after the best "
+                             "factor %.4g): a wrong gradient (a sign in one of the u_+, u_- "
+                             "updates, a wrong loss derivative) or another model, data or "
+                             "initialization.", where, resid, cf);
+                mpfr_clears(dc2, dr2, x, t, rr, (mpfr_ptr) 0);
+                _mpbias_mpfr_vec_clear(w, d);
+                mpbias_flow_row_clear(&w0);
+            }
+        }
+    }
+    _mpbias_mpfr_vec_clear(Z, n * d);
+    refset_clear(&R);
+    return MPBIAS_OK;
+}

@@ -1,0 +1,417 @@
+/*
+ * cmd_check.c -- mpbias check: judge a trajectory computed elsewhere.
+ */
+#include "config.h"
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+/* checked, and the candidate disagrees */
+#define EXIT_DISAGREE 3
+
+static void
+check_help(void)
+{
+    printf("Usage: %s check (--data FILE | --example NAME) --candidate FILE [OPTIONS]\n"
+           "Judge a trajectory computed elsewhere (PyTorch, NumPy, JAX, ...) against the\n"
+           "reference: gradient descent in MPFR with the same steps (a `step' column), or\n"
+           "gradient flow at the same times (a `t' column).  Per row: correct significant\n"
+           "digits of the candidate's w (normwise), loss and margin; the first row below\n"
+           "the threshold; a verdict; and, when it disagrees, the cause in a sentence\n"
+           "(float64 underflow past margin 745, a loss without log-sum-exp or log1p,\n"
+           "cancellation in u_+^D - u_-^D, mean vs summed loss, a sign error, a step too\n"
+           "large for the flow), each established by computing the reference the cause\n"
+           "predicts or by its numerical signature.\n\n"
+           "Candidate (CSV with a header row; doc/checking.md):\n"
+           "  step or t            the gradient-descent step (0, 1, ...) or the flow time\n"
+           "  w_1..w_d             the predictor, or up_1..up_d and um_1..um_d (u_+, u_-)\n"
+           "  loss, log_loss or log10_loss, margin   optional; other columns are ignored\n"
+           "Options:\n"
+           "  --data FILE, --example NAME, --data-format FMT   the dataset (as for flow)\n"
+           "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
+           "  --loss L, --loss-mean   the model and loss the candidate claims to follow\n"
+           "  --candidate FILE     the trajectory to judge\n"
+           "  --step ETA, --schedule LIST|@FILE, --normalized   the candidate's step sizes\n"
+           "                       (a `step' column; as for mpbias gd)\n"
+           "  --min-digits P       agreement threshold in digits (default 6)\n"
+           "  --digits K           digits of the reference (2..1000, default 20)\n"
+           "  --prec BITS          working precision of the reference (default: automatic)\n"
+           "  --no-explain         do not compute other references to explain a\n"
+           "                       disagreement\n"
+           "  --format FMT         text (default), csv or json\n"
+           "  -o, --output FILE    write the report to FILE\n"
+           "  -q, --quiet          no summary on standard error (csv)\n"
+           "  -h, --help           show this help and exit\n"
+           "Exit status: 0 the candidate agrees, 3 it disagrees, 1 failure, 2 usage error.\n",
+           PROG);
+}
+
+static void
+put_digits(FILE *f, double x, int json)
+{
+    if (isnan(x))
+        fputs(json ? "null" : "", f);
+    else
+        fprintf(f, "%.1f", x);
+}
+
+static void
+put_axis(FILE *f, const mpbias_cand_struct *c, slong j)
+{
+    if (c->axis == MPBIAS_CAND_STEP)
+        fprintf(f, "%ld", (long) c->step[j]);
+    else
+        fprintf(f, "%.10g", fmpq_get_d(c->time + j));
+}
+
+static void
+put_verdict(FILE *f, const mpbias_check_result *r, const mpbias_cand_struct *c, double md)
+{
+    if (r->agree)
+        fprintf(f, "AGREES: every row to at least %g digits (worst: w %.1f, margin %.1f", md,
+                r->worst_w, r->worst_margin);
+    else if (r->first_bad >= 0)
+    {
+        const mpbias_check_row *b = r->rows + r->first_bad;
+        fprintf(f, "DISAGREES from row %ld (line %ld, %s ", (long) r->first_bad + 1, (long) b->line,
+                c->axis == MPBIAS_CAND_STEP ? "step" : "t =");
+        put_axis(f, c, r->first_bad);
+        fprintf(f, "): w %.1f, margin %.1f", b->digits_w, b->digits_margin);
+        if (!isnan(b->digits_loss))
+            fprintf(f, ", loss %.1f", b->digits_loss);
+        fprintf(f, " digits, threshold %g (worst: w %.1f, margin %.1f", md, r->worst_w, r->worst_margin);
+    }
+    else
+        fprintf(f, "INCOMPLETE: the reference reached %ld of %ld rows (worst: w %.1f, margin %.1f",
+                (long) r->reached, (long) c->n, r->worst_w, r->worst_margin);
+    if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
+        fprintf(f, ", loss %.1f", r->worst_loss);
+    fputc(')', f);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_DATA_LONGOPTS,
+        CLI_SHAPE_LONGOPTS,
+        { "depth", required_argument, NULL, 'd' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "loss", required_argument, NULL, 'l' },
+        { "loss-mean", no_argument, NULL, 'm' },
+        { "candidate", required_argument, NULL, 'C' },
+        { "step", required_argument, NULL, 'e' },
+        { "schedule", required_argument, NULL, 'c' },
+        { "normalized", no_argument, NULL, 'N' + 256 },
+        { "min-digits", required_argument, NULL, 't' },
+        { "digits", required_argument, NULL, 'k' },
+        { "prec", required_argument, NULL, 'p' },
+        { "no-explain", no_argument, NULL, 'x' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    static const char *const losses[] = { "exp", "logistic", NULL };
+    static const char *const fmts[] = { "text", "csv", "json", NULL };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_shape_opts sopt = { NULL, NULL, NULL };
+    const char *step_s = NULL, *sched_s = NULL, *out = NULL, *cand_path = NULL;
+    long depth = 2, digits = 20, prec = 0;
+    double md = 6.0;
+    int c, r = EXIT_OK, fmt = 0, quiet = 0, lossk = 0, mean = 0, explain = 1, normalized = 0;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_gd_opts go;
+    mpbias_check_opts co;
+    mpbias_check_result res;
+    mpbias_cand_t cand;
+    mpbias_err_t err;
+    fmpq_t alpha;
+    FILE *f = stdout;
+    slong j;
+    int i;
+
+    fmpq_init(alpha);
+    fmpq_one(alpha);
+    mpbias_gd_opts_init(&go);
+    mpbias_check_opts_init(&co);
+    mpbias_check_result_init(&res);
+    mpbias_cand_init(cand);
+    mpbias_data_init(data);
+    mpbias_model_init(model);
+    opterr = 0;
+    optind = 1;
+    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
+    {
+        int dr = cli_data_opt("check", &dopt, c, optarg);
+        if (dr < 0)
+            r = EXIT_USAGE;
+        if (dr != 0 || cli_shape_opt(&sopt, c, optarg))
+            continue;
+        switch (c)
+        {
+            case 'd':
+                if (!cli_parse_slong("check", "depth", optarg, 1, 1000, &depth))
+                    r = EXIT_USAGE;
+                break;
+            case 'a':
+                if (!cli_parse_positive_decimal("check", "alpha", optarg, alpha))
+                    r = EXIT_USAGE;
+                break;
+            case 'l':
+                if ((lossk = cli_parse_choice("check", "loss", optarg, losses)) < 0)
+                    r = EXIT_USAGE;
+                break;
+            case 'm':
+                mean = 1;
+                break;
+            case 'C':
+                cand_path = optarg;
+                break;
+            case 'e':
+                step_s = optarg;
+                break;
+            case 'c':
+                sched_s = optarg;
+                break;
+            case 'N' + 256:
+                normalized = 1;
+                break;
+            case 't':
+                if (!cli_parse_double("check", "min-digits", optarg, 0, &md))
+                    r = EXIT_USAGE;
+                break;
+            case 'k':
+                if (!cli_parse_slong("check", "digits", optarg, 2, 1000, &digits))
+                    r = EXIT_USAGE;
+                break;
+            case 'p':
+                if (!cli_parse_slong("check", "prec", optarg, 16, 1000000, &prec))
+                    r = EXIT_USAGE;
+                break;
+            case 'x':
+                explain = 0;
+                break;
+            case 'f':
+                if ((fmt = cli_parse_choice("check", "format", optarg, fmts)) < 0)
+                    r = EXIT_USAGE;
+                break;
+            case 'o':
+                out = optarg;
+                break;
+            case 'q':
+                quiet = 1;
+                break;
+            case 'h':
+                check_help();
+                r = -1;
+                break;
+            default:
+                r = cli_getopt_error("check", c, argv);
+                break;
+        }
+    }
+    if (r == EXIT_OK && optind < argc)
+        r = cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+    if (r == EXIT_OK && cand_path == NULL)
+        r = cli_usage_error("check", "give the trajectory to judge: --candidate FILE");
+    if (r == EXIT_OK && step_s != NULL && sched_s != NULL)
+        r = cli_usage_error("check", "give --step or --schedule, not both");
+    if (r == EXIT_OK)
+        r = cli_shape_check("check", &sopt);
+    if (r == EXIT_OK && (step_s != NULL || sched_s != NULL))
+        r = cli_gd_steps("check", step_s, sched_s, &go);
+    go.normalized = normalized;
+    if (r == EXIT_OK)
+        r = cli_load_data("check", &dopt, data);
+    if (r != EXIT_OK)
+        goto done;
+    model->depth = (int) depth;
+    model->loss = lossk ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
+    model->mean = mean;
+    fmpq_set(model->alpha, alpha);
+    if ((r = cli_model_shape("check", &sopt, data, model)) != EXIT_OK)
+        goto done;
+    mpbias_err_clear(err);
+    if (mpbias_cand_read_file(cand, cand_path, data->d,
+                              (mpfr_prec_t) ((digits + 20) * 3.3219280948873623) + 64, err) != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    if (cand->axis == MPBIAS_CAND_STEP && go.neta == 0)
+    {
+        r = cli_usage_error("check", "the candidate has a 'step' column (gradient descent): give "
+                            "its step sizes with --step ETA or --schedule LIST");
+        goto done;
+    }
+    if (cand->axis == MPBIAS_CAND_TIME && go.neta > 0)
+    {
+        r = cli_usage_error("check", "the candidate has a 't' column (gradient flow): --step, "
+                            "--schedule and --normalized are for a 'step' column");
+        goto done;
+    }
+    co.digits = (int) digits;
+    co.prec = (mpfr_prec_t) prec;
+    co.min_digits = md;
+    co.gd = &go;
+    co.explain = explain;
+    if (out != NULL && (f = fopen(out, "w")) == NULL)
+    {
+        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    if (fmt == 0 && !quiet)
+        fprintf(stderr, "%s: check: computing the reference (%s, %ld digits) at %ld rows...\n",
+                PROG, cand->axis == MPBIAS_CAND_STEP ? "gradient descent" : "gradient flow",
+                digits, (long) cand->n);
+    mpbias_err_clear(err);
+    if (mpbias_check_run(&res, data, model, cand, &co, err) != MPBIAS_OK)
+    {
+        r = cli_lib_error(err);
+        goto done;
+    }
+    if (fmt == 1)
+    {
+        fprintf(f, "row,line,%s,digits_w,digits_loss,digits_margin,margin_from_w,ref_margin,"
+                "ref_log10_loss,ref_log10_t\n", cand->axis == MPBIAS_CAND_STEP ? "step" : "t");
+        for (j = 0; j < res.n; j++)
+        {
+            const mpbias_check_row *o = res.rows + j;
+            fprintf(f, "%ld,%ld,", (long) j + 1, (long) o->line);
+            put_axis(f, cand, j);
+            fputc(',', f);
+            put_digits(f, o->digits_w, 0);
+            fputc(',', f);
+            put_digits(f, o->digits_loss, 0);
+            fputc(',', f);
+            put_digits(f, o->digits_margin, 0);
+            fprintf(f, ",%d,%.10g,%.10g,%.10g\n", o->margin_from_w, o->ref_margin, o->ref_log10_loss,
+                    o->ref_log10_t);
+        }
+    }
+    else if (fmt == 2)
+    {
+        fprintf(f, "{\n  \"candidate\": ");
+        cli_put_json_string(f, cand_path);
+        fprintf(f, ",\n  \"reference\": \"%s\",\n  \"reference_digits\": %ld,\n  \"min_digits\": %g,\n",
+                cand->axis == MPBIAS_CAND_STEP ? "gd" : "flow", digits, md);
+        fprintf(f, "  \"agree\": %s,\n  \"first_bad_row\": %ld,\n  \"worst\": {\"w\": %.1f, "
+                "\"margin\": %.1f, \"loss\": ", res.agree ? "true" : "false",
+                res.first_bad >= 0 ? (long) res.first_bad + 1 : 0L, res.worst_w, res.worst_margin);
+        put_digits(f, cand->loss_kind != MPBIAS_CAND_LOSS_NONE ? res.worst_loss : NAN, 1);
+        fprintf(f, "},\n  \"verdict\": ");
+        {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *m = open_memstream(&buf, &len);
+            if (m != NULL)
+            {
+                put_verdict(m, &res, cand, md);
+                fclose(m);
+                cli_put_json_string(f, buf);
+                free(buf);
+            }
+            else
+                fputs("null", f);
+        }
+        fprintf(f, ",\n  \"diagnoses\": [");
+        for (i = 0; i < res.ndiag; i++)
+        {
+            fprintf(f, "%s\n    {\"code\": \"%s\", \"message\": ", i ? "," : "", mpbias_diag_name(res.diag[i]));
+            cli_put_json_string(f, res.diag_msg[i]);
+            fputc('}', f);
+        }
+        fprintf(f, "%s],\n  \"rows\": [", res.ndiag ? "\n  " : "");
+        for (j = 0; j < res.n; j++)
+        {
+            const mpbias_check_row *o = res.rows + j;
+            fprintf(f, "%s\n    {\"row\": %ld, \"line\": %ld, \"%s\": ", j ? "," : "", (long) j + 1,
+                    (long) o->line, cand->axis == MPBIAS_CAND_STEP ? "step" : "t");
+            put_axis(f, cand, j);
+            fprintf(f, ", \"reached\": %s, \"digits_w\": ", o->reached ? "true" : "false");
+            put_digits(f, o->digits_w, 1);
+            fprintf(f, ", \"digits_loss\": ");
+            put_digits(f, o->digits_loss, 1);
+            fprintf(f, ", \"digits_margin\": ");
+            put_digits(f, o->digits_margin, 1);
+            if (o->reached)
+                fprintf(f, ", \"ref_margin\": %.10g, \"ref_log10_loss\": %.10g}", o->ref_margin,
+                        o->ref_log10_loss);
+            else
+                fprintf(f, "}");
+        }
+        fprintf(f, "\n  ]\n}\n");
+    }
+    else
+    {
+        fprintf(f, "candidate %s: %ld rows, judged against %s (%ld digits)\n", cand_path, (long) res.n,
+                cand->axis == MPBIAS_CAND_STEP ? "gradient descent with the same steps"
+                                               : "gradient flow at the same times", digits);
+        fprintf(f, "%6s %6s %14s %9s %9s %9s %14s %14s\n", "row", "line",
+                cand->axis == MPBIAS_CAND_STEP ? "step" : "t", "digits_w", "d_loss", "d_margin",
+                "ref_margin", "ref_log10_loss");
+        for (j = 0; j < res.n; j++)
+        {
+            const mpbias_check_row *o = res.rows + j;
+            fprintf(f, "%6ld %6ld ", (long) j + 1, (long) o->line);
+            if (cand->axis == MPBIAS_CAND_STEP)
+                fprintf(f, "%14ld", (long) cand->step[j]);
+            else
+                fprintf(f, "%14.6g", fmpq_get_d(cand->time + j));
+            if (!o->reached)
+            {
+                fprintf(f, "  (not reached by the reference)\n");
+                continue;
+            }
+            fprintf(f, " %9.1f ", o->digits_w);
+            if (isnan(o->digits_loss))
+                fprintf(f, "%9s ", "-");
+            else
+                fprintf(f, "%9.1f ", o->digits_loss);
+            fprintf(f, "%8.1f%s %14.6g %14.6g%s\n", o->digits_margin, o->margin_from_w ? "*" : " ",
+                    o->ref_margin, o->ref_log10_loss,
+                    j == res.first_bad ? "  <- first below threshold" : "");
+        }
+        fprintf(f, "(digits: measured against the reference; * margin of the candidate's w)\n");
+        put_verdict(f, &res, cand, md);
+        fputc('\n', f);
+        for (i = 0; i < res.ndiag; i++)
+            fprintf(f, "diagnosis [%s]: %s\n", mpbias_diag_name(res.diag[i]), res.diag_msg[i]);
+    }
+    if (fmt == 1 && !quiet)
+    {
+        fprintf(stderr, "%s: check: ", PROG);
+        put_verdict(stderr, &res, cand, md);
+        fputc('\n', stderr);
+        for (i = 0; i < res.ndiag; i++)
+            fprintf(stderr, "%s: diagnosis [%s]: %s\n", PROG, mpbias_diag_name(res.diag[i]),
+                    res.diag_msg[i]);
+    }
+    if (out != NULL && fclose(f) != 0)
+    {
+        f = stdout;
+        cli_error("%s: write error: %s", out, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    f = stdout;
+    r = res.agree ? EXIT_OK : EXIT_DISAGREE;
+done:
+    if (f != stdout)
+        fclose(f);
+    mpbias_check_result_clear(&res);
+    mpbias_cand_clear(cand);
+    cli_gd_steps_free(&go);
+    mpbias_gd_opts_clear(&go);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+    fmpq_clear(alpha);
+    return r < 0 ? EXIT_OK : r;
+}
