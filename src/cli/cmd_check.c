@@ -9,6 +9,15 @@
 #include <string.h>
 #include "cli.h"
 
+/* a JSON string value, quoted */
+static void
+put_json_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    cli_put_json_string(f, s);
+    fputc('"', f);
+}
+
 /* checked, and the candidate disagrees */
 #define EXIT_DISAGREE 3
 
@@ -299,7 +308,7 @@ cmd_check(int argc, char **argv)
     else if (fmt == 2)
     {
         fprintf(f, "{\n  \"candidate\": ");
-        cli_put_json_string(f, cand_path);
+        put_json_quoted(f, cand_path);
         fprintf(f, ",\n  \"reference\": \"%s\",\n  \"reference_digits\": %ld,\n  \"min_digits\": %g,\n",
                 cand->axis == MPBIAS_CAND_STEP ? "gd" : "flow", digits, md);
         fprintf(f, "  \"agree\": %s,\n  \"first_bad_row\": %ld,\n  \"worst\": {\"w\": %.1f, "
@@ -315,7 +324,7 @@ cmd_check(int argc, char **argv)
             {
                 put_verdict(m, &res, cand, md);
                 fclose(m);
-                cli_put_json_string(f, buf);
+                put_json_quoted(f, buf);
                 free(buf);
             }
             else
@@ -325,7 +334,7 @@ cmd_check(int argc, char **argv)
         for (i = 0; i < res.ndiag; i++)
         {
             fprintf(f, "%s\n    {\"code\": \"%s\", \"message\": ", i ? "," : "", mpbias_diag_name(res.diag[i]));
-            cli_put_json_string(f, res.diag_msg[i]);
+            put_json_quoted(f, res.diag_msg[i]);
             fputc('}', f);
         }
         fprintf(f, "%s],\n  \"rows\": [", res.ndiag ? "\n  " : "");

@@ -43,7 +43,8 @@ print_help(void)
            "  -h, --help     show this help and exit\n"
            "  -V, --version  show the version and the libraries in use, and exit\n\n"
            "Run '%s COMMAND --help' for the options of a command; see mpbias(1).\n"
-           "Exit status: 0 success, 1 failure (bad data, numerical failure), 2 usage error.\n",
+           "Exit status: 0 success, 1 failure (bad data, numerical failure), 2 usage error,\n"
+           "3 (check) the candidate disagrees.\n",
            PROG);
 }
 
