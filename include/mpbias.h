@@ -17,6 +17,7 @@
 #define MPBIAS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <gmp.h>
 #include <mpfr.h>
@@ -638,6 +639,15 @@ typedef enum
     MPBIAS_ROW_AT_TIME = 3      /* an explicitly requested time           */
 } mpbias_row_kind;
 
+/* A 64-bit checksum (FNV-1a) of n bytes: for checkpoint files. */
+uint64_t mpbias_checksum(const char *p, size_t n);
+
+/* A checkpoint of mpbias_flow_run: the complete state of both runs at a
+   row boundary, as text (format version, a fingerprint of the data, model
+   and options, and a checksum; doc/reliability.md).  Called after each
+   row except the last; a nonzero return stops the run ("interrupted"). */
+typedef int (*mpbias_flow_checkpoint_fn)(const char *state, size_t len, void *ctx);
+
 typedef struct
 {
     int digits;                 /* K: correct significant digits wanted (1..1000) */
@@ -661,6 +671,13 @@ typedef struct
                                    the error estimate and the printed values      */
     slong max_steps;            /* per run (default 10^7)                          */
     slong stages;               /* Radau IIA stages; 0 (default): automatic        */
+    mpbias_flow_checkpoint_fn checkpoint_fn;   /* NULL: no checkpoints          */
+    void *checkpoint_ctx;
+    const char *resume;         /* a state from checkpoint_fn (same data, model
+                                   and options, else MPBIAS_ERR_ARG): the run
+                                   continues from it, with the rows after it
+                                   identical to those of an uninterrupted run  */
+    size_t resume_len;
 } mpbias_flow_opts;
 
 void mpbias_flow_opts_init(mpbias_flow_opts *o);

@@ -5,6 +5,7 @@
 #include "config.h"
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,7 +51,13 @@ help(void)
            "  --format FMT         csv (default) or json\n"
            "  -o, --out FILE       write to FILE instead of standard output\n"
            "  -q, --quiet          no progress line or summary on standard error\n"
-           "  -h, --help           show this help and exit\n\n"
+           "  -h, --help           show this help and exit\n"
+           "Long runs:\n"
+           "  --checkpoint FILE    save the state at row boundaries to FILE (atomically;\n"
+           "                       needs --out); SIGINT and SIGTERM save it and stop\n"
+           "  --checkpoint-every S at most every S seconds (default 60; 0: every row)\n"
+           "  --resume             continue from --checkpoint FILE with the same options:\n"
+           "                       the output becomes that of an uninterrupted run\n\n"
            "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
            "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
            "derivatives), err_est, kind (checkpoint, at-loss, at-time or stop).\n"
@@ -73,11 +80,159 @@ typedef struct
     const mpbias_model_struct *model;
 } flow_ctx;
 
+/* ---- checkpoints: the library's state at row boundaries, written
+   atomically (temporary file, fsync, rename) at most every `every`
+   seconds with the length of the output written so far; SIGINT and
+   SIGTERM stop the run at the next step and write the latest state. */
+
+static volatile sig_atomic_t flow_signal = 0;
+
+static void
+on_signal(int sig)
+{
+    flow_signal = sig;
+}
+
+typedef struct
+{
+    const char *path;
+    double every, last;
+    char *blob;              /* the latest state, with the CLI's header */
+    size_t len;
+    int pending;             /* not yet written */
+    slong rows;
+    flow_ctx *fc;
+} ckpt_ctx;
+
+#define CLI_CK_MAGIC "mpbias-cli-flow 1"
+
+static int
+ckpt_write(ckpt_ctx *k)
+{
+    char *tmp = malloc(strlen(k->path) + 8);
+    FILE *f;
+    int ok;
+    if (tmp == NULL)
+        return 0;
+    sprintf(tmp, "%s.tmp", k->path);
+    f = fopen(tmp, "wb");
+    ok = f != NULL && fwrite(k->blob, 1, k->len, f) == k->len && fflush(f) == 0
+         && fsync(fileno(f)) == 0;
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    ok = ok && rename(tmp, k->path) == 0;
+    if (!ok)
+    {
+        cli_error("%s: cannot write the checkpoint: %s", k->path, strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    if (ok)
+        k->pending = 0;
+    return ok;
+}
+
+static int
+ckpt_state(const char *state, size_t len, void *ctx)
+{
+    ckpt_ctx *k = ctx;
+    flow_ctx *c = k->fc;
+    long off;
+    char head[128];
+    int hl;
+    uint64_t sum;
+    char *b;
+    if (fflush(c->out) != 0 || (off = ftell(c->out)) < 0)
+    {
+        cli_error("%s: cannot flush the output", k->path);
+        return 1;
+    }
+    hl = snprintf(head, sizeof head, "%s\noutput %ld rows %ld header %d\n", CLI_CK_MAGIC, off,
+                  (long) c->rows, c->header_done);
+    b = realloc(k->blob, (size_t) hl + len + 40);
+    if (b == NULL)
+        return 1;
+    k->blob = b;
+    memcpy(b, head, (size_t) hl);
+    memcpy(b + hl, state, len);
+    sum = mpbias_checksum(b, (size_t) hl + len);
+    k->len = (size_t) hl + len;
+    k->len += (size_t) sprintf(b + k->len, "cli-checksum %016llx\n", (unsigned long long) sum);
+    k->pending = 1;
+    k->rows = c->rows;
+    if (k->every <= 0 || cli_progress_elapsed(&c->prog) - k->last >= k->every || flow_signal)
+    {
+        if (!ckpt_write(k))
+            return 1;
+        k->last = cli_progress_elapsed(&c->prog);
+    }
+    return flow_signal != 0;
+}
+
+/* Read a CLI checkpoint: the library's state into *state (pointing into
+   *buf), the output length and the row count.  EXIT_OK or EXIT_FAIL
+   (reported). */
+static int
+ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off, slong *rows,
+          int *header)
+{
+    FILE *f = fopen(path, "rb");
+    long len, r, h;
+    char *p, *last, *end;
+    unsigned long long sum;
+    *buf = NULL;
+    if (f == NULL)
+    {
+        cli_error("%s: cannot open the checkpoint: %s", path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0
+        || len > (1L << 30) || (*buf = malloc((size_t) len + 1)) == NULL
+        || fread(*buf, 1, (size_t) len, f) != (size_t) len)
+    {
+        fclose(f);
+        cli_error("%s: cannot read the checkpoint", path);
+        return EXIT_FAIL;
+    }
+    fclose(f);
+    p = *buf;
+    p[len] = '\0';
+    end = p + len;
+    /* the last line: cli-checksum over everything before it */
+    if (len < 2 || end[-1] != '\n')
+        goto bad;
+    for (last = end - 1; last > p && last[-1] != '\n'; last--)
+        ;
+    if (sscanf(last, "cli-checksum %16llx", &sum) != 1
+        || mpbias_checksum(p, (size_t) (last - p)) != (uint64_t) sum)
+        goto bad;
+    if (strncmp(p, CLI_CK_MAGIC "\n", strlen(CLI_CK_MAGIC) + 1) != 0)
+        goto bad;
+    p += strlen(CLI_CK_MAGIC) + 1;
+    {
+        int n = 0;
+        if (sscanf(p, "output %ld rows %ld header %ld%n", off, &r, &h, &n) != 3 || p[n] != '\n'
+            || *off < 0 || r < 0 || (h != 0 && h != 1))
+            goto bad;
+        p += n + 1;
+    }
+    *rows = r;
+    *header = (int) h;
+    *state = p;
+    *slen = (size_t) (last - p);
+    return EXIT_OK;
+bad:
+    cli_error("%s: not a complete mpbias flow checkpoint (damaged or truncated)", path);
+    free(*buf);
+    *buf = NULL;
+    return EXIT_FAIL;
+}
+
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
     cli_progress_flow(&((flow_ctx *) ctx)->prog, st);
-    return 0;
+    return flow_signal != 0;
 }
 
 static void
@@ -253,6 +408,9 @@ cmd_flow(int argc, char **argv)
         { "per-decade", required_argument, NULL, 'c' },
         { "at-loss", required_argument, NULL, 'e' },
         { "at-time", required_argument, NULL, 'e' + 256 },
+        { "checkpoint", required_argument, NULL, 'K' + 256 },
+        { "checkpoint-every", required_argument, NULL, 'E' + 256 },
+        { "resume", no_argument, NULL, 'R' + 256 },
         { "format", required_argument, NULL, 'f' },
         { "out", required_argument, NULL, 'o' },
         { "quiet", no_argument, NULL, 'q' },
@@ -262,9 +420,13 @@ cmd_flow(int argc, char **argv)
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *out = NULL;
-    const char **at = NULL, **att = NULL;
+    const char **at = NULL, **att = NULL, *ck_path = NULL;
     long v, digits = 16, prec = 0, per_decade = 1;
-    int c, r, json = 0, quiet = 0, depth = 2, mean = 0;
+    int c, r, json = 0, quiet = 0, depth = 2, mean = 0, resume = 0;
+    double ck_every = 60;
+    ckpt_ctx ck;
+    char *ck_buf = NULL;
+    struct sigaction sa_new, sa_int, sa_term;
     slong nat = 0, natt = 0;
     mpbias_loss loss = MPBIAS_LOSS_EXP;
     mpbias_data_t data;
@@ -278,6 +440,7 @@ cmd_flow(int argc, char **argv)
 
     fmpq_init(alpha);
     fmpq_one(alpha);
+    memset(&ck, 0, sizeof ck);
     mpbias_flow_opts_init(&fo);
     at = malloc((size_t) argc * sizeof(char *));
     att = malloc((size_t) argc * sizeof(char *));
@@ -345,6 +508,16 @@ cmd_flow(int argc, char **argv)
                 break;
             case 'e' + 256:
                 att[natt++] = optarg;
+                break;
+            case 'K' + 256:
+                ck_path = optarg;
+                break;
+            case 'E' + 256:
+                if (!cli_parse_double("flow", "checkpoint-every", optarg, 0, &ck_every))
+                    r = EXIT_USAGE;
+                break;
+            case 'R' + 256:
+                resume = 1;
                 break;
             case 'f':
             {
@@ -419,7 +592,46 @@ cmd_flow(int argc, char **argv)
     }
 
     memset(&ctx, 0, sizeof ctx);
-    ctx.out = out ? fopen(out, "w") : stdout;
+    if ((ck_path != NULL || resume) && out == NULL)
+    {
+        r = cli_usage_error("flow", "--checkpoint and --resume need --out FILE (the output is "
+                            "continued on --resume)");
+        goto done;
+    }
+    if (resume && ck_path == NULL)
+    {
+        r = cli_usage_error("flow", "--resume needs --checkpoint FILE");
+        goto done;
+    }
+    if (resume)
+    {
+        long off;
+        slong rows;
+        int header;
+        if ((r = ckpt_read(ck_path, &ck_buf, &fo.resume, &fo.resume_len, &off, &rows, &header))
+            != EXIT_OK)
+            goto done;
+        ctx.out = fopen(out, "r+b");
+        if (ctx.out == NULL)
+        {
+            cli_error("%s: cannot open the output to continue it: %s", out, strerror(errno));
+            r = EXIT_FAIL;
+            goto done;
+        }
+        if (fseek(ctx.out, 0, SEEK_END) != 0 || ftell(ctx.out) < off
+            || ftruncate(fileno(ctx.out), (off_t) off) != 0 || fseek(ctx.out, off, SEEK_SET) != 0)
+        {
+            cli_error("%s: the output is shorter than at the checkpoint (it was changed): "
+                      "cannot continue it", out);
+            fclose(ctx.out);
+            r = EXIT_FAIL;
+            goto done;
+        }
+        ctx.rows = rows;
+        ctx.header_done = header;
+    }
+    else
+        ctx.out = out ? fopen(out, "w") : stdout;
     if (ctx.out == NULL)
     {
         cli_error("%s: cannot open for writing: %s", out, strerror(errno));
@@ -429,12 +641,46 @@ cmd_flow(int argc, char **argv)
     ctx.json = json;
     ctx.digits = (int) digits;
     cli_progress_start(&ctx.prog, quiet, fo.until_loss_set ? fo.until_loss : NULL);
+    if (ck_path != NULL)
+    {
+        ck.path = ck_path;
+        ck.every = ck_every;
+        ck.fc = &ctx;
+        fo.checkpoint_fn = ckpt_state;
+        fo.checkpoint_ctx = &ck;
+        memset(&sa_new, 0, sizeof sa_new);
+        sa_new.sa_handler = on_signal;
+        sigemptyset(&sa_new.sa_mask);
+        sigaction(SIGINT, &sa_new, &sa_int);
+        sigaction(SIGTERM, &sa_new, &sa_term);
+    }
 
     ctx.data = data;
     ctx.model = model;
     mpbias_err_clear(err);
     st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
     cli_progress_erase(&ctx.prog);
+    if (ck_path != NULL)
+    {
+        sigaction(SIGINT, &sa_int, NULL);
+        sigaction(SIGTERM, &sa_term, NULL);
+    }
+    if (ck_path != NULL && flow_signal != 0 && st != MPBIAS_OK)
+    {
+        /* stopped by a signal: save the latest state, keep the output as is */
+        int sig = flow_signal;
+        if (ck.pending)
+            ckpt_write(&ck);
+        fclose(ctx.out);
+        if (ck.blob != NULL && !ck.pending)
+            cli_error("interrupted by signal %d: the state after row %ld is in %s; continue "
+                      "with the same options and --resume", sig, (long) ck.rows, ck_path);
+        else
+            cli_error("interrupted by signal %d before the first checkpoint: nothing saved%s", sig,
+                      resume ? " beyond the checkpoint resumed from" : "");
+        r = EXIT_FAIL;
+        goto done;
+    }
     if (json && ctx.header_done)
         fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"stages\": %ld, "
                 "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
@@ -470,6 +716,8 @@ cmd_flow(int argc, char **argv)
 done:
     cli_sci_list_free(fo.at_loss, fo.n_at_loss);
     cli_sci_list_free(fo.at_time, fo.n_at_time);
+    free(ck.blob);
+    free(ck_buf);
     mpbias_flow_opts_clear(&fo);
     mpbias_model_clear(model);
     mpbias_data_clear(data);

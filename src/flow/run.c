@@ -26,6 +26,8 @@
  */
 #include "config.h"
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mpbias-impl.h"
@@ -749,6 +751,333 @@ guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
     return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
 }
 
+/* ---- checkpoints -------------------------------------------------------
+
+   At a row boundary the driver forgets what is not part of the state
+   (the Jacobian, the previous step's collocation polynomial used as a
+   starting guess, the refined-estimate flag) and recomputes the error
+   control's weights from the state: the run from there depends only on
+   (x, y, h) of both runs and the driver's counters.  That state, written
+   exactly (MPFR values in hexadecimal), is the checkpoint, so that a
+   resumed run computes the same bits as an uninterrupted one. */
+
+static void
+traj_boundary(traj *T)
+{
+    T->rad->jac_valid = 0;
+    T->rad->have_prev = 0;
+    T->rad->refine_err = 0;
+    _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+    traj_margin(T);
+    traj_update_tol(T);
+}
+
+#define CK_MAGIC "mpbias-flow-checkpoint"
+#define CK_VERSION 1
+
+typedef struct
+{
+    char *p;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...) MPBIAS_PRINTF(2, 3);
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (b->oom)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(b->p != NULL ? b->p + b->len : NULL, b->p != NULL ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+    {
+        b->oom = 1;
+        return;
+    }
+    if (b->p == NULL || b->len + (size_t) n + 1 > b->cap)
+    {
+        size_t nc = b->cap ? b->cap : 1024;
+        char *t;
+        while (nc < b->len + (size_t) n + 1)
+            nc *= 2;
+        if ((t = realloc(b->p, nc)) == NULL)
+        {
+            b->oom = 1;
+            return;
+        }
+        b->p = t;
+        b->cap = nc;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t) n;
+}
+
+/* exact text of x: nan, inf, -inf, 0, -0, or [-]HEX@E = 0.HEX * 16^E */
+static void
+sb_mpfr(sbuf *b, const char *key, const mpfr_t x)
+{
+    if (mpfr_nan_p(x))
+        sb_printf(b, "%s nan\n", key);
+    else if (mpfr_inf_p(x))
+        sb_printf(b, "%s %sinf\n", key, mpfr_sgn(x) < 0 ? "-" : "");
+    else if (mpfr_zero_p(x))
+        sb_printf(b, "%s %s0\n", key, mpfr_signbit(x) ? "-" : "");
+    else
+    {
+        mpfr_exp_t e;
+        char *str = mpfr_get_str(NULL, &e, 16, 0, x, MPFR_RNDN);
+        if (str == NULL)
+        {
+            b->oom = 1;
+            return;
+        }
+        sb_printf(b, "%s %s@%ld\n", key, str, (long) e);
+        mpfr_free_str(str);
+    }
+}
+
+static void
+sb_fmpq(sbuf *b, const fmpq_t q)
+{
+    char *str = fmpq_get_str(NULL, 10, q);
+    if (str == NULL)
+    {
+        b->oom = 1;
+        return;
+    }
+    sb_printf(b, " %s", str);
+    flint_free(str);
+}
+
+static void
+sb_sci(sbuf *b, const mpbias_sci_struct *x)
+{
+    char *str;
+    sb_fmpq(b, x->mant);
+    str = fmpz_get_str(NULL, 10, x->exp10);
+    if (str == NULL)
+    {
+        b->oom = 1;
+        return;
+    }
+    sb_printf(b, "e%s", str);
+    flint_free(str);
+}
+
+uint64_t
+mpbias_checksum(const char *p, size_t n)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    size_t i;
+    for (i = 0; i < n; i++)
+    {
+        h ^= (unsigned char) p[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+/* A fingerprint of everything that determines the run. */
+static uint64_t
+run_fingerprint(const mpbias_data_t data, const mpbias_model_t model, const mpbias_flow_opts *o,
+                int *oom)
+{
+    sbuf b = { NULL, 0, 0, 0 };
+    slong i;
+    uint64_t h;
+    sb_printf(&b, "%s %s n %ld d %ld z", CK_MAGIC, MPBIAS_VERSION_STRING, (long) data->n,
+              (long) data->d);
+    for (i = 0; i < data->n * data->d; i++)
+        sb_fmpq(&b, data->z + i);
+    sb_printf(&b, "\ndepth %d loss %d mean %d alpha", model->depth, (int) model->loss, model->mean);
+    sb_fmpq(&b, model->alpha);
+    sb_printf(&b, "\nshape %ld", (long) (model->shape_a != NULL ? model->d : 0));
+    for (i = 0; model->shape_a != NULL && i < model->d; i++)
+    {
+        sb_fmpq(&b, model->shape_a + i);
+        sb_fmpq(&b, model->shape_b + i);
+    }
+    sb_printf(&b, "\ndigits %d prec %ld per_decade %d verify %d max_steps %ld stages %ld",
+              o->digits, (long) o->prec, o->per_decade, o->verify, (long) o->max_steps,
+              (long) o->stages);
+    sb_printf(&b, "\nuntil_loss %d", o->until_loss_set);
+    if (o->until_loss_set)
+        sb_sci(&b, o->until_loss);
+    sb_printf(&b, "\nuntil_margin %d", o->until_margin_set);
+    if (o->until_margin_set)
+        sb_fmpq(&b, o->until_margin);
+    sb_printf(&b, "\nuntil_time %d", o->until_time_set);
+    if (o->until_time_set)
+        sb_sci(&b, o->until_time);
+    sb_printf(&b, "\nat_loss %ld", (long) o->n_at_loss);
+    for (i = 0; i < o->n_at_loss; i++)
+        sb_sci(&b, o->at_loss + i);
+    sb_printf(&b, "\nat_time %ld", (long) o->n_at_time);
+    for (i = 0; i < o->n_at_time; i++)
+        sb_sci(&b, o->at_time + i);
+    *oom = b.oom;
+    h = b.oom ? 0 : mpbias_checksum(b.p, b.len);
+    free(b.p);
+    return h;
+}
+
+static void
+ck_put_traj(sbuf *b, const char *name, const traj *T)
+{
+    slong i;
+    sb_printf(b, "traj %s\nprec %ld\n", name, (long) T->prec);
+    sb_mpfr(b, "x", T->x);
+    sb_mpfr(b, "h", T->ev->h);
+    sb_printf(b, "counters %ld %ld %ld %ld %ld %ld\n", (long) T->ev->steps, (long) T->ev->rejected,
+              (long) T->rad->nfev, (long) T->rad->njev, (long) T->rad->nlu, (long) T->rad->nnewton);
+    sb_printf(b, "dim %ld\n", (long) T->dim);
+    for (i = 0; i < T->dim; i++)
+        sb_mpfr(b, "y", T->y[i]);
+}
+
+/* ---- reading a checkpoint: strict, line by line ---- */
+
+typedef struct
+{
+    const char *p, *end;
+    long line;
+    char key[32];
+    const char *val;
+    size_t vlen;
+} ckin;
+
+/* next line, which must start with `key` (then val is the rest) */
+static int
+ck_next(ckin *c, const char *key)
+{
+    const char *le, *sp;
+    size_t kl = strlen(key);
+    if (c->p >= c->end)
+        return 0;
+    le = memchr(c->p, '\n', (size_t) (c->end - c->p));
+    if (le == NULL)
+        return 0;
+    c->line++;
+    sp = memchr(c->p, ' ', (size_t) (le - c->p));
+    if (sp == NULL)
+        sp = le;
+    if ((size_t) (sp - c->p) != kl || memcmp(c->p, key, kl) != 0)
+        return 0;
+    c->val = sp < le ? sp + 1 : le;
+    c->vlen = (size_t) (le - c->val);
+    c->p = le + 1;
+    return 1;
+}
+
+static int
+ck_long(ckin *c, const char *key, long *v)
+{
+    char buf[32], *e;
+    if (!ck_next(c, key) || c->vlen == 0 || c->vlen >= sizeof buf)
+        return 0;
+    memcpy(buf, c->val, c->vlen);
+    buf[c->vlen] = '\0';
+    *v = strtol(buf, &e, 10);
+    return *e == '\0';
+}
+
+static int
+ck_mpfr(ckin *c, const char *key, mpfr_t x)
+{
+    char *buf, *at;
+    int ok;
+    if (!ck_next(c, key) || c->vlen == 0 || c->vlen > 1000000)
+        return 0;
+    if ((buf = malloc(c->vlen + 4)) == NULL)
+        return 0;
+    memcpy(buf, c->val, c->vlen);
+    buf[c->vlen] = '\0';
+    ok = 1;
+    if (strcmp(buf, "nan") == 0)
+        mpfr_set_nan(x);
+    else if (strcmp(buf, "inf") == 0 || strcmp(buf, "-inf") == 0)
+        mpfr_set_inf(x, buf[0] == '-' ? -1 : 1);
+    else if (strcmp(buf, "0") == 0 || strcmp(buf, "-0") == 0)
+        mpfr_set_zero(x, buf[0] == '-' ? -1 : 1);
+    else if ((at = strchr(buf, '@')) == NULL)
+        ok = 0;
+    else
+    {
+        /* [-]HEX@E means 0.HEX * 16^E: as MPFR reads it, [-]0.HEX@E */
+        char *t = malloc(c->vlen + 8), *e;
+        const char *digits = buf[0] == '-' ? buf + 1 : buf;
+        size_t i;
+        if (t == NULL)
+        {
+            free(buf);
+            return 0;
+        }
+        for (i = 0; digits + i < at; i++)
+            if (!strchr("0123456789abcdefABCDEF", digits[i]))
+                ok = 0;
+        if (ok && digits < at)
+        {
+            /* MPFR reads [-]0.HEX@E (E in decimal, a power of 16) exactly */
+            snprintf(t, c->vlen + 8, "%s0.%s", buf[0] == '-' ? "-" : "", digits);
+            strtol(at + 1, &e, 10);
+            ok = *e == '\0' && e > at + 1 && mpfr_set_str(x, t, 16, MPFR_RNDN) == 0;
+        }
+        else
+            ok = 0;
+        free(t);
+    }
+    free(buf);
+    return ok;
+}
+
+static int
+ck_get_traj(ckin *c, const char *name, traj *T)
+{
+    long v, cnt[6], i;
+    char want[16];
+    if (!ck_next(c, "traj") || c->vlen != strlen(name) || memcmp(c->val, name, c->vlen) != 0)
+        return 0;
+    (void) want;
+    if (!ck_long(c, "prec", &v) || v != (long) T->prec)
+        return 0;
+    if (!ck_mpfr(c, "x", T->x) || !ck_mpfr(c, "h", T->ev->h))
+        return 0;
+    if (!ck_next(c, "counters"))
+        return 0;
+    {
+        char buf[256];
+        if (c->vlen >= sizeof buf)
+            return 0;
+        memcpy(buf, c->val, c->vlen);
+        buf[c->vlen] = '\0';
+        if (sscanf(buf, "%ld %ld %ld %ld %ld %ld", cnt, cnt + 1, cnt + 2, cnt + 3, cnt + 4, cnt + 5) != 6)
+            return 0;
+        for (i = 0; i < 6; i++)
+            if (cnt[i] < 0)
+                return 0;
+    }
+    T->ev->steps = cnt[0];
+    T->ev->rejected = cnt[1];
+    T->rad->nfev = cnt[2];
+    T->rad->njev = cnt[3];
+    T->rad->nlu = cnt[4];
+    T->rad->nnewton = cnt[5];
+    if (!ck_long(c, "dim", &v) || v != (long) T->dim)
+        return 0;
+    for (i = 0; i < T->dim; i++)
+        if (!ck_mpfr(c, "y", T->y[i]) || !mpfr_number_p(T->y[i]))
+            return 0;
+    return mpfr_number_p(T->x) && mpfr_number_p(T->ev->h) && mpfr_sgn(T->ev->h) > 0;
+}
+
 /* ell = log(1 + T_sum) of a time T (T_sum = T / N for the mean loss:
    logN given), as an event target; cp, M scratch. */
 static void
@@ -763,6 +1092,96 @@ ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t pre
         mpfr_set(out, cp, MPFR_RNDN);
     else
         mpfr_log1p(out, M, MPFR_RNDN);
+}
+
+/* Restore a checkpoint (checked: magic, version, checksum, fingerprint,
+   every field). */
+static mpbias_status
+ck_resume(const mpbias_flow_opts *o, const mpbias_data_t data, const mpbias_model_t model, traj *B,
+          traj *A, slong *idx, slong *ati, slong *att, slong *rowi, mpfr_t L10start,
+          mpbias_flow_stats *stats, mpbias_err_t err)
+{
+    ckin c;
+    long v[4], verify;
+    const char *last;
+    char buf[128];
+    int oom = 0, i;
+    uint64_t fp = run_fingerprint(data, model, o, &oom), sum;
+    size_t len = o->resume_len;
+    const char *ls;
+    if (oom)
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    /* the checksum line is the last: over everything before it */
+    if (len < 2 || o->resume[len - 1] != '\n')
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 0, 0,
+                               "truncated (no final newline): not a complete checkpoint");
+    for (ls = o->resume + len - 1; ls > o->resume && ls[-1] != '\n'; ls--)
+        ;
+    last = ls;
+    if ((size_t) (o->resume + len - last) >= sizeof buf)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 0, 0, "no checksum line");
+    memcpy(buf, last, (size_t) (o->resume + len - last));
+    buf[o->resume + len - last - 1] = '\0';
+    {
+        unsigned long long x;
+        char tail;
+        if (sscanf(buf, "checksum %16llx%c", &x, &tail) != 1)
+            return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 0, 0,
+                                   "no checksum line: not a complete checkpoint");
+        sum = (uint64_t) x;
+    }
+    if (mpbias_checksum(o->resume, (size_t) (last - o->resume)) != sum)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 0, 0,
+                               "checksum mismatch: the checkpoint is damaged");
+    c.p = o->resume;
+    c.end = last;
+    c.line = 0;
+    if (!ck_next(&c, CK_MAGIC) || c.vlen != 1 || c.val[0] != '0' + CK_VERSION)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 1, 0,
+                               "not a flow checkpoint of format version %d", CK_VERSION);
+    if (!ck_next(&c, "version") || c.vlen != strlen(MPBIAS_VERSION_STRING)
+        || memcmp(c.val, MPBIAS_VERSION_STRING, c.vlen) != 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, "checkpoint", c.line, 0,
+                               "written by another version of mpbias (this is %s)",
+                               MPBIAS_VERSION_STRING);
+    if (!ck_next(&c, "fingerprint") || c.vlen != 16)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "no fingerprint");
+    memcpy(buf, c.val, 16);
+    buf[16] = '\0';
+    if (strtoull(buf, NULL, 16) != (unsigned long long) fp)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, "checkpoint", c.line, 0,
+                               "it belongs to another run: the data, model or options differ "
+                               "(resume with exactly the options of the interrupted run)");
+    if (!ck_long(&c, "rows", v) || !ck_long(&c, "idx", v + 1) || !ck_long(&c, "ati", v + 2)
+        || !ck_long(&c, "att", v + 3))
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "malformed counters");
+    for (i = 0; i < 4; i++)
+        if (v[i] < 0)
+            return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "negative counter");
+    if (v[2] > o->n_at_loss || v[3] > o->n_at_time)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "counter out of range");
+    if (!ck_mpfr(&c, "L10start", L10start) || !mpfr_number_p(L10start))
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "malformed L10start");
+    if (!ck_next(&c, "max_err_est") || c.vlen >= 64)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "malformed max_err_est");
+    memcpy(buf, c.val, c.vlen);
+    buf[c.vlen] = '\0';
+    stats->max_err_est = strtod(buf, NULL);
+    if (!ck_long(&c, "verify", &verify) || verify != (A != NULL))
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "malformed verify");
+    if (!ck_get_traj(&c, "B", B) || (A != NULL && !ck_get_traj(&c, "A", A)))
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0,
+                               "malformed trajectory state");
+    if (c.p != c.end)
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line + 1, 0, "unexpected line");
+    *rowi = v[0];
+    *idx = v[1];
+    *ati = v[2];
+    *att = v[3];
+    traj_boundary(B);
+    if (A != NULL)
+        traj_boundary(A);
+    return MPBIAS_OK;
 }
 
 mpbias_status
@@ -893,6 +1312,13 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         qsort(attv, (size_t) nat_t, sizeof(mpfr_t), cmp_sci_log);
     }
 
+    if (o->resume != NULL)
+    {
+        if ((st = ck_resume(o, data, model, &B, haveA ? &A : NULL, &idx, &ati, &att, &rowi, L10start,
+                            &stats, err)) != MPBIAS_OK)
+            goto cleanup;
+    }
+
     for (;;)
     {
         mpbias_row_kind kind = MPBIAS_ROW_STOP;
@@ -1019,13 +1445,43 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (kind == MPBIAS_ROW_STOP)
             break;
         if (kind == MPBIAS_ROW_AT_TIME)
+            att++;   /* the loss target is still ahead; equal times give one row each */
+        else
+            mpfr_set(L10start, L10, MPFR_RNDN);   /* move past this target */
+        /* a row boundary: the state is (x, y, h) and the counters */
+        traj_boundary(&B);
+        if (haveA)
+            traj_boundary(&A);
+        if (o->checkpoint_fn != NULL)
         {
-            /* the loss target is still ahead; equal times give one row each */
-            att++;
-            continue;
+            sbuf b = { NULL, 0, 0, 0 };
+            int oom = 0, rc;
+            uint64_t fp = run_fingerprint(data, model, o, &oom);
+            sb_printf(&b, "%s %d\nversion %s\nfingerprint %016llx\nrows %ld\nidx %ld\nati %ld\n"
+                      "att %ld\n", CK_MAGIC, CK_VERSION, MPBIAS_VERSION_STRING, (unsigned long long) fp,
+                      (long) rowi, (long) idx, (long) ati, (long) att);
+            sb_mpfr(&b, "L10start", L10start);
+            sb_printf(&b, "max_err_est %a\nverify %d\n", stats.max_err_est, haveA);
+            ck_put_traj(&b, "B", &B);
+            if (haveA)
+                ck_put_traj(&b, "A", &A);
+            if (!b.oom && !oom)
+                sb_printf(&b, "checksum %016llx\n", (unsigned long long) mpbias_checksum(b.p, b.len));
+            if (b.oom || oom)
+            {
+                free(b.p);
+                st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0,
+                                     "out of memory writing a checkpoint");
+                break;
+            }
+            rc = o->checkpoint_fn(b.p, b.len, o->checkpoint_ctx);
+            free(b.p);
+            if (rc != 0)
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "interrupted");
+                break;
+            }
         }
-        /* move past this target */
-        mpfr_set(L10start, L10, MPFR_RNDN);
     }
 
 cleanup:
