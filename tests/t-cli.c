@@ -1321,6 +1321,142 @@ START_TEST(test_gd)
 }
 END_TEST
 
+/* flow --checkpoint: killed with SIGKILL at random moments (six times),
+   each time resumed, then to the end: the output is byte-identical to an
+   uninterrupted run; SIGTERM saves the state and stops with a message;
+   the refusals (no --out, no checkpoint, a damaged one, other options). */
+static pid_t
+spawn_flow(const char *out, const char *ck, int resume, const char *errfile)
+{
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0)
+    {
+        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0)
+            dup2(fd, 2);
+        if (resume)
+            execl(tu_bin(), tu_bin(), "flow", "--example", "transition", "--until-loss", "1e-3000",
+                  "--digits", "20", "--per-decade", "2", "-q", "-o", out, "--checkpoint", ck,
+                  "--checkpoint-every", "0", "--resume", (char *) NULL);
+        else
+            execl(tu_bin(), tu_bin(), "flow", "--example", "transition", "--until-loss", "1e-3000",
+                  "--digits", "20", "--per-decade", "2", "-q", "-o", out, "--checkpoint", ck,
+                  "--checkpoint-every", "0", (char *) NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+START_TEST(test_flow_checkpoint)
+{
+    char *dir = tu_mkdtemp();
+    char *full = tu_sprintf("%s/full.csv", dir), *out = tu_sprintf("%s/out.csv", dir);
+    char *ck = tu_sprintf("%s/ck", dir), *errf = tu_sprintf("%s/err", dir);
+    char delays[256] = "";
+    unsigned long long rng = (unsigned long long) getpid() * 2654435761ULL + 12345;
+    tu_run_t r;
+    size_t la, lb;
+    char *a, *b;
+    int k, status;
+    struct stat sb;
+
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--until-loss", "1e-3000", "--digits",
+               "20", "--per-decade", "2", "-q", "-o", full);
+    tu_run_free(&r);
+    a = tu_read_file(full, &la);
+    for (k = 0; k < 6; k++)
+    {
+        long ms = tu_rand_range(&rng, 20, 900);
+        pid_t pid = spawn_flow(out, ck, stat(ck, &sb) == 0, errf);
+        snprintf(delays + strlen(delays), sizeof delays - strlen(delays), " %ld", ms);
+        usleep((useconds_t) ms * 1000);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    {
+        pid_t pid = spawn_flow(out, ck, stat(ck, &sb) == 0, errf);
+        waitpid(pid, &status, 0);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "final resume failed (%d)",
+                      status);
+    }
+    b = tu_read_file(out, &lb);
+    ck_assert_msg(la == lb && memcmp(a, b, la) == 0,
+                  "resumed output differs (%zu vs %zu bytes; kills after%s ms)", lb, la, delays);
+    free(b);
+
+    /* SIGTERM once a checkpoint exists: saved, exit 1, the message */
+    unlink(ck);
+    unlink(out);
+    {
+        pid_t pid = spawn_flow(out, ck, 0, errf);
+        int waited = 0;
+        char *e;
+        while (stat(ck, &sb) != 0 && waited < 20000)
+        {
+            usleep(5000);
+            waited += 5;
+        }
+        kill(pid, SIGTERM);
+        waitpid(pid, &status, 0);
+        e = tu_read_file(errf, &lb);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            ;   /* finished before the signal arrived: nothing to check */
+        else
+        {
+            ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d", status);
+            ck_assert_msg(strstr(e, "interrupted by signal 15: the state after row") != NULL, "%s", e);
+            pid = spawn_flow(out, ck, 1, errf);
+            waitpid(pid, &status, 0);
+            ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        free(e);
+        b = tu_read_file(out, &lb);
+        ck_assert(la == lb && memcmp(a, b, la) == 0);
+        free(b);
+    }
+
+    /* refusals */
+    tu_run(&r, "flow", "--example", "transition", "--checkpoint", ck, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "need --out FILE"));
+    tu_run_free(&r);
+    {
+        char *none = tu_sprintf("%s/none", dir);
+        RUN_EXPECT(&r, 1, "flow", "--example", "transition", "-o", out, "--checkpoint", none,
+                   "--resume");
+        ck_assert_ptr_nonnull(strstr(r.err, "cannot open the checkpoint"));
+        tu_run_free(&r);
+        free(none);
+    }
+    /* a checkpoint from another run (other digits) */
+    tu_run(&r, "flow", "--example", "transition", "--until-loss", "1e-3000", "--digits", "21",
+           "--per-decade", "2", "-q", "-o", out, "--checkpoint", ck, "--resume", NULL);
+    ck_assert(r.status != 0);
+    ck_assert_msg(strstr(r.err, "belongs to another run") != NULL, "%s", r.err);
+    tu_run_free(&r);
+    /* damaged: one digit changed */
+    {
+        char *t = tu_read_file(ck, &lb), *p = strstr(t, "\ny ");
+        ck_assert_ptr_nonnull(p);
+        p[4] = p[4] == '1' ? '2' : '1';
+        free(tu_write_file_len(dir, "ck", t, lb));
+        free(t);
+        RUN_EXPECT(&r, 1, "flow", "--example", "transition", "--until-loss", "1e-3000", "--digits",
+                   "20", "--per-decade", "2", "-q", "-o", out, "--checkpoint", ck, "--resume");
+        ck_assert_msg(strstr(r.err, "damaged or truncated") != NULL, "%s", r.err);
+        tu_run_free(&r);
+    }
+    free(a);
+    free(full);
+    free(out);
+    free(ck);
+    free(errf);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+
 static Suite *
 cli_suite(void)
 {
@@ -1373,6 +1509,12 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sweep);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("checkpoint");
+    tu_tcase_tmpdir(tc);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_flow_checkpoint);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

@@ -1479,6 +1479,126 @@ START_TEST(test_at_time_one)
 }
 END_TEST
 
+/* Checkpoints: the state after each row, resumed, gives the remaining rows
+   bit for bit; a damaged state, a truncated one and one from other
+   options are refused. */
+typedef struct
+{
+    int n;
+    char *blob[256];
+    size_t len[256];
+} blobs_t;
+
+static int
+keep_blob(const char *state, size_t len, void *ctx)
+{
+    blobs_t *b = ctx;
+    ck_assert(b->n < 256);
+    b->blob[b->n] = malloc(len);
+    memcpy(b->blob[b->n], state, len);
+    b->len[b->n++] = len;
+    return 0;
+}
+
+/* bit for bit: the same precision and value, or both NaN */
+static int
+mpfr_same(const mpfr_t a, const mpfr_t b)
+{
+    if (mpfr_nan_p(a) || mpfr_nan_p(b))
+        return mpfr_nan_p(a) && mpfr_nan_p(b);
+    return mpfr_get_prec(a) == mpfr_get_prec(b) && mpfr_equal_p(a, b);
+}
+
+static void
+rows_identical(const mpbias_flow_row *a, const mpbias_flow_row *b)
+{
+    slong i;
+    ck_assert_int_eq(a->kind, b->kind);
+    ck_assert_int_eq(a->index, b->index);
+    ck_assert(mpfr_same(a->log10_t, b->log10_t) && mpfr_same(a->log10_loss, b->log10_loss)
+              && mpfr_same(a->margin, b->margin) && mpfr_same(a->err_est, b->err_est));
+    for (i = 0; i < a->d; i++)
+        ck_assert(mpfr_same(a->wbar[i], b->wbar[i]) && mpfr_same(a->w[i], b->w[i]));
+    for (i = 0; i < a->n; i++)
+        ck_assert(mpfr_same(a->nu[i], b->nu[i]));
+}
+
+START_TEST(test_checkpoint_resume)
+{
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_flow_rows all, rest;
+    mpbias_err_t err;
+    blobs_t B;
+    int k, j;
+    static const int which[] = { 0, 3, -1 };   /* -1: the last */
+
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    mpbias_model_init(model);
+    model->depth = 3;
+    opts_loss(&o, 18, "1e-500");
+    o.per_decade = 1;
+    o.checkpoint_fn = keep_blob;
+    o.checkpoint_ctx = &B;
+    B.n = 0;
+    mpbias_flow_rows_init(&all);
+    ck_assert_msg(mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &all, NULL, err)
+                  == MPBIAS_OK, "%s", err->msg);
+    ck_assert_int_eq(B.n, all.n - 1);   /* after every row but the last */
+    o.checkpoint_fn = NULL;
+    for (k = 0; k < 3; k++)
+    {
+        int c = which[k] < 0 ? B.n - 1 : which[k];
+        o.resume = B.blob[c];
+        o.resume_len = B.len[c];
+        mpbias_flow_rows_init(&rest);
+        ck_assert_msg(mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &rest, NULL,
+                                      err) == MPBIAS_OK, "%s", err->msg);
+        ck_assert_int_eq(rest.n, all.n - (c + 1));
+        for (j = 0; j < rest.n; j++)
+            rows_identical(all.rows + c + 1 + j, rest.rows + j);
+        mpbias_flow_rows_clear(&rest);
+    }
+    /* damaged: a digit of the state changed */
+    {
+        char *t = malloc(B.len[2]), *p;
+        memcpy(t, B.blob[2], B.len[2]);
+        p = strstr(t, "\ny ");
+        ck_assert_ptr_nonnull(p);
+        p[4] = p[4] == '1' ? '2' : '1';
+        o.resume = t;
+        o.resume_len = B.len[2];
+        mpbias_err_clear(err);
+        ck_assert_int_eq(mpbias_flow_run(data, model, &o, NULL, NULL, NULL, NULL, err),
+                         MPBIAS_ERR_PARSE);
+        ck_assert_msg(strstr(err->msg, "checksum mismatch") != NULL, "%s", err->msg);
+        /* truncated */
+        memcpy(t, B.blob[2], B.len[2]);
+        o.resume_len = B.len[2] / 2;
+        mpbias_err_clear(err);
+        ck_assert_int_eq(mpbias_flow_run(data, model, &o, NULL, NULL, NULL, NULL, err),
+                         MPBIAS_ERR_PARSE);
+        free(t);
+    }
+    /* other options: refused by the fingerprint */
+    o.resume = B.blob[2];
+    o.resume_len = B.len[2];
+    o.digits = 19;
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_flow_run(data, model, &o, NULL, NULL, NULL, NULL, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "another run"));
+    for (k = 0; k < B.n; k++)
+        free(B.blob[k]);
+    mpbias_flow_rows_clear(&all);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+
 /* Several stop conditions on "transition": the first reached wins
    (K = 10: this is about which condition stops the run). */
 START_TEST(test_first_stop_wins)
@@ -1946,13 +2066,6 @@ END_TEST
 /* 6. Determinism                                                      */
 /* ------------------------------------------------------------------ */
 
-static int
-mpfr_same(const mpfr_t a, const mpfr_t b)
-{
-    if (mpfr_nan_p(a) || mpfr_nan_p(b))
-        return mpfr_nan_p(a) && mpfr_nan_p(b);
-    return mpfr_get_prec(a) == mpfr_get_prec(b) && mpfr_equal_p(a, b);
-}
 
 /* rows identical; with `skip_err`, err_est is not compared */
 static void
@@ -2202,6 +2315,7 @@ flow_suite(void)
     tcase_add_test(tc, test_until_margin_one);
     tcase_add_test(tc, test_until_time_one);
     tcase_add_test(tc, test_at_time_one);
+    tcase_add_test(tc, test_checkpoint_resume);
     tcase_add_test(tc, test_first_stop_wins);
     suite_add_tcase(s, tc);
 

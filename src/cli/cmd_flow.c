@@ -535,6 +535,7 @@ cmd_flow(int argc, char **argv)
             case 'h':
                 help();
                 free(at);
+                free(att);
                 fmpq_clear(alpha);
                 mpbias_flow_opts_clear(&fo);
                 return EXIT_OK;
@@ -549,6 +550,7 @@ cmd_flow(int argc, char **argv)
     if (r != EXIT_OK)
     {
         free(at);
+        free(att);
         fmpq_clear(alpha);
         mpbias_flow_opts_clear(&fo);
         return r;
