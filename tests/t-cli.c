@@ -1163,13 +1163,14 @@ START_TEST(test_sweep)
     b = tu_read_file(f2, &lb);
     ck_assert(la == lb && memcmp(a, b, la) == 0);
     free(b);
-    /* killed (SIGKILL to the sweep and its workers) at several moments, then
-       resumed: the same file */
+    /* killed (SIGKILL to the sweep and its workers) at random moments,
+       then resumed: the same file */
     {
-        static const int delays_ms[] = { 150, 400, 900 };
-        size_t k;
-        for (k = 0; k < sizeof delays_ms / sizeof delays_ms[0]; k++)
+        unsigned long long rng = (unsigned long long) getpid() * 2654435761ULL + 777;
+        int k;
+        for (k = 0; k < 5; k++)
         {
+            long ms = tu_rand_range(&rng, 50, 1200);
             pid_t pid = fork();
             ck_assert(pid >= 0);
             if (pid == 0)
@@ -1181,7 +1182,7 @@ START_TEST(test_sweep)
                 _exit(127);
             }
             setpgid(pid, pid);
-            usleep((useconds_t) delays_ms[k] * 1000);
+            usleep((useconds_t) ms * 1000);
             kill(-pid, SIGKILL);
             waitpid(pid, NULL, 0);
         }
