@@ -27,6 +27,11 @@
 #include <unistd.h>
 #include "fuzz.h"
 
+/* The command-line harness is linked with all of mpbias_SOURCES, its
+   main() renamed by -Dmain=mpbias_cli_main (tests/fuzz/fuzz.am): this
+   file's main stays main. */
+#undef main
+
 /* Where sanitizer reports go; present only in sanitized builds. */
 extern void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
 /* The harness may or may not define it. */
