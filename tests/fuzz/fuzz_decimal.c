@@ -10,9 +10,11 @@
  *    decimal that parses back to the same value;
  *  - mpbias_sci_parse accepts every positive value mpbias_decimal_parse
  *    accepts, as the same number mant * 10^exp10;
- *  - mpbias_sci_log10_d and mpbias_sci_log of an accepted value run.
+ *  - mpbias_sci_log10_d of an accepted value agrees with mpbias_sci_log
+ *    (divided by log 10) wherever a double holds the logarithm.
  */
 #include "config.h"
+#include <math.h>
 #include <string.h>
 #include "mpbias.h"
 #include "fuzz.h"
@@ -76,12 +78,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (mpbias_sci_parse(x, c, err) == MPBIAS_OK)
         {
             mpfr_t l;
+            double l10, ref;
             if (fmpq_sgn(x->mant) <= 0)
                 fuzz_fail("sci_parse accepted a nonpositive mantissa");
-            (void) mpbias_sci_log10_d(x);
+            /* log10 in double agrees with the MPFR log wherever a double
+               holds it */
+            l10 = mpbias_sci_log10_d(x);
             mpfr_init2(l, 64);
             mpbias_sci_log(l, x);
+            mpfr_div_d(l, l, 2.302585092994045684, MPFR_RNDN);
+            ref = mpfr_get_d(l, MPFR_RNDN);
             mpfr_clear(l);
+            if (isfinite(ref) && fabs(ref) < 1e300
+                && !(fabs(l10 - ref) <= 1e-9 * (fabs(ref) > 1.0 ? fabs(ref) : 1.0)))
+                fuzz_fail("sci_log10_d('%.100s') = %g, but log10 is %.17g", c, l10, ref);
             /* the same value as the decimal parser's (its exponents are
                bounded, so 10^|exp10| is affordable) */
             if (st == MPBIAS_OK)
