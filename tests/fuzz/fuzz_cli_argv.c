@@ -19,11 +19,12 @@
  * --list-examples.  What runs after the dataset is loaded (the shape and
  * --kkt lists, --at-loss values) is fuzzed by fuzz_cli_values.c.
  *
- * Limitations: getopt_long keeps its position in global variables, and the
- * commands reset only `optind = 1`, which leaves glibc's pointer into the
- * previous argv in place; the harness therefore resets getopt fully
- * (optind = 0 and one call) before every run.  sweep --plot runs
- * `command -v gnuplot` through system() (a fork per such input).
+ * Limitations: getopt_long keeps its state in globals (optind, optopt,
+ * glibc's position inside a group of short options); the commands set
+ * optind = 1, and the harness also resets getopt fully (optind = 0 and one
+ * call) before every run, so that nothing of one input reaches the next.
+ * sweep --plot runs `command -v gnuplot` through system() (a fork per
+ * such input).
  *
  * Property checked beyond "no crash, no sanitizer report, no leak": the
  * exit status is 0, 1 or 2.
@@ -59,8 +60,8 @@ static const command commands[8] = {
     { "gd", cmd_gd, { "--data", MISSING_FILE, "--example", "transition", NULL } },
 };
 
-/* Forget what getopt_long remembers from the previous argv (glibc keeps
-   a pointer into it unless optind is 0). */
+/* Forget what getopt_long remembers from the previous argv: optind = 0
+   makes glibc initialize itself afresh. */
 static void
 reset_getopt(void)
 {
