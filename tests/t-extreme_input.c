@@ -23,8 +23,7 @@ read_text(mpbias_data_t d, const char *text, const char *name, mpbias_err_t err)
 static void
 info_on(tu_run_t *r, const char *dir, const char *name, const char *text)
 {
-    char *path = tu_sprintf("%s/%s", dir, name);
-    tu_write_file(dir, name, text);
+    char *path = tu_write_file(dir, name, text);
     tu_run(r, "info", "--data", path, NULL);
     free(path);
 }
