@@ -296,6 +296,18 @@ cmd_limits(int argc, char **argv)
         r = cli_usage_error("limits", "the intermediate predictor needs --depth 2 or more");
     if (r == EXIT_OK && kkt_list != NULL && depth < 3)
         r = cli_usage_error("limits", "--kkt needs --depth 3 or more (l_(2/D) KKT points)");
+    if (r == EXIT_OK && (have_mu || have_alpha))
+    {
+        /* M^D (or A^D) is computed exactly: refuse sizes beyond 2^28 bits
+           (--mu 1e-900000 --depth 1000 would be 3e9 bits, minutes and
+           gigabytes) */
+        const fmpq *b = have_mu ? mu : alpha;
+        double bits = (double) (fmpz_bits(fmpq_numref(b)) + fmpz_bits(fmpq_denref(b))) * depth;
+        if (bits > 268435456.0)
+            r = cli_usage_error("limits", "--%s with --depth %ld: %s^D, computed exactly, would "
+                                "have about %.2g bits (at most 2^28 = 268435456)",
+                                have_mu ? "mu" : "alpha", depth, have_mu ? "M" : "A", bits);
+    }
     if (r != EXIT_OK)
     {
         fmpq_clear(mu);

@@ -265,5 +265,11 @@ mpbias_flow_opts_loss_grid_free(mpbias_flow_opts *fo)
 double
 mpbias_sci_log10_d(const mpbias_sci_t x)
 {
-    return fmpz_get_d(x->exp10) + log10(fmpq_get_d(x->mant));
+    double m = fmpq_get_d(x->mant);
+    /* a mantissa beyond double range (0.000...1e500 is 1e99) through the
+       logarithms of its numerator and denominator */
+    if (!(m >= 1e-300 && m <= 1e300))
+        return fmpz_get_d(x->exp10)
+               + (fmpz_dlog(fmpq_numref(x->mant)) - fmpz_dlog(fmpq_denref(x->mant))) / log(10.0);
+    return fmpz_get_d(x->exp10) + log10(m);
 }
