@@ -6,8 +6,8 @@
 Reads what bench/peers.sh left in RESULTS_DIR (mpbias JSON outputs and
 times, the peers' JSON lines, the larger problem's run and rhs_cost lines),
 judges every wbar against the 50-digit mpbias reference, and writes
-DOC_DIR/benchmarks-peers.md, DOC_DIR/figures/peers-time.png and
-DOC_DIR/figures/peers-digits.png (gnuplot).  The Markdown is also printed.
+DOC_DIR/benchmarks-peers.md, DOC_DIR/figures/peers-time.png, peers-digits.png and peers-digits-cw.png
+(gnuplot).  The Markdown is also printed.
 """
 import json
 import math
@@ -328,11 +328,11 @@ if large:
              "evaluations at 160 bits (%.3g s per step, %.3g ms per right-hand side)." % (
                  large["factor"], large["per_step"], large["r160"] * 1e3))
 L.append("")
-L.append("Plots: [time](figures/peers-time.png), [digits](figures/peers-digits.png).")
-L.append("")
 L.append("![wall time against the loss](figures/peers-time.png)")
 L.append("")
-L.append("![correct digits against the loss](figures/peers-digits.png)")
+L.append("![correct digits (normwise) against the loss](figures/peers-digits.png)")
+L.append("")
+L.append("![correct digits (componentwise) against the loss](figures/peers-digits-cw.png)")
 L.append("")
 
 notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
@@ -356,7 +356,7 @@ with open(dat, "w") as fh:
         fh.write("\n\n")
 n = len(keys)
 gp = """
-set terminal pngcairo size 900,600 noenhanced font ',10'
+set terminal pngcairo size 1000,600 noenhanced font ',10'
 set key outside right top
 set grid
 set xlabel 'log10 log10(1/eps)'
@@ -364,18 +364,16 @@ set output '%(fig)s/peers-time.png'
 set title 'transition, depth 2: wall time to reach the loss eps (limit %(limit)s s)'
 set ylabel 'wall time, s'
 set logscale y
-plot for [i=0:%(n1)d] '%(dat)s' index i using 1:2 with linespoints title columnheader(1)
-set output '%(fig)s/peers-digits.png'
+plot for [i=0:%(n1)d] '%(dat)s' index i using 1:2 with linespoints lw 1.5 title columnheader(1)
 unset logscale y
-set multiplot layout 1,2 title 'correct digits of wbar at eps (against mpbias at 50 digits)'
-set title 'normwise'
-set ylabel 'digits'
-unset key
-plot for [i=0:%(n1)d] '%(dat)s' index i using 1:3 with linespoints title columnheader(1)
-set title 'componentwise (worst coordinate)'
-set key outside right top
-plot for [i=0:%(n1)d] '%(dat)s' index i using 1:4 with linespoints title columnheader(1)
-unset multiplot
+set yrange [0:*]
+set ylabel 'correct digits'
+set output '%(fig)s/peers-digits.png'
+set title 'correct digits of wbar at eps, normwise (against mpbias at 50 digits)'
+plot for [i=0:%(n1)d] '%(dat)s' index i using 1:3 with linespoints lw 1.5 title columnheader(1)
+set output '%(fig)s/peers-digits-cw.png'
+set title 'correct digits of wbar at eps, componentwise: the worst coordinate'
+plot for [i=0:%(n1)d] '%(dat)s' index i using 1:4 with linespoints lw 1.5 title columnheader(1)
 """ % dict(fig=fig, dat=dat, limit=limit, n1=n - 1)
 subprocess.run(["gnuplot"], input=gp.encode(), check=True)
 
