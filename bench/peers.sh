@@ -24,8 +24,8 @@
 #
 # Raw results are left in BUILD_DIR/peers-results.  Writes
 # doc/benchmarks-peers.md (the table printed at the end; the explanations
-# of bench/peers/notes.md are appended) and
-# doc/figures/peers-time.png, doc/figures/peers-digits.png.  Python:
+# of bench/peers/notes.md are appended) and doc/figures/peers-time.png,
+# peers-digits.png, peers-digits-cw.png.  Python:
 # /usr/bin/python3 with numpy, scipy, mpmath (Debian python3-numpy,
 # python3-scipy, python3-mpmath); GNU time; gnuplot.
 set -euo pipefail
