@@ -149,15 +149,20 @@ flow_collect(const mpbias_flow_row *row, void *ctx)
     return 0;
 }
 
+/* min_n z_n . w, and log of the loss of margins Z w (model's convention) */
+static void margin_loss_of(mpfr_t gam, mpfr_t logL, const mpfr_t *Z, const mpfr_t *w,
+                           const mpbias_data_t data, const mpbias_model_t model);
+
 /* the exact initial state as a row (t = 0, step 0) */
 static void
 initial_row(mpbias_flow_row *row, const mpbias_data_t data, const mpbias_model_t model,
             mpfr_prec_t prec)
 {
     slong i, k, n = data->n, d = data->d;
-    mpfr_t a, b, m, s, mx;
+    mpfr_t a, b, logL;
+    mpfr_t *Z = _mpbias_mpfr_vec_init(n * d, prec);
     mpbias_flow_row_init(row, n, d, prec);
-    mpfr_inits2(prec, a, b, m, s, mx, (mpfr_ptr) 0);
+    mpfr_inits2(prec, a, b, logL, (mpfr_ptr) 0);
     row->kind = MPBIAS_ROW_AT_TIME;
     row->index = 0;
     for (i = 0; i < d; i++)
@@ -168,51 +173,11 @@ initial_row(mpbias_flow_row *row, const mpbias_data_t data, const mpbias_model_t
         mpfr_pow_ui(b, b, (unsigned long) model->depth, MPFR_RNDN);
         mpfr_sub(row->w[i], a, b, MPFR_RNDN);
     }
-    /* margins, the loss by log-sum-exp of the per-sample log losses */
-    mpfr_set_inf(row->margin, 1);
-    mpfr_set_inf(mx, -1);
-    mpfr_set_zero(s, 1);
-    for (k = 0; k < n; k++)
-    {
-        mpfr_set_zero(m, 1);
-        for (i = 0; i < d; i++)
-        {
-            fmpq_get_mpfr(a, mpbias_data_z(data, k, i), MPFR_RNDN);
-            mpfr_fma(m, a, row->w[i], m, MPFR_RNDN);
-        }
-        if (mpfr_cmp(m, row->margin) < 0)
-            mpfr_set(row->margin, m, MPFR_RNDN);
-        /* log l(m) */
-        mpfr_neg(a, m, MPFR_RNDN);
-        if (model->loss == MPBIAS_LOSS_LOGISTIC)
-        {
-            mpfr_exp(b, a, MPFR_RNDN);
-            mpfr_log1p(b, b, MPFR_RNDN);
-            mpfr_log(a, b, MPFR_RNDN);
-        }
-        /* s = sum exp(log l - mx), rescaled as mx grows */
-        if (mpfr_cmp(a, mx) > 0)
-        {
-            mpfr_sub(b, mx, a, MPFR_RNDN);
-            mpfr_exp(b, b, MPFR_RNDN);
-            mpfr_mul(s, s, b, MPFR_RNDN);
-            mpfr_set(mx, a, MPFR_RNDN);
-        }
-        mpfr_sub(b, a, mx, MPFR_RNDN);
-        mpfr_exp(b, b, MPFR_RNDN);
-        mpfr_add(s, s, b, MPFR_RNDN);
-    }
-    mpfr_log(s, s, MPFR_RNDN);
-    mpfr_add(s, s, mx, MPFR_RNDN);
-    if (model->mean)
-    {
-        mpfr_set_si(a, (long) n, MPFR_RNDN);
-        mpfr_log(a, a, MPFR_RNDN);
-        mpfr_sub(s, s, a, MPFR_RNDN);
-    }
+    mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
+    margin_loss_of(row->margin, logL, (const mpfr_t *) Z, (const mpfr_t *) row->w, data, model);
     mpfr_set_ui(a, 10, MPFR_RNDN);
     mpfr_log(a, a, MPFR_RNDN);
-    mpfr_div(row->log10_loss, s, a, MPFR_RNDN);
+    mpfr_div(row->log10_loss, logL, a, MPFR_RNDN);
     mpfr_set_inf(row->log10_t, -1);
     for (i = 0; i < d; i++)
         if (mpfr_sgn(row->margin) > 0)
@@ -223,7 +188,8 @@ initial_row(mpbias_flow_row *row, const mpbias_data_t data, const mpbias_model_t
     mpfr_set_zero(row->err_est, 1);
     for (k = 0; k < n; k++)
         mpfr_set_zero(row->nu[k], 1);
-    mpfr_clears(a, b, m, s, mx, (mpfr_ptr) 0);
+    mpfr_clears(a, b, logL, (mpfr_ptr) 0);
+    _mpbias_mpfr_vec_clear(Z, n * d);
 }
 
 /* Reference rows for the candidate: gd (axis STEP, steps `go`) or flow. */
@@ -369,7 +335,6 @@ rel_vec(mpfr_t out, const mpfr_t *a, const mpfr_t *b, slong d, double scale0)
     mpfr_clears(t, den, (mpfr_ptr) 0);
 }
 
-/* min_n z_n . w, and log of the loss of margins Z w (model's convention) */
 static void
 margin_loss_of(mpfr_t gam, mpfr_t logL, const mpfr_t *Z, const mpfr_t *w, const mpbias_data_t data,
                const mpbias_model_t model)
