@@ -158,8 +158,9 @@ int _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const f
 mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
 void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);
 
-/* The reduced flow's workspace (src/flow/dual.c): state y = (nu, q),
-   independent variable x = log(1 + M - M0). */
+/* The reduced flow's workspace (src/flow/dual.c): state y = (nu, r),
+   independent variable x = log(1 + M - M0), r = log(1 + t) - c(x) with
+   c(x) = softplus(M0 + expm1(x) - Lam), Lam = log Phi at t = 0. */
 typedef struct
 {
     slong n, d;
@@ -172,6 +173,8 @@ typedef struct
     mpfr_t *m, *lg, *p, *c, *Kp, *u, *gphi;  /* n */
     mpfr_t *K;                 /* n x n */
     mpfr_t Phi, logL, M0, E, eq, t1, t2, t3;
+    mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
+    mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];
 
@@ -182,7 +185,11 @@ int _mpbias_dual_weights(_mpbias_dual_t ws, int second);
 int _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second);
 int _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params);
-/* The right-hand side is e^x F(y): sigma(x) = e^x. */
+/* The time variable's split: c(x) = log(1 + t) - r into c, for the
+   workspace's M0 and Lam. */
+void _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x);
+/* The right-hand side is e^x F(y): sigma(x) = e^x (exactly for nu, and for
+   r once M - M0 is well beyond Lam). */
 int _mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params);
 
 

@@ -911,32 +911,35 @@ START_TEST(test_regime)
         ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
     }
     free(text);
-    /* a checkpoint that cannot be certified is refused, not printed: alpha =
-       1e30 at 12 digits; alpha = 1e20 at 6 digits, where the checking run
-       gives NaN (which once passed the certificate: -34.38 was printed for
-       log10 t, the true value being -40.6) */
-    RUN_EXPECT(&r, 1, "regime", "--example", "transition", "--alpha", "1e30", "--until-loss",
+    /* large initialization scales: alpha = 1e30 at 12 digits and alpha =
+       1e20 at 6 digits were refused (the checking run gave NaN at 1e20, which
+       once passed the certificate: -34.38 was printed for log10 t, the true
+       value being -40.6); log(1 + t) no longer cancels, and both work */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--alpha", "1e30", "--until-loss",
                "1e-10", "-q");
-    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 12 digits at log10(loss) = -1"));
-    ck_assert_str_eq(r.out, "");
     tu_run_free(&r);
-    RUN_EXPECT(&r, 1, "regime", "--example", "transition", "--alpha", "1e20", "--digits", "6",
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--alpha", "1e20", "--digits", "6",
                "--until-loss", "1e-10", "-q");
-    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 6 digits at log10(loss) = -1: the "
-                                        "checking run's values there are not numbers (NaN)"));
-    ck_assert_str_eq(r.out, "");
     tu_run_free(&r);
     /* tiny times: alpha = 1e11 gave log10 t off by 8e-12 in both runs at 16
-       digits (certified); now refused, while alpha = 1e7 is exact (the time
-       scales like alpha^-2: -15.89128284941396 = -13.89... - 2) */
-    RUN_EXPECT(&r, 1, "flow", "--example", "transition", "--alpha", "1e11", "--until-loss",
+       digits (certified), then was refused; now exact: the time scales like
+       alpha^-2 (the correction is O(alpha^-4) relative), so alpha = 1e7 and
+       1e11 give -15.89128284941396 and -23.89128284941396 */
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--alpha", "1e11", "--until-loss",
                "1e-1", "-q");
-    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 16 digits at log10(loss) = "));
-    ck_assert_str_eq(r.out, "");
+    ck_assert_ptr_nonnull(strstr(r.out, "\n-2.389128284941396e+01,0.000000000000000e+00,"));
     tu_run_free(&r);
     RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--alpha", "1e7", "--until-loss",
                "1e-1", "-q");
     ck_assert_ptr_nonnull(strstr(r.out, "\n-1.589128284941396e+01,0.000000000000000e+00,"));
+    tu_run_free(&r);
+    /* still refused: a time far below the initial time scale (alpha^-2
+       here), which x = log(1 + M - M0) does not resolve at the working
+       precision */
+    RUN_EXPECT(&r, 1, "flow", "--example", "transition", "--alpha", "1e30", "--at-time", "1e-200",
+               "--until-loss", "1e-1", "-q");
+    ck_assert_ptr_nonnull(strstr(r.err, "cannot certify 16 digits at log10(loss) = 0.3010299957"));
+    ck_assert_str_eq(r.out, "");
     tu_run_free(&r);
     /* --prec is passed to the trajectory (the table does not change) */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100", "--prec",

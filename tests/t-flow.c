@@ -2286,6 +2286,195 @@ START_TEST(test_certified_rows)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Large initialization scales (issue 8)                               */
+/* ------------------------------------------------------------------ */
+
+/* alpha = 10^e (exact) */
+static void
+alpha_pow10(mpbias_model_t model, slong e)
+{
+    fmpz_set_ui(fmpq_numref(model->alpha), 10);
+    fmpz_pow_ui(fmpq_numref(model->alpha), fmpq_numref(model->alpha), (ulong) e);
+    fmpz_one(fmpq_denref(model->alpha));
+}
+
+/* Times of order alpha^-2 (D = 2): log(1 + t) was once formed as
+   q + M0 + expm1(x), a cancellation of O(1) terms; both runs carried an
+   error of about 2.4e-35 in it at K = 16 (log10 t wrong in the 12th digit
+   at alpha = 1e11, certified), and nu was controlled only in absolute
+   terms before the margin turned positive (the loss off by 4e-18 in both
+   runs at alpha = 1e8).  One sample: the oracle, to the certified digits,
+   at a loss near the start (the tiniest times relative to the scale of
+   the flow) and at 1e-10. */
+typedef struct
+{
+    slong e;          /* alpha = 10^e */
+    int D;
+    mpbias_loss loss;
+    const char *eps;
+    int K;
+} big_case;
+
+static const big_case big_cases[] = {
+    { 10, 2, MPBIAS_LOSS_EXP, "0.5", 16 },
+    { 10, 2, MPBIAS_LOSS_EXP, "1e-10", 16 },
+    { 30, 2, MPBIAS_LOSS_EXP, "0.5", 16 },
+    { 30, 2, MPBIAS_LOSS_EXP, "1e-10", 16 },
+    { 100, 2, MPBIAS_LOSS_EXP, "0.5", 16 },
+    { 100, 2, MPBIAS_LOSS_EXP, "1e-10", 16 },
+    { 100, 2, MPBIAS_LOSS_EXP, "1e-10", 30 },
+    { 10, 3, MPBIAS_LOSS_EXP, "1e-10", 16 },
+    { 100, 2, MPBIAS_LOSS_LOGISTIC, "1e-10", 12 },
+};
+
+START_TEST(test_large_alpha_one)
+{
+    const big_case *c = big_cases + _i;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    recorder R;
+    arb_t mstar;
+    char ctx[256];
+
+    snprintf(ctx, sizeof ctx, "z=(1,2,-1/2) alpha=1e%ld D=%d %s eps=%s K=%d", (long) c->e, c->D,
+             c->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic", c->eps, c->K);
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    model->depth = c->D;
+    model->loss = c->loss;
+    alpha_pow10(model, c->e);
+    opts_loss(&o, c->K, c->eps);
+    rec_init(&R);
+    arb_init(mstar);
+
+    run_ok(data, model, &o, &R, ctx);
+    ck_assert_int_eq(R.len, 1);
+    mstar_of_loss(mstar, o.until_loss, c->loss, oracle_prec(c->K));
+    check_one_row(R.rows, data->z, 3, model, mstar, c->K, ctx);
+
+    arb_clear(mstar);
+    rec_clear(&R);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* Two samples ("transition", D = 2): w = 2 alpha^2 sinh(4 s) = 8 alpha^2 s
+   (1 + O(s^2)) with s = O(alpha^-2), so at a fixed loss the time scales
+   exactly like alpha^-2 up to a relative O(alpha^-4): from alpha = 1e11
+   to 1e30 and 1e100, log10 t drops by exactly 38 and 178 at every
+   checkpoint (to 10^-44, far below 10^-K), the margin and the loss stay. */
+START_TEST(test_large_alpha_scaling)
+{
+    static const slong es[] = { 30, 100 };
+    const int K = 16;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    recorder R0, R1;
+    arb_t shift, den;
+    slong j, k;
+    char ctx[128];
+
+    mpbias_data_init(data);
+    ck_assert_int_eq(mpbias_example_load(data, "transition", err), MPBIAS_OK);
+    mpbias_model_init(model);
+    rec_init(&R0);
+    rec_init(&R1);
+    arb_init(shift);
+    arb_init(den);
+    opts_loss(&o, K, "1e-10");
+    o.per_decade = 1;
+    alpha_pow10(model, 11);
+    run_ok(data, model, &o, &R0, "transition alpha=1e11");
+    ck_assert_int_eq(R0.len, 11);
+    for (j = 0; j < (slong) (sizeof es / sizeof es[0]); j++)
+    {
+        snprintf(ctx, sizeof ctx, "transition alpha=1e%ld against 1e11", (long) es[j]);
+        alpha_pow10(model, es[j]);
+        run_ok(data, model, &o, &R1, ctx);
+        ck_assert_int_eq(R1.len, R0.len);
+        arb_set_si(shift, -2 * (es[j] - 11));
+        for (k = 0; k < R0.len; k++)
+        {
+            arb_set_mpfr_exact(den, R1.rows[k].log10_t);
+            den_log(den, den);
+            check_pair(R1.rows[k].log10_t, R0.rows[k].log10_t, shift, den, K, "log10_t", ctx);
+            arb_one(den);
+            check_pair(R1.rows[k].log10_loss, R0.rows[k].log10_loss, NULL, den, K, "log10_loss", ctx);
+            arb_set_mpfr_exact(den, R0.rows[k].margin);
+            den_rel(den, den);
+            check_pair(R1.rows[k].margin, R0.rows[k].margin, NULL, den, K, "margin", ctx);
+        }
+    }
+    arb_clear(shift);
+    arb_clear(den);
+    rec_clear(&R0);
+    rec_clear(&R1);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* What stays refused: a time far below the initial time scale (here
+   10^-140 of it, alpha = 1e30), which x = log(1 + M - M0) does not
+   resolve at the working precision; with a time 10^-15 of it the row is
+   certified, and exact on the oracle (log10 t = log10 T). */
+START_TEST(test_large_alpha_refused)
+{
+    const int K = 16;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    recorder R;
+    arb_t ref, mstar;
+    mpbias_status st;
+
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    alpha_pow10(model, 30);
+    rec_init(&R);
+    arb_init(ref);
+    arb_init(mstar);
+    opts_loss(&o, K, "1e-1");
+    o.n_at_time = 1;
+    o.at_time = malloc(sizeof(mpbias_sci_struct));
+    mpbias_sci_init(o.at_time);
+
+    set_sci(o.at_time, "1e-200");
+    st = run_rec(data, model, &o, &R, err);
+    ck_assert_msg(st == MPBIAS_ERR_NUMERIC, "t = 1e-200 at alpha = 1e30: status %d (%s)", (int) st,
+                  err->msg);
+    ck_assert_msg(strstr(err->msg, "cannot certify 16 digits") != NULL, "message: %s", err->msg);
+    ck_assert_int_eq(R.len, 0);
+
+    set_sci(o.at_time, "1e-75");
+    run_ok(data, model, &o, &R, "t = 1e-75 at alpha = 1e30");
+    ck_assert_int_eq(R.len, 2);
+    ck_assert_int_eq(R.rows[0].kind, MPBIAS_ROW_AT_TIME);
+    arb_set_si(ref, -75);
+    check_close_log(R.rows[0].log10_t, ref, K, "log10_t = log10(T)", "t = 1e-75");
+    ck_assert(mpfr_sgn(R.rows[0].margin) > 0);
+    arb_set_mpfr_exact(mstar, R.rows[0].margin);
+    check_one_row(R.rows, data->z, 3, model, mstar, K, "t = 1e-75 at alpha = 1e30");
+
+    mpbias_sci_clear(o.at_time);
+    free(o.at_time);
+    mpbias_flow_opts_clear(&o);
+    arb_clear(ref);
+    arb_clear(mstar);
+    rec_clear(&R);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 static Suite *
 flow_suite(void)
@@ -2327,6 +2516,13 @@ flow_suite(void)
     tcase_add_test(tc, test_per_decade_stop_sweep);
     tcase_add_test(tc, test_at_loss);
     tcase_add_test(tc, test_at_loss_every_decade);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("large_alpha");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_large_alpha_one, 0, (int) (sizeof big_cases / sizeof big_cases[0]));
+    tcase_add_test(tc, test_large_alpha_scaling);
+    tcase_add_test(tc, test_large_alpha_refused);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("determinism");

@@ -9,12 +9,17 @@
  *     dnu/dM = p / Phi,    dt/dM = e^M / Phi.
  * The independent variable is x = log(1 + M - M0) (M0 = M at t = 0), so
  * that the late flow, where nu changes like log M, is smooth in x and
- * steps grow with M; the second state variable is q = log(1 + t) - M,
- * an O(log M) quantity.  The state y = (nu_1..nu_N, q) obeys
- *     dnu/dx = E p / Phi,   dq/dx = E (e^-q / Phi - 1),   E = e^x,
- * which is stiff (fast relaxation of the support margins at rate ~E), so
- * it is integrated with the implicit extrapolation stepper and this
- * file's exact Jacobian.
+ * steps grow with M.  The time is carried by r = log(1 + t) - c(x), with
+ * the exact function c(x) = softplus(M - Lam), Lam = log Phi at t = 0:
+ * late (M >> Lam) r = log(1 + t) - M + Lam, an O(log M) quantity; early
+ * (M << Lam: large initialization scales, tiny times) c(x) is about
+ * e^(M - Lam), of the size of t itself, so that log(1 + t) = r + c is
+ * never a cancellation of O(1) terms.  The state y = (nu_1..nu_N, r) obeys
+ *     dnu/dx = E p / Phi,   dr/dx = E (e^(M - c - r) / Phi - sigma(M - Lam)),
+ * E = e^x, M = M0 + expm1(x), with M - c = Lam - softplus(Lam - M) formed
+ * without cancellation.  It is stiff (fast relaxation of the support
+ * margins, and of r, at rate ~E), so it is integrated with an implicit
+ * stepper and this file's exact Jacobian.
  *
  * Nothing here forms exp(-m) or t: p comes from log-sum-exp, l and g of
  * the logistic loss from stable softplus forms.  The workspace holds all
@@ -63,6 +68,11 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     mpfr_init2(ws->t1, prec);
     mpfr_init2(ws->t2, prec);
     mpfr_init2(ws->t3, prec);
+    mpfr_init2(ws->Lam, prec);
+    mpfr_init2(ws->g1, prec);
+    mpfr_init2(ws->sig, prec);
+    mpfr_set_zero(ws->Lam, 1);
+    mpfr_set_zero(ws->M0, 1);
     mpfr_init2(t, prec);
 
     /* Per-coordinate constants of w(s):
@@ -133,6 +143,9 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->t1);
     mpfr_clear(ws->t2);
     mpfr_clear(ws->t3);
+    mpfr_clear(ws->Lam);
+    mpfr_clear(ws->g1);
+    mpfr_clear(ws->sig);
 }
 
 /* w_i, w'_i (and w''_i if `second`) from s_i.  Returns MPBIAS_ODE_DOMAIN
@@ -329,11 +342,32 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second)
     return MPBIAS_ODE_OK;
 }
 
-/* E = e^x */
+/* E = e^x; with a = M - Lam (M = M0 + expm1(x)): g1 = M - c(x) =
+   Lam - softplus(-a) and sig = c'(x) / E = sigma(a) = e^-softplus(-a).
+   Uses t1, t2. */
 static void
 set_E(_mpbias_dual_t ws, const mpfr_t x)
 {
     mpfr_exp(ws->E, x, MPFR_RNDN);
+    mpfr_expm1(ws->t1, x, MPFR_RNDN);
+    mpfr_add(ws->t1, ws->t1, ws->M0, MPFR_RNDN);
+    mpfr_sub(ws->t1, ws->Lam, ws->t1, MPFR_RNDN);         /* -a */
+    softplus(ws->g1, ws->t1, ws->t2);                      /* softplus(-a) */
+    mpfr_neg(ws->sig, ws->g1, MPFR_RNDN);
+    mpfr_exp(ws->sig, ws->sig, MPFR_RNDN);
+    mpfr_sub(ws->g1, ws->Lam, ws->g1, MPFR_RNDN);
+}
+
+void
+_mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x)
+{
+    mpfr_t a, tmp;
+    mpfr_inits2(mpfr_get_prec(c) > ws->prec ? mpfr_get_prec(c) : ws->prec, a, tmp, (mpfr_ptr) 0);
+    mpfr_expm1(a, x, MPFR_RNDN);
+    mpfr_add(a, a, ws->M0, MPFR_RNDN);
+    mpfr_sub(a, a, ws->Lam, MPFR_RNDN);
+    softplus(c, a, tmp);
+    mpfr_clears(a, tmp, (mpfr_ptr) 0);
 }
 
 int
@@ -348,10 +382,12 @@ _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
     mpfr_div(ws->t1, ws->E, ws->Phi, MPFR_RNDN);          /* E / Phi */
     for (k = 0; k < n; k++)
         mpfr_mul(f[k], ws->p[k], ws->t1, MPFR_RNDN);
-    mpfr_neg(ws->t2, y[n], MPFR_RNDN);
+    /* f_r = E (e^(g1 - r) / Phi - sig) */
+    mpfr_sub(ws->t2, ws->g1, y[n], MPFR_RNDN);
     mpfr_exp(ws->t2, ws->t2, MPFR_RNDN);
     mpfr_mul(f[n], ws->t2, ws->t1, MPFR_RNDN);
-    mpfr_sub(f[n], f[n], ws->E, MPFR_RNDN);
+    mpfr_mul(ws->t2, ws->E, ws->sig, MPFR_RNDN);
+    mpfr_sub(f[n], f[n], ws->t2, MPFR_RNDN);
     return MPBIAS_ODE_OK;
 }
 
@@ -432,10 +468,10 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
             mpfr_mul(t1, t1, t3, MPFR_RNDN);
             mpfr_neg(J[a * dim + b], t1, MPFR_RNDN);
         }
-    /* q row: f_q = E (e^-q / Phi - 1) */
-    mpfr_neg(ws->eq, y[n], MPFR_RNDN);
+    /* r row: f_r = E (e^(g1 - r) / Phi - sig) */
+    mpfr_sub(ws->eq, ws->g1, y[n], MPFR_RNDN);
     mpfr_exp(ws->eq, ws->eq, MPFR_RNDN);
-    mpfr_mul(t2, ws->eq, t3, MPFR_RNDN);                    /* E e^-q / Phi */
+    mpfr_mul(t2, ws->eq, t3, MPFR_RNDN);                    /* E e^(g1 - r) / Phi */
     for (b = 0; b < n; b++)
     {
         mpfr_mul(t1, t2, ws->gphi[b], MPFR_RNDN);
@@ -444,10 +480,16 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
         mpfr_set_zero(J[b * dim + n], 1);
     }
     mpfr_neg(J[n * dim + n], t2, MPFR_RNDN);
-    /* df/dx = f (f = E G(y)) */
+    /* df/dx: f for nu (f = E G(y)); for r, with dg1/dx = E (1 - sig) and
+       dsig/dx = E sig (1 - sig): f_r (1 + E (1 - sig)) */
     for (a = 0; a < n; a++)
         mpfr_mul(dfdx[a], ws->p[a], t3, MPFR_RNDN);
-    mpfr_sub(dfdx[n], t2, ws->E, MPFR_RNDN);
+    mpfr_mul(t1, ws->E, ws->sig, MPFR_RNDN);
+    mpfr_sub(dfdx[n], t2, t1, MPFR_RNDN);                   /* f_r */
+    mpfr_ui_sub(t1, 1, ws->sig, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->E, MPFR_RNDN);
+    mpfr_add_ui(t1, t1, 1, MPFR_RNDN);
+    mpfr_mul(dfdx[n], dfdx[n], t1, MPFR_RNDN);
     return MPBIAS_ODE_OK;
 }
 

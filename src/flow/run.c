@@ -76,7 +76,7 @@ typedef struct
     slong n, d, dim, max_steps;
     mpfr_prec_t prec;
     int mean;
-    mpfr_t x, xa, tol, ln10, logN, ell, gam, t1, t2;
+    mpfr_t x, xa, tol, ln10, logN, ell, ell_floor, gam, t1, t2;
     mpfr_t *y, *ya, *yb, *yerr;
 } traj;
 
@@ -94,18 +94,21 @@ traj_margin(traj *T)
             mpfr_set(T->gam, T->ws->m[k], MPFR_RNDN);
 }
 
-/* ell = log(1 + t) = q + M0 + expm1(x) for state (x, y) */
+/* ell = log(1 + t) = r + c(x) for state (x, y), c(x) = softplus(M0 +
+   expm1(x) - Lam) (dual.c): about e^(M - Lam) while t is tiny, so that
+   ell is not a cancellation of O(1) terms then */
 static void
 traj_ell(traj *T, const mpfr_t x, const mpfr_t *y)
 {
-    mpfr_expm1(T->ell, x, MPFR_RNDN);
-    mpfr_add(T->ell, T->ell, T->ws->M0, MPFR_RNDN);
+    _mpbias_dual_c_of_x(T->ell, T->ws, x);
     mpfr_add(T->ell, T->ell, y[T->n], MPFR_RNDN);
 }
 
 /* Scale the tolerance by the sensitivity of w to s (math: |dw| = w' |ds|,
-   and wbar is wanted normwise): kappa = max(1, max_i w'_i / max_i |w_i|)
-   once the margin is positive, for nu; for q, relative to log(1 + t).
+   and w, wbar are wanted normwise): kappa = max(1, max_i w'_i / max_i
+   |w_i|) for nu, whatever the sign of the margin (while w is tiny, as at
+   large alpha, this makes the tolerance relative to nu itself; at w = 0
+   the value set at the start is kept); for r, relative to log(1 + t).
    Needs an evaluation at the current y. */
 static void
 traj_update_tol(traj *T)
@@ -127,22 +130,25 @@ traj_update_tol(traj *T)
         if (mpfr_cmpabs(T->ws->w1[i], w1max) > 0)
             mpfr_abs(w1max, T->ws->w1[i], MPFR_RNDN);
     }
-    mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
-    if (mpfr_sgn(T->gam) > 0 && !mpfr_zero_p(wmax) && mpfr_cmp(w1max, wmax) > 0)
+    if (!mpfr_zero_p(wmax))
     {
-        mpfr_div(w1max, w1max, wmax, MPFR_RNDN);
-        mpfr_div(T->ctrl->rtol, T->tol, w1max, MPFR_RNDN);
+        mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
+        if (mpfr_cmp(w1max, wmax) > 0)
+        {
+            mpfr_div(w1max, w1max, wmax, MPFR_RNDN);
+            mpfr_div(T->ctrl->rtol, T->tol, w1max, MPFR_RNDN);
+        }
+        for (i = 0; i < T->n; i++)
+            mpfr_set(T->ctrl->atol[i], T->ctrl->rtol, MPFR_RNDN);
     }
-    for (i = 0; i < T->n; i++)
-        mpfr_set(T->ctrl->atol[i], T->ctrl->rtol, MPFR_RNDN);
-    /* q carries log t: its error matters relative to ell = log(1 + t)
+    /* r carries log(1 + t): its error matters relative to ell = log(1 + t)
        (relative digits of log t, or of t itself while t < 1), but never
-       below tol 2^-10 in absolute terms (ell = 0 at t = 0) */
+       below tol ell_floor in absolute terms (ell = 0 at t = 0) */
     traj_ell(T, T->x, (const mpfr_t *) T->y);
-    mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
-    mpfr_div_2ui(w1max, T->tol, 10, MPFR_RNDN);
-    if (mpfr_cmp(T->ctrl->atol[T->n], w1max) < 0)
-        mpfr_set(T->ctrl->atol[T->n], w1max, MPFR_RNDN);
+    if (mpfr_cmp(T->ell, T->ell_floor) > 0)
+        mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
+    else
+        mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell_floor, MPFR_RNDN);
 }
 
 static int
@@ -176,6 +182,7 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_init2(T->ln10, prec);
     mpfr_init2(T->logN, prec);
     mpfr_init2(T->ell, prec);
+    mpfr_init2(T->ell_floor, prec);
     mpfr_init2(T->gam, prec);
     mpfr_init2(T->t1, prec);
     mpfr_init2(T->t2, prec);
@@ -193,7 +200,8 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
 
     if (rc != 0)
         return MPBIAS_ODE_SINGULAR;
-    /* initial state: nu = 0, x = 0, q = log(1 + 0) - M0 = -M0 */
+    /* initial state: nu = 0, x = 0, r = log(1 + 0) - c(0) = -softplus(M0 - Lam),
+       with M0 = M(0) and Lam = log Phi(0) */
     for (i = 0; i < T->dim; i++)
         mpfr_set_zero(T->y[i], 1);
     mpfr_set_zero(T->x, 1);
@@ -201,13 +209,32 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     if (r != MPBIAS_ODE_OK)
         return r;
     mpfr_neg(T->ws->M0, T->ws->logL, MPFR_RNDN);
-    mpfr_neg(T->y[n], T->ws->M0, MPFR_RNDN);
+    mpfr_log(T->ws->Lam, T->ws->Phi, MPFR_RNDN);
+    _mpbias_dual_c_of_x(T->y[n], T->ws, T->x);
+    /* the absolute floor of r's tolerance, relative to ell after a step
+       of 2^-10 in x (about 2^-10 c(0) while t is tiny, at most 2^-10) */
+    if (mpfr_cmp_ui(T->y[n], 1) < 0)
+        mpfr_div_2ui(T->ell_floor, T->y[n], 10, MPFR_RNDN);
+    else
+        mpfr_set_ui_2exp(T->ell_floor, 1, -10, MPFR_RNDN);
+    mpfr_neg(T->y[n], T->y[n], MPFR_RNDN);
     traj_margin(T);
-    traj_update_tol(T);
-    /* first step: 1% of the scale on which the state changes */
     r = _mpbias_dual_rhs(T->yerr, T->x, (const mpfr_t *) T->y, T->ws);
     if (r != MPBIAS_ODE_OK)
         return r;
+    /* the tolerance of nu before the first step, when w may be 0: kappa
+       from w after an Euler step of 2^-10 in x (see traj_update_tol) */
+    mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
+    for (i = 0; i < n; i++)
+        mpfr_mul_2si(T->ya[i], T->yerr[i], -10, MPFR_RNDN);
+    r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
+    if (r == MPBIAS_ODE_OK)
+        traj_update_tol(T);
+    r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    traj_update_tol(T);
+    /* first step: 1% of the scale on which the state changes */
     mpfr_set_ui(T->t1, 1, MPFR_RNDN);
     for (i = 0; i < T->dim; i++)
         if (mpfr_cmpabs(T->yerr[i], T->t1) > 0)
@@ -230,6 +257,7 @@ traj_clear(traj *T)
     mpfr_clear(T->ln10);
     mpfr_clear(T->logN);
     mpfr_clear(T->ell);
+    mpfr_clear(T->ell_floor);
     mpfr_clear(T->gam);
     mpfr_clear(T->t1);
     mpfr_clear(T->t2);
@@ -594,7 +622,7 @@ err_update(mpfr_t err, const mpfr_t a, const mpfr_t b, const mpfr_t den, mpfr_t 
 
 /* The error estimate of row b (accurate) from row a (checking run). */
 static void
-row_compare(mpbias_flow_row *b, const mpbias_flow_row *a, long K)
+row_compare(mpbias_flow_row *b, const mpbias_flow_row *a)
 {
     mpfr_t den, tmp;
     slong i;
@@ -605,25 +633,15 @@ row_compare(mpbias_flow_row *b, const mpbias_flow_row *a, long K)
     if (mpfr_cmp_ui(den, 1) < 0)
         mpfr_set_ui(den, 1, MPFR_RNDN);
     err_update(b->err_est, a->log10_t, b->log10_t, den, tmp);
-    /* Tiny times (very large alpha): both runs can agree on a wrong log10 t
-       (measured: log(1 + t) carried an error of about 2.4e-35 common to both
-       runs at K = 16, e.g. log10 t off by 8e-12 at alpha = 1e11; cause not
-       found yet).  An absolute floor of 2^-ceil(2K log2 10) ~ 10^-(2K) on
-       log(1 + t), i.e. that over t ln 10 in log10 t, enters the estimate,
-       so that such rows are refused instead of printed. */
-    if (mpfr_sgn(b->log10_t) < 0 && !mpfr_inf_p(b->log10_t))
+    /* t > 0 at every row: a log(1 + t) that is not positive (a time far
+       below the initial time scale, not resolved at the working precision)
+       gives -inf or NaN, which must not pass as agreement */
+    if (!mpfr_number_p(a->log10_t) || !mpfr_number_p(b->log10_t))
     {
-        mpfr_t res;
-        mpfr_init2(res, 64);
-        mpfr_set_ui(res, 10, MPFR_RNDN);
-        mpfr_pow(res, res, b->log10_t, MPFR_RNDN);             /* t */
-        mpfr_mul_d(res, res, 2.302585092994046, MPFR_RNDN);    /* t ln 10 */
-        mpfr_ui_div(res, 1, res, MPFR_RNDU);
-        mpfr_mul_2si(res, res, -(long) ceil(2 * K * 3.3219280948873623), MPFR_RNDU);
-        mpfr_div(res, res, den, MPFR_RNDU);
-        if (mpfr_cmp(res, b->err_est) > 0)
-            mpfr_set(b->err_est, res, MPFR_RNDU);
-        mpfr_clear(res);
+        mpfr_set_nan(b->err_est);
+        mpfr_clear(den);
+        mpfr_clear(tmp);
+        return;
     }
     mpfr_abs(den, b->log10_loss, MPFR_RNDN);
     if (mpfr_cmp_ui(den, 1) < 0)
@@ -1408,7 +1426,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (haveA)
         {
             traj_row(&A, &rowA, model);
-            row_compare(&rowB, &rowA, (long) K);
+            row_compare(&rowB, &rowA);
             if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est)
                 stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
             mpfr_set_si(cp, -K, MPFR_RNDN);
@@ -1420,8 +1438,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 {
                     st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                          "cannot certify %ld digits at log10(loss) = %.10g: the "
-                                         "checking run's values there are not numbers (NaN), as "
-                                         "happens for extreme initialization scales; nothing is "
+                                         "values there are not numbers (NaN, or an infinite log10 t: "
+                                         "a time not resolved at the working precision); nothing is "
                                          "reported from this point on", (long) K,
                                          mpfr_get_d(rowB.log10_loss, MPFR_RNDN));
                     break;
