@@ -1353,6 +1353,31 @@ END_TEST
 
 /* until_time on one sample: the stop row has log10_t = log10(target); the
    oracle at the row's own margin gives the same time and the rest. */
+/* A row at time T of a one-sample flow: log10_t = log10 T (from log T
+   within 2 ulp at 256 bits) and the one-sample oracle at the row's margin. */
+static void
+check_time_row(const rec_row *row, const mpbias_sci_struct *T, const mpbias_data_t data,
+               const mpbias_model_t model, int K, const char *ctx)
+{
+    arb_t ref, c;
+    mpfr_t lt;
+    slong prec = oracle_prec(K);
+    arb_init(ref);
+    arb_init(c);
+    mpfr_init2(lt, 256);
+    mpbias_sci_log(lt, T);
+    arb_set_mpfr_exact(ref, lt);
+    arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
+    mpfr_clear(lt);
+    arb_const_log10(c, prec);
+    arb_div(ref, ref, c, prec);
+    check_close_log(row->log10_t, ref, K, "log10_t = log10(T)", ctx);
+    arb_set_mpfr_exact(c, row->margin);
+    check_one_row(row, data->z, 3, model, c, K, ctx);
+    arb_clear(ref);
+    arb_clear(c);
+}
+
 START_TEST(test_until_time_one)
 {
     static const struct
@@ -1369,19 +1394,15 @@ START_TEST(test_until_time_one)
     mpbias_model_t model;
     mpbias_flow_opts o;
     recorder R;
-    arb_t mstar, ref;
     slong k;
 
     data_by_hand(data, 1, 3, zA);
     mpbias_model_init(model);
     rec_init(&R);
-    arb_init(mstar);
-    arb_init(ref);
     for (k = 0; k < (slong) (sizeof cases / sizeof cases[0]); k++)
     {
         char ctx[128];
         int K = cases[k].K;
-        slong prec = oracle_prec(K);
         snprintf(ctx, sizeof ctx, "z=(1,2,-1/2) D=%d %s until_time=%s K=%d", cases[k].D,
                  cases[k].loss == MPBIAS_LOSS_EXP ? "exp" : "logistic", cases[k].T, K);
         model->depth = cases[k].D;
@@ -1391,25 +1412,9 @@ START_TEST(test_until_time_one)
         set_sci(o.until_time, cases[k].T);
         run_ok(data, model, &o, &R, ctx);
         ck_assert_int_eq(R.len, 1);
-        /* log10(T), from log T within 2 ulp at 256 bits */
-        {
-            mpfr_t lt;
-            mpfr_init2(lt, 256);
-            mpbias_sci_log(lt, o.until_time);
-            arb_set_mpfr_exact(ref, lt);
-            arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
-            mpfr_clear(lt);
-        }
-        arb_const_log10(mstar, prec);
-        arb_div(ref, ref, mstar, prec);
-        check_close_log(R.rows[0].log10_t, ref, K, "log10_t = log10(target)", ctx);
-        /* the oracle at the row's margin */
-        arb_set_mpfr_exact(mstar, R.rows[0].margin);
-        check_one_row(R.rows, data->z, 3, model, mstar, K, ctx);
+        check_time_row(R.rows, o.until_time, data, model, K, ctx);
         mpbias_flow_opts_clear(&o);
     }
-    arb_clear(mstar);
-    arb_clear(ref);
     rec_clear(&R);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
@@ -1428,15 +1433,12 @@ START_TEST(test_at_time_one)
     mpbias_model_t model;
     mpbias_flow_opts o;
     recorder R;
-    arb_t mstar, ref;
     slong k, nt = (slong) (sizeof T / sizeof T[0]);
     char ctx[128];
 
     data_by_hand(data, 1, 3, zA);
     mpbias_model_init(model);
     rec_init(&R);
-    arb_init(mstar);
-    arb_init(ref);
     model->depth = 2;
     opts_loss(&o, K, "1e-400");
     o.per_decade = 0;
@@ -1452,27 +1454,14 @@ START_TEST(test_at_time_one)
     ck_assert_int_eq(R.len, nt + 1);
     for (k = 0; k < nt; k++)
     {
-        const mpbias_sci_struct *Tk = o.at_time + order[k];
-        mpfr_t lt;
         ck_assert_int_eq(R.rows[k].kind, MPBIAS_ROW_AT_TIME);
-        mpfr_init2(lt, 256);
-        mpbias_sci_log(lt, Tk);
-        arb_set_mpfr_exact(ref, lt);
-        arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
-        mpfr_clear(lt);
-        arb_const_log10(mstar, oracle_prec(K));
-        arb_div(ref, ref, mstar, oracle_prec(K));
-        check_close_log(R.rows[k].log10_t, ref, K, "log10_t = log10(T)", ctx);
-        arb_set_mpfr_exact(mstar, R.rows[k].margin);
-        check_one_row(R.rows + k, data->z, 3, model, mstar, K, ctx);
+        check_time_row(R.rows + k, o.at_time + order[k], data, model, K, ctx);
     }
     ck_assert_int_eq(R.rows[nt].kind, MPBIAS_ROW_STOP);
     for (k = 0; k < nt; k++)
         mpbias_sci_clear(o.at_time + k);
     free(o.at_time);
     mpbias_flow_opts_clear(&o);
-    arb_clear(mstar);
-    arb_clear(ref);
     rec_clear(&R);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
