@@ -603,8 +603,10 @@ fmpq_from_double(fmpq_t q, double x)
     fmpq_canonicalise(q);
 }
 
-/* GD rows at the candidate's times with step h (times that are not
-   multiples of h within 1e-9: 0).  R must be initialized. */
+/* GD rows at the candidate's times with step h (0 when a time is not a
+   multiple of h within 1e-9, or is more than 2e6 steps away: gradient
+   descent that long is not run to explain a candidate).  R must be
+   initialized. */
 static int
 gd_at_times(refset *R, const mpbias_data_t data, const mpbias_model_t model,
             const mpbias_cand_struct *c, const fmpq_t h, const mpbias_check_opts *o)
@@ -625,7 +627,7 @@ gd_at_times(refset *R, const mpbias_data_t data, const mpbias_model_t model,
     for (j = 0; j < c->n && ok; j++)
     {
         double k = fmpq_get_d(c->time + j) / hd;
-        ok = k < 1e8 && fabs(k - floor(k + 0.5)) <= 1e-9 * (k > 1 ? k : 1);
+        ok = k <= 2e6 && fabs(k - floor(k + 0.5)) <= 1e-9 * (k > 1 ? k : 1);
         steps[j] = (slong) floor(k + 0.5);
     }
     if (ok)
