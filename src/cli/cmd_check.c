@@ -231,6 +231,8 @@ cmd_check(int argc, char **argv)
         r = cli_usage_error("check", "give the trajectory to judge: --candidate FILE");
     if (r == EXIT_OK && step_s != NULL && sched_s != NULL)
         r = cli_usage_error("check", "give --step or --schedule, not both");
+    if (r == EXIT_OK && normalized && step_s == NULL && sched_s == NULL)
+        r = cli_usage_error("check", "--normalized goes with --step or --schedule");
     if (r == EXIT_OK)
         r = cli_shape_check("check", &sopt);
     if (r == EXIT_OK && (step_s != NULL || sched_s != NULL))

@@ -1060,10 +1060,8 @@ static int
 ck_get_traj(ckin *c, const char *name, traj *T)
 {
     long v, cnt[6], i;
-    char want[16];
     if (!ck_next(c, "traj") || c->vlen != strlen(name) || memcmp(c->val, name, c->vlen) != 0)
         return 0;
-    (void) want;
     if (!ck_long(c, "prec", &v) || v != (long) T->prec)
         return 0;
     if (!ck_mpfr(c, "x", T->x) || !ck_mpfr(c, "h", T->ev->h))
