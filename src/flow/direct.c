@@ -336,6 +336,12 @@ gbs_init(gbs *G, slong dim, slong km, mpfr_prec_t prec)
     G->dim = dim;
     G->km = km;
     G->prec = prec;
+    /* column 1 has no error estimate, so no step or work of its own:
+       wk[1] = 0 makes the order test "wk[2] < wk[1] fac4" (after an
+       acceptance in column 2) false, as in ODEX; it was read
+       uninitialized (valgrind) */
+    memset(G->hh, 0, sizeof G->hh);
+    memset(G->wk, 0, sizeof G->wk);
     G->store = _mpbias_mpfr_vec_init(nvec * dim, prec);
     for (j = 0; j <= km; j++)
         G->tab[j] = G->store + j * dim;
