@@ -174,6 +174,61 @@ part_path(const char *dir, slong p, int tmp)
     return s;
 }
 
+/* Concatenate the part files points/NNNNNN.EXT of the npts grid points, in
+   grid order after `header`, into DIR/NAME (written under a temporary name,
+   then renamed).  EXIT_OK, or EXIT_FAIL (reported). */
+static int
+merge_parts(const char *dir, slong npts, const char *ext, const char *name, const char *header)
+{
+    size_t len = strlen(dir) + strlen(name) + 16;
+    char *tmp = malloc(len), *res = malloc(len);
+    FILE *out = NULL;
+    slong p;
+    int r = EXIT_OK;
+    if (tmp == NULL || res == NULL)
+    {
+        cli_error("%s: out of memory", dir);
+        r = EXIT_FAIL;
+        goto done;
+    }
+    snprintf(tmp, len, "%s/.%s.tmp", dir, name);
+    snprintf(res, len, "%s/%s", dir, name);
+    if ((out = fopen(tmp, "w")) == NULL)
+    {
+        cli_error("%s: cannot write: %s", tmp, strerror(errno));
+        r = EXIT_FAIL;
+        goto done;
+    }
+    fputs(header, out);
+    for (p = 0; p < npts && r == EXIT_OK; p++)
+    {
+        char *fin = part_path_ext(dir, p, ext), buf[8192];
+        FILE *in = fin ? fopen(fin, "r") : NULL;
+        size_t k;
+        if (in == NULL)
+        {
+            cli_error("%s: missing: %s", fin ? fin : dir, strerror(errno));
+            r = EXIT_FAIL;
+        }
+        else
+        {
+            while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+                fwrite(buf, 1, k, out);
+            fclose(in);
+        }
+        free(fin);
+    }
+    if (fclose(out) != 0 || (r == EXIT_OK && rename(tmp, res) != 0))
+    {
+        cli_error("%s: write error: %s", res, strerror(errno));
+        r = EXIT_FAIL;
+    }
+done:
+    free(tmp);
+    free(res);
+    return r;
+}
+
 static void
 put_dist(FILE *f, const mpbias_dist *x)
 {
@@ -971,89 +1026,15 @@ cmd_sweep(int argc, char **argv)
 
 #endif
 
-    /* merge in grid order into results.csv (temporary name, then rename) */
-    {
-        char *tmp = malloc(strlen(dir) + 32), *res = malloc(strlen(dir) + 32);
-        FILE *out;
-        snprintf(tmp, strlen(dir) + 32, "%s/.results.csv.tmp", dir);
-        snprintf(res, strlen(dir) + 32, "%s/results.csv", dir);
-        out = fopen(tmp, "w");
-        if (out == NULL)
-        {
-            cli_error("%s: cannot write: %s", tmp, strerror(errno));
-            free(tmp);
-            free(res);
-            r = EXIT_FAIL;
-            goto done;
-        }
-        fputs("dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,kappa,d_l2,d_rich,"
-              "d_qmu,floor,stationarity,slackness,regime,nearest\n", out);
-        for (p = 0; p < npts && r == EXIT_OK; p++)
-        {
-            char *fin = part_path(dir, p, 0), buf[8192];
-            FILE *in = fin ? fopen(fin, "r") : NULL;
-            size_t k;
-            if (in == NULL)
-            {
-                cli_error("%s: missing: %s", fin ? fin : dir, strerror(errno));
-                r = EXIT_FAIL;
-            }
-            else
-            {
-                while ((k = fread(buf, 1, sizeof buf, in)) > 0)
-                    fwrite(buf, 1, k, out);
-                fclose(in);
-            }
-            free(fin);
-        }
-        if (fclose(out) != 0 || (r == EXIT_OK && rename(tmp, res) != 0))
-        {
-            cli_error("%s: write error: %s", res, strerror(errno));
-            r = EXIT_FAIL;
-        }
-        free(tmp);
-        free(res);
-        if (r != EXIT_OK)
-            goto done;
-    }
-    /* the thresholds, merged the same way */
-    if (delta > 0.0)
-    {
-        char *tmp = malloc(strlen(dir) + 32), *res = malloc(strlen(dir) + 32);
-        FILE *out;
-        snprintf(tmp, strlen(dir) + 32, "%s/.thresholds.csv.tmp", dir);
-        snprintf(res, strlen(dir) + 32, "%s/thresholds.csv", dir);
-        out = fopen(tmp, "w");
-        if (out == NULL)
-            r = EXIT_FAIL;
-        else
-        {
-            fputs("dataset,depth,alpha,within,reached,log10_loss\n", out);
-            for (p = 0; p < npts && r == EXIT_OK; p++)
-            {
-                char *fin = part_path_ext(dir, p, "thr"), buf[512];
-                FILE *in = fin ? fopen(fin, "r") : NULL;
-                size_t k;
-                if (in == NULL)
-                    r = EXIT_FAIL;
-                else
-                {
-                    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
-                        fwrite(buf, 1, k, out);
-                    fclose(in);
-                }
-                free(fin);
-            }
-            if (fclose(out) != 0 || (r == EXIT_OK && rename(tmp, res) != 0))
-                r = EXIT_FAIL;
-        }
-        if (r != EXIT_OK)
-            cli_error("%s: cannot write the thresholds: %s", res, strerror(errno));
-        free(tmp);
-        free(res);
-        if (r != EXIT_OK)
-            goto done;
-    }
+    /* merge in grid order into results.csv and thresholds.csv */
+    r = merge_parts(dir, npts, "csv", "results.csv",
+                    "dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,kappa,d_l2,d_rich,"
+                    "d_qmu,floor,stationarity,slackness,regime,nearest\n");
+    if (r == EXIT_OK && delta > 0.0)
+        r = merge_parts(dir, npts, "thr", "thresholds.csv",
+                        "dataset,depth,alpha,within,reached,log10_loss\n");
+    if (r != EXIT_OK)
+        goto done;
     if (plot)
     {
         double amin = INFINITY, amax = 0.0;
