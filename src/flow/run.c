@@ -1113,20 +1113,17 @@ ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t pre
 /* Restore a checkpoint (checked: magic, version, checksum, fingerprint,
    every field). */
 static mpbias_status
-ck_resume(const mpbias_flow_opts *o, const mpbias_data_t data, const mpbias_model_t model, traj *B,
-          traj *A, slong *idx, slong *ati, slong *att, slong *rowi, mpfr_t L10start,
-          mpbias_flow_stats *stats, mpbias_err_t err)
+ck_resume(const mpbias_flow_opts *o, uint64_t fp, traj *B, traj *A, slong *idx, slong *ati,
+          slong *att, slong *rowi, mpfr_t L10start, mpbias_flow_stats *stats, mpbias_err_t err)
 {
     ckin c;
     long v[4], verify;
     const char *last;
     char buf[128];
-    int oom = 0, i;
-    uint64_t fp = run_fingerprint(data, model, o, &oom), sum;
+    int i;
+    uint64_t sum;
     size_t len = o->resume_len;
     const char *ls;
-    if (oom)
-        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     /* the checksum line is the last: over everything before it */
     if (len < 2 || o->resume[len - 1] != '\n')
         return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", 0, 0,
@@ -1211,6 +1208,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpfr_prec_t prec;
     slong stages, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
     slong nat_t = o->n_at_time, att = 0;
+    uint64_t fp = 0;
     traj A, B;
     int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
     mpbias_flow_row rowA, rowB;
@@ -1328,10 +1326,21 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         qsort(attv, (size_t) nat_t, sizeof(mpfr_t), cmp_sci_log);
     }
 
+    /* the run's fingerprint, for checkpoints written or resumed */
+    if (o->checkpoint_fn != NULL || o->resume != NULL)
+    {
+        int oom = 0;
+        fp = run_fingerprint(data, model, o, &oom);
+        if (oom)
+        {
+            st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto cleanup;
+        }
+    }
     if (o->resume != NULL)
     {
-        if ((st = ck_resume(o, data, model, &B, haveA ? &A : NULL, &idx, &ati, &att, &rowi, L10start,
-                            &stats, err)) != MPBIAS_OK)
+        if ((st = ck_resume(o, fp, &B, haveA ? &A : NULL, &idx, &ati, &att, &rowi, L10start, &stats,
+                            err)) != MPBIAS_OK)
             goto cleanup;
     }
 
@@ -1471,8 +1480,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (o->checkpoint_fn != NULL)
         {
             sbuf b = { NULL, 0, 0, 0 };
-            int oom = 0, rc;
-            uint64_t fp = run_fingerprint(data, model, o, &oom);
+            int rc;
             sb_printf(&b, "%s %d\nversion %s\nfingerprint %016llx\nrows %ld\nidx %ld\nati %ld\n"
                       "att %ld\n", CK_MAGIC, CK_VERSION, MPBIAS_VERSION_STRING, (unsigned long long) fp,
                       (long) rowi, (long) idx, (long) ati, (long) att);
@@ -1481,9 +1489,9 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
             ck_put_traj(&b, "B", &B);
             if (haveA)
                 ck_put_traj(&b, "A", &A);
-            if (!b.oom && !oom)
+            if (!b.oom)
                 sb_printf(&b, "checksum %016llx\n", (unsigned long long) mpbias_checksum(b.p, b.len));
-            if (b.oom || oom)
+            if (b.oom)
             {
                 free(b.p);
                 st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0,
