@@ -527,9 +527,9 @@ measure(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
     _mpbias_mpfr_vec_clear(w, d);
 }
 
-/* the candidate's rows are finite */
+/* the first row with a value that is not a number (w, u or the loss), or -1 */
 static slong
-first_nan_row(const mpbias_cand_struct *c, int D)
+first_nan_row(const mpbias_cand_struct *c)
 {
     slong j, i;
     for (j = 0; j < c->n; j++)
@@ -544,7 +544,6 @@ first_nan_row(const mpbias_cand_struct *c, int D)
         if (c->loss_kind != MPBIAS_CAND_LOSS_NONE && mpfr_nan_p(c->log_loss[j]))
             return j;
     }
-    (void) D;
     return -1;
 }
 
@@ -854,7 +853,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     if (o->explain && !res->agree)
     {
         slong jb = res->first_bad >= 0 ? res->first_bad : 0;
-        slong jn = first_nan_row(c, model->depth);
+        slong jn = first_nan_row(c);
         const mpbias_check_row *b = res->rows + jb;
         double gmax = b->ref_margin;
 
