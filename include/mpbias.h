@@ -331,12 +331,17 @@ char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
    Solved through its smooth dual (active-set Newton in MPFR), then bounded
    rigorously in Arb from the duality gap of a feasible point and the
    strong convexity of Q_mu: the exact solution lies within `radius`
-   (l2 norm) of the point w.  depth must be >= 2. */
+   (l2 norm) of the point w (the stored values themselves, exact).  Each
+   coordinate also has its own bound werr[i], which the KKT structure
+   makes relative to |w_i| even for coordinates far below the radius
+   (doc/limits.md, "Componentwise bounds").  depth must be >= 2. */
 typedef struct
 {
     slong n;
     slong d;
-    mpfr_t *w;            /* d entries: a feasible point (Z w >= 1)        */
+    mpfr_t *w;            /* d entries: a feasible point (Z w >= 1), held
+                             exactly (each at the precision it needs)     */
+    mpfr_t *werr;         /* d entries: |w_i - w_exact,i| <= werr[i]       */
     mpfr_t radius;        /* ||w - w_exact||_2 <= radius (rigorous)        */
     mpfr_t *lambda;       /* n dual multipliers (approximate)              */
     slong nsupport;       /* active constraints (lambda_n > 0)             */
@@ -347,9 +352,13 @@ typedef mpbias_qmu_struct mpbias_qmu_t[1];
 void mpbias_qmu_init(mpbias_qmu_t r);
 void mpbias_qmu_clear(mpbias_qmu_t r);
 
-/* mu_pow_D is mu^D (mu^2 for depth 2), exact.  Succeeds when the radius
-   is below 10^-(digits+2) max_i |w_i| (the working precision grows until
-   it is); MPBIAS_ERR_NOT_SEPARABLE, MPBIAS_ERR_ARG or MPBIAS_ERR_NUMERIC
+/* mu_pow_D is mu^D (mu^2 for depth 2), exact.  The working precision
+   doubles (at most 4 times) until the radius is below
+   10^-(digits+2) max_i |w_i| and every coordinate's bound determines its
+   `digits` correctly rounded digits (mpbias_qmu_coord_str); at the last
+   precision the radius condition alone suffices, the coordinates left
+   undetermined then being balls (mpbias_qmu_coord_ball_str).
+   MPBIAS_ERR_NOT_SEPARABLE, MPBIAS_ERR_ARG or MPBIAS_ERR_NUMERIC
    otherwise. */
 mpbias_status mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int depth,
                                  const fmpq_t mu_pow_D, int digits, mpbias_err_t err);
@@ -365,10 +374,14 @@ mpbias_status mpbias_qmu_compute_shape(mpbias_qmu_t r, const mpbias_data_t data,
                                        const fmpq *plus_D, const fmpq *minus_D, int digits,
                                        mpbias_err_t err);
 
-/* Coordinate i correctly rounded to `digits` significant digits (a
-   flint_malloc'ed string), or NULL when the error bound does not
-   determine them. */
+/* Coordinate i of the exact predictor correctly rounded to `digits`
+   significant digits (a flint_malloc'ed string; "0" for an exact zero),
+   or NULL when its bound werr[i] does not determine them. */
 char *mpbias_qmu_coord_str(const mpbias_qmu_t r, slong i, int digits);
+/* Coordinate i as a ball "[m +/- r]" (Arb's notation: the exact value
+   lies in it; m has at most `digits` digits), flint_malloc'ed; for the
+   coordinates mpbias_qmu_coord_str does not determine. */
+char *mpbias_qmu_coord_ball_str(const mpbias_qmu_t r, slong i, int digits);
 
 /* ------------------------------------------------------------------ */
 /* Limits: KKT points of the l_(2/D) max-margin problem (depth >= 3)   */

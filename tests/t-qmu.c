@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include <math.h>
+#include <string.h>
 #include "mpbias-impl.h"
 #include "testutil.h"
 
@@ -525,6 +526,173 @@ START_TEST(test_duplicates)
 }
 END_TEST
 
+/* The one-sample oracle, computed independently of qmu.c: for one sample
+   z (here given twice, as the mirrored pair (x, +1), (-x, -1)), the
+   predictor is w_i = g(l z_i) with g = grad Q*, the scalar l > 0 fixed by
+   z . w = 1 (math.md sections 5 and 7):
+     depth 2:  g(v) = 2 mu^2 sinh(v);
+     depth D:  g(v) = mu^D ((1 - y)^(-D/(D-2)) - (1 + y)^(-D/(D-2))),
+               y = mu^(D-2) v, |y| < 1.
+   f(l) = z . w(l) - 1 is increasing; solved by bisection on l in MPFR at
+   `prec` bits (independent of qmu.c's Newton and its Arb certificate),
+   l bracketed in (0, 1/(mu^(D-2) max |z_i|)) for D >= 3 and doubled
+   until f > 0 for depth 2.  mu^(D-2) is formed from mu^D = 10^-e. */
+static void
+oracle_g(mpfr_t out, const mpfr_t v, int D, const mpfr_t muD, const mpfr_t muDm2, mpfr_t t)
+{
+    if (D == 2)
+    {
+        mpfr_sinh(out, v, MPFR_RNDN);
+        mpfr_mul(out, out, muD, MPFR_RNDN);
+        mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
+        return;
+    }
+    mpfr_mul(t, v, muDm2, MPFR_RNDN);            /* y */
+    mpfr_ui_sub(out, 1, t, MPFR_RNDN);           /* 1 - y */
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);             /* 1 + y */
+    mpfr_rootn_ui(out, out, (unsigned long) (D - 2), MPFR_RNDN);
+    mpfr_pow_si(out, out, -D, MPFR_RNDN);
+    mpfr_rootn_ui(t, t, (unsigned long) (D - 2), MPFR_RNDN);
+    mpfr_pow_si(t, t, -D, MPFR_RNDN);
+    mpfr_sub(out, out, t, MPFR_RNDN);
+    mpfr_mul(out, out, muD, MPFR_RNDN);
+}
+
+static void
+oracle_one_sample(mpfr_t *w, const double *z, slong d, int D, long e10, mpfr_prec_t prec)
+{
+    mpfr_t muD, muDm2, lo, hi, mid, f, t, u;
+    slong i, it;
+    mpfr_inits2(prec, muD, muDm2, lo, hi, mid, f, t, u, (mpfr_ptr) 0);
+    mpfr_set_ui(muD, 10, MPFR_RNDN);
+    mpfr_pow_si(muD, muD, -e10, MPFR_RNDN);
+    mpfr_rootn_ui(muDm2, muD, (unsigned long) D, MPFR_RNDN);
+    mpfr_pow_ui(muDm2, muDm2, (unsigned long) (D - 2), MPFR_RNDN);
+    mpfr_set_zero(lo, 1);
+    if (D == 2)
+    {
+        mpfr_set_ui(hi, 1, MPFR_RNDN);
+        for (;;)
+        {
+            mpfr_set_si(f, -1, MPFR_RNDN);
+            for (i = 0; i < d; i++)
+            {
+                mpfr_mul_d(t, hi, z[i], MPFR_RNDN);
+                oracle_g(u, t, D, muD, muDm2, mid);
+                mpfr_mul_d(u, u, z[i], MPFR_RNDN);
+                mpfr_add(f, f, u, MPFR_RNDN);
+            }
+            if (mpfr_sgn(f) > 0)
+                break;
+            mpfr_mul_2ui(hi, hi, 1, MPFR_RNDN);
+        }
+    }
+    else
+    {
+        double zmax = 0;
+        for (i = 0; i < d; i++)
+            zmax = fmax(zmax, fabs(z[i]));
+        mpfr_mul_d(hi, muDm2, zmax, MPFR_RNDN);
+        mpfr_ui_div(hi, 1, hi, MPFR_RNDN);
+    }
+    for (it = 0; it < prec + 64; it++)
+    {
+        mpfr_add(mid, lo, hi, MPFR_RNDN);
+        mpfr_div_2ui(mid, mid, 1, MPFR_RNDN);
+        if (mpfr_equal_p(mid, lo) || mpfr_equal_p(mid, hi))
+            break;
+        mpfr_set_si(f, -1, MPFR_RNDN);
+        for (i = 0; i < d; i++)
+        {
+            mpfr_mul_d(t, mid, z[i], MPFR_RNDN);
+            oracle_g(u, t, D, muD, muDm2, w[i]);
+            mpfr_mul_d(u, u, z[i], MPFR_RNDN);
+            mpfr_add(f, f, u, MPFR_RNDN);
+        }
+        if (!mpfr_number_p(f) || mpfr_sgn(f) > 0)
+            mpfr_set(hi, mid, MPFR_RNDN);
+        else
+            mpfr_set(lo, mid, MPFR_RNDN);
+    }
+    for (i = 0; i < d; i++)
+    {
+        mpfr_mul_d(t, lo, z[i], MPFR_RNDN);
+        oracle_g(w[i], t, D, muD, muDm2, u);
+    }
+    mpfr_clears(muD, muDm2, lo, hi, mid, f, t, u, (mpfr_ptr) 0);
+}
+
+/* Componentwise: every printed coordinate equals the oracle correctly
+   rounded to K digits, and each bound werr_i and the l2 radius hold,
+   from mu^D = 1 down to 1e-300, depths 2, 3 and 4: the coordinates off
+   the l1 support fall hundreds of orders of magnitude below the l2
+   radius, and must still be right (issue: "|w_2| <= 7.57e-48" was
+   printed for w_2 = -8.7e-21).  A coordinate with z_i = 0 is exactly 0. */
+START_TEST(test_componentwise_one_sample)
+{
+    static const long e10[] = { 0, 5, 15, 30, 60, 100, 200, 300 };
+    static const double z[] = { 1.5, -0.5, 0.25, 1.0, 0.0 };
+    const int D = 2 + _i;
+    const int K = 25;
+    const slong d = 5;
+    mpbias_data_t data;
+    mpbias_qmu_t r;
+    mpbias_err_t err;
+    mpfr_t *w = _mpbias_mpfr_vec_init(d, 4000);
+    mpfr_t t, l2;
+    fmpq_t m;
+    size_t c;
+    slong i;
+    mpbias_data_init(data);
+    mpbias_qmu_init(r);
+    fmpq_init(m);
+    mpfr_inits2(4000, t, l2, (mpfr_ptr) 0);
+    load(data, "y,x1,x2,x3,x4,x5\n1,1.5,-0.5,0.25,1.0,0\n-1,-1.5,0.5,-0.25,-1.0,0\n");
+    for (c = 0; c < sizeof e10 / sizeof e10[0]; c++)
+    {
+        fmpz_set_ui(fmpq_denref(m), 10);
+        fmpz_pow_ui(fmpq_denref(m), fmpq_denref(m), (ulong) e10[c]);
+        fmpz_one(fmpq_numref(m));
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_qmu_compute(r, data, D, m, K, err) == MPBIAS_OK,
+                      "D = %d, mu^D = 1e-%ld: %s", D, e10[c], err->msg);
+        oracle_one_sample(w, z, d, D, e10[c], 4000);
+        mpfr_set_zero(l2, 1);
+        for (i = 0; i < d; i++)
+        {
+            char *got = mpbias_qmu_coord_str(r, i, K), *want;
+            ck_assert_msg(got != NULL, "D = %d, mu^D = 1e-%ld: coordinate %ld undetermined", D,
+                          e10[c], (long) i + 1);
+            if (i == 4)
+                want = NULL;
+            else
+                want = _mpbias_mpfr_get_str_sci(w[i], K);
+            ck_assert_msg(strcmp(got, want ? want : "0") == 0,
+                          "D = %d, mu^D = 1e-%ld, w_%ld: printed %s, exact %s", D, e10[c],
+                          (long) i + 1, got, want ? want : "0");
+            /* the bounds themselves */
+            mpfr_sub(t, r->w[i], w[i], MPFR_RNDN);
+            mpfr_abs(t, t, MPFR_RNDN);
+            ck_assert_msg(mpfr_cmp(t, r->werr[i]) <= 0, "D = %d, mu^D = 1e-%ld: werr_%ld fails", D,
+                          e10[c], (long) i + 1);
+            mpfr_sqr(t, t, MPFR_RNDN);
+            mpfr_add(l2, l2, t, MPFR_RNDN);
+            flint_free(got);
+            flint_free(want);
+        }
+        mpfr_sqrt(l2, l2, MPFR_RNDN);
+        ck_assert_msg(mpfr_cmp(l2, r->radius) <= 0, "D = %d, mu^D = 1e-%ld: radius fails", D,
+                      e10[c]);
+        ck_assert(mpfr_zero_p(r->w[4]) && mpfr_zero_p(r->werr[4]));
+    }
+    mpfr_clears(t, l2, (mpfr_ptr) 0);
+    _mpbias_mpfr_vec_clear(w, d);
+    fmpq_clear(m);
+    mpbias_qmu_clear(r);
+    mpbias_data_clear(data);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     mpbias_data_t d;
@@ -564,6 +732,7 @@ qmu_suite(void)
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_random_kkt);
     tcase_add_test(tc, test_duplicates);
+    tcase_add_loop_test(tc, test_componentwise_one_sample, 0, 3);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     return s;

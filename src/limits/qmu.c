@@ -32,6 +32,7 @@
  */
 #include "config.h"
 #include <stdlib.h>
+#include <string.h>
 #include "mpbias-impl.h"
 
 void
@@ -40,6 +41,7 @@ mpbias_qmu_init(mpbias_qmu_t r)
     r->d = 0;
     r->n = 0;
     r->w = NULL;
+    r->werr = NULL;
     r->lambda = NULL;
     mpfr_init2(r->radius, 64);
     mpfr_set_inf(r->radius, 1);
@@ -52,9 +54,12 @@ mpbias_qmu_clear(mpbias_qmu_t r)
 {
     if (r->w != NULL)
         _mpbias_mpfr_vec_clear(r->w, r->d);
+    if (r->werr != NULL)
+        _mpbias_mpfr_vec_clear(r->werr, r->d);
     if (r->lambda != NULL)
         _mpbias_mpfr_vec_clear(r->lambda, r->n);
     r->w = NULL;
+    r->werr = NULL;
     r->lambda = NULL;
     mpfr_clear(r->radius);
 }
@@ -97,6 +102,7 @@ typedef struct
     int D;
     slong np;
     mpfr_t *s2, *tilt;            /* depth 2 */
+    int *equal;                   /* per j: P = M (no tilt) */
     mpfr_t *pD, *pm, *p2;         /* depth >= 3: P, beta_+^(D-2), beta_+^2 */
     mpfr_t *mD, *mm, *m2;         /* M, beta_-^(D-2), beta_-^2 */
     mpfr_t y, a, b, ra, rb, t;
@@ -124,6 +130,9 @@ qc_init(qconj *Q, int D, const fmpq *P, const fmpq *M, slong np, mpfr_prec_t wp)
     Q->D = D;
     Q->np = np;
     Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
+    Q->equal = flint_malloc((size_t) np * sizeof(int));
+    for (j = 0; j < np; j++)
+        Q->equal[j] = fmpq_equal(P + j, M + j);
     mpfr_inits2(wp, Q->y, Q->a, Q->b, Q->ra, Q->rb, Q->t, (mpfr_ptr) 0);
     fmpq_init(q);
     if (D == 2)
@@ -168,6 +177,7 @@ qc_init(qconj *Q, int D, const fmpq *P, const fmpq *M, slong np, mpfr_prec_t wp)
 static void
 qc_clear(qconj *Q)
 {
+    flint_free(Q->equal);
     if (Q->D == 2)
     {
         _mpbias_mpfr_vec_clear(Q->s2, Q->np);
@@ -240,7 +250,19 @@ qc_eval(qconj *Q, slong i, mpfr_ptr c, mpfr_ptr c1, mpfr_ptr c2, const mpfr_t v)
         mpfr_mul_ui(c, c, (unsigned long) (D - 2), MPFR_RNDN);
         mpfr_div_2ui(c, c, 1, MPFR_RNDN);
     }
-    if (c1 != NULL)
+    if (c1 != NULL && Q->equal[j])
+    {
+        /* as qarb_eval: P (1 + y)^-e expm1(2 e atanh y), no cancellation */
+        mpfr_mul(c1, v, Q->pm[j], MPFR_RNDN);
+        mpfr_atanh(c1, c1, MPFR_RNDN);
+        mpfr_mul_ui(c1, c1, (unsigned long) (2 * D), MPFR_RNDN);
+        mpfr_div_ui(c1, c1, (unsigned long) (D - 2), MPFR_RNDN);
+        mpfr_expm1(c1, c1, MPFR_RNDN);
+        mpfr_pow_ui(Q->t, Q->rb, (unsigned long) D, MPFR_RNDN);
+        mpfr_mul(c1, c1, Q->t, MPFR_RNDN);
+        mpfr_mul(c1, c1, Q->pD[j], MPFR_RNDN);
+    }
+    else if (c1 != NULL)
     {
         mpfr_pow_ui(c1, Q->ra, (unsigned long) D, MPFR_RNDN);
         mpfr_mul(c1, c1, Q->pD[j], MPFR_RNDN);
@@ -286,6 +308,7 @@ typedef struct
 {
     int D;
     slong np;
+    int *equal;                   /* per j: P = M (untilted; c'(0) = 0 exactly) */
     arb_ptr s2, tilt;
     arb_ptr pD, pm, p2, mD, mm, m2;
 } qarb;
@@ -309,6 +332,9 @@ qarb_init(qarb *Q, int D, const fmpq *P, const fmpq *M, slong np, slong prec)
     Q->D = D;
     Q->np = np;
     Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
+    Q->equal = flint_malloc((size_t) np * sizeof(int));
+    for (j = 0; j < np; j++)
+        Q->equal[j] = fmpq_equal(P + j, M + j);
     if (D == 2)
     {
         fmpq_t q;
@@ -350,6 +376,7 @@ qarb_init(qarb *Q, int D, const fmpq *P, const fmpq *M, slong np, slong prec)
 static void
 qarb_clear(qarb *Q)
 {
+    flint_free(Q->equal);
     if (Q->D == 2)
     {
         _arb_vec_clear(Q->s2, Q->np);
@@ -429,7 +456,21 @@ qarb_eval(arb_t c, arb_t c1, arb_t c2, const arb_t v, const qarb *Q, slong i, sl
                 arb_mul_ui(a, a, (ulong) (D - 2), prec);
                 arb_mul_2exp_si(c, a, -1);
             }
-            if (c1 != NULL)
+            if (c1 != NULL && Q->equal[j])
+            {
+                /* P ((1 - y)^-e - (1 + y)^-e) = P (1 + y)^-e expm1(2 e atanh y),
+                   e = D/(D-2), y = beta^(D-2) v: no cancellation for small
+                   y, exactly 0 at v = 0 */
+                arb_mul(a, v, Q->pm + j, prec);
+                arb_atanh(a, a, prec);
+                arb_mul_ui(a, a, (ulong) (2 * D), prec);
+                arb_div_ui(a, a, (ulong) (D - 2), prec);
+                arb_expm1(a, a, prec);
+                arb_pow_ui(b, rb, (ulong) D, prec);
+                arb_mul(c1, a, b, prec);
+                arb_mul(c1, c1, Q->pD + j, prec);
+            }
+            else if (c1 != NULL)
             {
                 arb_pow_ui(a, ra, (ulong) D, prec);
                 arb_mul(a, a, Q->pD + j, prec);
@@ -545,8 +586,12 @@ conj_inverse(arb_t out, const arb_t z, const qarb *Q, slong i, slong prec)
         mag_zero(arb_radref(x));
         arf_clear(nx);
     }
-    /* verify [x - del, x + del] */
-    arf_set_ui_2exp_si(del, 1, -prec + 24);
+    /* verify [x - del, x + del], del relative to |x| when |x| > 1 (v
+       grows like 1/mu^(D-2): an absolute del would be below x's ulp) */
+    if (!arf_is_zero(arb_midref(x)) && arf_cmpabs_2exp_si(arb_midref(x), 0) > 0)
+        arf_set_ui_2exp_si(del, 1, ARF_EXP(arb_midref(x)) - prec + 24);
+    else
+        arf_set_ui_2exp_si(del, 1, -prec + 24);
     for (k = 0; k < 6 && !ok; k++)
     {
         arb_set_arf(lo, arb_midref(x));
@@ -697,6 +742,196 @@ qarb_sigma_fast(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong i, slon
     return qarb_sigma(sig, R, Qp, Q, i, prec);
 }
 
+/* An enclosure of c_i'^-1 over the ball z (c_i' is increasing): the
+   union of the enclosures at z's two ends.  Returns 0 on failure. */
+static int
+conj_inverse_ball(arb_t out, const arb_t z, const qarb *Q, slong i, slong prec)
+{
+    arb_t e, lo;
+    int ok;
+    if (arb_is_exact(z))
+        return conj_inverse(out, z, Q, i, prec);
+    arb_init(e);
+    arb_init(lo);
+    arb_get_lbound_arf(arb_midref(e), z, prec);
+    mag_zero(arb_radref(e));
+    ok = conj_inverse(lo, e, Q, i, prec);
+    arb_get_ubound_arf(arb_midref(e), z, prec);
+    mag_zero(arb_radref(e));
+    ok = ok && conj_inverse(out, e, Q, i, prec);
+    if (ok)
+        arb_union(out, out, lo, prec);
+    arb_clear(e);
+    arb_clear(lo);
+    return ok;
+}
+
+/* c_i' over the ball v, by its two ends (c_i' is increasing); 0 when v
+   is not certainly inside the domain. */
+static int
+conj_grad_ball(arb_t out, const arb_t v, const qarb *Q, slong i, slong prec)
+{
+    arb_t e, lo;
+    int ok;
+    if (arb_is_exact(v))
+        return qarb_eval(NULL, out, NULL, v, Q, i, prec);
+    arb_init(e);
+    arb_init(lo);
+    arb_get_lbound_arf(arb_midref(e), v, prec);
+    mag_zero(arb_radref(e));
+    ok = qarb_eval(NULL, lo, NULL, e, Q, i, prec);
+    arb_get_ubound_arf(arb_midref(e), v, prec);
+    mag_zero(arb_radref(e));
+    ok = ok && qarb_eval(NULL, out, NULL, e, Q, i, prec);
+    if (ok)
+        arb_union(out, out, lo, prec);
+    arb_clear(e);
+    arb_clear(lo);
+    return ok;
+}
+
+/* Does the ball x determine `digits` correctly rounded digits (or is it
+   an exact zero)? */
+static int
+ball_determined(const arb_t x, int digits)
+{
+    char *s;
+    if (arb_is_zero(x))
+        return 1;
+    s = _mpbias_arb_get_str_rounded(x, digits);
+    if (s == NULL)
+        return 0;
+    flint_free(s);
+    return 1;
+}
+
+typedef struct
+{
+    const mag_struct *m;
+    slong i;
+} qmu_col;
+
+static int
+qmu_col_cmp(const void *a, const void *b)
+{
+    const qmu_col *x = a, *y = b;
+    int c = mag_cmp(x->m, y->m);
+    return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Componentwise enclosures of the exact predictor w*, given the point p
+   (exact entries) and rho >= ||p - w*||_2 (math in doc/limits.md,
+   "componentwise bounds").  KKT at w*: v* = grad Q(w*) = Z_A^T lambda*
+   with lambda* >= 0 supported on the constraints that can be active,
+   A = {k : z_k . p - rho ||z_k||_2 <= 1} (the others are certainly
+   slack at w*).  Every v*_i lies in I_i = c_i'^-1([p_i - rho, p_i + rho]),
+   tight where |p_i| >> rho.  Columns of Z_A are linearly dependent: with
+   C a basis of the column space of Z_A chosen greedily by increasing
+   width of I_i (the pivot columns of the exact reduced row echelon form
+   of Z_A, columns in that order), every column is z_A,i =
+   sum_k R[k, i] z_A,C_k exactly, hence v*_i = sum_k R[k, i] v*_C_k, an
+   enclosure as tight as the best-determined coordinates even for a
+   coordinate far below rho.  Then w*_i = c_i'(v*_i), intersected with
+   p_i +- rho.  Sets enc[i] for every i; returns 0 on failure (enc then
+   holds at least p_i +- rho). */
+static int
+certify_componentwise(arb_ptr enc, const mpbias_data_t data, const qarb *Q, arb_srcptr p,
+                      const arb_t rho, slong prec)
+{
+    slong n = data->n, d = data->d, i, k, c, na = 0, rank;
+    slong *A = flint_malloc((size_t) n * sizeof(slong));
+    slong *piv = NULL;
+    arb_ptr I = _arb_vec_init(d);
+    qmu_col *col = flint_malloc((size_t) d * sizeof(qmu_col));
+    arb_t t, u, z;
+    fmpq_mat_t M, R;
+    int ok = 1;
+    arb_init(t);
+    arb_init(u);
+    arb_init(z);
+    for (i = 0; i < d; i++)
+    {
+        arb_set(enc + i, p + i);
+        arb_add_error(enc + i, rho);
+    }
+    /* A: the constraints that can be active at w* */
+    for (k = 0; k < n; k++)
+    {
+        arb_zero(t);
+        arb_zero(u);
+        for (i = 0; i < d; i++)
+            if (!fmpq_is_zero(mpbias_data_z(data, k, i)))
+            {
+                arb_set_fmpq(z, mpbias_data_z(data, k, i), prec);
+                arb_addmul(t, z, p + i, prec);
+                arb_addmul(u, z, z, prec);
+            }
+        arb_sqrt(u, u, prec);
+        arb_mul(u, u, rho, prec);
+        arb_sub(t, t, u, prec);
+        arb_sub_ui(t, t, 1, prec);
+        if (!arb_is_positive(t))
+            A[na++] = k;
+    }
+    /* I_i, and the columns ordered by the width of I_i */
+    for (i = 0; i < d && ok; i++)
+    {
+        ok = conj_inverse_ball(I + i, enc + i, Q, i, prec);
+        col[i].m = arb_radref(I + i);
+        col[i].i = i;
+    }
+    if (!ok || na == 0)
+    {
+        ok = ok && na > 0;
+        goto done;
+    }
+    qsort(col, (size_t) d, sizeof(qmu_col), qmu_col_cmp);
+    fmpq_mat_init(M, na, d);
+    fmpq_mat_init(R, na, d);
+    for (k = 0; k < na; k++)
+        for (c = 0; c < d; c++)
+            fmpq_set(fmpq_mat_entry(M, k, c), mpbias_data_z(data, A[k], col[c].i));
+    rank = fmpq_mat_rref(R, M);
+    piv = flint_malloc((size_t) (rank + 1) * sizeof(slong));
+    for (k = 0, c = 0; k < rank; k++)
+    {
+        while (fmpq_is_zero(fmpq_mat_entry(R, k, c)))
+            c++;
+        piv[k] = c;   /* a column of the ordered matrix */
+    }
+    /* v*_i = sum_k R[k, c] v*_(pivot k), for column c holding coordinate i */
+    for (c = 0; c < d; c++)
+    {
+        i = col[c].i;
+        arb_zero(t);
+        for (k = 0; k < rank; k++)
+            if (!fmpq_is_zero(fmpq_mat_entry(R, k, c)))
+            {
+                arb_set_fmpq(z, fmpq_mat_entry(R, k, c), prec);
+                arb_addmul(t, z, I + col[piv[k]].i, prec);
+            }
+        /* both enclose v*_i: keep the narrower (an intersection could be
+           empty only through an error, which the union would hide) */
+        if (mag_cmp(arb_radref(t), arb_radref(I + i)) < 0)
+            arb_set(I + i, t);
+        if (conj_grad_ball(u, I + i, Q, i, prec) && arb_overlaps(u, enc + i))
+            arb_intersection(enc + i, enc + i, u, prec);
+        else if (!arb_overlaps(u, enc + i))
+            ok = 0;   /* cannot happen for a correct rho: refuse */
+    }
+    flint_free(piv);
+    fmpq_mat_clear(M);
+    fmpq_mat_clear(R);
+done:
+    flint_free(A);
+    flint_free(col);
+    _arb_vec_clear(I, d);
+    arb_clear(t);
+    arb_clear(u);
+    arb_clear(z);
+    return ok;
+}
+
 /* The rigorous part, from lambda alone (whatever the solver did): with
    lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
    feasible point p (Z p >= 1, the scale rounded up), the duality gap
@@ -705,7 +940,7 @@ qarb_sigma_fast(arb_t sig, arb_t R, const arb_t Qp, const qarb *Q, slong i, slon
    returns 1 on success. */
 static int
 certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
-        const mpfr_t *lam, slong prec)
+        const mpfr_t *lam, slong prec, int digits)
 {
     slong n = data->n, d = data->d, i, k;
     int ok = 1;
@@ -815,12 +1050,45 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
     }
     if (ok)
     {
-        arf_get_mpfr(r->radius, sup, MPFR_RNDU);
+        /* the componentwise enclosures: p_i +- rho where that determines
+           the digits asked for, else through the KKT structure */
+        arb_ptr enc = _arb_vec_init(d);
+        int all = 1;
+        arb_set_arf(t, sup);
         for (i = 0; i < d; i++)
         {
-            mpfr_set_prec(r->w[i], prec);
-            arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
+            arb_set(enc + i, w + i);
+            arb_add_error(enc + i, t);
+            all = all && ball_determined(enc + i, digits);
         }
+        if (!all)
+            ok = certify_componentwise(enc, data, &Q, w, t, prec);
+        if (ok)
+        {
+            arf_get_mpfr(r->radius, sup, MPFR_RNDU);
+            for (i = 0; i < d; i++)
+            {
+                /* werr_i >= |p_i - w*_i|: the farther end of enc_i from p_i */
+                arf_t lo, hi;
+                arf_init(lo);
+                arf_init(hi);
+                arb_get_lbound_arf(lo, enc + i, prec);
+                arb_get_ubound_arf(hi, enc + i, prec);
+                arf_sub(lo, arb_midref(w + i), lo, 53, ARF_RND_UP);
+                arf_sub(hi, hi, arb_midref(w + i), 53, ARF_RND_UP);
+                if (arf_cmp(hi, lo) > 0)
+                    arf_swap(lo, hi);
+                if (arf_sgn(lo) < 0)
+                    arf_zero(lo);
+                /* p exactly: the point the bounds are about, feasible */
+                mpfr_set_prec(r->w[i], FLINT_MAX(arf_bits(arb_midref(w + i)), MPFR_PREC_MIN));
+                arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
+                arf_get_mpfr(r->werr[i], lo, MPFR_RNDU);
+                arf_clear(lo);
+                arf_clear(hi);
+            }
+        }
+        _arb_vec_clear(enc, d);
     }
     _arb_vec_clear(v, d);
     _arb_vec_clear(w, d);
@@ -845,10 +1113,10 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
               mpfr_prec_t wp, mpfr_t *v, mpfr_t *wv, mpfr_t *hv, mpfr_t *grad, mpfr_t *H,
               mpfr_t *dl, mpfr_t *lt, slong *perm, slong *idx)
 {
-    slong na = 0, a, b, i, k, it, ls;
+    slong na = 0, a, b, i, k, it, ls, stall = 0;
     int r = 1;
-    mpfr_t t, u, g0, g1, slope, gn, tol;
-    mpfr_inits2(wp, t, u, g0, g1, slope, gn, tol, (mpfr_ptr) 0);
+    mpfr_t t, u, g0, g1, slope, gn, tol, gbest;
+    mpfr_inits2(wp, t, u, g0, g1, slope, gn, tol, gbest, (mpfr_ptr) 0);
     for (k = 0; k < n; k++)
         if (act[k])
             idx[na++] = k;
@@ -892,6 +1160,23 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
             r = 0;
             break;
         }
+        /* at the rounding level of an ill-conditioned problem (D >= 3 near
+           the domain's end) the gradient stops shrinking above tol: four
+           iterations without halving it end the iteration, accepted when
+           below 2^(-wp/2) (the certificate judges the result anyway) */
+        if (mpfr_cmp_ui_2exp(gn, 1, -(long) wp / 2) <= 0)
+        {
+            if (stall == 0 || mpfr_cmp_ui_2exp(gn, 1, mpfr_get_exp(gbest) - 2) < 0)
+            {
+                mpfr_set(gbest, gn, MPFR_RNDN);
+                stall = 1;
+            }
+            else if (++stall > 4)
+            {
+                r = 0;
+                break;
+            }
+        }
         /* symmetric: row a from c''(v) z_a (into wv, free until the next
            iteration), zero entries of the data skipped */
         for (a = 0; a < na; a++)
@@ -929,11 +1214,41 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
             mpfr_add(slope, slope, t, MPFR_RNDN);
         }
         mpfr_set_ui(u, 1, MPFR_RNDN);
+        /* D >= 3: the conjugate's domain is bounded (-1/beta_-^(D-2) < v_i <
+           1/beta_+^(D-2)); a full step from far away (lambda near 0, where
+           c'' is tiny, at small mu) can overshoot it by many orders of
+           magnitude: start the line search at 0.9 of the way to its end */
+        if (Q->D >= 3)
+        {
+            for (i = 0; i < d; i++)
+            {
+                mpfr_set_zero(hv[i], 1);
+                for (a = 0; a < na; a++)
+                    mpfr_fma(hv[i], Z[idx[a] * d + i], dl[a], hv[i], MPFR_RNDN);
+                if (mpfr_zero_p(hv[i]))
+                    continue;
+                if (mpfr_sgn(hv[i]) > 0)
+                {
+                    mpfr_ui_div(g1, 1, Q->pm[QJ(Q, i)], MPFR_RNDN);
+                    mpfr_sub(g1, g1, v[i], MPFR_RNDN);
+                }
+                else
+                {
+                    mpfr_ui_div(g1, 1, Q->mm[QJ(Q, i)], MPFR_RNDN);
+                    mpfr_add(g1, g1, v[i], MPFR_RNDN);
+                    mpfr_neg(g1, g1, MPFR_RNDN);
+                }
+                mpfr_div(g1, g1, hv[i], MPFR_RNDN);
+                mpfr_mul_d(g1, g1, 0.9, MPFR_RNDN);
+                if (mpfr_cmp(g1, u) < 0)
+                    mpfr_set(u, g1, MPFR_RNDN);
+            }
+        }
         /* near the optimum (Newton decrement below 2^-20) the full step is
            taken: the change of g, of the size of the decrement, would
            soon be below g's rounding and the line search blind */
         mpfr_set_ui_2exp(t, 1, -20, MPFR_RNDN);
-        if (mpfr_cmpabs(slope, t) < 0)
+        if (mpfr_cmpabs(slope, t) < 0 && mpfr_cmp_ui(u, 1) == 0)
         {
             for (a = 0; a < na; a++)
                 mpfr_add(lam[idx[a]], lam[idx[a]], dl[a], MPFR_RNDN);
@@ -975,9 +1290,14 @@ fail:
         mpfr_mul_2ui(t, tol, 64, MPFR_RNDN);
         r = mpfr_cmp(gn, t) > 0;
     }
-    mpfr_clears(t, u, g0, g1, slope, gn, tol, (mpfr_ptr) 0);
+    mpfr_clears(t, u, g0, g1, slope, gn, tol, gbest, (mpfr_ptr) 0);
     return r;
 }
+
+/* The working precision doubles this many times at most (Ziv's loop with
+   a stated limit): from about 6.7 digits + 84 bits (+ guard) to 16 times
+   that. */
+#define QMU_ATTEMPTS 5
 
 /* The solver for scales P (mu_+^D) and M (mu_-^D), np = 1 or d entries,
    all positive (checked by the callers). */
@@ -985,7 +1305,7 @@ static mpbias_status
 qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
           slong np, int digits, mpbias_err_t err)
 {
-    slong n = data->n, d = data->d, k, i, j, outer, attempt;
+    slong n = data->n, d = data->d, k, i, j, outer, attempt, guard;
     mpbias_status st = MPBIAS_OK;
     mpbias_l2mm_t l2;
     int *act = NULL;
@@ -1008,6 +1328,7 @@ qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, co
     r->n = n;
     r->d = d;
     r->w = _mpbias_mpfr_vec_init(d, 64);
+    r->werr = _mpbias_mpfr_vec_init(d, 64);
     act = calloc((size_t) n, sizeof(int));
     if (act == NULL)
     {
@@ -1015,9 +1336,21 @@ qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, co
         return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     accuracy = -3.3219280948873623 * (digits + 2);
-    for (attempt = 0, st = MPBIAS_ERR_NUMERIC; attempt < 4 && st != MPBIAS_OK; attempt++)
+    /* guard bits for D >= 3: the gaps 1 - y+- of the large coordinates are
+       about (mu^D / |w_i|)^((D-2)/D), and forming them loses that many bits */
+    guard = 0;
+    if (depth >= 3)
+        for (j = 0; j < np; j++)
+        {
+            slong g1 = fmpz_bits(fmpq_denref(P + j)) - fmpz_bits(fmpq_numref(P + j));
+            slong g2 = fmpz_bits(fmpq_denref(M + j)) - fmpz_bits(fmpq_numref(M + j));
+            g1 = FLINT_MAX(g1, g2);
+            if (g1 > 0)
+                guard = FLINT_MAX(guard, (g1 * (depth - 2)) / depth + 16);
+        }
+    for (attempt = 0, st = MPBIAS_ERR_NUMERIC; attempt < QMU_ATTEMPTS && st != MPBIAS_OK; attempt++)
     {
-        mpfr_prec_t wp = (mpfr_prec_t) ((2 * digits + 20) * 3.33 * (1 << attempt)) + 64;
+        mpfr_prec_t wp = (mpfr_prec_t) (((2 * digits + 20) * 3.33 + guard) * (1 << attempt)) + 64;
         mpfr_t *Z = _mpbias_mpfr_vec_init(n * d, wp), *lam = _mpbias_mpfr_vec_init(n, wp),
                *v = _mpbias_mpfr_vec_init(d, wp), *grad = _mpbias_mpfr_vec_init(n, wp),
                *H = _mpbias_mpfr_vec_init(n * n, wp), *dl = _mpbias_mpfr_vec_init(n, wp),
@@ -1116,17 +1449,27 @@ qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, co
             ok = 1;
             break;
         }
-        if (ok && certify(r, data, depth, P, M, np, (const mpfr_t *) lam, (slong) wp + 32))
+        if (ok && certify(r, data, depth, P, M, np, (const mpfr_t *) lam, (slong) wp + 32, digits))
         {
-            /* enough: radius below 10^-(digits+2) max |w_i| */
+            /* enough: radius below 10^-(digits+2) max |w_i|, and every
+               coordinate determined to `digits` correctly rounded digits;
+               at the last attempt the radius alone (the coordinates left
+               undetermined then print as balls) */
             mpfr_t mx;
+            int all = 1;
             mpfr_init2(mx, 64);
             mpfr_set_zero(mx, 1);
             for (i = 0; i < d; i++)
                 if (mpfr_cmpabs(r->w[i], mx) > 0)
                     mpfr_abs(mx, r->w[i], MPFR_RNDN);
             mpfr_mul_2si(mx, mx, (long) accuracy, MPFR_RNDN);
-            if (mpfr_cmp(r->radius, mx) <= 0)
+            for (i = 0; i < d && all; i++)
+            {
+                char *cs = mpbias_qmu_coord_str(r, i, digits);
+                all = cs != NULL;
+                flint_free(cs);
+            }
+            if (mpfr_cmp(r->radius, mx) <= 0 && (all || attempt == QMU_ATTEMPTS - 1))
                 st = MPBIAS_OK;
             mpfr_clear(mx);
             if (st == MPBIAS_OK)
@@ -1207,21 +1550,51 @@ mpbias_qmu_compute_shape(mpbias_qmu_t r, const mpbias_data_t data, int depth, co
     return qmu_solve(r, data, depth, plus_D, minus_D, np, digits, err);
 }
 
+static void
+coord_ball(arb_t x, const mpbias_qmu_t r, slong i)
+{
+    arf_t rr;
+    arf_init(rr);
+    arf_set_mpfr(arb_midref(x), r->w[i]);
+    arf_set_mpfr(rr, r->werr[i]);
+    arf_get_mag(arb_radref(x), rr);
+    arf_clear(rr);
+}
+
 char *
 mpbias_qmu_coord_str(const mpbias_qmu_t r, slong i, int digits)
 {
     arb_t x;
-    arf_t rr;
     char *s;
-    if (r->w == NULL || i < 0 || i >= r->d || !mpfr_number_p(r->radius))
+    if (r->w == NULL || r->werr == NULL || i < 0 || i >= r->d || !mpfr_number_p(r->werr[i]))
         return NULL;
     arb_init(x);
-    arf_init(rr);
-    arf_set_mpfr(arb_midref(x), r->w[i]);
-    arf_set_mpfr(rr, r->radius);
-    arf_get_mag(arb_radref(x), rr);
-    s = _mpbias_arb_get_str_rounded(x, digits);
-    arf_clear(rr);
+    coord_ball(x, r, i);
+    if (arb_is_zero(x))
+    {
+        s = flint_malloc(2);
+        s[0] = '0';
+        s[1] = '\0';
+    }
+    else
+        s = _mpbias_arb_get_str_rounded(x, digits);
+    arb_clear(x);
+    return s;
+}
+
+char *
+mpbias_qmu_coord_ball_str(const mpbias_qmu_t r, slong i, int digits)
+{
+    arb_t x;
+    char *s, *t;
+    if (r->w == NULL || r->werr == NULL || i < 0 || i >= r->d || digits < 1)
+        return NULL;
+    arb_init(x);
+    coord_ball(x, r, i);
+    t = arb_get_str(x, digits, 0);
+    s = flint_malloc(strlen(t) + 1);
+    strcpy(s, t);
+    flint_free(t);
     arb_clear(x);
     return s;
 }
