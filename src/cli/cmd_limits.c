@@ -66,10 +66,13 @@ help(void)
            "With a shape and D >= 3, \"l1_weighted\" holds the same members (\"norm\" for\n"
            "\"norm1\") plus \"weights_plus\" and \"weights_minus\".\n"
            "With a scale, \"qmu\" holds \"mu_pow_D\" (exact; with a shape instead \"shape\":\n"
-           "true and \"margin\", the exact G), \"w\" (decimal strings with K correctly\n"
-           "rounded digits, or \"undetermined\" for a coordinate the bound does not separate\n"
-           "from 0: then |w_i| <= radius), \"radius\" (a rigorous bound on the l2 distance\n"
-           "of the printed point to the exact predictor) and \"certified\".\n"
+           "true and \"margin\", the exact G), \"w\" (the exact predictor's coordinates as\n"
+           "decimal strings correctly rounded to K digits; a coordinate whose rigorous\n"
+           "bound does not determine K digits, which is rare, as a ball \"[m +/- r]\" that\n"
+           "contains it), \"radius\" (a rigorous bound on the l2 distance from the exact\n"
+           "predictor to the internal point the bounds are about; the printed digits are\n"
+           "correct roundings of the exact predictor, within half a unit of their last\n"
+           "place) and \"certified\".\n"
            "Non-separable data are reported and make the command exit with status 1.\n",
            PROG);
 }
@@ -494,7 +497,9 @@ cmd_limits(int argc, char **argv)
             for (i = 0; i < qm->d; i++)
             {
                 char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
-                printf("%s\"%s\"", i ? ", " : "", cs ? cs : "undetermined");
+                if (cs == NULL)
+                    cs = mpbias_qmu_coord_ball_str(qm, i, (int) digits);
+                printf("%s\"%s\"", i ? ", " : "", cs);
                 flint_free(cs);
             }
             mpfr_printf("], \"radius\": \"%.3Re\", \"certified\": true}", qm->radius);
@@ -567,15 +572,14 @@ cmd_limits(int argc, char **argv)
             for (i = 0; i < qm->d; i++)
             {
                 char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
-                if (cs != NULL)
-                    printf("%s%s", i ? ", " : "", cs);
-                else
-                    mpfr_printf("%s|w_%ld| <= %.2Re", i ? ", " : "", (long) i + 1,
-                                qm->radius);
+                if (cs == NULL)
+                    cs = mpbias_qmu_coord_ball_str(qm, i, (int) digits);
+                printf("%s%s", i ? ", " : "", cs);
                 flint_free(cs);
             }
-            mpfr_printf(")\n  error      <= %.3Re  (rigorous bound on the l2 distance to the exact\n"
-                        "               predictor, from the duality gap; digits correctly rounded)\n",
+            mpfr_printf(")\n  error      <= %.3Re  (rigorous l2 distance of the internal point to the\n"
+                        "               exact predictor; each coordinate: the exact one correctly\n"
+                        "               rounded, or a ball [m +/- r] containing it)\n",
                         qm->radius);
             printf("  support    = %ld of %ld samples active\n", (long) qm->nsupport,
                    (long) data->n);
