@@ -997,6 +997,42 @@ void mpbias_flow_rows_init(mpbias_flow_rows *l);
 void mpbias_flow_rows_clear(mpbias_flow_rows *l);
 int mpbias_flow_rows_collect(const mpbias_flow_row *row, void *list);
 
+/* The regime pipeline: what `mpbias regime` and `mpbias sweep` compute for
+   one trajectory.  mpbias_regime_traj_compute sets up the limits (ref, at
+   64 + 3.33 fo->digits + 64 bits), runs the flow with the options fo
+   (rows collected in `rows`), for depth >= 3 sets the rich target to the
+   l_(2/D) KKT point the last row polishes to (support threshold
+   support_tol, automatic when <= 0; when none is found the rich column is
+   unavailable and kkt_err says why), analyses every row
+   (mpbias_regime_eval with qmu_digits), and with rates = 1 compares
+   consecutive rows (mpbias_regime_compare), or, when anchor is non-NULL,
+   every row after the row nearest that loss with that row (rate[j] stays
+   the consecutive one).  progress_fn and ctx are passed to mpbias_flow_run.
+   Scalar alpha (mpbias_regime_ref_setup). */
+typedef struct
+{
+    mpbias_regime_ref_t ref;
+    mpbias_flow_rows rows;
+    mpbias_regime_row *an;      /* rows.n analysed rows                        */
+    mpfr_t *rate, *extrap;      /* rows.n each (64 bits; NaN where undefined)  */
+    slong anchor_row;           /* the anchor row, or -1                       */
+    mpbias_flow_stats stats;
+    int kkt_found;              /* depth >= 3: a KKT point is the rich target  */
+    mpbias_kkt_kind kkt_kind;
+    double kkt_tau;
+    mpbias_err_t kkt_err;       /* depth >= 3 without one: the reason          */
+} mpbias_regime_traj_struct;
+typedef mpbias_regime_traj_struct mpbias_regime_traj_t[1];
+
+void mpbias_regime_traj_init(mpbias_regime_traj_t r);
+void mpbias_regime_traj_clear(mpbias_regime_traj_t r);
+mpbias_status mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_data_t data,
+                                         const mpbias_model_t model, const mpbias_flow_opts *fo,
+                                         int qmu_digits, double support_tol, int rates,
+                                         const mpbias_sci_struct *anchor,
+                                         mpbias_flow_progress_fn progress_fn, void *ctx,
+                                         mpbias_err_t err);
+
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
    R^(2d) (math.md section 2):
        du_+/dt = D u_+^(D-1) r,  du_-/dt = -D u_-^(D-1) r,  r = Z^T g,

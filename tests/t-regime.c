@@ -131,6 +131,69 @@ START_TEST(test_one_sample_exact)
 }
 END_TEST
 
+/* The pipeline (mpbias_regime_traj_compute, what `regime` and `sweep`
+   run): on one sample every analysed row is at the intermediate predictor
+   (math.md section 7), the single constraint is active; depth 3 polishes
+   the rich target to the l1 solution (0, 1/2, 0), which is a KKT point;
+   the rates are those of mpbias_regime_compare on consecutive rows, and an
+   anchor gives the extrapolation from the anchor row only. */
+START_TEST(test_pipeline)
+{
+    const int D = 2 + _i;
+    mpbias_data_t d;
+    mpbias_model_t m;
+    mpbias_flow_opts o;
+    mpbias_regime_traj_t rt;
+    mpbias_sci_t anchor;
+    mpbias_err_t err;
+    mpfr_t p, e;
+    slong j;
+    mpbias_data_init(d);
+    mpbias_model_init(m);
+    mpbias_flow_opts_init(&o);
+    mpbias_regime_traj_init(rt);
+    mpbias_sci_init(anchor);
+    mpfr_inits2(64, p, e, (mpfr_ptr) 0);
+    tu_data_from_text(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n", NULL, MPBIAS_FORMAT_AUTO);
+    m->depth = D;
+    ck_assert(mpbias_flow_opts_loss_grid(&o, 1, 100.0, 0));
+    o.digits = 20;
+    o.per_decade = 0;
+    o.until_loss_set = 1;
+    ck_assert(mpbias_sci_parse(o.until_loss, "1e-100", NULL) == MPBIAS_OK);
+    ck_assert(mpbias_sci_parse(anchor, "1.1e-10", NULL) == MPBIAS_OK);
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_regime_traj_compute(rt, d, m, &o, 20, 0.0, 1, anchor, NULL, NULL, err)
+                  == MPBIAS_OK, "%s", err->msg);
+    ck_assert_int_eq(rt->rows.n, 3);   /* 0.1, 1e-10, 1e-100 */
+    ck_assert_int_eq(rt->anchor_row, 1);
+    for (j = 0; j < rt->rows.n; j++)
+    {
+        ck_assert(rt->an[j].to_qmu.available);
+        ck_assert_msg(mpfr_cmp_d(rt->an[j].to_qmu.sup, 1e-15) < 0, "D = %d, row %ld", D, (long) j);
+        mpfr_abs(e, rt->an[j].slackness, MPFR_RNDN);
+        ck_assert(mpfr_cmp_ui_2exp(e, 1, -100) < 0);
+    }
+    if (D == 3)
+    {
+        ck_assert(rt->kkt_found && rt->kkt_kind == MPBIAS_KKT_L1);
+        ck_assert(rt->ref->rich_kind == MPBIAS_RICH_KKT);
+        ck_assert(mpfr_cmp_d(rt->ref->rich_lo[1], 0.5) == 0 && mpfr_zero_p(rt->ref->rich_lo[0]));
+    }
+    ck_assert(mpfr_nan_p(rt->rate[0]) && mpfr_nan_p(rt->extrap[0]) && mpfr_nan_p(rt->extrap[1]));
+    mpbias_regime_compare(p, e, rt->ref, rt->rows.rows + 1, rt->an + 1, rt->rows.rows + 2,
+                          rt->an + 2);
+    ck_assert(mpfr_equal_p(p, rt->rate[2]) && mpfr_equal_p(e, rt->extrap[2]));
+    mpfr_clears(p, e, (mpfr_ptr) 0);
+    mpbias_sci_clear(anchor);
+    mpbias_regime_traj_clear(rt);
+    mpbias_flow_opts_loss_grid_free(&o);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(m);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* The stationarity check can fail: a row whose wbar is moved by 1e-12
    (nu unchanged) is caught. */
 START_TEST(test_stationarity_detects)
@@ -540,6 +603,7 @@ regime_suite(void)
     tcase_add_test(tc, test_threshold_one_sample);
     tcase_add_test(tc, test_expansion_rates);
     tcase_add_test(tc, test_linear_rho);
+    tcase_add_loop_test(tc, test_pipeline, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

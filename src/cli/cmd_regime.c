@@ -85,18 +85,6 @@ help(void)
            PROG);
 }
 
-typedef struct
-{
-    mpbias_flow_rows list;
-    cli_progress prog;
-} collect_ctx;
-
-static int
-collect(const mpbias_flow_row *r, void *ctx)
-{
-    return mpbias_flow_rows_collect(r, &((collect_ctx *) ctx)->list);
-}
-
 /* n mpfr numbers of prec bits, NaN (NULL when out of memory) */
 static mpfr_t *
 cli_mpfr_vec_prec(slong n, mpfr_prec_t prec)
@@ -107,12 +95,6 @@ cli_mpfr_vec_prec(slong n, mpfr_prec_t prec)
         for (i = 0; i < n; i++)
             mpfr_init2(v[i], prec);
     return v;
-}
-
-static mpfr_t *
-cli_mpfr_vec_new(slong n)
-{
-    return cli_mpfr_vec_prec(n, 64);
 }
 
 static void
@@ -129,7 +111,7 @@ cli_mpfr_vec_free(mpfr_t *v, slong n)
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
-    cli_progress_flow(&((collect_ctx *) ctx)->prog, st);
+    cli_progress_flow((cli_progress *) ctx, st);
     return 0;
 }
 
@@ -263,7 +245,7 @@ plot_close(FILE *g)
 
 /* Draw the distances to the three predictors. */
 static int
-plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
+plot(const char *file, const mpbias_flow_rows *c, mpbias_regime_row *an, const mpbias_regime_ref_t ref,
      const char *title)
 {
     FILE *g;
@@ -282,11 +264,11 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
     for (s = 0; s < 3; s++)
     {
         fprintf(g, "$D%d << EOD\n", s);
-        for (j = 0; j < c->list.n; j++)
+        for (j = 0; j < c->n; j++)
         {
             const mpbias_dist *x = s == 0 ? &an[j].to_l2 : s == 1 ? &an[j].to_rich : &an[j].to_qmu;
             if (x->available && mpfr_cmp(x->sup, x->floor) > 0 && mpfr_sgn(x->sup) > 0)
-                mpfr_fprintf(g, "%.6Re %.6Re\n", c->list.rows[j].log10_loss, x->sup);
+                mpfr_fprintf(g, "%.6Re %.6Re\n", c->rows[j].log10_loss, x->sup);
         }
         fputs("EOD\n", g);
     }
@@ -298,7 +280,7 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
         for (s = 0; s < 3; s++)
         {
             int any = 0;
-            for (j = 0; j < c->list.n && !any; j++)
+            for (j = 0; j < c->n && !any; j++)
             {
                 const mpbias_dist *x = s == 0 ? &an[j].to_l2 : s == 1 ? &an[j].to_rich
                                                                       : &an[j].to_qmu;
@@ -320,7 +302,7 @@ plot(const char *file, const collect_ctx *c, mpbias_regime_row *an, const mpbias
 /* Draw the coordinates of wbar (the first 10) against log10(1/eps), with
    the rich limit's values as dashed lines in the same colours. */
 static int
-plot_wbar(const char *file, const collect_ctx *c, const mpbias_regime_ref_t ref, slong d,
+plot_wbar(const char *file, const mpbias_flow_rows *c, const mpbias_regime_ref_t ref, slong d,
           const char *title)
 {
     FILE *g;
@@ -330,11 +312,11 @@ plot_wbar(const char *file, const collect_ctx *c, const mpbias_regime_ref_t ref,
     fprintf(g, "set ylabel 'coordinates of w/margin%s'\nset key outside right top\n",
             d > nc ? " (the first 10)" : "");
     fputs("$W << EOD\n", g);
-    for (j = 0; j < c->list.n; j++)
+    for (j = 0; j < c->n; j++)
     {
-        mpfr_fprintf(g, "%.6Re", c->list.rows[j].log10_loss);
+        mpfr_fprintf(g, "%.6Re", c->rows[j].log10_loss);
         for (i = 0; i < nc; i++)
-            mpfr_fprintf(g, " %.8Re", c->list.rows[j].wbar[i]);
+            mpfr_fprintf(g, " %.8Re", c->rows[j].wbar[i]);
         fputs("\n", g);
     }
     fputs("EOD\nplot ", g);
@@ -383,19 +365,19 @@ cmd_regime(int argc, char **argv)
     mpbias_data_t data;
     mpbias_model_t model;
     mpbias_flow_opts fo;
-    mpbias_flow_stats stats;
-    mpbias_regime_ref_t ref;
-    mpbias_regime_row *an = NULL;
+    mpbias_regime_traj_t rt;
+    mpbias_regime_ref_struct *ref;
+    const mpbias_flow_rows *rows;
+    mpbias_regime_row *an;
     mpbias_err_t err;
-    collect_ctx cc;
+    cli_progress prog;
     FILE *f = stdout;
     char kkt_desc[256] = "none";
-    mpfr_t *p_obs = NULL, *p_ext = NULL;
+    mpfr_t *p_obs, *p_ext;
     slong j, i;
     double target;
     mpbias_status st;
 
-    mpbias_flow_rows_init(&cc.list);
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_sci_init(until);
@@ -514,7 +496,7 @@ cmd_regime(int argc, char **argv)
     mpbias_data_init(data);
     mpbias_model_init(model);
     mpbias_flow_opts_init(&fo);
-    mpbias_regime_ref_init(ref);
+    mpbias_regime_traj_init(rt);
     if ((r = cli_load_data("regime", &dopt, data)) != EXIT_OK)
         goto done;
     model->depth = (int) depth;
@@ -550,98 +532,33 @@ cmd_regime(int argc, char **argv)
     mpbias_sci_set(fo.until_loss, until);
 
     mpbias_err_clear(err);
-    if ((st = mpbias_regime_ref_setup(ref, data, model, 64 + (mpfr_prec_t) (digits * 3.33) + 64,
-                                      err)) != MPBIAS_OK)
-    {
-        r = cli_lib_error(err);
-        goto done;
-    }
-    cli_progress_start(&cc.prog, quiet, until);
-    st = mpbias_flow_run(data, model, &fo, collect, progress, &cc, &stats, err);
-    cli_progress_erase(&cc.prog);
+    cli_progress_start(&prog, quiet, until);
+    st = mpbias_regime_traj_compute(rt, data, model, &fo, depth >= 2 ? 10 : 0, support_tol, 1,
+                                    have_anchor ? anchor : NULL, progress, &prog, err);
+    cli_progress_erase(&prog);
     if (st != MPBIAS_OK)
     {
         r = cli_lib_error(err);
         goto done;
     }
-    /* depth >= 3: the rich target is the KKT point the late direction polishes to */
-    if (depth >= 3 && cc.list.n > 0)
+    if (depth >= 3 && rt->rows.n > 0)
     {
-        mpbias_lpkkt_t kk;
-        mpbias_lpkkt_init(kk);
-        mpbias_err_clear(err);
-        if (mpbias_regime_ref_polish_kkt(ref, data,
-                                         (const mpfr_t *) cc.list.rows[cc.list.n - 1].wbar,
-                                         support_tol, kk, err) == MPBIAS_OK)
+        if (rt->kkt_found)
             snprintf(kkt_desc, sizeof kkt_desc, "the l_(2/%ld) KKT point polished from the last "
                      "checkpoint (%s; support threshold %g)", depth,
-                     kk->kind == MPBIAS_KKT_L1 ? "the l1 solution"
-                     : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
-                                                     : "an interior KKT point", kk->tau);
+                     rt->kkt_kind == MPBIAS_KKT_L1 ? "the l1 solution"
+                     : rt->kkt_kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
+                                                         : "an interior KKT point", rt->kkt_tau);
         else if (!quiet)
             fprintf(stderr, "%s: no l_(2/%ld) KKT point near the last checkpoint (%s): no rich "
-                    "limit column\n", PROG, depth, err->msg);
-        mpbias_lpkkt_clear(kk);
+                    "limit column\n", PROG, depth, rt->kkt_err->msg);
     }
-    an = malloc((size_t) (cc.list.n ? cc.list.n : 1) * sizeof(mpbias_regime_row));
-    if (an == NULL)
-    {
-        cli_error("out of memory");
-        r = EXIT_FAIL;
-        goto done;
-    }
-    for (j = 0; j < cc.list.n; j++)
-        mpbias_regime_row_init(an + j);
-    for (j = 0; j < cc.list.n; j++)
-    {
-        mpbias_err_clear(err);
-        if (mpbias_regime_eval(an + j, ref, data, cc.list.rows + j, depth >= 2 ? 10 : 0, err)
-            != MPBIAS_OK)
-        {
-            r = cli_lib_error(err);
-            goto done;
-        }
-    }
-
-    /* the expansion between consecutive checkpoints */
-    p_obs = cli_mpfr_vec_new(cc.list.n);
-    p_ext = cli_mpfr_vec_new(cc.list.n);
-    if (p_obs == NULL || p_ext == NULL)
-    {
-        cli_error("out of memory");
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (have_anchor)
-    {
-        /* the anchor row: the checkpoint nearest log10(EPS0) */
-        double a = mpbias_sci_log10_d(anchor), best = INFINITY;
-        for (j = 0; j < cc.list.n; j++)
-        {
-            double dd = fabs(mpfr_get_d(cc.list.rows[j].log10_loss, MPFR_RNDN) - a);
-            if (dd < best)
-            {
-                best = dd;
-                ja = j;
-            }
-        }
-    }
-    for (j = 1; j < cc.list.n; j++)
-    {
-        mpbias_regime_compare(p_obs[j], p_ext[j], ref, cc.list.rows + j - 1, an + j - 1, cc.list.rows + j,
-                              an + j);
-        if (ja >= 0)
-        {
-            mpfr_t tmp;
-            mpfr_init2(tmp, 64);
-            if (j > ja)
-                mpbias_regime_compare(tmp, p_ext[j], ref, cc.list.rows + ja, an + ja, cc.list.rows + j,
-                                      an + j);
-            else
-                mpfr_set_nan(p_ext[j]);
-            mpfr_clear(tmp);
-        }
-    }
+    rows = &rt->rows;
+    an = rt->an;
+    ref = rt->ref;
+    p_obs = rt->rate;
+    p_ext = rt->extrap;
+    ja = rt->anchor_row;
 
     if (out != NULL && (f = fopen(out, "w")) == NULL)
     {
@@ -654,11 +571,11 @@ cmd_regime(int argc, char **argv)
         fputs("log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,l2_l2,l2_angle,rich_sup,"
               "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,rate,"
               "rate_predicted,extrap_err,regime,nearest\n", f);
-        for (j = 0; j < cc.list.n; j++)
+        for (j = 0; j < rows->n; j++)
         {
             mpbias_regime_row *a = an + j;
-            mpfr_fprintf(f, "%.*Re", (int) digits - 1, cc.list.rows[j].log10_loss);
-            cli_put_csv_num(f, cc.list.rows[j].log10_t, 4);
+            mpfr_fprintf(f, "%.*Re", (int) digits - 1, rows->rows[j].log10_loss);
+            cli_put_csv_num(f, rows->rows[j].log10_t, 4);
             cli_put_csv_num(f, a->gamma, 4);
             cli_put_csv_num(f, a->log10_muD, 4);
             cli_put_csv_num(f, a->kappa, 4);
@@ -708,7 +625,7 @@ cmd_regime(int argc, char **argv)
             {
                 mpfr_t x;
                 mpfr_init2(x, 64);
-                mpfr_neg(x, cc.list.rows[ja].log10_loss, MPFR_RNDN);
+                mpfr_neg(x, rows->rows[ja].log10_loss, MPFR_RNDN);
                 mpfr_fprintf(f, "        anchor: the checkpoint at log10(1/eps) = %.6Rg; every "
                              "later row is predicted from it alone\n", x);
                 mpfr_clear(x);
@@ -720,12 +637,12 @@ cmd_regime(int argc, char **argv)
         fprintf(f, "\n%13s %11s %11s %9s %9s %9s %9s %9s %9s %7s %8s %9s  %-12s %s\n",
                 "log10(1/eps)", "margin", "log10 mu^D", "kappa", "d(l2)", "d(rich)", "d(qmu)",
                 "station.", "slackness", "rate", "extrap", "rho", "regime", "nearest");
-        for (j = 0; j < cc.list.n; j++)
+        for (j = 0; j < rows->n; j++)
         {
             mpbias_regime_row *a = an + j;
             mpfr_t x;
             mpfr_init2(x, 64);
-            mpfr_neg(x, cc.list.rows[j].log10_loss, MPFR_RNDN);
+            mpfr_neg(x, rows->rows[j].log10_loss, MPFR_RNDN);
             mpfr_fprintf(f, "%13.6Rg %11.5Rg", x, a->gamma);
             if (mpfr_nan_p(a->log10_muD))
                 fprintf(f, " %11s %9s", "-", "-");
@@ -751,7 +668,7 @@ cmd_regime(int argc, char **argv)
                     nearest_name(a->nearest, ref));
             mpfr_clear(x);
         }
-        if (depth >= 2 && cc.list.n >= 2 && mpfr_number_p(ref->rate)
+        if (depth >= 2 && rows->n >= 2 && mpfr_number_p(ref->rate)
             && ref->rich_kind != MPBIAS_RICH_L1_FACE && ref->rich_lo != NULL)
         {
             /* the leading coefficient c = (wbar - w*) gamma^p at the last two rows */
@@ -760,16 +677,16 @@ cmd_regime(int argc, char **argv)
             mpfr_inits2(64, g, t, (mpfr_ptr) 0);
             fprintf(f, "\nleading correction wbar = w* + c gamma^-p + ..., w* the rich limit; c at "
                     "the last two checkpoints:\n");
-            for (jj = cc.list.n - 2; jj < cc.list.n; jj++)
+            for (jj = rows->n - 2; jj < rows->n; jj++)
             {
                 mpfr_t x;
                 mpfr_init2(x, 64);
-                mpfr_neg(x, cc.list.rows[jj].log10_loss, MPFR_RNDN);
-                mpfr_pow(g, cc.list.rows[jj].margin, ref->rate, MPFR_RNDN);
+                mpfr_neg(x, rows->rows[jj].log10_loss, MPFR_RNDN);
+                mpfr_pow(g, rows->rows[jj].margin, ref->rate, MPFR_RNDN);
                 mpfr_fprintf(f, "  log10(1/eps) = %-10.6Rg c = (", x);
                 for (i = 0; i < data->d; i++)
                 {
-                    mpfr_sub(t, cc.list.rows[jj].wbar[i], ref->rich_lo[i], MPFR_RNDN);
+                    mpfr_sub(t, rows->rows[jj].wbar[i], ref->rich_lo[i], MPFR_RNDN);
                     mpfr_mul(t, t, g, MPFR_RNDN);
                     mpfr_fprintf(f, "%s%.4Rg", i ? ", " : "", t);
                 }
@@ -778,15 +695,15 @@ cmd_regime(int argc, char **argv)
             }
             mpfr_clears(g, t, (mpfr_ptr) 0);
         }
-        if (depth == 1 && cc.list.n > 0)
+        if (depth == 1 && rows->n > 0)
         {
             /* Soudry's expansion: rho(t) = w - w_l2 log t at the last checkpoint */
-            mpfr_t *rho = cli_mpfr_vec_prec(data->d, mpfr_get_prec(cc.list.rows[0].wbar[0]) + 32);
+            mpfr_t *rho = cli_mpfr_vec_prec(data->d, mpfr_get_prec(rows->rows[0].wbar[0]) + 32);
             mpfr_t res;
             mpfr_init2(res, 64);
             mpbias_err_clear(err);
             if (rho != NULL
-                && mpbias_regime_rho(rho, res, ref, data, cc.list.rows + cc.list.n - 1, err) == MPBIAS_OK)
+                && mpbias_regime_rho(rho, res, ref, data, rows->rows + rows->n - 1, err) == MPBIAS_OK)
             {
                 fprintf(f, "\nSoudry's expansion w(t) = w_l2 log t + rho(t) at the last checkpoint:"
                         "\n  rho = (");
@@ -795,8 +712,8 @@ cmd_regime(int argc, char **argv)
                 mpfr_t fl;
                 mpfr_init2(fl, 64);
                 /* resolution: the row's relative error times the margin */
-                if (mpfr_number_p(cc.list.rows[cc.list.n - 1].err_est))
-                    mpfr_mul(fl, cc.list.rows[cc.list.n - 1].err_est, cc.list.rows[cc.list.n - 1].margin, MPFR_RNDU);
+                if (mpfr_number_p(rows->rows[rows->n - 1].err_est))
+                    mpfr_mul(fl, rows->rows[rows->n - 1].err_est, rows->rows[rows->n - 1].margin, MPFR_RNDU);
                 else
                     mpfr_set_zero(fl, 1);
                 mpfr_fprintf(f, ")\n  support conditions 2 exp(-z_n . rho) = a_n (a: the l2 "
@@ -827,7 +744,7 @@ cmd_regime(int argc, char **argv)
         char *as = fmpq_get_str(NULL, 10, alpha);
         snprintf(title, sizeof title, "%s: depth %ld, alpha = %s", data->name, depth, as);
         flint_free(as);
-        if ((r = plot(plotfile, &cc, an, ref, title)) != EXIT_OK)
+        if ((r = plot(plotfile, rows, an, ref, title)) != EXIT_OK)
             goto done;
     }
     if (wbarfile != NULL)
@@ -837,24 +754,18 @@ cmd_regime(int argc, char **argv)
         snprintf(title, sizeof title, "%s: depth %ld, alpha = %s: the coordinates of w/margin",
                  data->name, depth, as);
         flint_free(as);
-        if ((r = plot_wbar(wbarfile, &cc, ref, data->d, title)) != EXIT_OK)
+        if ((r = plot_wbar(wbarfile, rows, ref, data->d, title)) != EXIT_OK)
             goto done;
     }
     if (!quiet)
         fprintf(stderr, "%s: %ld checkpoints to log10(1/eps) = %.6g; %ld bits, %ld steps, %.2f s\n",
-                PROG, (long) cc.list.n, target, (long) stats.prec, (long) stats.steps,
-                cli_progress_elapsed(&cc.prog));
+                PROG, (long) rows->n, target, (long) rt->stats.prec, (long) rt->stats.steps,
+                cli_progress_elapsed(&prog));
     r = EXIT_OK;
 done:
-    cli_mpfr_vec_free(p_obs, cc.list.n);
-    cli_mpfr_vec_free(p_ext, cc.list.n);
-    for (j = 0; j < cc.list.n && an != NULL; j++)
-        mpbias_regime_row_clear(an + j);
-    free(an);
-    mpbias_flow_rows_clear(&cc.list);
+    mpbias_regime_traj_clear(rt);
     mpbias_flow_opts_loss_grid_free(&fo);
     mpbias_flow_opts_clear(&fo);
-    mpbias_regime_ref_clear(ref);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
     fmpq_clear(alpha);

@@ -247,8 +247,7 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
 {
     mpbias_model_t model;
     mpbias_flow_opts fo;
-    mpbias_flow_rows rows;
-    mpbias_regime_ref_t ref;
+    mpbias_regime_traj_t rt;
     mpbias_err_t err;
     mpbias_status st;
     char *tmp = part_path(dir, p, 1), *fin = part_path(dir, p, 0);
@@ -258,8 +257,7 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
 
     mpbias_model_init(model);
     mpbias_flow_opts_init(&fo);
-    mpbias_flow_rows_init(&rows);
-    mpbias_regime_ref_init(ref);
+    mpbias_regime_traj_init(rt);
     model->depth = (int) g->depth;
     mpbias_err_clear(err);
     if (mpbias_decimal_parse(model->alpha, alpha_s, strlen(alpha_s), err) != MPBIAS_OK)
@@ -270,17 +268,9 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
     mpbias_sci_set(fo.until_loss, until);
     fo.n_at_loss = fo_in->n_at_loss;
     fo.at_loss = fo_in->at_loss;   /* shared, read only */
-    st = mpbias_regime_ref_setup(ref, data, model, 64 + (mpfr_prec_t) (fo.digits * 3.33) + 64,
-                                 err);
-    if (st == MPBIAS_OK)
-        st = mpbias_flow_run(data, model, &fo, mpbias_flow_rows_collect, NULL, &rows, NULL, err);
-    if (st == MPBIAS_OK && g->depth >= 3 && rows.n > 0)
-    {
-        /* no KKT point near the last sample: no rich column (nan) */
-        mpbias_err_t e;
-        mpbias_regime_ref_polish_kkt(ref, data, (const mpfr_t *) rows.rows[rows.n - 1].wbar, 0.0,
-                                     NULL, e);
-    }
+    /* depth >= 3 without a KKT point near the last sample: no rich column (nan) */
+    st = mpbias_regime_traj_compute(rt, data, model, &fo, qmu && g->depth >= 2 ? 8 : 0, 0.0, 0,
+                                    NULL, NULL, NULL, err);
     if (st != MPBIAS_OK)
     {
         cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
@@ -327,38 +317,29 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
         cli_error("%s: cannot write: %s", tmp, strerror(errno));
         goto done;
     }
-    for (j = 0; j < rows.n; j++)
+    for (j = 0; j < rt->rows.n; j++)
     {
-        mpbias_regime_row a;
-        mpbias_regime_row_init(&a);
-        mpbias_err_clear(err);
-        st = mpbias_regime_eval(&a, ref, data, rows.rows + j, qmu && g->depth >= 2 ? 8 : 0, err);
-        if (st != MPBIAS_OK)
-        {
-            mpbias_regime_row_clear(&a);
-            cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
-            goto done;
-        }
+        const mpbias_regime_row *a = rt->an + j;
+        const mpbias_flow_row *row = rt->rows.rows + j;
         fprintf(f, "%ld,\"", (long) g->ids + 1);
         for (i = 0; data->name[i] != '\0'; i++)
             fputs(data->name[i] == '"' ? "\"\"" : (char[]) { data->name[i], '\0' }, f);
         fprintf(f, "\",%ld,%s", g->depth, alpha_s);
-        mpfr_fprintf(f, ",%.*Re", fo.digits - 1, rows.rows[j].log10_loss);
-        cli_put_csv_num(f, rows.rows[j].log10_t, 7);
-        cli_put_csv_num(f, a.gamma, 7);
-        cli_put_csv_num(f, a.log10_muD, 7);
-        cli_put_csv_num(f, a.kappa, 7);
-        put_dist(f, &a.to_l2);
-        put_dist(f, &a.to_rich);
-        put_dist(f, &a.to_qmu);
-        cli_put_csv_num(f, a.to_l2.floor, 7);
-        cli_put_csv_num(f, a.stationarity, 7);
-        cli_put_csv_num(f, a.slackness, 7);
-        fprintf(f, ",%s,%s\n", mpbias_regime_name(a.regime),
-                a.nearest == 0 ? "l2" : a.nearest == 1 ? (ref->rich_kind == MPBIAS_RICH_KKT ? "kkt"
-                                                                                          : "l1")
-                                                       : "-");
-        mpbias_regime_row_clear(&a);
+        mpfr_fprintf(f, ",%.*Re", fo.digits - 1, row->log10_loss);
+        cli_put_csv_num(f, row->log10_t, 7);
+        cli_put_csv_num(f, a->gamma, 7);
+        cli_put_csv_num(f, a->log10_muD, 7);
+        cli_put_csv_num(f, a->kappa, 7);
+        put_dist(f, &a->to_l2);
+        put_dist(f, &a->to_rich);
+        put_dist(f, &a->to_qmu);
+        cli_put_csv_num(f, a->to_l2.floor, 7);
+        cli_put_csv_num(f, a->stationarity, 7);
+        cli_put_csv_num(f, a->slackness, 7);
+        fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime),
+                a->nearest == 0 ? "l2"
+                : a->nearest == 1 ? (rt->ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1")
+                                  : "-");
     }
     if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
     {
@@ -379,8 +360,7 @@ done:
     fo.at_loss = NULL;
     fo.n_at_loss = 0;
     mpbias_flow_opts_clear(&fo);
-    mpbias_flow_rows_clear(&rows);
-    mpbias_regime_ref_clear(ref);
+    mpbias_regime_traj_clear(rt);
     mpbias_model_clear(model);
     free(tmp);
     free(fin);
