@@ -121,20 +121,28 @@ void mpbias_data_clear(mpbias_data_t data);
 /* Entry (i, j) of Z, 0-based. */
 #define mpbias_data_z(data, i, j) ((data)->z + (i) * (data)->d + (j))
 
-/* Limits that keep a reader from exhausting memory.  max_bytes bounds
-   the dense storage n * d * sizeof(fmpq) (0: no limit beyond size_t). */
+/* Reader options.  max_bytes bounds the dense storage
+   n * d * sizeof(fmpq) (0: no limit beyond size_t), so that a reader
+   cannot exhaust memory.  label_column (CSV only) names the label column:
+   a header name, or a 1-based index written in decimal; NULL for the
+   automatic choice: the header's column named y, label, target or class
+   (case-insensitive) wherever it stands, else (no header, or a header that
+   names none) the first column. */
 typedef struct
 {
     mpbias_format format;
     size_t max_bytes;
+    const char *label_column;
 } mpbias_read_opts;
 
-/* Default options: automatic format, max_bytes = 0. */
+/* Default options: automatic format, max_bytes = 0, label_column NULL. */
 void mpbias_read_opts_init(mpbias_read_opts *opts);
 
 /* Read a dataset from a file.  Every value is parsed exactly.  Refused,
    with err naming FILE:LINE:COL: unreadable or empty files, ragged or
-   non-numeric rows, labels other than +1/-1, NaN or infinities, zero
+   non-numeric rows, labels other than +1/-1 (for a CSV file whose header
+   names no label column, with the advice to name one), a header naming
+   two label columns, a label_column that names no column, NaN or infinities, zero
    samples, out-of-order or repeated LIBSVM indices, a single class,
    dimensions beyond opts->max_bytes.  Linear separability is a separate
    question: mpbias_l2mm_compute. */

@@ -4,6 +4,11 @@
  * `info` results and `gen` output.
  */
 #include "testutil.h"
+
+/* what a CSV label error adds when no header names the label column */
+#define CSV_ADVICE " (the first column is read as the label: name the label column y, " \
+    "label, target or class in a header row, or pass --label-column NAME|INDEX; labels 0/1 " \
+    "must be mapped to -1/+1)"
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -291,6 +296,50 @@ START_TEST(test_info_data_file)
 }
 END_TEST
 
+/* The label column of a CSV file: a label-last file with a y header gives
+   the same info as the label-first file (its first column holds +-1, so it
+   was misread before); --label-column picks one; two label names are
+   refused. */
+START_TEST(test_info_label_column)
+{
+    tu_run_t r;
+    char *dir = tu_mkdtemp(), *first, *last, *both, *noname, *want;
+    first = tu_write_file(dir, "first.csv", "y,x1,x2,x3,x4\n+1,1,1,0.5,0\n-1,1,0.5,-1,-1\n");
+    last = tu_write_file(dir, "last.csv", "x1,x2,x3,x4,y\n1,1,0.5,0,+1\n1,0.5,-1,-1,-1\n");
+    both = tu_write_file(dir, "both.csv", "y,x1,x2,label\n1,1,1,1\n-1,1,2,-1\n");
+    noname = tu_write_file(dir, "noname.csv", "a,b,c,d,e\n1,1,0.5,0,+1\n1,0.5,-1,-1,-1\n");
+    RUN_EXPECT(&r, 0, "info", "--data", first);
+    want = tu_sprintf("%s", strstr(r.out, "samples"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--data", last);
+    ck_assert_str_eq(strstr(r.out, "samples"), want);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--data", noname, "--label-column", "e");
+    ck_assert_str_eq(strstr(r.out, "samples"), want);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "info", "--data", noname, "--label-column", "5");
+    ck_assert_str_eq(strstr(r.out, "samples"), want);
+    tu_run_free(&r);
+    free(want);
+    RUN_EXPECT(&r, 1, "info", "--data", both);
+    want = tu_sprintf("mpbias: %s:1:9: the header names two label columns (1 and 4): pass "
+                      "--label-column NAME|INDEX\n", both);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 1, "info", "--data", noname, "--label-column", "f");
+    want = tu_sprintf("mpbias: %s: label column 'f': no such column in the header row\n", noname);
+    ck_assert_str_eq(r.err, want);
+    free(want);
+    tu_run_free(&r);
+    free(first);
+    free(last);
+    free(both);
+    free(noname);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 /* bad input files: exit 1, stderr "mpbias: PATH<rest>\n" */
 typedef struct
 {
@@ -307,7 +356,7 @@ static const bad_file bad_files[] = {
     { "nonnum.csv", "1,2\n-1,abc\n", ":2:4: 'abc' is not a number" },
     { "nonnum.svm", "+1 1:2\n-1 1:1..5\n", ":2:8: '1..5' is not a number" },
     { "label0.svm", "0 1:1\n", ":1:1: label '0' is not +1 or -1" },
-    { "label2.csv", "1,1\n2,2\n", ":2:1: label '2' is not +1 or -1" },
+    { "label2.csv", "1,1\n2,2\n", ":2:1: label '2' is not +1 or -1" CSV_ADVICE },
     { "labelyes.svm", "+1 1:1\nyes 1:1\n", ":2:1: label 'yes' is not +1 or -1" },
     { "nan.svm", "+1 1:NaN\n-1 1:1\n", ":1:6: NaN is not allowed as a value" },
     { "inf.csv", "1,1\n-1,-inf\n", ":2:4: infinity is not allowed as a value" },
@@ -1483,6 +1532,7 @@ cli_suite(void)
     tcase_add_test(tc, test_info_examples);
     tcase_add_test(tc, test_info_list_examples);
     tcase_add_test(tc, test_info_data_file);
+    tcase_add_test(tc, test_info_label_column);
     tcase_add_test(tc, test_info_bad_files);
     tcase_add_test(tc, test_info_not_separable);
     suite_add_tcase(s, tc);

@@ -5,6 +5,11 @@
  */
 #include "testutil.h"
 
+/* what a CSV label error adds when no header names the label column */
+#define CSV_ADVICE " (the first column is read as the label: name the label column y, " \
+    "label, target or class in a header row, or pass --label-column NAME|INDEX; labels 0/1 " \
+    "must be mapped to -1/+1)"
+
 /* ------------------------------------------------------------------ */
 /* accepted input                                                      */
 /* ------------------------------------------------------------------ */
@@ -126,6 +131,79 @@ START_TEST(test_csv_header)
     /* quoted header fields */
     tu_data_from_text(d, "\"y\",\"x1\",\"x2\"\n+1,1,2\n-1,3,4\n", "q.csv", MPBIAS_FORMAT_AUTO);
     tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+}
+END_TEST
+
+static mpbias_status
+read_with_label(mpbias_data_t d, const char *text, const char *name, const char *label_column,
+                mpbias_err_t err)
+{
+    mpbias_read_opts o;
+    mpbias_read_opts_init(&o);
+    o.label_column = label_column;
+    mpbias_err_clear(err);
+    return mpbias_data_read_buffer(d, text, strlen(text), name, &o, err);
+}
+
+/* The label column: named by the header wherever it stands (a label-last
+   file whose first column holds +-1 was silently misread before), chosen
+   by --label-column (name or index), refused when ambiguous or when a
+   first column that is not a label is read as one. */
+START_TEST(test_csv_label_column)
+{
+    static const int y[] = { 1, -1 };
+    static const char *const z[] = { "1", "2", "-1", "-4" };
+    static const char *const z3[] = { "1", "2", "-1", "-3" };
+    mpbias_data_t d;
+    mpbias_err_t err;
+    mpbias_data_init(d);
+    /* label first, the reference */
+    tu_data_from_text(d, "y,x1,x2\n+1,1,2\n-1,1,4\n", "a.csv", MPBIAS_FORMAT_AUTO);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    /* label last, first column +-1: the header decides */
+    tu_data_from_text(d, "x1,x2,y\n1,2,+1\n1,4,-1\n", "b.csv", MPBIAS_FORMAT_AUTO);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    /* other names, any case, quoted, in the middle */
+    tu_data_from_text(d, "x1,\"Label\",x2\n1,+1,2\n1,-1,4\n", "c.csv", MPBIAS_FORMAT_AUTO);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    tu_data_from_text(d, "x1,x2,TARGET\n1,2,1\n1,4,-1\n", "c.csv", MPBIAS_FORMAT_AUTO);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    /* by option: a name, an index, an index without a header */
+    ck_assert(read_with_label(d, "a,b,c\n1,2,1\n1,4,-1\n", "d.csv", "c", err) == MPBIAS_OK);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    ck_assert(read_with_label(d, "a,b,c\n1,2,1\n1,4,-1\n", "d.csv", "3", err) == MPBIAS_OK);
+    tu_assert_data(d, 2, 2, y, z);
+    mpbias_data_clear(d);
+    ck_assert(read_with_label(d, "1,1,2\n1,-1,3\n", "d.csv", "2", err) == MPBIAS_OK);
+    tu_assert_data(d, 2, 2, y, z3);
+    mpbias_data_clear(d);
+    /* the option overrides the header's name */
+    ck_assert(read_with_label(d, "y,x1,x2\n5,2,1\n7,4,-1\n", "d.csv", "x2", err) == MPBIAS_OK);
+    mpbias_data_clear(d);
+    /* refusals */
+    ck_assert_int_eq(read_with_label(d, "y,x1,label\n1,2,1\n-1,3,-1\n", "e.csv", NULL, err),
+                     MPBIAS_ERR_DATA);
+    ck_assert_str_eq(err->msg, "e.csv:1:6: the header names two label columns (1 and 3): pass "
+                               "--label-column NAME|INDEX");
+    ck_assert_int_eq(read_with_label(d, "a,b,c\n0.5,1,1\n1,2,-1\n", "f.csv", NULL, err),
+                     MPBIAS_ERR_DATA);
+    ck_assert_msg(strstr(err->msg, "f.csv:2:1: label '0.5' is not +1 or -1 (the first column is "
+                                   "read as the label: name the label column") == err->msg,
+                  "%s", err->msg);
+    ck_assert_int_eq(read_with_label(d, "x,y\n1,0\n2,1\n", "g.csv", NULL, err), MPBIAS_ERR_DATA);
+    ck_assert_str_eq(err->msg, "g.csv:2:3: label '0' is not +1 or -1");
+    ck_assert_int_eq(read_with_label(d, "a,b\n1,2\n-1,3\n", "h.csv", "z", err), MPBIAS_ERR_ARG);
+    ck_assert_str_eq(err->msg, "h.csv: label column 'z': no such column in the header row");
+    ck_assert_int_eq(read_with_label(d, "1,2\n-1,3\n", "h.csv", "b", err), MPBIAS_ERR_ARG);
+    ck_assert_int_eq(read_with_label(d, "1,2\n-1,3\n", "h.csv", "3", err), MPBIAS_ERR_ARG);
+    ck_assert_str_eq(err->msg, "h.csv: label column 3: the rows have 2 columns");
+    ck_assert_int_eq(read_with_label(d, "+1 1:2\n-1 1:3\n", "h.svm", "1", err), MPBIAS_ERR_ARG);
     mpbias_data_clear(d);
 }
 END_TEST
@@ -302,9 +380,9 @@ static const bad_case bad_cases[] = {
     { "l.svm", "0.5 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label '0.5' is not +1 or -1" },
     { "l.svm", "-2 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label '-2' is not +1 or -1" },
     { "l.svm", "nan 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label 'nan' is not +1 or -1" },
-    { "l.csv", "1,1\n yes ,2\n", 0, MPBIAS_ERR_DATA, 2, 2, "l.csv:2:2: label 'yes' is not +1 or -1" },
-    { "l.csv", "1,1\n0,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '0' is not +1 or -1" },
-    { "l.csv", "1,1\n2,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '2' is not +1 or -1" },
+    { "l.csv", "1,1\n yes ,2\n", 0, MPBIAS_ERR_DATA, 2, 2, "l.csv:2:2: label 'yes' is not +1 or -1" CSV_ADVICE },
+    { "l.csv", "1,1\n0,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '0' is not +1 or -1" CSV_ADVICE },
+    { "l.csv", "1,1\n2,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '2' is not +1 or -1" CSV_ADVICE },
     { "v.svm", "1 1:nan\n-1 1:1\n", 0, MPBIAS_ERR_PARSE, 1, 5,
       "v.svm:1:5: NaN is not allowed as a value" },
     { "v.svm", "1 1:1\n-1 1:1 2:-inf\n", 0, MPBIAS_ERR_PARSE, 2, 10,
@@ -528,6 +606,7 @@ read_suite(void)
     tc = tcase_create("csv");
     tcase_add_test(tc, test_csv_no_header);
     tcase_add_test(tc, test_csv_header);
+    tcase_add_test(tc, test_csv_label_column);
     tcase_add_test(tc, test_csv_spaces_crlf_comments);
     suite_add_tcase(s, tc);
 

@@ -61,12 +61,22 @@ typedef struct
     const char *file;
     const char *example;
     mpbias_format format;
+    const char *label_column;   /* --label-column (CSV), NULL: automatic */
 } cli_data_opts;
+
+#define CLI_OPT_LABEL_COLUMN 0x1001
 
 #define CLI_DATA_LONGOPTS \
     { "data", required_argument, NULL, 'D' }, \
     { "example", required_argument, NULL, 'E' }, \
-    { "data-format", required_argument, NULL, 'F' }
+    { "data-format", required_argument, NULL, 'F' }, \
+    { "label-column", required_argument, NULL, CLI_OPT_LABEL_COLUMN }
+
+/* The help lines of --label-column (after --data-format's). */
+#define CLI_LABEL_COLUMN_HELP \
+    "  --label-column COL   CSV files: the label column, a header name or a 1-based\n" \
+    "                       index (default: the column the header names y, label,\n" \
+    "                       target or class, else the first)\n"
 
 /* Handle one of the data options (returns 1 if `c` was one, 0 if not,
    -1 on a usage error already reported). */

@@ -39,7 +39,8 @@ check_help(void)
            "  w_1..w_d             the predictor, or up_1..up_d and um_1..um_d (u_+, u_-)\n"
            "  loss, log_loss or log10_loss, margin   optional; other columns are ignored\n"
            "Options:\n"
-           "  --data FILE, --example NAME, --data-format FMT   the dataset (as for flow)\n"
+           "  --data FILE, --example NAME, --data-format FMT, --label-column COL\n"
+           "                       the dataset (as for flow)\n"
            "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
            "  --loss L, --loss-mean   the model and loss the candidate claims to follow\n"
            "  --candidate FILE     the trajectory to judge\n"
@@ -127,7 +128,7 @@ cmd_check(int argc, char **argv)
     };
     static const char *const losses[] = { "exp", "logistic", NULL };
     static const char *const fmts[] = { "text", "csv", "json", NULL };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *step_s = NULL, *sched_s = NULL, *out = NULL, *cand_path = NULL;
     long depth = 2, digits = 20, prec = 0;

@@ -24,6 +24,7 @@ help(void)
            "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME       built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT    auto (default), libsvm or csv\n"
+           CLI_LABEL_COLUMN_HELP
            "Model:\n"
            "  --depth D            depth D >= 1 (default 2; 1 is the linear model)\n"
            "  --alpha A            initialization scale alpha > 0 (default 1)\n"
@@ -417,7 +418,7 @@ cmd_flow(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *out = NULL;
     const char **at = NULL, **att = NULL, *ck_path = NULL;
@@ -745,7 +746,8 @@ gd_help(void)
            "more bits (err_est).  Steps after which the loss grew (the catapult phase of\n"
            "large steps) are counted and reported on standard error.\n\n"
            "Options:\n"
-           "  --data FILE, --example NAME, --data-format FMT   the dataset (as for flow)\n"
+           "  --data FILE, --example NAME, --data-format FMT, --label-column COL\n"
+           "                       the dataset (as for flow)\n"
            "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
            "  --loss L, --loss-mean   the model and loss (as for flow)\n"
            "  --step ETA           a constant step size (a positive decimal)\n"
@@ -793,7 +795,7 @@ cmd_gd(int argc, char **argv)
     };
     static const char *const losses[] = { "exp", "logistic", NULL };
     static const char *const fmts[] = { "csv", "json", NULL };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *step_s = NULL, *sched_s = NULL, *out = NULL;
     long depth = 2, steps = 1000, every = 0, digits = 16, prec = 0;

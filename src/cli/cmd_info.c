@@ -16,9 +16,10 @@ help(void)
            "linearly separable (decided exactly over the rationals) and, if so, the l2\n"
            "max-margin value 1/||w_l2||_2 with ||w_l2||_2^2 as an exact rational.\n\n"
            "Options:\n"
-           "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
+           "  --data FILE        read a LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME     use a built-in example (see --list-examples)\n"
            "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
+           CLI_LABEL_COLUMN_HELP
            "  --digits K         significant digits of the margin (1..1000, default 20)\n"
            "  --list-examples    list the built-in examples and exit\n"
            "  -h, --help         show this help and exit\n\n"
@@ -45,7 +46,7 @@ cmd_info(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     long digits = 20;
     int c, r;
     mpbias_data_t data;

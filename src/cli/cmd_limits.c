@@ -21,9 +21,10 @@ help(void)
            "      exact LP duality (GLPK finds the basis, FLINT certifies it), and the\n"
            "      whole optimal face when the optimum is not unique.\n\n"
            "Options:\n"
-           "  --data FILE        read a LIBSVM/SVMlight or CSV file (label first, +1/-1)\n"
+           "  --data FILE        read a LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME     use a built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
+           CLI_LABEL_COLUMN_HELP
            "  --depth D          depth of the network (default 2; the intermediate\n"
            "                     predictor needs D >= 2)\n"
            "  --mu M             also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
@@ -173,7 +174,7 @@ cmd_limits(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     fmpq *sa = NULL, *sb = NULL, *cp = NULL, *cm = NULL, *P = NULL, *M = NULL;
     int shaped, have_scale, l1w_on;

@@ -39,6 +39,7 @@ help(void)
            "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME       built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT    auto (default), libsvm or csv\n"
+           CLI_LABEL_COLUMN_HELP
            "  --depth D            depth D >= 1 (default 2)\n"
            "  --alpha A            initialization scale alpha > 0 (default 1)\n"
            "  --until-loss EPS     the last loss (default 1e-1000; any decimal literal such\n"
@@ -353,7 +354,7 @@ cmd_regime(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     long depth = 2, per_decade = 3, digits = 12, prec = 0;
     double support_tol = 0.0;   /* automatic */
     int c, r = EXIT_OK, csv = 0, quiet = 0;

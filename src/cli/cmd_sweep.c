@@ -73,6 +73,7 @@ help(void)
            "  --example NAME       a built-in example, e.g. transition or\n"
            "                       sparse-teacher:n=20,d=50,k=3,seed=1 (repeatable)\n"
            "  --data-format FMT    auto (default), libsvm or csv, for the files\n"
+           CLI_LABEL_COLUMN_HELP
            "  --depths LIST        comma-separated depths (default 2)\n"
            "  --alphas LIST        comma-separated scales alpha (decimals), or\n"
            "  --alpha-range A0:A1:N  N scales log-spaced from A0 to A1 (each rounded to 6\n"
@@ -559,6 +560,7 @@ cmd_sweep(int argc, char **argv)
         { "data", required_argument, NULL, 'D' },
         { "example", required_argument, NULL, 'E' },
         { "data-format", required_argument, NULL, 'F' },
+        { "label-column", required_argument, NULL, CLI_OPT_LABEL_COLUMN },
         { "depths", required_argument, NULL, 'd' },
         { "alphas", required_argument, NULL, 'a' },
         { "alpha-range", required_argument, NULL, 'A' },
@@ -578,6 +580,7 @@ cmd_sweep(int argc, char **argv)
     slong nds = 0, nd = 0, na = 0, npts = 0, p, i, j;
     long depths[64], per_decade = 3, digits = 10, jobs = 0;
     mpbias_format fmt = MPBIAS_FORMAT_AUTO;
+    const char *label_column = NULL;
     char **alphas = NULL, *desc = NULL;
     const char *alpha_list = NULL, *alpha_range_s = NULL, *until_s = "1e-1000", *dir = NULL;
     int c, r = EXIT_OK, qmu = 0, plot = 0, quiet = 0;
@@ -622,6 +625,9 @@ cmd_sweep(int argc, char **argv)
                     fmt = fv[k];
                 break;
             }
+            case CLI_OPT_LABEL_COLUMN:
+                label_column = optarg;
+                break;
             case 'd':
             {
                 char *s = strdup(optarg), *tok, *save = NULL;
@@ -754,13 +760,13 @@ cmd_sweep(int argc, char **argv)
     if (mpi_rank() == 0)
         for (i = 0; i < nds && r == EXIT_OK; i++)
         {
-            cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+            cli_data_opts o = { ds[i].file, ds[i].example, fmt, label_column };
             r = cli_load_data("sweep", &o, data + i);
         }
     if ((r = mpi_share(r)) == EXIT_OK && mpi_rank() != 0)
         for (i = 0; i < nds && r == EXIT_OK; i++)
         {
-            cli_data_opts o = { ds[i].file, ds[i].example, fmt };
+            cli_data_opts o = { ds[i].file, ds[i].example, fmt, label_column };
             r = cli_load_data("sweep", &o, data + i);
         }
     if (r != EXIT_OK)

@@ -24,6 +24,7 @@ help(void)
            "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME       built-in example (mpbias info --list-examples)\n"
            "  --data-format FMT    auto (default), libsvm or csv\n"
+           CLI_LABEL_COLUMN_HELP
            "  --target T           l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
            "                       max-margin predictor, or its optimal face's bounding box\n"
            "                       when not unique), rich (l1 for depth 2; for depth 3 and\n"
@@ -64,7 +65,7 @@ cmd_threshold(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO };
+    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     const char *target_s = NULL;
     mpbias_target target = MPBIAS_TARGET_RICH;
     double delta = 0.0;

@@ -117,6 +117,9 @@ cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg)
         case 'E':
             o->example = arg;
             return 1;
+        case CLI_OPT_LABEL_COLUMN:
+            o->label_column = arg;
+            return 1;
         case 'F':
             if (strcmp(arg, "auto") == 0)
                 o->format = MPBIAS_FORMAT_AUTO;
@@ -160,6 +163,7 @@ cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data)
         mpbias_read_opts_init(&ro);
         ro.format = o->format;
         ro.max_bytes = memory_budget();
+        ro.label_column = o->label_column;
         st = mpbias_data_read_file(data, o->file, &ro, err);
     }
     else

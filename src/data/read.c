@@ -6,6 +6,7 @@
  * and build the dataset.  Every refusal names FILE:LINE:COL.
  */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ typedef struct
     slong n, allocn;
     slong d;
     long dline, dcol;          /* where the largest index (or widest row) was seen */
+    slong label_col;           /* CSV: the label's field (0-based) */
+    int label_named;           /* CSV: the header or the options chose it */
     mpbias_err_struct *err;
 } reader;
 
@@ -316,7 +319,7 @@ parse_csv_line(reader *r, const char *line, size_t len, slong nfields, long flin
 {
     size_t i = 0, fs, fe;
     int more, label;
-    slong col = 0, got = count_fields(line, len);
+    slong col = 0, k, got = count_fields(line, len);
     mpbias_status st = MPBIAS_OK;
     fmpq_t q;
 
@@ -324,14 +327,27 @@ parse_csv_line(reader *r, const char *line, size_t len, slong nfields, long flin
         return _mpbias_err_set(r->err, MPBIAS_ERR_PARSE, r->name, r->lineno, 1,
                                "ragged row: %ld fields where line %ld has %ld",
                                (long) got, fline, (long) nfields);
-    next_field(line, len, &i, &fs, &fe, &more);
+    /* the label first (a sample starts with it), wherever it stands */
+    for (k = 0; k <= r->label_col; k++)
+        next_field(line, len, &i, &fs, &fe, &more);
     if ((st = parse_label(r, &label, line + fs, fe - fs, fs)) != MPBIAS_OK)
+    {
+        if (!r->label_named)
+            _mpbias_err_set(r->err, MPBIAS_ERR_DATA, r->name, r->lineno, (long) fs + 1,
+                            "label '%.*s' is not +1 or -1 (the first column is read as the "
+                            "label: name the label column y, label, target or class in a header "
+                            "row, or pass --label-column NAME|INDEX; labels 0/1 must be mapped to "
+                            "-1/+1)", (int) (fe - fs > 64 ? 64 : fe - fs), line + fs);
         return st;
+    }
     if ((st = add_sample(r, label)) != MPBIAS_OK)
         return st;
     fmpq_init(q);
-    while (more && next_field(line, len, &i, &fs, &fe, &more))
+    i = 0;
+    for (k = 0, more = 1; more && next_field(line, len, &i, &fs, &fe, &more); k++)
     {
+        if (k == r->label_col)
+            continue;
         if ((st = parse_value(r, q, line + fs, fe - fs, fs, "")) != MPBIAS_OK)
             break;
         if (!fmpq_is_zero(q) && (st = add_entry(r, col, q)) != MPBIAS_OK)
@@ -340,6 +356,77 @@ parse_csv_line(reader *r, const char *line, size_t len, slong nfields, long flin
     }
     fmpq_clear(q);
     return st;
+}
+
+static int
+field_is(const char *f, size_t n, const char *name)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (name[k] == '\0' || tolower((unsigned char) f[k]) != tolower((unsigned char) name[k]))
+            return 0;
+    return name[n] == '\0';
+}
+
+/* The label column of a CSV file from its header row (NULL: none) and the
+   option; sets r->label_col and r->label_named. */
+static mpbias_status
+csv_label_column(reader *r, const char *hdr, size_t hlen, slong nfields, const char *opt)
+{
+    static const char *const names[] = { "y", "label", "target", "class", NULL };
+    size_t i = 0, fs, fe;
+    int more = 1, j;
+    slong k, found = -1;
+    r->label_col = 0;
+    r->label_named = 0;
+    if (opt != NULL && opt[0] != '\0')
+    {
+        char *end;
+        long v = strtol(opt, &end, 10);
+        if (*end == '\0' && opt[0] >= '0' && opt[0] <= '9')
+        {
+            if (v < 1 || v > nfields)
+                return _mpbias_err_set(r->err, MPBIAS_ERR_ARG, r->name, 0, 0,
+                                       "label column %s: the rows have %ld columns", opt,
+                                       (long) nfields);
+            r->label_col = v - 1;
+            r->label_named = 1;
+            return MPBIAS_OK;
+        }
+        if (hdr == NULL)
+            return _mpbias_err_set(r->err, MPBIAS_ERR_ARG, r->name, 0, 0,
+                                   "label column '%s': the file has no header row to name it "
+                                   "(give its 1-based index)", opt);
+        for (k = 0; more && next_field(hdr, hlen, &i, &fs, &fe, &more); k++)
+            if (field_is(hdr + fs, fe - fs, opt))
+            {
+                r->label_col = k;
+                r->label_named = 1;
+                return MPBIAS_OK;
+            }
+        return _mpbias_err_set(r->err, MPBIAS_ERR_ARG, r->name, 0, 0,
+                               "label column '%s': no such column in the header row", opt);
+    }
+    if (hdr == NULL)
+        return MPBIAS_OK;
+    for (k = 0; more && next_field(hdr, hlen, &i, &fs, &fe, &more); k++)
+        for (j = 0; names[j] != NULL; j++)
+            if (field_is(hdr + fs, fe - fs, names[j]))
+            {
+                if (found >= 0)
+                    return _mpbias_err_set(r->err, MPBIAS_ERR_DATA, r->name, r->lineno,
+                                           (long) fs + 1,
+                                           "the header names two label columns (%ld and %ld): "
+                                           "pass --label-column NAME|INDEX", (long) found + 1,
+                                           (long) k + 1);
+                found = k;
+            }
+    if (found >= 0)
+    {
+        r->label_col = found;
+        r->label_named = 1;
+    }
+    return MPBIAS_OK;
 }
 
 static mpbias_format
@@ -408,6 +495,10 @@ mpbias_data_read_buffer(mpbias_data_t data, const char *buf, size_t len,
     r.len = len;
     r.err = err;
     fmt = (opts->format == MPBIAS_FORMAT_AUTO) ? guess_format(name, buf, len) : opts->format;
+    if (fmt == MPBIAS_FORMAT_LIBSVM && opts->label_column != NULL)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, name, 0, 0,
+                               "a label column is chosen only in CSV files (LIBSVM labels come "
+                               "first)");
 
     while (st == MPBIAS_OK && next_line(&r, &line, &llen))
     {
@@ -442,7 +533,9 @@ mpbias_data_read_buffer(mpbias_data_t data, const char *buf, size_t len,
                         header_line = 0;
                 }
                 fmpq_clear(q);
-                if (header_line)
+                st = csv_label_column(&r, header_line ? line : NULL, llen, nfields,
+                                      opts->label_column);
+                if (st != MPBIAS_OK || header_line)
                     continue;
             }
             st = parse_csv_line(&r, line, llen, nfields, fline);
@@ -538,4 +631,5 @@ mpbias_read_opts_init(mpbias_read_opts *opts)
 {
     opts->format = MPBIAS_FORMAT_AUTO;
     opts->max_bytes = 0;
+    opts->label_column = NULL;
 }
