@@ -70,6 +70,29 @@ arb_from_mpfr(arb_t y, const mpfr_t x)
 /* Butcher tables                                                      */
 /* ------------------------------------------------------------------ */
 
+/* q := x exactly */
+static void
+fmpq_set_mpfr_exact_r(fmpq_t q, const mpfr_t x)
+{
+    mpz_t m;
+    fmpz_t f;
+    mpfr_exp_t e;
+    fmpq_zero(q);
+    if (mpfr_zero_p(x))
+        return;
+    mpz_init(m);
+    fmpz_init(f);
+    e = mpfr_get_z_2exp(m, x);
+    fmpz_set_mpz(f, m);
+    fmpq_set_fmpz(q, f);
+    if (e >= 0)
+        fmpq_mul_2exp(q, q, (ulong) e);
+    else
+        fmpq_div_2exp(q, q, (ulong) (-e));
+    fmpz_clear(f);
+    mpz_clear(m);
+}
+
 static void
 radau_ok(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
 {
@@ -432,6 +455,297 @@ START_TEST(test_tables_order_conditions)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Steps of y' = lambda y                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+control_set(mpbias_ode_control_t c, const mpfr_t tol)
+{
+    slong i;
+    mpfr_set(c->rtol, tol, MPFR_RNDN);
+    for (i = 0; i < c->dim; i++)
+        mpfr_set(c->atol[i], tol, MPFR_RNDN);
+}
+
+typedef struct
+{
+    mpfr_t lam;
+} lin_params;
+
+static int
+lin_f(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    lin_params *P = params;
+    (void) x;
+    mpfr_mul(f[0], P->lam, y[0], MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
+
+static int
+lin_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    lin_params *P = params;
+    (void) x;
+    (void) y;
+    mpfr_set(J[0], P->lam, MPFR_RNDN);
+    mpfr_set_zero(dfdx[0], 1);
+    return MPBIAS_ODE_OK;
+}
+
+/* n fixed steps of size h of y' = lam y from y(0) = 1, Newton converged
+   to 2^(40 - prec) (far below the errors measured), into y */
+static void
+lin_fixed_steps(mpfr_t y, slong s, mpfr_prec_t prec, const mpfr_t lam, const mpfr_t h, slong n)
+{
+    mpbias_ode_radau_t R;
+    mpbias_ode_control_t c;
+    lin_params P;
+    mpbias_ode_system sys;
+    mpfr_t x, tol, *yv, *yo, *ye;
+    slong k;
+    int r;
+    radau_ok(R, 1, s, prec);
+    mpbias_ode_control_init(c, 1, prec);
+    mpfr_inits2(prec, P.lam, x, tol, (mpfr_ptr) 0);
+    yv = _mpbias_mpfr_vec_init(1, prec);
+    yo = _mpbias_mpfr_vec_init(1, prec);
+    ye = _mpbias_mpfr_vec_init(1, prec);
+    mpfr_set(P.lam, lam, MPFR_RNDN);
+    mpfr_set_ui_2exp(tol, 1, 40 - (long) prec, MPFR_RNDN);
+    control_set(c, tol);
+    sys.dim = 1;
+    sys.f = lin_f;
+    sys.jac = lin_jac;
+    sys.scale = NULL;
+    sys.params = &P;
+    mpfr_set_ui(yv[0], 1, MPFR_RNDN);
+    mpfr_set_zero(x, 1);
+    for (k = 0; k < n; k++)
+    {
+        R->jac_valid = 0;
+        r = mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) yv, h, yo, ye);
+        ck_assert_msg(r == MPBIAS_ODE_OK, "s=%ld: step %ld failed (%d)", (long) s, (long) k, r);
+        mpfr_swap(yv[0], yo[0]);
+        mpfr_add(x, x, h, MPFR_RNDN);
+    }
+    mpfr_set(y, yv[0], MPFR_RNDN);
+    _mpbias_mpfr_vec_clear(yv, 1);
+    _mpbias_mpfr_vec_clear(yo, 1);
+    _mpbias_mpfr_vec_clear(ye, 1);
+    mpfr_clears(P.lam, x, tol, (mpfr_ptr) 0);
+    mpbias_ode_control_clear(c);
+    mpbias_ode_radau_clear(R);
+}
+
+/* Local error: one step of y' = lam y from y = 1 with z = lam h =
+   +-2^-k0 .. +-2^-(k0+3).  The error y1 - e^z must equal
+   -C z^(2s) (1 + O(z)), C = (-1)^s s! (s-1)! / ((2s)! (2s-1)!) the error
+   constant of the (s-1, s) Pade approximant: the ratio within 0.15 of 1
+   at the smallest z, and the measured slope log2(err(h)/err(h/2)) within
+   0.15 of 2s (local order 2s, i.e. order 2s - 1). */
+START_TEST(test_order_local)
+{
+    static const slong ss[] = { 1, 2, 3, 4, 5, 7, 10, 16 };
+    size_t is;
+    int sg;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+        for (sg = -1; sg <= 1; sg += 2)
+        {
+            slong s = ss[is], k, k0 = s >= 7 ? 1 : 3;
+            mpfr_prec_t prec = 192 + 40 * s;
+            mpfr_t lam, h, y, ex, C, t;
+            double err[4], ratio = 0.0;
+            mpfr_inits2(prec, lam, h, y, ex, C, t, (mpfr_ptr) 0);
+            mpfr_set_si(lam, sg, MPFR_RNDN);
+            /* C */
+            mpfr_fac_ui(C, (unsigned long) s, MPFR_RNDN);
+            mpfr_fac_ui(t, (unsigned long) (s - 1), MPFR_RNDN);
+            mpfr_mul(C, C, t, MPFR_RNDN);
+            mpfr_fac_ui(t, (unsigned long) (2 * s), MPFR_RNDN);
+            mpfr_div(C, C, t, MPFR_RNDN);
+            mpfr_fac_ui(t, (unsigned long) (2 * s - 1), MPFR_RNDN);
+            mpfr_div(C, C, t, MPFR_RNDN);
+            if (s % 2)
+                mpfr_neg(C, C, MPFR_RNDN);
+            for (k = 0; k < 4; k++)
+            {
+                mpfr_set_ui_2exp(h, 1, -(k0 + k), MPFR_RNDN);
+                lin_fixed_steps(y, s, prec, lam, h, 1);
+                mpfr_mul(t, lam, h, MPFR_RNDN);
+                mpfr_exp(ex, t, MPFR_RNDN);
+                mpfr_sub(y, y, ex, MPFR_RNDN);
+                err[k] = fabs(mpfr_get_d(y, MPFR_RNDN));
+                /* ratio (y1 - e^z) / (-C z^(2s)) */
+                mpfr_pow_ui(t, t, (unsigned long) (2 * s), MPFR_RNDN);
+                mpfr_mul(t, t, C, MPFR_RNDN);
+                mpfr_neg(t, t, MPFR_RNDN);
+                mpfr_div(y, y, t, MPFR_RNDN);
+                ratio = mpfr_get_d(y, MPFR_RNDN);
+            }
+            for (k = 0; k < 3; k++)
+            {
+                double slope = log2(err[k] / err[k + 1]);
+                if (getenv("T_RADAU_VERBOSE"))
+                    printf("local s=%ld lam=%d k=%ld err=%g slope %.4f ratio %.4f\n", (long) s,
+                           sg, (long) k, err[k], slope, ratio);
+                if (k == 2)
+                    ck_assert_msg(fabs(slope - 2.0 * s) <= 0.15,
+                                  "s=%ld lam=%d: local slope %g, expected %ld", (long) s, sg, slope,
+                                  (long) (2 * s));
+            }
+            ck_assert_msg(fabs(ratio - 1.0) <= 0.15, "s=%ld lam=%d: error / (-C z^2s) = %g",
+                          (long) s, sg, ratio);
+            mpfr_clears(lam, h, y, ex, C, t, (mpfr_ptr) 0);
+        }
+}
+END_TEST
+
+/* Global error at x = 1 of y' = -y with N = 8, 16, 32, 64 fixed steps:
+   the slope log2(err(N)/err(2N)) at the last pair within 0.2 of 2s - 1. */
+START_TEST(test_order_global)
+{
+    static const slong ss[] = { 1, 2, 3, 4, 5 };
+    size_t is;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+    {
+        slong s = ss[is], k;
+        mpfr_prec_t prec = 256;
+        mpfr_t lam, h, y, ex;
+        double err[4], slope = 0.0;
+        mpfr_inits2(prec, lam, h, y, ex, (mpfr_ptr) 0);
+        mpfr_set_si(lam, -1, MPFR_RNDN);
+        mpfr_set_si(ex, -1, MPFR_RNDN);
+        mpfr_exp(ex, ex, MPFR_RNDN);
+        for (k = 0; k < 4; k++)
+        {
+            mpfr_set_ui_2exp(h, 1, -(3 + k), MPFR_RNDN);
+            lin_fixed_steps(y, s, prec, lam, h, 8L << k);
+            mpfr_sub(y, y, ex, MPFR_RNDN);
+            err[k] = fabs(mpfr_get_d(y, MPFR_RNDN));
+            if (k > 0)
+            {
+                slope = log2(err[k - 1] / err[k]);
+                if (getenv("T_RADAU_VERBOSE"))
+                    printf("global s=%ld N=%ld err=%g slope %.4f\n", (long) s, 8L << k, err[k],
+                           slope);
+            }
+        }
+        ck_assert_msg(fabs(slope - (2.0 * s - 1.0)) <= 0.2, "s=%ld: global slope %g, expected %ld",
+                      (long) s, slope, (long) (2 * s - 1));
+        mpfr_clears(lam, h, y, ex, (mpfr_ptr) 0);
+    }
+}
+END_TEST
+
+/* R(z) = P(z)/Q(z), the (s-1, s) Pade approximant of e^z, exactly:
+   P = sum_{j<=k} (k+m-j)! k! / ((k+m)! j! (k-j)!) z^j,
+   Q = sum_{j<=m} (k+m-j)! m! / ((k+m)! j! (m-j)!) (-z)^j, k = s-1, m = s */
+static void
+pade(fmpq_t R, const fmpq_t z, slong s)
+{
+    slong k = s - 1, m = s, j;
+    fmpq_t P, Q, t, zj;
+    fmpz_t a, b;
+    fmpq_init(P);
+    fmpq_init(Q);
+    fmpq_init(t);
+    fmpq_init(zj);
+    fmpz_init(a);
+    fmpz_init(b);
+    fmpq_one(zj);
+    for (j = 0; j <= m; j++)
+    {
+        /* (k+m-j)! / ((k+m)! j!) */
+        fmpz_fac_ui(a, (ulong) (k + m - j));
+        fmpz_fac_ui(b, (ulong) (k + m));
+        fmpq_set_fmpz_frac(t, a, b);
+        fmpz_fac_ui(b, (ulong) j);
+        fmpq_div_fmpz(t, t, b);
+        fmpq_mul(t, t, zj);
+        if (j <= k)
+        {
+            fmpq_t u;
+            fmpq_init(u);
+            fmpz_fac_ui(a, (ulong) k);
+            fmpz_fac_ui(b, (ulong) (k - j));
+            fmpq_mul_fmpz(u, t, a);
+            fmpq_div_fmpz(u, u, b);
+            fmpq_add(P, P, u);
+            fmpq_clear(u);
+        }
+        fmpz_fac_ui(a, (ulong) m);
+        fmpz_fac_ui(b, (ulong) (m - j));
+        fmpq_mul_fmpz(t, t, a);
+        fmpq_div_fmpz(t, t, b);
+        if (j % 2)
+            fmpq_sub(Q, Q, t);
+        else
+            fmpq_add(Q, Q, t);
+        fmpq_mul(zj, zj, z);
+    }
+    fmpq_div(R, P, Q);
+    fmpq_clear(P);
+    fmpq_clear(Q);
+    fmpq_clear(t);
+    fmpq_clear(zj);
+    fmpz_clear(a);
+    fmpz_clear(b);
+}
+
+/* The step of y' = z y with h = 1 from y = 1 is R(z): compared with the
+   Pade formula at z = 1/2, -1/2, -10, -1000, -1e6, -1e12 within
+   2^(40 - prec) max(1, |z|) (the Newton iteration is converged to
+   2^(40 - prec) in the relative-absolute norm; |z| the condition of
+   I - z A); L-stability: |R(z)| < 2s/|z| at z = -1e6, -1e12 (R(z) ~ s/z:
+   the Pade value decides; this only makes the property explicit). */
+START_TEST(test_stability_function)
+{
+    static const slong ss[] = { 1, 2, 3, 5, 8, 16 };
+    static const char *const zs[] = { "1/2", "-1/2", "-10", "-1000", "-1000000",
+                                      "-1000000000000" };
+    size_t is, iz;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+        for (iz = 0; iz < sizeof zs / sizeof zs[0]; iz++)
+        {
+            slong s = ss[is];
+            mpfr_prec_t prec = 256;
+            mpfr_t lam, h, y, ex, t;
+            fmpq_t z, R;
+            double az;
+            mpfr_inits2(prec, lam, h, y, ex, t, (mpfr_ptr) 0);
+            fmpq_init(z);
+            fmpq_init(R);
+            tu_fmpq_set(z, zs[iz]);
+            fmpq_get_mpfr(lam, z, MPFR_RNDN);
+            fmpq_set_mpfr_exact_r(z, lam);   /* the z actually used */
+            mpfr_set_ui(h, 1, MPFR_RNDN);
+            lin_fixed_steps(y, s, prec, lam, h, 1);
+            pade(R, z, s);
+            fmpq_get_mpfr(ex, R, MPFR_RNDN);
+            mpfr_sub(t, y, ex, MPFR_RNDN);
+            az = fabs(fmpq_get_d(z));
+            mpfr_abs(t, t, MPFR_RNDN);
+            mpfr_div_d(t, t, az > 1.0 ? az : 1.0, MPFR_RNDN);
+            mpfr_mul_2si(t, t, (long) prec - 40, MPFR_RNDN);
+            if (getenv("T_RADAU_VERBOSE"))
+                mpfr_printf("stab s=%ld z=%s R=%.10Rg y=%.10Rg err/bound=%.3Rg\n", (long) s, zs[iz],
+                            ex, y, t);
+            ck_assert_msg(mpfr_cmp_ui(t, 1) <= 0, "s=%ld z=%s: step differs from the Pade value",
+                          (long) s, zs[iz]);
+            if (az >= 1e6)
+            {
+                mpfr_abs(t, y, MPFR_RNDN);
+                ck_assert_msg(mpfr_cmp_d(t, 2.0 * s / az) < 0, "s=%ld z=%s: |R(z)| not small",
+                              (long) s, zs[iz]);
+            }
+            fmpq_clear(z);
+            fmpq_clear(R);
+            mpfr_clears(lam, h, y, ex, t, (mpfr_ptr) 0);
+        }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -440,6 +754,12 @@ main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_tables_closed_form);
     tcase_add_test(tc, test_tables_order_conditions);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("linear");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_order_local);
+    tcase_add_test(tc, test_order_global);
+    tcase_add_test(tc, test_stability_function);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }
