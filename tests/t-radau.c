@@ -746,6 +746,141 @@ START_TEST(test_stability_function)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Prothero-Robinson: adaptive integration of a stiff problem          */
+/* ------------------------------------------------------------------ */
+
+/* y' = lam (y - sin x) + cos x, y(0) = 0: y = sin x for every lam */
+static int
+pr_f(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    lin_params *P = params;
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(f[0]));
+    mpfr_sin(t, x, MPFR_RNDN);
+    mpfr_sub(t, y[0], t, MPFR_RNDN);
+    mpfr_mul(f[0], P->lam, t, MPFR_RNDN);
+    mpfr_cos(t, x, MPFR_RNDN);
+    mpfr_add(f[0], f[0], t, MPFR_RNDN);
+    mpfr_clear(t);
+    return MPBIAS_ODE_OK;
+}
+
+static int
+pr_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    lin_params *P = params;
+    mpfr_t t;
+    (void) y;
+    mpfr_init2(t, mpfr_get_prec(J[0]));
+    mpfr_set(J[0], P->lam, MPFR_RNDN);
+    mpfr_cos(t, x, MPFR_RNDN);
+    mpfr_mul(dfdx[0], P->lam, t, MPFR_RNDN);
+    mpfr_sin(t, x, MPFR_RNDN);
+    mpfr_add(dfdx[0], dfdx[0], t, MPFR_RNDN);
+    mpfr_neg(dfdx[0], dfdx[0], MPFR_RNDN);
+    mpfr_clear(t);
+    return MPBIAS_ODE_OK;
+}
+
+/* Integrate from 0 to x1 with evolve; returns |y(x1) - sin x1| and the
+   number of accepted steps in *steps. */
+static double
+pr_run(slong s, mpfr_prec_t prec, double lam, double tol, double x1d, int stiff, slong *steps)
+{
+    mpbias_ode_radau_t R;
+    mpbias_ode_control_t c;
+    mpbias_ode_evolve_t e;
+    mpbias_ode_system sys;
+    lin_params P;
+    mpfr_t x, x1, t, *y;
+    double err;
+    int r;
+    radau_ok(R, 1, s, prec);
+    mpbias_ode_control_init(c, 1, prec);
+    mpbias_ode_evolve_init(e, 1, prec);
+    mpfr_inits2(prec, P.lam, x, x1, t, (mpfr_ptr) 0);
+    y = _mpbias_mpfr_vec_init(1, prec);
+    mpfr_set_d(P.lam, lam, MPFR_RNDN);
+    mpfr_set_d(t, tol, MPFR_RNDN);
+    control_set(c, t);
+    c->stiff[0] = stiff;
+    sys.dim = 1;
+    sys.f = pr_f;
+    sys.jac = pr_jac;
+    sys.scale = NULL;
+    sys.params = &P;
+    mpfr_set_zero(x, 1);
+    mpfr_set_d(x1, x1d, MPFR_RNDN);
+    mpfr_set_zero(y[0], 1);
+    while (mpfr_cmp(x, x1) < 0)
+    {
+        r = mpbias_ode_evolve_apply(e, R, c, &sys, x, x1, y);
+        ck_assert_msg(r == MPBIAS_ODE_OK, "PR s=%ld lam=%g: evolve failed (%d) at x = %g",
+                      (long) s, lam, r, mpfr_get_d(x, MPFR_RNDN));
+        ck_assert_msg(mpfr_cmp(x, x1) <= 0, "evolve stepped past x1");
+        ck_assert_msg(e->steps < 20000, "PR s=%ld lam=%g: too many steps", (long) s, lam);
+    }
+    ck_assert(mpfr_equal_p(x, x1));
+    mpfr_sin(t, x1, MPFR_RNDN);
+    mpfr_sub(t, y[0], t, MPFR_RNDN);
+    err = fabs(mpfr_get_d(t, MPFR_RNDN));
+    *steps = e->steps;
+    if (getenv("T_RADAU_VERBOSE"))
+        printf("PR s=%ld lam=%g tol=%g stiff=%d: err %.3g = %.3g tol, %ld steps, %ld rejected\n",
+               (long) s, lam, tol, stiff, err, err / tol, (long) e->steps, (long) e->rejected);
+    _mpbias_mpfr_vec_clear(y, 1);
+    mpfr_clears(P.lam, x, x1, t, (mpfr_ptr) 0);
+    mpbias_ode_evolve_clear(e);
+    mpbias_ode_control_clear(c);
+    mpbias_ode_radau_clear(R);
+    return err;
+}
+
+/* Prothero-Robinson y' = lam (y - sin x) + cos x on [0, 10] with
+   rtol = atol = tol, lam = -1, -1e6, -1e9, -1e12, s = 3, 5 (tol 1e-12)
+   and 9 (tol 1e-25).  The documented behaviour (include/mpbias.h,
+   radau.c):
+   - a component marked stiff takes the estimate as it is: the error at
+     x = 10 must be within 2 tol (measured: at most 0.85 tol);
+   - an unmarked one is measured against the transformed tolerance
+     0.1 tol^((2s+1)/(3s)) (radau.c; per step), so its error may exceed
+     tol by F = 0.1 tol^(-(s-1)/(3s)) (46 for s = 3, 1600 for s = 5,
+     2.5e6 for s = 9): it must be within 2 F tol (measured: up to 0.65 F).
+   Both bounds are the same for every lam: the error does not grow with
+   the stiffness (stiffly accurate: no order reduction beyond the stage
+   order, which the estimate sees), and neither does the work: the
+   accepted steps at lam = -1e9, -1e12 are at most twice those at -1e6
+   (measured: fewer).  evolve never steps past x1 and ends on it. */
+START_TEST(test_prothero_robinson)
+{
+    static const slong ss[] = { 3, 5, 9 };
+    static const double lams[] = { -1.0, -1e6, -1e9, -1e12 };
+    size_t is, il;
+    int stiff;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+        for (stiff = 0; stiff < 2; stiff++)
+        {
+            slong s = ss[is], steps, steps6 = 0;
+            double tol = s < 9 ? 1e-12 : 1e-25, bound, err;
+            mpfr_prec_t prec = s < 9 ? 128 : 192;
+            bound = stiff ? 2.0 * tol : 2.0 * 0.1 * pow(tol, -(double) (s - 1) / (3.0 * s)) * tol;
+            for (il = 0; il < sizeof lams / sizeof lams[0]; il++)
+            {
+                err = pr_run(s, prec, lams[il], tol, 10.0, stiff, &steps);
+                ck_assert_msg(err <= bound, "PR s=%ld lam=%g stiff=%d: error %g > %g", (long) s,
+                              lams[il], stiff, err, bound);
+                if (lams[il] == -1e6)
+                    steps6 = steps;
+                else if (lams[il] < -1e6)
+                    ck_assert_msg(steps <= 2 * steps6,
+                                  "PR s=%ld lam=%g stiff=%d: %ld steps (%ld at -1e6)", (long) s,
+                                  lams[il], stiff, (long) steps, (long) steps6);
+            }
+        }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -760,6 +895,10 @@ main(void)
     tcase_add_test(tc, test_order_local);
     tcase_add_test(tc, test_order_global);
     tcase_add_test(tc, test_stability_function);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("adaptive");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_prothero_robinson);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }
