@@ -881,6 +881,527 @@ START_TEST(test_prothero_robinson)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The Newton linear algebra: kron.c and the dense matrices            */
+/* ------------------------------------------------------------------ */
+
+/* A nonlinear system of dimension n (reaction-diffusion-convection):
+   f_i = sigma(x) [D (y_{i-1} - 2 y_i + y_{i+1}) + r_i y_i (1 - y_i)
+                   + v y_i (y_{i+1} - y_{i-1})],  y_0 = y_{n+1} = 0,
+   r_i = 1 + i/n, sigma(x) = 1 + x^2 (declared through `scale` or not). */
+typedef struct
+{
+    slong n;
+    double D, v;
+} rd_params;
+
+static void
+rd_sigma(mpfr_t sg, const mpfr_t x)
+{
+    mpfr_sqr(sg, x, MPFR_RNDN);
+    mpfr_add_ui(sg, sg, 1, MPFR_RNDN);
+}
+
+static int
+rd_scale(mpfr_t sigma, const mpfr_t x, void *params)
+{
+    (void) params;
+    rd_sigma(sigma, x);
+    return MPBIAS_ODE_OK;
+}
+
+static int
+rd_f(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    rd_params *P = params;
+    slong n = P->n, i;
+    mpfr_t sg, t, u, l, r;
+    mpfr_inits2(mpfr_get_prec(f[0]), sg, t, u, l, r, (mpfr_ptr) 0);
+    rd_sigma(sg, x);
+    for (i = 0; i < n; i++)
+    {
+        if (i > 0)
+            mpfr_set(l, y[i - 1], MPFR_RNDN);
+        else
+            mpfr_set_zero(l, 1);
+        if (i < n - 1)
+            mpfr_set(r, y[i + 1], MPFR_RNDN);
+        else
+            mpfr_set_zero(r, 1);
+        mpfr_add(t, l, r, MPFR_RNDN);
+        mpfr_mul_2ui(u, y[i], 1, MPFR_RNDN);
+        mpfr_sub(t, t, u, MPFR_RNDN);
+        mpfr_mul_d(t, t, P->D, MPFR_RNDN);
+        mpfr_ui_sub(u, 1, y[i], MPFR_RNDN);          /* r_i y (1 - y) */
+        mpfr_mul(u, u, y[i], MPFR_RNDN);
+        mpfr_mul_d(u, u, 1.0 + (double) i / (double) n, MPFR_RNDN);
+        mpfr_add(t, t, u, MPFR_RNDN);
+        mpfr_sub(u, r, l, MPFR_RNDN);                 /* v y (r - l) */
+        mpfr_mul(u, u, y[i], MPFR_RNDN);
+        mpfr_mul_d(u, u, P->v, MPFR_RNDN);
+        mpfr_add(t, t, u, MPFR_RNDN);
+        mpfr_mul(f[i], t, sg, MPFR_RNDN);
+    }
+    mpfr_clears(sg, t, u, l, r, (mpfr_ptr) 0);
+    return MPBIAS_ODE_OK;
+}
+
+static int
+rd_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    rd_params *P = params;
+    slong n = P->n, i, j;
+    mpfr_t sg, t, u;
+    mpfr_inits2(mpfr_get_prec(J[0]), sg, t, u, (mpfr_ptr) 0);
+    rd_sigma(sg, x);
+    for (i = 0; i < n * n; i++)
+        mpfr_set_zero(J[i], 1);
+    for (i = 0; i < n; i++)
+    {
+        /* diagonal: -2D + r_i (1 - 2 y_i) + v (y_{i+1} - y_{i-1}) */
+        mpfr_set_d(t, -2.0 * P->D, MPFR_RNDN);
+        mpfr_mul_2ui(u, y[i], 1, MPFR_RNDN);
+        mpfr_ui_sub(u, 1, u, MPFR_RNDN);
+        mpfr_mul_d(u, u, 1.0 + (double) i / (double) n, MPFR_RNDN);
+        mpfr_add(t, t, u, MPFR_RNDN);
+        mpfr_set_zero(u, 1);
+        if (i < n - 1)
+            mpfr_add(u, u, y[i + 1], MPFR_RNDN);
+        if (i > 0)
+            mpfr_sub(u, u, y[i - 1], MPFR_RNDN);
+        mpfr_mul_d(u, u, P->v, MPFR_RNDN);
+        mpfr_add(t, t, u, MPFR_RNDN);
+        mpfr_mul(J[i * n + i], t, sg, MPFR_RNDN);
+        /* off-diagonal: D -+ v y_i */
+        mpfr_mul_d(u, y[i], P->v, MPFR_RNDN);
+        if (i > 0)
+        {
+            mpfr_d_sub(t, P->D, u, MPFR_RNDN);
+            mpfr_mul(J[i * n + i - 1], t, sg, MPFR_RNDN);
+        }
+        if (i < n - 1)
+        {
+            mpfr_add_d(t, u, P->D, MPFR_RNDN);
+            mpfr_mul(J[i * n + i + 1], t, sg, MPFR_RNDN);
+        }
+    }
+    /* df/dx = 2x f / sigma */
+    rd_f(dfdx, x, y, params);
+    for (j = 0; j < n; j++)
+    {
+        mpfr_mul(dfdx[j], dfdx[j], x, MPFR_RNDN);
+        mpfr_mul_2ui(dfdx[j], dfdx[j], 1, MPFR_RNDN);
+        mpfr_div(dfdx[j], dfdx[j], sg, MPFR_RNDN);
+    }
+    mpfr_clears(sg, t, u, (mpfr_ptr) 0);
+    return MPBIAS_ODE_OK;
+}
+
+static void
+rd_y0(mpfr_t *y, slong n)
+{
+    slong i;
+    for (i = 0; i < n; i++)
+    {
+        mpfr_const_pi(y[i], MPFR_RNDN);
+        mpfr_mul_si(y[i], y[i], i + 1, MPFR_RNDN);
+        mpfr_div_si(y[i], y[i], n + 1, MPFR_RNDN);
+        mpfr_sin(y[i], y[i], MPFR_RNDN);
+        mpfr_mul_d(y[i], y[i], 0.5 + 0.01 * (double) (i % 3), MPFR_RNDN);
+    }
+}
+
+/* W = I - h (A S) x J as an arb matrix (exact products of the inputs,
+   rounded at wp bits: far below the double precision of kron) */
+static void
+kron_dense(arb_mat_t W, const mpfr_t *A, const mpfr_t *sig, const mpfr_t h, const mpfr_t *J,
+           slong s, slong n, slong wp)
+{
+    slong i, j, k, l;
+    arb_t a, t;
+    arb_init(a);
+    arb_init(t);
+    for (i = 0; i < s; i++)
+        for (j = 0; j < s; j++)
+        {
+            arb_from_mpfr(a, A[i * s + j]);
+            arb_from_mpfr(t, sig[j]);
+            arb_mul(a, a, t, wp);
+            arb_from_mpfr(t, h);
+            arb_mul(a, a, t, wp);
+            for (k = 0; k < n; k++)
+                for (l = 0; l < n; l++)
+                {
+                    arb_ptr w = arb_mat_entry(W, i * n + k, j * n + l);
+                    arb_from_mpfr(t, J[k * n + l]);
+                    arb_mul(w, a, t, wp);
+                    arb_neg(w, w);
+                    if (i == j && k == l)
+                        arb_add_ui(w, w, 1, wp);
+                }
+        }
+    arb_clear(a);
+    arb_clear(t);
+}
+
+/* _mpbias_kron_factor / _mpbias_kron_solve against a dense solve of the
+   same matrix I - h (A S) x J: s = 3, 4, 7 with n = 32 and s = 10, 16
+   with n = 6, stage scales S from sigma(x) = 1 + x^2 at x = 1 (S != I: a
+   solver that used S A instead of A S, A^T, or dropped S fails), h such
+   that h |J| ranges over ~0.5 .. 5e3, random right-hand sides.  kron
+   works in complex double precision (a preconditioner) through the
+   eigenvectors T of A S, whose condition grows with s, so the bound is
+   relative to the solution's size: max |x_kron - x| <= 1e-9 max |x| for
+   s <= 10, 1e-6 for s = 16 (measured: 2e-15 for s = 3, 4, 1.5e-13 for
+   s = 7, 3e-12 for s = 10, 5e-9 for s = 16).  Scaling the right-hand
+   side by 2^(+-10^5) scales the result exactly.  The factorization is
+   refused when h |lambda| |J| > 2^30. */
+START_TEST(test_kron_solve)
+{
+    static const slong ss[] = { 3, 4, 7, 10, 16 };
+    static const double hs[] = { 1e-3, 1e-1, 10.0 };
+    slong prec = 128, wp = 256;
+    unsigned long long st = 99;
+    size_t is, ih;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+        for (ih = 0; ih < sizeof hs / sizeof hs[0]; ih++)
+        {
+            slong s = ss[is], n = s <= 7 ? 32 : 6, sn = s * n, i, j;
+            rd_params P = { n, 50.0, 3.0 };
+            double bound = s <= 10 ? 1e-9 : 1e-6;
+            mpbias_ode_radau_t R;
+            _mpbias_kron_t K;
+            mpfr_t *J = _mpbias_mpfr_vec_init(n * n, prec), *dfdx = _mpbias_mpfr_vec_init(n, prec);
+            mpfr_t *y = _mpbias_mpfr_vec_init(n, prec), *sig = _mpbias_mpfr_vec_init(s, prec);
+            mpfr_t *G = _mpbias_mpfr_vec_init(sn, prec), *G2 = _mpbias_mpfr_vec_init(sn, prec);
+            mpfr_t x, h, t;
+            arb_mat_t W, B, X;
+            double emax = 0.0, xmax = 0.0;
+            radau_ok(R, n, s, prec);
+            mpfr_inits2(prec, x, h, t, (mpfr_ptr) 0);
+            mpfr_set_ui(x, 1, MPFR_RNDN);
+            mpfr_set_d(h, hs[ih], MPFR_RNDN);
+            rd_y0(y, n);
+            rd_jac(J, dfdx, x, (const mpfr_t *) y, &P);
+            rd_sigma(t, x);
+            for (j = 0; j < s; j++)   /* sigma(x + c_j h) / sigma(x) */
+            {
+                mpfr_fma(sig[j], R->c[j], h, x, MPFR_RNDN);
+                rd_sigma(sig[j], sig[j]);
+                mpfr_div(sig[j], sig[j], t, MPFR_RNDN);
+            }
+            _mpbias_kron_init(K, s, n);
+            ck_assert_msg(_mpbias_kron_factor(K, (const mpfr_t *) R->A, (const mpfr_t *) sig, h,
+                                              (const mpfr_t *) J) == 0,
+                          "kron_factor refused s=%ld h=%g", (long) s, hs[ih]);
+            arb_mat_init(W, sn, sn);
+            arb_mat_init(B, sn, 1);
+            arb_mat_init(X, sn, 1);
+            kron_dense(W, (const mpfr_t *) R->A, (const mpfr_t *) sig, h, (const mpfr_t *) J, s, n,
+                       wp);
+            for (i = 0; i < sn; i++)
+            {
+                mpfr_set_si(G[i], (long) (tu_rand(&st) % 2001) - 1000, MPFR_RNDN);
+                mpfr_div_ui(G[i], G[i], 1000, MPFR_RNDN);
+                arb_from_mpfr(arb_mat_entry(B, i, 0), G[i]);
+                mpfr_mul_2si(G2[i], G[i], 100000, MPFR_RNDN);
+            }
+            ck_assert(arb_mat_approx_solve(X, W, B, wp));
+            _mpbias_kron_solve(G, K);
+            _mpbias_kron_solve(G2, K);
+            for (i = 0; i < sn; i++)
+            {
+                double xe = arf_get_d(arb_midref(arb_mat_entry(X, i, 0)), ARF_RND_NEAR);
+                double d = fabs(mpfr_get_d(G[i], MPFR_RNDN) - xe);
+                emax = d > emax ? d : emax;
+                xmax = fabs(xe) > xmax ? fabs(xe) : xmax;
+                mpfr_mul_2si(G2[i], G2[i], -100000, MPFR_RNDN);
+                ck_assert_msg(mpfr_equal_p(G2[i], G[i]), "kron: scaled solve differs at %ld",
+                              (long) i);
+            }
+            if (getenv("T_RADAU_VERBOSE"))
+                printf("kron s=%ld h=%g: rel err %.3g\n", (long) s, hs[ih], emax / xmax);
+            ck_assert_msg(emax <= bound * xmax, "kron s=%ld h=%g: |x_kron - x| = %g, |x| = %g",
+                          (long) s, hs[ih], emax, xmax);
+            /* far too stiff for double: refused */
+            mpfr_set_d(t, 1e12, MPFR_RNDN);
+            ck_assert(_mpbias_kron_factor(K, (const mpfr_t *) R->A, (const mpfr_t *) sig, t,
+                                          (const mpfr_t *) J) != 0);
+            arb_mat_clear(W);
+            arb_mat_clear(B);
+            arb_mat_clear(X);
+            _mpbias_kron_clear(K);
+            mpfr_clears(x, h, t, (mpfr_ptr) 0);
+            _mpbias_mpfr_vec_clear(J, n * n);
+            _mpbias_mpfr_vec_clear(dfdx, n);
+            _mpbias_mpfr_vec_clear(y, n);
+            _mpbias_mpfr_vec_clear(sig, s);
+            _mpbias_mpfr_vec_clear(G, sn);
+            _mpbias_mpfr_vec_clear(G2, sn);
+            mpbias_ode_radau_clear(R);
+        }
+}
+END_TEST
+
+/* The contract that makes kron safe as a Newton matrix: for every s,
+   either the factorization is refused (the stepper then builds the dense
+   matrix) or its solve is a contracting preconditioner, relative error
+   <= 2^-6.  Checked where it is hardest, h |J| small (W ~ I, so the
+   error is the round trip through the eigenvectors T of A S, about
+   cond(T) 2^-53), for s = 20 .. 50 and n = 2 against a dense solve. */
+START_TEST(test_kron_large_s)
+{
+    static const slong ss[] = { 20, 24, 30, 36, 50 };
+    static const double hs[] = { 1e-3, 1e-1 };
+    static const double Jd[4] = { -1.0, 0.5, 0.2, -3.0 };
+    slong n = 2, prec = 128, wp = 256;
+    unsigned long long st = 7;
+    size_t is, ih;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+    {
+        slong s = ss[is], sn = s * n, i;
+        mpbias_ode_radau_t R;
+        mpfr_t *J = _mpbias_mpfr_vec_init(n * n, prec), *sig = _mpbias_mpfr_vec_init(s, prec);
+        mpfr_t *G = _mpbias_mpfr_vec_init(sn, prec);
+        mpfr_t h;
+        radau_ok(R, n, s, prec);
+        mpfr_init2(h, prec);
+        for (i = 0; i < n * n; i++)
+            mpfr_set_d(J[i], Jd[i], MPFR_RNDN);
+        for (ih = 0; ih < 2 * (sizeof hs / sizeof hs[0]); ih++)
+        {
+            /* no stage scales (S = I), and S from 1 + x^2 near x = 1 */
+            for (i = 0; i < s; i++)
+                mpfr_set_d(sig[i], ih % 2 ? 1.0 : 1.0 + 0.001 * mpfr_get_d(R->c[i], MPFR_RNDN),
+                           MPFR_RNDN);
+            _mpbias_kron_t K;
+            arb_mat_t W, B, X;
+            double emax = 0.0, xmax = 0.0;
+            mpfr_set_d(h, hs[ih / 2], MPFR_RNDN);
+            _mpbias_kron_init(K, s, n);
+            if (_mpbias_kron_factor(K, (const mpfr_t *) R->A, (const mpfr_t *) sig, h,
+                                    (const mpfr_t *) J) != 0)
+            {
+                if (getenv("T_RADAU_VERBOSE"))
+                    printf("kron s=%ld h=%g S=%d: refused\n", (long) s, hs[ih / 2],
+                           (int) (ih % 2));
+                _mpbias_kron_clear(K);
+                continue;
+            }
+            arb_mat_init(W, sn, sn);
+            arb_mat_init(B, sn, 1);
+            arb_mat_init(X, sn, 1);
+            kron_dense(W, (const mpfr_t *) R->A, (const mpfr_t *) sig, h, (const mpfr_t *) J, s, n,
+                       wp);
+            for (i = 0; i < sn; i++)
+            {
+                mpfr_set_si(G[i], (long) (tu_rand(&st) % 2001) - 1000, MPFR_RNDN);
+                arb_from_mpfr(arb_mat_entry(B, i, 0), G[i]);
+            }
+            ck_assert(arb_mat_approx_solve(X, W, B, wp));
+            _mpbias_kron_solve(G, K);
+            for (i = 0; i < sn; i++)
+            {
+                double xe = arf_get_d(arb_midref(arb_mat_entry(X, i, 0)), ARF_RND_NEAR);
+                double d = fabs(mpfr_get_d(G[i], MPFR_RNDN) - xe);
+                emax = d > emax ? d : emax;
+                xmax = fabs(xe) > xmax ? fabs(xe) : xmax;
+            }
+            if (getenv("T_RADAU_VERBOSE"))
+                printf("kron s=%ld h=%g S=%d: rel err %.3g\n", (long) s, hs[ih / 2],
+                       (int) (ih % 2), emax / xmax);
+            ck_assert_msg(emax <= 0x1p-6 * xmax,
+                          "kron s=%ld h=%g S=%d accepted but its solve is off by %g relative",
+                          (long) s, hs[ih / 2], (int) (ih % 2), emax / xmax);
+            arb_mat_clear(W);
+            arb_mat_clear(B);
+            arb_mat_clear(X);
+            _mpbias_kron_clear(K);
+        }
+        mpfr_clear(h);
+        _mpbias_mpfr_vec_clear(J, n * n);
+        _mpbias_mpfr_vec_clear(sig, s);
+        _mpbias_mpfr_vec_clear(G, sn);
+        mpbias_ode_radau_clear(R);
+    }
+}
+END_TEST
+
+/* One Radau IIA step (s = 3) by an independent full Newton iteration at
+   wp bits: the closed-form coefficients, the exact Jacobian of the stage
+   equations Z_i = h sum_j a_ij f(x + c_j h, y + Z_j) at every iterate
+   (blocks delta_ij I - h a_ij J(x + c_j h, y + Z_j)), a dense solve;
+   until the correction is below 2^-(wp - 8).  y1 = y + Z_3. */
+static void
+indep_step3(mpfr_t *y1, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y,
+            const mpfr_t h, slong wp)
+{
+    slong n = sys->dim, sn = 3 * n, i, j, k, l, it;
+    arb_ptr ca = _arb_vec_init(3), Aa = _arb_vec_init(9);
+    mpfr_t *c = _mpbias_mpfr_vec_init(3, wp), *A = _mpbias_mpfr_vec_init(9, wp);
+    mpfr_t *Z = _mpbias_mpfr_vec_init(sn, wp), *F = _mpbias_mpfr_vec_init(sn, wp);
+    mpfr_t *Js = _mpbias_mpfr_vec_init(3 * n * n, wp), *Y = _mpbias_mpfr_vec_init(n, wp);
+    mpfr_t *dfdx = _mpbias_mpfr_vec_init(n, wp);
+    mpfr_t xs, t;
+    arb_mat_t M, B, X;
+    mpfr_inits2(wp, xs, t, (mpfr_ptr) 0);
+    arb_mat_init(M, sn, sn);
+    arb_mat_init(B, sn, 1);
+    arb_mat_init(X, sn, 1);
+    radau3_exact(ca, Aa, wp + 32);
+    for (i = 0; i < 3; i++)
+        arf_get_mpfr(c[i], arb_midref(ca + i), MPFR_RNDN);
+    for (i = 0; i < 9; i++)
+        arf_get_mpfr(A[i], arb_midref(Aa + i), MPFR_RNDN);
+    for (i = 0; i < sn; i++)
+        mpfr_set_zero(Z[i], 1);
+    for (it = 0; it < 40; it++)
+    {
+        int small = 1;
+        for (j = 0; j < 3; j++)
+        {
+            mpfr_fma(xs, c[j], h, x, MPFR_RNDN);
+            for (l = 0; l < n; l++)
+                mpfr_add(Y[l], y[l], Z[j * n + l], MPFR_RNDN);
+            ck_assert(sys->f(F + j * n, xs, (const mpfr_t *) Y, sys->params) == MPBIAS_ODE_OK);
+            ck_assert(sys->jac(Js + j * n * n, dfdx, xs, (const mpfr_t *) Y, sys->params)
+                      == MPBIAS_ODE_OK);
+        }
+        /* B = -(Z - h A F), M = I - h a_ij J_j */
+        for (i = 0; i < 3; i++)
+            for (l = 0; l < n; l++)
+            {
+                mpfr_set_zero(t, 1);
+                for (j = 0; j < 3; j++)
+                    mpfr_fma(t, A[i * 3 + j], F[j * n + l], t, MPFR_RNDN);
+                mpfr_mul(t, t, h, MPFR_RNDN);
+                mpfr_sub(t, t, Z[i * n + l], MPFR_RNDN);
+                arb_from_mpfr(arb_mat_entry(B, i * n + l, 0), t);
+                for (j = 0; j < 3; j++)
+                {
+                    mpfr_mul(xs, h, A[i * 3 + j], MPFR_RNDN);
+                    for (k = 0; k < n; k++)
+                    {
+                        mpfr_mul(t, xs, Js[j * n * n + l * n + k], MPFR_RNDN);
+                        mpfr_neg(t, t, MPFR_RNDN);
+                        if (i == j && k == l)
+                            mpfr_add_ui(t, t, 1, MPFR_RNDN);
+                        arb_from_mpfr(arb_mat_entry(M, i * n + l, j * n + k), t);
+                    }
+                }
+            }
+        ck_assert(arb_mat_approx_solve(X, M, B, wp));
+        for (i = 0; i < sn; i++)
+        {
+            arf_get_mpfr(t, arb_midref(arb_mat_entry(X, i, 0)), MPFR_RNDN);
+            mpfr_add(Z[i], Z[i], t, MPFR_RNDN);
+            if (!mpfr_zero_p(t) && mpfr_get_exp(t) > -(wp - 8))
+                small = 0;
+        }
+        if (small)
+            break;
+    }
+    ck_assert_msg(it < 40, "the independent Newton iteration did not converge");
+    for (l = 0; l < n; l++)
+        mpfr_add(y1[l], y[l], Z[2 * n + l], MPFR_RNDN);
+    arb_mat_clear(M);
+    arb_mat_clear(B);
+    arb_mat_clear(X);
+    mpfr_clears(xs, t, (mpfr_ptr) 0);
+    _arb_vec_clear(ca, 3);
+    _arb_vec_clear(Aa, 9);
+    _mpbias_mpfr_vec_clear(c, 3);
+    _mpbias_mpfr_vec_clear(A, 9);
+    _mpbias_mpfr_vec_clear(Z, sn);
+    _mpbias_mpfr_vec_clear(F, sn);
+    _mpbias_mpfr_vec_clear(Js, 3 * n * n);
+    _mpbias_mpfr_vec_clear(Y, n);
+    _mpbias_mpfr_vec_clear(dfdx, n);
+}
+
+/* The same step of the nonlinear system (s = 3, 128 bits, h = 0.01, h |J| ~ 5)
+   through each way the stepper can build its Newton matrix, with the
+   Newton tolerance 2^(10 - prec): n = 32 with the block-diagonalized
+   matrix (use_kron set; with and without the stage scales of `scale`)
+   and with the dense MPFR one (force_mpfr: use_kron clear); n = 8 with
+   the per-stage Jacobians (double and forced MPFR).  Each must equal
+   the independent full Newton step (closed-form coefficients, 64 more
+   bits) to twice the Newton tolerance, 2^(11 - prec) (1 + max |y|)
+   (measured: at most 32 2^-prec, mostly below 1): a kron that solved a
+   wrong system would make the simplified Newton iteration diverge or
+   stop early, failing this. */
+START_TEST(test_newton_paths)
+{
+    static const slong dims[] = { 32, 8 };
+    size_t id;
+    int scaled, force;
+    mpfr_prec_t prec = 128;
+    for (id = 0; id < 2; id++)
+        for (scaled = 0; scaled < 2; scaled++)
+        {
+            slong n = dims[id], l;
+            rd_params P = { n, 50.0, 3.0 };
+            mpbias_ode_system sys;
+            mpfr_t *y = _mpbias_mpfr_vec_init(n, prec), *ye = _mpbias_mpfr_vec_init(n, prec);
+            mpfr_t *yo = _mpbias_mpfr_vec_init(n, prec), *yx = _mpbias_mpfr_vec_init(n, prec + 64);
+            mpfr_t x, h, t;
+            mpfr_inits2(prec, x, h, t, (mpfr_ptr) 0);
+            sys.dim = n;
+            sys.f = rd_f;
+            sys.jac = rd_jac;
+            sys.scale = scaled ? rd_scale : NULL;
+            sys.params = &P;
+            mpfr_set_d(x, 0.5, MPFR_RNDN);
+            mpfr_set_d(h, 0.01, MPFR_RNDN);
+            rd_y0(y, n);
+            indep_step3(yx, &sys, x, (const mpfr_t *) y, h, prec + 64);
+            for (force = 0; force < 2; force++)
+            {
+                mpbias_ode_radau_t R;
+                mpbias_ode_control_t c;
+                double dmax = 0.0, ymax = 0.0;
+                int r;
+                radau_ok(R, n, 3, prec);
+                mpbias_ode_control_init(c, n, prec);
+                mpfr_set_ui_2exp(t, 1, 10 - (long) prec, MPFR_RNDN);
+                control_set(c, t);
+                R->force_mpfr = force;
+                r = mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) y, h, yo, ye);
+                ck_assert_msg(r == MPBIAS_ODE_OK, "n=%ld scaled=%d force=%d: step failed (%d)",
+                              (long) n, scaled, force, r);
+                if (n > 24)
+                    ck_assert_int_eq(R->use_kron, !force);
+                else
+                    ck_assert_int_eq(R->use_kron, 0);
+                for (l = 0; l < n; l++)
+                {
+                    double d;
+                    mpfr_sub(t, yo[l], yx[l], MPFR_RNDN);
+                    mpfr_mul_2si(t, t, (long) prec, MPFR_RNDN);
+                    d = fabs(mpfr_get_d(t, MPFR_RNDN));
+                    dmax = d > dmax ? d : dmax;
+                    d = fabs(mpfr_get_d(yx[l], MPFR_RNDN));
+                    ymax = d > ymax ? d : ymax;
+                }
+                if (getenv("T_RADAU_VERBOSE"))
+                    printf("newton n=%ld scaled=%d force=%d kron=%d: %ld its, |y1 - y1x| = %.3g "
+                           "2^-prec\n", (long) n, scaled, force, R->use_kron,
+                           (long) R->newton_its, dmax);
+                ck_assert_msg(dmax <= 0x1p11 * (1.0 + ymax),
+                              "n=%ld scaled=%d force=%d: step differs by %g 2^-prec", (long) n,
+                              scaled, force, dmax);
+                mpbias_ode_control_clear(c);
+                mpbias_ode_radau_clear(R);
+            }
+            mpfr_clears(x, h, t, (mpfr_ptr) 0);
+            _mpbias_mpfr_vec_clear(y, n);
+            _mpbias_mpfr_vec_clear(ye, n);
+            _mpbias_mpfr_vec_clear(yo, n);
+            _mpbias_mpfr_vec_clear(yx, n);
+        }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -899,6 +1420,12 @@ main(void)
     tc = tcase_create("adaptive");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_prothero_robinson);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("newton");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_kron_solve);
+    tcase_add_test(tc, test_kron_large_s);
+    tcase_add_test(tc, test_newton_paths);
     suite_add_tcase(s, tc);
     return tu_main(s);
 }
