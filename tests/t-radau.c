@@ -746,6 +746,129 @@ START_TEST(test_stability_function)
 }
 END_TEST
 
+/* Dense output (include/mpbias.h: "error of order h^(s+1)"): after one
+   step of y' = -y from y = 1, the collocation polynomial at x = theta h
+   (theta = 0.37, 0.81: not nodes) against e^(-theta h), for
+   h = 2^-2 .. 2^-5; the slope at the last pair within 0.3 of s + 1.
+   Before any step it returns MPBIAS_ODE_DOMAIN; at x = h it is the step's
+   own result. */
+START_TEST(test_dense_output)
+{
+    static const slong ss[] = { 1, 2, 3, 5 };
+    static const double thetas[] = { 0.37, 0.81 };
+    size_t is, it;
+    mpfr_prec_t prec = 256;
+    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
+        for (it = 0; it < 2; it++)
+        {
+            slong s = ss[is], k;
+            double err[4], slope = 0.0;
+            for (k = 0; k < 4; k++)
+            {
+                mpbias_ode_radau_t R;
+                mpbias_ode_control_t c;
+                lin_params P;
+                mpbias_ode_system sys;
+                mpfr_t x, h, t, *y, *yo, *ye, *yd;
+                radau_ok(R, 1, s, prec);
+                mpbias_ode_control_init(c, 1, prec);
+                mpfr_inits2(prec, P.lam, x, h, t, (mpfr_ptr) 0);
+                y = _mpbias_mpfr_vec_init(1, prec);
+                yo = _mpbias_mpfr_vec_init(1, prec);
+                ye = _mpbias_mpfr_vec_init(1, prec);
+                yd = _mpbias_mpfr_vec_init(1, prec);
+                mpfr_set_si(P.lam, -1, MPFR_RNDN);
+                mpfr_set_ui_2exp(t, 1, 40 - (long) prec, MPFR_RNDN);
+                control_set(c, t);
+                sys.dim = 1;
+                sys.f = lin_f;
+                sys.jac = lin_jac;
+                sys.scale = NULL;
+                sys.params = &P;
+                mpfr_set_zero(x, 1);
+                mpfr_set_ui(y[0], 1, MPFR_RNDN);
+                mpfr_set_ui_2exp(h, 1, -(2 + k), MPFR_RNDN);
+                ck_assert_int_eq(mpbias_ode_radau_dense(R, x, yd), MPBIAS_ODE_DOMAIN);
+                ck_assert_int_eq(mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) y, h, yo, ye),
+                                 MPBIAS_ODE_OK);
+                ck_assert_int_eq(mpbias_ode_radau_dense(R, h, yd), MPBIAS_ODE_OK);
+                ck_assert(mpfr_equal_p(yd[0], yo[0]));
+                mpfr_mul_d(t, h, thetas[it], MPFR_RNDN);
+                ck_assert_int_eq(mpbias_ode_radau_dense(R, t, yd), MPBIAS_ODE_OK);
+                mpfr_neg(t, t, MPFR_RNDN);
+                mpfr_exp(t, t, MPFR_RNDN);
+                mpfr_sub(t, yd[0], t, MPFR_RNDN);
+                err[k] = fabs(mpfr_get_d(t, MPFR_RNDN));
+                if (k > 0)
+                    slope = log2(err[k - 1] / err[k]);
+                if (getenv("T_RADAU_VERBOSE"))
+                    printf("dense s=%ld theta=%g h=2^-%ld: err %.3g slope %.3f\n", (long) s,
+                           thetas[it], (long) (2 + k), err[k], slope);
+                _mpbias_mpfr_vec_clear(y, 1);
+                _mpbias_mpfr_vec_clear(yo, 1);
+                _mpbias_mpfr_vec_clear(ye, 1);
+                _mpbias_mpfr_vec_clear(yd, 1);
+                mpfr_clears(P.lam, x, h, t, (mpfr_ptr) 0);
+                mpbias_ode_control_clear(c);
+                mpbias_ode_radau_clear(R);
+            }
+            ck_assert_msg(fabs(slope - (s + 1.0)) <= 0.3, "dense s=%ld theta=%g: slope %g",
+                          (long) s, thetas[it], slope);
+        }
+}
+END_TEST
+
+/* The control's norm, by hand: max_i |e_i| / (atol_i + rtol max(|y_i|,
+   |ynew_i|)) over the selected components; a component with no
+   tolerance at all (atol = 0, y = ynew = 0) passes only when exact. */
+START_TEST(test_control_norm)
+{
+    mpbias_ode_control_t c;
+    mpfr_t *e = _mpbias_mpfr_vec_init(3, 64), *y = _mpbias_mpfr_vec_init(3, 64);
+    mpfr_t *yn = _mpbias_mpfr_vec_init(3, 64);
+    mpfr_t out;
+    static const double ev[3] = { 3e-6, -1e-6, 2e-6 }, yv[3] = { 2.0, -8.0, 0.0 },
+                        ynv[3] = { -4.0, 1.0, 0.0 }, av[3] = { 1e-6, 0.0, 1e-6 };
+    slong i;
+    mpfr_init2(out, 64);
+    mpbias_ode_control_init(c, 3, 64);
+    mpfr_set_d(c->rtol, 1e-6, MPFR_RNDN);
+    for (i = 0; i < 3; i++)
+    {
+        mpfr_set_d(e[i], ev[i], MPFR_RNDN);
+        mpfr_set_d(y[i], yv[i], MPFR_RNDN);
+        mpfr_set_d(yn[i], ynv[i], MPFR_RNDN);
+        mpfr_set_d(c->atol[i], av[i], MPFR_RNDN);
+    }
+    c->stiff[1] = 1;
+    /* 3e-6 / (1e-6 + 4e-6) = 0.6; 1e-6 / 8e-6 = 0.125; 2e-6 / 1e-6 = 2 */
+    mpbias_ode_control_norm(out, c, (const mpfr_t *) e, (const mpfr_t *) y, (const mpfr_t *) yn,
+                            MPBIAS_ODE_ALL);
+    ck_assert(fabs(mpfr_get_d(out, MPFR_RNDN) - 2.0) < 1e-12);
+    mpbias_ode_control_norm(out, c, (const mpfr_t *) e, (const mpfr_t *) y, (const mpfr_t *) yn,
+                            MPBIAS_ODE_STIFF);
+    ck_assert(fabs(mpfr_get_d(out, MPFR_RNDN) - 0.125) < 1e-12);
+    mpfr_set_zero(e[2], 1);
+    mpbias_ode_control_norm(out, c, (const mpfr_t *) e, (const mpfr_t *) y, (const mpfr_t *) yn,
+                            MPBIAS_ODE_NONSTIFF);
+    ck_assert(fabs(mpfr_get_d(out, MPFR_RNDN) - 0.6) < 1e-12);
+    /* no tolerance: exact passes, anything else is infinite */
+    mpfr_set_zero(c->atol[2], 1);
+    mpbias_ode_control_norm(out, c, (const mpfr_t *) e, (const mpfr_t *) y, (const mpfr_t *) yn,
+                            MPBIAS_ODE_ALL);
+    ck_assert(fabs(mpfr_get_d(out, MPFR_RNDN) - 0.6) < 1e-12);
+    mpfr_set_d(e[2], 1e-300, MPFR_RNDN);
+    mpbias_ode_control_norm(out, c, (const mpfr_t *) e, (const mpfr_t *) y, (const mpfr_t *) yn,
+                            MPBIAS_ODE_ALL);
+    ck_assert(mpfr_inf_p(out));
+    mpbias_ode_control_clear(c);
+    mpfr_clear(out);
+    _mpbias_mpfr_vec_clear(e, 3);
+    _mpbias_mpfr_vec_clear(y, 3);
+    _mpbias_mpfr_vec_clear(yn, 3);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Prothero-Robinson: adaptive integration of a stiff problem          */
 /* ------------------------------------------------------------------ */
@@ -1416,6 +1539,8 @@ main(void)
     tcase_add_test(tc, test_order_local);
     tcase_add_test(tc, test_order_global);
     tcase_add_test(tc, test_stability_function);
+    tcase_add_test(tc, test_dense_output);
+    tcase_add_test(tc, test_control_norm);
     suite_add_tcase(s, tc);
     tc = tcase_create("adaptive");
     tcase_set_timeout(tc, 60);
