@@ -789,8 +789,9 @@ START_TEST(test_dense_output)
                 mpfr_set_ui(y[0], 1, MPFR_RNDN);
                 mpfr_set_ui_2exp(h, 1, -(2 + k), MPFR_RNDN);
                 ck_assert_int_eq(mpbias_ode_radau_dense(R, x, yd), MPBIAS_ODE_DOMAIN);
-                ck_assert_int_eq(mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) y, h, yo, ye),
-                                 MPBIAS_ODE_OK);
+                ck_assert_int_eq(
+                    mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) y, h, yo, ye),
+                    MPBIAS_ODE_OK);
                 ck_assert_int_eq(mpbias_ode_radau_dense(R, h, yd), MPBIAS_ODE_OK);
                 ck_assert(mpfr_equal_p(yd[0], yo[0]));
                 mpfr_mul_d(t, h, thetas[it], MPFR_RNDN);
