@@ -1365,7 +1365,7 @@ check_time_row(const rec_row *row, const mpbias_sci_struct *T, const mpbias_data
     arb_init(ref);
     arb_init(c);
     mpfr_init2(lt, 256);
-    mpbias_sci_log(lt, T);
+    mpbias_sci_log(lt, T, MPFR_RNDN);
     arb_set_mpfr_exact(ref, lt);
     arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
     mpfr_clear(lt);

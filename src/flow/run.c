@@ -1099,7 +1099,7 @@ ck_get_traj(ckin *c, const char *name, traj *T)
 static void
 ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t prec, mpfr_t cp, mpfr_t M)
 {
-    mpbias_sci_log(cp, T);
+    mpbias_sci_log(cp, T, MPFR_RNDN);
     if (logN != NULL)
         mpfr_sub(cp, cp, logN, MPFR_RNDN);
     /* log(1 + e^cp) */
@@ -1280,7 +1280,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpfr_set_inf(L10stop, 1);
     if (o->until_loss_set)
     {
-        mpbias_sci_log(L10stop, o->until_loss);
+        mpbias_sci_log(L10stop, o->until_loss, MPFR_RNDN);
         mpfr_neg(L10stop, L10stop, MPFR_RNDN);
         mpfr_div(L10stop, L10stop, B.ln10, MPFR_RNDN);
         if (mpfr_cmp(L10stop, L10start) <= 0)
@@ -1296,7 +1296,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         atv = _mpbias_mpfr_vec_init(nat, prec + 32);
         for (i = 0; i < nat; i++)
         {
-            mpbias_sci_log(atv[i], o->at_loss + i);
+            mpbias_sci_log(atv[i], o->at_loss + i, MPFR_RNDN);
             mpfr_neg(atv[i], atv[i], MPFR_RNDN);
             mpfr_div(atv[i], atv[i], B.ln10, MPFR_RNDN);
         }
