@@ -455,8 +455,8 @@ int mpbias_sci_log(mpfr_t out, const mpbias_sci_t x, mpfr_rnd_t rnd);
 void mpbias_sci_set_pow10_neg(mpbias_sci_t x, const mpfr_t y);
 /* log10(x) as a double within one ulp where that is a normal double
    (log(x) correctly rounded to 64 bits, divided by log(10) at 64 bits,
-   rounded to nearest), 0 exactly for x = 1; +-inf beyond the double
-   range.  For schedules and messages. */
+   rounded to nearest); 0 for x = 1 and where |log10 x| is below the
+   double range, +-inf above it.  For schedules and messages. */
 double mpbias_sci_log10_d(const mpbias_sci_t x);
 
 /* ------------------------------------------------------------------ */
