@@ -460,12 +460,24 @@ void mpbias_sci_set(mpbias_sci_t x, const mpbias_sci_t y);
 /* Parse a decimal literal (as mpbias_decimal_parse) whose exponent may
    have any number of digits; the value must be positive. */
 mpbias_status mpbias_sci_parse(mpbias_sci_t x, const char *s, mpbias_err_t err);
-/* log(x) into out at out's precision (error below 2 ulp). */
-void mpbias_sci_log(mpfr_t out, const mpbias_sci_t x);
-/* x = 10^(-y) for y >= 0 of any size: 10^(-frac(y)) rounded to y's
-   precision plus 16 bits (a rational mantissa), times 10^(-floor(y)). */
+/* log(x) into out, correctly rounded at out's precision in direction rnd
+   (all MPFR modes), returning MPFR's ternary value (the sign of
+   out - log(x)).  x = 1 exactly (1, 10e-1, 0.001e3, ...) gives +0 with
+   ternary 0; every other x has an irrational logarithm, so the ternary is
+   then nonzero.  Near 1 it is log1p of the exact x - 1 (no cancellation);
+   an exponent of b bits far from the mantissa's size costs about b more
+   bits of working precision (10^(10^30) is cheap).  A nonpositive
+   mantissa (never produced by mpbias_sci_parse) gives NaN. */
+int mpbias_sci_log(mpfr_t out, const mpbias_sci_t x, mpfr_rnd_t rnd);
+/* x = 10^(-y) for finite y of any size: the mantissa is 10^(-frac(y))
+   rounded to nearest at y's precision plus 16 bits (a dyadic rational;
+   relative error at most 2^-(prec(y) + 16)), the exponent is exactly
+   -floor(y).  Exact when y is an integer. */
 void mpbias_sci_set_pow10_neg(mpbias_sci_t x, const mpfr_t y);
-/* log10(x) in double precision (for schedules and messages, not results). */
+/* log10(x) as a double within one ulp where that is a normal double
+   (log(x) correctly rounded to 64 bits, divided by log(10) at 64 bits,
+   rounded to nearest); 0 for x = 1 and where |log10 x| is below the
+   double range, +-inf above it.  For schedules and messages. */
 double mpbias_sci_log10_d(const mpbias_sci_t x);
 
 /* ------------------------------------------------------------------ */

@@ -573,6 +573,39 @@ START_TEST(test_flow_csv_json)
 }
 END_TEST
 
+/* A target loss just below the initial one (issue 15): the data are
+   one sample twice (z = 1, as +1 at x = 1 and -1 at x = -1: a file needs
+   both labels), so with the mean loss L = exp(-m) and, for D = 1,
+   w = 2 s, dm/dt = 2 e^-m: the closed forms m = log(1/eps),
+   t = (1/eps - 1) / 2, nu_n = m / 4, wbar = 1, mu = 1/m.  The expected
+   row was printed from them with Python's decimal at 60 digits
+   (format(x, '.24e')); log10_loss = -4.3e-29 is below the column's
+   absolute accuracy 10^-25 and prints as zero. */
+START_TEST(test_flow_until_loss_near_start)
+{
+    char *dir = tu_mkdtemp();
+    char *two = tu_write_file(dir, "two.svm", "+1 1:1\n-1 1:-1\n");
+    tu_run_t r;
+    const char *row;
+    RUN_EXPECT(&r, 0, "flow", "--data", two, "--depth", "1", "--loss-mean", "--until-loss",
+               "0.9999999999999999999999999999", "--digits", "25", "--per-decade", "0", "-q");
+    row = strchr(r.out, '\n');
+    ck_assert_ptr_nonnull(row);
+    row++;
+    ck_assert_msg(tu_starts_with(row, "-2.830102999566398119521374e+01,0.000000000000000000000000e+00,"
+                                      "1.000000000000000000000000e-28,1.000000000000000000000000e+00,"
+                                      "1.000000000000000000000000e+28,2.500000000000000000000000e-29,"
+                                      "2.500000000000000000000000e-29,"),
+                  "row: %s", row);
+    ck_assert(tu_ends_with(row, ",stop\n"));
+    ck_assert_int_eq(count_lines(r.out), 2);
+    tu_run_free(&r);
+    unlink(two);
+    free(two);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 START_TEST(test_flow_data_errors)
 {
     char *dir = tu_mkdtemp();
@@ -1542,6 +1575,7 @@ cli_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_flow_help_and_usage);
     tcase_add_test(tc, test_flow_csv_json);
+    tcase_add_test(tc, test_flow_until_loss_near_start);
     tcase_add_test(tc, test_flow_data_errors);
     suite_add_tcase(s, tc);
 

@@ -1351,6 +1351,65 @@ START_TEST(test_until_margin_one)
 }
 END_TEST
 
+/* A target loss just below the initial one (issue 15): one sample, the
+   mean loss, eps = 1 - 1e-28 and 25 digits.  The margin is
+   log(1/eps) = 1e-28 + ..., so log(eps) must be computed without
+   cancellation, and the start must not count as the target; the stop row
+   is the one-sample oracle at m* = log(1/eps) (N = 1: the mean loss is the
+   summed loss). */
+START_TEST(test_until_loss_near_start)
+{
+    static const struct
+    {
+        int D;
+        mpbias_loss loss;
+        int mean;
+        const char *eps;
+    } cases[] = {
+        { 2, MPBIAS_LOSS_EXP, 1, "0.9999999999999999999999999999" },
+        { 2, MPBIAS_LOSS_EXP, 0, "9999999999999999999999999999e-28" },
+        { 3, MPBIAS_LOSS_EXP, 1, "0.9999999999999999999999999999999999999999" },
+        { 1, MPBIAS_LOSS_EXP, 1, "0.0009999999999999999999999999999e3" },
+        /* logistic: the initial loss is log 2 = 0.69314718055994530941723212145...;
+           this is log 2 - 2.1e-26 */
+        { 2, MPBIAS_LOSS_LOGISTIC, 1, "0.6931471805599453094172321" },
+    };
+    const int K = 25;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    recorder R;
+    arb_t mstar;
+    slong k;
+
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    arb_init(mstar);
+    for (k = 0; k < (slong) (sizeof cases / sizeof cases[0]); k++)
+    {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "z=(1,2,-1/2) D=%d exp %s until_loss=%s K=%d", cases[k].D,
+                 cases[k].mean ? "mean" : "sum", cases[k].eps, K);
+        model->depth = cases[k].D;
+        model->loss = cases[k].loss;
+        model->mean = cases[k].mean;
+        opts_loss(&o, K, cases[k].eps);
+        o.per_decade = 1;    /* no checkpoint lies between 1 and eps */
+        rec_init(&R);
+        run_ok(data, model, &o, &R, ctx);
+        ck_assert_int_eq(R.len, 1);
+        mstar_of_loss(mstar, o.until_loss, cases[k].loss, oracle_prec(K));
+        ck_assert(arb_is_positive(mstar));
+        check_one_row(R.rows, data->z, 3, model, mstar, K, ctx);
+        rec_clear(&R);
+        mpbias_flow_opts_clear(&o);
+    }
+    arb_clear(mstar);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
 /* until_time on one sample: the stop row has log10_t = log10(target); the
    oracle at the row's own margin gives the same time and the rest. */
 /* A row at time T of a one-sample flow: log10_t = log10 T (from log T
@@ -1365,7 +1424,7 @@ check_time_row(const rec_row *row, const mpbias_sci_struct *T, const mpbias_data
     arb_init(ref);
     arb_init(c);
     mpfr_init2(lt, 256);
-    mpbias_sci_log(lt, T);
+    mpbias_sci_log(lt, T, MPFR_RNDN);
     arb_set_mpfr_exact(ref, lt);
     arb_add_error_2exp_si(ref, mpfr_get_exp(lt) - 254);
     mpfr_clear(lt);
@@ -2492,6 +2551,7 @@ flow_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_until_margin_one);
     tcase_add_test(tc, test_until_time_one);
+    tcase_add_test(tc, test_until_loss_near_start);
     tcase_add_test(tc, test_at_time_one);
     tcase_add_test(tc, test_checkpoint_resume);
     tcase_add_test(tc, test_first_stop_wins);

@@ -331,7 +331,7 @@ cmd_limits(int argc, char **argv)
         loss_bits = (long) (2 * digits + 20) * 4 + 64;
         mpfr_init2(g, (mpfr_prec_t) loss_bits);
         mpz_init(m);
-        mpbias_sci_log(g, eps);
+        mpbias_sci_log(g, eps, MPFR_RNDN);
         mpfr_neg(g, g, MPFR_RNDN);
         if (mpfr_sgn(g) <= 0)
         {

@@ -840,7 +840,7 @@ mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t mode
     for (i = 0; i < nloss; i++)
     {
         double g;
-        mpbias_sci_log(t1, losses + i);
+        mpbias_sci_log(t1, losses + i, MPFR_RNDN);
         g = -mpfr_get_d(t1, MPFR_RNDN) + log((double) n) + 1.0;
         if (g > gmax)
             gmax = g;
@@ -907,7 +907,7 @@ mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t mode
     }
     for (i = 0; i < nloss; i++)
     {
-        mpbias_sci_log(targets[i], losses + i);
+        mpbias_sci_log(targets[i], losses + i, MPFR_RNDN);
         if (model->mean)
             mpfr_add(targets[i], targets[i], logN, MPFR_RNDN);
         if (i == 0 && mpfr_cmp(targets[0], S.logL) >= 0)

@@ -342,7 +342,7 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
     mpfr_inits2(prec + 64, target, cp, prevL, (mpfr_ptr) 0);
     if (o->until_loss_set)
     {
-        mpbias_sci_log(target, o->until_loss);
+        mpbias_sci_log(target, o->until_loss, MPFR_RNDN);
         mpfr_set_ui(cp, 10, MPFR_RNDN);
         mpfr_log(cp, cp, MPFR_RNDN);
         mpfr_div(target, target, cp, MPFR_RNDN);   /* log10 of the target */

@@ -153,7 +153,7 @@ traj_update_tol(traj *T)
 
 static int
 traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_prec_t prec,
-          long tol_digits, slong stages, slong max_steps)
+          long tol_digits, slong stages, slong max_steps, slong near)
 {
     slong i, n = data->n;
     int r, rc;
@@ -212,21 +212,23 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_log(T->ws->Lam, T->ws->Phi, MPFR_RNDN);
     _mpbias_dual_c_of_x(T->y[n], T->ws, T->x);
     /* the absolute floor of r's tolerance, relative to ell after a step
-       of 2^-10 in x (about 2^-10 c(0) while t is tiny, at most 2^-10) */
+       of 2^-10 in x (about 2^-10 c(0) while t is tiny, at most 2^-10), or
+       of 2^-(10 + near) when a target lies that close to the start
+       (near_start_bits) */
     if (mpfr_cmp_ui(T->y[n], 1) < 0)
-        mpfr_div_2ui(T->ell_floor, T->y[n], 10, MPFR_RNDN);
+        mpfr_div_2ui(T->ell_floor, T->y[n], (unsigned long) (10 + near), MPFR_RNDN);
     else
-        mpfr_set_ui_2exp(T->ell_floor, 1, -10, MPFR_RNDN);
+        mpfr_set_ui_2exp(T->ell_floor, 1, (mpfr_exp_t) -(10 + near), MPFR_RNDN);
     mpfr_neg(T->y[n], T->y[n], MPFR_RNDN);
     traj_margin(T);
     r = _mpbias_dual_rhs(T->yerr, T->x, (const mpfr_t *) T->y, T->ws);
     if (r != MPBIAS_ODE_OK)
         return r;
     /* the tolerance of nu before the first step, when w may be 0: kappa
-       from w after an Euler step of 2^-10 in x (see traj_update_tol) */
+       from w after an Euler step of 2^-(10 + near) in x (see traj_update_tol) */
     mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
     for (i = 0; i < n; i++)
-        mpfr_mul_2si(T->ya[i], T->yerr[i], -10, MPFR_RNDN);
+        mpfr_mul_2si(T->ya[i], T->yerr[i], -(long) (10 + near), MPFR_RNDN);
     r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
     if (r == MPBIAS_ODE_OK)
         traj_update_tol(T);
@@ -769,6 +771,54 @@ guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
     return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
 }
 
+/* Extra bits for loss targets eps just below the initial loss L0 (exp: N,
+   logistic: N log 2; mean loss: divided by N): the time there is about
+   g = log(L0 / eps), and log(1 + t) = r + c(x) is a difference of O(1)
+   terms of the state, so about log2(1/g) bits cancel.  g comes from
+   mpbias_sci_log (correctly rounded) of eps / N: relative accuracy for
+   the exponential loss; the logistic loss's log(log 2) is a rounded
+   constant, so there the bits are capped by the precision used. */
+static slong
+near_start_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
+{
+    mpfr_prec_t P = (mpfr_prec_t) (8 * (o->digits + 12) + 64);
+    slong best = 0, i, cnt = o->n_at_loss + (o->until_loss_set != 0);
+    mpbias_sci_t q;
+    mpfr_t g, l;
+    mpbias_sci_init(q);
+    mpfr_inits2(P, g, l, (mpfr_ptr) 0);
+    for (i = 0; i < cnt; i++)
+    {
+        const mpbias_sci_struct *eps = i < o->n_at_loss ? o->at_loss + i : o->until_loss;
+        slong b;
+        /* q = eps / N for the summed loss: g = -log q (- log log 2) */
+        mpbias_sci_set(q, eps);
+        if (!model->mean)
+            fmpz_mul_si(fmpq_denref(q->mant), fmpq_denref(q->mant), n);
+        fmpq_canonicalise(q->mant);
+        mpbias_sci_log(g, q, MPFR_RNDN);
+        mpfr_neg(g, g, MPFR_RNDN);
+        if (model->loss == MPBIAS_LOSS_LOGISTIC)
+        {
+            mpfr_const_log2(l, MPFR_RNDN);
+            mpfr_log(l, l, MPFR_RNDN);
+            mpfr_add(g, g, l, MPFR_RNDN);
+        }
+        if (mpfr_sgn(g) <= 0)
+            continue;   /* not below the start: refused later */
+        b = mpfr_get_exp(g) < 0 ? (slong) -mpfr_get_exp(g) + 1 : 0;
+        if (b > best)
+            best = b;
+    }
+    if (model->loss == MPBIAS_LOSS_LOGISTIC && best > P - 16)
+        best = P - 16;
+    if (best > 1L << 20)
+        best = 1L << 20;   /* beyond: the run reports what it cannot certify */
+    mpfr_clears(g, l, (mpfr_ptr) 0);
+    mpbias_sci_clear(q);
+    return best;
+}
+
 /* ---- checkpoints -------------------------------------------------------
 
    At a row boundary the driver forgets what is not part of the state
@@ -1099,7 +1149,7 @@ ck_get_traj(ckin *c, const char *name, traj *T)
 static void
 ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t prec, mpfr_t cp, mpfr_t M)
 {
-    mpbias_sci_log(cp, T);
+    mpbias_sci_log(cp, T, MPFR_RNDN);
     if (logN != NULL)
         mpfr_sub(cp, cp, logN, MPFR_RNDN);
     /* log(1 + e^cp) */
@@ -1207,7 +1257,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpbias_flow_stats stats;
     mpfr_prec_t prec;
     slong stages, K = o->digits, i, idx = 0, nat = o->n_at_loss, ati = 0, rowi = 0;
-    slong nat_t = o->n_at_time, att = 0;
+    slong nat_t = o->n_at_time, att = 0, near;
     uint64_t fp = 0;
     traj A, B;
     int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
@@ -1241,17 +1291,20 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                    "gradient flow never drives the loss to zero");
     }
 
+    /* a loss target within 2^-near of the start (in log(1/L)) */
+    near = near_start_bits(o, model, data->n);
     prec = o->prec > 0 ? o->prec
-                       : (mpfr_prec_t) ((K + 12) * 3.3219280948873623 + guard_bits(o, model, data->n));
+                       : (mpfr_prec_t) ((K + 12) * 3.3219280948873623 + guard_bits(o, model, data->n) + near);
     /* Radau IIA stages (order 2s - 1) */
     stages = o->stages > 0 ? o->stages : default_stages(K);
     stats.prec = prec + 32;
     stats.stages = stages;
 
-    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, stages, o->max_steps);
+    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, stages, o->max_steps, near);
     if (haveA)
     {
-        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, stages > 1 ? stages - 1 : 2, o->max_steps);
+        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, stages > 1 ? stages - 1 : 2, o->max_steps,
+                            near);
         if (r == MPBIAS_ODE_OK)
             r = rA0;
     }
@@ -1280,7 +1333,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpfr_set_inf(L10stop, 1);
     if (o->until_loss_set)
     {
-        mpbias_sci_log(L10stop, o->until_loss);
+        mpbias_sci_log(L10stop, o->until_loss, MPFR_RNDN);
         mpfr_neg(L10stop, L10stop, MPFR_RNDN);
         mpfr_div(L10stop, L10stop, B.ln10, MPFR_RNDN);
         if (mpfr_cmp(L10stop, L10start) <= 0)
@@ -1296,7 +1349,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         atv = _mpbias_mpfr_vec_init(nat, prec + 32);
         for (i = 0; i < nat; i++)
         {
-            mpbias_sci_log(atv[i], o->at_loss + i);
+            mpbias_sci_log(atv[i], o->at_loss + i, MPFR_RNDN);
             mpfr_neg(atv[i], atv[i], MPFR_RNDN);
             mpfr_div(atv[i], atv[i], B.ln10, MPFR_RNDN);
         }

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Generate tests/data/sci-log.txt: hard cases for mpbias_sci_log.
+
+The expected values are computed here, independently of mpbias (no MPFR,
+no Arb): Python's decimal module gives ln() correctly rounded at 400+
+significant digits, exactly for the literal itself when its exponent fits
+decimal's range, and as ln(mantissa) + exponent * ln(10) otherwise (no
+cancellation there: the exponent dominates).  That decimal value L, with
+the error bound |L| * 10^-(P - 2), is rounded to `prec` bits in the
+requested direction with exact rational arithmetic (fractions); a case is
+accepted only when both ends of [L - err, L + err] round to the same
+binary number and that number lies outside the interval (so the ternary
+value, the sign of result - log(x), is decided too).  log(1) is +0 with
+ternary 0.
+
+Usage: python3 gen-sci-log.py > sci-log.txt
+"""
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+
+LITERALS = [
+    # exactly 1, written several ways
+    ("1", "exactly 1"),
+    ("10e-1", "exactly 1"),
+    ("0.001e3", "exactly 1"),
+    ("1.000", "exactly 1"),
+    ("1000000000000000000000000000000000000000e-39", "exactly 1"),
+    ("0.00000000000000000000000000000000000000001e41", "exactly 1"),
+    # 1 + 1e-57 and 1 - 1e-57 with long mantissas
+    ("1000000000000000000000000000000000000000000000000000000001e-57", "1 + 1e-57"),
+    ("1000000000000000000000000000000000000000.000000000000000001e-39", "1 + 1e-57"),
+    ("0.000000000000000000001000000000000000000000000000000000000000000000000000000001e21",
+     "1 + 1e-57"),
+    ("999999999999999999999999999999999999999999999999999999999e-57", "1 - 1e-57"),
+    ("0.999999999999999999999999999999999999999999999999999999999", "1 - 1e-57"),
+    ("0.0010000001e3", "1 + 1e-7"),
+    ("0.9999999999999999999999999999", "1 - 1e-28"),
+    ("9999999999999999999999999999e-28", "1 - 1e-28"),
+    ("1.0000000000000000000000000000000000000000000000000000000000000000000000000000"
+     "000000000000000000000001", "1 + 1e-100"),
+    ("1." + "0" * 999 + "3", "1 + 3e-1000"),
+    ("0." + "9" * 1000, "1 - 1e-1000"),
+    # huge and tiny exponents
+    ("1e-1000000000000000000000000000000", "10^(-10^30)"),
+    ("1e1000000000000000000000000000000", "10^(10^30)"),
+    ("7e999999", "7e999999"),
+    ("3.7e-123456789012345678901234567890", "huge negative exponent"),
+    ("0.000000000000000000000000000000000000000000000000012e-1000000000000000000000000000000",
+     "mantissa 1.2e-50, exponent -10^30"),
+    ("1e-1000000", "1e-1000000"),
+    # ordinary values
+    ("2", "log 2"),
+    ("10", "log 10"),
+    ("0.5", "log 1/2"),
+    ("1e-10", "1e-10"),
+    ("1e-400", "beyond double range"),
+    ("123456789.123456789e-5", "ordinary"),
+    # RNDN near-ties at 2 bits: log x within 1e-55 of 1.25 (midpoint of 1 and 1.5)
+    ("3.49034295746184137613054602967226548265173439876235162249969", "log just below 1.25"),
+    ("3.49034295746184137613054602967226548265173439876235162249970", "log just above 1.25"),
+]
+
+MODES = ["N", "Z", "U", "D", "A"]
+PRECS = [2, 24, 53, 113, 1000]
+
+
+def parse(lit):
+    if "e" in lit:
+        m, e = lit.split("e")
+        e = int(e)
+    else:
+        m, e = lit, 0
+    return Decimal(m), e
+
+
+def ln_decimal(lit):
+    """(L, P): L = ln(x) as a Decimal, correct to P - 2 significant digits."""
+    m, e = parse(lit)
+    P = 450 + len(str(abs(e)))
+    ctx = decimal.Context(prec=P, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+    if abs(e) < 10**17:
+        # the literal itself, exact (decimal rounds results, never operands)
+        x = Decimal(lit)
+        assert Fraction(x) == Fraction(m) * Fraction(10) ** e
+        return ctx.ln(x), P
+    L = ctx.add(ctx.ln(m), ctx.multiply(Decimal(e), ctx.ln(Decimal(10))))
+    return L, P - len(str(abs(e))) - 5
+
+
+def round_bin(a, prec, mode):
+    """a (Fraction, != 0) rounded to prec bits in direction mode: (m, k), value m 2^k."""
+    s = 1 if a > 0 else -1
+    b = abs(a)
+    k = b.numerator.bit_length() - b.denominator.bit_length() - prec
+    while b / Fraction(2) ** k >= 2**prec:
+        k += 1
+    while b / Fraction(2) ** k < 2 ** (prec - 1):
+        k -= 1
+    q = b / Fraction(2) ** k
+    fl = q.numerator // q.denominator
+    up = fl + (1 if q != fl else 0)
+    if mode == "Z":
+        r = fl
+    elif mode == "A":
+        r = up
+    elif mode == "U":
+        r = up if s > 0 else fl
+    elif mode == "D":
+        r = fl if s > 0 else up
+    else:
+        d = q - fl
+        if d > Fraction(1, 2) or (d == Fraction(1, 2) and fl % 2 == 1):
+            r = fl + 1
+        else:
+            r = fl
+    return s * r, k
+
+
+def value(mk):
+    m, k = mk
+    return Fraction(m) * Fraction(2) ** k
+
+
+def hexstr(mk):
+    m, k = mk
+    # normalise: odd mantissa (or 0)
+    while m != 0 and m % 2 == 0:
+        m //= 2
+        k += 1
+    sign = "-" if m < 0 else ""
+    return "%s0x%xp%d" % (sign, abs(m), k)
+
+
+def main():
+    print("# Hard cases for mpbias_sci_log (tests/t-sci.c), generated by")
+    print("# tests/data/gen-sci-log.py with Python %s decimal %s: ln() correctly" % (
+        __import__("platform").python_version(), decimal.__version__))
+    print("# rounded at 450+ digits, rounded to binary with fractions (see the script).")
+    print("# Format: literal mode prec expected ternary")
+    print("#   mode: N Z U D A (MPFR_RNDN, RNDZ, RNDU, RNDD, RNDA)")
+    print("#   expected: m 2^k as 0x<hex m>p<decimal k> (mpfr_set_str base 0), exact")
+    print("#   ternary: sign of expected - log(x): -1, 0 or 1")
+    for lit, _what in LITERALS:
+        L, P = ln_decimal(lit)
+        for prec in PRECS:
+            for mode in MODES:
+                if L == 0:
+                    print("%s %s %d 0x0p0 0" % (lit, mode, prec))
+                    continue
+                Lf = Fraction(L)
+                err = abs(Lf) * Fraction(10) ** -(P - 2)
+                lo, hi = round_bin(Lf - err, prec, mode), round_bin(Lf + err, prec, mode)
+                if value(lo) != value(hi):
+                    raise SystemExit("too close to a rounding boundary: %s %s %d" % (lit, mode, prec))
+                v = value(lo)
+                if Lf - err <= v <= Lf + err:
+                    raise SystemExit("ternary undecided: %s %s %d" % (lit, mode, prec))
+                print("%s %s %d %s %d" % (lit, mode, prec, hexstr(lo), 1 if v > Lf else -1))
+
+
+main()
