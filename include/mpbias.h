@@ -1155,6 +1155,7 @@ typedef struct
                                    two runs (their difference scaled from the
                                    reference's precision to 53 bits: a linear
                                    estimate), in 0..16                          */
+    /* ... and, when the candidate disagrees and explain is set (else NaN): */
     double step_sharpness;      /* max of eta_k lambda_max(H_k) over the steps
                                    since the previous row (H the Hessian in
                                    (u_+, u_-) of the loss, or of log L for the
@@ -1166,15 +1167,19 @@ typedef struct
                                    relative to w, in 0..16                      */
 } mpbias_check_row;
 
-/* The stability of the reference iteration (gradient descent): measured
-   along the reference for every step candidate (doc/checking.md). */
+/* The stability of the reference iteration (gradient descent), measured
+   along the reference for step candidates (doc/checking.md): prec, raised
+   and meaningless_from always; the Jacobian's (first_unstable to
+   win_to) when the candidate disagrees and explain is set, by a second
+   run of the reference with the analysis (else NaN and -1). */
 typedef struct
 {
     int measured;               /* the fields below are set                      */
     mpfr_prec_t prec;           /* precision of the reference's lower run (bits) */
     int raised;                 /* times the precision was doubled to certify   */
     slong first_unstable;       /* first step with eta lambda_max > 2 (-1: none) */
-    double max_step_sharpness;  /* max_k eta_k lambda_max(H_k) (NaN: d > 16)     */
+    double max_step_sharpness;  /* max_k eta_k lambda_max(H_k) up to the first
+                                   row below the threshold (NaN: d > 16)        */
     slong max_step;             /* ... at this step                              */
     double sharpness;           /* lambda_max there                              */
     double eta;                 /* eta_k there                                   */

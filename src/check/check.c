@@ -903,12 +903,7 @@ measure(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
             double f = -(R->lerr[j] + (double) (R->prec - 53) * 0.30102999566398120);
             o->f64_digits = f > 16 ? 16 : f < 0 ? 0 : f;
         }
-        if (R->stab != NULL)
-        {
-            double g = R->stab->row_growth[j];
-            o->step_sharpness = R->stab->row_sharp[j];
-            o->jac_digits = isnan(g) ? NAN : -g > 16 ? 16 : -g < 0 ? 0 : -g;
-        }
+
         res->reached++;
         o->ref_margin = mpfr_get_d(r->margin, MPFR_RNDN);
         o->ref_log10_loss = mpfr_get_d(r->log10_loss, MPFR_RNDN);
@@ -1302,8 +1297,8 @@ underflow_evidence(const mpbias_cand_struct *c, const refset *R, const mpbias_ch
    rates over the window where the digits go, and step x sharpness (the
    mechanism when above 2), are reported. */
 static void
-explain_unstable(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c, double md,
-                 int normalized)
+explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
+                 const mpbias_cand_struct *c, double md, int normalized)
 {
     slong jb = res->first_bad, j, j0 = -1, jm, jlast;
     const mpbias_check_row *b = res->rows + jb;
@@ -1324,7 +1319,7 @@ explain_unstable(mpbias_check_result *res, const refset *R, const mpbias_cand_st
     st->win_from = c->step[j0];
     st->win_to = c->step[jb];
     st->drift_rate = (R->lerr[jb] - R->lerr[j0]) / dsteps;
-    st->growth_rate = pow(10.0, (R->stab->row_growth[jb] - R->stab->row_growth[j0]) / dsteps);
+    st->growth_rate = pow(10.0, (S->row_growth[jb] - S->row_growth[j0]) / dsteps);
     jm = st->meaningless_from >= 0 ? st->meaningless_from : jb;
     jlast = jm > 0 ? jm - 1 : 0;
     if (isnan(st->max_step_sharpness))
@@ -1367,6 +1362,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     mpbias_status st;
     refset R;
     stab_ctx stab;
+    int have_stab = 0, stab_done = 0;
     mpfr_t *Z = NULL;
     mpfr_prec_t prec;
     slong n = data->n, d = data->d, j, i;
@@ -1407,41 +1403,61 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
             mpbias_check_result_clear(res);
             return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
-        R.stab = &stab;
+        have_stab = 1;
     }
     st = reference(&R, data, model, c, o->gd, o->digits, o->prec, o->max_prec, err);
     if (st != MPBIAS_OK)
     {
         char msg[MPBIAS_ERR_MSG_LEN];
         snprintf(msg, sizeof msg, "%s", err != NULL ? err->msg : "");
-        if (R.stab != NULL)
+        if (have_stab)
             stab_clear(&stab);
         refset_clear(&R);
         mpbias_check_result_clear(res);
         return _mpbias_err_set(err, st, NULL, 0, 0, "check: the reference could not be computed: %s",
                                msg);
     }
-    if (R.stab != NULL)
-    {
-        res->stab.measured = 1;
-        res->stab.prec = R.prec;
-        res->stab.raised = R.raised;
-        res->stab.first_unstable = stab.first_unstable;
-    }
     res->stab.growth_rate = res->stab.drift_rate = NAN;
+    res->stab.max_step_sharpness = res->stab.sharpness = res->stab.eta = NAN;
+    res->stab.first_unstable = res->stab.max_step = -1;
     res->stab.win_from = res->stab.win_to = res->stab.meaningless_from = -1;
     Z = _mpbias_mpfr_vec_init(n * d, prec);
     mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
     measure(res, &R, c, data, model, (const mpfr_t *) Z, o->digits, md, prec);
-    if (R.stab != NULL)
+    if (have_stab)
     {
-        slong jlim = res->first_bad >= 0 ? res->first_bad : c->n - 1;
+        res->stab.measured = 1;
+        res->stab.prec = R.prec;
+        res->stab.raised = R.raised;
         for (j = 0; j < c->n && res->stab.meaningless_from < 0; j++)
             if (res->rows[j].f64_digits < md)
                 res->stab.meaningless_from = j;
+    }
+    if (have_stab && o->explain && !res->agree)
+    {
+        /* the Jacobian along the reference: its run again, at the
+           precision that certified it, with the probe */
+        refset R2;
+        mpbias_err_t e2;
+        mpbias_err_clear(e2);
+        if (refset_init(&R2, c))
+        {
+            R2.stab = &stab;
+            stab_done = reference(&R2, data, model, c, o->gd, o->digits, R.prec, R.prec, e2) == MPBIAS_OK;
+        }
+        refset_clear(&R2);
+    }
+    if (stab_done)
+    {
+        slong jlim = res->first_bad >= 0 ? res->first_bad : c->n - 1;
+        res->stab.first_unstable = stab.first_unstable;
+        for (j = 0; j < c->n; j++)
+        {
+            double g = stab.row_growth[j];
+            res->rows[j].step_sharpness = stab.row_sharp[j];
+            res->rows[j].jac_digits = isnan(g) ? NAN : -g > 16 ? 16 : -g < 0 ? 0 : -g;
+        }
         /* the largest step x sharpness up to the first row below the threshold */
-        res->stab.max_step_sharpness = res->stab.sharpness = res->stab.eta = NAN;
-        res->stab.max_step = -1;
         for (j = 0; j <= jlim; j++)
             if (isfinite(stab.row_sharp[j])
                 && (isnan(res->stab.max_step_sharpness) || stab.row_sharp[j] > res->stab.max_step_sharpness))
@@ -1491,9 +1507,9 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                          "(log-sum-exp).", where, res->rows[ju].ref_margin, what);
             }
         }
-        if (R.stab != NULL && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
+        if (stab_done && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
             && (jn < 0 || jn > jb))
-            explain_unstable(res, &R, c, md, o->gd->normalized);
+            explain_unstable(res, &R, &stab, c, md, o->gd->normalized);
         if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
         {
             for (j = 0; j < c->n; j++)
@@ -1715,7 +1731,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
         }
     }
     _mpbias_mpfr_vec_clear(Z, n * d);
-    if (R.stab != NULL)
+    if (have_stab)
         stab_clear(&stab);
     refset_clear(&R);
     return MPBIAS_OK;
