@@ -612,13 +612,18 @@ reference(refset *R, const mpbias_data_t data, const mpbias_model_t model,
             if (st != MPBIAS_ERR_NUMERIC || !(gs.max_err_est > pow(10.0, -digits)))
                 return st;
             if (2 * p > max_prec)
+            {
+                char raised[96] = "";
+                if (R->raised > 0)
+                    snprintf(raised, sizeof raised, ", raised %d times from %ld bits", R->raised,
+                             (long) p0);
                 return _mpbias_err_set(err, st, NULL, 0, 0,
-                                       "gd: cannot certify %d digits at step %ld even at %ld bits "
-                                       "(raised from %ld bits %d times; the limit is %ld bits, "
-                                       "--max-prec): estimated relative error %.2g, rounding "
-                                       "errors grow along the iteration", digits, (long) gs.steps,
-                                       (long) p, (long) p0, R->raised, (long) max_prec,
-                                       gs.max_err_est);
+                                       "gd: cannot certify %d digits at step %ld at %ld bits%s "
+                                       "(estimated relative error %.2g: rounding errors grow along "
+                                       "the iteration), and twice that would pass the limit of "
+                                       "%ld bits (--max-prec)", digits, (long) gs.steps, (long) p,
+                                       raised, gs.max_err_est, (long) max_prec);
+            }
             p *= 2;
             R->raised++;
         }
