@@ -1202,7 +1202,7 @@ typedef struct
     slong reached;              /* rows the reference reached                   */
     int ndiag;
     mpbias_diag diag[MPBIAS_DIAG_COUNT];
-    char diag_msg[MPBIAS_DIAG_COUNT][1024];
+    char diag_msg[MPBIAS_DIAG_COUNT][2048];
     mpbias_check_stability stab;
 } mpbias_check_result;
 

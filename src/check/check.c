@@ -1309,7 +1309,7 @@ explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
     const mpbias_check_row *b = res->rows + jb;
     mpbias_check_stability *st = &res->stab;
     double dsteps;
-    char sharp[400], wb[128], wm[128];
+    char sharp[400], fix[96] = "", wb[128], wm[128];
     if (jb < 1 || !b->reached || !(b->f64_digits < md + 1) || !(b->jac_digits < md + 2))
         return;
     /* the window: from the last row before jb where float64 keeps 14.5
@@ -1328,7 +1328,8 @@ explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
     jm = st->meaningless_from >= 0 ? st->meaningless_from : jb;
     jlast = jm > 0 ? jm - 1 : 0;
     if (isnan(st->max_step_sharpness))
-        snprintf(sharp, sizeof sharp, "the sharpness is not computed (d > %d)", STAB_MAX_D);
+        snprintf(sharp, sizeof sharp, "the sharpness is not computed (d > %d, or u beyond the "
+                 "range of a double)", STAB_MAX_D);
     else if (st->first_unstable >= 0 && st->first_unstable <= c->step[jb])
         snprintf(sharp, sizeof sharp,
                  "step x sharpness is above 2 from step %ld and reaches %.3g at step %ld "
@@ -1341,6 +1342,8 @@ explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
                  "step x sharpness stays below 2 up to there (at most %.3g, at step %ld): the "
                  "growth is transient, not an eigenvalue of the Jacobian past -1",
                  st->max_step_sharpness, (long) st->max_step);
+    if (isfinite(st->sharpness) && st->sharpness > 0)
+        snprintf(fix, sizeof fix, " = %.3g at step %ld", 2 / st->sharpness, (long) st->max_step);
     where_str(wb, sizeof wb, c, jb);
     where_str(wm, sizeof wm, c, jm);
     add_diag(res, MPBIAS_DIAG_UNSTABLE,
@@ -1351,10 +1354,10 @@ explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
              "through the iteration's Jacobian they grow by a factor %.3g per step there (%.1f "
              "digits left); %s.  Any finite-precision implementation leaves the exact iteration "
              "there, so the comparison is meaningless from %s on: compare up to step %ld, or "
-             "take a smaller step (below 2 / lambda_max, to stay stable).", (long) st->prec,
+             "take a smaller step (below 2 / lambda_max%s, to stay stable).", (long) st->prec,
              (long) st->prec + 64, st->drift_rate, (long) st->win_from, (long) st->win_to,
              b->f64_digits, wb, b->digits_w, st->growth_rate, b->jac_digits, sharp, wm,
-             (long) c->step[jlast]);
+             (long) c->step[jlast], fix);
 }
 
 /* ---- the check -------------------------------------------------------- */
