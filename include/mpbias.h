@@ -1164,7 +1164,8 @@ mpbias_status mpbias_cand_read_file(mpbias_cand_t c, const char *path, slong d, 
 typedef enum
 {
     MPBIAS_DIAG_NAN = 0,        /* the candidate's values are not numbers        */
-    MPBIAS_DIAG_UNDERFLOW,      /* exp(-margin) underflows in double (margin >~ 708) */
+    MPBIAS_DIAG_UNDERFLOW,      /* exp(-margin) underflowed in double: zeros,
+                                   subnormals, NaN or a frozen w past margin 700 */
     MPBIAS_DIAG_LOSS_UNDERFLOW, /* the loss underflows: no log-sum-exp (or log1p) */
     MPBIAS_DIAG_LOSS_FORMULA,   /* the loss is not the loss of the candidate's w  */
     MPBIAS_DIAG_CANCELLATION,   /* digits lost in u_+^D - u_-^D                   */
@@ -1175,6 +1176,8 @@ typedef enum
     MPBIAS_DIAG_DIRECTION,      /* the first step points elsewhere               */
     MPBIAS_DIAG_STEP_TOO_LARGE, /* the candidate is GD, too coarse for the flow  */
     MPBIAS_DIAG_NOT_REACHED,    /* the reference could not reach some rows       */
+    MPBIAS_DIAG_UNSTABLE,       /* the iteration itself amplifies rounding errors
+                                   (step x sharpness > 2): measured             */
     MPBIAS_DIAG_COUNT
 } mpbias_diag;
 
@@ -1189,7 +1192,13 @@ typedef struct
                                    `normalized`); its row options are ignored   */
     int explain;                /* test other explanations when the candidate
                                    disagrees (default 1)                         */
+    mpfr_prec_t max_prec;       /* gradient-descent reference: its precision is
+                                   doubled until it certifies `digits` at every
+                                   row, up to this many bits (0: the default
+                                   MPBIAS_CHECK_MAX_PREC)                        */
 } mpbias_check_opts;
+
+#define MPBIAS_CHECK_MAX_PREC 32768
 
 void mpbias_check_opts_init(mpbias_check_opts *o);
 
@@ -1209,7 +1218,47 @@ typedef struct
     double ref_margin;          /* the reference's margin (double)               */
     double ref_log10_loss;
     double ref_log10_t;         /* the reference's time (GD: sum of the steps)  */
+    /* gradient-descent reference only (NaN otherwise): */
+    double f64_digits;          /* the digits a float64 run of the exact
+                                   iteration keeps here, from the reference's
+                                   two runs (their difference scaled from the
+                                   reference's precision to 53 bits: a linear
+                                   estimate), in 0..16                          */
+    /* ... and, when the candidate disagrees and explain is set (else NaN): */
+    double step_sharpness;      /* max of eta_k lambda_max(H_k) over the steps
+                                   since the previous row (H the Hessian in
+                                   (u_+, u_-) of the loss, or of log L for the
+                                   normalized steps; NaN for d > 16)           */
+    double jac_digits;          /* the digits float64 keeps here by the
+                                   linearized propagation of its rounding
+                                   errors (2^-53 relative in u at every step)
+                                   through the iteration's Jacobian, normwise
+                                   relative to w, in 0..16                      */
 } mpbias_check_row;
+
+/* The stability of the reference iteration (gradient descent), measured
+   along the reference for step candidates (doc/checking.md): prec, raised
+   and meaningless_from always; the Jacobian's (first_unstable to
+   win_to) when the candidate disagrees and explain is set, by a second
+   run of the reference with the analysis (else NaN and -1). */
+typedef struct
+{
+    int measured;               /* the fields below are set                      */
+    mpfr_prec_t prec;           /* precision of the reference's lower run (bits) */
+    int raised;                 /* times the precision was doubled to certify   */
+    slong first_unstable;       /* first step with eta lambda_max > 2 (-1: none) */
+    double max_step_sharpness;  /* max_k eta_k lambda_max(H_k) up to the first
+                                   row below the threshold (NaN: d > 16)        */
+    slong max_step;             /* ... at this step                              */
+    double sharpness;           /* lambda_max there                              */
+    double eta;                 /* eta_k there                                   */
+    double growth_rate;         /* the propagated rounding errors' growth factor
+                                   per step over the window where digits go     */
+    double drift_rate;          /* log10 per step of the growth of the two runs'
+                                   difference over the same window              */
+    slong win_from, win_to;     /* the window (steps)                            */
+    slong meaningless_from;     /* first row whose f64_digits < min_digits (-1) */
+} mpbias_check_stability;
 
 typedef struct
 {
@@ -1222,7 +1271,8 @@ typedef struct
     slong reached;              /* rows the reference reached                   */
     int ndiag;
     mpbias_diag diag[MPBIAS_DIAG_COUNT];
-    char diag_msg[MPBIAS_DIAG_COUNT][512];
+    char diag_msg[MPBIAS_DIAG_COUNT][2048];
+    mpbias_check_stability stab;
 } mpbias_check_result;
 
 void mpbias_check_result_init(mpbias_check_result *r);
@@ -1234,8 +1284,12 @@ void mpbias_check_result_clear(mpbias_check_result *r);
    disagrees and opts->explain is set, other references are computed to
    name the cause (the mean-loss convention, gradient descent with the
    candidate's time spacing) and the double-precision failure patterns
-   are looked for (result->diag).  A reference that cannot be certified
-   is an error (MPBIAS_ERR_NUMERIC); rows it does not reach are marked. */
+   are looked for (result->diag).  A gradient-descent reference that does
+   not certify `digits` is recomputed at twice the precision until it does
+   (up to opts->max_prec bits), and its stability is measured
+   (result->stab, the rows' f64_digits, step_sharpness, jac_digits).  A
+   reference that cannot be certified within that limit is an error
+   (MPBIAS_ERR_NUMERIC); rows it does not reach are marked. */
 mpbias_status mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data,
                                const mpbias_model_t model, const mpbias_cand_t cand,
                                const mpbias_check_opts *opts, mpbias_err_t err);

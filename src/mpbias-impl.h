@@ -193,4 +193,17 @@ void _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x);
 int _mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params);
 
 
+/* gd.c: mpbias_gd_run with a probe, called at every step k (from 0 to
+   the last) with the state of the more precise of the two runs, after
+   its evaluation and before the step: u_+, u_- (d), the margins m (n),
+   log L (model's convention) and the step size eta_k of the step about
+   to be taken (before normalization).  For src/check's stability
+   analysis. */
+typedef void (*_mpbias_gd_probe_fn)(slong k, const fmpq *eta, const mpfr_t *up, const mpfr_t *um,
+                                    const mpfr_t *m, const mpfr_t logL, void *ctx);
+mpbias_status _mpbias_gd_run_probe(const mpbias_data_t data, const mpbias_model_t model,
+                                   const mpbias_gd_opts *o, mpbias_flow_row_fn row_fn, void *ctx,
+                                   _mpbias_gd_probe_fn probe, void *pctx, mpbias_gd_stats *stats,
+                                   mpbias_err_t err);
+
 #endif

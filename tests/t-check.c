@@ -27,6 +27,9 @@ typedef struct
     int naive_logistic_loss;  /* report sum log(1 + exp(-m)) without log1p    */
     int time_axis;         /* write t = k eta instead of the step              */
     int loss_col;          /* 0: none, 1: loss, 2: log_loss                    */
+    int guard;             /* naive normalized: no step when L == 0 (no NaN)  */
+    const double *Z;       /* n = 2 rows of d (NULL: the transition example)  */
+    int d;
 } gdspec;
 
 static void
@@ -38,6 +41,8 @@ gdspec_init(gdspec *g)
     g->eta = 0.01;
     g->steps = 100;
     g->every = 10;
+    g->Z = NULL;
+    g->d = 4;
 }
 
 /* The transition example: z_1 = (2, 1, 0.5, 0), z_2 = (2, -0.5, 1, 1). */
@@ -47,26 +52,31 @@ static char *
 double_gd(const gdspec *g)
 {
     double up[4], um[4], w[4], m[2], p[2], r[4], L, logL;
+    const double *Z = g->Z != NULL ? g->Z : &Zt[0][0];
+    int d = g->Z != NULL ? g->d : 4;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     long k;
     int i, n;
     ck_assert_ptr_nonnull(f);
-    for (i = 0; i < 4; i++)
+    ck_assert(d >= 1 && d <= 4);
+    for (i = 0; i < d; i++)
         up[i] = um[i] = g->alpha;
-    fprintf(f, "%s,w_1,w_2,w_3,w_4%s\n", g->time_axis ? "t" : "step",
-            g->loss_col == 1 ? ",loss" : g->loss_col == 2 ? ",log_loss" : "");
+    fprintf(f, "%s", g->time_axis ? "t" : "step");
+    for (i = 0; i < d; i++)
+        fprintf(f, ",w_%d", i + 1);
+    fprintf(f, "%s\n", g->loss_col == 1 ? ",loss" : g->loss_col == 2 ? ",log_loss" : "");
     for (k = 0; k <= g->steps; k++)
     {
         double mn;
-        for (i = 0; i < 4; i++)
+        for (i = 0; i < d; i++)
             w[i] = pow(up[i], g->D) - pow(um[i], g->D);
         for (n = 0; n < 2; n++)
         {
             m[n] = 0;
-            for (i = 0; i < 4; i++)
-                m[n] += Zt[n][i] * w[i];
+            for (i = 0; i < d; i++)
+                m[n] += Z[n * d + i] * w[i];
         }
         mn = m[0] < m[1] ? m[0] : m[1];
         if (g->logistic)
@@ -104,7 +114,7 @@ double_gd(const gdspec *g)
                 fprintf(f, "%.17g", (double) k * g->eta);
             else
                 fprintf(f, "%ld", k);
-            for (i = 0; i < 4; i++)
+            for (i = 0; i < d; i++)
                 fprintf(f, ",%.17g", w[i]);
             if (g->loss_col == 1)
                 fprintf(f, ",%.17g", g->naive_logistic_loss ? log(1 + exp(-m[0])) + log(1 + exp(-m[1])) : L);
@@ -117,13 +127,15 @@ double_gd(const gdspec *g)
         {
             if (g->normalized && g->lse && !g->logistic)
                 p[n] = exp(-(m[n] - mn)) / (exp(-(m[0] - mn)) + exp(-(m[1] - mn)));
+            else if (g->normalized && g->guard && L == 0)
+                p[n] = 0;   /* "avoid 0 / 0": training silently stops */
             else if (g->normalized)
                 p[n] = p[n] / L;
         }
-        for (i = 0; i < 4; i++)
+        for (i = 0; i < d; i++)
         {
             double s = g->ascent ? -1 : 1;
-            r[i] = Zt[0][i] * p[0] + Zt[1][i] * p[1];
+            r[i] = Z[0 * d + i] * p[0] + Z[1 * d + i] * p[1];
             up[i] += s * g->eta * g->D * pow(up[i], g->D - 1) * r[i];
             um[i] -= s * g->eta * g->D * pow(um[i], g->D - 1) * r[i];
         }
@@ -132,11 +144,14 @@ double_gd(const gdspec *g)
     return buf;
 }
 
-/* Check candidate text `csv` against the transition example with depth D,
-   alpha, loss; steps eta (NULL for a time candidate). */
-static void
-run_check(mpbias_check_result *res, const char *csv, int D, const char *alpha, int logistic,
-          int normalized, const char *eta, double min_digits)
+/* Check candidate text `csv` against the data `dtext` (CSV; NULL: the
+   transition example) with depth D, alpha, loss; steps eta (NULL for a
+   time candidate); the reference's precision limit max_prec (0: the
+   default).  Returns the status (the message in msg, when not NULL). */
+static mpbias_status
+run_check_on(mpbias_check_result *res, const char *csv, const char *dtext, int D, const char *alpha,
+             int logistic, int normalized, const char *eta, double min_digits, mpfr_prec_t max_prec,
+             char *msg)
 {
     mpbias_data_t data;
     mpbias_model_t model;
@@ -144,15 +159,22 @@ run_check(mpbias_check_result *res, const char *csv, int D, const char *alpha, i
     mpbias_check_opts co;
     mpbias_gd_opts go;
     mpbias_err_t err;
+    mpbias_status st;
+    slong d;
     mpbias_data_init(data);
-    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    if (dtext == NULL)
+        ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    else
+        ck_assert_msg(mpbias_data_read_buffer(data, dtext, strlen(dtext), "data", NULL, err)
+                      == MPBIAS_OK, "%s", err->msg);
+    d = data->d;
     mpbias_model_init(model);
     model->depth = D;
     model->loss = logistic ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
     tu_fmpq_set(model->alpha, alpha);
     mpbias_cand_init(cand);
     mpbias_err_clear(err);
-    ck_assert_msg(mpbias_cand_read_buffer(cand, csv, strlen(csv), 4, 200, "cand", err) == MPBIAS_OK,
+    ck_assert_msg(mpbias_cand_read_buffer(cand, csv, strlen(csv), d, 200, "cand", err) == MPBIAS_OK,
                   "%s", err->msg);
     mpbias_gd_opts_init(&go);
     if (eta != NULL)
@@ -166,14 +188,29 @@ run_check(mpbias_check_result *res, const char *csv, int D, const char *alpha, i
     co.gd = &go;
     co.min_digits = min_digits;
     co.digits = 20;
+    co.max_prec = max_prec;
     mpbias_check_result_init(res);
-    ck_assert_msg(mpbias_check_run(res, data, model, cand, &co, err) == MPBIAS_OK, "%s", err->msg);
+    mpbias_err_clear(err);
+    st = mpbias_check_run(res, data, model, cand, &co, err);
+    if (msg != NULL)
+        snprintf(msg, MPBIAS_ERR_MSG_LEN, "%s", err->msg);
     if (go.eta != NULL)
         _fmpq_vec_clear(go.eta, 1);
     mpbias_gd_opts_clear(&go);
     mpbias_cand_clear(cand);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
+    return st;
+}
+
+/* the same, on the transition example, and it must succeed */
+static void
+run_check(mpbias_check_result *res, const char *csv, int D, const char *alpha, int logistic,
+          int normalized, const char *eta, double min_digits)
+{
+    char msg[MPBIAS_ERR_MSG_LEN];
+    ck_assert_msg(run_check_on(res, csv, NULL, D, alpha, logistic, normalized, eta, min_digits, 0, msg)
+                  == MPBIAS_OK, "%s", msg);
 }
 
 static int
@@ -341,6 +378,7 @@ START_TEST(test_underflow)
     mpbias_check_result r;
     char *csv;
     slong j, below = 0, above = 0;
+    int i;
     gdspec_init(&g);
     g.D = 1;
     g.eta = 1;
@@ -374,7 +412,32 @@ START_TEST(test_underflow)
     ck_assert(diag_index(&r, MPBIAS_DIAG_UNDERFLOW) >= 0);
     ck_assert(diag_index(&r, MPBIAS_DIAG_NAN) >= 0);
     ck_assert(diag_index(&r, MPBIAS_DIAG_SIGN) < 0 && diag_index(&r, MPBIAS_DIAG_MEAN_SUM) < 0);
+    /* the iteration is stable: float64 of the exact iteration keeps its
+       digits by both measures, and no such diagnosis */
+    ck_assert(diag_index(&r, MPBIAS_DIAG_UNSTABLE) < 0);
+    ck_assert(r.stab.measured && r.stab.raised == 0 && r.stab.first_unstable < 0);
+    ck_assert_msg(r.rows[r.first_bad].f64_digits >= 13 && r.rows[r.first_bad].jac_digits >= 13,
+                  "%g %g", r.rows[r.first_bad].f64_digits, r.rows[r.first_bad].jac_digits);
+    ck_assert(r.stab.max_step_sharpness > 0 && r.stab.max_step_sharpness < 2);
     mpbias_check_result_clear(&r);
+
+    /* the same loop guarded against 0 / 0 (no step when L = 0): no NaN,
+       w stops moving past margin 745, and that is the evidence */
+    g.guard = 1;
+    g.loss_col = 0;   /* (its loss column would be 0: other evidence) */
+    csv = double_gd(&g);
+    run_check(&r, csv, 1, "1", 0, 1, "1", 6);
+    free(csv);
+    i = diag_index(&r, MPBIAS_DIAG_UNDERFLOW);
+    if (i < 0)
+        dump(&r);
+    ck_assert(!r.agree && i >= 0);
+    ck_assert_msg(strstr(r.diag_msg[i], "stopped moving") != NULL, "%s", r.diag_msg[i]);
+    ck_assert(diag_index(&r, MPBIAS_DIAG_NAN) < 0 && diag_index(&r, MPBIAS_DIAG_UNSTABLE) < 0);
+    ck_assert(r.rows[r.first_bad].ref_margin > 745);
+    mpbias_check_result_clear(&r);
+    g.guard = 0;
+    g.loss_col = 2;
 
     g.lse = 1;
     csv = double_gd(&g);
@@ -546,6 +609,144 @@ START_TEST(test_logistic_loss_underflow)
 }
 END_TEST
 
+/* Normalized GD past the edge of stability (depth 2, exponential loss,
+   z_1 = (1, 0.25), z_2 = (0.5, 2), step 0.01): both samples stay support
+   vectors, the sharpness of log L grows with |u|^2, and step x sharpness
+   passes 2 at step 153; from there the exact iteration amplifies
+   perturbations about 3 times per step.  A correct float64 loop with
+   log-sum-exp loses its digits there (at margins 390 to 760, where the
+   old diagnosis named underflow from the margin alone).  The oracles
+   (Jacobian of the iteration by finite differences in 60-digit decimal
+   arithmetic, written independently in Python): its eigenvalue
+   1 - eta lambda_max is -0.8631132151 at step 150, -4.0509689772 at step
+   180, -0.99159 at 152 and -1.05909 at 153; the geometric mean of
+   |1 - eta lambda_max| over steps 160..189 is 3.15. */
+static const char unstable_data[] = "y,x1,x2\n1,1,0.25\n-1,-0.5,-2\n";
+static const double unstable_z[] = { 1, 0.25, 0.5, 2 };
+
+START_TEST(test_unstable)
+{
+    gdspec g;
+    mpbias_check_result r;
+    char *csv, msg[MPBIAS_ERR_MSG_LEN];
+    slong j, jb;
+    int i;
+    gdspec_init(&g);
+    g.Z = unstable_z;
+    g.d = 2;
+    g.eta = 0.01;
+    g.normalized = 1;
+    g.lse = 1;
+    g.steps = 260;
+    g.every = 10;
+    csv = double_gd(&g);
+    ck_assert_msg(run_check_on(&r, csv, unstable_data, 2, "1", 0, 1, "1/100", 6, 0, msg) == MPBIAS_OK,
+                  "%s", msg);
+    free(csv);
+    i = diag_index(&r, MPBIAS_DIAG_UNSTABLE);
+    if (i < 0 || diag_index(&r, MPBIAS_DIAG_UNDERFLOW) >= 0)
+        dump(&r);
+    ck_assert(!r.agree);
+    jb = r.first_bad;
+    /* float64 is right until the instability, wrong from step 190 */
+    ck_assert_int_eq(jb, 19);
+    for (j = 0; j <= 16; j++)
+        ck_assert_msg(r.rows[j].digits_w >= 13, "row %ld: %g", (long) j, r.rows[j].digits_w);
+    ck_assert(r.rows[jb].ref_margin > 700);   /* where margin alone said underflow */
+    ck_assert(i >= 0);
+    ck_assert(diag_index(&r, MPBIAS_DIAG_UNDERFLOW) < 0 && diag_index(&r, MPBIAS_DIAG_NAN) < 0);
+    ck_assert(diag_index(&r, MPBIAS_DIAG_DIRECTION) < 0 && diag_index(&r, MPBIAS_DIAG_FACTOR) < 0);
+    /* step x sharpness against the finite-difference Jacobian */
+    ck_assert(r.stab.measured);
+    ck_assert_msg(fabs(r.rows[15].step_sharpness - 1.8631132151) < 1e-6, "%.10g",
+                  r.rows[15].step_sharpness);
+    ck_assert_msg(fabs(r.rows[18].step_sharpness - 5.0509689772) < 1e-6, "%.10g",
+                  r.rows[18].step_sharpness);
+    ck_assert_int_eq(r.stab.first_unstable, 153);
+    ck_assert(r.stab.max_step_sharpness > 5 && r.stab.max_step_sharpness < 10);
+    ck_assert(fabs(r.stab.eta - 0.01) < 1e-12);
+    ck_assert(fabs(r.stab.eta * r.stab.sharpness - r.stab.max_step_sharpness) < 1e-9);
+    /* the growth per step, by the Jacobian and by the two precisions */
+    ck_assert_msg(r.stab.growth_rate > 2.6 && r.stab.growth_rate < 3.6, "%g", r.stab.growth_rate);
+    ck_assert_msg(pow(10, r.stab.drift_rate) > 2.6 && pow(10, r.stab.drift_rate) < 3.6, "%g",
+                  r.stab.drift_rate);
+    ck_assert(r.stab.win_from >= 150 && r.stab.win_from <= 170 && r.stab.win_to == 190);
+    /* both predict float64's loss of digits: right before, gone at 190 */
+    ck_assert(isnan(r.rows[0].jac_digits));   /* w = 0 at step 0 */
+    for (j = 1; j <= 15; j++)
+        ck_assert_msg(r.rows[j].f64_digits >= 14 && r.rows[j].jac_digits >= 14, "row %ld: %g %g",
+                      (long) j, r.rows[j].f64_digits, r.rows[j].jac_digits);
+    ck_assert(r.rows[jb].f64_digits < 3 && r.rows[jb].jac_digits < 3);
+    ck_assert(r.rows[18].f64_digits > 4 && r.rows[18].f64_digits < 10);
+    ck_assert_int_eq(r.stab.meaningless_from, 19);
+    ck_assert_msg(strstr(r.diag_msg[i], "meaningless from row 20") != NULL
+                  && strstr(r.diag_msg[i], "compare up to step 180") != NULL
+                  && strstr(r.diag_msg[i], "smaller step") != NULL
+                  && strstr(r.diag_msg[i], "above 2 from step 153") != NULL, "%s", r.diag_msg[i]);
+    mpbias_check_result_clear(&r);
+
+    /* half the step: float64 right throughout (by the reference's
+       measure too), no diagnosis */
+    g.eta = 0.005;
+    g.steps = 300;
+    g.every = 20;
+    csv = double_gd(&g);
+    ck_assert_msg(run_check_on(&r, csv, unstable_data, 2, "1", 0, 1, "1/200", 6, 0, msg) == MPBIAS_OK,
+                  "%s", msg);
+    free(csv);
+    if (!r.agree)
+        dump(&r);
+    ck_assert(r.agree && r.ndiag == 0 && r.worst_w >= 13);
+    /* (the Jacobian is computed to explain a disagreement only) */
+    ck_assert(r.stab.measured && isnan(r.stab.max_step_sharpness) && isnan(r.rows[5].jac_digits));
+    for (j = 0; j < r.n; j++)
+        ck_assert_msg(r.rows[j].f64_digits >= 12, "row %ld: %g", (long) j, r.rows[j].f64_digits);
+    mpbias_check_result_clear(&r);
+}
+END_TEST
+
+/* The transition example, normalized GD with step 0.01, a log-sum-exp
+   float64 loop with its log_loss: unstable past step 209.  The reference
+   at its default precision (196 bits) cannot certify 20 digits at step
+   300; the precision is doubled until it does, and the diagnosis is the
+   instability, not underflow (the loss is log L, carried right) nor the
+   loss formula.  With the limit at 300 bits it is an error that says so. */
+START_TEST(test_unstable_prec)
+{
+    gdspec g;
+    mpbias_check_result r;
+    char *csv, msg[MPBIAS_ERR_MSG_LEN];
+    int i;
+    gdspec_init(&g);
+    g.eta = 0.01;
+    g.normalized = 1;
+    g.lse = 1;
+    g.steps = 300;
+    g.every = 50;
+    g.loss_col = 2;
+    csv = double_gd(&g);
+    ck_assert_msg(run_check_on(&r, csv, NULL, 2, "1", 0, 1, "1/100", 6, 0, msg) == MPBIAS_OK, "%s",
+                  msg);
+    i = diag_index(&r, MPBIAS_DIAG_UNSTABLE);
+    if (i < 0)
+        dump(&r);
+    ck_assert(r.stab.raised >= 1 && r.stab.prec >= 392);
+    ck_assert_int_eq(r.reached, r.n);
+    ck_assert(!r.agree && i >= 0);
+    ck_assert(diag_index(&r, MPBIAS_DIAG_UNDERFLOW) < 0 && diag_index(&r, MPBIAS_DIAG_LOSS_FORMULA) < 0
+              && diag_index(&r, MPBIAS_DIAG_LOSS_UNDERFLOW) < 0);
+    ck_assert(r.rows[r.first_bad].ref_margin > 700);
+    ck_assert(r.stab.first_unstable > 150 && r.stab.first_unstable <= 250);
+    mpbias_check_result_clear(&r);
+    /* the limit */
+    ck_assert_int_eq(run_check_on(&r, csv, NULL, 2, "1", 0, 1, "1/100", 6, 300, msg),
+                     MPBIAS_ERR_NUMERIC);
+    ck_assert_msg(strstr(msg, "--max-prec") != NULL && strstr(msg, "300 bits") != NULL, "%s", msg);
+    mpbias_check_result_clear(&r);
+    free(csv);
+}
+END_TEST
+
 static Suite *
 check_suite(void)
 {
@@ -563,6 +764,8 @@ check_suite(void)
     tcase_add_test(tc, test_step_too_large);
     tcase_add_test(tc, test_cancellation);
     tcase_add_test(tc, test_logistic_loss_underflow);
+    tcase_add_test(tc, test_unstable);
+    tcase_add_test(tc, test_unstable_prec);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -278,13 +278,17 @@ def _write_candidate(cand, path):
 
 def check(candidate, X=None, y=None, *, data=None, example=None, depth=2, alpha=1, loss="exp",
           mean=False, shape_a=None, shape_b=None, step=None, schedule=None, normalized=False,
-          min_digits=6, digits=20, explain=True):
+          min_digits=6, digits=20, explain=True, max_prec=None):
     """Judge a trajectory computed elsewhere: `candidate` is a CSV file
     (doc/checking.md) or a dict of arrays ('step' or 't'; 'w' or 'up' and
     'um'; optional loss and margin).  A 'step' candidate needs its step
-    sizes (step=, schedule=, normalized=).  Returns the JSON report as a
-    dict: 'agree', 'first_bad_row', 'worst', 'verdict', 'diagnoses' (list
-    of {'code', 'message'}) and 'rows' (digits per row)."""
+    sizes (step=, schedule=, normalized=); its reference's precision is
+    doubled until it certifies `digits`, up to max_prec bits (None: the
+    program's default).  Returns the JSON report as a dict: 'agree',
+    'first_bad_row', 'worst', 'verdict', 'diagnoses' (list of {'code',
+    'message'}; the codes are those of doc/checking.md, among them
+    'underflow' and 'unstable') and 'rows' (digits per row; for gradient
+    descent also 'f64_digits' and 'step_sharpness')."""
     d = _Data(X, y, data, example)
     tmp = tempfile.mkdtemp(prefix="mpbias-")
     try:
@@ -299,6 +303,8 @@ def check(candidate, X=None, y=None, *, data=None, example=None, depth=2, alpha=
               "-q"]
         if not explain:
             a.append("--no-explain")
+        if max_prec is not None:
+            a += ["--max-prec", str(int(max_prec))]
         return json.loads(_run(a, ok=(0, 3)).stdout)
     finally:
         d.close()

@@ -19,7 +19,7 @@
 
 static const char *const diag_names[MPBIAS_DIAG_COUNT] = {
     "nan", "underflow", "loss-underflow", "loss-formula", "cancellation", "mean-sum",
-    "sign", "factor", "no-move", "direction", "step-too-large", "not-reached"
+    "sign", "factor", "no-move", "direction", "step-too-large", "not-reached", "unstable"
 };
 
 const char *
@@ -36,6 +36,7 @@ mpbias_check_opts_init(mpbias_check_opts *o)
     o->min_digits = 6.0;
     o->gd = NULL;
     o->explain = 1;
+    o->max_prec = 0;
 }
 
 void
@@ -84,24 +85,38 @@ has_diag(const mpbias_check_result *r, mpbias_diag d)
 
 /* ---- reference rows at the candidate's rows -------------------------- */
 
+typedef struct stab_ctx stab_ctx;
+
 typedef struct
 {
     slong n;
     mpbias_flow_row *rows;
     int *have;
+    double *lerr;          /* log10 of each row's err_est (gd rows; else NaN) */
     const mpbias_cand_struct *cand;
     slong next;            /* next candidate row to fill */
+    mpfr_prec_t prec;      /* gd: precision of the lower of the two runs */
+    int raised;            /* gd: times the precision was doubled */
+    stab_ctx *stab;        /* gd: the stability analysis along the run, or NULL */
 } refset;
 
 static int
 refset_init(refset *R, const mpbias_cand_struct *cand)
 {
+    slong j;
     R->n = cand->n;
     R->rows = calloc((size_t) cand->n, sizeof(mpbias_flow_row));
     R->have = calloc((size_t) cand->n, sizeof(int));
+    R->lerr = malloc((size_t) cand->n * sizeof(double));
     R->cand = cand;
     R->next = 0;
-    return R->rows != NULL && R->have != NULL;
+    R->prec = 0;
+    R->raised = 0;
+    R->stab = NULL;
+    if (R->lerr != NULL)
+        for (j = 0; j < cand->n; j++)
+            R->lerr[j] = NAN;
+    return R->rows != NULL && R->have != NULL && R->lerr != NULL;
 }
 
 static void
@@ -113,6 +128,22 @@ refset_clear(refset *R)
             mpbias_flow_row_clear(R->rows + j);
     free(R->rows);
     free(R->have);
+    free(R->lerr);
+}
+
+/* forget the rows (a new run fills them again) */
+static void
+refset_reset(refset *R)
+{
+    slong j;
+    for (j = 0; j < R->n; j++)
+    {
+        if (R->have[j])
+            mpbias_flow_row_clear(R->rows + j);
+        R->have[j] = 0;
+        R->lerr[j] = NAN;
+    }
+    R->next = 0;
 }
 
 static void
@@ -133,7 +164,11 @@ gd_collect(const mpbias_flow_row *row, void *ctx)
     while (R->next < R->n && st[R->next] < row->index)
         R->next++;
     while (R->next < R->n && st[R->next] == row->index)
+    {
+        R->lerr[R->next] = mpfr_zero_p(row->err_est) ? -HUGE_VAL
+                           : log10(mpfr_get_d(row->err_est, MPFR_RNDN));
         refset_put(R, R->next++, row);
+    }
     return 0;
 }
 
@@ -192,11 +227,355 @@ initial_row(mpbias_flow_row *row, const mpbias_data_t data, const mpbias_model_t
     _mpbias_mpfr_vec_clear(Z, n * d);
 }
 
+/* ---- the stability of the reference iteration ------------------------ */
+
+/* Gradient descent is x <- x - eta_k grad F(x) in x = (u_+, u_-), with F
+   the loss (model's convention) or, for the normalized steps, log L (the
+   step eta_k / L on L is the step eta_k on log L).  Its Jacobian is
+   I - eta_k H_k, H_k the Hessian of F: perturbations along an eigenvector
+   of H_k with eta_k lambda > 2 change sign and grow by |1 - eta_k lambda|
+   per step.  Along the reference (the probe gives the MPFR state of every
+   step; the analysis is in double), at every step: lambda_max(H_k)
+   (Jacobi on the 2d x 2d matrix, d <= 16), and a perturbation carried
+   from step 0 through I - eta_k H_k, its size taken normwise relative to
+   w as the digits of w are. */
+#define STAB_MAX_D 16
+
+struct stab_ctx
+{
+    slong n, d;
+    int D, logistic, mean, normalized;
+    double *Z;                  /* n x d */
+    double *up, *um, *q, *h;    /* d, d, n (l'(m) scaled), n (l''(m) scaled) */
+    double *gz, *a, *b;         /* d (Z^T q), d, n: scratch */
+    double *v, *hv, *ev, *H;    /* the perturbation (2d), H v (2d), a unit vector
+                                   (2d), H (2d x 2d) */
+    double vscale;              /* log10 of the rescalings of v */
+    unsigned long long seed;    /* of the injected perturbations */
+    int ok;                     /* the state fits in double */
+    const slong *steps;         /* the candidate's rows */
+    slong nrows, next;
+    double *row_sharp, *row_growth;     /* per row: max eta lambda since the last
+                                           row, log10 of the propagated error */
+    double *row_lam, *row_kmax;         /* lambda and the step of that max */
+    double cur_sharp, cur_lam;          /* max eta lambda since the last row */
+    slong cur_k;
+    slong first_unstable;
+    mpfr_t t, u;                /* 64-bit scratch */
+};
+
+static int
+stab_init(stab_ctx *S, const mpbias_data_t data, const mpbias_model_t model,
+          const mpbias_cand_struct *c, int normalized)
+{
+    slong n = data->n, d = data->d, i;
+    mpfr_t *Z = _mpbias_mpfr_vec_init(n * d, 64);
+    memset(S, 0, sizeof *S);
+    S->n = n;
+    S->d = d;
+    S->D = model->depth;
+    S->logistic = model->loss == MPBIAS_LOSS_LOGISTIC;
+    S->mean = model->mean;
+    S->normalized = normalized;
+    S->Z = malloc((size_t) (n * d) * sizeof(double));
+    S->up = malloc((size_t) (10 * d + 3 * n) * sizeof(double));
+    S->H = d <= STAB_MAX_D ? malloc((size_t) (4 * d * d) * sizeof(double)) : NULL;
+    S->row_sharp = malloc((size_t) (4 * c->n) * sizeof(double));
+    mpfr_inits2(64, S->t, S->u, (mpfr_ptr) 0);
+    if (S->Z == NULL || S->up == NULL || S->row_sharp == NULL || (d <= STAB_MAX_D && S->H == NULL))
+    {
+        _mpbias_mpfr_vec_clear(Z, n * d);
+        return 0;
+    }
+    S->um = S->up + d;
+    S->gz = S->um + d;
+    S->a = S->gz + d;
+    S->v = S->a + d;
+    S->hv = S->v + 2 * d;
+    S->ev = S->hv + 2 * d;
+    S->q = S->ev + 2 * d;
+    S->h = S->q + n;
+    S->b = S->h + n;
+    S->row_growth = S->row_sharp + c->n;
+    S->row_lam = S->row_growth + c->n;
+    S->row_kmax = S->row_lam + c->n;
+    S->steps = c->step;
+    S->nrows = c->n;
+    mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
+    for (i = 0; i < n * d; i++)
+        S->Z[i] = mpfr_get_d(Z[i], MPFR_RNDN);
+    _mpbias_mpfr_vec_clear(Z, n * d);
+    return 1;
+}
+
+static void
+stab_reset(stab_ctx *S)
+{
+    slong j;
+    S->ok = 1;
+    S->next = 0;
+    S->vscale = 0;
+    S->seed = 0x9e3779b97f4a7c15ULL;
+    S->cur_sharp = NAN;
+    S->first_unstable = -1;
+    for (j = 0; j < S->nrows; j++)
+        S->row_sharp[j] = S->row_growth[j] = S->row_lam[j] = S->row_kmax[j] = NAN;
+    S->cur_k = -1;
+    S->cur_lam = NAN;
+    for (j = 0; j < 2 * S->d; j++)
+        S->v[j] = 0;
+}
+
+static void
+stab_clear(stab_ctx *S)
+{
+    free(S->Z);
+    free(S->up);
+    free(S->H);
+    free(S->row_sharp);
+    mpfr_clears(S->t, S->u, (mpfr_ptr) 0);
+}
+
+/* out = H v (H the Hessian of F at the current state) */
+static void
+stab_hv(stab_ctx *S, const double *v, double *out)
+{
+    slong i, k, n = S->n, d = S->d;
+    int D = S->D;
+    double qb = 0;
+    for (i = 0; i < d; i++)      /* a = J_w v */
+        S->a[i] = D * pow(S->up[i], D - 1) * v[i] - D * pow(S->um[i], D - 1) * v[d + i];
+    for (k = 0; k < n; k++)
+    {
+        double t = 0;
+        for (i = 0; i < d; i++)
+            t += S->Z[k * d + i] * S->a[i];
+        S->b[k] = t;
+        qb += S->q[k] * t;
+    }
+    for (k = 0; k < n; k++)      /* Hessian of Phi(m): diag(h) (- q q^T) */
+        S->b[k] = S->h[k] * S->b[k] - (S->normalized ? S->q[k] * qb : 0);
+    for (i = 0; i < d; i++)
+    {
+        double e = 0;
+        for (k = 0; k < n; k++)
+            e += S->Z[k * d + i] * S->b[k];
+        out[i] = D * pow(S->up[i], D - 1) * e;
+        out[d + i] = -D * pow(S->um[i], D - 1) * e;
+        if (D >= 2)
+        {
+            out[i] += S->gz[i] * D * (D - 1) * pow(S->up[i], D - 2) * v[i];
+            out[d + i] -= S->gz[i] * D * (D - 1) * pow(S->um[i], D - 2) * v[d + i];
+        }
+    }
+}
+
+/* the largest eigenvalue of the symmetric m x m matrix A (destroyed):
+   cyclic Jacobi */
+static double
+sym_max_eig(double *A, slong m)
+{
+    slong p, q, k;
+    int sweep;
+    double mx;
+    for (sweep = 0; sweep < 60; sweep++)
+    {
+        double off = 0, dg = 0;
+        for (p = 0; p < m; p++)
+            for (q = 0; q < m; q++)
+                if (p != q)
+                    off += A[p * m + q] * A[p * m + q];
+                else
+                    dg += A[p * m + p] * A[p * m + p];
+        if (!(off > 1e-30 * dg))
+            break;
+        for (p = 0; p < m; p++)
+            for (q = p + 1; q < m; q++)
+            {
+                double apq = A[p * m + q], th, t, cs, sn;
+                if (apq == 0)
+                    continue;
+                th = (A[q * m + q] - A[p * m + p]) / (2 * apq);
+                t = (th >= 0 ? 1.0 : -1.0) / (fabs(th) + sqrt(th * th + 1));
+                cs = 1 / sqrt(t * t + 1);
+                sn = t * cs;
+                for (k = 0; k < m; k++)
+                {
+                    double x = A[k * m + p], y = A[k * m + q];
+                    A[k * m + p] = cs * x - sn * y;
+                    A[k * m + q] = sn * x + cs * y;
+                }
+                for (k = 0; k < m; k++)
+                {
+                    double x = A[p * m + k], y = A[q * m + k];
+                    A[p * m + k] = cs * x - sn * y;
+                    A[q * m + k] = sn * x + cs * y;
+                }
+            }
+    }
+    mx = A[0];
+    for (p = 1; p < m; p++)
+        if (A[p * m + p] > mx)
+            mx = A[p * m + p];
+    return mx;
+}
+
+static void
+stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const mpfr_t *m,
+           const mpfr_t logL, void *ctx)
+{
+    stab_ctx *S = ctx;
+    slong i, j, n = S->n, d = S->d;
+    double eta = fmpq_get_d(etaq), wmax = 0, amax = 0, growth = NAN, sh = NAN;
+    if (!S->ok)
+        return;
+    for (i = 0; i < d; i++)
+    {
+        S->up[i] = mpfr_get_d(up[i], MPFR_RNDN);
+        S->um[i] = mpfr_get_d(um[i], MPFR_RNDN);
+        if (!(fabs(S->up[i]) < 1e100 && fabs(S->um[i]) < 1e100))
+        {
+            S->ok = 0;   /* beyond double: the analysis stops here */
+            return;
+        }
+    }
+    /* q_n = l'(m_n), h_n = l''(m_n) (over L for log L, over N for the
+       mean loss), from their logarithms */
+    for (j = 0; j < n; j++)
+    {
+        if (S->logistic)
+        {
+            /* a = log1p(e^-|m|): log(-l') = -(max(m, 0) + a), log l'' = -(|m| + 2 a) */
+            mpfr_abs(S->u, m[j], MPFR_RNDN);
+            mpfr_neg(S->u, S->u, MPFR_RNDN);
+            mpfr_exp(S->u, S->u, MPFR_RNDN);
+            mpfr_log1p(S->u, S->u, MPFR_RNDN);
+            if (mpfr_sgn(m[j]) > 0)
+                mpfr_add(S->t, S->u, m[j], MPFR_RNDN);
+            else
+                mpfr_set(S->t, S->u, MPFR_RNDN);
+            mpfr_neg(S->t, S->t, MPFR_RNDN);
+            mpfr_mul_2ui(S->u, S->u, 1, MPFR_RNDN);
+            if (mpfr_sgn(m[j]) > 0)
+                mpfr_add(S->u, S->u, m[j], MPFR_RNDN);
+            else
+                mpfr_sub(S->u, S->u, m[j], MPFR_RNDN);
+            mpfr_neg(S->u, S->u, MPFR_RNDN);
+        }
+        else
+        {
+            mpfr_neg(S->t, m[j], MPFR_RNDN);
+            mpfr_set(S->u, S->t, MPFR_RNDN);
+        }
+        if (S->normalized)
+        {
+            mpfr_sub(S->t, S->t, logL, MPFR_RNDN);
+            mpfr_sub(S->u, S->u, logL, MPFR_RNDN);
+        }
+        if (S->mean)
+        {
+            double ln = log((double) n);
+            mpfr_sub_d(S->t, S->t, ln, MPFR_RNDN);
+            mpfr_sub_d(S->u, S->u, ln, MPFR_RNDN);
+        }
+        mpfr_exp(S->t, S->t, MPFR_RNDN);
+        mpfr_exp(S->u, S->u, MPFR_RNDN);
+        S->q[j] = -mpfr_get_d(S->t, MPFR_RNDN);
+        S->h[j] = mpfr_get_d(S->u, MPFR_RNDN);
+    }
+    for (i = 0; i < d; i++)
+    {
+        double g = 0;
+        for (j = 0; j < n; j++)
+            g += S->Z[j * d + i] * S->q[j];
+        S->gz[i] = g;
+    }
+    /* lambda_max(H) */
+    if (S->H != NULL)
+    {
+        slong mm = 2 * d, r, cc;
+        for (cc = 0; cc < mm; cc++)
+        {
+            for (r = 0; r < mm; r++)
+                S->ev[r] = r == cc;
+            stab_hv(S, S->ev, S->hv);
+            for (r = 0; r < mm; r++)
+                S->H[r * mm + cc] = S->hv[r];
+        }
+        for (r = 0; r < mm; r++)
+            for (cc = r + 1; cc < mm; cc++)
+                S->H[r * mm + cc] = S->H[cc * mm + r] = 0.5 * (S->H[r * mm + cc] + S->H[cc * mm + r]);
+        {
+            double lam = sym_max_eig(S->H, mm);
+            sh = eta * lam;
+            if (isfinite(sh) && sh > 2 && S->first_unstable < 0)
+                S->first_unstable = k;
+        }
+        if (isnan(S->cur_sharp) || sh > S->cur_sharp)
+        {
+            S->cur_sharp = sh;
+            S->cur_lam = sh / eta;
+            S->cur_k = k;
+        }
+    }
+    /* the rounding errors' propagation: at every step a perturbation of
+       relative size 2^-53 in each component of u (signs and sizes from a
+       fixed sequence) joins the one carried from the steps before */
+    for (i = 0; i < 2 * d; i++)
+    {
+        double x = i < d ? S->up[i] : S->um[i - d];
+        S->seed = S->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        S->v[i] += x * ldexp((double) (S->seed >> 11) / 9007199254740992.0 - 0.5, -52)
+                   * pow(10.0, -S->vscale);
+    }
+    for (i = 0; i < d; i++)
+    {
+        double w = pow(S->up[i], S->D) - pow(S->um[i], S->D);
+        double a = S->D * pow(S->up[i], S->D - 1) * S->v[i] - S->D * pow(S->um[i], S->D - 1) * S->v[d + i];
+        wmax = fabs(w) > wmax ? fabs(w) : wmax;
+        amax = fabs(a) > amax ? fabs(a) : amax;
+    }
+    if (wmax > 0 && amax > 0)
+        growth = log10(amax) + S->vscale - log10(wmax);
+    while (S->next < S->nrows && S->steps[S->next] < k)
+        S->next++;
+    while (S->next < S->nrows && S->steps[S->next] == k)
+    {
+        S->row_sharp[S->next] = S->cur_sharp;
+        S->row_lam[S->next] = S->cur_lam;
+        S->row_kmax[S->next] = (double) S->cur_k;
+        S->row_growth[S->next++] = growth;
+        S->cur_sharp = S->cur_lam = NAN;
+        S->cur_k = -1;
+    }
+    /* v <- (I - eta H) v, rescaled */
+    stab_hv(S, S->v, S->hv);
+    amax = 0;
+    for (i = 0; i < 2 * d; i++)
+    {
+        S->v[i] -= eta * S->hv[i];
+        amax = fabs(S->v[i]) > amax ? fabs(S->v[i]) : amax;
+    }
+    if (!isfinite(amax))
+        S->ok = 0;
+    else if (amax > 1e100)
+    {
+        for (i = 0; i < 2 * d; i++)
+            S->v[i] /= amax;
+        S->vscale += log10(amax);
+    }
+}
+
 /* Reference rows for the candidate: gd (axis STEP, steps `go`) or flow. */
+/* Gradient descent is certified by two runs at p and p + 64 bits: when
+   rounding errors grow along the iteration faster than 64 bits absorb, the
+   run fails at the first row it cannot certify.  Then it is redone at 2p,
+   4p, ... (Ziv's strategy) up to max_prec bits (0: MPBIAS_CHECK_MAX_PREC);
+   a failure that is not one of certification (a diverging loss) stops. */
 static mpbias_status
 reference(refset *R, const mpbias_data_t data, const mpbias_model_t model,
           const mpbias_cand_struct *cand, const mpbias_gd_opts *gdo, int digits, mpfr_prec_t prec,
-          mpbias_err_t err)
+          mpfr_prec_t max_prec, mpbias_err_t err)
 {
     mpbias_status st = MPBIAS_OK;
     slong j, npos = 0;
@@ -207,13 +586,47 @@ reference(refset *R, const mpbias_data_t data, const mpbias_model_t model,
     {
         mpbias_gd_opts go = *gdo;
         mpbias_gd_stats gs;
+        mpfr_prec_t p0, p = prec > 0 ? prec : rprec;
         go.digits = digits;
-        go.prec = prec;
         go.max_steps = cand->step[cand->n - 1];
         go.until_loss_set = 0;
         go.n_at_step = cand->n;
         go.at_step = cand->step;
-        return mpbias_gd_run(data, model, &go, gd_collect, R, &gs, err);
+        if (max_prec <= 0)
+            max_prec = MPBIAS_CHECK_MAX_PREC;
+        if (max_prec < p)
+            max_prec = p;
+        p0 = p;
+        R->raised = 0;
+        for (;;)
+        {
+            refset_reset(R);
+            if (R->stab != NULL)
+                stab_reset(R->stab);
+            go.prec = p;
+            R->prec = p;
+            memset(&gs, 0, sizeof gs);
+            st = _mpbias_gd_run_probe(data, model, &go, gd_collect, R,
+                                      R->stab != NULL ? stab_probe : NULL, R->stab, &gs, err);
+            /* a certification failure: the row's error estimate too large */
+            if (st != MPBIAS_ERR_NUMERIC || !(gs.max_err_est > pow(10.0, -digits)))
+                return st;
+            if (2 * p > max_prec)
+            {
+                char raised[96] = "";
+                if (R->raised > 0)
+                    snprintf(raised, sizeof raised, ", raised %d times from %ld bits", R->raised,
+                             (long) p0);
+                return _mpbias_err_set(err, st, NULL, 0, 0,
+                                       "gd: cannot certify %d digits at step %ld at %ld bits%s "
+                                       "(estimated relative error %.2g: rounding errors grow along "
+                                       "the iteration), and twice that would pass the limit of "
+                                       "%ld bits (--max-prec)", digits, (long) gs.steps, (long) p,
+                                       raised, gs.max_err_est, (long) max_prec);
+            }
+            p *= 2;
+            R->raised++;
+        }
     }
     for (j = 0; j < cand->n; j++)
     {
@@ -482,11 +895,20 @@ measure(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
         o->reached = R->have[j];
         o->digits_w = o->digits_loss = o->digits_margin = NAN;
         o->margin_from_w = !c->has_margin;
+        o->f64_digits = o->step_sharpness = o->jac_digits = NAN;
         if (!o->reached)
         {
             o->ref_margin = o->ref_log10_loss = o->ref_log10_t = NAN;
             continue;
         }
+        if (R->prec > 0 && !isnan(R->lerr[j]))
+        {
+            /* the two runs differ by about c 2^-p A (A the amplification of
+               rounding errors); float64 by c 2^-53 A */
+            double f = -(R->lerr[j] + (double) (R->prec - 53) * 0.30102999566398120);
+            o->f64_digits = f > 16 ? 16 : f < 0 ? 0 : f;
+        }
+
         res->reached++;
         o->ref_margin = mpfr_get_d(r->margin, MPFR_RNDN);
         o->ref_log10_loss = mpfr_get_d(r->log10_loss, MPFR_RNDN);
@@ -573,7 +995,7 @@ variant(mpbias_check_result *out, const mpbias_data_t data, const mpbias_model_t
         return 0;
     }
     mpbias_err_clear(e);
-    ok = reference(&R, data, model, c, gdo, o->digits, o->prec, e) == MPBIAS_OK;
+    ok = reference(&R, data, model, c, gdo, o->digits, o->prec, o->max_prec, e) == MPBIAS_OK;
     if (ok)
     {
         mpbias_check_result_init(out);
@@ -639,7 +1061,7 @@ gd_at_times(refset *R, const mpbias_data_t data, const mpbias_model_t model,
         cs.axis = MPBIAS_CAND_STEP;
         cs.step = steps;
         mpbias_err_clear(e);
-        ok = reference(R, data, model, &cs, &go, o->digits, o->prec, e) == MPBIAS_OK;
+        ok = reference(R, data, model, &cs, &go, o->digits, o->prec, o->max_prec, e) == MPBIAS_OK;
         mpbias_gd_opts_clear(&go);
         fmpq_clear(eta);
     }
@@ -789,6 +1211,155 @@ explain_gd(mpbias_check_result *res, const refset *F, const mpbias_data_t data,
     fmpq_clear(h0);
 }
 
+/* Evidence that exp(-m) underflowed in the candidate (float64: subnormal
+   past margin 708, zero past 745), at the first row from the first bad one
+   on where the reference's margin exceeds 700 and the candidate shows what
+   the reference does not: a NaN or infinite value (0 / 0 once every weight
+   is 0), a zero or subnormal w_i (u_i) or loss, or a w frozen (equal to
+   the previous row's) while the reference's moved by more than 10^-md.
+   Returns the row, or -1; *what says which. */
+static slong
+underflow_evidence(const mpbias_cand_struct *c, const refset *R, const mpbias_check_result *res,
+                   int D, double md, mpfr_prec_t prec, const char **what)
+{
+    slong j, i, d = c->d;
+    mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), *w1 = _mpbias_mpfr_vec_init(d, prec), rel;
+    slong found = -1;
+    mpfr_init2(rel, prec);
+    for (j = res->first_bad >= 0 ? res->first_bad : c->n; j < c->n && found < 0; j++)
+    {
+        if (!R->have[j] || !(res->rows[j].ref_margin > 700))
+            continue;
+        for (i = 0; i < d && found < 0; i++)
+        {
+            mpfr_srcptr x[3];
+            int nx = 0, q;
+            if (c->has_w)
+                x[nx++] = c->w[j * d + i];
+            if (c->has_u)
+            {
+                x[nx++] = c->up[j * d + i];
+                x[nx++] = c->um[j * d + i];
+            }
+            for (q = 0; q < nx && found < 0; q++)
+            {
+                if (!mpfr_number_p(x[q]))
+                {
+                    found = j;
+                    *what = "NaN or infinite values (0 / 0 once every exp(-m_n) is 0)";
+                }
+                else if ((mpfr_zero_p(x[q]) || mpfr_get_exp(x[q]) <= -1022)
+                         && !mpfr_zero_p(R->rows[j].w[i]))
+                {
+                    found = j;
+                    *what = mpfr_zero_p(x[q]) ? "zeros" : "subnormal values";
+                }
+            }
+        }
+        if (found < 0 && c->loss_kind == MPBIAS_CAND_LOSS_VALUE && mpfr_number_p(c->log_loss[j])
+            && mpfr_cmp_si(c->log_loss[j], -708) < 0)
+        {
+            found = j;
+            *what = "a subnormal loss (below 2.2e-308)";
+        }
+        if (found < 0 && c->loss_kind != MPBIAS_CAND_LOSS_NONE && mpfr_inf_p(c->log_loss[j])
+            && mpfr_sgn(c->log_loss[j]) < 0)
+        {
+            found = j;
+            *what = "a zero loss";
+        }
+        if (found < 0 && j > 0 && R->have[j - 1] && c->step != NULL && c->axis == MPBIAS_CAND_STEP
+            && c->step[j] > c->step[j - 1])
+        {
+            int same = 1;
+            cand_w(w, c, j, D);
+            cand_w(w1, c, j - 1, D);
+            for (i = 0; i < d && same; i++)
+                same = mpfr_equal_p(w[i], w1[i]);
+            if (same)
+            {
+                rel_vec(rel, (const mpfr_t *) R->rows[j - 1].w, (const mpfr_t *) R->rows[j].w, d, 1.0);
+                if (mpfr_cmp_d(rel, pow(10.0, -md)) > 0)
+                {
+                    found = j;
+                    *what = "a w that stopped moving (a zero gradient: every exp(-m_n) is 0)";
+                }
+            }
+        }
+    }
+    mpfr_clear(rel);
+    _mpbias_mpfr_vec_clear(w, d);
+    _mpbias_mpfr_vec_clear(w1, d);
+    return found;
+}
+
+/* The iteration itself amplifies rounding errors: established by two
+   independent measurements along the reference that each predict the
+   digits float64 keeps at the first bad row (below the threshold, give or
+   take the constant of the rounding errors): the difference of the
+   reference's two runs scaled to 53 bits (f64_digits), and the rounding
+   errors propagated through the iteration's Jacobian (jac_digits); the
+   rates over the window where the digits go, and step x sharpness (the
+   mechanism when above 2), are reported. */
+static void
+explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
+                 const mpbias_cand_struct *c, double md, int normalized)
+{
+    slong jb = res->first_bad, j, j0 = -1, jm, jlast;
+    const mpbias_check_row *b = res->rows + jb;
+    mpbias_check_stability *st = &res->stab;
+    double dsteps;
+    char sharp[400], fix[96] = "", wb[128], wm[128];
+    if (jb < 1 || !b->reached || !(b->f64_digits < md + 1) || !(b->jac_digits < md + 2))
+        return;
+    /* the window: from the last row before jb where float64 keeps 14.5
+       digits by both measures */
+    for (j = jb - 1; j >= 0 && j0 < 0; j--)
+        if (res->rows[j].reached && res->rows[j].f64_digits >= 14.5 && res->rows[j].jac_digits >= 14.5
+            && isfinite(R->lerr[j]) && c->step[j] < c->step[jb])
+            j0 = j;
+    if (j0 < 0)
+        return;
+    dsteps = (double) (c->step[jb] - c->step[j0]);
+    st->win_from = c->step[j0];
+    st->win_to = c->step[jb];
+    st->drift_rate = (R->lerr[jb] - R->lerr[j0]) / dsteps;
+    st->growth_rate = pow(10.0, (S->row_growth[jb] - S->row_growth[j0]) / dsteps);
+    jm = st->meaningless_from >= 0 ? st->meaningless_from : jb;
+    jlast = jm > 0 ? jm - 1 : 0;
+    if (isnan(st->max_step_sharpness))
+        snprintf(sharp, sizeof sharp, "the sharpness is not computed (d > %d, or u beyond the "
+                 "range of a double)", STAB_MAX_D);
+    else if (st->first_unstable >= 0 && st->first_unstable <= c->step[jb])
+        snprintf(sharp, sizeof sharp,
+                 "step x sharpness is above 2 from step %ld and reaches %.3g at step %ld "
+                 "(eta %.3g, lambda_max %.4g of the Hessian of %s in (u_+, u_-): the "
+                 "iteration's Jacobian I - eta H has the eigenvalue %.3g < -1)",
+                 (long) st->first_unstable, st->max_step_sharpness, (long) st->max_step, st->eta,
+                 st->sharpness, normalized ? "log L" : "L", 1 - st->max_step_sharpness);
+    else
+        snprintf(sharp, sizeof sharp,
+                 "step x sharpness stays below 2 up to there (at most %.3g, at step %ld): the "
+                 "growth is transient, not an eigenvalue of the Jacobian past -1",
+                 st->max_step_sharpness, (long) st->max_step);
+    if (isfinite(st->sharpness) && st->sharpness > 0)
+        snprintf(fix, sizeof fix, " = %.3g at step %ld", 2 / st->sharpness, (long) st->max_step);
+    where_str(wb, sizeof wb, c, jb);
+    where_str(wm, sizeof wm, c, jm);
+    add_diag(res, MPBIAS_DIAG_UNSTABLE,
+             "The iteration itself amplifies rounding errors, as measured along the reference: "
+             "its runs at %ld and %ld bits drift apart by %.2g digits per step from step %ld to "
+             "%ld, so that float64's rounding errors, amplified alike, leave about %.1f digits of "
+             "the exact iteration at %s (a linear estimate; the candidate has %.1f); carried "
+             "through the iteration's Jacobian they grow by a factor %.3g per step there (%.1f "
+             "digits left); %s.  Any finite-precision implementation leaves the exact iteration "
+             "there, so the comparison is meaningless from %s on: compare up to step %ld, or "
+             "take a smaller step (below 2 / lambda_max%s, to stay stable).", (long) st->prec,
+             (long) st->prec + 64, st->drift_rate, (long) st->win_from, (long) st->win_to,
+             b->f64_digits, wb, b->digits_w, st->growth_rate, b->jac_digits, sharp, wm,
+             (long) c->step[jlast], fix);
+}
+
 /* ---- the check -------------------------------------------------------- */
 
 mpbias_status
@@ -798,6 +1369,8 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     const mpbias_cand_struct *c = cand;
     mpbias_status st;
     refset R;
+    stab_ctx stab;
+    int have_stab = 0, stab_done = 0;
     mpfr_t *Z = NULL;
     mpfr_prec_t prec;
     slong n = data->n, d = data->d, j, i;
@@ -820,25 +1393,89 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                                "give its step sizes");
     prec = (mpfr_prec_t) ((o->digits + 20) * 3.3219280948873623) + 64;
     res->rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
-    if (res->rows == NULL || !refset_init(&R, c))
+    if (res->rows == NULL)
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (!refset_init(&R, c))
     {
-        if (res->rows != NULL)
-            refset_clear(&R);
+        refset_clear(&R);
+        mpbias_check_result_clear(res);
         return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    st = reference(&R, data, model, c, o->gd, o->digits, o->prec, err);
+    if (c->axis == MPBIAS_CAND_STEP)
+    {
+        /* stab_init leaves stab ready for stab_clear, also when it fails */
+        if (!stab_init(&stab, data, model, c, o->gd->normalized))
+        {
+            stab_clear(&stab);
+            refset_clear(&R);
+            mpbias_check_result_clear(res);
+            return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        have_stab = 1;
+    }
+    st = reference(&R, data, model, c, o->gd, o->digits, o->prec, o->max_prec, err);
     if (st != MPBIAS_OK)
     {
         char msg[MPBIAS_ERR_MSG_LEN];
         snprintf(msg, sizeof msg, "%s", err != NULL ? err->msg : "");
+        if (have_stab)
+            stab_clear(&stab);
         refset_clear(&R);
         mpbias_check_result_clear(res);
         return _mpbias_err_set(err, st, NULL, 0, 0, "check: the reference could not be computed: %s",
                                msg);
     }
+    res->stab.growth_rate = res->stab.drift_rate = NAN;
+    res->stab.max_step_sharpness = res->stab.sharpness = res->stab.eta = NAN;
+    res->stab.first_unstable = res->stab.max_step = -1;
+    res->stab.win_from = res->stab.win_to = res->stab.meaningless_from = -1;
     Z = _mpbias_mpfr_vec_init(n * d, prec);
     mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
     measure(res, &R, c, data, model, (const mpfr_t *) Z, o->digits, md, prec);
+    if (have_stab)
+    {
+        res->stab.measured = 1;
+        res->stab.prec = R.prec;
+        res->stab.raised = R.raised;
+        for (j = 0; j < c->n && res->stab.meaningless_from < 0; j++)
+            if (res->rows[j].f64_digits < md)
+                res->stab.meaningless_from = j;
+    }
+    if (have_stab && o->explain && !res->agree)
+    {
+        /* the Jacobian along the reference: its run again, at the
+           precision that certified it, with the probe */
+        refset R2;
+        mpbias_err_t e2;
+        mpbias_err_clear(e2);
+        if (refset_init(&R2, c))
+        {
+            R2.stab = &stab;
+            stab_done = reference(&R2, data, model, c, o->gd, o->digits, R.prec, R.prec, e2) == MPBIAS_OK;
+        }
+        refset_clear(&R2);
+    }
+    if (stab_done)
+    {
+        slong jlim = res->first_bad >= 0 ? res->first_bad : c->n - 1;
+        res->stab.first_unstable = stab.first_unstable;
+        for (j = 0; j < c->n; j++)
+        {
+            double g = stab.row_growth[j];
+            res->rows[j].step_sharpness = stab.row_sharp[j];
+            res->rows[j].jac_digits = isnan(g) ? NAN : -g > 16 ? 16 : -g < 0 ? 0 : -g;
+        }
+        /* the largest step x sharpness up to the first row below the threshold */
+        for (j = 0; j <= jlim; j++)
+            if (isfinite(stab.row_sharp[j])
+                && (isnan(res->stab.max_step_sharpness) || stab.row_sharp[j] > res->stab.max_step_sharpness))
+            {
+                res->stab.max_step_sharpness = stab.row_sharp[j];
+                res->stab.sharpness = stab.row_lam[j];
+                res->stab.eta = stab.row_sharp[j] / stab.row_lam[j];
+                res->stab.max_step = (slong) stab.row_kmax[j];
+            }
+    }
 
     if (res->reached < c->n)
     {
@@ -854,8 +1491,6 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     {
         slong jb = res->first_bad >= 0 ? res->first_bad : 0;
         slong jn = first_nan_row(c);
-        const mpbias_check_row *b = res->rows + jb;
-        double gmax = b->ref_margin;
 
         /* 1. double-precision signatures at the row where agreement is lost */
         if (jn >= 0)
@@ -864,19 +1499,25 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
             add_diag(res, MPBIAS_DIAG_NAN,
                      "The candidate's values are NaN or infinite from %s on (reference margin "
                      "there %.6g).", where, res->rows[jn].ref_margin);
-            if (res->rows[jn].reached && res->rows[jn].ref_margin > 700)
-                gmax = res->rows[jn].ref_margin > gmax ? res->rows[jn].ref_margin : gmax;
         }
-        if (res->first_bad >= 0 && gmax > 700)
         {
-            where_str(where, sizeof where, c, jn >= 0 && (res->first_bad < 0 || jn < jb) ? jn : jb);
-            add_diag(res, MPBIAS_DIAG_UNDERFLOW,
-                     "Agreement is lost at %s, where the margin is %.6g: in float64, exp(-margin) "
-                     "is subnormal beyond 708 and zero beyond 745, so the per-sample weights "
-                     "exp(-m_n) and the loss underflow and training silently stops (or divides "
-                     "0 by 0).  Compute exp(-(m_n - min_k m_k)) and carry the loss as its "
-                     "logarithm (log-sum-exp).", where, gmax);
+            const char *what = NULL;
+            slong ju = underflow_evidence(c, &R, res, model->depth, md, prec, &what);
+            if (ju >= 0)
+            {
+                where_str(where, sizeof where, c, ju);
+                add_diag(res, MPBIAS_DIAG_UNDERFLOW,
+                         "At %s, where the margin is %.6g, the candidate shows %s, which the "
+                         "reference does not: in float64, exp(-margin) is subnormal beyond 708 "
+                         "and zero beyond 745, so the per-sample weights exp(-m_n) and the loss "
+                         "underflow and training silently stops (or divides 0 by 0).  Compute "
+                         "exp(-(m_n - min_k m_k)) and carry the loss as its logarithm "
+                         "(log-sum-exp).", where, res->rows[ju].ref_margin, what);
+            }
         }
+        if (stab_done && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
+            && (jn < 0 || jn > jb))
+            explain_unstable(res, &R, &stab, c, md, o->gd->normalized);
         if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
         {
             for (j = 0; j < c->n; j++)
@@ -909,7 +1550,10 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                 for (j = 0; j < c->n; j++)
                 {
                     double dg;
-                    if (!R.have[j] || res->rows[j].digits_w < md)
+                    /* rows where float64 can hold the loss to md + 1 digits: its
+                       log L has an absolute error of at least margin x 2^-53 */
+                    if (!R.have[j] || res->rows[j].digits_w < md
+                        || !(fabs(res->rows[j].ref_margin) * 2.2e-16 < pow(10.0, -md - 1)))
                         continue;
                     cand_w(w, c, j, model->depth);
                     margin_loss_of(gam, logL, (const mpfr_t *) Z, (const mpfr_t *) w, data, model);
@@ -1005,7 +1649,8 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
             explain_gd(res, &R, data, model, c, o, (const mpfr_t *) Z, prec);
         /* 3. the first step against the reference's */
         if (!has_diag(res, MPBIAS_DIAG_MEAN_SUM) && !has_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE)
-            && !has_diag(res, MPBIAS_DIAG_UNDERFLOW) && !has_diag(res, MPBIAS_DIAG_CANCELLATION))
+            && !has_diag(res, MPBIAS_DIAG_UNDERFLOW) && !has_diag(res, MPBIAS_DIAG_CANCELLATION)
+            && !has_diag(res, MPBIAS_DIAG_UNSTABLE))
         {
             mpbias_flow_row w0;
             slong j1 = -1;
@@ -1094,6 +1739,9 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
         }
     }
     _mpbias_mpfr_vec_clear(Z, n * d);
+    if (have_stab)
+        stab_clear(&stab);
     refset_clear(&R);
     return MPBIAS_OK;
 }
+

@@ -32,8 +32,10 @@ check_help(void)
            "the threshold; a verdict; and, when it disagrees, the cause in a sentence\n"
            "(float64 underflow past margin 745, a loss without log-sum-exp or log1p,\n"
            "cancellation in u_+^D - u_-^D, mean vs summed loss, a sign error, a step too\n"
-           "large for the flow), each established by computing the reference the cause\n"
-           "predicts or by its numerical signature.\n\n"
+           "large for the flow, an iteration that amplifies rounding errors past step x\n"
+           "sharpness = 2), each established by computing the reference the cause\n"
+           "predicts, by measuring it along the reference, or by its numerical signature\n"
+           "in the candidate's values.\n\n"
            "Candidate (CSV with a header row; doc/checking.md):\n"
            "  step or t            the gradient-descent step (0, 1, ...) or the flow time\n"
            "  w_1..w_d             the predictor, or up_1..up_d and um_1..um_d (u_+, u_-)\n"
@@ -49,6 +51,9 @@ check_help(void)
            "  --min-digits P       agreement threshold in digits (default 6)\n"
            "  --digits K           digits of the reference (2..1000, default 20)\n"
            "  --prec BITS          working precision of the reference (default: automatic)\n"
+           "  --max-prec BITS      gradient descent: the reference's precision is doubled\n"
+           "                       until it certifies --digits at every row, up to BITS\n"
+           "                       (default %d); beyond, it is an error\n"
            "  --no-explain         do not compute other references to explain a\n"
            "                       disagreement\n"
            "  --format FMT         text (default), csv or json\n"
@@ -56,7 +61,7 @@ check_help(void)
            "  -q, --quiet          no summary on standard error (csv)\n"
            "  -h, --help           show this help and exit\n"
            "Exit status: 0 the candidate agrees, 3 it disagrees, 1 failure, 2 usage error.\n",
-           PROG);
+           PROG, MPBIAS_CHECK_MAX_PREC);
 }
 
 static void
@@ -119,6 +124,7 @@ cmd_check(int argc, char **argv)
         { "min-digits", required_argument, NULL, 't' },
         { "digits", required_argument, NULL, 'k' },
         { "prec", required_argument, NULL, 'p' },
+        { "max-prec", required_argument, NULL, 'P' },
         { "no-explain", no_argument, NULL, 'x' },
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
@@ -131,7 +137,7 @@ cmd_check(int argc, char **argv)
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *step_s = NULL, *sched_s = NULL, *out = NULL, *cand_path = NULL;
-    long depth = 2, digits = 20, prec = 0;
+    long depth = 2, digits = 20, prec = 0, max_prec = 0;
     double md = 6.0;
     int c, r = EXIT_OK, fmt = 0, quiet = 0, lossk = 0, mean = 0, explain = 1, normalized = 0;
     mpbias_data_t data;
@@ -204,6 +210,10 @@ cmd_check(int argc, char **argv)
                 if (!cli_parse_slong("check", "prec", optarg, 16, 1000000, &prec))
                     r = EXIT_USAGE;
                 break;
+            case 'P':
+                if (!cli_parse_slong("check", "max-prec", optarg, 16, 1L << 24, &max_prec))
+                    r = EXIT_USAGE;
+                break;
             case 'x':
                 explain = 0;
                 break;
@@ -270,6 +280,7 @@ cmd_check(int argc, char **argv)
     }
     co.digits = (int) digits;
     co.prec = (mpfr_prec_t) prec;
+    co.max_prec = (mpfr_prec_t) max_prec;
     co.min_digits = md;
     co.gd = &go;
     co.explain = explain;
@@ -292,7 +303,8 @@ cmd_check(int argc, char **argv)
     if (fmt == 1)
     {
         fprintf(f, "row,line,%s,digits_w,digits_loss,digits_margin,margin_from_w,ref_margin,"
-                "ref_log10_loss,ref_log10_t\n", cand->axis == MPBIAS_CAND_STEP ? "step" : "t");
+                "ref_log10_loss,ref_log10_t,f64_digits,step_sharpness\n",
+                cand->axis == MPBIAS_CAND_STEP ? "step" : "t");
         for (j = 0; j < res.n; j++)
         {
             const mpbias_check_row *o = res.rows + j;
@@ -304,8 +316,13 @@ cmd_check(int argc, char **argv)
             put_digits(f, o->digits_loss, 0);
             fputc(',', f);
             put_digits(f, o->digits_margin, 0);
-            fprintf(f, ",%d,%.10g,%.10g,%.10g\n", o->margin_from_w, o->ref_margin, o->ref_log10_loss,
+            fprintf(f, ",%d,%.10g,%.10g,%.10g,", o->margin_from_w, o->ref_margin, o->ref_log10_loss,
                     o->ref_log10_t);
+            put_digits(f, o->f64_digits, 0);
+            fputc(',', f);
+            if (!isnan(o->step_sharpness))
+                fprintf(f, "%.4g", o->step_sharpness);
+            fputc('\n', f);
         }
     }
     else if (fmt == 2)
@@ -314,6 +331,8 @@ cmd_check(int argc, char **argv)
         put_json_quoted(f, cand_path);
         fprintf(f, ",\n  \"reference\": \"%s\",\n  \"reference_digits\": %ld,\n  \"min_digits\": %g,\n",
                 cand->axis == MPBIAS_CAND_STEP ? "gd" : "flow", digits, md);
+        if (res.stab.measured)
+            fprintf(f, "  \"reference_prec\": %ld,\n", (long) res.stab.prec);
         fprintf(f, "  \"agree\": %s,\n  \"first_bad_row\": %ld,\n  \"worst\": {\"w\": %.1f, "
                 "\"margin\": %.1f, \"loss\": ", res.agree ? "true" : "false",
                 res.first_bad >= 0 ? (long) res.first_bad + 1 : 0L, res.worst_w, res.worst_margin);
@@ -354,8 +373,20 @@ cmd_check(int argc, char **argv)
             fprintf(f, ", \"digits_margin\": ");
             put_digits(f, o->digits_margin, 1);
             if (o->reached)
-                fprintf(f, ", \"ref_margin\": %.10g, \"ref_log10_loss\": %.10g}", o->ref_margin,
+            {
+                fprintf(f, ", \"ref_margin\": %.10g, \"ref_log10_loss\": %.10g", o->ref_margin,
                         o->ref_log10_loss);
+                if (cand->axis == MPBIAS_CAND_STEP)
+                {
+                    fprintf(f, ", \"f64_digits\": ");
+                    put_digits(f, o->f64_digits, 1);
+                    if (isfinite(o->step_sharpness))
+                        fprintf(f, ", \"step_sharpness\": %.4g", o->step_sharpness);
+                    else
+                        fprintf(f, ", \"step_sharpness\": null");
+                }
+                fprintf(f, "}");
+            }
             else
                 fprintf(f, "}");
         }
@@ -363,12 +394,17 @@ cmd_check(int argc, char **argv)
     }
     else
     {
-        fprintf(f, "candidate %s: %ld rows, judged against %s (%ld digits)\n", cand_path, (long) res.n,
+        fprintf(f, "candidate %s: %ld rows, judged against %s (%ld digits", cand_path, (long) res.n,
                 cand->axis == MPBIAS_CAND_STEP ? "gradient descent with the same steps"
                                                : "gradient flow at the same times", digits);
-        fprintf(f, "%6s %6s %14s %9s %9s %9s %14s %14s\n", "row", "line",
+        if (res.stab.measured && res.stab.raised > 0)
+            fprintf(f, "; precision raised %d times to %ld bits to certify them", res.stab.raised,
+                    (long) res.stab.prec);
+        fprintf(f, ")\n");
+        fprintf(f, "%6s %6s %14s %9s %9s %9s %14s %14s%s\n", "row", "line",
                 cand->axis == MPBIAS_CAND_STEP ? "step" : "t", "digits_w", "d_loss", "d_margin",
-                "ref_margin", "ref_log10_loss");
+                "ref_margin", "ref_log10_loss",
+                cand->axis == MPBIAS_CAND_STEP ? "       f64  eta*lmax" : "");
         for (j = 0; j < res.n; j++)
         {
             const mpbias_check_row *o = res.rows + j;
@@ -387,11 +423,22 @@ cmd_check(int argc, char **argv)
                 fprintf(f, "%9s ", "-");
             else
                 fprintf(f, "%9.1f ", o->digits_loss);
-            fprintf(f, "%8.1f%s %14.6g %14.6g%s\n", o->digits_margin, o->margin_from_w ? "*" : " ",
-                    o->ref_margin, o->ref_log10_loss,
-                    j == res.first_bad ? "  <- first below threshold" : "");
+            fprintf(f, "%8.1f%s %14.6g %14.6g", o->digits_margin, o->margin_from_w ? "*" : " ",
+                    o->ref_margin, o->ref_log10_loss);
+            if (cand->axis == MPBIAS_CAND_STEP)
+            {
+                fprintf(f, " %9.1f ", o->f64_digits);
+                if (isnan(o->step_sharpness))
+                    fprintf(f, "%9s", "-");
+                else
+                    fprintf(f, "%9.3g", o->step_sharpness);
+            }
+            fprintf(f, "%s\n", j == res.first_bad ? "  <- first below threshold" : "");
         }
-        fprintf(f, "(digits: measured against the reference; * margin of the candidate's w)\n");
+        fprintf(f, "(digits: measured against the reference; * margin of the candidate's w%s)\n",
+                cand->axis == MPBIAS_CAND_STEP
+                ? "; f64: the digits float64 keeps of the exact iteration, from the reference's "
+                  "two precisions; eta*lmax: step x sharpness since the previous row" : "");
         put_verdict(f, &res, cand, md);
         fputc('\n', f);
         for (i = 0; i < res.ndiag; i++)

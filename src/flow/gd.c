@@ -47,6 +47,7 @@ typedef struct
 {
     slong n, d;
     int D;
+    int normalized;        /* g holds g_n / L (the normalized step's weights) */
     mpfr_t *up, *um, *w, *m, *g, *r, *nu;
     mpfr_t t, logL, tmp, tmp2, eta;
 } gd_state;
@@ -58,6 +59,7 @@ gd_init(gd_state *S, const mpbias_data_t data, const mpbias_model_t model, mpfr_
     S->n = data->n;
     S->d = data->d;
     S->D = model->depth;
+    S->normalized = 0;
     S->up = _mpbias_mpfr_vec_init(S->d, prec);
     S->um = _mpbias_mpfr_vec_init(S->d, prec);
     S->w = _mpbias_mpfr_vec_init(S->d, prec);
@@ -146,8 +148,35 @@ gd_eval(gd_state *S, const mpfr_t *Z, const mpbias_model_t model)
         mpfr_log(S->tmp, S->tmp, MPFR_RNDN);
         mpfr_sub(S->logL, S->logL, S->tmp, MPFR_RNDN);
     }
+    /* normalized: g_n / L = exp(log g_n - log L), never forming L or g_n,
+       which leave MPFR's exponent range once margins pass about 7e8
+       (log g_n = -m_n, or -log1p(e^m_n); minus log N for the mean loss,
+       like log L) */
+    for (k = 0; k < S->n && S->normalized; k++)
+    {
+        if (model->loss == MPBIAS_LOSS_EXP)
+            mpfr_neg(S->g[k], S->m[k], MPFR_RNDN);
+        else
+        {
+            mpfr_abs(S->tmp, S->m[k], MPFR_RNDN);
+            mpfr_neg(S->tmp, S->tmp, MPFR_RNDN);
+            mpfr_exp(S->tmp, S->tmp, MPFR_RNDN);
+            mpfr_log1p(S->tmp, S->tmp, MPFR_RNDN);
+            if (mpfr_sgn(S->m[k]) > 0)
+                mpfr_add(S->tmp, S->tmp, S->m[k], MPFR_RNDN);
+            mpfr_neg(S->g[k], S->tmp, MPFR_RNDN);
+        }
+        if (model->mean)
+        {
+            mpfr_set_si(S->tmp, (long) S->n, MPFR_RNDN);
+            mpfr_log(S->tmp, S->tmp, MPFR_RNDN);
+            mpfr_sub(S->g[k], S->g[k], S->tmp, MPFR_RNDN);
+        }
+        mpfr_sub(S->g[k], S->g[k], S->logL, MPFR_RNDN);
+        mpfr_exp(S->g[k], S->g[k], MPFR_RNDN);
+    }
     /* g_n = -l'(m_n): e^-m, or 1 / (1 + e^m) */
-    for (k = 0; k < S->n; k++)
+    for (k = 0; k < S->n && !S->normalized; k++)
     {
         if (model->loss == MPBIAS_LOSS_EXP)
         {
@@ -167,18 +196,12 @@ gd_eval(gd_state *S, const mpfr_t *Z, const mpbias_model_t model)
 }
 
 /* one step of size eta, or eta / L when normalized (S evaluated at the
-   current u) */
+   current u; then g is g / L already) */
 static void
-gd_step(gd_state *S, const mpfr_t *Z, const fmpq_t eta, int normalized)
+gd_step(gd_state *S, const mpfr_t *Z, const fmpq_t eta)
 {
     slong i, k;
     fmpq_get_mpfr(S->eta, eta, MPFR_RNDN);
-    if (normalized)
-    {
-        mpfr_neg(S->tmp, S->logL, MPFR_RNDN);
-        mpfr_exp(S->tmp, S->tmp, MPFR_RNDN);
-        mpfr_mul(S->eta, S->eta, S->tmp, MPFR_RNDN);
-    }
     for (i = 0; i < S->d; i++)
     {
         mpfr_set_zero(S->r[i], 1);
@@ -196,7 +219,16 @@ gd_step(gd_state *S, const mpfr_t *Z, const fmpq_t eta, int normalized)
     }
     for (k = 0; k < S->n; k++)
         mpfr_fma(S->nu[k], S->eta, S->g[k], S->nu[k], MPFR_RNDN);
-    mpfr_add(S->t, S->t, S->eta, MPFR_RNDN);
+    if (S->normalized)
+    {
+        /* the flow-time equivalent eta / L (+inf once L leaves the range) */
+        mpfr_neg(S->tmp, S->logL, MPFR_RNDN);
+        mpfr_exp(S->tmp, S->tmp, MPFR_RNDN);
+        mpfr_mul(S->tmp, S->tmp, S->eta, MPFR_RNDN);
+        mpfr_add(S->t, S->t, S->tmp, MPFR_RNDN);
+    }
+    else
+        mpfr_add(S->t, S->t, S->eta, MPFR_RNDN);
 }
 
 /* the row of the current (evaluated) state */
@@ -307,6 +339,15 @@ mpbias_status
 mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias_gd_opts *o,
               mpbias_flow_row_fn row_fn, void *ctx, mpbias_gd_stats *stats, mpbias_err_t err)
 {
+    return _mpbias_gd_run_probe(data, model, o, row_fn, ctx, NULL, NULL, stats, err);
+}
+
+mpbias_status
+_mpbias_gd_run_probe(const mpbias_data_t data, const mpbias_model_t model,
+                     const mpbias_gd_opts *o, mpbias_flow_row_fn row_fn, void *ctx,
+                     _mpbias_gd_probe_fn probe, void *pctx, mpbias_gd_stats *stats,
+                     mpbias_err_t err)
+{
     slong n = data->n, d = data->d, k;
     mpbias_status st;
     mpfr_prec_t prec;
@@ -333,6 +374,7 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
     s.prec = prec + 64;
     gd_init(&A, data, model, prec);
     gd_init(&B, data, model, prec + 64);
+    A.normalized = B.normalized = o->normalized;
     ZA = _mpbias_mpfr_vec_init(n * d, prec);
     ZB = _mpbias_mpfr_vec_init(n * d, prec + 64);
     mpbias_data_get_z_mpfr(ZA, data, MPFR_RNDN);
@@ -374,6 +416,9 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
                 s.max_rise = rise;
         }
         mpfr_set(prevL, B.logL, MPFR_RNDN);
+        if (probe != NULL)
+            probe(k, o->eta + (k < o->neta ? k : o->neta - 1), (const mpfr_t *) B.up,
+                  (const mpfr_t *) B.um, (const mpfr_t *) B.m, B.logL, pctx);
         if (k == o->max_steps)
             stop = 1;
         if (o->until_loss_set)
@@ -413,8 +458,8 @@ mpbias_gd_run(const mpbias_data_t data, const mpbias_model_t model, const mpbias
         }
         if (stop)
             break;
-        gd_step(&A, (const mpfr_t *) ZA, o->eta + (k < o->neta ? k : o->neta - 1), o->normalized);
-        gd_step(&B, (const mpfr_t *) ZB, o->eta + (k < o->neta ? k : o->neta - 1), o->normalized);
+        gd_step(&A, (const mpfr_t *) ZA, o->eta + (k < o->neta ? k : o->neta - 1));
+        gd_step(&B, (const mpfr_t *) ZB, o->eta + (k < o->neta ? k : o->neta - 1));
         s.steps = k + 1;
     }
     if (stats != NULL)

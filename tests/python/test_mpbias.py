@@ -88,6 +88,39 @@ class TestGdAndCheck(unittest.TestCase):
         self.assertFalse(rep["agree"])
         self.assertIn("mean-sum", [d["code"] for d in rep["diagnoses"]])
 
+    def test_check_unstable(self):
+        # normalized GD past the edge of stability (doc/checking.md 4.2), a
+        # log-sum-exp loop in Python floats: 'unstable', not 'underflow';
+        # the reference's precision is raised, and refused past max_prec
+        z = [(2.0, 1.0, 0.5, 0.0), (2.0, -0.5, 1.0, 1.0)]
+        up, um = [1.0] * 4, [1.0] * 4
+        rows = ["step,w_1,w_2,w_3,w_4"]
+        for k in range(301):
+            w = [up[i] ** 2 - um[i] ** 2 for i in range(4)]
+            m = [sum(zn[i] * w[i] for i in range(4)) for zn in z]
+            e = [math.exp(-(x - min(m))) for x in m]
+            p = [x / sum(e) for x in e]
+            if k % 50 == 0:
+                rows.append("%d,%s" % (k, ",".join(repr(v) for v in w)))
+            r = [z[0][i] * p[0] + z[1][i] * p[1] for i in range(4)]
+            up = [up[i] + 0.01 * 2 * up[i] * r[i] for i in range(4)]
+            um = [um[i] - 0.01 * 2 * um[i] * r[i] for i in range(4)]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "c.csv")
+            with open(path, "w") as f:
+                f.write("\n".join(rows) + "\n")
+            rep = mpbias.check(path, example="transition", step=0.01, normalized=True,
+                               min_digits=10)
+            codes = [d["code"] for d in rep["diagnoses"]]
+            self.assertFalse(rep["agree"])
+            self.assertIn("unstable", codes)
+            self.assertNotIn("underflow", codes)
+            self.assertGreaterEqual(rep["reference_prec"], 392)
+            with self.assertRaises(mpbias.MpbiasError) as cm:
+                mpbias.check(path, example="transition", step=0.01, normalized=True,
+                             max_prec=300)
+            self.assertIn("--max-prec", str(cm.exception))
+
     def test_schedule_file(self):
         g1 = mpbias.gd(example="transition", schedule=[0.01, 0.02, 0.03], steps=3, every=1)
         g2 = mpbias.gd(example="transition", step=0.01, steps=1, every=1)
