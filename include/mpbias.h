@@ -246,7 +246,9 @@ mpbias_status mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data,
 
 /* The geometric l2 margin 1/||w_l2||_2 (the largest min_n z_n . w over
    unit vectors w), correctly rounded to `digits` significant decimal
-   digits, as a string allocated with flint_malloc. */
+   digits (to nearest, ties to even: a rational margin is rounded exactly,
+   an irrational one from an enclosure tight enough to decide), as a string
+   such as "1.2e+00" allocated with flint_malloc; NULL when digits < 1. */
 char *mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
@@ -316,8 +318,9 @@ mpbias_status mpbias_l1mm_max_slack(fmpq_t slack, const mpbias_l1mm_t r,
                                     const mpbias_data_t data, mpbias_err_t err);
 
 /* The l1 margin 1/||w_l1||_1 (the largest min_n z_n . w over w with
-   ||w||_1 = 1), correctly rounded to `digits` significant digits, as a
-   string allocated with flint_malloc; NULL if not available. */
+   ||w||_1 = 1), correctly rounded to `digits` significant digits (to
+   nearest, ties to even, decided exactly: the margin is rational), as a
+   string allocated with flint_malloc; NULL if not available or digits < 1. */
 char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
