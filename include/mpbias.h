@@ -1099,8 +1099,10 @@ typedef mpbias_cand_struct mpbias_cand_t[1];
 void mpbias_cand_init(mpbias_cand_t c);
 void mpbias_cand_clear(mpbias_cand_t c);
 /* Read a candidate for data of dimension d; values are rounded to prec
-   bits (correctly rounded, so 17 significant digits of a double are
-   exact).  Errors name FILE:LINE:COL (name: file name, or "candidate"). */
+   bits (correctly rounded, to nearest with ties to even: at prec = 53 a
+   normal double written with 17 significant digits reads back as that
+   double; tests/t-cand_read).  Times are exact rationals.  Errors name
+   FILE:LINE:COL (name: file name, or "candidate"). */
 mpbias_status mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d,
                                       mpfr_prec_t prec, const char *name, mpbias_err_t err);
 mpbias_status mpbias_cand_read_file(mpbias_cand_t c, const char *path, slong d, mpfr_prec_t prec,
