@@ -955,7 +955,8 @@ typedef struct
     slong runs;                 /* flow runs used                                */
     mpbias_rich_kind rich_kind;
     mpfr_t log10_loss;          /* a loss within delta, at most one unit of the
-                                   last digit past the threshold                  */
+                                   last digit past the threshold (unless
+                                   resolution_limited)                            */
     mpfr_t log10_loss_lo;       /* a loss still beyond delta (the bracket's other
                                    end; NaN when at_first)                        */
     mpfr_t log10_t;             /* log10 of the time at log10_loss                */
@@ -967,7 +968,7 @@ typedef mpbias_threshold_struct mpbias_threshold_t[1];
 
 void mpbias_threshold_init(mpbias_threshold_t r);
 void mpbias_threshold_clear(mpbias_threshold_t r);
-/* norm2 = 0: sup norm, 1: l2 norm.  digits in 1..30. */
+/* norm2 = 0: sup norm, 1: l2 norm.  digits in 1..15. */
 mpbias_status mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data,
                                     const mpbias_model_t model, mpbias_target target, double delta,
                                     int norm2, const mpbias_sci_t horizon, int digits,
