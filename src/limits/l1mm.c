@@ -438,7 +438,8 @@ mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits)
         return NULL;
     /* the margin is rational: round it exactly (ties included) */
     fmpq_init(m);
-    fmpq_inv(m, r->norm1);
+    fmpz_set(fmpq_numref(m), fmpq_denref(r->norm1));   /* 1/norm1, norm1 > 0 */
+    fmpz_set(fmpq_denref(m), fmpq_numref(r->norm1));
     s = _mpbias_fmpq_get_str_rounded(m, digits);
     fmpq_clear(m);
     return s;
