@@ -513,6 +513,44 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* "The vertex the exact simplex ends at (deterministic for given data)":
+   on data whose optimum is a whole face (where another run could end at
+   another vertex) the same w comes out of fresh results, and after other
+   data were solved in between (no state carried from call to call). */
+START_TEST(test_vertex_deterministic)
+{
+    static const char *const texts[] = {
+        "+1 1:1 2:1\n-1 1:-1 2:-1\n",
+        "+1 1:1 2:1 3:1\n-1 1:-1 2:-1 3:-1\n+1 1:2 2:2 3:1\n",
+        "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n"
+    };
+    size_t t;
+    for (t = 0; t < sizeof texts / sizeof texts[0]; t++)
+    {
+        mpbias_data_t d, o;
+        mpbias_l1mm_t a, b, c;
+        slong j;
+        mpbias_data_init(d);
+        mpbias_data_init(o);
+        mpbias_l1mm_init(a);
+        mpbias_l1mm_init(b);
+        mpbias_l1mm_init(c);
+        compute(a, d, texts[t]);
+        compute(c, o, texts[(t + 1) % 3]);
+        compute(b, d, texts[t]);
+        for (j = 0; j < d->d; j++)
+            ck_assert_msg(fmpq_equal(a->w + j, b->w + j), "data %zu: w[%ld] differs", t, (long) j);
+        ck_assert(fmpq_equal(a->norm1, b->norm1));
+        ck_assert_int_eq(a->unique, b->unique);
+        mpbias_l1mm_clear(a);
+        mpbias_l1mm_clear(b);
+        mpbias_l1mm_clear(c);
+        mpbias_data_clear(d);
+        mpbias_data_clear(o);
+    }
+}
+END_TEST
+
 /* Hard cases for "correctly rounded" (mpbias_l1mm_margin_str): one sample
    z as a mirrored pair (x, +1), (-x, -1) has the l1 margin max_i |z_i|
    exactly, so the data choose the decimal: exact ties at K digits (to
@@ -633,6 +671,7 @@ l1mm_suite(void)
     tcase_add_test(tc, test_max_slack);
     tcase_add_test(tc, test_beyond_double);
     tcase_add_test(tc, test_margin_str_ties);
+    tcase_add_test(tc, test_vertex_deterministic);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("random");

@@ -4,7 +4,9 @@
  * A number is printed to K significant digits only when the enclosure in
  * hand determines them: both endpoints of the Arb ball, each rounded to K
  * digits, must give the same string.  Then that string is the correctly
- * rounded K-digit value of every number in the ball.
+ * rounded K-digit value of every number in the ball.  An exact decimal
+ * tie is never determined so, whatever the precision: a value known to be
+ * rational is rounded exactly instead (_mpbias_fmpq_get_str_rounded).
  */
 #include "config.h"
 #include <stdio.h>
