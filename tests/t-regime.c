@@ -542,6 +542,19 @@ START_TEST(test_threshold_one_sample)
     /* bad arguments */
     ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, -1.0, 0, hz, 6, err),
                      MPBIAS_ERR_ARG);
+    /* digits in 1..15, a horizon of at most 0.1 (mpbias.h, mpbias.1) */
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 16, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 0, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert(mpbias_sci_parse(hz, "0.11", NULL) == MPBIAS_OK);
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 6, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "at most 0.1"));
+    ck_assert(mpbias_sci_parse(hz, "0.1", NULL) == MPBIAS_OK);   /* 0.1 itself is allowed */
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 1.0, 0, hz, 6, err),
+                     MPBIAS_OK);
+    ck_assert(mpbias_sci_parse(hz, "1e-1000000", NULL) == MPBIAS_OK);
     m->depth = 1;
     ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_RICH, 0.1, 0, hz, 6, err),
                      MPBIAS_ERR_ARG);
