@@ -254,7 +254,9 @@ mpbias_status mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data,
 
 /* The geometric l2 margin 1/||w_l2||_2 (the largest min_n z_n . w over
    unit vectors w), correctly rounded to `digits` significant decimal
-   digits, as a string allocated with flint_malloc. */
+   digits (to nearest, ties to even: a rational margin is rounded exactly,
+   an irrational one from an enclosure tight enough to decide), as a string
+   such as "1.2e+00" allocated with flint_malloc; NULL when digits < 1. */
 char *mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
@@ -324,8 +326,9 @@ mpbias_status mpbias_l1mm_max_slack(fmpq_t slack, const mpbias_l1mm_t r,
                                     const mpbias_data_t data, mpbias_err_t err);
 
 /* The l1 margin 1/||w_l1||_1 (the largest min_n z_n . w over w with
-   ||w||_1 = 1), correctly rounded to `digits` significant digits, as a
-   string allocated with flint_malloc; NULL if not available. */
+   ||w||_1 = 1), correctly rounded to `digits` significant digits (to
+   nearest, ties to even, decided exactly: the margin is rational), as a
+   string allocated with flint_malloc; NULL if not available or digits < 1. */
 char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
 
 /* ------------------------------------------------------------------ */
@@ -972,7 +975,8 @@ typedef struct
     slong runs;                 /* flow runs used                                */
     mpbias_rich_kind rich_kind;
     mpfr_t log10_loss;          /* a loss within delta, at most one unit of the
-                                   last digit past the threshold                  */
+                                   last digit past the threshold (unless
+                                   resolution_limited)                            */
     mpfr_t log10_loss_lo;       /* a loss still beyond delta (the bracket's other
                                    end; NaN when at_first)                        */
     mpfr_t log10_t;             /* log10 of the time at log10_loss                */
@@ -984,7 +988,7 @@ typedef mpbias_threshold_struct mpbias_threshold_t[1];
 
 void mpbias_threshold_init(mpbias_threshold_t r);
 void mpbias_threshold_clear(mpbias_threshold_t r);
-/* norm2 = 0: sup norm, 1: l2 norm.  digits in 1..30. */
+/* norm2 = 0: sup norm, 1: l2 norm.  digits in 1..15. */
 mpbias_status mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data,
                                     const mpbias_model_t model, mpbias_target target, double delta,
                                     int norm2, const mpbias_sci_t horizon, int digits,
@@ -1152,8 +1156,10 @@ typedef mpbias_cand_struct mpbias_cand_t[1];
 void mpbias_cand_init(mpbias_cand_t c);
 void mpbias_cand_clear(mpbias_cand_t c);
 /* Read a candidate for data of dimension d; values are rounded to prec
-   bits (correctly rounded, so 17 significant digits of a double are
-   exact).  Errors name FILE:LINE:COL (name: file name, or "candidate"). */
+   bits (correctly rounded, to nearest with ties to even: at prec = 53 a
+   normal double written with 17 significant digits reads back as that
+   double; tests/t-cand_read).  Times are exact rationals.  Errors name
+   FILE:LINE:COL (name: file name, or "candidate"). */
 mpbias_status mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d,
                                       mpfr_prec_t prec, const char *name, mpbias_err_t err);
 mpbias_status mpbias_cand_read_file(mpbias_cand_t c, const char *path, slong d, mpfr_prec_t prec,

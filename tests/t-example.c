@@ -3,6 +3,7 @@
  * exact writer (src/data/example.c, mpbias_data_write).
  */
 #include "testutil.h"
+#include "mpbias-impl.h"   /* _mpbias_rng_seed: the seeded state */
 #include <math.h>
 
 /* ------------------------------------------------------------------ */
@@ -212,6 +213,133 @@ START_TEST(test_generator_min_margin)
     p.min_margin = 0.5 * 1.7320508;   /* just below sqrt(3)/2 */
     p.digits = 6;
     check_generated(&p);
+}
+END_TEST
+
+/* "Deterministic in seed on every platform": the generator's output for
+   fixed parameters, compared with datasets produced by an independent
+   implementation written from doc/README.md alone (tests/gen_golden.py:
+   Python, its own splitmix64 and xoshiro256**, Box-Muller in mpmath at 128
+   bits).  Each row: the label, then the features times 10^digits.  Cases:
+   digits 0, 4, 12 and 30, seeds 0 and 2^64 - 1, k = 1 and k = d, a
+   min-margin that rejects draws.  Also splitmix64's published first output
+   for seed 0 (0xe220a8397b1dcdaf) through the seeded state. */
+typedef struct
+{
+    slong n, d, k;
+    ulong seed;
+    int digits;
+    double min_margin;
+    const char *teacher;
+    const char *rows[8];
+} golden_case;
+
+static const golden_case golden[] = {
+    { 6, 5, 2, UINT64_C(2026), 4, 0.1, "0 0 0 -1 1",
+      { "+1 -61 6828 -6249 -1334 1985",
+        "+1 3133 -3692 156 -8944 3871",
+        "+1 15261 9862 -11857 -8249 4401",
+        "-1 2692 8835 -4420 3748 2317",
+        "+1 -997 7356 -559 -19144 15026",
+        "-1 -31236 -4424 -3472 1615 -8335" } },
+    { 3, 2, 1, UINT64_C(7), 30, 0.0, "1 0",
+      { "+1 587099580712580486701134697599 94471861064937849309747708122",
+        "+1 1875297392159480300400552440963 779201415356578748953723337830",
+        "-1 -126007656630734008873698961749 260004755101559945300023584605" } },
+    { 4, 3, 3, UINT64_C(0), 0, 0.0, "-1 1 -1",
+      { "-1 -1 0 2",
+        "+1 -1 0 0",
+        "-1 1 -2 -1",
+        "+1 0 1 0" } },
+    { 3, 4, 1, UINT64_C(18446744073709551615), 12, 0.0, "-1 0 0 0",
+      { "+1 -17250642598 -121902880290 156330762478 -728208987489",
+        "-1 1586055098694 -1204415884225 301806861320 -46859142677",
+        "+1 -1250739877934 -2032109932808 -749443968928 -723504235" } },
+    { 8, 20, 2, UINT64_C(1), 4, 0.0, "0 0 0 0 0 0 0 0 1 0 0 0 0 0 0 0 0 -1 0 0",
+      { "+1 5266 -16881 -5060 3602 -1816 7811 -22417 22865 -12403 -5825 3187 8401 7518 22057 -10291 827 8732 -13575 22113 -7821",
+        "-1 -14183 -11652 -2728 -11629 4443 165 2546 3439 -3622 13528 8939 5365 10035 -13315 -147 9034 15947 -245 6275 28345",
+        "+1 5707 -15191 -8376 -15039 5111 2468 -7371 -7786 17933 -1397 -326 -2455 1566 2498 -2587 -2939 1304 2427 5372 -15198",
+        "+1 8879 691 8946 7585 -19415 -189 17517 -1337 4555 3984 -7368 2712 -17041 -1979 -3135 1523 2670 -14324 6651 9086",
+        "-1 694 2174 2673 2712 -12765 -7542 14939 -1028 8456 -11498 -6524 8656 15099 -8633 -2523 5681 -22410 12021 -8426 -11887",
+        "+1 -4584 86 9193 -9616 4499 10042 3091 6752 -3934 -1007 -6276 22087 -13166 8161 -12640 -10047 8406 -4638 3917 13399",
+        "-1 3048 11891 2773 17233 -16450 6876 3230 -2698 691 11703 12304 -5779 11725 -3478 -5436 -18445 834 6479 -21851 -2201",
+        "-1 11499 10056 -4663 -13458 5677 15677 5719 9141 12848 10693 -1712 581 -8775 9851 1088 11357 1802 13639 -14495 1209" } }
+};
+
+START_TEST(test_generator_golden)
+{
+    size_t c;
+    _mpbias_rng_t rng;
+    _mpbias_rng_seed(&rng, 0);
+    ck_assert(rng.s[0] == UINT64_C(0xe220a8397b1dcdaf));
+    for (c = 0; c < sizeof golden / sizeof golden[0]; c++)
+    {
+        const golden_case *g = golden + c;
+        mpbias_gen_params p;
+        mpbias_data_t d;
+        mpbias_err_t err;
+        fmpq *w;
+        fmpz_t X, scale;
+        fmpq_t z;
+        slong i, j;
+        char buf[64];
+        const char *s;
+        mpbias_gen_params_init(&p);
+        p.n = g->n;
+        p.d = g->d;
+        p.k = g->k;
+        p.seed = g->seed;
+        p.digits = g->digits;
+        p.min_margin = g->min_margin;
+        mpbias_data_init(d);
+        mpbias_err_clear(err);
+        ck_assert_msg(mpbias_gen_sparse_teacher(d, &p, err) == MPBIAS_OK, "%s", err->msg);
+        ck_assert_int_eq(d->n, g->n);
+        ck_assert_int_eq(d->d, g->d);
+        w = _fmpq_vec_init(g->d);
+        ck_assert_int_eq(mpbias_gen_teacher(w, &p, err), MPBIAS_OK);
+        fmpz_init(X);
+        fmpz_init(scale);
+        fmpq_init(z);
+        fmpz_ui_pow_ui(scale, 10, (ulong) g->digits);
+        s = g->teacher;
+        for (j = 0; j < g->d; j++)
+        {
+            long v = strtol(s, (char **) &s, 10);
+            ck_assert_msg(fmpq_equal_si(w + j, v), "case %zu: teacher entry %ld", c, (long) j);
+        }
+        for (i = 0; i < g->n; i++)
+        {
+            int y;
+            s = g->rows[i];
+            y = (int) strtol(s, (char **) &s, 10);
+            ck_assert_msg(d->y[i] == y, "case %zu: label of sample %ld", c, (long) i);
+            for (j = 0; j < g->d; j++)
+            {
+                size_t L;
+                while (*s == ' ')
+                    s++;
+                L = strcspn(s, " ");
+                ck_assert(L < sizeof buf);
+                memcpy(buf, s, L);
+                buf[L] = '\0';
+                s += L;
+                ck_assert_int_eq(fmpz_set_str(X, buf, 10), 0);
+                /* z = y x = y X / 10^digits */
+                fmpz_mul_si(X, X, y);
+                fmpq_set_fmpz_frac(z, X, scale);
+                ck_assert_msg(fmpq_equal(z, mpbias_data_z(d, i, j)),
+                              "case %zu (seed %lu, digits %d): z[%ld][%ld] differs from the "
+                              "independent implementation", c, (unsigned long) g->seed,
+                              g->digits, (long) i, (long) j);
+            }
+        }
+        fmpq_clear(z);
+        fmpz_clear(X);
+        fmpz_clear(scale);
+        _fmpq_vec_clear(w, g->d);
+        mpbias_data_clear(d);
+    }
 }
 END_TEST
 
@@ -525,6 +653,7 @@ example_suite(void)
     tcase_add_test(tc, test_generator_properties);
     tcase_add_test(tc, test_generator_min_margin);
     tcase_add_test(tc, test_generator_deterministic);
+    tcase_add_test(tc, test_generator_golden);
     tcase_add_test(tc, test_generator_bad_params);
     tcase_add_test(tc, test_example_bad_specs);
     suite_add_tcase(s, tc);

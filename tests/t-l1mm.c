@@ -513,6 +513,144 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* "The vertex the exact simplex ends at (deterministic for given data)":
+   on data whose optimum is a whole face (where another run could end at
+   another vertex) the same w comes out of fresh results, and after other
+   data were solved in between (no state carried from call to call). */
+START_TEST(test_vertex_deterministic)
+{
+    static const char *const texts[] = {
+        "+1 1:1 2:1\n-1 1:-1 2:-1\n",
+        "+1 1:1 2:1 3:1\n-1 1:-1 2:-1 3:-1\n+1 1:2 2:2 3:1\n",
+        "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n"
+    };
+    size_t t;
+    for (t = 0; t < sizeof texts / sizeof texts[0]; t++)
+    {
+        mpbias_data_t d, o;
+        mpbias_l1mm_t a, b, c;
+        slong j;
+        mpbias_data_init(d);
+        mpbias_data_init(o);
+        mpbias_l1mm_init(a);
+        mpbias_l1mm_init(b);
+        mpbias_l1mm_init(c);
+        compute(a, d, texts[t]);
+        compute(c, o, texts[(t + 1) % 3]);
+        compute(b, d, texts[t]);
+        for (j = 0; j < d->d; j++)
+            ck_assert_msg(fmpq_equal(a->w + j, b->w + j), "data %zu: w[%ld] differs", t, (long) j);
+        ck_assert(fmpq_equal(a->norm1, b->norm1));
+        ck_assert_int_eq(a->unique, b->unique);
+        mpbias_l1mm_clear(a);
+        mpbias_l1mm_clear(b);
+        mpbias_l1mm_clear(c);
+        mpbias_data_clear(d);
+        mpbias_data_clear(o);
+    }
+}
+END_TEST
+
+/* Hard cases for "correctly rounded" (mpbias_l1mm_margin_str): one sample
+   z as a mirrored pair (x, +1), (-x, -1) has the l1 margin max_i |z_i|
+   exactly, so the data choose the decimal: exact ties at K digits (to
+   even), runs of 9s and 0s after the K-th digit, carries into the
+   exponent, huge and tiny exponents.  Expected strings worked out by hand
+   from the exact value.  Then a margin with a long decimal expansion (the
+   transition example, a rational 1/||w_l1||_1) at 1..60 digits against
+   MPFR at high precision (not a tie: the expansion does not terminate). */
+static void
+check_l1_margin_case(const char *z, int digits, const char *expect)
+{
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    char *text, *neg, *got;
+    const char *p;
+    size_t k = 0;
+    neg = malloc(2 * strlen(z) + 1);
+    for (p = z; *p != '\0'; p++)
+    {
+        neg[k++] = *p;
+        if (*p == ':')
+        {
+            if (p[1] == '-')
+                p++;
+            else
+                neg[k++] = '-';
+        }
+    }
+    neg[k] = '\0';
+    text = tu_sprintf("+1 %s\n-1 %s\n", z, neg);
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    compute(r, d, text);
+    got = mpbias_l1mm_margin_str(r, digits);
+    ck_assert_msg(got != NULL && strcmp(got, expect) == 0,
+                  "l1 margin of z = %s to %d digits: '%s', expected '%s'", z, digits,
+                  got ? got : "(null)", expect);
+    flint_free(got);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+    free(text);
+    free(neg);
+}
+
+START_TEST(test_margin_str_ties)
+{
+    mpbias_data_t d;
+    mpbias_l1mm_t r;
+    mpfr_t x;
+    mpq_t q;
+    int k;
+    check_l1_margin_case("1:1.25 2:-0.3", 1, "1e+00");
+    check_l1_margin_case("1:1.25 2:-0.3", 2, "1.2e+00");     /* tie, down to even */
+    check_l1_margin_case("1:1.25 2:-0.3", 3, "1.25e+00");
+    check_l1_margin_case("1:0.5 2:-1.35", 2, "1.4e+00");     /* tie, up to even */
+    check_l1_margin_case("1:-9.5 2:1", 1, "1e+01");          /* carry into the exponent */
+    check_l1_margin_case("1:-9.5 2:1", 2, "9.5e+00");
+    check_l1_margin_case("1:0.75", 30, "7.50000000000000000000000000000e-01");
+    check_l1_margin_case("1:0.99999999999999999995", 19, "1.000000000000000000e+00");
+    check_l1_margin_case("1:0.99999999999999999995", 20, "9.9999999999999999995e-01");
+    check_l1_margin_case("1:1.00000000000000000005", 20, "1.0000000000000000000e+00");
+    check_l1_margin_case("1:1.00000000000000000015", 20, "1.0000000000000000002e+00");
+    check_l1_margin_case("1:1.25e300 2:1e299", 2, "1.2e+300");
+    check_l1_margin_case("1:1.25e-300", 2, "1.2e-300");
+    check_l1_margin_case("1:9.95e-300", 2, "1.0e-299");
+    {   /* 1000 digits of an exact 3 */
+        char *e = malloc(1010);
+        strcpy(e, "3.");
+        memset(e + 2, '0', 999);
+        strcpy(e + 1001, "e+00");
+        check_l1_margin_case("1:1 2:-3", 1000, e);
+        free(e);
+    }
+    /* the transition example: 1/||w_l1||_1 against MPFR */
+    mpbias_data_init(d);
+    mpbias_l1mm_init(r);
+    ck_assert_int_eq(mpbias_example_load(d, "transition", NULL), MPBIAS_OK);
+    ck_assert_int_eq(mpbias_l1mm_compute(r, d, NULL), MPBIAS_OK);
+    mpfr_init2(x, 2048);
+    mpq_init(q);
+    fmpq_get_mpq(q, r->norm1);
+    mpq_inv(q, q);
+    mpfr_set_q(x, q, MPFR_RNDN);
+    for (k = 1; k <= 60; k++)
+    {
+        char *got = mpbias_l1mm_margin_str(r, k), *s = NULL;
+        ck_assert_int_ge(mpfr_asprintf(&s, "%.*Re", k - 1, x), 0);
+        ck_assert_msg(got != NULL && strcmp(got, s) == 0, "l1 margin to %d digits: '%s', MPFR '%s'",
+                      k, got ? got : "(null)", s);
+        flint_free(got);
+        mpfr_free_str(s);
+    }
+    ck_assert_ptr_null(mpbias_l1mm_margin_str(r, 0));
+    mpq_clear(q);
+    mpfr_clear(x);
+    mpbias_l1mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 static Suite *
 l1mm_suite(void)
 {
@@ -532,6 +670,8 @@ l1mm_suite(void)
     tcase_add_test(tc, test_weighted);
     tcase_add_test(tc, test_max_slack);
     tcase_add_test(tc, test_beyond_double);
+    tcase_add_test(tc, test_margin_str_ties);
+    tcase_add_test(tc, test_vertex_deterministic);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("random");

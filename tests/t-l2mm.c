@@ -546,6 +546,114 @@ START_TEST(test_margin_str_digits)
 }
 END_TEST
 
+/* Hard cases for "correctly rounded" (mpbias_l2mm_margin_str): one sample
+   z given as a mirrored pair (x, +1), (-x, -1), whose l2 margin is exactly
+   ||z||_2.  The data are chosen so that ||z||_2 is a known decimal: exact
+   ties at K digits (ties go to even), runs of 9s and 0s after the K-th
+   digit (carries into the exponent), huge and tiny exponents, 1 and 201
+   digits.  The expected strings are worked out by hand from the exact
+   value; MPFR on a binary approximation could not decide the ties.  Then
+   irrational margins just off a tie, against MPFR at high precision. */
+static void
+check_margin_case(mpbias_l2mm_t r, mpbias_data_t d, const char *z, int digits,
+                  const char *expect)
+{
+    char *text, *neg, *got;
+    const char *p;
+    size_t k = 0;
+    /* the mirrored sample: -x is x with every value's sign flipped */
+    neg = malloc(2 * strlen(z) + 1);
+    for (p = z; *p != '\0'; p++)
+    {
+        neg[k++] = *p;
+        if (*p == ':')
+        {
+            if (p[1] == '-')
+                p++;
+            else
+                neg[k++] = '-';
+        }
+    }
+    neg[k] = '\0';
+    text = tu_sprintf("+1 %s\n-1 %s\n", z, neg);
+    compute(r, d, text);
+    got = mpbias_l2mm_margin_str(r, digits);
+    ck_assert_msg(got != NULL && strcmp(got, expect) == 0,
+                  "l2 margin of z = %s to %d digits: '%s', expected '%s'", z, digits,
+                  got ? got : "(null)", expect);
+    flint_free(got);
+    free(text);
+    free(neg);
+}
+
+START_TEST(test_margin_str_ties)
+{
+    mpbias_data_t d;
+    mpbias_l2mm_t r;
+    char *z, *e;
+    int k;
+    mpbias_data_init(d);
+    mpbias_l2mm_init(r);
+    /* ||(0.75, 1)|| = 1.25: a tie at 2 digits, to even */
+    check_margin_case(r, d, "1:0.75 2:1", 1, "1e+00");
+    check_margin_case(r, d, "1:0.75 2:1", 2, "1.2e+00");
+    check_margin_case(r, d, "1:0.75 2:1", 3, "1.25e+00");
+    check_margin_case(r, d, "1:0.75 2:1", 6, "1.25000e+00");
+    check_margin_case(r, d, "1:-1.35", 2, "1.4e+00");        /* tie, up to even */
+    check_margin_case(r, d, "1:0.9 2:-1.2", 1, "2e+00");     /* 1.5 -> 2 */
+    check_margin_case(r, d, "1:2.5", 1, "2e+00");            /* 2.5 -> 2 */
+    check_margin_case(r, d, "1:9.5", 1, "1e+01");            /* carry into the exponent */
+    check_margin_case(r, d, "1:9.5", 2, "9.5e+00");
+    check_margin_case(r, d, "1:3 2:4", 1, "5e+00");          /* exact, not a tie */
+    check_margin_case(r, d, "1:3 2:4", 30, "5.00000000000000000000000000000e+00");
+    /* runs of 9s and 0s after the K-th digit */
+    check_margin_case(r, d, "1:0.99999999999999999995", 20, "9.9999999999999999995e-01");
+    check_margin_case(r, d, "1:0.99999999999999999995", 19, "1.000000000000000000e+00"); /* tie */
+    check_margin_case(r, d, "1:0.99999999999999999995", 21, "9.99999999999999999950e-01");
+    check_margin_case(r, d, "1:1.00000000000000000005", 20, "1.0000000000000000000e+00");
+    check_margin_case(r, d, "1:1.00000000000000000015", 20, "1.0000000000000000002e+00");
+    check_margin_case(r, d, "1:1.00000000000000000005", 21, "1.00000000000000000005e+00");
+    /* huge and tiny exponents */
+    check_margin_case(r, d, "1:1.25e300", 2, "1.2e+300");
+    check_margin_case(r, d, "1:7.5e-301 2:1e-300", 2, "1.2e-300");
+    check_margin_case(r, d, "1:-9.85e-300", 2, "9.8e-300");   /* tie, down to even */
+    check_margin_case(r, d, "1:9.95e-300", 2, "1.0e-299");    /* tie, up, carry */
+    check_margin_case(r, d, "1:9.95e299", 2, "1.0e+300");
+    /* a tie at 200 digits: 1 + 5e-200 */
+    z = malloc(256);
+    e = malloc(256);
+    strcpy(z, "1:1.");
+    for (k = 0; k < 199; k++)
+        strcat(z, "0");
+    strcat(z, "5");
+    strcpy(e, "1.");
+    for (k = 0; k < 199; k++)
+        strcat(e, "0");
+    strcat(e, "e+00");
+    check_margin_case(r, d, z, 200, e);
+    e[201] = '5';
+    strcpy(e + 202, "e+00");
+    check_margin_case(r, d, z, 201, e);
+    free(z);
+    free(e);
+    /* irrational margins just off a tie: sqrt(1.5625 + 1e-40) is above
+       1.25 by 4e-41, sqrt(1.5625 - 2.4e-19 + ...) below it */
+    compute(r, d, "+1 1:1.25 2:1e-20\n-1 1:-1.25 2:-1e-20\n");
+    for (k = 1; k <= 45; k++)
+        check_margin_str(r, k);
+    check_margin_case(r, d, "1:1.25 2:1e-20", 2, "1.3e+00");
+    check_margin_case(r, d, "1:1.25 2:1e-20", 40, "1.250000000000000000000000000000000000000e+00");
+    check_margin_case(r, d, "1:1.25 2:1e-20", 41, "1.2500000000000000000000000000000000000000e+00");
+    check_margin_case(r, d, "1:1.25 2:1e-20", 42, "1.25000000000000000000000000000000000000004e+00");
+    compute(r, d, "+1 1:1.2499999999999999999 2:1e-10\n-1 1:-1.2499999999999999999 2:-1e-10\n");
+    for (k = 1; k <= 45; k++)
+        check_margin_str(r, k);
+    check_margin_case(r, d, "1:1.2499999999999999999 2:1e-10", 2, "1.2e+00");
+    mpbias_l2mm_clear(r);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 /* Larger sparse-teacher data (n > 8): the exact iteration is warm-started
    from the double-precision passive set; the certificate is checked
    independently as everywhere else. */
@@ -602,6 +710,7 @@ l2mm_suite(void)
     tc = tcase_create("margin_str");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_margin_str_digits);
+    tcase_add_test(tc, test_margin_str_ties);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -504,6 +504,24 @@ qmu_dist_l1(const mpbias_data_t d, const mpfr_t m2)
     return r;
 }
 
+/* "at most one unit of the last digit past the threshold": with y* the
+   independent threshold in log10(1/eps) and K digits, the answer y
+   (unless resolution-limited) satisfies y* <= y <= y* + 10^(floor(log10
+   y*) - K + 1), and the bracket's other end lies below y*. */
+static void
+check_threshold_unit(const mpbias_threshold_t th, double want, int digits)
+{
+    double y = -mpfr_get_d(th->log10_loss, MPFR_RNDN);
+    double ylo = -mpfr_get_d(th->log10_loss_lo, MPFR_RNDN);
+    double unit = pow(10.0, floor(log10(want)) - digits + 1);
+    ck_assert(th->reached && !th->at_first && !th->resolution_limited);
+    ck_assert_msg(y >= want * (1 - 1e-12) && y - want <= unit + want * 1e-12,
+                  "%d digits: threshold at log10(1/eps) = %.17g, independently %.17g "
+                  "(one unit: %g)", digits, y, want, unit);
+    ck_assert_msg(ylo <= want * (1 + 1e-12), "%d digits: the beyond-delta end %.17g is past "
+                  "the threshold %.17g", digits, ylo, want);
+}
+
 /* The threshold for one sample against an independent computation: wbar
    at loss eps is the intermediate predictor at mu^2 = 1/gamma, gamma =
    log(2/eps) (the sample appears twice), so the loss at which wbar comes
@@ -557,10 +575,19 @@ START_TEST(test_threshold_one_sample)
     ck_assert_msg(fabs(-mpfr_get_d(th->log10_loss, MPFR_RNDN) - want) < 1e-6 * want,
                   "threshold at log10(1/eps) = %.12g, independently %.12g",
                   -mpfr_get_d(th->log10_loss, MPFR_RNDN), want);
+    /* the stated bound: log10(1/eps) of the answer is past the threshold by
+       at most one unit of its 8th significant digit (want is good to about
+       1e-15 relative; 1e-12 allows for it) */
+    check_threshold_unit(th, want, 8);
     /* the bracket's other end is beyond delta, on the other side */
     ck_assert(mpfr_cmp(th->log10_loss_lo, th->log10_loss) > 0);
     ck_assert(mpfr_cmp_d(th->dist_at, 0.02) <= 0);
     ck_assert(want > 100.0);   /* a threshold well beyond 1e-100 */
+
+    /* the same bound at 2 digits (a coarse bracket, few runs) */
+    ck_assert(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_RICH, 0.02, 0, hz, 2, err)
+              == MPBIAS_OK);
+    check_threshold_unit(th, want, 2);
 
     /* qmu: exact for one sample, so within at once */
     ck_assert(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_QMU, 1e-10, 0, hz, 6, err)
@@ -578,6 +605,19 @@ START_TEST(test_threshold_one_sample)
     /* bad arguments */
     ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, -1.0, 0, hz, 6, err),
                      MPBIAS_ERR_ARG);
+    /* digits in 1..15, a horizon of at most 0.1 (mpbias.h, mpbias.1) */
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 16, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 0, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert(mpbias_sci_parse(hz, "0.11", NULL) == MPBIAS_OK);
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 0.1, 0, hz, 6, err),
+                     MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "at most 0.1"));
+    ck_assert(mpbias_sci_parse(hz, "0.1", NULL) == MPBIAS_OK);   /* 0.1 itself is allowed */
+    ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_L2, 1.0, 0, hz, 6, err),
+                     MPBIAS_OK);
+    ck_assert(mpbias_sci_parse(hz, "1e-1000000", NULL) == MPBIAS_OK);
     m->depth = 1;
     ck_assert_int_eq(mpbias_threshold_find(th, d, m, MPBIAS_TARGET_RICH, 0.1, 0, hz, 6, err),
                      MPBIAS_ERR_ARG);

@@ -302,6 +302,10 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
             mpfr_set(gb, g, MPFR_RNDN);
         }
         mpfr_clears(xa, xb, ga, gb, m, lo_x, hi_x, (mpfr_ptr) 0);
+        if (st == MPBIAS_OK && k == 100)
+            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                 "threshold: the bracket did not narrow to %d digits in 100 runs",
+                                 digits);
         if (st != MPBIAS_OK)
             goto done;
     }

@@ -432,18 +432,15 @@ done:
 char *
 mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits)
 {
-    arb_t x;
-    slong prec;
-    char *s = NULL;
+    fmpq_t m;
+    char *s;
     if (!r->separable || !r->certified || fmpq_sgn(r->norm1) <= 0)
         return NULL;
-    arb_init(x);
-    for (prec = 4 * digits + 64; s == NULL && prec < (1L << 20); prec *= 2)
-    {
-        arb_set_fmpq(x, r->norm1, prec);
-        arb_inv(x, x, prec);
-        s = _mpbias_arb_get_str_rounded(x, digits);
-    }
-    arb_clear(x);
+    /* the margin is rational: round it exactly (ties included) */
+    fmpq_init(m);
+    fmpz_set(fmpq_numref(m), fmpq_denref(r->norm1));   /* 1/norm1, norm1 > 0 */
+    fmpz_set(fmpq_denref(m), fmpq_numref(r->norm1));
+    s = _mpbias_fmpq_get_str_rounded(m, digits);
+    fmpq_clear(m);
     return s;
 }

@@ -502,8 +502,22 @@ mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits)
     arb_t x;
     slong prec;
     char *s = NULL;
-    if (!r->separable || fmpq_sgn(r->norm2) <= 0)
+    if (!r->separable || fmpq_sgn(r->norm2) <= 0 || digits < 1)
         return NULL;
+    /* a rational margin (norm2's numerator and denominator both squares)
+       may be a decimal tie, which no enclosure decides: round it exactly */
+    if (fmpz_is_square(fmpq_numref(r->norm2)) && fmpz_is_square(fmpq_denref(r->norm2)))
+    {
+        fmpq_t m;
+        fmpq_init(m);
+        fmpz_sqrt(fmpq_numref(m), fmpq_denref(r->norm2));
+        fmpz_sqrt(fmpq_denref(m), fmpq_numref(r->norm2));
+        s = _mpbias_fmpq_get_str_rounded(m, digits);
+        fmpq_clear(m);
+        return s;
+    }
+    /* otherwise the margin is irrational, so neither a K-digit decimal nor
+       a tie: a tight enough enclosure determines its digits */
     arb_init(x);
     for (prec = 4 * digits + 64; s == NULL && prec < (1L << 20); prec *= 2)
     {

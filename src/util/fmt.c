@@ -4,7 +4,9 @@
  * A number is printed to K significant digits only when the enclosure in
  * hand determines them: both endpoints of the Arb ball, each rounded to K
  * digits, must give the same string.  Then that string is the correctly
- * rounded K-digit value of every number in the ball.
+ * rounded K-digit value of every number in the ball.  An exact decimal
+ * tie is never determined so, whatever the precision: a value known to be
+ * rational is rounded exactly instead (_mpbias_fmpq_get_str_rounded).
  */
 #include "config.h"
 #include <stdio.h>
@@ -91,6 +93,98 @@ _mpbias_arb_get_str_rounded(const arb_t x, int digits)
     }
     flint_free(sb);
     return sa;
+}
+
+char *
+_mpbias_fmpq_get_str_rounded(const fmpq_t x, int digits)
+{
+    fmpz_t p, q, N, r, t;
+    slong e, s;
+    char *ds, *out, *o;
+    size_t L;
+
+    if (digits < 1)
+        return NULL;
+    if (fmpq_is_zero(x))
+    {
+        mpfr_t z;
+        mpfr_init2(z, 2);
+        mpfr_set_zero(z, 1);
+        out = mpfr_sci(z, digits);
+        mpfr_clear(z);
+        return out;
+    }
+    fmpz_init(p);
+    fmpz_init(q);
+    fmpz_init(N);
+    fmpz_init(r);
+    fmpz_init(t);
+    fmpz_abs(p, fmpq_numref(x));
+    fmpz_set(q, fmpq_denref(x));
+    /* e = floor(log10(p/q)): start from the digit counts (off by at most
+       one), then make 10^e <= p/q < 10^(e+1) hold exactly */
+    e = (slong) fmpz_sizeinbase(p, 10) - (slong) fmpz_sizeinbase(q, 10);
+    for (;;)
+    {
+        /* t = 10^|e|; compare p with q 10^e */
+        fmpz_ui_pow_ui(t, 10, (ulong) (e < 0 ? -e : e));
+        if (e >= 0)
+        {
+            fmpz_mul(t, t, q);
+            if (fmpz_cmp(p, t) < 0) { e--; continue; }
+            fmpz_mul_ui(t, t, 10);
+            if (fmpz_cmp(p, t) >= 0) { e++; continue; }
+        }
+        else
+        {
+            fmpz_mul(r, p, t);
+            if (fmpz_cmp(r, q) < 0) { e--; continue; }
+            fmpz_mul_ui(t, q, 10);
+            if (fmpz_cmp(r, t) >= 0) { e++; continue; }
+        }
+        break;
+    }
+    /* N = round(p/q 10^s), s = digits - 1 - e, so 10^(K-1) <= N <= 10^K */
+    s = (slong) digits - 1 - e;
+    fmpz_ui_pow_ui(t, 10, (ulong) (s < 0 ? -s : s));
+    if (s >= 0)
+        fmpz_mul(p, p, t);
+    else
+        fmpz_mul(q, q, t);
+    fmpz_fdiv_qr(N, r, p, q);
+    fmpz_mul_2exp(r, r, 1);
+    {
+        int c = fmpz_cmp(r, q);
+        if (c > 0 || (c == 0 && fmpz_is_odd(N)))
+            fmpz_add_ui(N, N, 1);
+    }
+    fmpz_ui_pow_ui(t, 10, (ulong) digits);
+    if (fmpz_equal(N, t))
+    {
+        fmpz_divexact_ui(N, N, 10);
+        e++;
+    }
+    ds = fmpz_get_str(NULL, 10, N);
+    L = strlen(ds);
+    out = flint_malloc(L + 48);
+    o = out;
+    if (fmpq_sgn(x) < 0)
+        *o++ = '-';
+    *o++ = ds[0];
+    if (L > 1)
+    {
+        *o++ = '.';
+        memcpy(o, ds + 1, L - 1);
+        o += L - 1;
+    }
+    sprintf(o, "e%s%02ld", e < 0 ? "-" : "+", (long) (e < 0 ? -e : e));
+    flint_free(ds);
+    fmpz_clear(p);
+    fmpz_clear(q);
+    fmpz_clear(N);
+    fmpz_clear(r);
+    fmpz_clear(t);
+    return out;
 }
 
 char *
