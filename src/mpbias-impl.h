@@ -175,7 +175,14 @@ typedef struct
     mpfr_t *s, *w, *w1, *w2, *v, *r;     /* d */
     mpfr_t *m, *lg, *p, *c, *Kp, *u, *gphi;  /* n */
     mpfr_t *K;                 /* n x n */
-    mpfr_t *nuref, *nu;        /* n: the reference point, and nu at the last evaluation */
+    mpfr_t *nuref, *nu;        /* n: the reference point (at hiprec), and nu at the last evaluation */
+    /* D >= 3: the gaps P = c0 - D(D-2)s and Q = c1 + D(D-2)s are formed at
+       hiprec = prec + the bits they cancel (log2 max(c0, c1) + 32), from
+       nuref + y, Z and c0, c1 at hiprec, then rounded to prec */
+    mpfr_prec_t hiprec;
+    mpfr_t *P, *Q, *PQ;        /* d, at prec (PQ = P - Q) */
+    mpfr_t *Zhi, *c0hi, *c1hi, *nuhi;   /* n x d, d, d, n at hiprec */
+    mpfr_t shi, thi;
     mpfr_t Phi, logL, M0, E, eq, t1, t2, t3;
     mpfr_t Msc;                /* plateau scale of M (a power of 2 <= 1; set by _mpbias_dual_origin) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */

@@ -756,6 +756,18 @@ check_one_row(const rec_row *row, const fmpq *z, slong d, const mpbias_model_t m
     arb_ptr wbar;
     char what[64];
 
+    /* small alpha: the oracle's m(nu) cancels about D |log2 alpha| bits
+       (the gaps 1 - c z_i nu of D >= 3, log terms for D = 2) */
+    if (fmpq_cmp_ui(model->alpha, 1) < 0)
+    {
+        fmpq_t ia;
+        fmpq_init(ia);
+        fmpq_inv(ia, model->alpha);
+        prec += (slong) model->depth * ((slong) fmpz_bits(fmpq_numref(ia))
+                                        - (slong) fmpz_bits(fmpq_denref(ia)) + 1) + 64;
+        fmpq_clear(ia);
+    }
+
     one_init(&P, z, d, model->depth, model->alpha, prec);
     arb_init(nu);
     arb_init(logt);
@@ -2466,6 +2478,78 @@ START_TEST(test_large_alpha_tiny_times)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Small initialization scales: the plateau                            */
+/* ------------------------------------------------------------------ */
+
+/* The rich regime: alpha = 1e-10, 1e-30, 1e-100 at depths 2, 3, 4, to
+   1e-100 at 30 digits, and to 10^(-10^6) at 20, on one sample, against
+   the oracle (every printed digit).  The flow first sits on a plateau
+   where the loss barely moves while nu grows to about log(1/alpha)
+   (D = 2) or to within a gap about alpha^(D-2) of the blow-up point
+   1/(c z_max) (D >= 3).  Before nu was measured from a moving reference
+   and x was scaled by the plateau's margin scale (dual.c), the runs
+   disagreed there (D = 3, alpha = 1e-10: "cannot certify" at any
+   precision; alpha = 1e-20: "the flow left the domain of its closed
+   form"), and D = 2 took 2400 steps at alpha = 1e-100. */
+typedef struct
+{
+    slong e;          /* alpha = 10^-e */
+    int D;
+    const char *eps;
+    int K;
+} small_case;
+
+static const small_case small_cases[] = {
+    { 10, 2, "1e-100", 30 },
+    { 30, 2, "1e-100", 30 },
+    { 100, 2, "1e-100", 30 },
+    { 10, 3, "1e-100", 30 },
+    { 30, 3, "1e-100", 30 },
+    { 100, 3, "1e-100", 30 },
+    { 10, 4, "1e-100", 30 },
+    { 30, 4, "1e-100", 30 },
+    { 100, 4, "1e-100", 30 },
+    { 30, 2, "1e-1000000", 20 },
+    { 30, 3, "1e-1000000", 20 },
+    { 10, 4, "1e-1000000", 20 },
+};
+
+START_TEST(test_small_alpha_one)
+{
+    const small_case *c = small_cases + _i;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    recorder R;
+    arb_t mstar;
+    char ctx[256];
+
+    snprintf(ctx, sizeof ctx, "z=(1,2,-1/2) alpha=1e-%ld D=%d eps=%s K=%d", (long) c->e, c->D,
+             c->eps, c->K);
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    model->depth = c->D;
+    alpha_pow10(model, c->e);
+    fmpq_inv(model->alpha, model->alpha);
+    opts_loss(&o, c->K, c->eps);
+    o.per_decade = 0;
+    rec_init(&R);
+    arb_init(mstar);
+
+    run_ok(data, model, &o, &R, ctx);
+    ck_assert_int_eq(R.len, 1);
+    mstar_of_loss(mstar, o.until_loss, MPBIAS_LOSS_EXP, oracle_prec(c->K));
+    check_one_row(R.rows, data->z, 3, model, mstar, c->K, ctx);
+
+    arb_clear(mstar);
+    rec_clear(&R);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 static Suite *
 flow_suite(void)
@@ -2514,6 +2598,11 @@ flow_suite(void)
     tcase_add_loop_test(tc, test_large_alpha_one, 0, (int) (sizeof big_cases / sizeof big_cases[0]));
     tcase_add_test(tc, test_large_alpha_scaling);
     tcase_add_test(tc, test_large_alpha_tiny_times);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("small_alpha");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_small_alpha_one, 0, (int) (sizeof small_cases / sizeof small_cases[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("determinism");

@@ -60,10 +60,10 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->u = NEWV(n);
     ws->gphi = NEWV(n);
     ws->K = NEWV(n * n);
-    ws->nuref = NEWV(n);
     ws->nu = NEWV(n);
-    for (i = 0; i < n; i++)
-        mpfr_set_zero(ws->nuref[i], 1);
+    ws->P = NEWV(d);
+    ws->Q = NEWV(d);
+    ws->PQ = NEWV(d);
     mpfr_init2(ws->Phi, prec);
     mpfr_init2(ws->logL, prec);
     mpfr_init2(ws->M0, prec);
@@ -117,6 +117,43 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
         }
     }
     mpfr_clear(t);
+    /* the bits the gaps cancel: about log2 max(c0_i, c1_i) (the gaps end
+       near alpha^(D-2) gamma^(-(D-2)/D) relative to c0; the driver's
+       guard bits cover the gamma part) */
+    ws->hiprec = prec;
+    if (ws->D >= 3)
+    {
+        mpfr_exp_t e = 0;
+        for (i = 0; i < d; i++)
+        {
+            if (mpfr_get_exp(ws->c0[i]) > e)
+                e = mpfr_get_exp(ws->c0[i]);
+            if (mpfr_get_exp(ws->c1[i]) > e)
+                e = mpfr_get_exp(ws->c1[i]);
+        }
+        if (e > 0)
+            ws->hiprec = prec + (mpfr_prec_t) e + 32;
+    }
+    ws->nuref = _mpbias_mpfr_vec_init(n, ws->hiprec);
+    ws->nuhi = _mpbias_mpfr_vec_init(n, ws->hiprec);
+    ws->Zhi = _mpbias_mpfr_vec_init(n * d, ws->hiprec);
+    ws->c0hi = _mpbias_mpfr_vec_init(d, ws->hiprec);
+    ws->c1hi = _mpbias_mpfr_vec_init(d, ws->hiprec);
+    mpfr_init2(ws->shi, ws->hiprec);
+    mpfr_init2(ws->thi, ws->hiprec);
+    for (i = 0; i < n; i++)
+        mpfr_set_zero(ws->nuref[i], 1);
+    mpbias_data_get_z_mpfr(ws->Zhi, data, MPFR_RNDN);
+    if (ws->D >= 3)
+        for (i = 0; i < d; i++)
+        {
+            const fmpq *a = model->shape_a ? model->shape_a + i : model->alpha;
+            const fmpq *b = model->shape_b ? model->shape_b + i : model->alpha;
+            fmpq_get_mpfr(ws->thi, a, MPFR_RNDN);
+            mpfr_pow_si(ws->c0hi[i], ws->thi, 2 - ws->D, MPFR_RNDN);
+            fmpq_get_mpfr(ws->thi, b, MPFR_RNDN);
+            mpfr_pow_si(ws->c1hi[i], ws->thi, 2 - ws->D, MPFR_RNDN);
+        }
     return 0;
 }
 
@@ -143,6 +180,15 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _mpbias_mpfr_vec_clear(ws->K, n * n);
     _mpbias_mpfr_vec_clear(ws->nuref, n);
     _mpbias_mpfr_vec_clear(ws->nu, n);
+    _mpbias_mpfr_vec_clear(ws->nuhi, n);
+    _mpbias_mpfr_vec_clear(ws->Zhi, n * d);
+    _mpbias_mpfr_vec_clear(ws->c0hi, d);
+    _mpbias_mpfr_vec_clear(ws->c1hi, d);
+    _mpbias_mpfr_vec_clear(ws->P, d);
+    _mpbias_mpfr_vec_clear(ws->Q, d);
+    _mpbias_mpfr_vec_clear(ws->PQ, d);
+    mpfr_clear(ws->shi);
+    mpfr_clear(ws->thi);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -157,9 +203,10 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->Msc);
 }
 
-/* w_i, w'_i (and w''_i if `second`) from s_i.  Returns MPBIAS_ODE_DOMAIN
-   when s leaves the domain of the closed form (D >= 3: a^(2-D) - D(D-2)s
-   or b^(2-D) + D(D-2)s not positive: the flow would have blown up). */
+/* w_i, w'_i (and w''_i if `second`) from s_i (D >= 3: from the gaps P_i,
+   Q_i).  Returns MPBIAS_ODE_DOMAIN when s leaves the domain of the closed
+   form (D >= 3: P = a^(2-D) - D(D-2)s or Q = b^(2-D) + D(D-2)s not
+   positive: the flow would have blown up). */
 int
 _mpbias_dual_weights(_mpbias_dual_t ws, int second)
 {
@@ -192,39 +239,43 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
         {
             /* P = a^(2-D) - D(D-2)s, Q = b^(2-D) + D(D-2)s, e = D/(D-2):
                w = P^-e - Q^-e, w' = D^2 (P^-(e+1) + Q^-(e+1)),
-               w'' = 2 D^3 (D-1) (P^-(e+2) - Q^-(e+2)).
+               w'' = 2 D^3 (D-1) (P^-(e+2) - Q^-(e+2)).  The differences
+               cancel while s is small against P (the start of a plateau):
+               with lr = log(P/Q) = log1p((P - Q)/Q) (P - Q formed at
+               hiprec), w = -P^-e expm1(e lr), w'' = -2 D^3 (D-1) P^-(e+2)
+               expm1((e+2) lr), and Q^-(e+1) = P^-(e+1) (P/Q)^e (P/Q).
                P^-e = (P^(1/(D-2)))^-D. */
-            unsigned long DD = (unsigned long) D * (unsigned long) (D - 2);
-            mpfr_mul_ui(t3, ws->s[i], DD, MPFR_RNDN);
-            mpfr_sub(t1, ws->c0[i], t3, MPFR_RNDN);       /* P */
-            if (mpfr_sgn(t1) <= 0)
+            unsigned long uD = (unsigned long) D, uD2 = (unsigned long) (D - 2);
+            if (mpfr_sgn(ws->P[i]) <= 0 || mpfr_sgn(ws->Q[i]) <= 0)
                 return MPBIAS_ODE_DOMAIN;
-            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
-            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* P^-e */
-            mpfr_set(ws->w[i], t2, MPFR_RNDN);
-            mpfr_div(t2, t2, t1, MPFR_RNDN);               /* P^-(e+1) */
-            mpfr_set(ws->w1[i], t2, MPFR_RNDN);
+            mpfr_div(t3, ws->PQ[i], ws->Q[i], MPFR_RNDN);      /* (P - Q)/Q */
+            mpfr_log1p(t1, t3, MPFR_RNDN);                     /* lr */
             if (second)
             {
-                mpfr_div(t2, t2, t1, MPFR_RNDN);           /* P^-(e+2) */
-                mpfr_set(ws->w2[i], t2, MPFR_RNDN);
+                mpfr_mul_ui(ws->w2[i], t1, 3 * uD - 4, MPFR_RNDN);
+                mpfr_div_ui(ws->w2[i], ws->w2[i], uD2, MPFR_RNDN);
+                mpfr_expm1(ws->w2[i], ws->w2[i], MPFR_RNDN);   /* (P/Q)^(e+2) - 1 */
             }
-            mpfr_add(t1, ws->c1[i], t3, MPFR_RNDN);       /* Q */
-            if (mpfr_sgn(t1) <= 0)
-                return MPBIAS_ODE_DOMAIN;
-            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
-            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* Q^-e */
-            mpfr_sub(ws->w[i], ws->w[i], t2, MPFR_RNDN);
-            mpfr_div(t2, t2, t1, MPFR_RNDN);
-            mpfr_add(ws->w1[i], ws->w1[i], t2, MPFR_RNDN);
-            mpfr_mul_ui(ws->w1[i], ws->w1[i], (unsigned long) D * (unsigned long) D, MPFR_RNDN);
+            mpfr_mul_ui(t2, t1, uD, MPFR_RNDN);
+            mpfr_div_ui(t2, t2, uD2, MPFR_RNDN);
+            mpfr_expm1(t2, t2, MPFR_RNDN);                     /* q = (P/Q)^e - 1 */
+            mpfr_rootn_ui(t1, ws->P[i], uD2, MPFR_RNDN);
+            mpfr_pow_si(t1, t1, -D, MPFR_RNDN);                /* P^-e */
+            mpfr_mul(ws->w[i], t1, t2, MPFR_RNDN);
+            mpfr_neg(ws->w[i], ws->w[i], MPFR_RNDN);
+            mpfr_div(t1, t1, ws->P[i], MPFR_RNDN);             /* P^-(e+1) */
+            mpfr_add_ui(t2, t2, 1, MPFR_RNDN);
+            mpfr_add_ui(t3, t3, 1, MPFR_RNDN);
+            mpfr_mul(t2, t2, t3, MPFR_RNDN);                   /* (P/Q)^(e+1) */
+            mpfr_add_ui(t2, t2, 1, MPFR_RNDN);
+            mpfr_mul(ws->w1[i], t1, t2, MPFR_RNDN);
+            mpfr_mul_ui(ws->w1[i], ws->w1[i], uD * uD, MPFR_RNDN);
             if (second)
             {
-                mpfr_div(t2, t2, t1, MPFR_RNDN);
-                mpfr_sub(ws->w2[i], ws->w2[i], t2, MPFR_RNDN);
-                mpfr_mul_ui(ws->w2[i], ws->w2[i],
-                            2UL * (unsigned long) D * (unsigned long) D * (unsigned long) D
-                                * (unsigned long) (D - 1), MPFR_RNDN);
+                mpfr_div(t1, t1, ws->P[i], MPFR_RNDN);         /* P^-(e+2) */
+                mpfr_mul(ws->w2[i], ws->w2[i], t1, MPFR_RNDN);
+                mpfr_mul_si(ws->w2[i], ws->w2[i],
+                            -2L * (long) D * (long) D * (long) D * (long) (D - 1), MPFR_RNDN);
             }
         }
     }
@@ -315,6 +366,29 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
 
     for (k = 0; k < n; k++)
         mpfr_add(nu[k], ws->nuref[k], y[k], MPFR_RNDN);
+    if (ws->D >= 3)
+    {
+        /* the gaps at hiprec, then rounded: no cancellation at prec */
+        unsigned long DD = (unsigned long) ws->D * (unsigned long) (ws->D - 2);
+        for (k = 0; k < n; k++)
+            mpfr_add(ws->nuhi[k], ws->nuref[k], y[k], MPFR_RNDN);
+        for (i = 0; i < d; i++)
+        {
+            mpfr_set_zero(ws->shi, 1);
+            for (k = 0; k < n; k++)
+                if (!mpfr_zero_p(ws->Zhi[k * d + i]))
+                {
+                    mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
+                    mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
+                }
+            mpfr_mul_ui(ws->shi, ws->shi, DD, MPFR_RNDN);
+            mpfr_sub(ws->P[i], ws->c0hi[i], ws->shi, MPFR_RNDN);
+            mpfr_add(ws->Q[i], ws->c1hi[i], ws->shi, MPFR_RNDN);
+            mpfr_sub(ws->thi, ws->c0hi[i], ws->c1hi[i], MPFR_RNDN);
+            mpfr_mul_2ui(ws->shi, ws->shi, 1, MPFR_RNDN);
+            mpfr_sub(ws->PQ[i], ws->thi, ws->shi, MPFR_RNDN);   /* P - Q */
+        }
+    }
     for (i = 0; i < d; i++)
     {
         mpfr_set_zero(ws->s[i], 1);
