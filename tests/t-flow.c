@@ -744,20 +744,22 @@ oracle_prec(int K)
     return (slong) (3.33 * K) + 160;
 }
 
-/* Check a row of a one-sample run (sample z, model) against the oracle at
-   margin mstar: nu, log10_t, log10_loss, margin, every wbar_i, mu. */
+/* alpha = 10^e */
 static void
-check_one_row(const rec_row *row, const fmpq *z, slong d, const mpbias_model_t model,
-              const arb_t mstar, int K, const char *ctx)
+alpha_pow10(mpbias_model_t model, slong e)
 {
-    slong prec = oracle_prec(K), i;
-    one_t P;
-    arb_t nu, logt, t, ref, den;
-    arb_ptr wbar;
-    char what[64];
+    fmpz_set_ui(fmpq_numref(model->alpha), 10);
+    fmpz_pow_ui(fmpq_numref(model->alpha), fmpq_numref(model->alpha), (ulong) e);
+    fmpz_one(fmpq_denref(model->alpha));
+}
 
-    /* small alpha: the oracle's m(nu) cancels about D |log2 alpha| bits
-       (the gaps 1 - c z_i nu of D >= 3, log terms for D = 2) */
+/* The oracle's precision for a model: small alpha cancels about
+   D |log2 alpha| bits in m(nu) (the gaps 1 - c z_i nu of D >= 3, log
+   terms for D = 2). */
+static slong
+oracle_prec_model(int K, const mpbias_model_t model)
+{
+    slong prec = oracle_prec(K);
     if (fmpq_cmp_ui(model->alpha, 1) < 0)
     {
         fmpq_t ia;
@@ -767,6 +769,21 @@ check_one_row(const rec_row *row, const fmpq *z, slong d, const mpbias_model_t m
                                         - (slong) fmpz_bits(fmpq_denref(ia)) + 1) + 64;
         fmpq_clear(ia);
     }
+    return prec;
+}
+
+/* Check a row of a one-sample run (sample z, model) against the oracle at
+   margin mstar: nu, log10_t, log10_loss, margin, every wbar_i, mu. */
+static void
+check_one_row(const rec_row *row, const fmpq *z, slong d, const mpbias_model_t model,
+              const arb_t mstar, int K, const char *ctx)
+{
+    slong prec = oracle_prec_model(K, model), i;
+    one_t P;
+    arb_t nu, logt, t, ref, den;
+    arb_ptr wbar;
+    char what[64];
+
 
     one_init(&P, z, d, model->depth, model->alpha, prec);
     arb_init(nu);
@@ -1013,7 +1030,7 @@ static void
 check_decoupled_row(const rec_row *row, const mpbias_data_t data, const mpbias_model_t model,
                     int K, const char *ctx0)
 {
-    slong prec = oracle_prec(K), n, i;
+    slong prec = oracle_prec_model(K, model), n, i;
     arb_t nu, logt, l10, gam, L, t, den;
     arb_ptr mm, wbar;
     char ctx[320];
@@ -1100,9 +1117,15 @@ static const struct
     mpbias_loss loss;
     const char *eps;
     int K;
+    slong e;          /* alpha = 10^-e */
 } orth_cases[] = {
-    { 2, MPBIAS_LOSS_EXP, "1e-60", 15 },
-    { 3, MPBIAS_LOSS_EXP, "1e-60", 15 },
+    { 2, MPBIAS_LOSS_EXP, "1e-60", 15, 0 },
+    { 3, MPBIAS_LOSS_EXP, "1e-60", 15, 0 },
+    /* small alpha: the two samples leave their plateaus at different
+       times (the one with the larger |z| first), coupled through p */
+    { 2, MPBIAS_LOSS_EXP, "1e-100", 30, 30 },
+    { 3, MPBIAS_LOSS_EXP, "1e-100", 30, 30 },
+    { 4, MPBIAS_LOSS_EXP, "1e-100", 30, 10 },
 };
 
 START_TEST(test_orthogonal)
@@ -1127,6 +1150,11 @@ START_TEST(test_orthogonal)
     mpbias_model_init(model);
     model->depth = orth_cases[_i].D;
     model->loss = orth_cases[_i].loss;
+    if (orth_cases[_i].e > 0)
+    {
+        alpha_pow10(model, orth_cases[_i].e);
+        fmpq_inv(model->alpha, model->alpha);
+    }
     opts_loss(&o, K, orth_cases[_i].eps);
     /* rows at two explicit losses and at the stop (a checkpoint every
        decade would cost five times as much) */
@@ -1138,8 +1166,9 @@ START_TEST(test_orthogonal)
     o.n_at_loss = 2;
     o.at_loss = at;
     rec_init(&R);
-    snprintf(ctx, sizeof ctx, "orthogonal D=%d %s eps=%s K=%d", orth_cases[_i].D,
-             orth_cases[_i].loss == MPBIAS_LOSS_EXP ? "exp" : "logistic", orth_cases[_i].eps, K);
+    snprintf(ctx, sizeof ctx, "orthogonal D=%d alpha=1e-%ld %s eps=%s K=%d", orth_cases[_i].D,
+             (long) orth_cases[_i].e, orth_cases[_i].loss == MPBIAS_LOSS_EXP ? "exp" : "logistic",
+             orth_cases[_i].eps, K);
     run_ok(data, model, &o, &R, ctx);
     ck_assert_int_eq(R.len, 3);
     for (k = 0; k < R.len; k++)
@@ -2291,14 +2320,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 /* alpha = 10^e (exact) */
-static void
-alpha_pow10(mpbias_model_t model, slong e)
-{
-    fmpz_set_ui(fmpq_numref(model->alpha), 10);
-    fmpz_pow_ui(fmpq_numref(model->alpha), fmpq_numref(model->alpha), (ulong) e);
-    fmpz_one(fmpq_denref(model->alpha));
-}
-
 /* Times of order alpha^-2 (D = 2): log(1 + t) was once formed as
    q + M0 + expm1(x), a cancellation of O(1) terms; both runs carried an
    error of about 2.4e-35 in it at K = 16 (log10 t wrong in the 12th digit
