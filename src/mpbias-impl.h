@@ -163,9 +163,12 @@ int _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const f
 mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
 void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);
 
-/* The reduced flow's workspace (src/flow/dual.c): state y = (nu, r),
-   independent variable x = log(1 + M - M0), r = log(1 + t) - c(x) with
-   c(x) = softplus(M0 + expm1(x) - Lam), Lam = log Phi at t = 0. */
+/* The reduced flow's workspace (src/flow/dual.c): state y = (nu - nuref, r)
+   (nu measured from a reference point nuref that the driver moves to the
+   state at every step: _mpbias_dual_fold), independent variable
+   x = log(1 + (M - M0) / Msc) with Msc the margin scale of the initial
+   plateau, r = log(1 + t) - c(x) with c(x) = softplus(M0 + Msc expm1(x)
+   - Lam), Lam = log Phi at t = 0. */
 typedef struct
 {
     slong n, d;
@@ -177,7 +180,16 @@ typedef struct
     mpfr_t *s, *w, *w1, *w2, *v, *r;     /* d */
     mpfr_t *m, *lg, *p, *c, *Kp, *u, *gphi;  /* n */
     mpfr_t *K;                 /* n x n */
+    mpfr_t *nuref, *nu;        /* n: the reference point (at hiprec), and nu at the last evaluation */
+    /* D >= 3: the gaps P = c0 - D(D-2)s and Q = c1 + D(D-2)s are formed at
+       hiprec = prec + the bits they cancel (log2 max(c0, c1) + 32), from
+       nuref + y, Z and c0, c1 at hiprec, then rounded to prec */
+    mpfr_prec_t hiprec;
+    mpfr_t *P, *Q, *PQ;        /* d, at prec (PQ = P - Q) */
+    mpfr_t *Zhi, *c0hi, *c1hi, *nuhi;   /* n x d, d, d, n at hiprec */
+    mpfr_t shi, thi;
     mpfr_t Phi, logL, M0, E, eq, t1, t2, t3;
+    mpfr_t Msc;                /* plateau scale of M (a power of 2 <= 1; set by _mpbias_dual_origin) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
     mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
 } _mpbias_dual_struct;
@@ -187,14 +199,22 @@ int _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_
                       mpfr_prec_t prec);
 void _mpbias_dual_clear(_mpbias_dual_t ws);
 int _mpbias_dual_weights(_mpbias_dual_t ws, int second);
-int _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second);
+/* Evaluate at nu = nuref + y (y: the n entries of the state's nu part). */
+int _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second);
+/* At the evaluation of nu = 0 (t = 0): set M0, Lam and Msc. */
+void _mpbias_dual_origin(_mpbias_dual_t ws);
+/* Move the reference point to the state: nuref += y, y = 0 (n entries);
+   shift (n entries, may be NULL) is decreased by the old y, so that
+   values kept relative to the old reference (a stepper's last step)
+   follow. */
+void _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift);
 int _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params);
 /* The time variable's split: c(x) = log(1 + t) - r into c, for the
    workspace's M0 and Lam. */
 void _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x);
-/* The right-hand side is e^x F(y): sigma(x) = e^x (exactly for nu, and for
-   r once M - M0 is well beyond Lam). */
+/* The right-hand side is Msc e^x F(y): sigma(x) = e^x (exactly for nu, and
+   for r once M - M0 is well beyond Lam). */
 int _mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params);
 
 

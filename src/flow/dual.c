@@ -60,6 +60,10 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->u = NEWV(n);
     ws->gphi = NEWV(n);
     ws->K = NEWV(n * n);
+    ws->nu = NEWV(n);
+    ws->P = NEWV(d);
+    ws->Q = NEWV(d);
+    ws->PQ = NEWV(d);
     mpfr_init2(ws->Phi, prec);
     mpfr_init2(ws->logL, prec);
     mpfr_init2(ws->M0, prec);
@@ -71,6 +75,8 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     mpfr_init2(ws->Lam, prec);
     mpfr_init2(ws->g1, prec);
     mpfr_init2(ws->sig, prec);
+    mpfr_init2(ws->Msc, prec);
+    mpfr_set_ui(ws->Msc, 1, MPFR_RNDN);
     mpfr_set_zero(ws->Lam, 1);
     mpfr_set_zero(ws->M0, 1);
     mpfr_init2(t, prec);
@@ -111,6 +117,43 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
         }
     }
     mpfr_clear(t);
+    /* the bits the gaps cancel: about log2 max(c0_i, c1_i) (the gaps end
+       near alpha^(D-2) gamma^(-(D-2)/D) relative to c0; the driver's
+       guard bits cover the gamma part) */
+    ws->hiprec = prec;
+    if (ws->D >= 3)
+    {
+        mpfr_exp_t e = 0;
+        for (i = 0; i < d; i++)
+        {
+            if (mpfr_get_exp(ws->c0[i]) > e)
+                e = mpfr_get_exp(ws->c0[i]);
+            if (mpfr_get_exp(ws->c1[i]) > e)
+                e = mpfr_get_exp(ws->c1[i]);
+        }
+        if (e > 0)
+            ws->hiprec = prec + (mpfr_prec_t) e + 32;
+    }
+    ws->nuref = _mpbias_mpfr_vec_init(n, ws->hiprec);
+    ws->nuhi = _mpbias_mpfr_vec_init(n, ws->hiprec);
+    ws->Zhi = _mpbias_mpfr_vec_init(n * d, ws->hiprec);
+    ws->c0hi = _mpbias_mpfr_vec_init(d, ws->hiprec);
+    ws->c1hi = _mpbias_mpfr_vec_init(d, ws->hiprec);
+    mpfr_init2(ws->shi, ws->hiprec);
+    mpfr_init2(ws->thi, ws->hiprec);
+    for (i = 0; i < n; i++)
+        mpfr_set_zero(ws->nuref[i], 1);
+    mpbias_data_get_z_mpfr(ws->Zhi, data, MPFR_RNDN);
+    if (ws->D >= 3)
+        for (i = 0; i < d; i++)
+        {
+            const fmpq *a = model->shape_a ? model->shape_a + i : model->alpha;
+            const fmpq *b = model->shape_b ? model->shape_b + i : model->alpha;
+            fmpq_get_mpfr(ws->thi, a, MPFR_RNDN);
+            mpfr_pow_si(ws->c0hi[i], ws->thi, 2 - ws->D, MPFR_RNDN);
+            fmpq_get_mpfr(ws->thi, b, MPFR_RNDN);
+            mpfr_pow_si(ws->c1hi[i], ws->thi, 2 - ws->D, MPFR_RNDN);
+        }
     return 0;
 }
 
@@ -135,6 +178,17 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _mpbias_mpfr_vec_clear(ws->u, n);
     _mpbias_mpfr_vec_clear(ws->gphi, n);
     _mpbias_mpfr_vec_clear(ws->K, n * n);
+    _mpbias_mpfr_vec_clear(ws->nuref, n);
+    _mpbias_mpfr_vec_clear(ws->nu, n);
+    _mpbias_mpfr_vec_clear(ws->nuhi, n);
+    _mpbias_mpfr_vec_clear(ws->Zhi, n * d);
+    _mpbias_mpfr_vec_clear(ws->c0hi, d);
+    _mpbias_mpfr_vec_clear(ws->c1hi, d);
+    _mpbias_mpfr_vec_clear(ws->P, d);
+    _mpbias_mpfr_vec_clear(ws->Q, d);
+    _mpbias_mpfr_vec_clear(ws->PQ, d);
+    mpfr_clear(ws->shi);
+    mpfr_clear(ws->thi);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -146,11 +200,13 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->Lam);
     mpfr_clear(ws->g1);
     mpfr_clear(ws->sig);
+    mpfr_clear(ws->Msc);
 }
 
-/* w_i, w'_i (and w''_i if `second`) from s_i.  Returns MPBIAS_ODE_DOMAIN
-   when s leaves the domain of the closed form (D >= 3: a^(2-D) - D(D-2)s
-   or b^(2-D) + D(D-2)s not positive: the flow would have blown up). */
+/* w_i, w'_i (and w''_i if `second`) from s_i (D >= 3: from the gaps P_i,
+   Q_i).  Returns MPBIAS_ODE_DOMAIN when s leaves the domain of the closed
+   form (D >= 3: P = a^(2-D) - D(D-2)s or Q = b^(2-D) + D(D-2)s not
+   positive: the flow would have blown up). */
 int
 _mpbias_dual_weights(_mpbias_dual_t ws, int second)
 {
@@ -183,43 +239,104 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
         {
             /* P = a^(2-D) - D(D-2)s, Q = b^(2-D) + D(D-2)s, e = D/(D-2):
                w = P^-e - Q^-e, w' = D^2 (P^-(e+1) + Q^-(e+1)),
-               w'' = 2 D^3 (D-1) (P^-(e+2) - Q^-(e+2)).
+               w'' = 2 D^3 (D-1) (P^-(e+2) - Q^-(e+2)).  The differences
+               cancel while s is small against P (the start of a plateau):
+               with lr = log(P/Q) = log1p((P - Q)/Q) (P - Q formed at
+               hiprec), w = -P^-e expm1(e lr), w'' = -2 D^3 (D-1) P^-(e+2)
+               expm1((e+2) lr), and Q^-(e+1) = P^-(e+1) (P/Q)^e (P/Q).
                P^-e = (P^(1/(D-2)))^-D. */
-            unsigned long DD = (unsigned long) D * (unsigned long) (D - 2);
-            mpfr_mul_ui(t3, ws->s[i], DD, MPFR_RNDN);
-            mpfr_sub(t1, ws->c0[i], t3, MPFR_RNDN);       /* P */
-            if (mpfr_sgn(t1) <= 0)
+            unsigned long uD = (unsigned long) D, uD2 = (unsigned long) (D - 2);
+            if (mpfr_sgn(ws->P[i]) <= 0 || mpfr_sgn(ws->Q[i]) <= 0)
                 return MPBIAS_ODE_DOMAIN;
-            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
-            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* P^-e */
-            mpfr_set(ws->w[i], t2, MPFR_RNDN);
-            mpfr_div(t2, t2, t1, MPFR_RNDN);               /* P^-(e+1) */
-            mpfr_set(ws->w1[i], t2, MPFR_RNDN);
+            mpfr_div(t3, ws->PQ[i], ws->Q[i], MPFR_RNDN);      /* (P - Q)/Q */
+            mpfr_log1p(t1, t3, MPFR_RNDN);                     /* lr */
             if (second)
             {
-                mpfr_div(t2, t2, t1, MPFR_RNDN);           /* P^-(e+2) */
-                mpfr_set(ws->w2[i], t2, MPFR_RNDN);
+                mpfr_mul_ui(ws->w2[i], t1, 3 * uD - 4, MPFR_RNDN);
+                mpfr_div_ui(ws->w2[i], ws->w2[i], uD2, MPFR_RNDN);
+                mpfr_expm1(ws->w2[i], ws->w2[i], MPFR_RNDN);   /* (P/Q)^(e+2) - 1 */
             }
-            mpfr_add(t1, ws->c1[i], t3, MPFR_RNDN);       /* Q */
-            if (mpfr_sgn(t1) <= 0)
-                return MPBIAS_ODE_DOMAIN;
-            mpfr_rootn_ui(t2, t1, (unsigned long) (D - 2), MPFR_RNDN);
-            mpfr_pow_si(t2, t2, -D, MPFR_RNDN);            /* Q^-e */
-            mpfr_sub(ws->w[i], ws->w[i], t2, MPFR_RNDN);
-            mpfr_div(t2, t2, t1, MPFR_RNDN);
-            mpfr_add(ws->w1[i], ws->w1[i], t2, MPFR_RNDN);
-            mpfr_mul_ui(ws->w1[i], ws->w1[i], (unsigned long) D * (unsigned long) D, MPFR_RNDN);
+            mpfr_mul_ui(t2, t1, uD, MPFR_RNDN);
+            mpfr_div_ui(t2, t2, uD2, MPFR_RNDN);
+            mpfr_expm1(t2, t2, MPFR_RNDN);                     /* q = (P/Q)^e - 1 */
+            mpfr_rootn_ui(t1, ws->P[i], uD2, MPFR_RNDN);
+            mpfr_pow_si(t1, t1, -D, MPFR_RNDN);                /* P^-e */
+            mpfr_mul(ws->w[i], t1, t2, MPFR_RNDN);
+            mpfr_neg(ws->w[i], ws->w[i], MPFR_RNDN);
+            mpfr_div(t1, t1, ws->P[i], MPFR_RNDN);             /* P^-(e+1) */
+            mpfr_add_ui(t2, t2, 1, MPFR_RNDN);
+            mpfr_add_ui(t3, t3, 1, MPFR_RNDN);
+            mpfr_mul(t2, t2, t3, MPFR_RNDN);                   /* (P/Q)^(e+1) */
+            mpfr_add_ui(t2, t2, 1, MPFR_RNDN);
+            mpfr_mul(ws->w1[i], t1, t2, MPFR_RNDN);
+            mpfr_mul_ui(ws->w1[i], ws->w1[i], uD * uD, MPFR_RNDN);
             if (second)
             {
-                mpfr_div(t2, t2, t1, MPFR_RNDN);
-                mpfr_sub(ws->w2[i], ws->w2[i], t2, MPFR_RNDN);
-                mpfr_mul_ui(ws->w2[i], ws->w2[i],
-                            2UL * (unsigned long) D * (unsigned long) D * (unsigned long) D
-                                * (unsigned long) (D - 1), MPFR_RNDN);
+                mpfr_div(t1, t1, ws->P[i], MPFR_RNDN);         /* P^-(e+2) */
+                mpfr_mul(ws->w2[i], ws->w2[i], t1, MPFR_RNDN);
+                mpfr_mul_si(ws->w2[i], ws->w2[i],
+                            -2L * (long) D * (long) D * (long) D * (long) (D - 1), MPFR_RNDN);
             }
         }
     }
     return MPBIAS_ODE_OK;
+}
+
+/* The margin scale of the initial plateau: while nu is small, M - M0
+   grows like Phi(0) |nu| (dnu/dM = p / Phi, p about 1/N), and w stops
+   being linear in s once |s_i| reaches S, the scale of the closed form
+   (1/4 for D = 2: sinh(4s); about c0 / (2 D^2) for D >= 3, where w'
+   grows like (c0 - D(D-2)s)^(-(2D-2)/(D-2))).  Msc = N Phi(0) S / zmax,
+   rounded down to a power of 2 and capped at 1: x = log(1 + (M - M0) /
+   Msc) then makes the plateau of small initialization scales, where nu
+   grows like log(M) (D = 2) or approaches its blow-up point like
+   M^(-(D-2)/D) (D >= 3), smooth in x, while large scales keep Msc = 1. */
+void
+_mpbias_dual_origin(_mpbias_dual_t ws)
+{
+    slong i, k;
+    mpfr_ptr S = ws->t1, zmax = ws->t2;
+    mpfr_neg(ws->M0, ws->logL, MPFR_RNDN);
+    mpfr_log(ws->Lam, ws->Phi, MPFR_RNDN);
+    mpfr_set_ui(ws->Msc, 1, MPFR_RNDN);
+    if (ws->D == 1)
+        return;
+    if (ws->D == 2)
+        mpfr_set_ui_2exp(S, 1, -2, MPFR_RNDN);
+    else
+    {
+        mpfr_set_inf(S, 1);
+        for (i = 0; i < ws->d; i++)
+        {
+            if (mpfr_cmp(ws->c0[i], S) < 0)
+                mpfr_set(S, ws->c0[i], MPFR_RNDN);
+            if (mpfr_cmp(ws->c1[i], S) < 0)
+                mpfr_set(S, ws->c1[i], MPFR_RNDN);
+        }
+        mpfr_div_ui(S, S, 2UL * (unsigned long) ws->D * (unsigned long) ws->D, MPFR_RNDN);
+    }
+    mpfr_set_zero(zmax, 1);
+    for (k = 0; k < ws->n * ws->d; k++)
+        if (mpfr_cmpabs(ws->Z[k], zmax) > 0)
+            mpfr_abs(zmax, ws->Z[k], MPFR_RNDN);
+    mpfr_mul(S, S, ws->Phi, MPFR_RNDN);
+    mpfr_mul_si(S, S, (long) ws->n, MPFR_RNDN);
+    mpfr_div(S, S, zmax, MPFR_RNDN);
+    if (mpfr_number_p(S) && mpfr_sgn(S) > 0 && mpfr_cmp_ui(S, 1) < 0)
+        mpfr_set_ui_2exp(ws->Msc, 1, mpfr_get_exp(S) - 1, MPFR_RNDN);
+}
+
+void
+_mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift)
+{
+    slong k;
+    for (k = 0; k < ws->n; k++)
+    {
+        if (shift != NULL)
+            mpfr_sub(shift[k], shift[k], y[k], MPFR_RNDN);
+        mpfr_add(ws->nuref[k], ws->nuref[k], y[k], MPFR_RNDN);
+        mpfr_set_zero(y[k], 1);
+    }
 }
 
 /* softplus(z) = log(1 + e^z), stably, into out (out != z). */
@@ -236,15 +353,42 @@ softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
         mpfr_set(out, tmp, MPFR_RNDN);
 }
 
-/* From nu: s, w, w', (w''), margins m, log L, p and c (see the header
-   comment; c_n = 1 - g_n for the logistic loss, 1 for the exponential). */
+/* From y: nu = nuref + y, s, w, w', (w''), margins m, log L, p and c (see
+   the header comment; c_n = 1 - g_n for the logistic loss, 1 for the
+   exponential). */
 int
-_mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second)
+_mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
 {
     slong n = ws->n, d = ws->d, i, k;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
+    mpfr_t *nu = ws->nu;
     int r;
 
+    for (k = 0; k < n; k++)
+        mpfr_add(nu[k], ws->nuref[k], y[k], MPFR_RNDN);
+    if (ws->D >= 3)
+    {
+        /* the gaps at hiprec, then rounded: no cancellation at prec */
+        unsigned long DD = (unsigned long) ws->D * (unsigned long) (ws->D - 2);
+        for (k = 0; k < n; k++)
+            mpfr_add(ws->nuhi[k], ws->nuref[k], y[k], MPFR_RNDN);
+        for (i = 0; i < d; i++)
+        {
+            mpfr_set_zero(ws->shi, 1);
+            for (k = 0; k < n; k++)
+                if (!mpfr_zero_p(ws->Zhi[k * d + i]))
+                {
+                    mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
+                    mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
+                }
+            mpfr_mul_ui(ws->shi, ws->shi, DD, MPFR_RNDN);
+            mpfr_sub(ws->P[i], ws->c0hi[i], ws->shi, MPFR_RNDN);
+            mpfr_add(ws->Q[i], ws->c1hi[i], ws->shi, MPFR_RNDN);
+            mpfr_sub(ws->thi, ws->c0hi[i], ws->c1hi[i], MPFR_RNDN);
+            mpfr_mul_2ui(ws->shi, ws->shi, 1, MPFR_RNDN);
+            mpfr_sub(ws->PQ[i], ws->thi, ws->shi, MPFR_RNDN);   /* P - Q */
+        }
+    }
     for (i = 0; i < d; i++)
     {
         mpfr_set_zero(ws->s[i], 1);
@@ -342,32 +486,74 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *nu, int second)
     return MPBIAS_ODE_OK;
 }
 
-/* E = e^x; with a = M - Lam (M = M0 + expm1(x)): g1 = M - c(x) =
-   Lam - softplus(-a) and sig = c'(x) / E = sigma(a) = e^-softplus(-a).
-   Uses t1, t2. */
+/* The time variable's split.  With Dm = M - M0 = Msc expm1(x) and
+   u = e^(M0 - Lam) expm1(Dm), c(x) = log(1 + u): log(1 + t) exactly for
+   a constant Phi = e^Lam (t = integral e^M / Phi dM), so that r = log(1 +
+   t) - c(x) stays O(1) where t grows from 0 through 1: at large scales
+   (Lam >> 0) c is about t itself, and on the plateau of small scales
+   (Lam << 0) log(1 + t) grows from 0 to -Lam while M - M0 is still far
+   below Msc.  Late (M - Lam >> 1) c = M - Lam + o(1), and r = log(1 + t)
+   - M + Lam is the O(log M) quantity of the late flow.  Into lu: log u;
+   into lm: log(-expm1(-Dm)) (= log(expm1(Dm)) - Dm, <= 0); into M: M.
+   t1, t2 scratch (distinct from the outputs). */
+static void
+split_logs(mpfr_t lu, mpfr_t lm, mpfr_t M, const _mpbias_dual_struct *ws, const mpfr_t x,
+           mpfr_t t1, mpfr_t t2)
+{
+    mpfr_expm1(t1, x, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->Msc, MPFR_RNDN);                 /* Dm */
+    mpfr_add(M, t1, ws->M0, MPFR_RNDN);
+    mpfr_neg(t2, t1, MPFR_RNDN);
+    mpfr_expm1(t2, t2, MPFR_RNDN);
+    mpfr_neg(t2, t2, MPFR_RNDN);
+    mpfr_log(lm, t2, MPFR_RNDN);                          /* log(1 - e^-Dm) */
+    if (mpfr_cmp_ui(t1, 1) < 0)
+    {
+        mpfr_expm1(t2, t1, MPFR_RNDN);
+        mpfr_log(lu, t2, MPFR_RNDN);                      /* log expm1(Dm) */
+    }
+    else
+        mpfr_add(lu, t1, lm, MPFR_RNDN);
+    mpfr_add(lu, lu, ws->M0, MPFR_RNDN);
+    mpfr_sub(lu, lu, ws->Lam, MPFR_RNDN);
+}
+
+/* E = dM/dx = Msc e^x, g1 = M - c(x) and sig = c'(x) / E = e^(g1 - Lam),
+   without cancellation: for log u > 0, M - c = Lam - lm - log1p(e^-lu).
+   Uses t1, t2, t3 and eq. */
 static void
 set_E(_mpbias_dual_t ws, const mpfr_t x)
 {
+    mpfr_ptr lu = ws->t3, lm = ws->eq, M = ws->g1;
     mpfr_exp(ws->E, x, MPFR_RNDN);
-    mpfr_expm1(ws->t1, x, MPFR_RNDN);
-    mpfr_add(ws->t1, ws->t1, ws->M0, MPFR_RNDN);
-    mpfr_sub(ws->t1, ws->Lam, ws->t1, MPFR_RNDN);         /* -a */
-    softplus(ws->g1, ws->t1, ws->t2);                      /* softplus(-a) */
-    mpfr_neg(ws->sig, ws->g1, MPFR_RNDN);
+    mpfr_mul(ws->E, ws->E, ws->Msc, MPFR_RNDN);
+    split_logs(lu, lm, M, ws, x, ws->t1, ws->t2);
+    if (mpfr_sgn(lu) > 0)
+    {
+        mpfr_neg(ws->t1, lu, MPFR_RNDN);
+        mpfr_exp(ws->t1, ws->t1, MPFR_RNDN);
+        mpfr_log1p(ws->t1, ws->t1, MPFR_RNDN);
+        mpfr_add(ws->t1, ws->t1, lm, MPFR_RNDN);
+        mpfr_sub(ws->g1, ws->Lam, ws->t1, MPFR_RNDN);
+    }
+    else
+    {
+        softplus(ws->t1, lu, ws->t2);
+        mpfr_sub(ws->g1, M, ws->t1, MPFR_RNDN);
+    }
+    mpfr_sub(ws->sig, ws->g1, ws->Lam, MPFR_RNDN);
     mpfr_exp(ws->sig, ws->sig, MPFR_RNDN);
-    mpfr_sub(ws->g1, ws->Lam, ws->g1, MPFR_RNDN);
 }
 
 void
 _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x)
 {
-    mpfr_t a, tmp;
-    mpfr_inits2(mpfr_get_prec(c) > ws->prec ? mpfr_get_prec(c) : ws->prec, a, tmp, (mpfr_ptr) 0);
-    mpfr_expm1(a, x, MPFR_RNDN);
-    mpfr_add(a, a, ws->M0, MPFR_RNDN);
-    mpfr_sub(a, a, ws->Lam, MPFR_RNDN);
-    softplus(c, a, tmp);
-    mpfr_clears(a, tmp, (mpfr_ptr) 0);
+    mpfr_t lu, lm, M, t1, t2;
+    mpfr_inits2(mpfr_get_prec(c) > ws->prec ? mpfr_get_prec(c) : ws->prec, lu, lm, M, t1, t2,
+                (mpfr_ptr) 0);
+    split_logs(lu, lm, M, ws, x, t1, t2);
+    softplus(c, lu, t1);
+    mpfr_clears(lu, lm, M, t1, t2, (mpfr_ptr) 0);
 }
 
 int

@@ -200,26 +200,25 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
 
     if (rc != 0)
         return MPBIAS_ODE_SINGULAR;
-    /* initial state: nu = 0, x = 0, r = log(1 + 0) - c(0) = -softplus(M0 - Lam),
-       with M0 = M(0) and Lam = log Phi(0) */
+    /* initial state: nu = 0, x = 0, r = log(1 + 0) - c(0) = 0, with M0 =
+       M(0), Lam = log Phi(0) and the plateau scale Msc (dual.c) */
     for (i = 0; i < T->dim; i++)
         mpfr_set_zero(T->y[i], 1);
     mpfr_set_zero(T->x, 1);
     r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
     if (r != MPBIAS_ODE_OK)
         return r;
-    mpfr_neg(T->ws->M0, T->ws->logL, MPFR_RNDN);
-    mpfr_log(T->ws->Lam, T->ws->Phi, MPFR_RNDN);
+    _mpbias_dual_origin(T->ws);
     _mpbias_dual_c_of_x(T->y[n], T->ws, T->x);
-    /* the absolute floor of r's tolerance, relative to ell after a step
-       of 2^-10 in x (about 2^-10 c(0) while t is tiny, at most 2^-10), or
-       of 2^-(10 + near) when a target lies that close to the start
-       (near_start_bits) */
-    if (mpfr_cmp_ui(T->y[n], 1) < 0)
-        mpfr_div_2ui(T->ell_floor, T->y[n], (unsigned long) (10 + near), MPFR_RNDN);
-    else
-        mpfr_set_ui_2exp(T->ell_floor, 1, (mpfr_exp_t) -(10 + near), MPFR_RNDN);
     mpfr_neg(T->y[n], T->y[n], MPFR_RNDN);
+    /* the absolute floor of r's tolerance, relative to ell after a step
+       of 2^-10 in x (c(2^-10): about the time then, at most 2^-10), or of
+       2^-(10 + near) when a target lies that close to the start
+       (near_start_bits) */
+    mpfr_set_ui_2exp(T->t2, 1, (mpfr_exp_t) -(10 + near), MPFR_RNDN);
+    _mpbias_dual_c_of_x(T->ell_floor, T->ws, T->t2);
+    if (mpfr_cmp(T->ell_floor, T->t2) > 0)
+        mpfr_set(T->ell_floor, T->t2, MPFR_RNDN);
     traj_margin(T);
     r = _mpbias_dual_rhs(T->yerr, T->x, (const mpfr_t *) T->y, T->ws);
     if (r != MPBIAS_ODE_OK)
@@ -236,9 +235,11 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     if (r != MPBIAS_ODE_OK)
         return r;
     traj_update_tol(T);
-    /* first step: 1% of the scale on which the state changes */
+    /* first step: 1% of the scale on which the state changes (nu grows
+       linearly in x for x << 1, whatever its size, by the choice of Msc:
+       only r and x itself set the scale) */
     mpfr_set_ui(T->t1, 1, MPFR_RNDN);
-    for (i = 0; i < T->dim; i++)
+    for (i = n; i < T->dim; i++)
         if (mpfr_cmpabs(T->yerr[i], T->t1) > 0)
             mpfr_abs(T->t1, T->yerr[i], MPFR_RNDN);
     mpfr_ui_div(T->ev->h, 1, T->t1, MPFR_RNDN);
@@ -269,12 +270,29 @@ traj_clear(traj *T)
     _mpbias_mpfr_vec_clear(T->yerr, T->dim);
 }
 
-/* x for a target M = log(1/L_sum): x = log1p(M - M0). */
+/* x for a target M = log(1/L_sum): x = log1p((M - M0) / Msc). */
 static void
 traj_x_of_M(traj *T, mpfr_t x, const mpfr_t M)
 {
     mpfr_sub(x, M, T->ws->M0, MPFR_RNDN);
+    mpfr_div(x, x, T->ws->Msc, MPFR_RNDN);
     mpfr_log1p(x, x, MPFR_RNDN);
+}
+
+/* Move the reference point nuref of the state to nu (the state's nu part
+   becomes 0), and the stepper's last step with it (its polynomial is kept
+   relative to its start yp).  The state carries nu - nuref, so that the
+   error control's relative tolerance applies to the change of nu since
+   the last fold, not to nu itself: on the plateau of small initialization
+   scales nu is huge (D >= 3: near the blow-up point c0 / (D(D-2) z_i)) and
+   the predictor depends on the tiny gaps between nu and that point, so a
+   tolerance relative to nu would allow errors larger than the gaps (the
+   absolute tolerance, tol / kappa from traj_update_tol, is at the scale
+   of the gaps). */
+static void
+traj_fold(traj *T)
+{
+    _mpbias_dual_fold(T->ws, T->y, T->rad->have_prev ? T->rad->yp : NULL);
 }
 
 /* Value of the event function at the state evaluated last (x, y):
@@ -471,6 +489,9 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
             r = -MPBIAS_ODE_MAX_STEPS;
             break;
         }
+        /* nu from the step's start: the controller's relative tolerance
+           then applies to the change of nu, not to nu (see traj_fold) */
+        traj_fold(T);
         mpfr_set(T->xa, T->x, MPFR_RNDN);
         for (i = 0; i < T->dim; i++)
             mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
@@ -606,7 +627,7 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
     else
         mpfr_set_nan(row->mu);
     for (i = 0; i < T->n; i++)
-        mpfr_set(row->nu[i], T->y[i], MPFR_RNDN);
+        mpfr_set(row->nu[i], T->ws->nu[i], MPFR_RNDN);
 }
 
 /* err = max(err, |a - b| / den) */
@@ -765,10 +786,22 @@ guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
     }
     if (!isfinite(gmax))
         gmax = 1e300;
-    la = model->shape_a ? 0.0 : fabs(log2(fmpq_get_d(model->alpha)));
+    la = model->shape_a ? 0.0 : log2(fmpq_get_d(model->alpha));
     if (!isfinite(la))
-        la = 4096;
-    return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
+        la = la > 0 ? 4096 : -4096;
+    if (la >= 0)
+        return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
+    /* alpha < 1: the gaps 1 - c s_i of D >= 3, about alpha^(D-2)
+       gamma^(-(D-2)/D) (math.md section 3), are formed at a higher
+       precision from the state (dual.c); the working precision still
+       needs about (D-2) |log2 alpha| more bits on the plateau (measured:
+       D = 3 and 4 at alpha = 1e-100 take many rejected steps with 0.6 and
+       0.9 of them; the cause is not pinned down).
+       log(1 + t) - c(x) is a difference of numbers of size |log Phi(0)|
+       <= 2D |log alpha| + O(1); w of D = 2 is sinh(4 s) with s up to about
+       |log alpha| */
+    return (slong) (log2(1.0 + gmax) + (model->depth >= 3 ? (model->depth - 2) * -la : 0.0)
+                    + log2(1.0 - 2.0 * model->depth * la) + 32.0);
 }
 
 /* Extra bits for loss targets eps just below the initial loss L0 (exp: N,
@@ -835,6 +868,7 @@ traj_boundary(traj *T)
     T->rad->jac_valid = 0;
     T->rad->have_prev = 0;
     T->rad->refine_err = 0;
+    traj_fold(T);
     _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
     traj_margin(T);
     traj_update_tol(T);
@@ -998,7 +1032,7 @@ run_fingerprint(const mpbias_data_t data, const mpbias_model_t model, const mpbi
 }
 
 static void
-ck_put_traj(sbuf *b, const char *name, const traj *T)
+ck_put_traj(sbuf *b, const char *name, traj *T)
 {
     slong i;
     sb_printf(b, "traj %s\nprec %ld\n", name, (long) T->prec);
@@ -1007,8 +1041,18 @@ ck_put_traj(sbuf *b, const char *name, const traj *T)
     sb_printf(b, "counters %ld %ld %ld %ld %ld %ld\n", (long) T->ev->steps, (long) T->ev->rejected,
               (long) T->rad->nfev, (long) T->rad->njev, (long) T->rad->nlu, (long) T->rad->nnewton);
     sb_printf(b, "dim %ld\n", (long) T->dim);
+    /* nu itself (at a row boundary the state's nu part is 0 and nu is the
+       reference point: exact), then r */
     for (i = 0; i < T->dim; i++)
-        sb_mpfr(b, "y", T->y[i]);
+    {
+        if (i < T->n)
+        {
+            mpfr_add(T->ws->thi, T->ws->nuref[i], T->y[i], MPFR_RNDN);
+            sb_mpfr(b, "y", T->ws->thi);
+        }
+        else
+            sb_mpfr(b, "y", T->y[i]);
+    }
 }
 
 /* ---- reading a checkpoint: strict, line by line ---- */
@@ -1138,9 +1182,15 @@ ck_get_traj(ckin *c, const char *name, traj *T)
     T->rad->nnewton = cnt[5];
     if (!ck_long(c, "dim", &v) || v != (long) T->dim)
         return 0;
+    /* nu into the reference point (at its precision), r into the state */
     for (i = 0; i < T->dim; i++)
-        if (!ck_mpfr(c, "y", T->y[i]) || !mpfr_number_p(T->y[i]))
+    {
+        mpfr_ptr v = i < T->n ? T->ws->nuref[i] : T->y[i];
+        if (!ck_mpfr(c, "y", v) || !mpfr_number_p(v))
             return 0;
+        if (i < T->n)
+            mpfr_set_zero(T->y[i], 1);
+    }
     return mpfr_number_p(T->x) && mpfr_number_p(T->ev->h) && mpfr_sgn(T->ev->h) > 0;
 }
 
