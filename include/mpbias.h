@@ -613,6 +613,10 @@ int mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
    converged step (error of order h^(s+1): a locator, not a result).
    Returns MPBIAS_ODE_DOMAIN if there is no such step. */
 int mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout);
+/* An estimate of dense output's error at x: the difference between the
+   collocation polynomial and the one through the same values without the
+   first node (one degree lower: an overestimate), into eout. */
+int mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout);
 
 /* Evolve: one accepted adaptive step from x towards x1 (never past it),
    with the controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4).  On

@@ -468,6 +468,53 @@ mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout)
     return MPBIAS_ODE_OK;
 }
 
+int
+mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout)
+{
+    slong s = R->s, n = R->dim, j, k, l;
+    mpfr_ptr tau = R->t, a = R->u, b = R->w;
+    mpfr_t *dl = R->G;   /* scratch: not in use between steps */
+    if (!R->have_prev)
+        return MPBIAS_ODE_DOMAIN;
+    mpfr_sub(tau, x, R->xp, MPFR_RNDN);
+    mpfr_div(tau, tau, R->hp, MPFR_RNDN);
+    /* dl_j = L_j(tau) over the nodes {0, c_1..c_s} minus L_j(tau) over
+       {0, c_2..c_s} (no c_1 term there) */
+    for (j = 0; j < s; j++)
+    {
+        /* full: tau / c_j prod_{k != j} (tau - c_k) / (c_j - c_k) */
+        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
+        for (k = 0; k < s; k++)
+            if (k != j)
+            {
+                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
+                mpfr_mul(a, a, b, MPFR_RNDN);
+                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
+                mpfr_div(a, a, b, MPFR_RNDN);
+            }
+        mpfr_set(dl[j], a, MPFR_RNDN);
+        if (j == 0)
+            continue;
+        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
+        for (k = 1; k < s; k++)
+            if (k != j)
+            {
+                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
+                mpfr_mul(a, a, b, MPFR_RNDN);
+                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
+                mpfr_div(a, a, b, MPFR_RNDN);
+            }
+        mpfr_sub(dl[j], dl[j], a, MPFR_RNDN);
+    }
+    for (l = 0; l < n; l++)
+    {
+        mpfr_set_zero(eout[l], 1);
+        for (j = 0; j < s; j++)
+            mpfr_fma(eout[l], dl[j], R->Zp[j * n + l], eout[l], MPFR_RNDN);
+    }
+    return MPBIAS_ODE_OK;
+}
+
 /* R->errn = max(R->nrm |e|_nonstiff, |e|_stiff) in the control's norm */
 static void
 est_norm(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t *e, const mpfr_t *y,
