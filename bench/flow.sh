@@ -22,7 +22,7 @@
 # report user CPU seconds (less sensitive to the load of a shared machine
 # than wall time) and, when BASELINE=DIR names another built tree (e.g. a
 # checkout of an earlier commit), the same cases run with that tree's
-# binary and the ratios this/baseline.  ENGINE_ONLY=1 runs only these and
+# binary and the ratios this/baseline (BASELINE_NAME: how to call it).  ENGINE_ONLY=1 runs only these and
 # replaces their section of doc/benchmarks-flow.md, keeping the rest.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,7 +87,7 @@ engine_section() {
     echo "## Engine cases (issue 16: rows, Newton linear algebra)"
     echo
     echo "Generated on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m);"
-    echo "commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)${BASELINE:+, baseline $(git -C "$BASELINE" rev-parse --short HEAD 2>/dev/null || echo "$BASELINE")}."
+    echo "commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)${BASELINE:+, baseline ${BASELINE_NAME:-$(git -C "$BASELINE" rev-parse --short HEAD 2>/dev/null || echo "$BASELINE")}}."
     echo "User CPU seconds of \`mpbias flow ARGS\` (both runs); steps and right-hand sides of the reported run."
     echo
     if [ -n "${BASELINE:-}" ]; then

@@ -128,6 +128,7 @@ typedef struct _mpbias_kron_struct
     void *T, *Ti, *lam, *LU, *H;    /* double complex arrays             */
     double *wt;                     /* 1 (real eigenvalue), 2 (a pair)   */
     slong *perm;
+    double hjmax;                   /* max_k |h lambda_k| max|J|, last factor */
     int ok;
 } _mpbias_kron_struct;
 typedef _mpbias_kron_struct _mpbias_kron_t[1];

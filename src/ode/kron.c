@@ -267,6 +267,8 @@ _mpbias_kron_factor(_mpbias_kron_t K, double h, const double *J)
         double complex *B = KLU + k * n * n;
         if (cabs(hl) * jmax > 0x1p30 || !isfinite(cabs(hl)))
             return 1;
+        if (k == 0 || cabs(hl) * jmax > K->hjmax)
+            K->hjmax = cabs(hl) * jmax;
         for (i = 0; i < n; i++)
             for (l = 0; l < n; l++)
                 B[i * n + l] = (i == l ? 1.0 : 0.0) - hl * J[i * n + l];
