@@ -14,6 +14,16 @@
 # gets TIMEOUT_S seconds (default 600; the larger problem 4 times that); a
 # case that does not finish is reported as such.  Times are those of a
 # shared machine: compare ratios within one run of this script.
+#
+# Engine cases (rows and the linear algebra of the integrator, issue 16):
+# sparse-teacher N = 20, d = 30 to 1e-100 with the default rows and with
+# --per-decade 0, the transition example to margin 1e30 at 30 digits with
+# and without rows, and sparse-teacher N = 50, d = 200 to 1e-100.  They
+# report user CPU seconds (less sensitive to the load of a shared machine
+# than wall time) and, when BASELINE=DIR names another built tree (e.g. a
+# checkout of an earlier commit), the same cases run with that tree's
+# binary and the ratios this/baseline (BASELINE_NAME: how to call it).  ENGINE_ONLY=1 runs only these and
+# replaces their section of doc/benchmarks-flow.md, keeping the rest.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here}
@@ -28,6 +38,98 @@ losses=(1e-10 1e-100 1e-1000 1e-10000 1e-1000000 1e-1000000000000000000000000000
 names=("1e-10" "1e-100" "1e-1000" "1e-10000" "10^(-10^6)" "10^(-10^30)")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# engine_case LABEL TIMEOUT BIN ARGS...: user seconds, steps and rhs of one
+# run of BIN flow ARGS into $tmp/eng_LABEL ("user steps rhs status")
+engine_case() {
+  local label=$1 lim=$2 b=$3; shift 3
+  local rc user summary steps rhs
+  set +e
+  /usr/bin/time -f '%U %e' -o "$tmp/etime" timeout "$lim" "$b" flow "$@" > "$tmp/eout" 2> "$tmp/eerr"
+  rc=$?
+  set -e
+  read -r user _ < <(tail -1 "$tmp/etime")
+  summary=$(tr '\r' '\n' < "$tmp/eerr" | grep -E '^mpbias: [0-9]+ rows' || true)
+  if [ "$rc" -eq 0 ] && [ -n "$summary" ]; then
+    steps=$(sed -E 's/.*, ([0-9]+) steps.*/\1/' <<<"$summary")
+    rhs=$(sed -E 's/.* ([0-9]+) right-hand sides.*/\1/' <<<"$summary")
+    echo "$user $steps $rhs ok" > "$tmp/eng_$label"
+  elif [ "$rc" -eq 124 ]; then
+    echo "- - - timeout" > "$tmp/eng_$label"
+  else
+    echo "- - - failed" > "$tmp/eng_$label"
+  fi
+  echo "engine $label: $(cat "$tmp/eng_$label")" >&2
+}
+
+engine_section() {
+  local labels=(st20_rows st20_norows tr_rows tr_norows st50_rows)
+  local descr=("N=20, d=30, 1e-100, default rows" "N=20, d=30, 1e-100, --per-decade 0"
+    "transition, margin 1e30, 30 digits, default rows" "transition, margin 1e30, 30 digits, --per-decade 0"
+    "N=50, d=200, 1e-100, default rows")
+  local args=("--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100"
+    "--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100 --per-decade 0"
+    "--example transition --until-margin 1e30 --digits 30"
+    "--example transition --until-margin 1e30 --digits 30 --per-decade 0"
+    "--example sparse-teacher:n=50,d=200,seed=1 --until-loss 1e-100")
+  local i v bb
+  for i in "${!labels[@]}"; do
+    # shellcheck disable=SC2086
+    engine_case "${labels[$i]}" $((4 * limit)) "$bin" ${args[$i]} -o "$tmp/engine.csv"
+    if [ -n "${BASELINE:-}" ]; then
+      bb=$BASELINE/mpbias
+      # shellcheck disable=SC2086
+      engine_case "base_${labels[$i]}" $((4 * limit)) "$bb" ${args[$i]} -o "$tmp/engine.csv"
+    fi
+  done
+  {
+    echo
+    echo "## Engine cases (issue 16: rows, Newton linear algebra)"
+    echo
+    echo "Generated on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m);"
+    echo "commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)${BASELINE:+, baseline ${BASELINE_NAME:-$(git -C "$BASELINE" rev-parse --short HEAD 2>/dev/null || echo "$BASELINE")}}."
+    echo "User CPU seconds of \`mpbias flow ARGS\` (both runs); steps and right-hand sides of the reported run."
+    echo
+    if [ -n "${BASELINE:-}" ]; then
+      echo "| case | user s | steps | rhs | baseline user s | baseline steps | baseline rhs | this/baseline |"
+      echo "|------|-------:|------:|----:|----------------:|---------------:|-------------:|--------------:|"
+    else
+      echo "| case | user s | steps | rhs |"
+      echo "|------|-------:|------:|----:|"
+    fi
+    for i in "${!labels[@]}"; do
+      read -r u st rh stat < "$tmp/eng_${labels[$i]}"
+      if [ -n "${BASELINE:-}" ]; then
+        read -r bu bst brh bstat < "$tmp/eng_base_${labels[$i]}"
+        r=$(awk -v a="$u" -v b="$bu" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
+        echo "| ${descr[$i]} | $u | $st | $rh | $bu | $bst | $brh | $r |"
+      else
+        echo "| ${descr[$i]} | $u | $st | $rh |"
+      fi
+    done
+    echo
+    rows=$(cut -d' ' -f1 "$tmp/eng_st20_rows"); norows=$(cut -d' ' -f1 "$tmp/eng_st20_norows")
+    r=$(awk -v a="$rows" -v b="$norows" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
+    echo "- N = 20, d = 30: default rows cost ${r}x the time without rows (goal: at most 1.3x):" \
+      "$(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 1.3 ? "met" : "not met") }'); ${rows} s user" \
+      "(goal: at most 2 s): $(awk -v w="$rows" 'BEGIN { print (w != "-" && w <= 2 ? "met" : "not met") }')."
+    rows=$(cut -d' ' -f1 "$tmp/eng_tr_rows"); norows=$(cut -d' ' -f1 "$tmp/eng_tr_norows")
+    r=$(awk -v a="$rows" -v b="$norows" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
+    echo "- transition to margin 1e30: default rows cost ${r}x the time without rows."
+  } > "$tmp/engine_md"
+}
+
+if [ -n "${ENGINE_ONLY:-}" ]; then
+  engine_section
+  if [ -f "$out" ]; then
+    sed '/^## Engine cases/,$d' "$out" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$tmp/keep"
+  else
+    : > "$tmp/keep"
+  fi
+  cat "$tmp/keep" "$tmp/engine_md" > "$out"
+  echo "wrote $out (engine cases)" >&2
+  exit 0
+fi
 
 {
   echo "# Trajectory engine benchmark"
@@ -121,5 +223,7 @@ wall_of() { cat "$tmp/wall_$1" 2>/dev/null || echo -; }
       "whatever the target loss (goal: bounded by the problem size, not the trajectory length)."
   fi
 } >> "$tmp/table"
+engine_section
+cat "$tmp/engine_md" >> "$tmp/table"
 cp "$tmp/table" "$out"
 echo "wrote $out" >&2

@@ -543,9 +543,9 @@ enum
 typedef int (*mpbias_ode_rhs_fn)(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 typedef int (*mpbias_ode_jac_fn)(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y,
                                  void *params);
-/* Optional: when f(x, y) = sigma(x) F(y), `scale` writes sigma(x) > 0,
-   and the implicit stepper scales J(x0, y0) by sigma(x) / sigma(x0)
-   inside a step instead of freezing it (NULL: no such structure). */
+/* Optional: when f(x, y) = sigma(x) F(y), `scale` writes sigma(x) > 0
+   (NULL: no such structure).  Informative: the stepper no longer needs it
+   (its Newton matrix uses the Jacobian at the middle of the step). */
 typedef int (*mpbias_ode_scale_fn)(mpfr_t sigma, const mpfr_t x, void *params);
 typedef struct
 {
@@ -584,8 +584,11 @@ void mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpf
    stage order s, L-stable and stiffly accurate; Hairer and Wanner,
    Solving ODEs II, IV.5 and IV.8), for any s >= 1, with coefficients
    computed at the working precision (nodes certified by Arb).  The stage
-   equations are solved by simplified Newton iterations with one LU
-   factorization of the (s dim) x (s dim) iteration matrix per step;
+   equations are solved by simplified Newton iterations on
+   I - h A x J(middle of the step), block-diagonalized through the
+   eigendecomposition of A, computed once (one real and floor(s/2) complex
+   dim x dim factorizations in double precision per step; the residual in
+   MPFR; the full (s dim) x (s dim) matrix in MPFR only as a fallback);
    the starting guess extrapolates the previous step's collocation
    polynomial.  The error estimate is the embedded order-s formula of
    Hairer and Wanner (1999), filtered through (I - h gamma0 J)^-1; it
@@ -603,7 +606,11 @@ typedef struct
     mpfr_t *lws[2];          /* and their weights                               */
     mpfr_t gamma0;
     double kappa;            /* Newton tolerance, in the control's norm        */
-    mpfr_t *J, *fx, *f0, *Z, *F, *G, *y1, *v, *sig, *Js;
+    mpfr_t *J, *Jk, *fx, *f0, *Z, *F, *G, *y1, *v, *Js;  /* J at (x, y), sampled, per stage */
+    slong jmid;              /* the stage nearest the middle of the step       */
+    slong nj, *jn;           /* Jacobians sampled per step: at (x, y) (-1) or at
+                                the starting value of stage jn[k]              */
+    double *jw, *Jq, *Jsd, *hAd, *gd, *dd, *rd, *qd;  /* preconditioner (double) */
     struct _mpbias_alu_struct *W, *E1;   /* iteration matrices (internal) */
     struct _mpbias_kron_struct *kron;    /* W block-diagonalized (large dim)  */
     int use_kron;
@@ -642,6 +649,10 @@ int mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
    converged step (error of order h^(s+1): a locator, not a result).
    Returns MPBIAS_ODE_DOMAIN if there is no such step. */
 int mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout);
+/* An estimate of dense output's error at x: the difference between the
+   collocation polynomial and the one through the same values without the
+   first node (one degree lower: an overestimate), into eout. */
+int mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout);
 
 /* Evolve: one accepted adaptive step from x towards x1 (never past it),
    with the controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4).  On

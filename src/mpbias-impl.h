@@ -120,24 +120,27 @@ void _mpbias_alu_clear(_mpbias_alu_t L);
 int _mpbias_alu_factor(_mpbias_alu_t L, int force_mpfr);
 void _mpbias_alu_solve(mpfr_t *b, _mpbias_alu_t L);
 
-/* The Radau iteration matrix I - h (A S) x J of a large system,
-   block-diagonalized through the eigendecomposition of A S (src/ode/kron.c);
-   complex double precision, a Newton preconditioner.  factor returns
-   nonzero when it cannot be used (stiffness beyond 2^30, failed
-   eigendecomposition); solve works in place on s x n right-hand sides. */
+/* The Radau iteration matrix I - h A x J, block-diagonalized through the
+   eigendecomposition of A (computed once, at init: one real and
+   floor(s/2) complex n x n blocks; src/ode/kron.c); double precision, a
+   Newton preconditioner.  init returns nonzero (and factor then always
+   refuses) when the decomposition fails; factor returns nonzero when it
+   cannot be used (stiffness beyond 2^30, singular block); solve works in
+   place on s x n real right-hand sides (double).  Nothing is allocated after init. */
 typedef struct _mpbias_kron_struct
 {
-    slong s, n;
-    void *T, *Ti, *lam, *LU, *H;    /* double complex arrays */
+    slong s, n, m;                  /* m blocks                          */
+    void *T, *Ti, *lam, *LU, *H;    /* double complex arrays             */
+    double *wt;                     /* 1 (real eigenvalue), 2 (a pair)   */
     slong *perm;
-    double *g, *Jd;
+    double hjmax;                   /* max_k |h lambda_k| max|J|, last factor */
+    int ok;
 } _mpbias_kron_struct;
 typedef _mpbias_kron_struct _mpbias_kron_t[1];
-void _mpbias_kron_init(_mpbias_kron_t K, slong s, slong n);
+int _mpbias_kron_init(_mpbias_kron_t K, slong s, slong n, const mpfr_t *A);
 void _mpbias_kron_clear(_mpbias_kron_t K);
-int _mpbias_kron_factor(_mpbias_kron_t K, const mpfr_t *A, const mpfr_t *sig, const mpfr_t h,
-                        const mpfr_t *J);
-void _mpbias_kron_solve(mpfr_t *G, _mpbias_kron_t K);
+int _mpbias_kron_factor(_mpbias_kron_t K, double h, const double *J);
+void _mpbias_kron_solve(double *g, _mpbias_kron_t K);
 
 /* Exact linear programs (src/limits/exactlp.c): minimize c^T x subject to
    a_r . x >= b_r (fx[r] = 0) or = b_r (fx[r] = 1), x >= 0, with A m x k

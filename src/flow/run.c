@@ -78,6 +78,16 @@ typedef struct
     int mean;
     mpfr_t x, xa, tol, ln10, logN, ell, ell_floor, gam, t1, t2;
     mpfr_t *y, *ya, *yb, *yerr;
+    mpfr_t xr;                  /* the row's state: (x, y) when the run landed   */
+    mpfr_t *yr;                 /* on it, else from the last step's polynomial   */
+    int row_dense;              /*   (row_dense set)                             */
+    mpfr_t row_tol;             /* dense rows only when their estimated relative
+                                   error is below this (else an exact re-step)  */
+    /* the events located in the current step (a cache: located again
+       from the state alone, they come out the same) */
+    int evc_valid, evc_hit, evc_kind[3];
+    slong evc_steps;
+    mpfr_t evc_h, evc_target[3];
 } traj;
 
 /* event kinds */
@@ -186,6 +196,15 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_init2(T->gam, prec);
     mpfr_init2(T->t1, prec);
     mpfr_init2(T->t2, prec);
+    mpfr_init2(T->xr, prec);
+    mpfr_init2(T->row_tol, 64);
+    T->evc_valid = 0;
+    mpfr_init2(T->evc_h, prec);
+    for (i = 0; i < 3; i++)
+        mpfr_init2(T->evc_target[i], prec + 32);
+    mpfr_set_zero(T->row_tol, 1);
+    T->yr = _mpbias_mpfr_vec_init(T->dim, prec);
+    T->row_dense = 0;
     T->y = _mpbias_mpfr_vec_init(T->dim, prec);
     T->ya = _mpbias_mpfr_vec_init(T->dim, prec);
     T->yb = _mpbias_mpfr_vec_init(T->dim, prec);
@@ -244,12 +263,16 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
             mpfr_abs(T->t1, T->yerr[i], MPFR_RNDN);
     mpfr_ui_div(T->ev->h, 1, T->t1, MPFR_RNDN);
     mpfr_div_ui(T->ev->h, T->ev->h, 100, MPFR_RNDN);
+    mpfr_set(T->xa, T->x, MPFR_RNDN);
+    for (i = 0; i < T->dim; i++)
+        mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
     return MPBIAS_ODE_OK;
 }
 
 static void
 traj_clear(traj *T)
 {
+    slong i;
     _mpbias_dual_clear(T->ws);
     mpbias_ode_radau_clear(T->rad);
     mpbias_ode_evolve_clear(T->ev);
@@ -264,6 +287,12 @@ traj_clear(traj *T)
     mpfr_clear(T->gam);
     mpfr_clear(T->t1);
     mpfr_clear(T->t2);
+    mpfr_clear(T->xr);
+    mpfr_clear(T->row_tol);
+    mpfr_clear(T->evc_h);
+    for (i = 0; i < 3; i++)
+        mpfr_clear(T->evc_target[i]);
+    _mpbias_mpfr_vec_clear(T->yr, T->dim);
     _mpbias_mpfr_vec_clear(T->y, T->dim);
     _mpbias_mpfr_vec_clear(T->ya, T->dim);
     _mpbias_mpfr_vec_clear(T->yb, T->dim);
@@ -292,6 +321,10 @@ traj_x_of_M(traj *T, mpfr_t x, const mpfr_t M)
 static void
 traj_fold(traj *T)
 {
+    slong k;
+    /* the last step's start too: rows inside that step are re-stepped from it */
+    for (k = 0; k < T->n; k++)
+        mpfr_sub(T->ya[k], T->ya[k], T->y[k], MPFR_RNDN);
     _mpbias_dual_fold(T->ws, T->y, T->rad->have_prev ? T->rad->yp : NULL);
 }
 
@@ -463,27 +496,176 @@ traj_locate(traj *T, int kind, const mpfr_t target, const mpfr_t hfull, const mp
     return r;
 }
 
-/* Advance until x = xt or until one of the events is reached (returns
-   the event index + 1, or 0 when xt was reached; negative: ODE failure
-   code negated).  When a step crosses both events, the earlier one
-   counts. */
+/* An exact re-step of size h from the start (xa, ya) of the last step
+   into yout, the integrator's state and polynomial left alone; with the
+   full MPFR Newton matrix if the double one fails (as evolve does). */
 static int
-traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, void *ctx,
-             mpbias_flow_stats *stats, int *interrupted)
+traj_restep(traj *T, const mpfr_t h, mpfr_t *yout)
+{
+    int r;
+    T->rad->jac_valid = 0;
+    T->rad->hold_prev = 1;
+    r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
+                              T->yerr);
+    if (r == MPBIAS_ODE_UNSTABLE && T->rad->use_kron)
+    {
+        T->rad->force_mpfr = 1;
+        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
+                                  T->yerr);
+        T->rad->force_mpfr = 0;
+    }
+    T->rad->hold_prev = 0;
+    T->rad->jac_valid = 0;
+    return r;
+}
+
+/* The row's state (xr, yr) by an exact re-step from the start (xa, ya)
+   of the last step, which covers xr. */
+static int
+traj_row_exact(traj *T)
+{
+    T->row_dense = 0;
+    if (mpfr_equal_p(T->xr, T->x))
+        return MPBIAS_ODE_OK;   /* landed there: exact already */
+    mpfr_sub(T->t2, T->xr, T->xa, MPFR_RNDN);
+    return traj_restep(T, T->t2, T->yr);
+}
+
+/* Advance until the last step covers x = xt (the x of the loss M = Mt),
+   then set the row's state there, or until one of the events is reached
+   (the run lands on it; returns the event index + 1, or 0 when xt was
+   reached; negative: ODE failure code negated).  Steps are never
+   shortened to a row: the integrator lands only on the stop target
+   Mstop and on events; the row at xt comes from the last step's
+   collocation polynomial (row_dense) when the run's own estimate of its
+   error is below row_tol, else from an exact re-step from the step's
+   start, so that rows cost no steps and do not change the run.  When a
+   step crosses both events, the earlier one counts; an event beyond xt
+   in the step that covers xt is found again (the events of the current
+   step are checked at every call) once the rows before it are out. */
+static int
+traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
+             mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int *interrupted)
 {
     slong i;
     int r, e, hit;
-    mpfr_t ga, gb, hfull, he, hbest, xt;
+    mpfr_t ga, gb, hfull, he, hbest, xt, xs;
 
-    mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, (mpfr_ptr) 0);
-    /* the x of the target, in this run's own precision and M0 */
+    mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, xs, (mpfr_ptr) 0);
+    /* the x of the target and of the stop, in this run's own precision and M0 */
     if (mpfr_inf_p(Mt))
         mpfr_set_inf(xt, 1);
     else
         traj_x_of_M(T, xt, Mt);
+    if (mpfr_inf_p(Mstop))
+        mpfr_set_inf(xs, 1);
+    else
+        traj_x_of_M(T, xs, Mstop);
+    if (mpfr_cmp(xs, xt) < 0)
+        mpfr_set(xt, xs, MPFR_RNDN);
     r = 0;
-    while (mpfr_cmp(T->x, xt) < 0)
+    for (;;)
     {
+        /* events of the current step [xa, x]: reached when the event
+           function becomes >= 0 (none before the first step) */
+        hit = 0;
+        mpfr_sub(hfull, T->x, T->xa, MPFR_RNDN);
+        if (T->evc_valid && T->evc_steps == T->ev->steps)
+        {
+            for (e = 0; e < NEV; e++)
+                if (E->kind[e] != T->evc_kind[e]
+                    || (E->kind[e] != EV_NONE && !mpfr_equal_p(E->target[e], T->evc_target[e])))
+                    T->evc_valid = 0;
+        }
+        else
+            T->evc_valid = 0;
+        if (T->evc_valid)
+        {
+            hit = T->evc_hit;
+            mpfr_set(hbest, T->evc_h, MPFR_RNDN);
+        }
+        else if (mpfr_sgn(hfull) > 0)
+        {
+            for (i = 0; i < T->dim; i++)
+                mpfr_set(T->yb[i], T->y[i], MPFR_RNDN);
+            for (e = 0; e < NEV; e++)
+            {
+                if (E->kind[e] == EV_NONE)
+                    continue;
+                _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+                traj_event_value(T, gb, E->kind[e], T->x, (const mpfr_t *) T->y, E->target[e]);
+                if (mpfr_sgn(gb) < 0)
+                    continue;
+                _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
+                traj_event_value(T, ga, E->kind[e], T->xa, (const mpfr_t *) T->ya, E->target[e]);
+                if (mpfr_sgn(ga) >= 0)
+                    mpfr_set_zero(he, 1);   /* reached already at the start */
+                else if ((r = traj_locate(T, E->kind[e], E->target[e], hfull, ga, gb, he)) != MPBIAS_ODE_OK)
+                {
+                    r = -r;
+                    goto done;
+                }
+                if (hit == 0 || mpfr_cmp(he, hbest) < 0)
+                {
+                    mpfr_set(hbest, he, MPFR_RNDN);
+                    hit = e + 1;
+                }
+                /* the locator moved y: restore the step's end for the next event */
+                for (i = 0; i < T->dim; i++)
+                    mpfr_set(T->y[i], T->yb[i], MPFR_RNDN);
+            }
+            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+            traj_margin(T);
+            T->evc_valid = 1;
+            T->evc_steps = T->ev->steps;
+            T->evc_hit = hit;
+            if (hit)
+                mpfr_set(T->evc_h, hbest, MPFR_RNDN);
+            for (e = 0; e < NEV; e++)
+            {
+                T->evc_kind[e] = E->kind[e];
+                if (E->kind[e] != EV_NONE)
+                    mpfr_set(T->evc_target[e], E->target[e], MPFR_RNDN);
+            }
+        }
+        if (hit)
+        {
+            /* an event beyond the row in the step that covers the row: the
+               row first (the event is found again at the next call) */
+            mpfr_add(he, T->xa, hbest, MPFR_RNDN);
+            if (mpfr_cmp(he, xt) > 0 && mpfr_cmp(T->x, xt) >= 0)
+                hit = 0;
+        }
+        if (hit)
+        {
+            /* land on the earliest crossing (reached side) */
+            if (mpfr_zero_p(hbest))
+            {
+                mpfr_set(T->x, T->xa, MPFR_RNDN);
+                for (i = 0; i < T->dim; i++)
+                    mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
+            }
+            else
+            {
+                T->rad->hold_prev = 1;
+                r = traj_g_at(T, ga, E->kind[hit - 1], E->target[hit - 1], hbest, 1);
+                T->rad->hold_prev = 0;
+                if (r != MPBIAS_ODE_OK)
+                {
+                    r = -r;
+                    goto done;
+                }
+                mpfr_add(T->x, T->xa, hbest, MPFR_RNDN);
+            }
+            T->rad->jac_valid = 0;
+            T->evc_valid = 0;
+            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+            traj_margin(T);
+            r = hit;
+            goto done;
+        }
+        if (mpfr_cmp(T->x, xt) >= 0)
+            break;
         if (T->ev->steps >= T->max_steps)
         {
             r = -MPBIAS_ODE_MAX_STEPS;
@@ -495,7 +677,7 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
         mpfr_set(T->xa, T->x, MPFR_RNDN);
         for (i = 0; i < T->dim; i++)
             mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
-        r = mpbias_ode_evolve_apply(T->ev, T->rad, T->ctrl, &T->sys, T->x, xt, T->y);
+        r = mpbias_ode_evolve_apply(T->ev, T->rad, T->ctrl, &T->sys, T->x, xs, T->y);
         if (r != MPBIAS_ODE_OK)
         {
             r = -r;
@@ -522,76 +704,52 @@ traj_advance(traj *T, const mpfr_t Mt, events *E, mpbias_flow_progress_fn prog, 
                 break;
             }
         }
-        /* events: reached when the event function becomes >= 0 */
-        hit = 0;
-        mpfr_sub(hfull, T->x, T->xa, MPFR_RNDN);
-        for (i = 0; i < T->dim; i++)
-            mpfr_set(T->yb[i], T->y[i], MPFR_RNDN);
-        for (e = 0; e < NEV; e++)
+    }
+    if (r == 0 && !*interrupted)
+    {
+        /* the row: where the run is, or on the last step's polynomial */
+        mpfr_set(T->xr, xt, MPFR_RNDN);
+        T->row_dense = !mpfr_equal_p(T->x, xt);
+        if (T->row_dense)
         {
-            if (E->kind[e] == EV_NONE)
-                continue;
-            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
-            traj_event_value(T, gb, E->kind[e], T->x, (const mpfr_t *) T->y, E->target[e]);
-            if (mpfr_sgn(gb) < 0)
-                continue;
-            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
-            traj_event_value(T, ga, E->kind[e], T->xa, (const mpfr_t *) T->ya, E->target[e]);
-            if (mpfr_sgn(ga) >= 0)
-                mpfr_set_zero(he, 1);   /* reached already at the start */
-            else if ((r = traj_locate(T, E->kind[e], E->target[e], hfull, ga, gb, he)) != MPBIAS_ODE_OK)
-            {
+            /* accurate enough (this run's own estimate, relative to the
+               control's scales), or an exact re-step */
+            mpbias_ode_radau_dense(T->rad, xt, T->yr);
+            mpbias_ode_radau_dense_err(T->rad, xt, T->yerr);
+            mpbias_ode_control_norm(he, T->ctrl, (const mpfr_t *) T->yerr, (const mpfr_t *) T->yr,
+                                    (const mpfr_t *) T->yr, MPBIAS_ODE_ALL);
+            mpfr_mul(he, he, T->tol, MPFR_RNDN);
+            if ((!mpfr_lessequal_p(he, T->row_tol)
+                 || _mpbias_dual_eval(T->ws, (const mpfr_t *) T->yr, 0) != MPBIAS_ODE_OK)
+                && (r = traj_row_exact(T)) != MPBIAS_ODE_OK)
                 r = -r;
-                goto done;
-            }
-            if (hit == 0 || mpfr_cmp(he, hbest) < 0)
-            {
-                mpfr_set(hbest, he, MPFR_RNDN);
-                hit = e + 1;
-            }
-            /* the locator moved y: restore the step's end for the next event */
+        }
+        else
             for (i = 0; i < T->dim; i++)
-                mpfr_set(T->y[i], T->yb[i], MPFR_RNDN);
-        }
-        if (hit)
-        {
-            /* land on the earliest crossing (reached side) */
-            if (mpfr_zero_p(hbest))
-            {
-                mpfr_set(T->x, T->xa, MPFR_RNDN);
-                for (i = 0; i < T->dim; i++)
-                    mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
-            }
-            else
-            {
-                T->rad->hold_prev = 1;
-                r = traj_g_at(T, ga, E->kind[hit - 1], E->target[hit - 1], hbest, 1);
-                T->rad->hold_prev = 0;
-                if (r != MPBIAS_ODE_OK)
-                {
-                    r = -r;
-                    goto done;
-                }
-                mpfr_add(T->x, T->xa, hbest, MPFR_RNDN);
-            }
-            T->rad->jac_valid = 0;
-            _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
-            traj_margin(T);
-            r = hit;
-            goto done;
-        }
+                mpfr_set(T->yr[i], T->y[i], MPFR_RNDN);
     }
 done:
-    mpfr_clears(ga, gb, hfull, he, hbest, xt, (mpfr_ptr) 0);
+    if (r > 0)
+    {
+        /* an event: the row is where the run landed */
+        mpfr_set(T->xr, T->x, MPFR_RNDN);
+        T->row_dense = 0;
+        for (i = 0; i < T->dim; i++)
+            mpfr_set(T->yr[i], T->y[i], MPFR_RNDN);
+    }
+    mpfr_clears(ga, gb, hfull, he, hbest, xt, xs, (mpfr_ptr) 0);
     return r;
 }
 
-/* Fill a row from the trajectory's current state (evaluated). */
-static void
+/* Fill a row from the trajectory's row state (xr, yr). */
+static int
 traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
 {
     slong i;
+    int r;
     mpfr_ptr t1 = T->t1;
+    if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->yr, 0)) != MPBIAS_ODE_OK)
+        return r;
     traj_margin(T);
     mpfr_set(row->margin, T->gam, MPFR_RNDN);
     /* log10 loss */
@@ -600,7 +758,7 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
         mpfr_sub(t1, t1, T->logN, MPFR_RNDN);
     mpfr_div(row->log10_loss, t1, T->ln10, MPFR_RNDN);
     /* log t = ell + log(1 - e^-ell) */
-    traj_ell(T, T->x, (const mpfr_t *) T->y);
+    traj_ell(T, T->xr, (const mpfr_t *) T->yr);
     mpfr_neg(t1, T->ell, MPFR_RNDN);
     mpfr_expm1(t1, t1, MPFR_RNDN);
     mpfr_neg(t1, t1, MPFR_RNDN);
@@ -628,6 +786,7 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
         mpfr_set_nan(row->mu);
     for (i = 0; i < T->n; i++)
         mpfr_set(row->nu[i], T->ws->nu[i], MPFR_RNDN);
+    return MPBIAS_ODE_OK;
 }
 
 /* err = max(err, |a - b| / den) */
@@ -855,18 +1014,19 @@ near_start_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
 /* ---- checkpoints -------------------------------------------------------
 
    At a row boundary the driver forgets what is not part of the state
-   (the Jacobian, the previous step's collocation polynomial used as a
-   starting guess, the refined-estimate flag) and recomputes the error
+   (the Jacobian, the refined-estimate flag) and recomputes the error
    control's weights from the state: the run from there depends only on
-   (x, y, h) of both runs and the driver's counters.  That state, written
-   exactly (MPFR values in hexadecimal), is the checkpoint, so that a
-   resumed run computes the same bits as an uninterrupted one. */
+   (x, y, h) of both runs, the last step's start (xa, ya) and collocation
+   polynomial (rows inside that step and the next step's starting guess
+   come from it), and the driver's counters.  That state, written exactly
+   (MPFR values in hexadecimal), is the checkpoint, so that a resumed run
+   computes the same bits as an uninterrupted one, whenever checkpoints
+   are written.  Format version 2 (1 had no xa, ya, polynomial). */
 
 static void
 traj_boundary(traj *T)
 {
     T->rad->jac_valid = 0;
-    T->rad->have_prev = 0;
     T->rad->refine_err = 0;
     traj_fold(T);
     _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
@@ -875,7 +1035,7 @@ traj_boundary(traj *T)
 }
 
 #define CK_MAGIC "mpbias-flow-checkpoint"
-#define CK_VERSION 1
+#define CK_VERSION 2
 
 typedef struct
 {
@@ -1053,6 +1213,21 @@ ck_put_traj(sbuf *b, const char *name, traj *T)
         else
             sb_mpfr(b, "y", T->y[i]);
     }
+    /* the last step's start and its collocation polynomial (rows and the
+       next step's starting guess come from it) */
+    sb_mpfr(b, "xa", T->xa);
+    for (i = 0; i < T->dim; i++)
+        sb_mpfr(b, "ya", T->ya[i]);
+    sb_printf(b, "poly %d %ld\n", T->rad->have_prev, (long) T->rad->s);
+    if (T->rad->have_prev)
+    {
+        sb_mpfr(b, "xp", T->rad->xp);
+        sb_mpfr(b, "hp", T->rad->hp);
+        for (i = 0; i < T->dim; i++)
+            sb_mpfr(b, "yp", T->rad->yp[i]);
+        for (i = 0; i < T->rad->s * T->dim; i++)
+            sb_mpfr(b, "Zp", T->rad->Zp[i]);
+    }
 }
 
 /* ---- reading a checkpoint: strict, line by line ---- */
@@ -1191,6 +1366,34 @@ ck_get_traj(ckin *c, const char *name, traj *T)
         if (i < T->n)
             mpfr_set_zero(T->y[i], 1);
     }
+    if (!ck_mpfr(c, "xa", T->xa) || !mpfr_number_p(T->xa))
+        return 0;
+    for (i = 0; i < T->dim; i++)
+        if (!ck_mpfr(c, "ya", T->ya[i]) || !mpfr_number_p(T->ya[i]))
+            return 0;
+    {
+        char buf[64];
+        long hp, ns;
+        if (!ck_next(c, "poly") || c->vlen >= sizeof buf)
+            return 0;
+        memcpy(buf, c->val, c->vlen);
+        buf[c->vlen] = '\0';
+        if (sscanf(buf, "%ld %ld", &hp, &ns) != 2 || (hp != 0 && hp != 1) || ns != (long) T->rad->s)
+            return 0;
+        T->rad->have_prev = (int) hp;
+    }
+    if (T->rad->have_prev)
+    {
+        if (!ck_mpfr(c, "xp", T->rad->xp) || !ck_mpfr(c, "hp", T->rad->hp)
+            || !mpfr_number_p(T->rad->xp) || !mpfr_number_p(T->rad->hp) || mpfr_zero_p(T->rad->hp))
+            return 0;
+        for (i = 0; i < T->dim; i++)
+            if (!ck_mpfr(c, "yp", T->rad->yp[i]) || !mpfr_number_p(T->rad->yp[i]))
+                return 0;
+        for (i = 0; i < T->rad->s * T->dim; i++)
+            if (!ck_mpfr(c, "Zp", T->rad->Zp[i]) || !mpfr_number_p(T->rad->Zp[i]))
+                return 0;
+    }
     return mpfr_number_p(T->x) && mpfr_number_p(T->ev->h) && mpfr_sgn(T->ev->h) > 0;
 }
 
@@ -1313,7 +1516,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     int haveA = o->verify, r, rA = 0, rB = 0, interrupted = 0;
     mpbias_flow_row rowA, rowB;
     events EA, EB;
-    mpfr_t L10, L10start, L10stop, cp, M, limit, *atv = NULL, *attv = NULL;
+    mpfr_t L10, L10start, L10stop, cp, M, Mstop, limit, *atv = NULL, *attv = NULL;
 
     memset(&stats, 0, sizeof stats);
     if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
@@ -1358,9 +1561,14 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (r == MPBIAS_ODE_OK)
             r = rA0;
     }
+    /* dense rows when estimated below 10^-(K+2) in both runs */
+    mpfr_set_si(B.row_tol, -(long) K - 2, MPFR_RNDN);
+    mpfr_exp10(B.row_tol, B.row_tol, MPFR_RNDN);
+    if (haveA)
+        mpfr_set(A.row_tol, B.row_tol, MPFR_RNDN);
     mpbias_flow_row_init(&rowB, data->n, data->d, prec + 32);
     mpbias_flow_row_init(&rowA, data->n, data->d, prec);
-    mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
+    mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, Mstop, limit, (mpfr_ptr) 0);
     for (i = 0; i < NEV; i++)
     {
         mpfr_init2(EA.target[i], prec + 32);
@@ -1491,7 +1699,11 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
             mpfr_set(EB.target[2], attv[att], MPFR_RNDN);
             mpfr_set(EA.target[2], attv[att], MPFR_RNDN);
         }
-        rB = traj_advance(&B, M, &EB, progress_fn, ctx, &stats, &interrupted);
+        /* the stop target (the runs land on it) */
+        mpfr_mul(Mstop, L10stop, B.ln10, MPFR_RNDN);
+        if (model->mean)
+            mpfr_sub(Mstop, Mstop, B.logN, MPFR_RNDN);
+        rB = traj_advance(&B, M, Mstop, &EB, progress_fn, ctx, &stats, &interrupted);
         if (!interrupted && haveA && rB >= 0)
         {
             /* after an event, the checking run must reach the same event */
@@ -1499,7 +1711,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 mpfr_set_inf(limit, 1);
             else
                 mpfr_set(limit, M, MPFR_RNDN);
-            rA = traj_advance(&A, limit, &EA, NULL, NULL, NULL, &interrupted);
+            rA = traj_advance(&A, limit, Mstop, &EA, NULL, NULL, NULL, &interrupted);
             if (rA == 0 && rB > 0)
                 rA = -MPBIAS_ODE_MAX_STEPS;
             if (rB > 0 && rA > 0 && rA != rB)
@@ -1530,17 +1742,41 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
             kind = MPBIAS_ROW_AT_TIME;
         else if (rB > 0)   /* an event stopped the run */
             kind = MPBIAS_ROW_STOP;
-        traj_row(&B, &rowB, model);
+        /* rows: from the steps' polynomials when each run's own estimate of
+           their error is below 10^-(K+2) (traj_advance), else from exact
+           re-steps */
+        mpfr_set_si(cp, -K, MPFR_RNDN);
+        mpfr_exp10(cp, cp, MPFR_RNDN);
+        r = traj_row(&B, &rowB, model);
+        if (haveA)
+        {
+            if (r == MPBIAS_ODE_OK)
+                r = traj_row(&A, &rowA, model);
+            if (r == MPBIAS_ODE_OK)
+                row_compare(&rowB, &rowA);
+            /* the checking run's row from its polynomial disagrees: its
+               exact value (the reported run's values never depend on the
+               checking run) */
+            if (r == MPBIAS_ODE_OK && A.row_dense && !mpfr_lessequal_p(rowB.err_est, cp))
+            {
+                if ((r = traj_row_exact(&A)) == MPBIAS_ODE_OK
+                    && (r = traj_row(&A, &rowA, model)) == MPBIAS_ODE_OK)
+                    row_compare(&rowB, &rowA);
+            }
+        }
+        if (r != MPBIAS_ODE_OK)
+        {
+            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                 "the integrator failed near log10(loss) = %.6g: %s", stats.log10_loss,
+                                 "the flow left the domain of its closed form");
+            break;
+        }
         rowB.kind = kind;
         rowB.index = rowi;
         if (haveA)
         {
-            traj_row(&A, &rowA, model);
-            row_compare(&rowB, &rowA);
             if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est)
                 stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
-            mpfr_set_si(cp, -K, MPFR_RNDN);
-            mpfr_exp10(cp, cp, MPFR_RNDN);
             if (!mpfr_lessequal_p(rowB.err_est, cp))   /* NaN fails too */
             {
                 double e = mpfr_get_d(rowB.err_est, MPFR_RNDU);
@@ -1628,7 +1864,7 @@ cleanup:
     mpbias_flow_row_clear(&rowB);
     if (atv != NULL)
         _mpbias_mpfr_vec_clear(atv, nat);
-    mpfr_clears(L10, L10start, L10stop, cp, M, limit, (mpfr_ptr) 0);
+    mpfr_clears(L10, L10start, L10stop, cp, M, Mstop, limit, (mpfr_ptr) 0);
     if (attv != NULL)
         _mpbias_mpfr_vec_clear(attv, nat_t);
     for (i = 0; i < NEV; i++)
