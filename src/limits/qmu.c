@@ -914,10 +914,14 @@ certify_componentwise(arb_ptr enc, const mpbias_data_t data, const qarb *Q, arb_
            empty only through an error, which the union would hide) */
         if (mag_cmp(arb_radref(t), arb_radref(I + i)) < 0)
             arb_set(I + i, t);
-        if (conj_grad_ball(u, I + i, Q, i, prec) && arb_overlaps(u, enc + i))
-            arb_intersection(enc + i, enc + i, u, prec);
-        else if (!arb_overlaps(u, enc + i))
-            ok = 0;   /* cannot happen for a correct rho: refuse */
+        /* (when I_i reaches beyond the domain, D >= 3, p_i +- rho stays) */
+        if (conj_grad_ball(u, I + i, Q, i, prec))
+        {
+            if (arb_overlaps(u, enc + i))
+                arb_intersection(enc + i, enc + i, u, prec);
+            else
+                ok = 0;   /* cannot happen for a correct rho: refuse */
+        }
     }
     flint_free(piv);
     fmpq_mat_clear(M);
