@@ -1151,6 +1151,34 @@ END_TEST
 /* sweep                                                               */
 /* ------------------------------------------------------------------ */
 
+/* A sweep point at depth 3 whose last sample polishes to no l_(2/3) KKT
+   point has no rich distance: the sweep says so on standard error (it used
+   to exit 0 silently with nan columns), and the other point has none of
+   it. */
+START_TEST(test_sweep_nan_warning)
+{
+    tu_run_t r;
+    char *dir = tu_mkdtemp(), *out = tu_sprintf("%s/sw", dir), *csv, *want;
+    size_t len;
+    RUN_EXPECT(&r, 0, "sweep", "--example", "sparse-teacher:n=6,d=8,k=2,seed=2", "--depths", "3",
+               "--alphas", "1,3", "--until-loss", "1e-10", "--jobs", "1", "--out", out, "-q");
+    want = tu_sprintf("mpbias: warning: sparse-teacher(n=6,d=8,k=2,seed=2), depth 3, alpha 3: no "
+                      "l_(2/3) KKT point near the last sample (");
+    ck_assert_msg(strstr(r.err, want) != NULL, "stderr: %s", r.err);
+    ck_assert_ptr_null(strstr(r.err, "alpha 1:"));
+    ck_assert_ptr_nonnull(strstr(r.err, "): the rich distances of this point are nan\n"));
+    free(want);
+    tu_run_free(&r);
+    want = tu_sprintf("%s/results.csv", out);
+    csv = tu_read_file(want, &len);
+    ck_assert_ptr_nonnull(strstr(csv, ",3,3,"));
+    free(csv);
+    free(want);
+    free(out);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 START_TEST(test_sweep)
 {
     static const char *const sw_opts[] = {
@@ -1597,6 +1625,7 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sweep);
+    tcase_add_test(tc, test_sweep_nan_warning);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("checkpoint");

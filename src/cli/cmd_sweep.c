@@ -277,6 +277,10 @@ run_point(const char *dir, slong p, const gpoint *g, const mpbias_data_struct *d
         cli_error("%s, depth %ld, alpha %s: %s", data->name, g->depth, alpha_s, err->msg);
         goto done;
     }
+    if (g->depth >= 3 && rt->rows.n > 0 && !rt->kkt_found)
+        cli_error("warning: %s, depth %ld, alpha %s: no l_(2/%ld) KKT point near the last "
+                  "sample (%s): the rich distances of this point are nan", data->name, g->depth,
+                  alpha_s, g->depth, rt->kkt_err->msg);
     if (tmp == NULL || fin == NULL)
     {
         cli_error("out of memory");
