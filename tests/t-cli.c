@@ -4,11 +4,6 @@
  * `info` results and `gen` output.
  */
 #include "testutil.h"
-
-/* what a CSV label error adds when no header names the label column */
-#define CSV_ADVICE " (the first column is read as the label: name the label column y, " \
-    "label, target or class in a header row, or pass --label-column NAME|INDEX; labels 0/1 " \
-    "must be mapped to -1/+1)"
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -356,7 +351,7 @@ static const bad_file bad_files[] = {
     { "nonnum.csv", "1,2\n-1,abc\n", ":2:4: 'abc' is not a number" },
     { "nonnum.svm", "+1 1:2\n-1 1:1..5\n", ":2:8: '1..5' is not a number" },
     { "label0.svm", "0 1:1\n", ":1:1: label '0' is not +1 or -1" },
-    { "label2.csv", "1,1\n2,2\n", ":2:1: label '2' is not +1 or -1" CSV_ADVICE },
+    { "label2.csv", "1,1\n2,2\n", ":2:1: label '2' is not +1 or -1" TU_CSV_ADVICE },
     { "labelyes.svm", "+1 1:1\nyes 1:1\n", ":2:1: label 'yes' is not +1 or -1" },
     { "nan.svm", "+1 1:NaN\n-1 1:1\n", ":1:6: NaN is not allowed as a value" },
     { "inf.csv", "1,1\n-1,-inf\n", ":2:4: infinity is not allowed as a value" },

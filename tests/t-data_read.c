@@ -5,11 +5,6 @@
  */
 #include "testutil.h"
 
-/* what a CSV label error adds when no header names the label column */
-#define CSV_ADVICE " (the first column is read as the label: name the label column y, " \
-    "label, target or class in a header row, or pass --label-column NAME|INDEX; labels 0/1 " \
-    "must be mapped to -1/+1)"
-
 /* ------------------------------------------------------------------ */
 /* accepted input                                                      */
 /* ------------------------------------------------------------------ */
@@ -380,9 +375,9 @@ static const bad_case bad_cases[] = {
     { "l.svm", "0.5 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label '0.5' is not +1 or -1" },
     { "l.svm", "-2 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label '-2' is not +1 or -1" },
     { "l.svm", "nan 1:1\n", 0, MPBIAS_ERR_DATA, 1, 1, "l.svm:1:1: label 'nan' is not +1 or -1" },
-    { "l.csv", "1,1\n yes ,2\n", 0, MPBIAS_ERR_DATA, 2, 2, "l.csv:2:2: label 'yes' is not +1 or -1" CSV_ADVICE },
-    { "l.csv", "1,1\n0,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '0' is not +1 or -1" CSV_ADVICE },
-    { "l.csv", "1,1\n2,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '2' is not +1 or -1" CSV_ADVICE },
+    { "l.csv", "1,1\n yes ,2\n", 0, MPBIAS_ERR_DATA, 2, 2, "l.csv:2:2: label 'yes' is not +1 or -1" TU_CSV_ADVICE },
+    { "l.csv", "1,1\n0,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '0' is not +1 or -1" TU_CSV_ADVICE },
+    { "l.csv", "1,1\n2,2\n", 0, MPBIAS_ERR_DATA, 2, 1, "l.csv:2:1: label '2' is not +1 or -1" TU_CSV_ADVICE },
     { "v.svm", "1 1:nan\n-1 1:1\n", 0, MPBIAS_ERR_PARSE, 1, 5,
       "v.svm:1:5: NaN is not allowed as a value" },
     { "v.svm", "1 1:1\n-1 1:1 2:-inf\n", 0, MPBIAS_ERR_PARSE, 2, 10,

@@ -1236,7 +1236,7 @@ START_TEST(test_kron_solve)
             _mpbias_kron_t K;
             mpfr_t *J = _mpbias_mpfr_vec_init(n * n, prec), *dfdx = _mpbias_mpfr_vec_init(n, prec);
             mpfr_t *y = _mpbias_mpfr_vec_init(n, prec), *sig = _mpbias_mpfr_vec_init(s, prec);
-            mpfr_t *G = _mpbias_mpfr_vec_init(sn, prec), *G2 = _mpbias_mpfr_vec_init(sn, prec);
+            mpfr_t *G = _mpbias_mpfr_vec_init(sn, prec);
             mpfr_t x, h, t;
             arb_mat_t W, B, X;
             double emax = 0.0, xmax = 0.0;
@@ -1289,7 +1289,6 @@ START_TEST(test_kron_solve)
             _mpbias_mpfr_vec_clear(y, n);
             _mpbias_mpfr_vec_clear(sig, s);
             _mpbias_mpfr_vec_clear(G, sn);
-            _mpbias_mpfr_vec_clear(G2, sn);
             mpbias_ode_radau_clear(R);
         }
 }

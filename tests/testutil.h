@@ -371,6 +371,12 @@ tu_data_from_text(mpbias_data_t data, const char *text, const char *name,
                   (int) st, err->msg);
 }
 
+/* What a CSV label error adds when no header names the label column
+   (src/data/read.c). */
+#define TU_CSV_ADVICE " (the first column is read as the label: name the label column y, " \
+    "label, target or class in a header row, or pass --label-column NAME|INDEX; labels 0/1 " \
+    "must be mapped to -1/+1)"
+
 /* q := the rational written "p" or "p/q" (canonicalised). */
 static TU_UNUSED void
 tu_fmpq_set(fmpq_t q, const char *s)
