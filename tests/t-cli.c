@@ -129,7 +129,25 @@ START_TEST(test_usage_errors)
         expect_usage(NULL, "missing command", none);
     }
     USAGE(NULL, "unknown command 'frob'", "frob");
-    USAGE(NULL, "unknown command 'Info'", "Info");
+    USAGE(NULL, "unknown command 'Info'; did you mean 'info'?", "Info");
+    /* did you mean: typos of commands and long options (insertions,
+       deletions, substitutions, transpositions), none for words far from
+       every name, and the abbreviations getopt_long finds ambiguous */
+    USAGE(NULL, "unknown command 'limts'; did you mean 'limits'?", "limts");
+    USAGE(NULL, "unknown command 'regmie'; did you mean 'regime'?", "regmie");
+    USAGE(NULL, "unknown command 'sweeps'; did you mean 'sweep'?", "sweeps");
+    USAGE(NULL, "unknown command 'plot'", "plot");
+    USAGE("flow", "unknown option '--exmaple'; did you mean '--example'?", "flow", "--exmaple",
+          "transition");
+    USAGE("flow", "unknown option '--untill-loss=1e-3'; did you mean '--until-loss'?", "flow",
+          "--example", "transition", "--untill-loss=1e-3");
+    USAGE("regime", "unknown option '--alpah'; did you mean '--alpha'?", "regime", "--alpah",
+          "1");
+    USAGE("limits", "unknown option '--dpeth'; did you mean '--depth'?", "limits", "--dpeth",
+          "3");
+    USAGE("flow", "option '--d' is ambiguous (--data, --data-format, --depth, --digits)",
+          "flow", "--d", "3");
+    USAGE("info", "unknown option '--frobnicate'", "info", "--frobnicate");
     USAGE(NULL, "unknown option '--frob'", "--frob");
     USAGE(NULL, "unknown option '-x'", "-x");
 

@@ -20,8 +20,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error of command `cmd`: message plus a hint to --help. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The usage error for getopt_long's ':' (missing argument) or '?'
-   (unknown option) return c; returns EXIT_USAGE. */
-int cli_getopt_error(const char *cmd, int c, char **argv);
+   (unknown option) return c, with "did you mean" when an option of
+   longopts (may be NULL) is a likely typo of an unknown long option;
+   returns EXIT_USAGE. */
+int cli_getopt_error(const char *cmd, int c, char **argv, const struct option *longopts);
+/* The candidate closest to word by edit distance when it is a likely
+   typo (at most one edit per three characters, at most three), else NULL. */
+const char *cli_suggest(const char *word, const char *const *cands, int ncands);
 /* Report a library error and return EXIT_FAIL. */
 int cli_lib_error(const mpbias_err_t err);
 

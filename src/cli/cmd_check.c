@@ -232,7 +232,7 @@ cmd_check(int argc, char **argv)
                 r = -1;
                 break;
             default:
-                r = cli_getopt_error("check", c, argv);
+                r = cli_getopt_error("check", c, argv, longopts);
                 break;
         }
     }

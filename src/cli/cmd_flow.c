@@ -541,7 +541,7 @@ cmd_flow(int argc, char **argv)
                 mpbias_flow_opts_clear(&fo);
                 return EXIT_OK;
             default:
-                r = cli_getopt_error("flow", c, argv);
+                r = cli_getopt_error("flow", c, argv, longopts);
         }
     }
     if (r == EXIT_OK && optind < argc)
@@ -883,7 +883,7 @@ cmd_gd(int argc, char **argv)
                 r = -1;
                 break;
             default:
-                r = cli_getopt_error("gd", c, argv);
+                r = cli_getopt_error("gd", c, argv, longopts);
                 break;
         }
     }

@@ -123,7 +123,7 @@ cmd_gen(int argc, char **argv)
                 help();
                 return EXIT_OK;
             default:
-                return cli_getopt_error("gen", c, argv);
+                return cli_getopt_error("gen", c, argv, longopts);
         }
     }
     if (optind < argc)

@@ -78,7 +78,7 @@ cmd_info(int argc, char **argv)
                 help();
                 return EXIT_OK;
             default:
-                return cli_getopt_error("info", c, argv);
+                return cli_getopt_error("info", c, argv, longopts);
         }
     }
     if (optind < argc)

@@ -271,7 +271,7 @@ cmd_limits(int argc, char **argv)
                 r = -1;   /* done, successfully */
                 break;
             default:
-                r = cli_getopt_error("limits", c, argv);
+                r = cli_getopt_error("limits", c, argv, longopts);
                 break;
         }
     }

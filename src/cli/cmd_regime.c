@@ -457,7 +457,7 @@ cmd_regime(int argc, char **argv)
                 r = -1;
                 break;
             default:
-                r = cli_getopt_error("regime", c, argv);
+                r = cli_getopt_error("regime", c, argv, longopts);
                 break;
         }
     }

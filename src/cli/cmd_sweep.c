@@ -698,7 +698,7 @@ cmd_sweep(int argc, char **argv)
                 r = -1;
                 break;
             default:
-                r = cli_getopt_error("sweep", c, argv);
+                r = cli_getopt_error("sweep", c, argv, longopts);
                 break;
         }
     }

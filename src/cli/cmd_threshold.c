@@ -156,7 +156,7 @@ cmd_threshold(int argc, char **argv)
                 r = -1;
                 break;
             default:
-                r = cli_getopt_error("threshold", c, argv);
+                r = cli_getopt_error("threshold", c, argv, longopts);
                 break;
         }
     }

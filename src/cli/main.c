@@ -92,6 +92,15 @@ main(int argc, char **argv)
             }
             return r;
         }
-    return cli_usage_error(NULL, argv[1][0] == '-' ? "unknown option '%s'" : "unknown command '%s'",
-                           argv[1]);
+    if (argv[1][0] == '-')
+        return cli_usage_error(NULL, "unknown option '%s'", argv[1]);
+    {
+        const char *names[NCOMMANDS], *hit;
+        for (i = 0; i < NCOMMANDS; i++)
+            names[i] = commands[i].name;
+        hit = cli_suggest(argv[1], names, NCOMMANDS);
+        if (hit != NULL)
+            return cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[1], hit);
+    }
+    return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

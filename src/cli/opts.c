@@ -36,17 +36,110 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-int
-cli_getopt_error(const char *cmd, int c, char **argv)
+/* Optimal string alignment distance (Levenshtein plus adjacent
+   transpositions) between a and b, capped: returns cap + 1 as soon as the
+   distance is known to exceed cap.  Strings longer than 63 characters are
+   never close to an option name. */
+static int
+edit_distance(const char *a, const char *b, int cap)
 {
+    int la = (int) strlen(a), lb = (int) strlen(b), i, j;
+    int d[64][64];
+    if (la > 63 || lb > 63 || abs(la - lb) > cap)
+        return cap + 1;
+    for (i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (i = 1; i <= la; i++)
+        for (j = 1; j <= lb; j++)
+        {
+            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb] > cap ? cap + 1 : d[la][lb];
+}
+
+const char *
+cli_suggest(const char *word, const char *const *cands, int ncands)
+{
+    int i, best = -1, bestd, cap, len = (int) strlen(word);
+    /* a typo: about one edit per three characters, at most three */
+    cap = len / 3;
+    if (cap < 1)
+        cap = 1;
+    if (cap > 3)
+        cap = 3;
+    bestd = cap + 1;
+    for (i = 0; i < ncands; i++)
+    {
+        int dd = edit_distance(word, cands[i], cap);
+        if (dd < bestd)
+        {
+            bestd = dd;
+            best = i;
+        }
+    }
+    return best >= 0 ? cands[best] : NULL;
+}
+
+int
+cli_getopt_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    const char *arg = argv[optind - 1], *names[128], *hit;
+    char word[128];
+    int n = 0, nprefix = 0;
+    size_t len;
     if (c == ':')
-        return cli_usage_error(cmd, "option '%s' requires an argument", argv[optind - 1]);
+        return cli_usage_error(cmd, "option '%s' requires an argument", arg);
     /* optopt is the offending character of a short option (which may sit
        inside a group such as -xy, so argv[optind - 1] is not necessarily
        it); 0 for an unknown long option. */
     if (optopt != 0)
         return cli_usage_error(cmd, "unknown option '-%c'", optopt);
-    return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    if (strncmp(arg, "--", 2) != 0 || longopts == NULL)
+        return cli_usage_error(cmd, "unknown option '%s'", arg);
+    /* the name without dashes and without '=VALUE' */
+    len = strcspn(arg + 2, "=");
+    if (len >= sizeof word)
+        len = sizeof word - 1;
+    memcpy(word, arg + 2, len);
+    word[len] = '\0';
+    for (n = 0; longopts[n].name != NULL && n < 128; n++)
+    {
+        names[n] = longopts[n].name;
+        if (len > 0 && strncmp(names[n], word, len) == 0)
+            nprefix++;
+    }
+    if (nprefix > 1)
+    {
+        /* an abbreviation of several options (getopt_long refuses it) */
+        char list[512];
+        size_t used = 0;
+        int i;
+        list[0] = '\0';
+        for (i = 0; i < n && used + 1 < sizeof list; i++)
+            if (strncmp(names[i], word, len) == 0)
+            {
+                int w = snprintf(list + used, sizeof list - used, "%s--%s",
+                                 used ? ", " : "", names[i]);
+                if (w < 0)
+                    break;
+                used += (size_t) w;
+            }
+        return cli_usage_error(cmd, "option '%s' is ambiguous (%s)", arg, list);
+    }
+    hit = cli_suggest(word, names, n);
+    if (hit != NULL)
+        return cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg, hit);
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 int
