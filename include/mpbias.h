@@ -91,6 +91,11 @@ mpbias_status mpbias_decimal_parse(fmpq_t q, const char *s, size_t len,
    with flint_malloc, to be freed with flint_free; NULL on failure. */
 char *mpbias_fmpq_get_str_exact(const fmpq_t q);
 
+/* The K-digit scientific string ("1.2345e-07", C locale) of q, correctly
+   rounded (to nearest, ties to even), decided exactly in integer
+   arithmetic.  flint_free the result; NULL when digits < 1. */
+char *mpbias_fmpq_get_str_rounded(const fmpq_t q, int digits);
+
 /* ------------------------------------------------------------------ */
 /* Datasets                                                            */
 /* ------------------------------------------------------------------ */

@@ -82,11 +82,6 @@ mpbias_status _mpbias_data_validate_at(const mpbias_data_t data,
    digits (flint_free the result). */
 char *_mpbias_arb_get_str_rounded(const arb_t x, int digits);
 
-/* The K-digit scientific string of the rational x, correctly rounded
-   (to nearest, ties to even), decided exactly in integer arithmetic
-   (flint_free the result; NULL when digits < 1). */
-char *_mpbias_fmpq_get_str_rounded(const fmpq_t x, int digits);
-
 /* The K-digit scientific string of x rounded to nearest (no claim about
    the digits beyond what x itself is). */
 char *_mpbias_mpfr_get_str_sci(const mpfr_t x, int digits);

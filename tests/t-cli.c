@@ -240,6 +240,40 @@ START_TEST(test_info_examples)
     ck_assert_ptr_nonnull(strstr(r.out, "l2 max margin:    1.00e+00 "));
     ck_assert_ptr_nonnull(strstr(r.out, "||w_l2||_2^2:     1  (exact)\n"));
     tu_run_free(&r);
+    /* a long rational: rounded by default (marked '~'), exactly with
+       --exact; the rounding checked against the exact rational read back
+       and rounded by MPFR from 600 bits (a tie within 2^-600 would be
+       needed to make that double rounding differ) */
+    {
+        char *p, *q, *want;
+        fmpq_t x;
+        mpfr_t m;
+        RUN_EXPECT(&r, 0, "info", "--example", "sparse-teacher:n=20,d=30,seed=1", "--exact");
+        p = strstr(r.out, "||w_l2||_2^2:     ");
+        ck_assert_ptr_nonnull(p);
+        p += strlen("||w_l2||_2^2:     ");
+        q = strstr(p, "  (exact)\n");
+        ck_assert_ptr_nonnull(q);
+        *q = '\0';
+        ck_assert_msg(strlen(p) > 40 && strchr(p, '/') != NULL, "not a long rational: %s", p);
+        fmpq_init(x);
+        ck_assert_int_eq(fmpq_set_str(x, p, 10), 0);
+        mpfr_init2(m, 600);
+        fmpq_get_mpfr(m, x, MPFR_RNDN);
+        ck_assert_int_gt(mpfr_asprintf(&q, "%.19Re", m), 0);
+        want = tu_sprintf("||w_l2||_2^2:     ~%s  (a rational, correctly rounded to 20 digits; "
+                          "--exact prints it)\n", q);
+        mpfr_free_str(q);
+        tu_run_free(&r);
+        RUN_EXPECT(&r, 0, "info", "--example", "sparse-teacher:n=20,d=30,seed=1");
+        ck_assert_msg(strstr(r.out, want) != NULL, "%s\nwithout\n%s", r.out, want);
+        tu_run_free(&r);
+        free(want);
+        fmpq_clear(x);
+        mpfr_clear(m);
+    }
+    USAGE("info", "give either --exact or --decimal, not both", "info", "--example",
+          "transition", "--decimal", "--exact");
     RUN_EXPECT(&r, 0, "info", "--example", "sparse-teacher:n=6,d=5,k=2,seed=4");
     ck_assert_ptr_nonnull(strstr(r.out, "samples (N):      6 "));
     ck_assert_ptr_nonnull(strstr(r.out, "features (d):     5\n"));
@@ -809,7 +843,7 @@ START_TEST(test_limits)
         "--data FILE", "--example NAME", "--data-format FMT", "--digits K", "--format FMT",
         "--json", "--depth D", "--mu M", "--alpha A", "--at-margin G", "--at-loss EPS",
         "--kkt LIST", "--support-tol TAU", "--shape-a LIST", "--shape-b LIST", "--shape FILE",
-        "--help", "-h,"
+        "--exact", "--decimal", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *seg = tu_write_file(dir, "seg.svm", "+1 1:1 2:1\n-1 1:-1 2:-1\n");
@@ -838,6 +872,21 @@ START_TEST(test_limits)
     ck_assert_ptr_nonnull(strstr(r.out, "\"margin\": \"2.0000000000000000000e+00\", \"certified\": true, \"unique\": true"));
     ck_assert_str_eq(r.err, "");
     tu_run_free(&r);
+    /* readable rationals: short ones exactly by default, --decimal rounds
+       them (56/269 = 0.20817843866171003717472..., 112/269 =
+       0.41635687732342007434944..., by long division), --exact keeps them */
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition");
+    ck_assert_ptr_nonnull(strstr(r.out, "  w          = (112/269, 26/269, 38/269, 20/269)\n"));
+    ck_assert_ptr_null(strstr(r.out, "'~'"));
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--decimal", "--digits", "12");
+    ck_assert_ptr_nonnull(strstr(r.out, "  w          ~ (4.16356877323e-01, 9.66542750929e-02, "));
+    ck_assert_ptr_nonnull(strstr(r.out, "  ||w||_2^2  ~ 2.08178438662e-01\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "  w          ~ (5.00000000000e-01, 0.00000000000e+00, "));
+    ck_assert_ptr_nonnull(strstr(r.out, "shown correctly rounded to 12 digits"));
+    tu_run_free(&r);
+    USAGE("limits", "give either --exact or --decimal, not both", "limits", "--example",
+          "transition", "--exact", "--decimal");
     /* a non-unique l1 optimum: the face w >= 0, w_1 + w_2 = 1 */
     RUN_EXPECT(&r, 0, "limits", "--data", seg, "--format", "json");
     ck_assert_ptr_nonnull(strstr(r.out, "\"unique\": false, \"free\": [1, 2], \"wmin\": [\"0\", \"0\"], \"wmax\": [\"1\", \"1\"]"));

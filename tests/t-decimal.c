@@ -426,6 +426,56 @@ START_TEST(test_str_exact_big_exponents)
 }
 END_TEST
 
+/* mpbias_fmpq_get_str_rounded: correctly rounded K digits, ties to even,
+   carries into the exponent; the expected strings were computed with
+   Python's fractions (exact rounding of the rational, half to even). */
+START_TEST(test_str_rounded)
+{
+    static const struct { const char *q; int k; const char *want; } cases[] = {
+        { "1/8", 2, "1.2e-01" },
+        { "3/8", 2, "3.8e-01" },
+        { "1/8", 1, "1e-01" },
+        { "5/8", 1, "6e-01" },
+        { "-1/8", 2, "-1.2e-01" },
+        { "135/1000", 2, "1.4e-01" },
+        { "9995/1000", 3, "1.00e+01" },
+        { "-9995/1000", 3, "-1.00e+01" },
+        { "99999/1", 3, "1.00e+05" },
+        { "1/3", 20, "3.3333333333333333333e-01" },
+        { "2/3", 1, "7e-01" },
+        { "1/7", 30, "1.42857142857142857142857142857e-01" },
+        { "25/1", 1, "2e+01" },
+        { "35/1", 1, "4e+01" },
+        { "1/1", 5, "1.0000e+00" },
+        { "-7/2", 1, "-4e+00" },
+        { "1/1024", 3, "9.77e-04" },
+        { "123456789/1", 4, "1.235e+08" },
+        { "1/100000000000000000000000000000000000000000000000001", 5, "1.0000e-50" },
+        { "100000000000000000000000000000000000000000000000001/2", 50,
+          "5.0000000000000000000000000000000000000000000000000e+49" },
+        { "1/6", 1, "2e-01" },
+        { "5/1", 1, "5e+00" },
+        { "15/1", 1, "2e+01" },
+        { "-15/1", 1, "-2e+01" },
+        { "1/1000000", 1, "1e-06" },
+    };
+    size_t i;
+    fmpq_t q;
+    fmpq_init(q);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+        char *got;
+        ck_assert_int_eq(fmpq_set_str(q, cases[i].q, 10), 0);
+        got = mpbias_fmpq_get_str_rounded(q, cases[i].k);
+        ck_assert_msg(got != NULL && strcmp(got, cases[i].want) == 0, "%s at %d digits: got %s, "
+                      "expected %s", cases[i].q, cases[i].k, got ? got : "NULL", cases[i].want);
+        flint_free(got);
+    }
+    ck_assert_ptr_null(mpbias_fmpq_get_str_rounded(q, 0));
+    fmpq_clear(q);
+}
+END_TEST
+
 START_TEST(test_str_exact_random_round_trip)
 {
     unsigned long long st = 20240601ULL;
@@ -635,6 +685,7 @@ decimal_suite(void)
     tcase_add_test(tc, test_str_exact);
     tcase_add_test(tc, test_str_exact_big_exponents);
     tcase_add_test(tc, test_str_exact_random_round_trip);
+    tcase_add_test(tc, test_str_rounded);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("mpfr");

@@ -60,6 +60,24 @@ int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char
 int cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,
                            int positive);
 
+/* How text output shows exact rationals: exactly when they are short
+   (CLI_Q_AUTO: at most CLI_Q_SHORT characters), always exactly (--exact)
+   or always as correctly rounded K-digit decimals (--decimal).  JSON
+   output is always exact. */
+enum { CLI_Q_AUTO, CLI_Q_EXACT, CLI_Q_DECIMAL };
+#define CLI_Q_SHORT 40
+/* 1 when text output in `mode` shows the len rationals v rounded (all of
+   them: a vector is shown one way). */
+int cli_q_rounded(const fmpq *v, slong len, int mode);
+/* q exactly ("p/q" or an integer), or correctly rounded to `digits`
+   significant digits when `rounded`. */
+void cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits);
+/* The help lines of --exact and --decimal. */
+#define CLI_Q_HELP \
+    "  --exact            show every rational exactly (default: exactly when it has\n" \
+    "                     at most 40 characters, else rounded, marked '~')\n" \
+    "  --decimal          show every rational correctly rounded to --digits digits\n"
+
 /* Where a command's dataset comes from. */
 typedef struct
 {

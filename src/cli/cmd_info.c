@@ -14,13 +14,15 @@ help(void)
            "       %s info --list-examples\n"
            "Summarize a dataset: samples, features, label counts, sparsity, whether it is\n"
            "linearly separable (decided exactly over the rationals) and, if so, the l2\n"
-           "max-margin value 1/||w_l2||_2 with ||w_l2||_2^2 as an exact rational.\n\n"
+           "max-margin value 1/||w_l2||_2 with ||w_l2||_2^2 as an exact rational (rounded,\n"
+           "marked '~', when it is too long to read; --exact prints it anyway).\n\n"
            "Options:\n"
            "  --data FILE        read a LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
            "  --example NAME     use a built-in example (see --list-examples)\n"
            "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
            CLI_LABEL_COLUMN_HELP
            "  --digits K         significant digits of the margin (1..1000, default 20)\n"
+           CLI_Q_HELP
            "  --list-examples    list the built-in examples and exit\n"
            "  -h, --help         show this help and exit\n\n"
            "Non-separable data are reported and make the command exit with status 1:\n"
@@ -43,6 +45,8 @@ cmd_info(int argc, char **argv)
         CLI_DATA_LONGOPTS,
         { "digits", required_argument, NULL, 'k' },
         { "list-examples", no_argument, NULL, 'L' },
+        { "exact", no_argument, NULL, 'X' },
+        { "decimal", no_argument, NULL, 'Y' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -53,7 +57,8 @@ cmd_info(int argc, char **argv)
     mpbias_l2mm_t l2;
     mpbias_err_t err;
     slong i, npos = 0, nnz;
-    char *ms, *ns;
+    char *ms;
+    int qmode = CLI_Q_AUTO, rd;
 
     opterr = 0;
     optind = 1;
@@ -70,6 +75,12 @@ cmd_info(int argc, char **argv)
             case 'k':
                 if (!cli_parse_slong("info", "digits", optarg, 1, 1000, &digits))
                     return EXIT_USAGE;
+                break;
+            case 'X':
+            case 'Y':
+                if (qmode != CLI_Q_AUTO && qmode != (c == 'X' ? CLI_Q_EXACT : CLI_Q_DECIMAL))
+                    return cli_usage_error("info", "give either --exact or --decimal, not both");
+                qmode = (c == 'X') ? CLI_Q_EXACT : CLI_Q_DECIMAL;
                 break;
             case 'L':
                 list_examples();
@@ -114,14 +125,19 @@ cmd_info(int argc, char **argv)
     else
     {
         ms = mpbias_l2mm_margin_str(l2, (int) digits);
-        ns = fmpq_get_str(NULL, 10, l2->norm2);
+
         printf("separable:        yes (decided exactly; the l2 max-margin solution below is\n"
                "                  certified by exact KKT conditions)\n");
         printf("l2 max margin:    %s  (= 1/||w_l2||_2, %ld significant digits, correctly rounded)\n",
                ms ? ms : "(could not be certified)", digits);
-        printf("||w_l2||_2^2:     %s  (exact)\n", ns);
+        rd = cli_q_rounded(l2->norm2, 1, qmode);
+        printf("||w_l2||_2^2:     %s", rd ? "~" : "");
+        cli_put_q(stdout, l2->norm2, rd, digits);
+        if (rd)
+            printf("  (a rational, correctly rounded to %ld digits; --exact prints it)\n", digits);
+        else
+            printf("  (exact)\n");
         printf("support vectors:  %ld of %ld samples\n", (long) l2->nsupport, (long) data->n);
-        flint_free(ns);
         if (ms == NULL)
         {
             cli_error("could not certify %ld digits of the l2 margin", digits);

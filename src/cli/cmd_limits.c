@@ -55,9 +55,11 @@ help(void)
            "                     intermediate predictor (1..1000, default 20; correctly\n"
            "                     rounded)\n"
            "  --format FMT       text (default) or json\n"
+           CLI_Q_HELP
            "  --json             the same as --format json\n"
            "  -h, --help         show this help and exit\n\n"
-           "Text output: for each predictor w (exact rationals), its margin, norm and\n"
+           "Text output: for each predictor w (exact rationals, long ones rounded unless\n"
+           "--exact), its margin, norm and\n"
            "support, and the certificate's status.  JSON output: an object with keys \"l2\"\n"
            "and \"l1\", each holding \"w\" (exact rationals as strings \"p/q\" or integers),\n"
            "\"margin\" (decimal string) and \"certified\"; \"l1\" also \"unique\", \"free\"\n"
@@ -78,26 +80,45 @@ help(void)
            PROG);
 }
 
+/* JSON: the exact rational as a string */
 static void
-put_q(FILE *f, const fmpq_t q, int json)
+put_q(FILE *f, const fmpq_t q)
 {
-    char *s = fmpq_get_str(NULL, 10, q);
-    fprintf(f, json ? "\"%s\"" : "%s", s);
-    flint_free(s);
+    fputc('"', f);
+    cli_put_q(f, q, 0, 0);
+    fputc('"', f);
 }
 
 static void
-put_qvec(FILE *f, const fmpq *v, slong len, int json)
+put_qvec(FILE *f, const fmpq *v, slong len)
 {
     slong i;
-    fputs(json ? "[" : "(", f);
+    fputs("[", f);
     for (i = 0; i < len; i++)
     {
         if (i > 0)
             fputs(", ", f);
-        put_q(f, v + i, json);
+        put_q(f, v + i);
     }
-    fputs(json ? "]" : ")", f);
+    fputs("]", f);
+}
+
+/* Text: "  LABEL      = (...)" with '=' for exact rationals and '~' when
+   they are shown rounded (qmode, see cli.h); returns 1 when rounded. */
+static int
+put_text_qvec(const char *label, const fmpq *v, slong len, int vec, int qmode, long digits)
+{
+    slong i;
+    int rd = cli_q_rounded(v, len, qmode);
+    printf("  %-11s%c %s", label, rd ? '~' : '=', vec ? "(" : "");
+    for (i = 0; i < len; i++)
+    {
+        if (i > 0)
+            fputs(", ", stdout);
+        cli_put_q(stdout, v + i, rd, digits);
+    }
+    printf("%s\n", vec ? ")" : "");
+    return rd;
 }
 
 /* the l1 block (plain or weighted) as JSON members after "w" */
@@ -106,29 +127,27 @@ put_l1_json(const mpbias_l1mm_t l1, const char *margin)
 {
     slong i, k;
     printf("{\"w\": ");
-    put_qvec(stdout, l1->w, l1->d, 1);
+    put_qvec(stdout, l1->w, l1->d);
     printf(", \"%s\": ", l1->weighted ? "norm" : "norm1");
-    put_q(stdout, l1->norm1, 1);
+    put_q(stdout, l1->norm1);
     printf(", \"margin\": \"%s\", \"certified\": %s, \"unique\": %s, \"free\": [", margin,
            l1->certified ? "true" : "false", l1->unique ? "true" : "false");
     for (i = 0, k = 0; i < l1->d; i++)
         if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
             printf("%s%ld", k++ ? ", " : "", (long) i + 1);
     printf("], \"wmin\": ");
-    put_qvec(stdout, l1->wmin, l1->d, 1);
+    put_qvec(stdout, l1->wmin, l1->d);
     printf(", \"wmax\": ");
-    put_qvec(stdout, l1->wmax, l1->d, 1);
+    put_qvec(stdout, l1->wmax, l1->d);
 }
 
-static void
-put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits)
+static int
+put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits, int qmode)
 {
     slong i, k;
-    printf("  w          = ");
-    put_qvec(stdout, l1->w, l1->d, 0);
-    printf(l1->weighted ? "\n  norm       = " : "\n  ||w||_1    = ");
-    put_q(stdout, l1->norm1, 0);
-    printf("\n  margin     = %s  (1/%s, %ld digits, correctly rounded)\n", margin,
+    int rd = put_text_qvec("w", l1->w, l1->d, 1, qmode, digits);
+    rd |= put_text_qvec(l1->weighted ? "norm" : "||w||_1", l1->norm1, 1, 0, qmode, digits);
+    printf("  margin     = %s  (1/%s, %ld digits, correctly rounded)\n", margin,
            l1->weighted ? "norm" : "||w||_1", digits);
     printf("  support    = coordinates");
     for (i = 0, k = 0; i < l1->d; i++)
@@ -144,15 +163,19 @@ put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits)
         for (i = 0; i < l1->d; i++)
             if (!fmpq_equal(l1->wmin + i, l1->wmax + i))
             {
-                printf("    w_%ld in [", (long) i + 1);
-                put_q(stdout, l1->wmin + i, 0);
+                int r2 = cli_q_rounded(l1->wmin + i, 1, qmode)
+                         || cli_q_rounded(l1->wmax + i, 1, qmode);
+                printf("    w_%ld in %s[", (long) i + 1, r2 ? "~" : "");
+                cli_put_q(stdout, l1->wmin + i, r2, digits);
                 printf(", ");
-                put_q(stdout, l1->wmax + i, 0);
+                cli_put_q(stdout, l1->wmax + i, r2, digits);
                 printf("]\n");
+                rd |= r2;
             }
         printf("  (w above is the vertex where the exact simplex ends; the other\n"
                "  coordinates are the same at every optimum)\n");
     }
+    return rd;
 }
 
 int
@@ -163,6 +186,8 @@ cmd_limits(int argc, char **argv)
         { "digits", required_argument, NULL, 'k' },
         { "format", required_argument, NULL, 'f' },
         { "json", no_argument, NULL, 'j' },
+        { "exact", no_argument, NULL, 'X' },
+        { "decimal", no_argument, NULL, 'Y' },
         { "depth", required_argument, NULL, 'd' },
         { "mu", required_argument, NULL, 'u' },
         { "alpha", required_argument, NULL, 'a' },
@@ -179,6 +204,7 @@ cmd_limits(int argc, char **argv)
     fmpq *sa = NULL, *sb = NULL, *cp = NULL, *cm = NULL, *P = NULL, *M = NULL;
     int shaped, have_scale, l1w_on;
     long digits = 20;
+    int qmode = CLI_Q_AUTO, rounded = 0, rd;
     int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
     long loss_bits = 0;
     const char *kkt_list = NULL;
@@ -230,6 +256,12 @@ cmd_limits(int argc, char **argv)
             }
             case 'j':
                 json = 1;
+                break;
+            case 'X':
+            case 'Y':
+                if (qmode != CLI_Q_AUTO && qmode != (c == 'X' ? CLI_Q_EXACT : CLI_Q_DECIMAL))
+                    r = cli_usage_error("limits", "give either --exact or --decimal, not both");
+                qmode = (c == 'X') ? CLI_Q_EXACT : CLI_Q_DECIMAL;
                 break;
             case 'd':
                 if (!cli_parse_slong("limits", "depth", optarg, 1, 1000, &depth))
@@ -461,9 +493,9 @@ cmd_limits(int argc, char **argv)
         cli_put_json_string(stdout, data->name);
         printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
         printf("  \"l2\": {\"w\": ");
-        put_qvec(stdout, l2->w, l2->d, 1);
+        put_qvec(stdout, l2->w, l2->d);
         printf(", \"norm2_squared\": ");
-        put_q(stdout, l2->norm2, 1);
+        put_q(stdout, l2->norm2);
         printf(", \"margin\": \"%s\", \"nsupport\": %ld, \"certified\": %s},\n", m2,
                (long) l2->nsupport, l2->certified ? "true" : "false");
         printf("  \"l1\": ");
@@ -474,9 +506,9 @@ cmd_limits(int argc, char **argv)
             printf(",\n  \"l1_weighted\": ");
             put_l1_json(l1w, m1w);
             printf(", \"weights_plus\": ");
-            put_qvec(stdout, cp, data->d, 1);
+            put_qvec(stdout, cp, data->d);
             printf(", \"weights_minus\": ");
-            put_qvec(stdout, cm, data->d, 1);
+            put_qvec(stdout, cm, data->d);
             printf("}");
         }
         if (have_scale)
@@ -487,12 +519,12 @@ cmd_limits(int argc, char **argv)
             if (shaped)
             {
                 printf("\"shape\": true, \"margin\": ");
-                put_q(stdout, margin, 1);
+                put_q(stdout, margin);
             }
             else
             {
                 printf("\"mu_pow_D\": ");
-                put_q(stdout, muD, 1);
+                put_q(stdout, muD);
             }
             printf(", \"w\": [");
             for (i = 0; i < qm->d; i++)
@@ -527,28 +559,23 @@ cmd_limits(int argc, char **argv)
         printf("dataset: %s (N = %ld, d = %ld)\n\n", data->name, (long) data->n, (long) data->d);
         printf("l2 max margin  argmin ||w||_2 s.t. z_n . w >= 1  (exact; KKT certificate %s)\n",
                l2->certified ? "verified" : "NOT verified");
-        printf("  w          = ");
-        put_qvec(stdout, l2->w, l2->d, 0);
-        printf("\n  ||w||_2^2  = ");
-        put_q(stdout, l2->norm2, 0);
-        printf("\n  margin     = %s  (1/||w||_2, %ld digits, correctly rounded)\n", m2, digits);
+        rounded |= put_text_qvec("w", l2->w, l2->d, 1, qmode, digits);
+        rounded |= put_text_qvec("||w||_2^2", l2->norm2, 1, 0, qmode, digits);
+        printf("  margin     = %s  (1/||w||_2, %ld digits, correctly rounded)\n", m2, digits);
         printf("  support    = %ld of %ld samples with z_n . w = 1\n\n", (long) l2->nsupport,
                (long) data->n);
         printf("l1 max margin  argmin ||w||_1 s.t. z_n . w >= 1  (exact; duality certificate "
                "%s)\n", l1->certified ? "verified" : "NOT verified");
-        put_l1_text(l1, m1, digits);
+        rounded |= put_l1_text(l1, m1, digits, qmode);
         if (l1w_on)
         {
             printf("\nweighted l1    argmin sum_i cp_i max(w_i, 0) + cm_i max(-w_i, 0) s.t. "
                    "z_n . w >= 1,\n               cp = a^(2-D), cm = b^(2-D) (the rich limit of "
                    "the shaped depth-%ld\n               predictor; exact; duality certificate "
                    "%s)\n", depth, l1w->certified ? "verified" : "NOT verified");
-            printf("  cp         = ");
-            put_qvec(stdout, cp, data->d, 0);
-            printf("\n  cm         = ");
-            put_qvec(stdout, cm, data->d, 0);
-            printf("\n");
-            put_l1_text(l1w, m1w, digits);
+            rounded |= put_text_qvec("cp", cp, data->d, 1, qmode, digits);
+            rounded |= put_text_qvec("cm", cm, data->d, 1, qmode, digits);
+            rounded |= put_l1_text(l1w, m1w, digits, qmode);
         }
         if (have_scale && shaped)
         {
@@ -557,7 +584,10 @@ cmd_limits(int argc, char **argv)
                    depth, depth, depth, depth, depth);
             if (have_loss)
                 printf("log(1/eps) rounded to %ld bits: ", loss_bits);
-            put_q(stdout, margin, 0);
+            rd = cli_q_rounded(margin, 1, qmode);
+            printf("%s", rd ? "~" : "");
+            cli_put_q(stdout, margin, rd, digits);
+            rounded |= rd;
         }
         else if (have_scale)
         {
@@ -565,7 +595,10 @@ cmd_limits(int argc, char **argv)
                    depth);
             if (have_loss)
                 printf("alpha^%ld / log(1/eps), log(1/eps) rounded to %ld bits: ", depth, loss_bits);
-            put_q(stdout, muD, 0);
+            rd = cli_q_rounded(muD, 1, qmode);
+            printf("%s", rd ? "~" : "");
+            cli_put_q(stdout, muD, rd, digits);
+            rounded |= rd;
         }
         if (have_scale)
         {
@@ -604,6 +637,9 @@ cmd_limits(int argc, char **argv)
                    : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex (determined by its active constraints), not the l1 solution"
                                                    : "an interior KKT point (not determined by its active constraints)");
         }
+        if (rounded)
+            printf("\n'~': a rational too long to read, shown correctly rounded to %ld digits "
+                   "(--exact\nprints it exactly; the JSON output always does).\n", digits);
     }
 cleanup:
     if (cand != NULL)

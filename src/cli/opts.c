@@ -143,6 +143,32 @@ cli_getopt_error(const char *cmd, int c, char **argv, const struct option *longo
 }
 
 int
+cli_q_rounded(const fmpq *v, slong len, int mode)
+{
+    slong i;
+    if (mode != CLI_Q_AUTO)
+        return mode == CLI_Q_DECIMAL;
+    for (i = 0; i < len; i++)
+    {
+        /* fmpz_sizeinbase may exceed the digit count by one */
+        size_t n = fmpz_sizeinbase(fmpq_numref(v + i), 10) + 1;
+        if (!fmpz_is_one(fmpq_denref(v + i)))
+            n += fmpz_sizeinbase(fmpq_denref(v + i), 10) + 1;
+        if (n > CLI_Q_SHORT)
+            return 1;
+    }
+    return 0;
+}
+
+void
+cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits)
+{
+    char *s = rounded ? mpbias_fmpq_get_str_rounded(q, (int) digits) : fmpq_get_str(NULL, 10, q);
+    fputs(s, f);
+    flint_free(s);
+}
+
+int
 cli_lib_error(const mpbias_err_t err)
 {
     cli_error("%s", err->msg[0] ? err->msg : mpbias_status_string(err->status));

@@ -440,7 +440,7 @@ mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits)
     fmpq_init(m);
     fmpz_set(fmpq_numref(m), fmpq_denref(r->norm1));   /* 1/norm1, norm1 > 0 */
     fmpz_set(fmpq_denref(m), fmpq_numref(r->norm1));
-    s = _mpbias_fmpq_get_str_rounded(m, digits);
+    s = mpbias_fmpq_get_str_rounded(m, digits);
     fmpq_clear(m);
     return s;
 }

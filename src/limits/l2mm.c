@@ -512,7 +512,7 @@ mpbias_l2mm_margin_str(const mpbias_l2mm_t r, int digits)
         fmpq_init(m);
         fmpz_sqrt(fmpq_numref(m), fmpq_denref(r->norm2));
         fmpz_sqrt(fmpq_denref(m), fmpq_numref(r->norm2));
-        s = _mpbias_fmpq_get_str_rounded(m, digits);
+        s = mpbias_fmpq_get_str_rounded(m, digits);
         fmpq_clear(m);
         return s;
     }

@@ -6,7 +6,7 @@
  * digits, must give the same string.  Then that string is the correctly
  * rounded K-digit value of every number in the ball.  An exact decimal
  * tie is never determined so, whatever the precision: a value known to be
- * rational is rounded exactly instead (_mpbias_fmpq_get_str_rounded).
+ * rational is rounded exactly instead (mpbias_fmpq_get_str_rounded).
  */
 #include "config.h"
 #include <stdio.h>
@@ -96,7 +96,7 @@ _mpbias_arb_get_str_rounded(const arb_t x, int digits)
 }
 
 char *
-_mpbias_fmpq_get_str_rounded(const fmpq_t x, int digits)
+mpbias_fmpq_get_str_rounded(const fmpq_t x, int digits)
 {
     fmpz_t p, q, N, r, t;
     slong e, s;
