@@ -41,6 +41,77 @@ expect_usage(const char *cmd, const char *msg, const char *const *args)
 /* help and version                                                    */
 /* ------------------------------------------------------------------ */
 
+/* Every option that `mpbias CMD --help` lists is documented in the man
+   page's section "Options of mpbias CMD" (as \-\-name, not as the prefix
+   of a longer name). */
+START_TEST(test_man_page_options)
+{
+    static const char *const cmds[] = { "info", "gen", "limits", "regime", "threshold",
+                                        "sweep", "flow", "gd", "check" };
+    const char *src = getenv("MPBIAS_SRCDIR");
+    char *path, *man;
+    size_t i, len, nopts = 0;
+    ck_assert_msg(src != NULL, "MPBIAS_SRCDIR is not set");
+    path = tu_sprintf("%s/doc/mpbias.1", src);
+    man = tu_read_file(path, &len);
+    ck_assert_msg(man != NULL, "cannot read %s", path);
+    for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    {
+        tu_run_t r;
+        char *head = tu_sprintf(".SS \"Options of mpbias %s\"", cmds[i]);
+        char *sec = strstr(man, head), *end, *line;
+        ck_assert_msg(sec != NULL, "the man page has no section %s", head);
+        end = sec + strlen(head);
+        while (*end && !(end[0] == '\n' && end[1] == '.' && end[2] == 'S'
+                         && (end[3] == 'S' || end[3] == 'H')))
+            end++;
+        RUN_EXPECT(&r, 0, cmds[i], "--help");
+        for (line = r.out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        {
+            /* an option line: "  --name ..." or "  -x, --name ..." */
+            const char *p = line, *q;
+            char want[160];
+            size_t k = 0;
+            int found = 0;
+            if (strncmp(p, "  -", 3) != 0)
+                continue;
+            p += 2;
+            if (p[1] != '-')
+                p += 4;   /* "-x, " */
+            if (strncmp(p, "--", 2) != 0)
+                continue;
+            p += 2;
+            k = (size_t) snprintf(want, sizeof want, "\\-\\-");
+            for (; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'; p++)
+            {
+                if (*p == '-')
+                    want[k++] = '\\';
+                want[k++] = *p;
+            }
+            want[k] = '\0';
+            nopts++;
+            for (q = sec; q < end && (q = strstr(q, want)) != NULL && q < end; q += k)
+            {
+                char nx = q[k];
+                if (!((nx >= 'a' && nx <= 'z') || (nx >= '0' && nx <= '9')
+                      || (nx == '\\' && q[k + 1] == '-')))
+                {
+                    found = 1;
+                    break;
+                }
+            }
+            ck_assert_msg(found, "mpbias %s --help lists %s, the man page's section does not",
+                          cmds[i], want);
+        }
+        tu_run_free(&r);
+        free(head);
+    }
+    ck_assert_int_gt((long) nopts, 100);
+    free(man);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_help_version)
 {
     tu_run_t r;
@@ -1640,6 +1711,7 @@ cli_suite(void)
     TCase *tc;
 
     tc = tcase_create("help");
+    tcase_add_test(tc, test_man_page_options);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_help_version);
     suite_add_tcase(s, tc);

@@ -78,6 +78,70 @@ void cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits);
     "                     at most 40 characters, else rounded, marked '~')\n" \
     "  --decimal          show every rational correctly rounded to --digits digits\n"
 
+/* The option layer (args.c): a command is a table of options, one row
+   each, from which the parser and the --help text are both made. */
+typedef enum
+{
+    CLI_ARG_END = 0,      /* the end of the table                          */
+    CLI_ARG_SECTION,      /* a heading of --help (name: its title)         */
+    CLI_ARG_FLAG,         /* int *dest set to 1                            */
+    CLI_ARG_LONG,         /* long *dest, an integer in [lo, hi]            */
+    CLI_ARG_POSITIVE,     /* double *dest, a finite number > 0             */
+    CLI_ARG_DECIMAL,      /* fmpq *dest, a positive decimal read exactly   */
+    CLI_ARG_SCI,          /* mpbias_sci_struct *dest, any exponent         */
+    CLI_ARG_CHOICE,       /* int *dest, the index of the value in choices  */
+    CLI_ARG_STRING,       /* const char **dest, the value itself           */
+    CLI_ARG_DATA_FORMAT,  /* mpbias_format *dest: auto, libsvm or csv      */
+    CLI_ARG_HELP          /* print --help and stop                         */
+} cli_arg_kind;
+
+typedef struct
+{
+    cli_arg_kind kind;
+    const char *name;           /* the long name, without dashes             */
+    int shortopt;               /* a one-letter alias, or 0                  */
+    const char *meta;           /* the value's name in --help, or NULL       */
+    void *dest;
+    const char *help;           /* lines separated by '\n', not indented     */
+    long lo, hi;                /* CLI_ARG_LONG: the range                   */
+    const char *const *choices; /* CLI_ARG_CHOICE: NULL-terminated           */
+    int *given;                 /* counted when the option is given, or NULL */
+} cli_arg;
+
+typedef struct
+{
+    const char *name;           /* the command                               */
+    const char *usage;          /* after "Usage: mpbias NAME "               */
+    const char *description;    /* paragraphs after the usage line           */
+    const cli_arg *args;        /* ends with a CLI_ARG_END row               */
+    const char *epilog;         /* after the options, or NULL                */
+} cli_command;
+
+/* cli_args_parse's return when --help was shown (the command then exits 0) */
+#define CLI_HELP_SHOWN (-1)
+
+/* Parse argv into the table's destinations (left alone for options not
+   given: they hold the defaults).  Returns EXIT_OK, CLI_HELP_SHOWN, or
+   EXIT_USAGE / EXIT_FAIL after reporting. */
+int cli_args_parse(const cli_command *cmd, int argc, char **argv);
+/* The --help text made from the table. */
+void cli_args_help(FILE *f, const cli_command *cmd);
+
+/* The dataset options as rows (o: a cli_data_opts). */
+#define CLI_ARGS_DATA(o) \
+    { CLI_ARG_STRING, "data", 0, "FILE", &(o).file, \
+      "LIBSVM/SVMlight or CSV file (labels +1/-1)", 0, 0, NULL, NULL }, \
+    { CLI_ARG_STRING, "example", 0, "NAME", &(o).example, \
+      "built-in example (mpbias info --list-examples)", 0, 0, NULL, NULL }, \
+    { CLI_ARG_DATA_FORMAT, "data-format", 0, "FMT", &(o).format, \
+      "auto (default), libsvm or csv", 0, 0, NULL, NULL }, \
+    { CLI_ARG_STRING, "label-column", 0, "COL", &(o).label_column, \
+      "CSV files: the label column, a header name or a 1-based\n" \
+      "index (default: the column the header names y, label,\n" \
+      "target or class, else the first)", 0, 0, NULL, NULL }
+#define CLI_ARGS_HELP \
+    { CLI_ARG_HELP, "help", 'h', NULL, NULL, "show this help and exit", 0, 0, NULL, NULL }
+
 /* Where a command's dataset comes from. */
 typedef struct
 {

@@ -8,69 +8,21 @@
 #include <string.h>
 #include "cli.h"
 
-static void
-help(void)
-{
-    printf("Usage: %s threshold (--data FILE | --example NAME) --target T --within DELTA\n"
-           "       [OPTIONS]\n"
-           "Find the training loss eps at which the normalized predictor wbar = w / margin\n"
-           "of gradient flow comes within DELTA of a limit and stays there, and print\n"
-           "log10(eps) and log10(t) there (the loss itself may be far below any decimal\n"
-           "literal).  A flow run with checkpoints at log10(1/eps) = 1, 2, 5, 10, ... up to\n"
-           "the horizon finds the last checkpoint beyond DELTA (\"stays\" is checked at\n"
-           "those checkpoints, up to the horizon, not between them); regula falsi in\n"
-           "log log(1/eps), one flow run per step, then narrows it to K digits.\n\n"
-           "Options:\n"
-           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
-           "  --example NAME       built-in example (mpbias info --list-examples)\n"
-           "  --data-format FMT    auto (default), libsvm or csv\n"
-           CLI_LABEL_COLUMN_HELP
-           "  --target T           l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
-           "                       max-margin predictor, or its optimal face's bounding box\n"
-           "                       when not unique), rich (l1 for depth 2; for depth 3 and\n"
-           "                       more the l_(2/D) KKT point the horizon's wbar polishes\n"
-           "                       to), or qmu (the intermediate predictor at the current\n"
-           "                       mu^D = alpha^D / margin)\n"
-           "  --within DELTA       the distance (a positive number)\n"
-           "  --norm N             inf (default: the sup norm) or 2\n"
-           "  --depth D            depth D >= 1 (default 2)\n"
-           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
-           "  --until-loss EPS     the horizon (default 1e-1000000; any decimal literal, at\n"
-           "                       most 0.1); the exponential loss, summed\n"
-           "  --digits K           significant digits of log10(1/eps) at the threshold\n"
-           "                       (1..15, default 6; log10(eps) is rounded towards\n"
-           "                       smaller losses, where wbar is within DELTA)\n"
-           "  --format FMT         text (default) or json\n"
-           "  -q, --quiet          no summary on standard error\n"
-           "  -h, --help           show this help and exit\n\n"
-           "Exit status 0 when the threshold is found, 1 when the trajectory is not within\n"
-           "DELTA at the horizon (the distance there is printed) or on an error.\n",
-           PROG);
-}
+static const char *const TARGETS[] = { "l2", "l1", "rich", "qmu", NULL };
+static const char *const NORMS[] = { "inf", "2", NULL };
+static const char *const FORMATS[] = { "text", "json", NULL };
 
 int
 cmd_threshold(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        { "target", required_argument, NULL, 't' },
-        { "within", required_argument, NULL, 'w' },
-        { "norm", required_argument, NULL, 'n' },
-        { "depth", required_argument, NULL, 'd' },
-        { "alpha", required_argument, NULL, 'a' },
-        { "until-loss", required_argument, NULL, 'L' },
-        { "digits", required_argument, NULL, 'k' },
-        { "format", required_argument, NULL, 'f' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     const char *target_s = NULL;
+    static const mpbias_target tv[] = { MPBIAS_TARGET_L2, MPBIAS_TARGET_RICH,
+                                        MPBIAS_TARGET_RICH, MPBIAS_TARGET_QMU };
     mpbias_target target = MPBIAS_TARGET_RICH;
     double delta = 0.0;
     long depth = 2, digits = 6;
-    int c, r = EXIT_OK, norm2 = 0, json = 0, quiet = 0, have_delta = 0;
+    int r, norm2 = 0, json = 0, quiet = 0, have_delta = 0, ti = -1;
     fmpq_t alpha;
     mpbias_sci_t horizon;
     mpbias_data_t data;
@@ -79,89 +31,62 @@ cmd_threshold(int argc, char **argv)
     mpbias_err_t err;
     cli_progress prog;
     const char *tname;
+    const cli_arg args[] = {
+        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        CLI_ARGS_DATA(dopt),
+        { CLI_ARG_CHOICE, "target", 0, "T", &ti,
+          "l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
+          "max-margin predictor, or its optimal face's bounding box\n"
+          "when not unique), rich (l1 for depth 2; for depth 3 and\n"
+          "more the l_(2/D) KKT point the horizon's wbar polishes\n"
+          "to), or qmu (the intermediate predictor at the current\n"
+          "mu^D = alpha^D / margin)", 0, 0, TARGETS, NULL },
+        { CLI_ARG_POSITIVE, "within", 0, "DELTA", &delta, "the distance (a positive number)",
+          0, 0, NULL, &have_delta },
+        { CLI_ARG_CHOICE, "norm", 0, "N", &norm2, "inf (default: the sup norm) or 2",
+          0, 0, NORMS, NULL },
+        { CLI_ARG_LONG, "depth", 0, "D", &depth, "depth D >= 1 (default 2)", 1, 1000, NULL,
+          NULL },
+        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha, "initialization scale alpha > 0 (default 1)",
+          0, 0, NULL, NULL },
+        { CLI_ARG_SCI, "until-loss", 0, "EPS", horizon,
+          "the horizon (default 1e-1000000; any decimal literal, at\n"
+          "most 0.1); the exponential loss, summed", 0, 0, NULL, NULL },
+        { CLI_ARG_LONG, "digits", 0, "K", &digits,
+          "significant digits of log10(1/eps) at the threshold\n"
+          "(1..15, default 6; log10(eps) is rounded towards\n"
+          "smaller losses, where wbar is within DELTA)", 1, 15, NULL, NULL },
+        { CLI_ARG_CHOICE, "format", 0, "FMT", &json, "text (default) or json", 0, 0, FORMATS,
+          NULL },
+        { CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet, "no summary on standard error", 0, 0, NULL,
+          NULL },
+        CLI_ARGS_HELP,
+        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+    };
+    const cli_command cmd = {
+        "threshold", "(--data FILE | --example NAME) --target T --within DELTA\n       [OPTIONS]",
+        "Find the training loss eps at which the normalized predictor wbar = w / margin\n"
+        "of gradient flow comes within DELTA of a limit and stays there, and print\n"
+        "log10(eps) and log10(t) there (the loss itself may be far below any decimal\n"
+        "literal).  A flow run with checkpoints at log10(1/eps) = 1, 2, 5, 10, ... up to\n"
+        "the horizon finds the last checkpoint beyond DELTA (\"stays\" is checked at\n"
+        "those checkpoints, up to the horizon, not between them); regula falsi in\n"
+        "log log(1/eps), one flow run per step, then narrows it to K digits.\n",
+        args,
+        "Exit status 0 when the threshold is found, 1 when the trajectory is not within\n"
+        "DELTA at the horizon (the distance there is printed) or on an error.\n"
+    };
 
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_sci_init(horizon);
     mpbias_sci_parse(horizon, "1e-1000000", NULL);
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1)
+    r = cli_args_parse(&cmd, argc, argv);
+    if (ti >= 0)
     {
-        int dr = cli_data_opt("threshold", &dopt, c, optarg);
-        if (dr != 0)
-        {
-            if (dr < 0)
-                r = EXIT_USAGE;
-            continue;
-        }
-        switch (c)
-        {
-            case 't':
-            {
-                static const char *const targets[] = { "l2", "l1", "rich", "qmu", NULL };
-                static const mpbias_target tv[] = { MPBIAS_TARGET_L2, MPBIAS_TARGET_RICH,
-                                                    MPBIAS_TARGET_RICH, MPBIAS_TARGET_QMU };
-                int k = cli_parse_choice("threshold", "target", optarg, targets);
-                target_s = optarg;
-                if (k < 0)
-                    r = EXIT_USAGE;
-                else
-                    target = tv[k];
-                break;
-            }
-            case 'w':
-                if (!cli_parse_double("threshold", "within", optarg, 0.0, &delta))
-                    r = EXIT_USAGE;
-                else if (!(delta > 0.0))
-                    r = cli_usage_error("threshold", "invalid value '%s' for --within: expected a "
-                                        "positive number", optarg);
-                have_delta = 1;
-                break;
-            case 'n':
-            {
-                static const char *const norms[] = { "inf", "2", NULL };
-                if ((norm2 = cli_parse_choice("threshold", "norm", optarg, norms)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            }
-            case 'd':
-                if (!cli_parse_slong("threshold", "depth", optarg, 1, 1000, &depth))
-                    r = EXIT_USAGE;
-                break;
-            case 'a':
-                if (!cli_parse_positive_decimal("threshold", "alpha", optarg, alpha))
-                    r = EXIT_USAGE;
-                break;
-            case 'L':
-                if (!cli_parse_sci("threshold", "until-loss", optarg, horizon))
-                    r = EXIT_USAGE;
-                break;
-            case 'k':
-                if (!cli_parse_slong("threshold", "digits", optarg, 1, 15, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'f':
-            {
-                static const char *const fmts[] = { "text", "json", NULL };
-                if ((json = cli_parse_choice("threshold", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            }
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                help();
-                r = -1;
-                break;
-            default:
-                r = cli_getopt_error("threshold", c, argv, longopts);
-                break;
-        }
+        target_s = TARGETS[ti];
+        target = tv[ti];
     }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("threshold", "unexpected argument '%s'", argv[optind]);
     if (r == EXIT_OK && target_s == NULL)
         r = cli_usage_error("threshold", "--target is required (l2, l1, rich or qmu)");
     if (r == EXIT_OK && !have_delta)
@@ -176,7 +101,7 @@ cmd_threshold(int argc, char **argv)
     {
         fmpq_clear(alpha);
         mpbias_sci_clear(horizon);
-        return r < 0 ? EXIT_OK : r;
+        return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
     mpbias_data_init(data);
     mpbias_model_init(model);
