@@ -8,28 +8,6 @@
 #include "cli.h"
 
 static void
-help(void)
-{
-    printf("Usage: %s info (--data FILE | --example NAME) [OPTIONS]\n"
-           "       %s info --list-examples\n"
-           "Summarize a dataset: samples, features, label counts, sparsity, whether it is\n"
-           "linearly separable (decided exactly over the rationals) and, if so, the l2\n"
-           "max-margin value 1/||w_l2||_2 with ||w_l2||_2^2 as an exact rational (rounded,\n"
-           "marked '~', when it is too long to read; --exact prints it anyway).\n\n"
-           "Options:\n"
-           "  --data FILE        read a LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
-           "  --example NAME     use a built-in example (see --list-examples)\n"
-           "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
-           CLI_LABEL_COLUMN_HELP
-           "  --digits K         significant digits of the margin (1..1000, default 20)\n"
-           CLI_Q_HELP
-           "  --list-examples    list the built-in examples and exit\n"
-           "  -h, --help         show this help and exit\n\n"
-           "Non-separable data are reported and make the command exit with status 1:\n"
-           "gradient flow then never drives the loss to zero.\n", PROG, PROG);
-}
-
-static void
 list_examples(void)
 {
     const char *name, *descr;
@@ -41,59 +19,50 @@ list_examples(void)
 int
 cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        { "digits", required_argument, NULL, 'k' },
-        { "list-examples", no_argument, NULL, 'L' },
-        { "exact", no_argument, NULL, 'X' },
-        { "decimal", no_argument, NULL, 'Y' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     long digits = 20;
-    int c, r;
+    int r, list = 0, exact = 0, decimal = 0, qmode = CLI_Q_AUTO, rd;
     mpbias_data_t data;
     mpbias_l2mm_t l2;
     mpbias_err_t err;
     slong i, npos = 0, nnz;
     char *ms;
-    int qmode = CLI_Q_AUTO, rd;
+    const cli_arg args[] = {
+        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        CLI_ARGS_DATA(dopt),
+        { CLI_ARG_LONG, "digits", 0, "K", &digits,
+          "significant digits of the margin (1..1000, default 20)", 1, 1000, NULL, NULL },
+        { CLI_ARG_FLAG, "exact", 0, NULL, &exact,
+          "show every rational exactly (default: exactly when it has\n"
+          "at most 40 characters, else rounded, marked '~')", 0, 0, NULL, NULL },
+        { CLI_ARG_FLAG, "decimal", 0, NULL, &decimal,
+          "show every rational correctly rounded to --digits digits", 0, 0, NULL, NULL },
+        { CLI_ARG_FLAG, "list-examples", 0, NULL, &list,
+          "list the built-in examples and exit", 0, 0, NULL, NULL },
+        CLI_ARGS_HELP,
+        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+    };
+    const cli_command cmd = {
+        "info", "(--data FILE | --example NAME) [OPTIONS]\n       mpbias info --list-examples",
+        "Summarize a dataset: samples, features, label counts, sparsity, whether it is\n"
+        "linearly separable (decided exactly over the rationals) and, if so, the l2\n"
+        "max-margin value 1/||w_l2||_2 with ||w_l2||_2^2 as an exact rational (rounded,\n"
+        "marked '~', when it is too long to read; --exact prints it anyway).\n",
+        args,
+        "Non-separable data are reported and make the command exit with status 1:\n"
+        "gradient flow then never drives the loss to zero.\n"
+    };
 
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+    if ((r = cli_args_parse(&cmd, argc, argv)) != EXIT_OK)
+        return r == CLI_HELP_SHOWN ? EXIT_OK : r;
+    if (list)
     {
-        if ((r = cli_data_opt("info", &dopt, c, optarg)) != 0)
-        {
-            if (r < 0)
-                return EXIT_USAGE;
-            continue;
-        }
-        switch (c)
-        {
-            case 'k':
-                if (!cli_parse_slong("info", "digits", optarg, 1, 1000, &digits))
-                    return EXIT_USAGE;
-                break;
-            case 'X':
-            case 'Y':
-                if (qmode != CLI_Q_AUTO && qmode != (c == 'X' ? CLI_Q_EXACT : CLI_Q_DECIMAL))
-                    return cli_usage_error("info", "give either --exact or --decimal, not both");
-                qmode = (c == 'X') ? CLI_Q_EXACT : CLI_Q_DECIMAL;
-                break;
-            case 'L':
-                list_examples();
-                return EXIT_OK;
-            case 'h':
-                help();
-                return EXIT_OK;
-            default:
-                return cli_getopt_error("info", c, argv, longopts);
-        }
+        list_examples();
+        return EXIT_OK;
     }
-    if (optind < argc)
-        return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
+    if (exact && decimal)
+        return cli_usage_error("info", "give either --exact or --decimal, not both");
+    qmode = exact ? CLI_Q_EXACT : decimal ? CLI_Q_DECIMAL : CLI_Q_AUTO;
 
     mpbias_data_init(data);
     if ((r = cli_load_data("info", &dopt, data)) != EXIT_OK)
