@@ -89,6 +89,16 @@ store(const cli_command *cmd, const cli_arg *a, const char *v)
                                        "positive number", v, a->name);
             return EXIT_OK;
         }
+        case CLI_ARG_UNIT:
+        {
+            double *x = a->dest;
+            if (!cli_parse_double(cmd->name, a->name, v, 0.0, x))
+                return EXIT_USAGE;
+            if (!(*x > 0.0 && *x < 1.0))
+                return cli_usage_error(cmd->name, "invalid value '%s' for --%s: expected a "
+                                       "number in (0, 1)", v, a->name);
+            return EXIT_OK;
+        }
         case CLI_ARG_DECIMAL:
             return cli_parse_positive_decimal(cmd->name, a->name, v, (fmpq *) a->dest)
                        ? EXIT_OK : EXIT_USAGE;

@@ -87,6 +87,7 @@ typedef enum
     CLI_ARG_FLAG,         /* int *dest set to 1                            */
     CLI_ARG_LONG,         /* long *dest, an integer in [lo, hi]            */
     CLI_ARG_POSITIVE,     /* double *dest, a finite number > 0             */
+    CLI_ARG_UNIT,         /* double *dest, a number in (0, 1)              */
     CLI_ARG_DECIMAL,      /* fmpq *dest, a positive decimal read exactly   */
     CLI_ARG_SCI,          /* mpbias_sci_struct *dest, any exponent         */
     CLI_ARG_CHOICE,       /* int *dest, the index of the value in choices  */

@@ -13,79 +13,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-static void
-help(void)
-{
-    printf("Usage: %s regime (--data FILE | --example NAME) [OPTIONS]\n"
-           "Follow gradient flow (as mpbias flow does, every printed digit certified) and\n"
-           "put it side by side with the limits theory predicts, at losses eps with\n"
-           "log10(1/eps) = 1, 2, 5, 10, 20, 50, ... up to the target:\n"
-           "  - the scale: the margin gamma, mu^D = alpha^D / gamma;\n"
-           "  - the distances (sup norm) of the normalized predictor wbar = w / gamma to\n"
-           "    the l2 max-margin predictor (the kernel limit), to the rich limit (the l1\n"
-           "    max-margin predictor for depth 2, or its optimal face when not unique;\n"
-           "    for depth 3 and more the l_(2/D) KKT point polished from the last\n"
-           "    checkpoint), and to the intermediate predictor at the checkpoint's own mu;\n"
-           "  - the residuals of wbar's optimality conditions (stationarity, which sits at\n"
-           "    the working precision, and complementary slackness, which is what must\n"
-           "    vanish for a limit to be reached);\n"
-           "  - the rate at which the limit is approached, observed and predicted;\n"
-           "  - the regime, from kappa = max|wbar| / mu^D, the size of the argument of the\n"
-           "    potential: kernel (kappa <= 0.1, the potential is quadratic there),\n"
-           "    intermediate, rich (kappa >= 10, l1-like); plateau when alpha < 1 and\n"
-           "    rho = log(gamma) / (D log(1/alpha)) < 1 (small-initialization preloading\n"
-           "    still dominates).  Depth 1 (the linear model) is kernel.\n\n"
-           "Options:\n"
-           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
-           "  --example NAME       built-in example (mpbias info --list-examples)\n"
-           "  --data-format FMT    auto (default), libsvm or csv\n"
-           CLI_LABEL_COLUMN_HELP
-           "  --depth D            depth D >= 1 (default 2)\n"
-           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
-           "  --until-loss EPS     the last loss (default 1e-1000; any decimal literal such\n"
-           "                       as 1e-1000000); the exponential loss, summed\n"
-           "  --extrapolate-from EPS0  predict wbar at every later checkpoint from the one\n"
-           "                       at EPS0 alone (added to the checkpoints), with the\n"
-           "                       expansion d ~ C gamma^-p, and print the error (column\n"
-           "                       extrap; default: each row from the previous one)\n"
-           "  --per-decade P       checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
-           "                       ...), 2 (1, 3, 10, 30, ...), 3 (default: 1, 2, 5, 10,\n"
-           "                       ...), or 4 to 20 (log-spaced: 10^(k/P))\n"
-           "  --digits K           certified digits of the trajectory (default 12); the\n"
-           "                       distances are printed with 3 digits\n"
-           "  --prec BITS          working precision of the trajectory (default: automatic;\n"
-           "                       raise it when a checkpoint cannot be certified)\n"
-           "  --support-tol TAU    depth >= 3: the support threshold of the KKT point\n"
-           "                       polished from the last checkpoint (default: automatic,\n"
-           "                       the KKT point nearest the checkpoint over TAU in 1e-4\n"
-           "                       .. 0.3)\n"
-           "  --format FMT         text (default) or csv\n"
-           "  --plot FILE          also draw the distances against log10(1/eps) on log\n"
-           "                       axes into FILE (.png or .svg; needs gnuplot)\n"
-           "  --plot-wbar FILE     also draw the coordinates of w/margin (the first 10)\n"
-           "                       against log10(1/eps), with the rich limit's values\n"
-           "  -o, --output FILE    write the table to FILE instead of standard output\n"
-           "  -q, --quiet          no progress line or summary on standard error\n"
-           "  -h, --help           show this help and exit\n\n"
-           "The plot uses the program in $MPBIAS_GNUPLOT, or gnuplot on the PATH.\n"
-           "A distance below the trajectory's own error (err_est max|wbar|, plus the\n"
-           "intermediate predictor's rigorous error bound) is printed as '<' that bound.\n"
-           "rate: the exponent p in d ~ C gamma^-p observed between consecutive rows for\n"
-           "the distance to the limit (l2 for depth 1, rich otherwise); the header gives\n"
-           "the predicted p (1 for depth 1 and 3+, the l1 dual slack for depth 2); extrap:\n"
-           "the error of predicting wbar from the previous row with the predicted p,\n"
-           "relative to that distance.  Depth 2 and more add the leading coefficient\n"
-           "c = (wbar - w*) gamma^p at the last two checkpoints (w* the rich limit);\n"
-           "depth 1 adds Soudry's rho(t) = w - w_l2 log t at the last checkpoint and the\n"
-           "residual of its limit's support conditions 2 exp(-z_n . rho) = a_n (a: the\n"
-           "l2 multipliers).\n"
-           "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
-           "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
-           "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
-           "extrap_err, regime, nearest (the nearer of l2 and rich, sup norm).\n",
-           PROG);
-}
-
 /* n mpfr numbers of prec bits, NaN (NULL when out of memory) */
 static mpfr_t *
 cli_mpfr_vec_prec(slong n, mpfr_prec_t prec)
@@ -336,28 +263,10 @@ plot_wbar(const char *file, const mpbias_flow_rows *c, const mpbias_regime_ref_t
 int
 cmd_regime(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        { "depth", required_argument, NULL, 'd' },
-        { "alpha", required_argument, NULL, 'a' },
-        { "until-loss", required_argument, NULL, 'L' },
-        { "per-decade", required_argument, NULL, 'P' },
-        { "extrapolate-from", required_argument, NULL, 'X' },
-        { "digits", required_argument, NULL, 'k' },
-        { "prec", required_argument, NULL, 'B' },
-        { "support-tol", required_argument, NULL, 'T' },
-        { "format", required_argument, NULL, 'f' },
-        { "plot", required_argument, NULL, 'p' },
-        { "plot-wbar", required_argument, NULL, 'W' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     long depth = 2, per_decade = 3, digits = 12, prec = 0;
     double support_tol = 0.0;   /* automatic */
-    int c, r = EXIT_OK, csv = 0, quiet = 0;
+    int r, csv = 0, quiet = 0;
     const char *plotfile = NULL, *wbarfile = NULL, *out = NULL;
     fmpq_t alpha;
     mpbias_sci_t until, anchor;
@@ -378,91 +287,95 @@ cmd_regime(int argc, char **argv)
     slong j, i;
     double target;
     mpbias_status st;
+    static const char *const FORMATS[] = { "text", "csv", NULL };
+    const cli_arg args[] = {
+        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        CLI_ARGS_DATA(dopt),
+        { CLI_ARG_LONG, "depth", 0, "D", &depth, "depth D >= 1 (default 2)", 1, 1000, NULL, NULL },
+        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha, "initialization scale alpha > 0 (default 1)",
+          0, 0, NULL, NULL },
+        { CLI_ARG_SCI, "until-loss", 0, "EPS", until,
+          "the last loss (default 1e-1000; any decimal literal such\n"
+          "as 1e-1000000); the exponential loss, summed", 0, 0, NULL, NULL },
+        { CLI_ARG_SCI, "extrapolate-from", 0, "EPS0", anchor,
+          "predict wbar at every later checkpoint from the one\n"
+          "at EPS0 alone (added to the checkpoints), with the\n"
+          "expansion d ~ C gamma^-p, and print the error (column\n"
+          "extrap; default: each row from the previous one)", 0, 0, NULL, &have_anchor },
+        { CLI_ARG_LONG, "per-decade", 0, "P", &per_decade,
+          "checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
+          "...), 2 (1, 3, 10, 30, ...), 3 (default: 1, 2, 5, 10,\n"
+          "...), or 4 to 20 (log-spaced: 10^(k/P))", 1, 20, NULL, NULL },
+        { CLI_ARG_LONG, "digits", 0, "K", &digits,
+          "certified digits of the trajectory (default 12); the\n"
+          "distances are printed with 3 digits", 1, 1000, NULL, NULL },
+        { CLI_ARG_LONG, "prec", 0, "BITS", &prec,
+          "working precision of the trajectory (default: automatic;\n"
+          "raise it when a checkpoint cannot be certified)", 16, 1000000, NULL, NULL },
+        { CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol,
+          "depth >= 3: the support threshold of the KKT point\n"
+          "polished from the last checkpoint (default: automatic,\n"
+          "the KKT point nearest the checkpoint over TAU in 1e-4\n"
+          ".. 0.3)", 0, 0, NULL, NULL },
+        { CLI_ARG_CHOICE, "format", 0, "FMT", &csv, "text (default) or csv", 0, 0, FORMATS, NULL },
+        { CLI_ARG_STRING, "plot", 0, "FILE", &plotfile,
+          "also draw the distances against log10(1/eps) on log\n"
+          "axes into FILE (.png or .svg; needs gnuplot)", 0, 0, NULL, NULL },
+        { CLI_ARG_STRING, "plot-wbar", 0, "FILE", &wbarfile,
+          "also draw the coordinates of w/margin (the first 10)\n"
+          "against log10(1/eps), with the rich limit's values", 0, 0, NULL, NULL },
+        { CLI_ARG_STRING, "output", 'o', "FILE", &out,
+          "write the table to FILE instead of standard output", 0, 0, NULL, NULL },
+        { CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet, "no progress line or summary on standard error",
+          0, 0, NULL, NULL },
+        CLI_ARGS_HELP,
+        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+    };
+    const cli_command cmd = {
+        "regime", "(--data FILE | --example NAME) [OPTIONS]",
+        "Follow gradient flow (as mpbias flow does, every printed digit certified) and\n"
+        "put it side by side with the limits theory predicts, at losses eps with\n"
+        "log10(1/eps) = 1, 2, 5, 10, 20, 50, ... up to the target:\n"
+        "  - the scale: the margin gamma, mu^D = alpha^D / gamma;\n"
+        "  - the distances (sup norm) of the normalized predictor wbar = w / gamma to\n"
+        "    the l2 max-margin predictor (the kernel limit), to the rich limit (the l1\n"
+        "    max-margin predictor for depth 2, or its optimal face when not unique;\n"
+        "    for depth 3 and more the l_(2/D) KKT point polished from the last\n"
+        "    checkpoint), and to the intermediate predictor at the checkpoint's own mu;\n"
+        "  - the residuals of wbar's optimality conditions (stationarity, which sits at\n"
+        "    the working precision, and complementary slackness, which is what must\n"
+        "    vanish for a limit to be reached);\n"
+        "  - the rate at which the limit is approached, observed and predicted;\n"
+        "  - the regime, from kappa = max|wbar| / mu^D, the size of the argument of the\n"
+        "    potential: kernel (kappa <= 0.1, the potential is quadratic there),\n"
+        "    intermediate, rich (kappa >= 10, l1-like); plateau when alpha < 1 and\n"
+        "    rho = log(gamma) / (D log(1/alpha)) < 1 (small-initialization preloading\n"
+        "    still dominates).  Depth 1 (the linear model) is kernel.\n",
+        args,
+        "The plot uses the program in $MPBIAS_GNUPLOT, or gnuplot on the PATH.\n"
+        "A distance below the trajectory's own error (err_est max|wbar|, plus the\n"
+        "intermediate predictor's rigorous error bound) is printed as '<' that bound.\n"
+        "rate: the exponent p in d ~ C gamma^-p observed between consecutive rows for\n"
+        "the distance to the limit (l2 for depth 1, rich otherwise); the header gives\n"
+        "the predicted p (1 for depth 1 and 3+, the l1 dual slack for depth 2); extrap:\n"
+        "the error of predicting wbar from the previous row with the predicted p,\n"
+        "relative to that distance.  Depth 2 and more add the leading coefficient\n"
+        "c = (wbar - w*) gamma^p at the last two checkpoints (w* the rich limit);\n"
+        "depth 1 adds Soudry's rho(t) = w - w_l2 log t at the last checkpoint and the\n"
+        "residual of its limit's support conditions 2 exp(-z_n . rho) = a_n (a: the\n"
+        "l2 multipliers).\n"
+        "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
+        "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
+        "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
+        "extrap_err, regime, nearest (the nearer of l2 and rich, sup norm).\n"
+    };
 
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_sci_init(until);
     mpbias_sci_init(anchor);
     mpbias_sci_parse(until, "1e-1000", NULL);
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
-    {
-        int dr = cli_data_opt("regime", &dopt, c, optarg);
-        if (dr != 0)
-        {
-            if (dr < 0)
-                r = EXIT_USAGE;
-            continue;
-        }
-        switch (c)
-        {
-            case 'd':
-                if (!cli_parse_slong("regime", "depth", optarg, 1, 1000, &depth))
-                    r = EXIT_USAGE;
-                break;
-            case 'a':
-                if (!cli_parse_positive_decimal("regime", "alpha", optarg, alpha))
-                    r = EXIT_USAGE;
-                break;
-            case 'L':
-                if (!cli_parse_sci("regime", "until-loss", optarg, until))
-                    r = EXIT_USAGE;
-                break;
-            case 'X':
-                if (!cli_parse_sci("regime", "extrapolate-from", optarg, anchor))
-                    r = EXIT_USAGE;
-                have_anchor = 1;
-                break;
-            case 'P':
-                if (!cli_parse_slong("regime", "per-decade", optarg, 1, 20, &per_decade))
-                    r = EXIT_USAGE;
-                break;
-            case 'k':
-                if (!cli_parse_slong("regime", "digits", optarg, 1, 1000, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'B':
-                if (!cli_parse_slong("regime", "prec", optarg, 16, 1000000, &prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'T':
-                if (!cli_parse_double("regime", "support-tol", optarg, 0.0, &support_tol))
-                    r = EXIT_USAGE;
-                else if (!(support_tol > 0.0 && support_tol < 1.0))
-                    r = cli_usage_error("regime", "invalid value '%s' for --support-tol: expected "
-                                        "a number in (0, 1)", optarg);
-                break;
-            case 'f':
-            {
-                static const char *const fmts[] = { "text", "csv", NULL };
-                if ((csv = cli_parse_choice("regime", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            }
-            case 'p':
-                plotfile = optarg;
-                break;
-            case 'W':
-                wbarfile = optarg;
-                break;
-            case 'o':
-                out = optarg;
-                break;
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                help();
-                r = -1;
-                break;
-            default:
-                r = cli_getopt_error("regime", c, argv, longopts);
-                break;
-        }
-    }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("regime", "unexpected argument '%s'", argv[optind]);
+    r = cli_args_parse(&cmd, argc, argv);
     target = -mpbias_sci_log10_d(until);
     if (r == EXIT_OK && !(target >= 1.0))
         r = cli_usage_error("regime", "--until-loss must be at most 0.1 (the first checkpoint "
@@ -491,7 +404,7 @@ cmd_regime(int argc, char **argv)
         fmpq_clear(alpha);
         mpbias_sci_clear(until);
         mpbias_sci_clear(anchor);
-        return r < 0 ? EXIT_OK : r;
+        return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
 
     mpbias_data_init(data);
