@@ -72,12 +72,6 @@ int cli_q_rounded(const fmpq *v, slong len, int mode);
 /* q exactly ("p/q" or an integer), or correctly rounded to `digits`
    significant digits when `rounded`. */
 void cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits);
-/* The help lines of --exact and --decimal. */
-#define CLI_Q_HELP \
-    "  --exact            show every rational exactly (default: exactly when it has\n" \
-    "                     at most 40 characters, else rounded, marked '~')\n" \
-    "  --decimal          show every rational correctly rounded to --digits digits\n"
-
 /* The option layer (args.c): a command is a table of options, one row
    each, from which the parser and the --help text are both made. */
 typedef enum
@@ -140,6 +134,15 @@ void cli_args_help(FILE *f, const cli_command *cmd);
       "CSV files: the label column, a header name or a 1-based\n" \
       "index (default: the column the header names y, label,\n" \
       "target or class, else the first)", 0, 0, NULL, NULL }
+/* The shape options as rows (o: a cli_shape_opts; file_help: the help of
+   --shape FILE, which says what the shape does in the command). */
+#define CLI_ARGS_SHAPE(o, file_help) \
+    { CLI_ARG_STRING, "shape-a", 0, "LIST", &(o).a, \
+      "an initialization shape: per-coordinate u_+(0) = a_i (d\n" \
+      "comma-separated positive decimals)", 0, 0, NULL, NULL }, \
+    { CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b, \
+      "... and u_-(0) = b_i (both or neither)", 0, 0, NULL, NULL }, \
+    { CLI_ARG_STRING, "shape", 0, "FILE", &(o).file, file_help, 0, 0, NULL, NULL }
 #define CLI_ARGS_HELP \
     { CLI_ARG_HELP, "help", 'h', NULL, NULL, "show this help and exit", 0, 0, NULL, NULL }
 

@@ -9,77 +9,6 @@
 #include <string.h>
 #include "cli.h"
 
-static void
-help(void)
-{
-    printf("Usage: %s limits (--data FILE | --example NAME) [OPTIONS]\n"
-           "Compute the limit predictors theory compares gradient flow with, exactly over\n"
-           "the rationals, each with a verified certificate:\n"
-           "  l2  argmin ||w||_2 subject to z_n . w >= 1 (the kernel limit, and D = 1):\n"
-           "      exact KKT conditions;\n"
-           "  l1  argmin ||w||_1 subject to z_n . w >= 1 (the rich limit for D = 2):\n"
-           "      exact LP duality (GLPK finds the basis, FLINT certifies it), and the\n"
-           "      whole optimal face when the optimum is not unique.\n\n"
-           "Options:\n"
-           "  --data FILE        read a LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
-           "  --example NAME     use a built-in example (mpbias info --list-examples)\n"
-           "  --data-format FMT  auto (default: by extension, then content), libsvm or csv\n"
-           CLI_LABEL_COLUMN_HELP
-           "  --depth D          depth of the network (default 2; the intermediate\n"
-           "                     predictor needs D >= 2)\n"
-           "  --mu M             also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
-           "                     z_n . w >= 1 at the scale mu = M (a positive decimal)\n"
-           "  --alpha A          ... or at mu^D = A^D / G, the scale gradient flow from\n"
-           "  --at-margin G        alpha = A has when its margin is G (both decimals)\n"
-           "  --at-loss EPS        ... or with G = log(1/EPS) (the margin of one sample at\n"
-           "                     loss EPS; with N samples the margin is within log N of\n"
-           "                     it); log(1/EPS) is rounded to 8K + 144 bits\n"
-           "  --shape-a LIST     an initialization shape: per-coordinate u_+(0) = a_i (d\n"
-           "                     comma-separated positive decimals)\n"
-           "  --shape-b LIST     ... and u_-(0) = b_i (both or neither)\n"
-           "  --shape FILE       ... or both from a file of d lines 'a,b'.  With a shape,\n"
-           "                     --at-margin G or --at-loss EPS gives the shaped\n"
-           "                     intermediate predictor (per-coordinate scales a^D/G and\n"
-           "                     b^D/G; for D = 2 the tilted potential), and D >= 3 adds\n"
-           "                     the weighted l1 max margin with weights a^(2-D) on\n"
-           "                     positive and b^(2-D) on negative parts (its rich limit)\n"
-           "  --kkt LIST         with --depth D >= 3: polish the candidate w (d comma-\n"
-           "                     separated decimals, e.g. a trajectory's wbar) to a KKT\n"
-           "                     point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
-           "                     and classify it (the l1 solution, another vertex, or an\n"
-           "                     interior KKT point)\n"
-           "  --support-tol TAU  support of the candidate: |w_i| > TAU max |w|, and its\n"
-           "                     active constraints z_n . w <= 1 + TAU (default: automatic,\n"
-           "                     the KKT point nearest the candidate over TAU in 1e-4..0.3)\n"
-           "  --digits K         significant digits of the decimal margins and of the\n"
-           "                     intermediate predictor (1..1000, default 20; correctly\n"
-           "                     rounded)\n"
-           "  --format FMT       text (default) or json\n"
-           CLI_Q_HELP
-           "  --json             the same as --format json\n"
-           "  -h, --help         show this help and exit\n\n"
-           "Text output: for each predictor w (exact rationals, long ones rounded unless\n"
-           "--exact), its margin, norm and\n"
-           "support, and the certificate's status.  JSON output: an object with keys \"l2\"\n"
-           "and \"l1\", each holding \"w\" (exact rationals as strings \"p/q\" or integers),\n"
-           "\"margin\" (decimal string) and \"certified\"; \"l1\" also \"unique\", \"free\"\n"
-           "(coordinates that vary over the optimal face, 1-based) and \"wmin\"/\"wmax\"\n"
-           "(their ranges over it).  When the l1 optimum is not unique, \"w\" is the\n"
-           "vertex where the exact simplex ends (deterministic for given data).\n"
-           "With a shape and D >= 3, \"l1_weighted\" holds the same members (\"norm\" for\n"
-           "\"norm1\") plus \"weights_plus\" and \"weights_minus\".\n"
-           "With a scale, \"qmu\" holds \"mu_pow_D\" (exact; with a shape instead \"shape\":\n"
-           "true and \"margin\", the exact G), \"w\" (the exact predictor's coordinates as\n"
-           "decimal strings correctly rounded to K digits; a coordinate whose rigorous\n"
-           "bound does not determine K digits, which is rare, as a ball \"[m +/- r]\" that\n"
-           "contains it), \"radius\" (a rigorous bound on the l2 distance from the exact\n"
-           "predictor to the internal point the bounds are about; the printed digits are\n"
-           "correct roundings of the exact predictor, within half a unit of their last\n"
-           "place) and \"certified\".\n"
-           "Non-separable data are reported and make the command exit with status 1.\n",
-           PROG);
-}
-
 /* JSON: the exact rational as a string */
 static void
 put_q(FILE *f, const fmpq_t q)
@@ -181,31 +110,13 @@ put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits, int qmode)
 int
 cmd_limits(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        { "digits", required_argument, NULL, 'k' },
-        { "format", required_argument, NULL, 'f' },
-        { "json", no_argument, NULL, 'j' },
-        { "exact", no_argument, NULL, 'X' },
-        { "decimal", no_argument, NULL, 'Y' },
-        { "depth", required_argument, NULL, 'd' },
-        { "mu", required_argument, NULL, 'u' },
-        { "alpha", required_argument, NULL, 'a' },
-        { "at-margin", required_argument, NULL, 'G' },
-        { "at-loss", required_argument, NULL, 'L' },
-        { "kkt", required_argument, NULL, 'K' },
-        { "support-tol", required_argument, NULL, 'T' },
-        CLI_SHAPE_LONGOPTS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     fmpq *sa = NULL, *sb = NULL, *cp = NULL, *cm = NULL, *P = NULL, *M = NULL;
     int shaped, have_scale, l1w_on;
     long digits = 20;
     int qmode = CLI_Q_AUTO, rounded = 0, rd;
-    int c, r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
+    int r, json = 0, have_mu = 0, have_alpha = 0, have_margin = 0, have_loss = 0;
     long loss_bits = 0;
     const char *kkt_list = NULL;
     double support_tol = 0.0;   /* automatic */
@@ -221,94 +132,100 @@ cmd_limits(int argc, char **argv)
     mpbias_err_t err;
     char *m2 = NULL, *m1 = NULL, *m1w = NULL;
     slong i;
+    static const char *const FORMATS[] = { "text", "json", NULL };
+    int exact = 0, decimal = 0;
+    const cli_arg args[] = {
+        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        CLI_ARGS_DATA(dopt),
+        { CLI_ARG_LONG, "depth", 0, "D", &depth,
+          "depth of the network (default 2; the intermediate\n"
+          "predictor needs D >= 2)", 1, 1000, NULL, NULL },
+        { CLI_ARG_DECIMAL, "mu", 0, "M", mu,
+          "also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
+          "z_n . w >= 1 at the scale mu = M (a positive decimal)", 0, 0, NULL, &have_mu },
+        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha,
+          "... or at mu^D = A^D / G, the scale gradient flow from\n"
+          "alpha = A has when its margin is G (both decimals)", 0, 0, NULL, &have_alpha },
+        { CLI_ARG_DECIMAL, "at-margin", 0, "G", margin, "the margin G of --alpha", 0, 0, NULL,
+          &have_margin },
+        { CLI_ARG_SCI, "at-loss", 0, "EPS", eps,
+          "... or with G = log(1/EPS) (the margin of one sample at\n"
+          "loss EPS; with N samples the margin is within log N of\n"
+          "it); log(1/EPS) is rounded to 8K + 144 bits", 0, 0, NULL, &have_loss },
+        CLI_ARGS_SHAPE(sopt,
+          "... or both from a file of d lines 'a,b'.  With a shape,\n"
+          "--at-margin G or --at-loss EPS gives the shaped\n"
+          "intermediate predictor (per-coordinate scales a^D/G and\n"
+          "b^D/G; for D = 2 the tilted potential), and D >= 3 adds\n"
+          "the weighted l1 max margin with weights a^(2-D) on\n"
+          "positive and b^(2-D) on negative parts (its rich limit)"),
+        { CLI_ARG_STRING, "kkt", 0, "LIST", &kkt_list,
+          "with --depth D >= 3: polish the candidate w (d comma-\n"
+          "separated decimals, e.g. a trajectory's wbar) to a KKT\n"
+          "point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
+          "and classify it (the l1 solution, another vertex, or an\n"
+          "interior KKT point)", 0, 0, NULL, NULL },
+        { CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol,
+          "support of the candidate: |w_i| > TAU max |w|, and its\n"
+          "active constraints z_n . w <= 1 + TAU (default:\n"
+          "automatic, the KKT point nearest the candidate over TAU\n"
+          "in 1e-4..0.3)", 0, 0, NULL, NULL },
+        { CLI_ARG_LONG, "digits", 0, "K", &digits,
+          "significant digits of the decimal margins and of the\n"
+          "intermediate predictor (1..1000, default 20; correctly\n"
+          "rounded)", 1, 1000, NULL, NULL },
+        { CLI_ARG_CHOICE, "format", 0, "FMT", &json, "text (default) or json", 0, 0, FORMATS,
+          NULL },
+        { CLI_ARG_FLAG, "json", 0, NULL, &json, "the same as --format json", 0, 0, NULL, NULL },
+        { CLI_ARG_FLAG, "exact", 0, NULL, &exact,
+          "show every rational exactly (default: exactly when it has\n"
+          "at most 40 characters, else rounded, marked '~')", 0, 0, NULL, NULL },
+        { CLI_ARG_FLAG, "decimal", 0, NULL, &decimal,
+          "show every rational correctly rounded to --digits digits", 0, 0, NULL, NULL },
+        CLI_ARGS_HELP,
+        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+    };
+    const cli_command cmd = {
+        "limits", "(--data FILE | --example NAME) [OPTIONS]",
+        "Compute the limit predictors theory compares gradient flow with, exactly over\n"
+           "the rationals, each with a verified certificate:\n"
+           "  l2  argmin ||w||_2 subject to z_n . w >= 1 (the kernel limit, and D = 1):\n"
+           "      exact KKT conditions;\n"
+           "  l1  argmin ||w||_1 subject to z_n . w >= 1 (the rich limit for D = 2):\n"
+           "      exact LP duality (GLPK finds the basis, FLINT certifies it), and the\n"
+           "      whole optimal face when the optimum is not unique.\n",
+        args,
+        "Text output: for each predictor w (exact rationals, long ones rounded unless\n"
+           "--exact), its margin, norm and\n"
+           "support, and the certificate's status.  JSON output: an object with keys \"l2\"\n"
+           "and \"l1\", each holding \"w\" (exact rationals as strings \"p/q\" or integers),\n"
+           "\"margin\" (decimal string) and \"certified\"; \"l1\" also \"unique\", \"free\"\n"
+           "(coordinates that vary over the optimal face, 1-based) and \"wmin\"/\"wmax\"\n"
+           "(their ranges over it).  When the l1 optimum is not unique, \"w\" is the\n"
+           "vertex where the exact simplex ends (deterministic for given data).\n"
+           "With a shape and D >= 3, \"l1_weighted\" holds the same members (\"norm\" for\n"
+           "\"norm1\") plus \"weights_plus\" and \"weights_minus\".\n"
+           "With a scale, \"qmu\" holds \"mu_pow_D\" (exact; with a shape instead \"shape\":\n"
+           "true and \"margin\", the exact G), \"w\" (the exact predictor's coordinates as\n"
+           "decimal strings correctly rounded to K digits; a coordinate whose rigorous\n"
+           "bound does not determine K digits, which is rare, as a ball \"[m +/- r]\" that\n"
+           "contains it), \"radius\" (a rigorous bound on the l2 distance from the exact\n"
+           "predictor to the internal point the bounds are about; the printed digits are\n"
+           "correct roundings of the exact predictor, within half a unit of their last\n"
+           "place) and \"certified\".\n"
+           "Non-separable data are reported and make the command exit with status 1.\n"
+    };
 
-    opterr = 0;
-    optind = 1;
-    r = EXIT_OK;
+
     fmpq_init(mu);
     fmpq_init(alpha);
     fmpq_init(margin);
     fmpq_init(muD);
     mpbias_sci_init(eps);
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
-    {
-        int dr = cli_data_opt("limits", &dopt, c, optarg);
-        if (dr != 0)
-        {
-            if (dr < 0)
-                r = EXIT_USAGE;
-            continue;
-        }
-        if (cli_shape_opt(&sopt, c, optarg))
-            continue;
-        switch (c)
-        {
-            case 'k':
-                if (!cli_parse_slong("limits", "digits", optarg, 1, 1000, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'f':
-            {
-                static const char *const fmts[] = { "text", "json", NULL };
-                if ((json = cli_parse_choice("limits", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            }
-            case 'j':
-                json = 1;
-                break;
-            case 'X':
-            case 'Y':
-                if (qmode != CLI_Q_AUTO && qmode != (c == 'X' ? CLI_Q_EXACT : CLI_Q_DECIMAL))
-                    r = cli_usage_error("limits", "give either --exact or --decimal, not both");
-                qmode = (c == 'X') ? CLI_Q_EXACT : CLI_Q_DECIMAL;
-                break;
-            case 'd':
-                if (!cli_parse_slong("limits", "depth", optarg, 1, 1000, &depth))
-                    r = EXIT_USAGE;
-                break;
-            case 'u':
-            case 'a':
-            case 'G':
-            {
-                fmpq *q = c == 'u' ? mu : c == 'a' ? alpha : margin;
-                const char *name = c == 'u' ? "mu" : c == 'a' ? "alpha" : "at-margin";
-                if (!cli_parse_positive_decimal("limits", name, optarg, q))
-                    r = EXIT_USAGE;
-                *(c == 'u' ? &have_mu : c == 'a' ? &have_alpha : &have_margin) = 1;
-                break;
-            }
-            case 'L':
-            {
-                mpbias_err_t e;
-                mpbias_err_clear(e);
-                if (mpbias_sci_parse(eps, optarg, e) != MPBIAS_OK)
-                    r = cli_usage_error("limits", "invalid value '%s' for --at-loss: expected a "
-                                        "positive decimal number", optarg);
-                have_loss = 1;
-                break;
-            }
-            case 'K':
-                kkt_list = optarg;
-                break;
-            case 'T':
-                if (!cli_parse_double("limits", "support-tol", optarg, 0.0, &support_tol))
-                    r = EXIT_USAGE;
-                else if (!(support_tol > 0.0 && support_tol < 1.0))
-                    r = cli_usage_error("limits", "invalid value '%s' for --support-tol: expected "
-                                        "a number in (0, 1)", optarg);
-                break;
-            case 'h':
-                help();
-                r = -1;   /* done, successfully */
-                break;
-            default:
-                r = cli_getopt_error("limits", c, argv, longopts);
-                break;
-        }
-    }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("limits", "unexpected argument '%s'", argv[optind]);
+    r = cli_args_parse(&cmd, argc, argv);
+    if (r == EXIT_OK && exact && decimal)
+        r = cli_usage_error("limits", "give either --exact or --decimal, not both");
+    qmode = exact ? CLI_Q_EXACT : decimal ? CLI_Q_DECIMAL : CLI_Q_AUTO;
     if (r == EXIT_OK && have_mu && (have_alpha || have_margin || have_loss))
         r = cli_usage_error("limits", "give --mu, or --alpha with --at-margin or --at-loss, not both");
     if (r == EXIT_OK && have_margin && have_loss)
@@ -351,7 +268,7 @@ cmd_limits(int argc, char **argv)
         fmpq_clear(margin);
         fmpq_clear(muD);
         mpbias_sci_clear(eps);
-        return r < 0 ? EXIT_OK : r;
+        return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
     if (have_loss)
     {
