@@ -131,6 +131,8 @@ store(const cli_command *cmd, const cli_arg *a, const char *v)
             return cli_usage_error(cmd->name, "invalid value '%s' for --%s: expected auto, "
                                    "libsvm or csv", v, a->name);
         }
+        case CLI_ARG_CALL:
+            return a->call(cmd->name, a->name, v, a->dest);
         default:
             return EXIT_OK;
     }
@@ -202,6 +204,8 @@ cli_args_parse(const cli_command *cmd, int argc, char **argv)
         r = store(cmd, a, optarg);
         if (r == EXIT_OK && a->given != NULL)
             (*a->given)++;
+        if (r == EXIT_OK && a->text != NULL)
+            *a->text = optarg;
     }
     if (r == EXIT_OK && optind < argc)
         r = cli_usage_error(cmd->name, "unexpected argument '%s'", argv[optind]);

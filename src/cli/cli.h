@@ -87,6 +87,8 @@ typedef enum
     CLI_ARG_CHOICE,       /* int *dest, the index of the value in choices  */
     CLI_ARG_STRING,       /* const char **dest, the value itself           */
     CLI_ARG_DATA_FORMAT,  /* mpbias_format *dest: auto, libsvm or csv      */
+    CLI_ARG_CALL,         /* call(cmd, name, value, dest): EXIT_OK, or     */
+                          /* EXIT_USAGE after reporting                    */
     CLI_ARG_HELP          /* print --help and stop                         */
 } cli_arg_kind;
 
@@ -101,6 +103,8 @@ typedef struct
     long lo, hi;                /* CLI_ARG_LONG: the range                   */
     const char *const *choices; /* CLI_ARG_CHOICE: NULL-terminated           */
     int *given;                 /* counted when the option is given, or NULL */
+    int (*call)(const char *cmd, const char *name, const char *value, void *dest);
+    const char **text;          /* also the value's text, or NULL            */
 } cli_arg;
 
 typedef struct
@@ -122,29 +126,39 @@ int cli_args_parse(const cli_command *cmd, int argc, char **argv);
 /* The --help text made from the table. */
 void cli_args_help(FILE *f, const cli_command *cmd);
 
+/* The leading members of a row; the others by name (.help, .lo, ...). */
+#define CLI_ROW(kind_, name_, short_, meta_, dest_) \
+    .kind = (kind_), .name = (name_), .shortopt = (short_), .meta = (meta_), .dest = (dest_)
+
 /* The dataset options as rows (o: a cli_data_opts). */
 #define CLI_ARGS_DATA(o) \
-    { CLI_ARG_STRING, "data", 0, "FILE", &(o).file, \
-      "LIBSVM/SVMlight or CSV file (labels +1/-1)", 0, 0, NULL, NULL }, \
-    { CLI_ARG_STRING, "example", 0, "NAME", &(o).example, \
-      "built-in example (mpbias info --list-examples)", 0, 0, NULL, NULL }, \
-    { CLI_ARG_DATA_FORMAT, "data-format", 0, "FMT", &(o).format, \
-      "auto (default), libsvm or csv", 0, 0, NULL, NULL }, \
-    { CLI_ARG_STRING, "label-column", 0, "COL", &(o).label_column, \
-      "CSV files: the label column, a header name or a 1-based\n" \
-      "index (default: the column the header names y, label,\n" \
-      "target or class, else the first)", 0, 0, NULL, NULL }
+    { CLI_ROW(CLI_ARG_STRING, "data", 0, "FILE", &(o).file), \
+      .help = "LIBSVM/SVMlight or CSV file (labels +1/-1)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "example", 0, "NAME", &(o).example), \
+      .help = "built-in example (mpbias info --list-examples)" }, \
+    { CLI_ROW(CLI_ARG_DATA_FORMAT, "data-format", 0, "FMT", &(o).format), \
+      .help = "auto (default), libsvm or csv" }, \
+    { CLI_ROW(CLI_ARG_STRING, "label-column", 0, "COL", &(o).label_column), \
+      .help = CLI_LABEL_COLUMN_TEXT }
+
 /* The shape options as rows (o: a cli_shape_opts; file_help: the help of
    --shape FILE, which says what the shape does in the command). */
 #define CLI_ARGS_SHAPE(o, file_help) \
-    { CLI_ARG_STRING, "shape-a", 0, "LIST", &(o).a, \
-      "an initialization shape: per-coordinate u_+(0) = a_i (d\n" \
-      "comma-separated positive decimals)", 0, 0, NULL, NULL }, \
-    { CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b, \
-      "... and u_-(0) = b_i (both or neither)", 0, 0, NULL, NULL }, \
-    { CLI_ARG_STRING, "shape", 0, "FILE", &(o).file, file_help, 0, 0, NULL, NULL }
+    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(o).a), \
+      .help = "an initialization shape: per-coordinate u_+(0) = a_i (d\n" \
+              "comma-separated positive decimals)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b), \
+      .help = "... and u_-(0) = b_i (both or neither)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(o).file), .help = (file_help) }
 #define CLI_ARGS_HELP \
-    { CLI_ARG_HELP, "help", 'h', NULL, NULL, "show this help and exit", 0, 0, NULL, NULL }
+    { CLI_ROW(CLI_ARG_HELP, "help", 'h', NULL, NULL), .help = "show this help and exit" }
+#define CLI_ARGS_END { CLI_ROW(CLI_ARG_END, NULL, 0, NULL, NULL) }
+
+/* The help text of --label-column. */
+#define CLI_LABEL_COLUMN_TEXT \
+    "CSV files: the label column, a header name or a 1-based\n" \
+    "index (default: the column the header names y, label,\n" \
+    "target or class, else the first)"
 
 /* Where a command's dataset comes from. */
 typedef struct

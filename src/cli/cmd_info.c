@@ -28,19 +28,19 @@ cmd_info(int argc, char **argv)
     slong i, npos = 0, nnz;
     char *ms;
     const cli_arg args[] = {
-        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(dopt),
-        { CLI_ARG_LONG, "digits", 0, "K", &digits,
-          "significant digits of the margin (1..1000, default 20)", 1, 1000, NULL, NULL },
-        { CLI_ARG_FLAG, "exact", 0, NULL, &exact,
-          "show every rational exactly (default: exactly when it has\n"
-          "at most 40 characters, else rounded, marked '~')", 0, 0, NULL, NULL },
-        { CLI_ARG_FLAG, "decimal", 0, NULL, &decimal,
-          "show every rational correctly rounded to --digits digits", 0, 0, NULL, NULL },
-        { CLI_ARG_FLAG, "list-examples", 0, NULL, &list,
-          "list the built-in examples and exit", 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 1000,
+          .help = "significant digits of the margin (1..1000, default 20)" },
+        { CLI_ROW(CLI_ARG_FLAG, "exact", 0, NULL, &exact),
+          .help = "show every rational exactly (default: exactly when it has\n"
+                  "at most 40 characters, else rounded, marked '~')" },
+        { CLI_ROW(CLI_ARG_FLAG, "decimal", 0, NULL, &decimal),
+          .help = "show every rational correctly rounded to --digits digits" },
+        { CLI_ROW(CLI_ARG_FLAG, "list-examples", 0, NULL, &list),
+          .help = "list the built-in examples and exit" },
         CLI_ARGS_HELP,
-        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+        CLI_ARGS_END
     };
     const cli_command cmd = {
         "info", "(--data FILE | --example NAME) [OPTIONS]\n       mpbias info --list-examples",

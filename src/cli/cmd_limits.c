@@ -135,23 +135,23 @@ cmd_limits(int argc, char **argv)
     static const char *const FORMATS[] = { "text", "json", NULL };
     int exact = 0, decimal = 0;
     const cli_arg args[] = {
-        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(dopt),
-        { CLI_ARG_LONG, "depth", 0, "D", &depth,
-          "depth of the network (default 2; the intermediate\n"
-          "predictor needs D >= 2)", 1, 1000, NULL, NULL },
-        { CLI_ARG_DECIMAL, "mu", 0, "M", mu,
-          "also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
-          "z_n . w >= 1 at the scale mu = M (a positive decimal)", 0, 0, NULL, &have_mu },
-        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha,
-          "... or at mu^D = A^D / G, the scale gradient flow from\n"
-          "alpha = A has when its margin is G (both decimals)", 0, 0, NULL, &have_alpha },
-        { CLI_ARG_DECIMAL, "at-margin", 0, "G", margin, "the margin G of --alpha", 0, 0, NULL,
-          &have_margin },
-        { CLI_ARG_SCI, "at-loss", 0, "EPS", eps,
-          "... or with G = log(1/EPS) (the margin of one sample at\n"
-          "loss EPS; with N samples the margin is within log N of\n"
-          "it); log(1/EPS) is rounded to 8K + 144 bits", 0, 0, NULL, &have_loss },
+        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
+          .help = "depth of the network (default 2; the intermediate\n"
+                  "predictor needs D >= 2)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "mu", 0, "M", mu), .given = &have_mu,
+          .help = "also the intermediate predictor argmin Q^D_mu(w) s.t.\n"
+                  "z_n . w >= 1 at the scale mu = M (a positive decimal)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha), .given = &have_alpha,
+          .help = "... or at mu^D = A^D / G, the scale gradient flow from\n"
+                  "alpha = A has when its margin is G (both decimals)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "at-margin", 0, "G", margin), .given = &have_margin,
+          .help = "the margin G of --alpha" },
+        { CLI_ROW(CLI_ARG_SCI, "at-loss", 0, "EPS", eps), .given = &have_loss,
+          .help = "... or with G = log(1/EPS) (the margin of one sample at\n"
+                  "loss EPS; with N samples the margin is within log N of\n"
+                  "it); log(1/EPS) is rounded to 8K + 144 bits" },
         CLI_ARGS_SHAPE(sopt,
           "... or both from a file of d lines 'a,b'.  With a shape,\n"
           "--at-margin G or --at-loss EPS gives the shaped\n"
@@ -159,31 +159,32 @@ cmd_limits(int argc, char **argv)
           "b^D/G; for D = 2 the tilted potential), and D >= 3 adds\n"
           "the weighted l1 max margin with weights a^(2-D) on\n"
           "positive and b^(2-D) on negative parts (its rich limit)"),
-        { CLI_ARG_STRING, "kkt", 0, "LIST", &kkt_list,
-          "with --depth D >= 3: polish the candidate w (d comma-\n"
-          "separated decimals, e.g. a trajectory's wbar) to a KKT\n"
-          "point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
-          "and classify it (the l1 solution, another vertex, or an\n"
-          "interior KKT point)", 0, 0, NULL, NULL },
-        { CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol,
-          "support of the candidate: |w_i| > TAU max |w|, and its\n"
-          "active constraints z_n . w <= 1 + TAU (default:\n"
-          "automatic, the KKT point nearest the candidate over TAU\n"
-          "in 1e-4..0.3)", 0, 0, NULL, NULL },
-        { CLI_ARG_LONG, "digits", 0, "K", &digits,
-          "significant digits of the decimal margins and of the\n"
-          "intermediate predictor (1..1000, default 20; correctly\n"
-          "rounded)", 1, 1000, NULL, NULL },
-        { CLI_ARG_CHOICE, "format", 0, "FMT", &json, "text (default) or json", 0, 0, FORMATS,
-          NULL },
-        { CLI_ARG_FLAG, "json", 0, NULL, &json, "the same as --format json", 0, 0, NULL, NULL },
-        { CLI_ARG_FLAG, "exact", 0, NULL, &exact,
-          "show every rational exactly (default: exactly when it has\n"
-          "at most 40 characters, else rounded, marked '~')", 0, 0, NULL, NULL },
-        { CLI_ARG_FLAG, "decimal", 0, NULL, &decimal,
-          "show every rational correctly rounded to --digits digits", 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_STRING, "kkt", 0, "LIST", &kkt_list),
+          .help = "with --depth D >= 3: polish the candidate w (d comma-\n"
+                  "separated decimals, e.g. a trajectory's wbar) to a KKT\n"
+                  "point of min sum |w_i|^(2/D) s.t. z_n . w >= 1, check it\n"
+                  "and classify it (the l1 solution, another vertex, or an\n"
+                  "interior KKT point)" },
+        { CLI_ROW(CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol),
+          .help = "support of the candidate: |w_i| > TAU max |w|, and its\n"
+                  "active constraints z_n . w <= 1 + TAU (default:\n"
+                  "automatic, the KKT point nearest the candidate over TAU\n"
+                  "in 1e-4..0.3)" },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 1000,
+          .help = "significant digits of the decimal margins and of the\n"
+                  "intermediate predictor (1..1000, default 20; correctly\n"
+                  "rounded)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &json), .choices = FORMATS,
+          .help = "text (default) or json" },
+        { CLI_ROW(CLI_ARG_FLAG, "json", 0, NULL, &json),
+          .help = "the same as --format json" },
+        { CLI_ROW(CLI_ARG_FLAG, "exact", 0, NULL, &exact),
+          .help = "show every rational exactly (default: exactly when it has\n"
+                  "at most 40 characters, else rounded, marked '~')" },
+        { CLI_ROW(CLI_ARG_FLAG, "decimal", 0, NULL, &decimal),
+          .help = "show every rational correctly rounded to --digits digits" },
         CLI_ARGS_HELP,
-        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+        CLI_ARGS_END
     };
     const cli_command cmd = {
         "limits", "(--data FILE | --example NAME) [OPTIONS]",

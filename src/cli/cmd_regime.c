@@ -289,47 +289,49 @@ cmd_regime(int argc, char **argv)
     mpbias_status st;
     static const char *const FORMATS[] = { "text", "csv", NULL };
     const cli_arg args[] = {
-        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(dopt),
-        { CLI_ARG_LONG, "depth", 0, "D", &depth, "depth D >= 1 (default 2)", 1, 1000, NULL, NULL },
-        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha, "initialization scale alpha > 0 (default 1)",
-          0, 0, NULL, NULL },
-        { CLI_ARG_SCI, "until-loss", 0, "EPS", until,
-          "the last loss (default 1e-1000; any decimal literal such\n"
-          "as 1e-1000000); the exponential loss, summed", 0, 0, NULL, NULL },
-        { CLI_ARG_SCI, "extrapolate-from", 0, "EPS0", anchor,
-          "predict wbar at every later checkpoint from the one\n"
-          "at EPS0 alone (added to the checkpoints), with the\n"
-          "expansion d ~ C gamma^-p, and print the error (column\n"
-          "extrap; default: each row from the previous one)", 0, 0, NULL, &have_anchor },
-        { CLI_ARG_LONG, "per-decade", 0, "P", &per_decade,
-          "checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
-          "...), 2 (1, 3, 10, 30, ...), 3 (default: 1, 2, 5, 10,\n"
-          "...), or 4 to 20 (log-spaced: 10^(k/P))", 1, 20, NULL, NULL },
-        { CLI_ARG_LONG, "digits", 0, "K", &digits,
-          "certified digits of the trajectory (default 12); the\n"
-          "distances are printed with 3 digits", 1, 1000, NULL, NULL },
-        { CLI_ARG_LONG, "prec", 0, "BITS", &prec,
-          "working precision of the trajectory (default: automatic;\n"
-          "raise it when a checkpoint cannot be certified)", 16, 1000000, NULL, NULL },
-        { CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol,
-          "depth >= 3: the support threshold of the KKT point\n"
-          "polished from the last checkpoint (default: automatic,\n"
-          "the KKT point nearest the checkpoint over TAU in 1e-4\n"
-          ".. 0.3)", 0, 0, NULL, NULL },
-        { CLI_ARG_CHOICE, "format", 0, "FMT", &csv, "text (default) or csv", 0, 0, FORMATS, NULL },
-        { CLI_ARG_STRING, "plot", 0, "FILE", &plotfile,
-          "also draw the distances against log10(1/eps) on log\n"
-          "axes into FILE (.png or .svg; needs gnuplot)", 0, 0, NULL, NULL },
-        { CLI_ARG_STRING, "plot-wbar", 0, "FILE", &wbarfile,
-          "also draw the coordinates of w/margin (the first 10)\n"
-          "against log10(1/eps), with the rich limit's values", 0, 0, NULL, NULL },
-        { CLI_ARG_STRING, "output", 'o', "FILE", &out,
-          "write the table to FILE instead of standard output", 0, 0, NULL, NULL },
-        { CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet, "no progress line or summary on standard error",
-          0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
+          .help = "depth D >= 1 (default 2)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
+          .help = "initialization scale alpha > 0 (default 1)" },
+        { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", until),
+          .help = "the last loss (default 1e-1000; any decimal literal such\n"
+                  "as 1e-1000000); the exponential loss, summed" },
+        { CLI_ROW(CLI_ARG_SCI, "extrapolate-from", 0, "EPS0", anchor), .given = &have_anchor,
+          .help = "predict wbar at every later checkpoint from the one\n"
+                  "at EPS0 alone (added to the checkpoints), with the\n"
+                  "expansion d ~ C gamma^-p, and print the error (column\n"
+                  "extrap; default: each row from the previous one)" },
+        { CLI_ROW(CLI_ARG_LONG, "per-decade", 0, "P", &per_decade), .lo = 1, .hi = 20,
+          .help = "checkpoints per decade of log10(1/eps): 1 (1, 10, 100,\n"
+                  "...), 2 (1, 3, 10, 30, ...), 3 (default: 1, 2, 5, 10,\n"
+                  "...), or 4 to 20 (log-spaced: 10^(k/P))" },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 1000,
+          .help = "certified digits of the trajectory (default 12); the\n"
+                  "distances are printed with 3 digits" },
+        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &prec), .lo = 16, .hi = 1000000,
+          .help = "working precision of the trajectory (default: automatic;\n"
+                  "raise it when a checkpoint cannot be certified)" },
+        { CLI_ROW(CLI_ARG_UNIT, "support-tol", 0, "TAU", &support_tol),
+          .help = "depth >= 3: the support threshold of the KKT point\n"
+                  "polished from the last checkpoint (default: automatic,\n"
+                  "the KKT point nearest the checkpoint over TAU in 1e-4\n"
+                  ".. 0.3)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &csv), .choices = FORMATS,
+          .help = "text (default) or csv" },
+        { CLI_ROW(CLI_ARG_STRING, "plot", 0, "FILE", &plotfile),
+          .help = "also draw the distances against log10(1/eps) on log\n"
+                  "axes into FILE (.png or .svg; needs gnuplot)" },
+        { CLI_ROW(CLI_ARG_STRING, "plot-wbar", 0, "FILE", &wbarfile),
+          .help = "also draw the coordinates of w/margin (the first 10)\n"
+                  "against log10(1/eps), with the rich limit's values" },
+        { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &out),
+          .help = "write the table to FILE instead of standard output" },
+        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
+          .help = "no progress line or summary on standard error" },
         CLI_ARGS_HELP,
-        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+        CLI_ARGS_END
     };
     const cli_command cmd = {
         "regime", "(--data FILE | --example NAME) [OPTIONS]",

@@ -58,51 +58,6 @@ mpi_share(int r)
     return r;
 }
 
-static void
-help(void)
-{
-    printf("Usage: %s sweep (--data FILE | --example NAME)... --out DIR [OPTIONS]\n"
-           "Run gradient flow for every dataset, depth and initialization scale of a grid,\n"
-           "sample each trajectory at losses with log10(1/eps) = 1, 2, 5, 10, ... up to the\n"
-           "target, analyse every sample as `mpbias regime` does, and write one tidy CSV\n"
-           "row per (dataset, depth, alpha, eps).  Grid points run in parallel worker\n"
-           "processes; results do not depend on their number; an interrupted sweep rerun\n"
-           "with the same command continues where it stopped.\n\n"
-           "Options:\n"
-           "  --data FILE          a dataset file (repeatable)\n"
-           "  --example NAME       a built-in example, e.g. transition or\n"
-           "                       sparse-teacher:n=20,d=50,k=3,seed=1 (repeatable)\n"
-           "  --data-format FMT    auto (default), libsvm or csv, for the files\n"
-           CLI_LABEL_COLUMN_HELP
-           "  --depths LIST        comma-separated depths (default 2)\n"
-           "  --alphas LIST        comma-separated scales alpha (decimals), or\n"
-           "  --alpha-range A0:A1:N  N scales log-spaced from A0 to A1 (each rounded to 6\n"
-           "                       significant digits; default 0.1:10:5)\n"
-           "  --until-loss EPS     the last loss (default 1e-1000)\n"
-           "  --per-decade P       losses per decade of log10(1/eps), as for regime: 1, 2,\n"
-           "                       3 (default) or 4 to 20 (log-spaced)\n"
-           "  --digits K           certified digits of the trajectories (default 10)\n"
-           "  --qmu                also the distance to the intermediate predictor (slower)\n"
-           "  --jobs J             worker processes (default: the number of processors)\n"
-           "  --out DIR            output directory (created; required)\n"
-           "  --plot               also draw, per dataset I and depth D, DIR/phase-I-DD:\n"
-           "                       alpha against log10(1/eps), coloured by the distance to\n"
-           "                       the rich limit, with the boundary gamma = alpha^D, and\n"
-           "                       DIR/distances-I-DD: that distance against log10(1/eps),\n"
-           "                       one curve per alpha; each .png and .svg (needs gnuplot)\n"
-           "  --threshold-within DELTA  also find, per grid point, the loss at which w/margin\n"
-           "                       comes within DELTA of the rich limit and stays (mpbias\n"
-           "                       threshold, to 4 digits, horizon --until-loss): in\n"
-           "                       DIR/thresholds.csv, and drawn on the phase diagram\n"
-           "  -q, --quiet          no progress line or summary on standard error\n"
-           "  -h, --help           show this help and exit\n\n"
-           "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
-           "log10_t, margin, log10_muD, kappa, d_l2, d_rich, d_qmu (sup norms; nan when\n"
-           "not computed), floor (their resolution), stationarity, slackness, regime,\n"
-           "nearest; see mpbias regime --help.  run.json records the options.\n",
-           PROG);
-}
-
 typedef struct
 {
     const char *file;
@@ -115,6 +70,53 @@ typedef struct
     long depth;
     slong ia;
 } gpoint;
+
+/* the datasets and depths of the grid, as the option layer fills them */
+typedef struct
+{
+    dsrc ds[64];
+    slong nds;
+    long depths[64];
+    slong nd;
+} grid_args;
+
+/* --data FILE / --example NAME, repeatable */
+static int
+add_dataset(const char *cmd, const char *name, const char *value, void *dest)
+{
+    grid_args *g = dest;
+    if (g->nds == 64)
+        return cli_usage_error(cmd, "at most 64 datasets");
+    g->ds[g->nds].file = strcmp(name, "data") == 0 ? value : NULL;
+    g->ds[g->nds].example = strcmp(name, "example") == 0 ? value : NULL;
+    g->nds++;
+    return EXIT_OK;
+}
+
+/* --depths LIST */
+static int
+set_depths(const char *cmd, const char *name, const char *value, void *dest)
+{
+    grid_args *g = dest;
+    char *s = strdup(value), *tok, *save = NULL;
+    int r = EXIT_OK;
+    if (s == NULL)
+        return cli_usage_error(cmd, "out of memory");
+    g->nd = 0;
+    for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
+         tok = strtok_r(NULL, ",", &save))
+    {
+        if (g->nd == 64)
+            r = cli_usage_error(cmd, "at most 64 depths");
+        else if (!cli_parse_slong(cmd, name, tok, 1, 1000, g->depths + g->nd))
+            r = EXIT_USAGE;
+        g->nd++;
+    }
+    if (r == EXIT_OK && g->nd == 0)
+        r = cli_usage_error(cmd, "--depths needs at least one depth");
+    free(s);
+    return r;
+}
 
 /* the alpha strings (exact decimals) */
 static int
@@ -560,34 +562,14 @@ plot_phase(const char *dir, slong ids, long D, const char *name, char **alphas, 
 int
 cmd_sweep(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "data", required_argument, NULL, 'D' },
-        { "example", required_argument, NULL, 'E' },
-        { "data-format", required_argument, NULL, 'F' },
-        { "label-column", required_argument, NULL, CLI_OPT_LABEL_COLUMN },
-        { "depths", required_argument, NULL, 'd' },
-        { "alphas", required_argument, NULL, 'a' },
-        { "alpha-range", required_argument, NULL, 'A' },
-        { "until-loss", required_argument, NULL, 'L' },
-        { "per-decade", required_argument, NULL, 'P' },
-        { "digits", required_argument, NULL, 'k' },
-        { "qmu", no_argument, NULL, 'm' },
-        { "jobs", required_argument, NULL, 'j' },
-        { "out", required_argument, NULL, 'o' },
-        { "plot", no_argument, NULL, 'p' },
-        { "threshold-within", required_argument, NULL, 'T' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    dsrc ds[64];
-    slong nds = 0, nd = 0, na = 0, npts = 0, p, i, j;
-    long depths[64], per_decade = 3, digits = 10, jobs = 0;
+    grid_args g;
+    slong na = 0, npts = 0, p, i, j;
+    long per_decade = 3, digits = 10, jobs = 0;
     mpbias_format fmt = MPBIAS_FORMAT_AUTO;
     const char *label_column = NULL;
     char **alphas = NULL, *desc = NULL;
     const char *alpha_list = NULL, *alpha_range_s = NULL, *until_s = "1e-1000", *dir = NULL;
-    int c, r = EXIT_OK, qmu = 0, plot = 0, quiet = 0;
+    int r, qmu = 0, plot = 0, quiet = 0;
     double delta = 0.0;
     const char *delta_s = NULL;
     mpbias_sci_t until;
@@ -596,117 +578,77 @@ cmd_sweep(int argc, char **argv)
     gpoint *pts = NULL;
     cli_progress prog;
     double target;
+    const cli_arg args[] = {
+        { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_CALL, "data", 0, "FILE", &g), .call = add_dataset,
+          .help = "a dataset file (repeatable)" },
+        { CLI_ROW(CLI_ARG_CALL, "example", 0, "NAME", &g), .call = add_dataset,
+          .help = "a built-in example, e.g. transition or\n"
+                  "sparse-teacher:n=20,d=50,k=3,seed=1 (repeatable)" },
+        { CLI_ROW(CLI_ARG_DATA_FORMAT, "data-format", 0, "FMT", &fmt),
+          .help = "auto (default), libsvm or csv, for the files" },
+        { CLI_ROW(CLI_ARG_STRING, "label-column", 0, "COL", &label_column),
+          .help = CLI_LABEL_COLUMN_TEXT },
+        { CLI_ROW(CLI_ARG_CALL, "depths", 0, "LIST", &g), .call = set_depths,
+          .help = "comma-separated depths (default 2)" },
+        { CLI_ROW(CLI_ARG_STRING, "alphas", 0, "LIST", &alpha_list),
+          .help = "comma-separated scales alpha (decimals), or" },
+        { CLI_ROW(CLI_ARG_STRING, "alpha-range", 0, "A0:A1:N", &alpha_range_s),
+          .help = "N scales log-spaced from A0 to A1 (each rounded to 6\n"
+                  "significant digits; default 0.1:10:5)" },
+        { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", until), .text = &until_s,
+          .help = "the last loss (default 1e-1000)" },
+        { CLI_ROW(CLI_ARG_LONG, "per-decade", 0, "P", &per_decade), .lo = 1, .hi = 20,
+          .help = "losses per decade of log10(1/eps), as for regime: 1, 2,\n"
+                  "3 (default) or 4 to 20 (log-spaced)" },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 1000,
+          .help = "certified digits of the trajectories (default 10)" },
+        { CLI_ROW(CLI_ARG_FLAG, "qmu", 0, NULL, &qmu),
+          .help = "also the distance to the intermediate predictor (slower)" },
+        { CLI_ROW(CLI_ARG_LONG, "jobs", 0, "J", &jobs), .lo = 1, .hi = 1024,
+          .help = "worker processes (default: the number of processors)" },
+        { CLI_ROW(CLI_ARG_STRING, "out", 0, "DIR", &dir),
+          .help = "output directory (created; required)" },
+        { CLI_ROW(CLI_ARG_FLAG, "plot", 0, NULL, &plot),
+          .help = "also draw, per dataset I and depth D, DIR/phase-I-DD:\n"
+                  "alpha against log10(1/eps), coloured by the distance to\n"
+                  "the rich limit, with the boundary gamma = alpha^D, and\n"
+                  "DIR/distances-I-DD: that distance against log10(1/eps),\n"
+                  "one curve per alpha; each .png and .svg (needs gnuplot)" },
+        { CLI_ROW(CLI_ARG_POSITIVE, "threshold-within", 0, "DELTA", &delta), .text = &delta_s,
+          .help = "also find, per grid point, the loss at which w/margin\n"
+                  "comes within DELTA of the rich limit and stays (mpbias\n"
+                  "threshold, to 4 digits, horizon --until-loss): in\n"
+                  "DIR/thresholds.csv, and drawn on the phase diagram" },
+        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
+          .help = "no progress line or summary on standard error" },
+        CLI_ARGS_HELP,
+        CLI_ARGS_END
+    };
+    const cli_command cmd = {
+        "sweep", "(--data FILE | --example NAME)... --out DIR [OPTIONS]",
+        "Run gradient flow for every dataset, depth and initialization scale of a grid,\n"
+           "sample each trajectory at losses with log10(1/eps) = 1, 2, 5, 10, ... up to the\n"
+           "target, analyse every sample as `mpbias regime` does, and write one tidy CSV\n"
+           "row per (dataset, depth, alpha, eps).  Grid points run in parallel worker\n"
+           "processes; results do not depend on their number; an interrupted sweep rerun\n"
+           "with the same command continues where it stopped.\n",
+        args,
+        "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
+           "log10_t, margin, log10_muD, kappa, d_l2, d_rich, d_qmu (sup norms; nan when\n"
+           "not computed), floor (their resolution), stationarity, slackness, regime,\n"
+           "nearest; see mpbias regime --help.  run.json records the options.\n"
+    };
 
-    depths[0] = 2;
+
+    memset(&g, 0, sizeof g);
+    g.depths[0] = 2;
     mpbias_sci_init(until);
     mpbias_flow_opts_init(&fo);
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1)
-    {
-        switch (c)
-        {
-            case 'D':
-            case 'E':
-                if (nds == 64)
-                    r = cli_usage_error("sweep", "at most 64 datasets");
-                else
-                {
-                    ds[nds].file = c == 'D' ? optarg : NULL;
-                    ds[nds].example = c == 'E' ? optarg : NULL;
-                    nds++;
-                }
-                break;
-            case 'F':
-            {
-                static const char *const fmts[] = { "auto", "libsvm", "csv", NULL };
-                static const mpbias_format fv[] = { MPBIAS_FORMAT_AUTO, MPBIAS_FORMAT_LIBSVM,
-                                                    MPBIAS_FORMAT_CSV };
-                int k = cli_parse_choice("sweep", "data-format", optarg, fmts);
-                if (k < 0)
-                    r = EXIT_USAGE;
-                else
-                    fmt = fv[k];
-                break;
-            }
-            case CLI_OPT_LABEL_COLUMN:
-                label_column = optarg;
-                break;
-            case 'd':
-            {
-                char *s = strdup(optarg), *tok, *save = NULL;
-                nd = 0;
-                for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
-                     tok = strtok_r(NULL, ",", &save))
-                {
-                    if (nd == 64)
-                        r = cli_usage_error("sweep", "at most 64 depths");
-                    else if (!cli_parse_slong("sweep", "depths", tok, 1, 1000, depths + nd))
-                        r = EXIT_USAGE;
-                    nd++;
-                }
-                if (r == EXIT_OK && nd == 0)
-                    r = cli_usage_error("sweep", "--depths needs at least one depth");
-                free(s);
-                break;
-            }
-            case 'a':
-                alpha_list = optarg;
-                break;
-            case 'A':
-                alpha_range_s = optarg;
-                break;
-            case 'L':
-                if (!cli_parse_sci("sweep", "until-loss", optarg, until))
-                    r = EXIT_USAGE;
-                until_s = optarg;
-                break;
-            case 'P':
-                if (!cli_parse_slong("sweep", "per-decade", optarg, 1, 20, &per_decade))
-                    r = EXIT_USAGE;
-                break;
-            case 'k':
-                if (!cli_parse_slong("sweep", "digits", optarg, 1, 1000, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'm':
-                qmu = 1;
-                break;
-            case 'j':
-                if (!cli_parse_slong("sweep", "jobs", optarg, 1, 1024, &jobs))
-                    r = EXIT_USAGE;
-                break;
-            case 'o':
-                dir = optarg;
-                break;
-            case 'p':
-                plot = 1;
-                break;
-            case 'T':
-                if (!cli_parse_double("sweep", "threshold-within", optarg, 0.0, &delta))
-                    r = EXIT_USAGE;
-                else if (!(delta > 0.0))
-                    r = cli_usage_error("sweep", "invalid value '%s' for --threshold-within: "
-                                        "expected a positive number", optarg);
-                delta_s = optarg;
-                break;
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                help();
-                r = -1;
-                break;
-            default:
-                r = cli_getopt_error("sweep", c, argv, longopts);
-                break;
-        }
-    }
-    if (nd == 0)
-        nd = 1;
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("sweep", "unexpected argument '%s'", argv[optind]);
-    if (r == EXIT_OK && nds == 0)
+    r = cli_args_parse(&cmd, argc, argv);
+    if (g.nd == 0)
+        g.nd = 1;
+    if (r == EXIT_OK && g.nds == 0)
         r = cli_usage_error("sweep", "no dataset: give --data FILE or --example NAME");
     if (r == EXIT_OK && dir == NULL)
         r = cli_usage_error("sweep", "--out DIR is required");
@@ -758,19 +700,19 @@ cmd_sweep(int argc, char **argv)
     /* the datasets, loaded once (the workers inherit them; under MPI every
        rank loads them, the others after rank 0 succeeded, so that errors
        are reported once) */
-    data = calloc((size_t) nds, sizeof(mpbias_data_struct));
-    for (i = 0; i < nds; i++)
+    data = calloc((size_t) g.nds, sizeof(mpbias_data_struct));
+    for (i = 0; i < g.nds; i++)
         mpbias_data_init(data + i);
     if (mpi_rank() == 0)
-        for (i = 0; i < nds && r == EXIT_OK; i++)
+        for (i = 0; i < g.nds && r == EXIT_OK; i++)
         {
-            cli_data_opts o = { ds[i].file, ds[i].example, fmt, label_column };
+            cli_data_opts o = { g.ds[i].file, g.ds[i].example, fmt, label_column };
             r = cli_load_data("sweep", &o, data + i);
         }
     if ((r = mpi_share(r)) == EXIT_OK && mpi_rank() != 0)
-        for (i = 0; i < nds && r == EXIT_OK; i++)
+        for (i = 0; i < g.nds && r == EXIT_OK; i++)
         {
-            cli_data_opts o = { ds[i].file, ds[i].example, fmt, label_column };
+            cli_data_opts o = { g.ds[i].file, g.ds[i].example, fmt, label_column };
             r = cli_load_data("sweep", &o, data + i);
         }
     if (r != EXIT_OK)
@@ -786,7 +728,7 @@ cmd_sweep(int argc, char **argv)
 
     /* the output directory and its description (a rerun must match it);
        rank 0 only */
-    desc = describe(ds, nds, depths, nd, alphas, na, until_s, per_decade, digits, qmu, delta_s);
+    desc = describe(g.ds, g.nds, g.depths, g.nd, alphas, na, until_s, per_decade, digits, qmu, delta_s);
     if (desc == NULL)
     {
         cli_error("out of memory");
@@ -798,16 +740,16 @@ cmd_sweep(int argc, char **argv)
         goto done;
 
     /* the grid, in its fixed order: dataset, depth, alpha */
-    npts = nds * nd * na;
+    npts = g.nds * g.nd * na;
     pts = malloc((size_t) npts * sizeof(gpoint));
-    for (i = 0, p = 0; i < nds; i++)
-        for (j = 0; j < nd; j++)
+    for (i = 0, p = 0; i < g.nds; i++)
+        for (j = 0; j < g.nd; j++)
         {
             slong k;
             for (k = 0; k < na; k++, p++)
             {
                 pts[p].ids = i;
-                pts[p].depth = depths[j];
+                pts[p].depth = g.depths[j];
                 pts[p].ia = k;
             }
         }
@@ -1034,9 +976,9 @@ cmd_sweep(int argc, char **argv)
             amin = v < amin ? v : amin;
             amax = v > amax ? v : amax;
         }
-        for (i = 0; i < nds && r == EXIT_OK; i++)
-            for (j = 0; j < nd && r == EXIT_OK; j++)
-                if (plot_phase(dir, i, depths[j], data[i].name, alphas, na, amin, amax, target, delta) != EXIT_OK)
+        for (i = 0; i < g.nds && r == EXIT_OK; i++)
+            for (j = 0; j < g.nd && r == EXIT_OK; j++)
+                if (plot_phase(dir, i, g.depths[j], data[i].name, alphas, na, amin, amax, target, delta) != EXIT_OK)
                 {
                     cli_error("--plot: gnuplot failed");
                     r = EXIT_FAIL;
@@ -1045,7 +987,7 @@ cmd_sweep(int argc, char **argv)
 done:
     if (data != NULL)
     {
-        for (i = 0; i < nds; i++)
+        for (i = 0; i < g.nds; i++)
             mpbias_data_clear(data + i);
         free(data);
     }
@@ -1057,5 +999,5 @@ done:
     free(desc);
     free(pts);
     mpbias_sci_clear(until);
-    return r < 0 ? EXIT_OK : r;
+    return r == CLI_HELP_SHOWN ? EXIT_OK : r;
 }

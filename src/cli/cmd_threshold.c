@@ -32,36 +32,36 @@ cmd_threshold(int argc, char **argv)
     cli_progress prog;
     const char *tname;
     const cli_arg args[] = {
-        { CLI_ARG_SECTION, "Options", 0, NULL, NULL, NULL, 0, 0, NULL, NULL },
+        { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(dopt),
-        { CLI_ARG_CHOICE, "target", 0, "T", &ti,
-          "l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
-          "max-margin predictor, or its optimal face's bounding box\n"
-          "when not unique), rich (l1 for depth 2; for depth 3 and\n"
-          "more the l_(2/D) KKT point the horizon's wbar polishes\n"
-          "to), or qmu (the intermediate predictor at the current\n"
-          "mu^D = alpha^D / margin)", 0, 0, TARGETS, NULL },
-        { CLI_ARG_POSITIVE, "within", 0, "DELTA", &delta, "the distance (a positive number)",
-          0, 0, NULL, &have_delta },
-        { CLI_ARG_CHOICE, "norm", 0, "N", &norm2, "inf (default: the sup norm) or 2",
-          0, 0, NORMS, NULL },
-        { CLI_ARG_LONG, "depth", 0, "D", &depth, "depth D >= 1 (default 2)", 1, 1000, NULL,
-          NULL },
-        { CLI_ARG_DECIMAL, "alpha", 0, "A", alpha, "initialization scale alpha > 0 (default 1)",
-          0, 0, NULL, NULL },
-        { CLI_ARG_SCI, "until-loss", 0, "EPS", horizon,
-          "the horizon (default 1e-1000000; any decimal literal, at\n"
-          "most 0.1); the exponential loss, summed", 0, 0, NULL, NULL },
-        { CLI_ARG_LONG, "digits", 0, "K", &digits,
-          "significant digits of log10(1/eps) at the threshold\n"
-          "(1..15, default 6; log10(eps) is rounded towards\n"
-          "smaller losses, where wbar is within DELTA)", 1, 15, NULL, NULL },
-        { CLI_ARG_CHOICE, "format", 0, "FMT", &json, "text (default) or json", 0, 0, FORMATS,
-          NULL },
-        { CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet, "no summary on standard error", 0, 0, NULL,
-          NULL },
+        { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &ti), .choices = TARGETS,
+          .help = "l2 (the l2 max-margin predictor), l1 (depth 2: the l1\n"
+                  "max-margin predictor, or its optimal face's bounding box\n"
+                  "when not unique), rich (l1 for depth 2; for depth 3 and\n"
+                  "more the l_(2/D) KKT point the horizon's wbar polishes\n"
+                  "to), or qmu (the intermediate predictor at the current\n"
+                  "mu^D = alpha^D / margin)" },
+        { CLI_ROW(CLI_ARG_POSITIVE, "within", 0, "DELTA", &delta), .given = &have_delta,
+          .help = "the distance (a positive number)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "norm", 0, "N", &norm2), .choices = NORMS,
+          .help = "inf (default: the sup norm) or 2" },
+        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
+          .help = "depth D >= 1 (default 2)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
+          .help = "initialization scale alpha > 0 (default 1)" },
+        { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", horizon),
+          .help = "the horizon (default 1e-1000000; any decimal literal, at\n"
+                  "most 0.1); the exponential loss, summed" },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 15,
+          .help = "significant digits of log10(1/eps) at the threshold\n"
+                  "(1..15, default 6; log10(eps) is rounded towards\n"
+                  "smaller losses, where wbar is within DELTA)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &json), .choices = FORMATS,
+          .help = "text (default) or json" },
+        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
+          .help = "no summary on standard error" },
         CLI_ARGS_HELP,
-        { CLI_ARG_END, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL }
+        CLI_ARGS_END
     };
     const cli_command cmd = {
         "threshold", "(--data FILE | --example NAME) --target T --within DELTA\n       [OPTIONS]",
