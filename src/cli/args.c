@@ -53,6 +53,8 @@ cli_args_help(FILE *f, const cli_command *cmd)
         if (a->kind == CLI_ARG_SECTION)
         {
             fprintf(f, "\n%s:\n", a->name);
+            if (a->help != NULL)
+                fprintf(f, "%s\n", a->help);
             continue;
         }
         if (a->shortopt)
@@ -99,6 +101,9 @@ store(const cli_command *cmd, const cli_arg *a, const char *v)
                                        "number in (0, 1)", v, a->name);
             return EXIT_OK;
         }
+        case CLI_ARG_NONNEG:
+            return cli_parse_double(cmd->name, a->name, v, 0.0, (double *) a->dest)
+                       ? EXIT_OK : EXIT_USAGE;
         case CLI_ARG_DECIMAL:
             return cli_parse_positive_decimal(cmd->name, a->name, v, (fmpq *) a->dest)
                        ? EXIT_OK : EXIT_USAGE;

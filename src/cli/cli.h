@@ -77,11 +77,13 @@ void cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits);
 typedef enum
 {
     CLI_ARG_END = 0,      /* the end of the table                          */
-    CLI_ARG_SECTION,      /* a heading of --help (name: its title)         */
+    CLI_ARG_SECTION,      /* a heading of --help (name: its title; help:   */
+                          /* lines printed as they are, or NULL)           */
     CLI_ARG_FLAG,         /* int *dest set to 1                            */
     CLI_ARG_LONG,         /* long *dest, an integer in [lo, hi]            */
     CLI_ARG_POSITIVE,     /* double *dest, a finite number > 0             */
     CLI_ARG_UNIT,         /* double *dest, a number in (0, 1)              */
+    CLI_ARG_NONNEG,       /* double *dest, a finite number >= 0            */
     CLI_ARG_DECIMAL,      /* fmpq *dest, a positive decimal read exactly   */
     CLI_ARG_SCI,          /* mpbias_sci_struct *dest, any exponent         */
     CLI_ARG_CHOICE,       /* int *dest, the index of the value in choices  */
@@ -125,6 +127,10 @@ typedef struct
 int cli_args_parse(const cli_command *cmd, int argc, char **argv);
 /* The --help text made from the table. */
 void cli_args_help(FILE *f, const cli_command *cmd);
+
+/* A macro's value as a string literal (for defaults in help texts). */
+#define CLI_STR(x) CLI_STR_(x)
+#define CLI_STR_(x) #x
 
 /* The leading members of a row; the others by name (.help, .lo, ...). */
 #define CLI_ROW(kind_, name_, short_, meta_, dest_) \

@@ -22,49 +22,6 @@ put_json_quoted(FILE *f, const char *s)
 #define EXIT_DISAGREE 3
 
 static void
-check_help(void)
-{
-    printf("Usage: %s check (--data FILE | --example NAME) --candidate FILE [OPTIONS]\n"
-           "Judge a trajectory computed elsewhere (PyTorch, NumPy, JAX, ...) against the\n"
-           "reference: gradient descent in MPFR with the same steps (a `step' column), or\n"
-           "gradient flow at the same times (a `t' column).  Per row: correct significant\n"
-           "digits of the candidate's w (normwise), loss and margin; the first row below\n"
-           "the threshold; a verdict; and, when it disagrees, the cause in a sentence\n"
-           "(float64 underflow past margin 745, a loss without log-sum-exp or log1p,\n"
-           "cancellation in u_+^D - u_-^D, mean vs summed loss, a sign error, a step too\n"
-           "large for the flow, an iteration that amplifies rounding errors past step x\n"
-           "sharpness = 2), each established by computing the reference the cause\n"
-           "predicts, by measuring it along the reference, or by its numerical signature\n"
-           "in the candidate's values.\n\n"
-           "Candidate (CSV with a header row; doc/checking.md):\n"
-           "  step or t            the gradient-descent step (0, 1, ...) or the flow time\n"
-           "  w_1..w_d             the predictor, or up_1..up_d and um_1..um_d (u_+, u_-)\n"
-           "  loss, log_loss or log10_loss, margin   optional; other columns are ignored\n"
-           "Options:\n"
-           "  --data FILE, --example NAME, --data-format FMT, --label-column COL\n"
-           "                       the dataset (as for flow)\n"
-           "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
-           "  --loss L, --loss-mean   the model and loss the candidate claims to follow\n"
-           "  --candidate FILE     the trajectory to judge\n"
-           "  --step ETA, --schedule LIST|@FILE, --normalized   the candidate's step sizes\n"
-           "                       (a `step' column; as for mpbias gd)\n"
-           "  --min-digits P       agreement threshold in digits (default 6)\n"
-           "  --digits K           digits of the reference (2..1000, default 20)\n"
-           "  --prec BITS          working precision of the reference (default: automatic)\n"
-           "  --max-prec BITS      gradient descent: the reference's precision is doubled\n"
-           "                       until it certifies --digits at every row, up to BITS\n"
-           "                       (default %d); beyond, it is an error\n"
-           "  --no-explain         do not compute other references to explain a\n"
-           "                       disagreement\n"
-           "  --format FMT         text (default), csv or json\n"
-           "  -o, --output FILE    write the report to FILE\n"
-           "  -q, --quiet          no summary on standard error (csv)\n"
-           "  -h, --help           show this help and exit\n"
-           "Exit status: 0 the candidate agrees, 3 it disagrees, 1 failure, 2 usage error.\n",
-           PROG, MPBIAS_CHECK_MAX_PREC);
-}
-
-static void
 put_digits(FILE *f, double x, int json)
 {
     if (isnan(x))
@@ -110,36 +67,14 @@ put_verdict(FILE *f, const mpbias_check_result *r, const mpbias_cand_struct *c, 
 int
 cmd_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        CLI_SHAPE_LONGOPTS,
-        { "depth", required_argument, NULL, 'd' },
-        { "alpha", required_argument, NULL, 'a' },
-        { "loss", required_argument, NULL, 'l' },
-        { "loss-mean", no_argument, NULL, 'm' },
-        { "candidate", required_argument, NULL, 'C' },
-        { "step", required_argument, NULL, 'e' },
-        { "schedule", required_argument, NULL, 'c' },
-        { "normalized", no_argument, NULL, 'N' + 256 },
-        { "min-digits", required_argument, NULL, 't' },
-        { "digits", required_argument, NULL, 'k' },
-        { "prec", required_argument, NULL, 'p' },
-        { "max-prec", required_argument, NULL, 'P' },
-        { "no-explain", no_argument, NULL, 'x' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    static const char *const losses[] = { "exp", "logistic", NULL };
-    static const char *const fmts[] = { "text", "csv", "json", NULL };
+    static const char *const LOSSES[] = { "exp", "logistic", NULL };
+    static const char *const FORMATS[] = { "text", "csv", "json", NULL };
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *step_s = NULL, *sched_s = NULL, *out = NULL, *cand_path = NULL;
     long depth = 2, digits = 20, prec = 0, max_prec = 0;
     double md = 6.0;
-    int c, r = EXIT_OK, fmt = 0, quiet = 0, lossk = 0, mean = 0, explain = 1, normalized = 0;
+    int r, fmt = 0, quiet = 0, lossk = 0, mean = 0, noexplain = 0, normalized = 0;
     mpbias_data_t data;
     mpbias_model_t model;
     mpbias_gd_opts go;
@@ -152,6 +87,73 @@ cmd_check(int argc, char **argv)
     slong j;
     int i;
 
+    const cli_arg args[] = {
+        { CLI_ROW(CLI_ARG_SECTION, "Candidate (CSV with a header row; doc/checking.md)", 0, NULL,
+                  NULL),
+          .help = "  step or t            the gradient-descent step (0, 1, ...) or the flow time\n"
+                  "  w_1..w_d             the predictor, or up_1..up_d and um_1..um_d (u_+, u_-)\n"
+                  "  loss, log_loss or log10_loss, margin   optional; other columns are ignored" },
+        { CLI_ROW(CLI_ARG_SECTION, "Data and model", 0, NULL, NULL) },
+        CLI_ARGS_DATA(dopt),
+        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
+          .help = "the depth the candidate claims (default 2)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
+          .help = "its initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_SHAPE(sopt, "... or both from a file of d lines 'a,b'"),
+        { CLI_ROW(CLI_ARG_CHOICE, "loss", 0, "L", &lossk), .choices = LOSSES,
+          .help = "exp (default) or logistic" },
+        { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &mean),
+          .help = "the mean loss L/N instead of the summed loss" },
+        { CLI_ROW(CLI_ARG_SECTION, "The check", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_STRING, "candidate", 0, "FILE", &cand_path),
+          .help = "the trajectory to judge (required)" },
+        { CLI_ROW(CLI_ARG_STRING, "step", 0, "ETA", &step_s),
+          .help = "the candidate's constant step size (a `step' column;\n"
+                  "as for mpbias gd)" },
+        { CLI_ROW(CLI_ARG_STRING, "schedule", 0, "LIST|@FILE", &sched_s),
+          .help = "... or its step sizes, comma-separated (as for gd)" },
+        { CLI_ROW(CLI_ARG_FLAG, "normalized", 0, NULL, &normalized),
+          .help = "the steps are normalized by the loss (as for gd)" },
+        { CLI_ROW(CLI_ARG_NONNEG, "min-digits", 0, "P", &md),
+          .help = "agreement threshold in digits (default 6)" },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 2, .hi = 1000,
+          .help = "digits of the reference (2..1000, default 20)" },
+        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &prec), .lo = 16, .hi = 1000000,
+          .help = "working precision of the reference (default: automatic)" },
+        { CLI_ROW(CLI_ARG_LONG, "max-prec", 0, "BITS", &max_prec), .lo = 16, .hi = 1L << 24,
+          .help = "gradient descent: the reference's precision is doubled\n"
+                  "until it certifies --digits at every row, up to BITS\n"
+                  "(default " CLI_STR(MPBIAS_CHECK_MAX_PREC) "); beyond, it is an error" },
+        { CLI_ROW(CLI_ARG_FLAG, "no-explain", 0, NULL, &noexplain),
+          .help = "do not compute other references to explain a\n"
+                  "disagreement" },
+        { CLI_ROW(CLI_ARG_SECTION, "Output", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &fmt), .choices = FORMATS,
+          .help = "text (default), csv or json" },
+        { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &out),
+          .help = "write the report to FILE" },
+        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
+          .help = "no summary on standard error (csv)" },
+        CLI_ARGS_HELP,
+        CLI_ARGS_END
+    };
+    const cli_command cmd = {
+        "check", "(--data FILE | --example NAME) --candidate FILE [OPTIONS]",
+        "Judge a trajectory computed elsewhere (PyTorch, NumPy, JAX, ...) against the\n"
+        "reference: gradient descent in MPFR with the same steps (a `step' column), or\n"
+        "gradient flow at the same times (a `t' column).  Per row: correct significant\n"
+        "digits of the candidate's w (normwise), loss and margin; the first row below\n"
+        "the threshold; a verdict; and, when it disagrees, the cause in a sentence\n"
+        "(float64 underflow past margin 745, a loss without log-sum-exp or log1p,\n"
+        "cancellation in u_+^D - u_-^D, mean vs summed loss, a sign error, a step too\n"
+        "large for the flow, an iteration that amplifies rounding errors past step x\n"
+        "sharpness = 2), each established by computing the reference the cause\n"
+        "predicts, by measuring it along the reference, or by its numerical signature\n"
+        "in the candidate's values.\n",
+        args,
+        "Exit status: 0 the candidate agrees, 3 it disagrees, 1 failure, 2 usage error.\n"
+    };
+
     fmpq_init(alpha);
     fmpq_one(alpha);
     mpbias_gd_opts_init(&go);
@@ -160,84 +162,7 @@ cmd_check(int argc, char **argv)
     mpbias_cand_init(cand);
     mpbias_data_init(data);
     mpbias_model_init(model);
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
-    {
-        int dr = cli_data_opt("check", &dopt, c, optarg);
-        if (dr < 0)
-            r = EXIT_USAGE;
-        if (dr != 0 || cli_shape_opt(&sopt, c, optarg))
-            continue;
-        switch (c)
-        {
-            case 'd':
-                if (!cli_parse_slong("check", "depth", optarg, 1, 1000, &depth))
-                    r = EXIT_USAGE;
-                break;
-            case 'a':
-                if (!cli_parse_positive_decimal("check", "alpha", optarg, alpha))
-                    r = EXIT_USAGE;
-                break;
-            case 'l':
-                if ((lossk = cli_parse_choice("check", "loss", optarg, losses)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            case 'm':
-                mean = 1;
-                break;
-            case 'C':
-                cand_path = optarg;
-                break;
-            case 'e':
-                step_s = optarg;
-                break;
-            case 'c':
-                sched_s = optarg;
-                break;
-            case 'N' + 256:
-                normalized = 1;
-                break;
-            case 't':
-                if (!cli_parse_double("check", "min-digits", optarg, 0, &md))
-                    r = EXIT_USAGE;
-                break;
-            case 'k':
-                if (!cli_parse_slong("check", "digits", optarg, 2, 1000, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'p':
-                if (!cli_parse_slong("check", "prec", optarg, 16, 1000000, &prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'P':
-                if (!cli_parse_slong("check", "max-prec", optarg, 16, 1L << 24, &max_prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'x':
-                explain = 0;
-                break;
-            case 'f':
-                if ((fmt = cli_parse_choice("check", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            case 'o':
-                out = optarg;
-                break;
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                check_help();
-                r = -1;
-                break;
-            default:
-                r = cli_getopt_error("check", c, argv, longopts);
-                break;
-        }
-    }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+    r = cli_args_parse(&cmd, argc, argv);
     if (r == EXIT_OK && cand_path == NULL)
         r = cli_usage_error("check", "give the trajectory to judge: --candidate FILE");
     if (r == EXIT_OK && step_s != NULL && sched_s != NULL)
@@ -283,7 +208,7 @@ cmd_check(int argc, char **argv)
     co.max_prec = (mpfr_prec_t) max_prec;
     co.min_digits = md;
     co.gd = &go;
-    co.explain = explain;
+    co.explain = !noexplain;
     if (out != NULL && (f = fopen(out, "w")) == NULL)
     {
         cli_error("%s: cannot open for writing: %s", out, strerror(errno));
@@ -472,5 +397,5 @@ done:
     mpbias_model_clear(model);
     mpbias_data_clear(data);
     fmpq_clear(alpha);
-    return r < 0 ? EXIT_OK : r;
+    return r == CLI_HELP_SHOWN ? EXIT_OK : r;
 }
