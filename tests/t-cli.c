@@ -271,7 +271,8 @@ START_TEST(test_usage_errors)
           "gen", "--min-margin", "nan");
     USAGE("gen", "invalid value '-1' for --min-margin: expected a finite number >= 0",
           "gen", "--min-margin", "-1");
-    USAGE("gen", "invalid value 'xml' for --format: expected libsvm or csv", "gen", "--format", "xml");
+    USAGE("gen", "invalid value 'xml' for --format: expected libsvm, svmlight or csv", "gen",
+          "--format", "xml");
     USAGE("gen", "--k (7) must not exceed --d (3)", "gen", "--k", "7", "--d", "3");
     USAGE("gen", "--example cannot be combined with generator options (use --example "
           "'sparse-teacher:n=...,d=...')", "gen", "--example", "transition", "--n", "5");

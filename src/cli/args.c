@@ -81,6 +81,9 @@ store(const cli_command *cmd, const cli_arg *a, const char *v)
         case CLI_ARG_LONG:
             return cli_parse_slong(cmd->name, a->name, v, a->lo, a->hi, (long *) a->dest)
                        ? EXIT_OK : EXIT_USAGE;
+        case CLI_ARG_ULONG:
+            return cli_parse_ulong(cmd->name, a->name, v, (unsigned long *) a->dest)
+                       ? EXIT_OK : EXIT_USAGE;
         case CLI_ARG_POSITIVE:
         {
             double *x = a->dest;

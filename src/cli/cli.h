@@ -81,6 +81,7 @@ typedef enum
                           /* lines printed as they are, or NULL)           */
     CLI_ARG_FLAG,         /* int *dest set to 1                            */
     CLI_ARG_LONG,         /* long *dest, an integer in [lo, hi]            */
+    CLI_ARG_ULONG,        /* unsigned long *dest, a nonnegative integer    */
     CLI_ARG_POSITIVE,     /* double *dest, a finite number > 0             */
     CLI_ARG_UNIT,         /* double *dest, a number in (0, 1)              */
     CLI_ARG_NONNEG,       /* double *dest, a finite number >= 0            */

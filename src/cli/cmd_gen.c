@@ -8,126 +8,80 @@
 #include <string.h>
 #include "cli.h"
 
-static void
-help(void)
-{
-    mpbias_gen_params p;
-    mpbias_gen_params_init(&p);
-    printf("Usage: %s gen [OPTIONS]\n"
-           "Write a dataset: by default Gaussian samples x ~ N(0, I_d), rounded to a fixed\n"
-           "number of decimal places, labelled by a sparse teacher w* (k entries +-1 on a\n"
-           "random support): y = sign(w* . x).  The same seed gives the same file on every\n"
-           "machine.  Values are written exactly.\n\n"
-           "Options:\n"
-           "  --n N              number of samples (>= 2, default %ld)\n"
-           "  --d D              number of features (>= 1, default %ld)\n"
-           "  --k K              teacher sparsity, 1..D (default %ld)\n"
-           "  --seed S           random seed, a nonnegative integer (default %lu)\n"
-           "  --digits P         decimal places of each feature, 0..30 (default %d)\n"
-           "  --min-margin M     redraw samples with |w* . x| < M (default 0: only\n"
-           "                     w* . x = 0 is redrawn)\n"
-           "  --example NAME     write the built-in example NAME instead (see\n"
-           "                     'mpbias info --list-examples')\n"
-           "  --format FMT       libsvm (default) or csv (with a header row y,x1,...,xd)\n"
-           "  -o, --out FILE     write to FILE instead of standard output\n"
-           "  -h, --help         show this help and exit\n\n"
-           "LIBSVM output starts with a '#' comment line naming the generator, its\n"
-           "parameters and the teacher; mpbias reads such comments, CSV output has none.\n",
-           PROG, (long) p.n, (long) p.d, (long) p.k, (unsigned long) p.seed, p.digits);
-}
+/* the generator's defaults in the help texts */
+#define GEN_HELP(buf, fmt, ...) (snprintf(buf, sizeof buf, fmt, __VA_ARGS__), (const char *) buf)
 
 int
 cmd_gen(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "n", required_argument, NULL, 'n' },
-        { "d", required_argument, NULL, 'd' },
-        { "k", required_argument, NULL, 'k' },
-        { "seed", required_argument, NULL, 's' },
-        { "digits", required_argument, NULL, 'p' },
-        { "min-margin", required_argument, NULL, 'm' },
-        { "example", required_argument, NULL, 'E' },
-        { "format", required_argument, NULL, 'F' },
-        { "out", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
+    static const char *const FORMATS[] = { "libsvm", "svmlight", "csv", NULL };
     mpbias_gen_params p;
-    mpbias_format fmt = MPBIAS_FORMAT_LIBSVM;
+    mpbias_format fmt;
     const char *out = NULL, *example = NULL;
-    int c, gen_opts = 0;
-    long v;
+    int r, gen_opts = 0, fi = 0;
+    long n, d, k, digits;
     unsigned long seed;
+    double min_margin;
+    char hn[64], hd[64], hk[64], hs[80], hp[64];
     mpbias_data_t data;
     mpbias_err_t err;
     mpbias_status st;
     FILE *f;
 
     mpbias_gen_params_init(&p);
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1)
+    n = (long) p.n;
+    d = (long) p.d;
+    k = (long) p.k;
+    seed = (unsigned long) p.seed;
+    digits = p.digits;
+    min_margin = p.min_margin;
     {
-        switch (c)
-        {
-            case 'n':
-                if (!cli_parse_slong("gen", "n", optarg, 2, 100000000, &v))
-                    return EXIT_USAGE;
-                p.n = v;
-                gen_opts = 1;
-                break;
-            case 'd':
-                if (!cli_parse_slong("gen", "d", optarg, 1, 100000000, &v))
-                    return EXIT_USAGE;
-                p.d = v;
-                gen_opts = 1;
-                break;
-            case 'k':
-                if (!cli_parse_slong("gen", "k", optarg, 1, 100000000, &v))
-                    return EXIT_USAGE;
-                p.k = v;
-                gen_opts = 1;
-                break;
-            case 's':
-                if (!cli_parse_ulong("gen", "seed", optarg, &seed))
-                    return EXIT_USAGE;
-                p.seed = seed;
-                gen_opts = 1;
-                break;
-            case 'p':
-                if (!cli_parse_slong("gen", "digits", optarg, 0, 30, &v))
-                    return EXIT_USAGE;
-                p.digits = (int) v;
-                gen_opts = 1;
-                break;
-            case 'm':
-                if (!cli_parse_double("gen", "min-margin", optarg, 0.0, &p.min_margin))
-                    return EXIT_USAGE;
-                gen_opts = 1;
-                break;
-            case 'E':
-                example = optarg;
-                break;
-            case 'F':
-                if (strcmp(optarg, "libsvm") == 0 || strcmp(optarg, "svmlight") == 0)
-                    fmt = MPBIAS_FORMAT_LIBSVM;
-                else if (strcmp(optarg, "csv") == 0)
-                    fmt = MPBIAS_FORMAT_CSV;
-                else
-                    return cli_usage_error("gen", "invalid value '%s' for --format: expected libsvm or csv", optarg);
-                break;
-            case 'o':
-                out = optarg;
-                break;
-            case 'h':
-                help();
-                return EXIT_OK;
-            default:
-                return cli_getopt_error("gen", c, argv, longopts);
-        }
+        const cli_arg args[] = {
+            { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
+            { CLI_ROW(CLI_ARG_LONG, "n", 0, "N", &n), .lo = 2, .hi = 100000000, .given = &gen_opts,
+              .help = GEN_HELP(hn, "number of samples (>= 2, default %ld)", n) },
+            { CLI_ROW(CLI_ARG_LONG, "d", 0, "D", &d), .lo = 1, .hi = 100000000, .given = &gen_opts,
+              .help = GEN_HELP(hd, "number of features (>= 1, default %ld)", d) },
+            { CLI_ROW(CLI_ARG_LONG, "k", 0, "K", &k), .lo = 1, .hi = 100000000, .given = &gen_opts,
+              .help = GEN_HELP(hk, "teacher sparsity, 1..D (default %ld)", k) },
+            { CLI_ROW(CLI_ARG_ULONG, "seed", 0, "S", &seed), .given = &gen_opts,
+              .help = GEN_HELP(hs, "random seed, a nonnegative integer (default %lu)", seed) },
+            { CLI_ROW(CLI_ARG_LONG, "digits", 0, "P", &digits), .lo = 0, .hi = 30,
+              .given = &gen_opts,
+              .help = GEN_HELP(hp, "decimal places of each feature, 0..30 (default %ld)", digits) },
+            { CLI_ROW(CLI_ARG_NONNEG, "min-margin", 0, "M", &min_margin), .given = &gen_opts,
+              .help = "redraw samples with |w* . x| < M (default 0: only\n"
+                      "w* . x = 0 is redrawn)" },
+            { CLI_ROW(CLI_ARG_STRING, "example", 0, "NAME", &example),
+              .help = "write the built-in example NAME instead (see\n"
+                      "'mpbias info --list-examples')" },
+            { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &fi), .choices = FORMATS,
+              .help = "libsvm (default) or csv (with a header row y,x1,...,xd)" },
+            { CLI_ROW(CLI_ARG_STRING, "out", 'o', "FILE", &out),
+              .help = "write to FILE instead of standard output" },
+            CLI_ARGS_HELP,
+            CLI_ARGS_END
+        };
+        const cli_command cmd = {
+            "gen", "[OPTIONS]",
+            "Write a dataset: by default Gaussian samples x ~ N(0, I_d), rounded to a fixed\n"
+            "number of decimal places, labelled by a sparse teacher w* (k entries +-1 on a\n"
+            "random support): y = sign(w* . x).  The same seed gives the same file on every\n"
+            "machine.  Values are written exactly.\n",
+            args,
+            "LIBSVM output starts with a '#' comment line naming the generator, its\n"
+            "parameters and the teacher; mpbias reads such comments, CSV output has none.\n"
+        };
+        if ((r = cli_args_parse(&cmd, argc, argv)) != EXIT_OK)
+            return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
-    if (optind < argc)
-        return cli_usage_error("gen", "unexpected argument '%s'", argv[optind]);
+    p.n = n;
+    p.d = d;
+    p.k = k;
+    p.seed = seed;
+    p.digits = (int) digits;
+    p.min_margin = min_margin;
+    fmt = fi == 2 ? MPBIAS_FORMAT_CSV : MPBIAS_FORMAT_LIBSVM;
     if (example && gen_opts)
         return cli_usage_error("gen", "--example cannot be combined with generator options "
                                "(use --example 'sparse-teacher:n=...,d=...')");
