@@ -38,6 +38,12 @@ mpbias_status _mpbias_err_set(mpbias_err_t err, mpbias_status status,
                               const char *where, long line, long col,
                               const char *fmt, ...) MPBIAS_PRINTF(6, 7);
 
+/* The refusal (MPBIAS_ERR_ARG) of a loss target at or above the initial
+   loss, saying what that loss is: logL0 the log of the summed loss at
+   t = 0, n the number of samples. */
+mpbias_status _mpbias_err_target_not_below_start(mpbias_err_t err, const mpfr_t logL0,
+                                                 const mpbias_model_t m, slong n);
+
 /* Same, with a va_list. */
 mpbias_status _mpbias_err_vset(mpbias_err_t err, mpbias_status status,
                                const char *where, long line, long col,

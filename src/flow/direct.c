@@ -912,8 +912,7 @@ mpbias_flow_direct_at_losses(const mpbias_data_t data, const mpbias_model_t mode
             mpfr_add(targets[i], targets[i], logN, MPFR_RNDN);
         if (i == 0 && mpfr_cmp(targets[0], S.logL) >= 0)
         {
-            st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
-                                 "the target loss is not below the initial loss");
+            st = _mpbias_err_target_not_below_start(err, S.logL, model, n);
             goto cleanup;
         }
         if (i > 0 && mpfr_cmp(targets[i], targets[i - 1]) > 0)

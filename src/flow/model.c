@@ -7,6 +7,27 @@
 #include <string.h>
 #include "mpbias-impl.h"
 
+mpbias_status
+_mpbias_err_target_not_below_start(mpbias_err_t err, const mpfr_t logL0, const mpbias_model_t m,
+                                   slong n)
+{
+    mpfr_t L;
+    char buf[64];
+    int zero = (m->shape_a == NULL);   /* u_+(0) = u_-(0) = alpha: w(0) = 0 */
+    mpfr_init2(L, 64);
+    mpfr_exp(L, logL0, MPFR_RNDN);
+    if (m->mean)
+        mpfr_div_si(L, L, (long) n, MPFR_RNDN);
+    mpfr_snprintf(buf, sizeof buf, "%.6Rg", L);
+    mpfr_clear(L);
+    return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                           "the target loss is not below the initial loss L(0) = %s (the %s %s "
+                           "loss at t = 0%s%s)", buf, m->mean ? "mean" : "summed",
+                           m->loss == MPBIAS_LOSS_LOGISTIC ? "logistic" : "exponential",
+                           zero ? ", where every margin is 0 and every sample contributes " : "",
+                           !zero ? "" : m->loss == MPBIAS_LOSS_LOGISTIC ? "log 2" : "1");
+}
+
 void
 mpbias_model_init(mpbias_model_t m)
 {
