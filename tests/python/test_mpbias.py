@@ -187,10 +187,10 @@ class TestRegime(unittest.TestCase):
 
 class TestThreshold(unittest.TestCase):
     def test_same_as_cli_and_within(self):
-        t = mpbias.threshold(example="transition", target="l1", within=0.05, until_loss="1e-100",
+        t = mpbias.threshold(example="transition", target="l1", within=0.05, until_loss="1e-40",
                              digits=3)
         doc = json.loads(cli("threshold", "--example", "transition", "--target", "l1",
-                             "--within", "0.05", "--until-loss", "1e-100", "--digits", "3",
+                             "--within", "0.05", "--until-loss", "1e-40", "--digits", "3",
                              "--format", "json", "-q"))
         self.assertEqual(dict(t), doc)
         self.assertTrue(t.reached)
@@ -423,6 +423,16 @@ class TestProgress(unittest.TestCase):
             self.assertTrue(0 <= p.fraction <= 1 and p.log10_loss >= -1e9, p)
         with self.assertRaises(ValueError):
             mpbias.flow(example="transition", until_loss="1e-3", progress="yes")
+
+    def test_sweep_points(self):
+        # with worker processes the sweep reports each finished point, at once
+        got = []
+        s = mpbias.sweep(example="transition", alphas=[1, 2, 3], until_loss="1e-5", digits=6,
+                         per_decade=1, jobs=2, progress=got.append)
+        self.assertEqual([(p.points_done, p.points_total) for p in got], [(1, 3), (2, 3), (3, 3)])
+        self.assertEqual([p.fraction for p in got], [1 / 3, 2 / 3, 1.0])
+        self.assertIn("3 points (3 computed now", s.log)
+        self.assertNotIn("points done", s.log)
 
     @unittest.skipUnless(has("tqdm"), "tqdm is not installed")
     def test_tqdm(self):
