@@ -56,7 +56,7 @@ import warnings
 
 import numpy as np
 
-from ._results import Table, _TableView, to_float, to_fraction, to_mpmath
+from ._results import Table, _TableView, to_float, to_fraction
 from ._progress import Progress, log10_of, make_callback
 from ._progress import run as _run_program
 
@@ -426,7 +426,7 @@ _REGIME_KINDS = {"regime": "str", "nearest": "str"}
 
 def regime(X=None, y=None, *, data=None, example=None, labels=None, depth=2, alpha=1,
            until_loss=None, per_decade=None, digits=None, prec=None, extrapolate_from=None,
-           support_tol=None, progress=None):
+           support_tol=None, plot=None, plot_wbar=None, progress=None):
     """`mpbias regime`: gradient flow (certified to `digits`, default 12,
     at `prec` bits, default automatic) at the losses log10(1/eps) = 1, 2, 5,
     10, ... up to `until_loss` (default 1e-1000), side by side with its
@@ -436,7 +436,8 @@ def regime(X=None, y=None, *, data=None, example=None, labels=None, depth=2, alp
     rich limit and the intermediate predictor); floor, stationarity,
     slackness, rate, rate_predicted, extrap_err; regime and nearest (text).
     A distance below its resolution (the floor) reads as nan in the float
-    views and keeps its text."""
+    views and keeps its text.  `plot`, `plot_wbar`: also draw the figures
+    of --plot and --plot-wbar into these files (needs gnuplot)."""
     d = _Data(X, y, data, example, labels)
     try:
         a = ["regime"] + d.args + ["--depth", str(int(depth)), "--alpha", _num(alpha)]
@@ -452,6 +453,10 @@ def regime(X=None, y=None, *, data=None, example=None, labels=None, depth=2, alp
             a += ["--extrapolate-from", _num(extrapolate_from)]
         if support_tol is not None:
             a += ["--support-tol", _num(support_tol)]
+        if plot is not None:
+            a += ["--plot", os.fspath(plot)]
+        if plot_wbar is not None:
+            a += ["--plot-wbar", os.fspath(plot_wbar)]
         a += ["--format", "csv"]
         out, log = _run(a, data=d, progress=progress,
                         target=until_loss if until_loss is not None else "1e-1000",
@@ -548,7 +553,7 @@ _SWEEP_KINDS = {"dataset": "int", "name": "str", "depth": "int", "alpha": "float
 
 def sweep(X=None, y=None, *, data=None, example=None, labels=None, depths=(2,), alphas=None,
           alpha_range=None, until_loss=None, per_decade=None, digits=None, qmu=False,
-          threshold_within=None, jobs=None, out=None, progress=None):
+          threshold_within=None, jobs=None, out=None, plot=False, progress=None):
     """`mpbias sweep`: gradient flow for every dataset, depth and scale of a
     grid, sampled at log10(1/eps) = 1, 2, 5, ... up to `until_loss`
     (default 1e-1000), certified to `digits` (default 10).  Datasets: X and y
@@ -556,7 +561,8 @@ def sweep(X=None, y=None, *, data=None, example=None, labels=None, depths=(2,), 
     numbered in that order.  `alphas`: a list of scales, or `alpha_range`
     (a0, a1, n).  `jobs`: worker processes (default: the processors).  `out`:
     a directory to keep (and to continue an interrupted sweep from); default
-    a temporary one.  A Sweep."""
+    a temporary one.  `plot`: also draw the phase diagrams into `out`
+    (needs gnuplot).  A Sweep."""
     d = _Data(X, y, data, example, labels, many=True)
     tmp = None
     try:
@@ -581,6 +587,10 @@ def sweep(X=None, y=None, *, data=None, example=None, labels=None, depths=(2,), 
             a += ["--digits", str(int(digits))]
         if qmu:
             a.append("--qmu")
+        if plot:
+            if out is None:
+                raise ValueError("plot=True draws into the output directory: give out=DIR")
+            a.append("--plot")
         if threshold_within is not None:
             a += ["--threshold-within", _num(threshold_within)]
         if jobs is not None:

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import unittest
-import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -173,6 +172,17 @@ class TestRegime(unittest.TestCase):
         self.assertEqual(list(rec.dtype.names), r.columns)
         self.assertEqual(list(rec.nearest), r["nearest"])
         np.testing.assert_array_equal(rec.margin, r["margin"])
+
+    @unittest.skipUnless(shutil.which("gnuplot") or os.environ.get("MPBIAS_GNUPLOT"),
+                         "no gnuplot")
+    def test_plot(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "r.svg")
+            r = mpbias.regime(example="transition", until_loss="1e-5", digits=6, per_decade=1,
+                              plot=path)
+            with open(path) as f:
+                self.assertIn("<svg", f.read())
+        self.assertEqual(len(r), 2)
 
     def test_margin_matches_flow(self):
         # the margins regime prints (4 digits) are those of flow at the same losses
