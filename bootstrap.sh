@@ -23,7 +23,7 @@ DEMO='./mpbias regime --example transition --plot regime.png -q && echo "(plot: 
 # libflint-dev and libflint-arb-dev does not exist.
 DEB_PACKAGES=(build-essential autoconf automake libtool pkg-config
               libgmp-dev libmpfr-dev libflint-dev libglpk-dev check gnuplot-nox
-              libopenmpi-dev openmpi-bin python3-numpy)
+              libopenmpi-dev openmpi-bin python3-numpy python3-venv python3-mpmath)
 DEB_ARB_PACKAGE=libflint-arb-dev
 
 prog=${0##*/}

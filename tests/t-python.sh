@@ -1,6 +1,8 @@
 #!/bin/sh
-# t-python.sh -- the pure-Python package (python/mpbias) and the NumPy
-# example (examples/numpy_gd.py, with its verdicts asserted), run with a
+# t-python.sh -- the pure-Python package (python/mpbias, including a pip
+# install into a fresh virtual environment) and the NumPy examples
+# (examples/numpy_gd.py and examples/paper_story.py, with their claims
+# asserted), run with a
 # python3 that has NumPy (Debian's /usr/bin/python3 with python3-numpy
 # first).  Skipped (77) when there is none, unless MPBIAS_REQUIRE_PYTHON=1
 # (CI), then it fails.
@@ -27,3 +29,4 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 "$py" -m unittest discover -s "$srcdir/tests/python" -v || exit 1
 "$py" "$srcdir/examples/numpy_gd.py" --assert --outdir "$tmp" || exit 1
+"$py" "$srcdir/examples/paper_story.py" --assert --quick || exit 1
