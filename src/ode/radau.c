@@ -23,7 +23,15 @@
  * kappa = NEWTON_KAPPA / max(1, sum_j |e_j|) so that the iteration's
  * error stays well below the error estimate built from the stages
  * (Hairer and Wanner, IV.8), or fails when theta >= 1 or the
- * convergence rate predicts more than the allowed iterations.
+ * convergence rate predicts more than the allowed iterations.  With the
+ * MPFR matrix such a failure first rebuilds it once from the Jacobians
+ * at the current stage values (a full Newton step) and iterates on:
+ * late in the flow the margins are M times more sensitive to nu than nu
+ * itself, the stage Jacobians at the extrapolated guess can be wrong by
+ * O(1) although the guess is off by 1e-25 only, and the simplified
+ * iteration then stalls at a rate of exactly 1 (each correction undone
+ * by the next: measured on 4 x 6 generic data beyond x = 30, at every
+ * step size above 0.72) while the refreshed one converges quadratically.
  *
  * Error estimate.  With b_hat solving sum_j b_hat_j c_j^(k-1) = 1/k -
  * gamma0 [k = 1] (an order-s formula that also uses f(x0, y0)),
@@ -38,6 +46,8 @@
 
 #define NEWTON_KAPPA 0.05
 #define INNER_MAX 12
+/* Jacobian refreshes per step of the MPFR fallback when Newton stalls */
+#define NEWTON_REFRESH 1
 #define RADAU_INNER_STIFF 0x1p16
 /* Jacobians per step for the preconditioner: at (x, y) and at 3 stages
    (cubic interpolation in c to the others).  Measured on sparse-teacher
@@ -671,12 +681,61 @@ precond_solve(mpbias_ode_radau_t R)
     return 0;
 }
 
+/* The fallback iteration matrix, in MPFR: the Jacobian at each stage's
+   current value, W block (i, j) = delta_ij I - h a_ij J(x + c_j h, y + Z_j),
+   factored (in double when its entries allow, see linalg.c). */
+static int
+fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x,
+               const mpfr_t *y, const mpfr_t h)
+{
+    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
+    if (R->Js == NULL)
+        R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
+    if (R->W == NULL)
+    {
+        R->W = flint_malloc(sizeof(_mpbias_alu_struct));
+        _mpbias_alu_init(R->W, sn, R->prec);
+    }
+    for (j = 0; j < s; j++)
+    {
+        for (l = 0; l < n; l++)
+            mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
+        mpfr_mul(t, R->c[j], h, MPFR_RNDN);
+        mpfr_add(t, t, x, MPFR_RNDN);
+        r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+        R->njev++;
+        if (r != MPBIAS_ODE_OK)
+            return r;
+    }
+    for (i = 0; i < s; i++)
+        for (j = 0; j < s; j++)
+        {
+            const mpfr_t *Jj = (const mpfr_t *) (R->Js + j * n * n);
+            mpfr_mul(u, h, R->A[i * s + j], MPFR_RNDN);
+            mpfr_neg(u, u, MPFR_RNDN);
+            for (k = 0; k < n; k++)
+                for (l = 0; l < n; l++)
+                {
+                    mpfr_ptr w = R->W->M[(i * n + k) * sn + j * n + l];
+                    mpfr_mul(w, u, Jj[k * n + l], MPFR_RNDN);
+                    if (i == j && k == l)
+                        mpfr_add_ui(w, w, 1, MPFR_RNDN);
+                }
+        }
+    R->nlu++;
+    if (_mpbias_alu_factor(R->W, R->force_mpfr))
+        return MPBIAS_ODE_SINGULAR;
+    return MPBIAS_ODE_OK;
+}
+
 int
 mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
                       const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
                       const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
 {
-    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l, it, maxit;
+    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l, it, maxit, it0 = 0, refresh = 0;
     double theta = 0.0, eta = 1.0;
     int r;
     mpfr_ptr t = R->t, u = R->u;
@@ -743,48 +802,23 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     }
     if (!R->use_kron)
     {
-        /* the fallback, in MPFR: the Jacobian at each stage's starting
-           value, W block (i, j) = delta_ij I - h a_ij J(x + c_j h, y + Z_j) */
-        if (R->Js == NULL)
-            R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
-        if (R->W == NULL)
-        {
-            R->W = flint_malloc(sizeof(_mpbias_alu_struct));
-            _mpbias_alu_init(R->W, sn, R->prec);
-        }
-        for (j = 0; j < s; j++)
-        {
-            for (l = 0; l < n; l++)
-                mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-            mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-            mpfr_add(t, t, x, MPFR_RNDN);
-            r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
-            R->njev++;
-            if (r != MPBIAS_ODE_OK)
-                return r;
-        }
-        for (i = 0; i < s; i++)
-            for (j = 0; j < s; j++)
-            {
-                const mpfr_t *Jj = (const mpfr_t *) (R->Js + j * n * n);
-                mpfr_mul(u, h, R->A[i * s + j], MPFR_RNDN);
-                mpfr_neg(u, u, MPFR_RNDN);
-                for (k = 0; k < n; k++)
-                    for (l = 0; l < n; l++)
-                    {
-                        mpfr_ptr w = R->W->M[(i * n + k) * sn + j * n + l];
-                        mpfr_mul(w, u, Jj[k * n + l], MPFR_RNDN);
-                        if (i == j && k == l)
-                            mpfr_add_ui(w, w, 1, MPFR_RNDN);
-                    }
-            }
+        r = fallback_build(R, sys, x, y, h);
+        if (r != MPBIAS_ODE_OK)
+            return r;
     }
-    R->nlu++;
-    if (!R->use_kron && _mpbias_alu_factor(R->W, R->force_mpfr))
-        return MPBIAS_ODE_SINGULAR;
+    else
+        R->nlu++;
 
     /* simplified Newton */
     maxit = 10 + (slong) (R->prec / 16);
+#define REFRESH_OK (!R->use_kron && refresh < NEWTON_REFRESH)
+#define DO_REFRESH do { \
+        refresh++; \
+        if ((r = fallback_build(R, sys, x, y, h)) != MPBIAS_ODE_OK) \
+            return r; \
+        it0 = it + 1; \
+        maxit = it0 + 10 + (slong) (R->prec / 16); \
+    } while (0)
     for (it = 0; it < maxit; it++)
     {
         for (j = 0; j < s; j++)
@@ -830,12 +864,19 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             return MPBIAS_ODE_UNSTABLE;
         if (mpfr_zero_p(R->nrm))
             break;
-        if (it > 0)
+        if (it > it0)
         {
             mpfr_div(R->errn, R->nrm, R->nrm0, MPFR_RNDN);
             theta = mpfr_get_d(R->errn, MPFR_RNDN);
             if (!(theta < 0.99))   /* also NaN */
+            {
+                if (REFRESH_OK)
+                {
+                    DO_REFRESH;
+                    continue;
+                }
                 return MPBIAS_ODE_UNSTABLE;
+            }
             eta = theta / (1.0 - theta);
             /* the inner iteration makes the preconditioner an approximate
                solve that differs from call to call: the measured rate is
@@ -850,8 +891,15 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
                 break;
             /* hopeless: even at this rate the last iteration would not do */
             mpfr_mul_d(R->errn, R->errn, pow(theta, (double) (maxit - 1 - it)), MPFR_RNDN);
-            if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= 3)
+            if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= it0 + 3)
+            {
+                if (REFRESH_OK)
+                {
+                    DO_REFRESH;
+                    continue;
+                }
                 return MPBIAS_ODE_UNSTABLE;
+            }
         }
         else if (mpfr_cmp_d(R->nrm, R->kappa * 1e-3) <= 0)
             break;   /* the guess was already right (to well within tol) */
