@@ -195,6 +195,15 @@ typedef struct
     mpfr_t Msc;                /* plateau scale of M (a power of 2 <= 1; set by _mpbias_dual_origin) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
     mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
+    /* Fast evaluation (dual.c): Z, Z^T (and at hiprec for D >= 3) as
+       exact Arb copies for arb_approx_dot; Zw = Z diag(w'), Ka = K, and
+       scratch vectors.  fast = 0 selects the reference loops of
+       mpfr_mul/mpfr_add (for tests); the fast path also falls back to
+       them when a vector has a non-finite entry. */
+    int fast;
+    arb_ptr Za, ZTa, ZThia, Zwa, Ka;   /* n x d, d x n, d x n (hiprec), n x d, n x n */
+    arb_ptr xa, ya;                    /* max(n, d) scratch */
+    arb_t acc;
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];
 

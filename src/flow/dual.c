@@ -144,6 +144,27 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     for (i = 0; i < n; i++)
         mpfr_set_zero(ws->nuref[i], 1);
     mpbias_data_get_z_mpfr(ws->Zhi, data, MPFR_RNDN);
+    /* the Arb copies of Z for the fast dot products (exact) */
+    ws->fast = 1;
+    ws->Za = _arb_vec_init(n * d);
+    ws->ZTa = _arb_vec_init(n * d);
+    ws->ZThia = _arb_vec_init(ws->D >= 3 ? n * d : 1);
+    ws->Zwa = _arb_vec_init(n * d);
+    ws->Ka = _arb_vec_init(n * n);
+    ws->xa = _arb_vec_init(n > d ? n : d);
+    ws->ya = _arb_vec_init(n > d ? n : d);
+    arb_init(ws->acc);
+    {
+        slong k;
+        for (k = 0; k < n; k++)
+            for (i = 0; i < d; i++)
+            {
+                arf_set_mpfr(arb_midref(ws->Za + k * d + i), ws->Z[k * d + i]);
+                arf_set_mpfr(arb_midref(ws->ZTa + i * n + k), ws->Z[k * d + i]);
+                if (ws->D >= 3)
+                    arf_set_mpfr(arb_midref(ws->ZThia + i * n + k), ws->Zhi[k * d + i]);
+            }
+    }
     if (ws->D >= 3)
         for (i = 0; i < d; i++)
         {
@@ -189,6 +210,14 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _mpbias_mpfr_vec_clear(ws->PQ, d);
     mpfr_clear(ws->shi);
     mpfr_clear(ws->thi);
+    _arb_vec_clear(ws->Za, n * d);
+    _arb_vec_clear(ws->ZTa, n * d);
+    _arb_vec_clear(ws->ZThia, ws->D >= 3 ? n * d : 1);
+    _arb_vec_clear(ws->Zwa, n * d);
+    _arb_vec_clear(ws->Ka, n * n);
+    _arb_vec_clear(ws->xa, n > d ? n : d);
+    _arb_vec_clear(ws->ya, n > d ? n : d);
+    arb_clear(ws->acc);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -353,6 +382,31 @@ softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
         mpfr_set(out, tmp, MPFR_RNDN);
 }
 
+/* x (len entries) into the Arb vector out, exactly (the radii stay 0);
+   0 if an entry is not finite (then the reference loops are used). */
+static int
+to_arb(arb_ptr out, const mpfr_t *x, slong len)
+{
+    slong k;
+    for (k = 0; k < len; k++)
+    {
+        if (!mpfr_number_p(x[k]))
+            return 0;
+        arf_set_mpfr(arb_midref(out + k), x[k]);
+    }
+    return 1;
+}
+
+/* out = sum_k A[k astep] x_k (len terms), by arb_approx_dot at out's
+   precision (one rounding of an accurate sum, instead of the 2 len
+   roundings of a loop of mpfr_mul and mpfr_add). */
+static void
+adot(mpfr_t out, arb_t acc, arb_srcptr A, slong astep, arb_srcptr x, slong len)
+{
+    arb_approx_dot(acc, NULL, 0, A, astep, x, 1, len, mpfr_get_prec(out));
+    arf_get_mpfr(out, arb_midref(acc), MPFR_RNDN);
+}
+
 /* From y: nu = nuref + y, s, w, w', (w''), margins m, log L, p and c (see
    the header comment; c_n = 1 - g_n for the logistic loss, 1 for the
    exponential). */
@@ -362,7 +416,7 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     slong n = ws->n, d = ws->d, i, k;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
     mpfr_t *nu = ws->nu;
-    int r;
+    int r, fastv;
 
     for (k = 0; k < n; k++)
         mpfr_add(nu[k], ws->nuref[k], y[k], MPFR_RNDN);
@@ -372,15 +426,21 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         unsigned long DD = (unsigned long) ws->D * (unsigned long) (ws->D - 2);
         for (k = 0; k < n; k++)
             mpfr_add(ws->nuhi[k], ws->nuref[k], y[k], MPFR_RNDN);
+        fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->nuhi, n);
         for (i = 0; i < d; i++)
         {
-            mpfr_set_zero(ws->shi, 1);
-            for (k = 0; k < n; k++)
-                if (!mpfr_zero_p(ws->Zhi[k * d + i]))
-                {
-                    mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
-                    mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
-                }
+            if (fastv)
+                adot(ws->shi, ws->acc, ws->ZThia + i * n, 1, ws->xa, n);
+            else
+            {
+                mpfr_set_zero(ws->shi, 1);
+                for (k = 0; k < n; k++)
+                    if (!mpfr_zero_p(ws->Zhi[k * d + i]))
+                    {
+                        mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
+                        mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
+                    }
+            }
             mpfr_mul_ui(ws->shi, ws->shi, DD, MPFR_RNDN);
             mpfr_sub(ws->P[i], ws->c0hi[i], ws->shi, MPFR_RNDN);
             mpfr_add(ws->Q[i], ws->c1hi[i], ws->shi, MPFR_RNDN);
@@ -389,8 +449,14 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
             mpfr_sub(ws->PQ[i], ws->thi, ws->shi, MPFR_RNDN);   /* P - Q */
         }
     }
+    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) nu, n);
     for (i = 0; i < d; i++)
     {
+        if (fastv)
+        {
+            adot(ws->s[i], ws->acc, ws->ZTa + i * n, 1, ws->xa, n);
+            continue;
+        }
         mpfr_set_zero(ws->s[i], 1);
         for (k = 0; k < n; k++)
             if (!mpfr_zero_p(ws->Z[k * d + i]))
@@ -401,15 +467,21 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     if ((r = _mpbias_dual_weights(ws, second)) != MPBIAS_ODE_OK)
         return r;
+    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->w, d);
     for (k = 0; k < n; k++)
     {
-        mpfr_set_zero(ws->m[k], 1);
-        for (i = 0; i < d; i++)
-            if (!mpfr_zero_p(ws->Z[k * d + i]))
-            {
-                mpfr_mul(t1, ws->Z[k * d + i], ws->w[i], MPFR_RNDN);
-                mpfr_add(ws->m[k], ws->m[k], t1, MPFR_RNDN);
-            }
+        if (fastv)
+            adot(ws->m[k], ws->acc, ws->Za + k * d, 1, ws->xa, d);
+        else
+        {
+            mpfr_set_zero(ws->m[k], 1);
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(ws->Z[k * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[k * d + i], ws->w[i], MPFR_RNDN);
+                    mpfr_add(ws->m[k], ws->m[k], t1, MPFR_RNDN);
+                }
+        }
         if (!mpfr_number_p(ws->m[k]))
             return MPBIAS_ODE_DOMAIN;
     }
@@ -442,11 +514,25 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         mpfr_sub(t3, ws->lg[k], t1, MPFR_RNDN);
         mpfr_exp(t3, t3, MPFR_RNDN);
         mpfr_add(t2, t2, t3, MPFR_RNDN);
+        if (ws->fast && ws->loss == MPBIAS_LOSS_EXP)
+            mpfr_set(ws->p[k], t3, MPFR_RNDN);      /* l_n / max l */
+    }
+    if (ws->fast && ws->loss == MPBIAS_LOSS_EXP)
+    {
+        /* exponential loss: g = l, so p_n = (l_n / max l) / sum: one
+           exponential per sample instead of two (and no rounding error
+           of log L amplified by its size) */
+        for (k = 0; k < n; k++)
+        {
+            mpfr_div(ws->p[k], ws->p[k], t2, MPFR_RNDN);
+            mpfr_neg(ws->lg[k], ws->m[k], MPFR_RNDN);
+            mpfr_set_ui(ws->c[k], 1, MPFR_RNDN);
+        }
     }
     mpfr_log(t2, t2, MPFR_RNDN);
     mpfr_add(ws->logL, t1, t2, MPFR_RNDN);
     /* log g_n, p_n = exp(log g_n - log L), c_n */
-    for (k = 0; k < n; k++)
+    for (k = 0; k < n && !(ws->fast && ws->loss == MPBIAS_LOSS_EXP); k++)
     {
         if (ws->loss == MPBIAS_LOSS_EXP)
         {
@@ -468,15 +554,21 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     /* v = Z^T p, Phi = sum w'_i v_i^2 */
     mpfr_set_zero(ws->Phi, 1);
+    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
     for (i = 0; i < d; i++)
     {
-        mpfr_set_zero(ws->v[i], 1);
-        for (k = 0; k < n; k++)
-            if (!mpfr_zero_p(ws->Z[k * d + i]))
-            {
-                mpfr_mul(t1, ws->Z[k * d + i], ws->p[k], MPFR_RNDN);
-                mpfr_add(ws->v[i], ws->v[i], t1, MPFR_RNDN);
-            }
+        if (fastv)
+            adot(ws->v[i], ws->acc, ws->ZTa + i * n, 1, ws->xa, n);
+        else
+        {
+            mpfr_set_zero(ws->v[i], 1);
+            for (k = 0; k < n; k++)
+                if (!mpfr_zero_p(ws->Z[k * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[k * d + i], ws->p[k], MPFR_RNDN);
+                    mpfr_add(ws->v[i], ws->v[i], t1, MPFR_RNDN);
+                }
+        }
         mpfr_sqr(t1, ws->v[i], MPFR_RNDN);
         mpfr_mul(t1, t1, ws->w1[i], MPFR_RNDN);
         mpfr_add(ws->Phi, ws->Phi, t1, MPFR_RNDN);
@@ -583,12 +675,32 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     _mpbias_dual_struct *ws = params;
     slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
-    int r = _mpbias_dual_eval(ws, y, 1);
+    int fastv, r = _mpbias_dual_eval(ws, y, 1);
     if (r != MPBIAS_ODE_OK)
         return r;
     set_E(ws, x);
     /* K = Z diag(w') Z^T (symmetric) */
-    for (a = 0; a < n; a++)
+    fastv = ws->fast && to_arb(ws->ya, (const mpfr_t *) ws->w1, d)
+            && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
+    if (fastv)
+    {
+        /* Zw = Z diag(w') (rounded to prec), K_ab = Zw_a . Z_b */
+        for (a = 0; a < n; a++)
+            for (i = 0; i < d; i++)
+                arf_mul(arb_midref(ws->Zwa + a * d + i), arb_midref(ws->Za + a * d + i),
+                        arb_midref(ws->ya + i), ws->prec, ARF_RND_NEAR);
+        for (a = 0; a < n; a++)
+            for (b = 0; b <= a; b++)
+            {
+                adot(ws->K[a * n + b], ws->acc, ws->Zwa + a * d, 1, ws->Za + b * d, d);
+                mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
+                arf_set_mpfr(arb_midref(ws->Ka + a * n + b), ws->K[a * n + b]);
+                arf_set_mpfr(arb_midref(ws->Ka + b * n + a), ws->K[a * n + b]);
+            }
+        for (a = 0; a < n; a++)
+            adot(ws->Kp[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+    }
+    for (a = 0; a < n && !fastv; a++)
         for (b = 0; b <= a; b++)
         {
             mpfr_set_zero(ws->K[a * n + b], 1);
@@ -602,7 +714,7 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
             mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
         }
     /* Kp = K p; u = S Kp with S = diag(p c) - p p^T: u_a = p_a (c_a Kp_a - Phi) */
-    for (a = 0; a < n; a++)
+    for (a = 0; a < n && !fastv; a++)
     {
         mpfr_set_zero(ws->Kp[a], 1);
         for (b = 0; b < n; b++)
@@ -623,8 +735,18 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
         mpfr_sqr(ws->r[i], ws->v[i], MPFR_RNDN);
         mpfr_mul(ws->r[i], ws->r[i], ws->w2[i], MPFR_RNDN);
     }
+    fastv = fastv && to_arb(ws->xa, (const mpfr_t *) ws->u, n)
+            && to_arb(ws->ya, (const mpfr_t *) ws->r, d);
     for (a = 0; a < n; a++)
     {
+        if (fastv)
+        {
+            adot(ws->gphi[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+            mpfr_mul_si(ws->gphi[a], ws->gphi[a], -2, MPFR_RNDN);
+            adot(t1, ws->acc, ws->Za + a * d, 1, ws->ya, d);
+            mpfr_add(ws->gphi[a], ws->gphi[a], t1, MPFR_RNDN);
+            continue;
+        }
         mpfr_set_zero(ws->gphi[a], 1);
         for (b = 0; b < n; b++)
         {
