@@ -2640,7 +2640,8 @@ END_TEST
    no further from the oracle than 4 times the reference loops' error plus
    a few ulps of the largest entry (normwise), for depths 1..4, both
    losses, at points away from nu = 0 and after a fold of the reference
-   point. */
+   point; the double Jacobian (_mpbias_dual_jac_d) agrees with the oracle
+   normwise to 2^-40. */
 START_TEST(test_dual_fast)
 {
     static const int depth[] = { 1, 2, 3, 4, 2, 3 };
@@ -2728,6 +2729,26 @@ START_TEST(test_dual_fast)
                              "loops by %g (max entry %g)", c, (long) fold, (long) q,
                              mpfr_get_d(e[0], MPFR_RNDN), mpfr_get_d(e[1], MPFR_RNDN),
                              mpfr_get_d(vmax, MPFR_RNDN) * ldexp(1.0, (int) prec - 4));
+        }
+        /* the double Jacobian (the preconditioner's) against the oracle:
+           normwise to 2^-40 (a few thousand ulps of double) */
+        {
+            double *Jd = flint_malloc((size_t) (dim * dim) * sizeof(double)), dm = 0.0, vm = 0.0;
+            ck_assert_int_eq(_mpbias_dual_jac_d(Jd, x[0], (const mpfr_t *) y[0], ws[0]),
+                             MPBIAS_ODE_OK);
+            for (k = 0; k < dim * dim; k++)
+            {
+                double o = mpfr_get_d(J[2][k], MPFR_RNDN);
+                ck_assert(isfinite(Jd[k]));
+                if (fabs(Jd[k] - o) > dm)
+                    dm = fabs(Jd[k] - o);
+                if (fabs(o) > vm)
+                    vm = fabs(o);
+            }
+            if (!(dm <= ldexp(vm, -40)))
+                ck_abort_msg("case %d fold %ld: double Jacobian off by %g (max entry %g)", c,
+                             (long) fold, dm, vm);
+            flint_free(Jd);
         }
         /* move the reference points to the point: the next one is relative to it */
         for (v = 0; v < 3; v++)

@@ -154,8 +154,14 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->xa = _arb_vec_init(n > d ? n : d);
     ws->ya = _arb_vec_init(n > d ? n : d);
     arb_init(ws->acc);
+    ws->Zd = flint_malloc((size_t) (n * d) * sizeof(double));
+    ws->Zwd = flint_malloc((size_t) (n * d) * sizeof(double));
+    ws->Kd = flint_malloc((size_t) (n * n) * sizeof(double));
+    ws->vd = flint_malloc((size_t) (4 * (n > d ? n : d)) * sizeof(double));
     {
         slong k;
+        for (k = 0; k < n * d; k++)
+            ws->Zd[k] = mpfr_get_d(ws->Z[k], MPFR_RNDN);
         for (k = 0; k < n; k++)
             for (i = 0; i < d; i++)
             {
@@ -218,6 +224,10 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _arb_vec_clear(ws->xa, n > d ? n : d);
     _arb_vec_clear(ws->ya, n > d ? n : d);
     arb_clear(ws->acc);
+    flint_free(ws->Zd);
+    flint_free(ws->Zwd);
+    flint_free(ws->Kd);
+    flint_free(ws->vd);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -798,6 +808,103 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     mpfr_mul(t1, t1, ws->E, MPFR_RNDN);
     mpfr_add_ui(t1, t1, 1, MPFR_RNDN);
     mpfr_mul(dfdx[n], dfdx[n], t1, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
+
+/* The Jacobian of _mpbias_dual_jac in double, for the stepper's
+   preconditioner.  With Kt = K / Phi (formed from Z and w' / Phi in
+   double), Ktp = Kt p (p^T Kt p = 1), ut = u / Phi = p (c Ktp - 1) and
+   gt = grad Phi / Phi^2 = -2 Kt ut + Z (w'' v^2 / Phi^2):
+   J_ab = -E p_a (c_a Kt_ab - Ktp_b + gt_b), J_nb = -E e^(g1 - r) gt_b,
+   J_bn = 0, J_nn = -E e^(g1 - r) / Phi.  The O(N d) evaluation and the
+   per-coordinate scalings are in MPFR (no overflow there); an entry out
+   of double's range comes out non-finite (the stepper then falls back). */
+int
+_mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    _mpbias_dual_struct *ws = params;
+    slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
+    slong len = n > d ? n : d;
+    double *wd = ws->vd, *rd = ws->vd + len, *pd = ws->vd + 2 * len, *cd = ws->vd + 3 * len;
+    double *Ktp = ws->vd, *ut = ws->vd + len;    /* reuse wd, rd once they are consumed */
+    double Ed, eqE, Jnn, acc;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2;
+    int r = _mpbias_dual_eval(ws, y, 1);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    set_E(ws, x);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_div(t1, ws->w1[i], ws->Phi, MPFR_RNDN);
+        wd[i] = mpfr_get_d(t1, MPFR_RNDN);
+        mpfr_div(t1, ws->v[i], ws->Phi, MPFR_RNDN);
+        mpfr_sqr(t1, t1, MPFR_RNDN);
+        mpfr_mul(t1, t1, ws->w2[i], MPFR_RNDN);
+        rd[i] = mpfr_get_d(t1, MPFR_RNDN);
+    }
+    for (a = 0; a < n; a++)
+    {
+        pd[a] = mpfr_get_d(ws->p[a], MPFR_RNDN);
+        cd[a] = mpfr_get_d(ws->c[a], MPFR_RNDN);
+    }
+    Ed = mpfr_get_d(ws->E, MPFR_RNDN);
+    mpfr_sub(ws->eq, ws->g1, y[n], MPFR_RNDN);
+    mpfr_exp(ws->eq, ws->eq, MPFR_RNDN);
+    mpfr_mul(t2, ws->eq, ws->E, MPFR_RNDN);
+    eqE = mpfr_get_d(t2, MPFR_RNDN);
+    mpfr_div(t2, t2, ws->Phi, MPFR_RNDN);
+    Jnn = -mpfr_get_d(t2, MPFR_RNDN);
+    /* Kt = (Z diag(w' / Phi)) Z^T, symmetric */
+    for (a = 0; a < n; a++)
+    {
+        const double *za = ws->Zd + a * d;
+        double *zw = ws->Zwd + a * d;
+        for (i = 0; i < d; i++)
+            zw[i] = za[i] * wd[i];
+    }
+    /* the Z (w'' v^2 / Phi^2) part of gt, into J's last row (scratch) */
+    for (a = 0; a < n; a++)
+    {
+        const double *za = ws->Zd + a * d;
+        acc = 0.0;
+        for (i = 0; i < d; i++)
+            acc += za[i] * rd[i];
+        J[n * dim + a] = acc;
+    }
+    for (a = 0; a < n; a++)
+        for (b = 0; b <= a; b++)
+        {
+            const double *zw = ws->Zwd + a * d, *zb = ws->Zd + b * d;
+            acc = 0.0;
+            for (i = 0; i < d; i++)
+                acc += zw[i] * zb[i];
+            ws->Kd[a * n + b] = ws->Kd[b * n + a] = acc;
+        }
+    for (a = 0; a < n; a++)
+    {
+        acc = 0.0;
+        for (b = 0; b < n; b++)
+            acc += ws->Kd[a * n + b] * pd[b];
+        Ktp[a] = acc;
+    }
+    for (a = 0; a < n; a++)
+        ut[a] = pd[a] * (cd[a] * Ktp[a] - 1.0);
+    for (a = 0; a < n; a++)
+    {
+        acc = 0.0;
+        for (b = 0; b < n; b++)
+            acc += ws->Kd[a * n + b] * ut[b];
+        J[n * dim + a] += -2.0 * acc;                      /* gt_a */
+    }
+    for (a = 0; a < n; a++)
+    {
+        for (b = 0; b < n; b++)
+            J[a * dim + b] = -Ed * pd[a] * (cd[a] * ws->Kd[a * n + b] - Ktp[b] + J[n * dim + b]);
+        J[a * dim + n] = 0.0;
+    }
+    for (b = 0; b < n; b++)
+        J[n * dim + b] *= -eqE;
+    J[n * dim + n] = Jnn;
     return MPBIAS_ODE_OK;
 }
 
