@@ -204,6 +204,18 @@ typedef struct
     arb_ptr Za, ZTa, ZThia, Zwa, Ka;   /* n x d, d x n, d x n (hiprec), n x d, n x n */
     arb_ptr xa, ya;                    /* max(n, d) scratch */
     double *Zd, *Zwd, *Kd, *vd;        /* Z and Z diag(w'/Phi) (n x d), K / Phi (n x n), 4 max(n, d) scratch */
+    /* Z = Zi / zden with integers |Zi| < 2^62 (decimal data): the
+       products with Z as exact fixed-point sums (mpn_addmul_1), one
+       rounding per result; zint = 0 when Z has no such form */
+    int zint;
+    ulong zden;
+    slong *Zi, *ZTi;                   /* n x d, d x n */
+    mp_limb_t *xl, *acc2;              /* max(n, d) x xlen limbs; 2 (xlen + 2) */
+    int *xs;                           /* max(n, d) signs */
+    slong xlen;
+    mpz_t zt;
+    mpfr_t zsum;                       /* (xlen + 2) 64 bits */
+    mpfr_t *shv;                       /* d at hiprec: Z^T nu for the gaps (D >= 3) */
     arb_t acc;
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];

@@ -2633,8 +2633,9 @@ START_TEST(test_small_alpha_one)
 END_TEST
 
 
-/* The reduced flow's fast evaluation (arb_approx_dot on Arb copies of Z;
-   p from the log-sum-exp's exponentials) at 200 bits against the
+/* The reduced flow's fast evaluation (exact fixed-point sums with the
+   integer form of Z, or arb_approx_dot on Arb copies of Z; p from the
+   log-sum-exp's exponentials) at 200 bits against the
    reference loops of mpfr_mul/mpfr_add (ws->fast = 0) at 200 bits and at
    400 bits (the oracle): f, the Jacobian and df/dx of the fast path are
    no further from the oracle than 4 times the reference loops' error plus
@@ -2647,7 +2648,7 @@ START_TEST(test_dual_fast)
     static const int depth[] = { 1, 2, 3, 4, 2, 3 };
     static const int logi[] = { 0, 0, 0, 0, 1, 1 };
     const mpfr_prec_t prec = 200, hp = 400;
-    int c = _i;
+    int c = _i % 6, arb_only = _i >= 6;
     mpbias_data_t data;
     mpbias_model_t model;
     mpbias_err_t err;
@@ -2670,6 +2671,10 @@ START_TEST(test_dual_fast)
         mpfr_prec_t pv = v == 2 ? hp : prec;
         _mpbias_dual_init(ws[v], data, model, pv);
         ws[v]->fast = (v == 0);
+        if (v == 0 && arb_only)
+            ws[v]->zint = 0;                /* the Arb dot products, not the integer form */
+        else if (v == 0)
+            ck_assert(ws[v]->zint);         /* decimal data: the integer form of Z */
         y[v] = _mpbias_mpfr_vec_init(dim, pv);
         f[v] = _mpbias_mpfr_vec_init(dim, pv);
         df[v] = _mpbias_mpfr_vec_init(dim, pv);
@@ -2828,7 +2833,7 @@ flow_suite(void)
 
     tc = tcase_create("dual_fast");
     tcase_set_timeout(tc, 120);
-    tcase_add_loop_test(tc, test_dual_fast, 0, 6);
+    tcase_add_loop_test(tc, test_dual_fast, 0, 12);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("determinism");

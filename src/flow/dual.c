@@ -158,6 +158,41 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->Zwd = flint_malloc((size_t) (n * d) * sizeof(double));
     ws->Kd = flint_malloc((size_t) (n * n) * sizeof(double));
     ws->vd = flint_malloc((size_t) (4 * (n > d ? n : d)) * sizeof(double));
+    /* integer form of Z: a common denominator and numerators below 2^62 */
+    {
+        fmpz_t den, q;
+        slong k, len = n > d ? n : d;
+        fmpz_init(den);
+        fmpz_init(q);
+        fmpz_one(den);
+        for (k = 0; k < n * d; k++)
+            fmpz_lcm(den, den, fmpq_denref(data->z + k));
+        ws->zint = fmpz_abs_fits_ui(den) && fmpz_bits(den) <= 62;
+        ws->Zi = flint_malloc((size_t) (n * d) * sizeof(slong));
+        ws->ZTi = flint_malloc((size_t) (n * d) * sizeof(slong));
+        for (k = 0; k < n * d && ws->zint; k++)
+        {
+            fmpz_divexact(q, den, fmpq_denref(data->z + k));
+            fmpz_mul(q, q, fmpq_numref(data->z + k));
+            if (fmpz_bits(q) > 62)
+                ws->zint = 0;
+            else
+            {
+                ws->Zi[k] = fmpz_get_si(q);
+                ws->ZTi[(k % d) * n + k / d] = ws->Zi[k];
+            }
+        }
+        ws->zden = ws->zint ? fmpz_get_ui(den) : 1;
+        ws->xlen = (ws->hiprec + 96 + FLINT_BITS - 1) / FLINT_BITS;
+        ws->xl = flint_malloc((size_t) (len * ws->xlen) * sizeof(mp_limb_t));
+        ws->acc2 = flint_malloc((size_t) (2 * (ws->xlen + 2)) * sizeof(mp_limb_t));
+        ws->xs = flint_malloc((size_t) len * sizeof(int));
+        mpz_init(ws->zt);
+        mpfr_init2(ws->zsum, (ws->xlen + 2) * FLINT_BITS);
+        ws->shv = _mpbias_mpfr_vec_init(d, ws->hiprec);
+        fmpz_clear(den);
+        fmpz_clear(q);
+    }
     {
         slong k;
         for (k = 0; k < n * d; k++)
@@ -228,6 +263,14 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     flint_free(ws->Zwd);
     flint_free(ws->Kd);
     flint_free(ws->vd);
+    flint_free(ws->Zi);
+    flint_free(ws->ZTi);
+    flint_free(ws->xl);
+    flint_free(ws->acc2);
+    flint_free(ws->xs);
+    mpz_clear(ws->zt);
+    mpfr_clear(ws->zsum);
+    _mpbias_mpfr_vec_clear(ws->shv, d);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -417,6 +460,103 @@ adot(mpfr_t out, arb_t acc, arb_srcptr A, slong astep, arb_srcptr x, slong len)
     arf_get_mpfr(out, arb_midref(acc), MPFR_RNDN);
 }
 
+/* The integer form of Z (ws->zint): out[r] = sum_k A[r len + k] x_k /
+   zden for r < rows, A = Zi or ZTi.  x is cut to fixed point with its
+   largest entry's exponent and prec + 96 bits below it (prec: out's
+   precision; the truncation moves each sum by at most 2^-(prec + 96)
+   max |x| sum |A| / zden), the sum of the products is exact (mpn
+   limbs), and it is rounded once.  Returns 0 (nothing written) when x
+   has a non-finite entry. */
+static int
+zdot(mpfr_t *out, _mpbias_dual_struct *ws, const slong *A, slong rows, slong len, const mpfr_t *x)
+{
+    slong k, r, L, q;
+    mpfr_exp_t emax = MPFR_EMIN_MIN, lsb;
+    mp_limb_t *pos = ws->acc2, *neg, *res;
+    mpz_t zr;
+    int any = 0, sg;
+    for (k = 0; k < len; k++)
+    {
+        if (!mpfr_number_p(x[k]))
+            return 0;
+        if (!mpfr_zero_p(x[k]))
+        {
+            if (!any || mpfr_get_exp(x[k]) > emax)
+                emax = mpfr_get_exp(x[k]);
+            any = 1;
+        }
+    }
+    if (!any)
+    {
+        for (r = 0; r < rows; r++)
+            mpfr_set_zero(out[r], 1);
+        return 1;
+    }
+    L = (mpfr_get_prec(out[0]) + 96 + FLINT_BITS - 1) / FLINT_BITS;
+    if (L > ws->xlen)
+        return 0;
+    lsb = emax - L * FLINT_BITS;
+    for (k = 0; k < len; k++)
+    {
+        mp_limb_t *xk = ws->xl + k * L;
+        ws->xs[k] = 0;
+        if (mpfr_zero_p(x[k]))
+            continue;
+        {
+            mpfr_exp_t e = mpfr_get_z_2exp(ws->zt, x[k]);   /* x = zt 2^e */
+            if (e >= lsb)
+                mpz_mul_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (e - lsb));
+            else
+                mpz_tdiv_q_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (lsb - e));
+        }
+        ws->xs[k] = mpz_sgn(ws->zt);
+        q = (slong) mpz_size(ws->zt);
+        for (r = 0; r < q; r++)
+            xk[r] = mpz_getlimbn(ws->zt, r);
+        for (; r < L; r++)
+            xk[r] = 0;
+    }
+    neg = pos + L + 2;
+    for (r = 0; r < rows; r++)
+    {
+        const slong *a = A + r * len;
+        for (k = 0; k < 2 * (L + 2); k++)
+            pos[k] = 0;
+        for (k = 0; k < len; k++)
+        {
+            slong z = a[k];
+            mp_limb_t cy, *acc;
+            if (z == 0 || ws->xs[k] == 0)
+                continue;
+            acc = ((z > 0) == (ws->xs[k] > 0)) ? pos : neg;
+            cy = mpn_addmul_1(acc, ws->xl + k * L, L, (mp_limb_t) (z > 0 ? z : -z));
+            mpn_add_1(acc + L, acc + L, 2, cy);
+        }
+        if (mpn_cmp(pos, neg, L + 2) >= 0)
+        {
+            mpn_sub_n(pos, pos, neg, L + 2);
+            res = pos;
+            sg = 1;
+        }
+        else
+        {
+            mpn_sub_n(neg, neg, pos, L + 2);
+            res = neg;
+            sg = -1;
+        }
+        q = L + 2;
+        while (q > 0 && res[q - 1] == 0)
+            q--;
+        mpz_roinit_n(zr, res, sg * q);
+        mpfr_set_z_2exp(ws->zsum, zr, lsb, MPFR_RNDN);      /* exact */
+        if (ws->zden == 1)
+            mpfr_set(out[r], ws->zsum, MPFR_RNDN);
+        else
+            mpfr_div_ui(out[r], ws->zsum, ws->zden, MPFR_RNDN);
+    }
+    return 1;
+}
+
 /* From y: nu = nuref + y, s, w, w', (w''), margins m, log L, p and c (see
    the header comment; c_n = 1 - g_n for the logistic loss, 1 for the
    exponential). */
@@ -426,7 +566,7 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     slong n = ws->n, d = ws->d, i, k;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
     mpfr_t *nu = ws->nu;
-    int r, fastv;
+    int r, fastv, zv;
 
     for (k = 0; k < n; k++)
         mpfr_add(nu[k], ws->nuref[k], y[k], MPFR_RNDN);
@@ -436,10 +576,13 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         unsigned long DD = (unsigned long) ws->D * (unsigned long) (ws->D - 2);
         for (k = 0; k < n; k++)
             mpfr_add(ws->nuhi[k], ws->nuref[k], y[k], MPFR_RNDN);
-        fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->nuhi, n);
+        zv = ws->fast && ws->zint && zdot(ws->shv, ws, ws->ZTi, d, n, (const mpfr_t *) ws->nuhi);
+        fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->nuhi, n);
         for (i = 0; i < d; i++)
         {
-            if (fastv)
+            if (zv)
+                mpfr_set(ws->shi, ws->shv[i], MPFR_RNDN);
+            else if (fastv)
                 adot(ws->shi, ws->acc, ws->ZThia + i * n, 1, ws->xa, n);
             else
             {
@@ -459,8 +602,9 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
             mpfr_sub(ws->PQ[i], ws->thi, ws->shi, MPFR_RNDN);   /* P - Q */
         }
     }
-    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) nu, n);
-    for (i = 0; i < d; i++)
+    zv = ws->fast && ws->zint && zdot(ws->s, ws, ws->ZTi, d, n, (const mpfr_t *) nu);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) nu, n);
+    for (i = 0; i < d && !zv; i++)
     {
         if (fastv)
         {
@@ -477,10 +621,13 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     if ((r = _mpbias_dual_weights(ws, second)) != MPBIAS_ODE_OK)
         return r;
-    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->w, d);
+    zv = ws->fast && ws->zint && zdot(ws->m, ws, ws->Zi, n, d, (const mpfr_t *) ws->w);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->w, d);
     for (k = 0; k < n; k++)
     {
-        if (fastv)
+        if (zv)
+            ;
+        else if (fastv)
             adot(ws->m[k], ws->acc, ws->Za + k * d, 1, ws->xa, d);
         else
         {
@@ -564,10 +711,13 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     /* v = Z^T p, Phi = sum w'_i v_i^2 */
     mpfr_set_zero(ws->Phi, 1);
-    fastv = ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
+    zv = ws->fast && ws->zint && zdot(ws->v, ws, ws->ZTi, d, n, (const mpfr_t *) ws->p);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
     for (i = 0; i < d; i++)
     {
-        if (fastv)
+        if (zv)
+            ;
+        else if (fastv)
             adot(ws->v[i], ws->acc, ws->ZTa + i * n, 1, ws->xa, n);
         else
         {
