@@ -216,6 +216,10 @@ typedef struct
     mpz_t zt;
     mpfr_t zsum;                       /* (xlen + 2) 64 bits */
     mpfr_t *shv;                       /* d at hiprec: Z^T nu for the gaps (D >= 3) */
+    mp_limb_t *Yl;                     /* n x d x (ylen + 1) limbs: Zi diag(w') in fixed point */
+    int *Ys;                           /* n x d signs */
+    slong ylen;
+    mpfr_t zden2;                      /* zden^2 */
     arb_t acc;
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];

@@ -185,10 +185,16 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
         ws->zden = ws->zint ? fmpz_get_ui(den) : 1;
         ws->xlen = (ws->hiprec + 96 + FLINT_BITS - 1) / FLINT_BITS;
         ws->xl = flint_malloc((size_t) (len * ws->xlen) * sizeof(mp_limb_t));
-        ws->acc2 = flint_malloc((size_t) (2 * (ws->xlen + 2)) * sizeof(mp_limb_t));
+        ws->acc2 = flint_malloc((size_t) (2 * (ws->xlen + 4)) * sizeof(mp_limb_t));
         ws->xs = flint_malloc((size_t) len * sizeof(int));
         mpz_init(ws->zt);
-        mpfr_init2(ws->zsum, (ws->xlen + 2) * FLINT_BITS);
+        mpfr_init2(ws->zsum, (ws->xlen + 4) * FLINT_BITS);
+        ws->ylen = (prec + 96 + FLINT_BITS - 1) / FLINT_BITS;
+        ws->Yl = ws->zint ? flint_malloc((size_t) (n * d * (ws->ylen + 1)) * sizeof(mp_limb_t)) : NULL;
+        ws->Ys = ws->zint ? flint_malloc((size_t) (n * d) * sizeof(int)) : NULL;
+        mpfr_init2(ws->zden2, 2 * FLINT_BITS);
+        mpfr_set_ui(ws->zden2, ws->zden, MPFR_RNDN);
+        mpfr_sqr(ws->zden2, ws->zden2, MPFR_RNDN);          /* exact */
         ws->shv = _mpbias_mpfr_vec_init(d, ws->hiprec);
         fmpz_clear(den);
         fmpz_clear(q);
@@ -270,6 +276,9 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     flint_free(ws->xs);
     mpz_clear(ws->zt);
     mpfr_clear(ws->zsum);
+    mpfr_clear(ws->zden2);
+    flint_free(ws->Yl);
+    flint_free(ws->Ys);
     _mpbias_mpfr_vec_clear(ws->shv, d);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
@@ -554,6 +563,111 @@ zdot(mpfr_t *out, _mpbias_dual_struct *ws, const slong *A, slong rows, slong len
         else
             mpfr_div_ui(out[r], ws->zsum, ws->zden, MPFR_RNDN);
     }
+    return 1;
+}
+
+/* The integer form of Z: K = Z diag(w') Z^T = Zi diag(w') Zi^T / zden^2
+   into K (and its Arb copy Ka), with w' cut to fixed point with its
+   largest entry's exponent and prec + 96 bits below it (each K_ab moves
+   by at most 2^-(prec + 96) max w' sum_i |Z_ai Z_bi|), the sums exact
+   (mpn limbs: Y = Zi diag(w') once, then K_ab = sum_i Zi_bi Y_ai),
+   each rounded once.  Returns 0 (nothing written) when w' has a
+   non-finite entry. */
+static int
+zgram(_mpbias_dual_struct *ws)
+{
+    slong n = ws->n, d = ws->d, L = ws->ylen, a, b, i, k, q;
+    mpfr_exp_t emax = MPFR_EMIN_MIN, lsb;
+    mp_limb_t *pos = ws->acc2, *neg = ws->acc2 + L + 3, *res;
+    mpz_t zr;
+    int any = 0, sg;
+    for (i = 0; i < d; i++)
+    {
+        if (!mpfr_number_p(ws->w1[i]))
+            return 0;
+        if (!mpfr_zero_p(ws->w1[i]))
+        {
+            if (!any || mpfr_get_exp(ws->w1[i]) > emax)
+                emax = mpfr_get_exp(ws->w1[i]);
+            any = 1;
+        }
+    }
+    if (L + 3 > ws->xlen + 4 || L > ws->xlen)
+        return 0;
+    lsb = emax - L * FLINT_BITS;
+    for (i = 0; i < d; i++)
+    {
+        mp_limb_t *xi = ws->xl + i * L;
+        ws->xs[i] = 0;
+        if (mpfr_zero_p(ws->w1[i]))
+            continue;
+        {
+            mpfr_exp_t e = mpfr_get_z_2exp(ws->zt, ws->w1[i]);
+            if (e >= lsb)
+                mpz_mul_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (e - lsb));
+            else
+                mpz_tdiv_q_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (lsb - e));
+        }
+        ws->xs[i] = mpz_sgn(ws->zt);
+        q = (slong) mpz_size(ws->zt);
+        for (k = 0; k < q; k++)
+            xi[k] = mpz_getlimbn(ws->zt, k);
+        for (; k < L; k++)
+            xi[k] = 0;
+    }
+    for (a = 0; a < n; a++)
+        for (i = 0; i < d; i++)
+        {
+            slong z = ws->Zi[a * d + i];
+            mp_limb_t *y = ws->Yl + (a * d + i) * (L + 1);
+            if (z == 0 || ws->xs[i] == 0 || !any)
+            {
+                ws->Ys[a * d + i] = 0;
+                continue;
+            }
+            ws->Ys[a * d + i] = (z > 0) ? ws->xs[i] : -ws->xs[i];
+            y[L] = mpn_mul_1(y, ws->xl + i * L, L, (mp_limb_t) (z > 0 ? z : -z));
+        }
+    for (a = 0; a < n; a++)
+        for (b = 0; b <= a; b++)
+        {
+            const slong *zb = ws->Zi + b * d;
+            const int *ys = ws->Ys + a * d;
+            for (k = 0; k < 2 * (L + 3); k++)
+                pos[k] = 0;
+            for (i = 0; i < d; i++)
+            {
+                slong z = zb[i];
+                mp_limb_t cy, *acc;
+                if (z == 0 || ys[i] == 0)
+                    continue;
+                acc = ((z > 0) == (ys[i] > 0)) ? pos : neg;
+                cy = mpn_addmul_1(acc, ws->Yl + (a * d + i) * (L + 1), L + 1,
+                                  (mp_limb_t) (z > 0 ? z : -z));
+                mpn_add_1(acc + L + 1, acc + L + 1, 2, cy);
+            }
+            if (mpn_cmp(pos, neg, L + 3) >= 0)
+            {
+                mpn_sub_n(pos, pos, neg, L + 3);
+                res = pos;
+                sg = 1;
+            }
+            else
+            {
+                mpn_sub_n(neg, neg, pos, L + 3);
+                res = neg;
+                sg = -1;
+            }
+            q = L + 3;
+            while (q > 0 && res[q - 1] == 0)
+                q--;
+            mpz_roinit_n(zr, res, sg * q);
+            mpfr_set_z_2exp(ws->zsum, zr, lsb, MPFR_RNDN);      /* exact */
+            mpfr_div(ws->K[a * n + b], ws->zsum, ws->zden2, MPFR_RNDN);
+            mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
+            arf_set_mpfr(arb_midref(ws->Ka + a * n + b), ws->K[a * n + b]);
+            arf_set_mpfr(arb_midref(ws->Ka + b * n + a), ws->K[a * n + b]);
+        }
     return 1;
 }
 
@@ -842,7 +956,12 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     /* K = Z diag(w') Z^T (symmetric) */
     fastv = ws->fast && to_arb(ws->ya, (const mpfr_t *) ws->w1, d)
             && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
-    if (fastv)
+    if (fastv && ws->zint && zgram(ws))
+    {
+        for (a = 0; a < n; a++)
+            adot(ws->Kp[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+    }
+    else if (fastv)
     {
         /* Zw = Z diag(w') (rounded to prec), K_ab = Zw_a . Z_b */
         for (a = 0; a < n; a++)
