@@ -220,7 +220,7 @@ typedef struct
     int *Ys;                           /* n x d signs */
     slong ylen;
     mpfr_t zden2;                      /* zden^2 */
-    arb_t acc;
+    arb_t acc, ea, eb, ec;             /* scratch of the fast transcendental functions */
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];
 

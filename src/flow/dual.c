@@ -154,6 +154,9 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->xa = _arb_vec_init(n > d ? n : d);
     ws->ya = _arb_vec_init(n > d ? n : d);
     arb_init(ws->acc);
+    arb_init(ws->ea);
+    arb_init(ws->eb);
+    arb_init(ws->ec);
     ws->Zd = flint_malloc((size_t) (n * d) * sizeof(double));
     ws->Zwd = flint_malloc((size_t) (n * d) * sizeof(double));
     ws->Kd = flint_malloc((size_t) (n * n) * sizeof(double));
@@ -265,6 +268,9 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _arb_vec_clear(ws->xa, n > d ? n : d);
     _arb_vec_clear(ws->ya, n > d ? n : d);
     arb_clear(ws->acc);
+    arb_clear(ws->ea);
+    arb_clear(ws->eb);
+    arb_clear(ws->ec);
     flint_free(ws->Zd);
     flint_free(ws->Zwd);
     flint_free(ws->Kd);
@@ -319,7 +325,20 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
             /* w = 2ab sinh(4s + log(a/b)), w' = 8ab cosh(.), w'' = 16 w */
             mpfr_mul_2ui(t1, ws->s[i], 2, MPFR_RNDN);
             mpfr_add(t1, t1, ws->c1[i], MPFR_RNDN);
-            mpfr_sinh_cosh(t2, t3, t1, MPFR_RNDN);
+            if (ws->fast && mpfr_number_p(t1))
+            {
+                /* Arb's sinh and cosh (about 3 times faster than MPFR's
+                   at these precisions), 16 guard bits, the midpoints
+                   rounded: faithful to prec */
+                arb_ptr ea = ws->ea;
+                arf_set_mpfr(arb_midref(ea), t1);
+                mag_zero(arb_radref(ea));
+                arb_sinh_cosh(ws->eb, ws->ec, ea, ws->prec + 16);
+                arf_get_mpfr(t2, arb_midref(ws->eb), MPFR_RNDN);
+                arf_get_mpfr(t3, arb_midref(ws->ec), MPFR_RNDN);
+            }
+            else
+                mpfr_sinh_cosh(t2, t3, t1, MPFR_RNDN);
             mpfr_mul(ws->w[i], t2, ws->c0[i], MPFR_RNDN);
             mpfr_mul(ws->w1[i], t3, ws->c0[i], MPFR_RNDN);
             mpfr_mul_2ui(ws->w1[i], ws->w1[i], 2, MPFR_RNDN);
