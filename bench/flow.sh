@@ -18,7 +18,8 @@
 # Engine cases (rows and the linear algebra of the integrator, issue 16):
 # sparse-teacher N = 20, d = 30 to 1e-100 with the default rows and with
 # --per-decade 0, the transition example to margin 1e30 at 30 digits with
-# and without rows, and sparse-teacher N = 50, d = 200 to 1e-100.  They
+# and without rows, and sparse-teacher N = 50, d = 200 and N = 100, d = 1000
+# to 1e-100 (the right-hand side and Jacobian at realistic sizes).  They
 # report user CPU seconds (less sensitive to the load of a shared machine
 # than wall time) and, when BASELINE=DIR names another built tree (e.g. a
 # checkout of an earlier commit), the same cases run with that tree's
@@ -63,15 +64,16 @@ engine_case() {
 }
 
 engine_section() {
-  local labels=(st20_rows st20_norows tr_rows tr_norows st50_rows)
+  local labels=(st20_rows st20_norows tr_rows tr_norows st50_rows st100_rows)
   local descr=("N=20, d=30, 1e-100, default rows" "N=20, d=30, 1e-100, --per-decade 0"
     "transition, margin 1e30, 30 digits, default rows" "transition, margin 1e30, 30 digits, --per-decade 0"
-    "N=50, d=200, 1e-100, default rows")
+    "N=50, d=200, 1e-100, default rows" "N=100, d=1000, 1e-100, default rows")
   local args=("--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100"
     "--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100 --per-decade 0"
     "--example transition --until-margin 1e30 --digits 30"
     "--example transition --until-margin 1e30 --digits 30 --per-decade 0"
-    "--example sparse-teacher:n=50,d=200,seed=1 --until-loss 1e-100")
+    "--example sparse-teacher:n=50,d=200,seed=1 --until-loss 1e-100"
+    "--example sparse-teacher:n=100,d=1000,seed=1 --until-loss 1e-100")
   local i v bb
   for i in "${!labels[@]}"; do
     # shellcheck disable=SC2086
@@ -116,6 +118,17 @@ engine_section() {
     rows=$(cut -d' ' -f1 "$tmp/eng_tr_rows"); norows=$(cut -d' ' -f1 "$tmp/eng_tr_norows")
     r=$(awk -v a="$rows" -v b="$norows" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
     echo "- transition to margin 1e30: default rows cost ${r}x the time without rows."
+    big=$(cut -d' ' -f1 "$tmp/eng_st100_rows")
+    echo "- N = 100, d = 1000 to 1e-100 at 16 digits: ${big} s user (goal: at most 60 s):" \
+      "$(awk -v w="$big" 'BEGIN { print (w != "-" && w <= 60 ? "met" : "not met") }')."
+    # the cost per right-hand side of the reported run (both runs' time) against N d
+    line="- Scaling: user milliseconds per reported right-hand side"
+    for l in st20_rows st50_rows st100_rows; do
+      read -r u st rh stat < "$tmp/eng_$l"
+      line="$line, $(case $l in st20*) echo "N d = 600";; st50*) echo "N d = 10^4";; *) echo "N d = 10^5";; esac):"
+      line="$line $(awk -v a="$u" -v b="$rh" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", 1000 * a / b }')"
+    done
+    echo "$line (N d grows 16.7x, then 10x)."
   } > "$tmp/engine_md"
 }
 
