@@ -24,6 +24,19 @@
  * Nothing here forms exp(-m) or t: p comes from log-sum-exp, l and g of
  * the logistic loss from stable softplus forms.  The workspace holds all
  * scratch; evaluations allocate nothing.
+ *
+ * Cost (issue 16).  An evaluation is O(N d) products with Z and d
+ * closed forms w(s); the Jacobian adds K = Z diag(w') Z^T, O(N^2 d).
+ * When Z has an integer form (decimal data: integers below 2^62 over a
+ * common denominator) the products with Z are exact fixed-point sums of
+ * mpn_addmul_1 (the vector cut to prec + 96 bits below its largest
+ * entry), rounded once; otherwise arb_approx_dot on Arb copies of Z.
+ * Depth 2's sinh and cosh, deeper networks' log1p and expm1 come from
+ * Arb (faithful).  The stepper's
+ * preconditioner takes the Jacobian in double (_mpbias_dual_jac_d: K /
+ * Phi in double flops); the MPFR Jacobian remains for its error estimate
+ * and MPFR fallback.  ws->fast = 0 selects the plain loops of
+ * mpfr_mul/mpfr_add and MPFR's functions (the tests' reference).
  */
 #include "config.h"
 #include <stdlib.h>
@@ -300,6 +313,33 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->Msc);
 }
 
+/* out = log1p(in) (fn = 0) or expm1(in) (fn = 1): by Arb with 16 guard
+   bits, the midpoint rounded to out's precision (faithful), when
+   ws->fast; by MPFR otherwise or when Arb's result is not finite. */
+static void
+fast_fn(_mpbias_dual_struct *ws, mpfr_t out, const mpfr_t in, int fn)
+{
+    if (ws->fast && mpfr_number_p(in))
+    {
+        arb_ptr ea = ws->ea, eb = ws->eb;
+        arf_set_mpfr(arb_midref(ea), in);
+        mag_zero(arb_radref(ea));
+        if (fn == 0)
+            arb_log1p(eb, ea, mpfr_get_prec(out) + 16);
+        else
+            arb_expm1(eb, ea, mpfr_get_prec(out) + 16);
+        if (arb_is_finite(eb))
+        {
+            arf_get_mpfr(out, arb_midref(eb), MPFR_RNDN);
+            return;
+        }
+    }
+    if (fn == 0)
+        mpfr_log1p(out, in, MPFR_RNDN);
+    else
+        mpfr_expm1(out, in, MPFR_RNDN);
+}
+
 /* w_i, w'_i (and w''_i if `second`) from s_i (D >= 3: from the gaps P_i,
    Q_i).  Returns MPBIAS_ODE_DOMAIN when s leaves the domain of the closed
    form (D >= 3: P = a^(2-D) - D(D-2)s or Q = b^(2-D) + D(D-2)s not
@@ -359,16 +399,16 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
             if (mpfr_sgn(ws->P[i]) <= 0 || mpfr_sgn(ws->Q[i]) <= 0)
                 return MPBIAS_ODE_DOMAIN;
             mpfr_div(t3, ws->PQ[i], ws->Q[i], MPFR_RNDN);      /* (P - Q)/Q */
-            mpfr_log1p(t1, t3, MPFR_RNDN);                     /* lr */
+            fast_fn(ws, t1, t3, 0);                            /* lr */
             if (second)
             {
                 mpfr_mul_ui(ws->w2[i], t1, 3 * uD - 4, MPFR_RNDN);
                 mpfr_div_ui(ws->w2[i], ws->w2[i], uD2, MPFR_RNDN);
-                mpfr_expm1(ws->w2[i], ws->w2[i], MPFR_RNDN);   /* (P/Q)^(e+2) - 1 */
+                fast_fn(ws, ws->w2[i], ws->w2[i], 1);         /* (P/Q)^(e+2) - 1 */
             }
             mpfr_mul_ui(t2, t1, uD, MPFR_RNDN);
             mpfr_div_ui(t2, t2, uD2, MPFR_RNDN);
-            mpfr_expm1(t2, t2, MPFR_RNDN);                     /* q = (P/Q)^e - 1 */
+            fast_fn(ws, t2, t2, 1);                            /* q = (P/Q)^e - 1 */
             mpfr_rootn_ui(t1, ws->P[i], uD2, MPFR_RNDN);
             mpfr_pow_si(t1, t1, -D, MPFR_RNDN);                /* P^-e */
             mpfr_mul(ws->w[i], t1, t2, MPFR_RNDN);

@@ -698,8 +698,9 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     radau_guess(R, c, x, y, h);
 
     /* the preconditioner: sampled Jacobians (in MPFR, as the system gives
-       them), in double and interpolated to the stages; the block-diagonal
-       factorization from the one at the middle of the step */
+       them, or directly in double from the system's jac_d), in double and
+       interpolated to the stages; the block-diagonal factorization from
+       the one at the middle of the step */
     {
         slong k, e, nj = R->nj, nn = n * n;
         double hd = mpfr_get_d(h, MPFR_RNDN);
