@@ -18,8 +18,10 @@
 # Engine cases (rows and the linear algebra of the integrator, issue 16):
 # sparse-teacher N = 20, d = 30 to 1e-100 with the default rows and with
 # --per-decade 0, the transition example to margin 1e30 at 30 digits with
-# and without rows, sparse-teacher N = 50, d = 200 to 1e-100, and generic
-# 4 x 6 data (bench/data/g46.csv) to margin 1e30 and to loss 1e-100.  They
+# and without rows, sparse-teacher N = 50, d = 200 and N = 100, d = 1000
+# to 1e-100 (the right-hand side and Jacobian at realistic sizes), and
+# generic 4 x 6 data (bench/data/g46.csv) to margin 1e30 and to loss
+# 1e-100.  They
 # report user CPU seconds (less sensitive to the load of a shared machine
 # than wall time) and, when BASELINE=DIR names another built tree (e.g. a
 # checkout of an earlier commit), the same cases run with that tree's
@@ -64,16 +66,17 @@ engine_case() {
 }
 
 engine_section() {
-  local labels=(st20_rows st20_norows tr_rows tr_norows st50_rows g46_margin g46_loss)
+  local labels=(st20_rows st20_norows tr_rows tr_norows st50_rows st100_rows g46_margin g46_loss)
   local descr=("N=20, d=30, 1e-100, default rows" "N=20, d=30, 1e-100, --per-decade 0"
     "transition, margin 1e30, 30 digits, default rows" "transition, margin 1e30, 30 digits, --per-decade 0"
-    "N=50, d=200, 1e-100, default rows"
+    "N=50, d=200, 1e-100, default rows" "N=100, d=1000, 1e-100, default rows"
     "g46 (4 x 6 generic), margin 1e30, default rows" "g46 (4 x 6 generic), 1e-100, default rows")
   local args=("--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100"
     "--example sparse-teacher:n=20,d=30,k=2,seed=1 --until-loss 1e-100 --per-decade 0"
     "--example transition --until-margin 1e30 --digits 30"
     "--example transition --until-margin 1e30 --digits 30 --per-decade 0"
     "--example sparse-teacher:n=50,d=200,seed=1 --until-loss 1e-100"
+    "--example sparse-teacher:n=100,d=1000,seed=1 --until-loss 1e-100"
     "--data $here/bench/data/g46.csv --until-margin 1e30"
     "--data $here/bench/data/g46.csv --until-loss 1e-100")
   local i v bb
@@ -124,6 +127,17 @@ engine_section() {
     r=$(awk -v a="$rows" -v b="$norows" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
     echo "- g46 to margin 1e30 costs ${r}x its time to 1e-100 (goal: at most 3x):" \
       "$(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 3 ? "met" : "not met") }')."
+    big=$(cut -d' ' -f1 "$tmp/eng_st100_rows")
+    echo "- N = 100, d = 1000 to 1e-100 at 16 digits: ${big} s user (goal: at most 60 s):" \
+      "$(awk -v w="$big" 'BEGIN { print (w != "-" && w <= 60 ? "met" : "not met") }')."
+    # the cost per right-hand side of the reported run (both runs' time) against N d
+    line="- Scaling: user milliseconds per reported right-hand side"
+    for l in st20_rows st50_rows st100_rows; do
+      read -r u st rh stat < "$tmp/eng_$l"
+      line="$line, $(case $l in st20*) echo "N d = 600";; st50*) echo "N d = 10^4";; *) echo "N d = 10^5";; esac):"
+      line="$line $(awk -v a="$u" -v b="$rh" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", 1000 * a / b }')"
+    done
+    echo "$line (N d grows 16.7x, then 10x)."
   } > "$tmp/engine_md"
 }
 

@@ -552,6 +552,14 @@ typedef int (*mpbias_ode_jac_fn)(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const 
    (NULL: no such structure).  Informative: the stepper no longer needs it
    (its Newton matrix uses the Jacobian at the middle of the step). */
 typedef int (*mpbias_ode_scale_fn)(mpfr_t sigma, const mpfr_t x, void *params);
+/* Optional: the Jacobian df/dy in double (row-major dim x dim), for the
+   stepper's double preconditioner only (it replaces jac, rounded to
+   double, at the sample points inside a step; the Newton iteration's
+   residuals and the error estimate stay in MPFR).  Accurate to a modest
+   relative error normwise; a non-finite entry makes the stepper fall
+   back to its MPFR Newton matrix.  NULL: jac is used.  Returns
+   MPBIAS_ODE_OK or MPBIAS_ODE_DOMAIN. */
+typedef int (*mpbias_ode_jac_d_fn)(double *J, const mpfr_t x, const mpfr_t *y, void *params);
 typedef struct
 {
     slong dim;
@@ -559,6 +567,7 @@ typedef struct
     mpbias_ode_jac_fn jac;
     mpbias_ode_scale_fn scale;
     void *params;
+    mpbias_ode_jac_d_fn jac_d;   /* optional (NULL) */
 } mpbias_ode_system;
 
 /* Error control: a step is accepted when

@@ -196,6 +196,32 @@ typedef struct
     mpfr_t Msc;                /* plateau scale of M (a power of 2 <= 1; set by _mpbias_dual_origin) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
     mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
+    /* Fast evaluation (dual.c): Z, Z^T (and at hiprec for D >= 3) as
+       exact Arb copies for arb_approx_dot; Zw = Z diag(w'), Ka = K, and
+       scratch vectors.  fast = 0 selects the reference loops of
+       mpfr_mul/mpfr_add (for tests); the fast path also falls back to
+       them when a vector has a non-finite entry. */
+    int fast;
+    arb_ptr Za, ZTa, ZThia, Zwa, Ka;   /* n x d, d x n, d x n (hiprec), n x d, n x n */
+    arb_ptr xa, ya;                    /* max(n, d) scratch */
+    double *Zd, *Zwd, *Kd, *vd;        /* Z and Z diag(w'/Phi) (n x d), K / Phi (n x n), 4 max(n, d) scratch */
+    /* Z = Zi / zden with integers |Zi| < 2^62 (decimal data): the
+       products with Z as exact fixed-point sums (mpn_addmul_1), one
+       rounding per result; zint = 0 when Z has no such form */
+    int zint;
+    ulong zden;
+    slong *Zi, *ZTi;                   /* n x d, d x n */
+    mp_limb_t *xl, *acc2;              /* max(n, d) x xlen limbs; 2 (xlen + 2) */
+    int *xs;                           /* max(n, d) signs */
+    slong xlen;
+    mpz_t zt;
+    mpfr_t zsum;                       /* (xlen + 2) 64 bits */
+    mpfr_t *shv;                       /* d at hiprec: Z^T nu for the gaps (D >= 3) */
+    mp_limb_t *Yl;                     /* n x d x (ylen + 1) limbs: Zi diag(w') in fixed point */
+    int *Ys;                           /* n x d signs */
+    slong ylen;
+    mpfr_t zden2;                      /* zden^2 */
+    arb_t acc, ea, eb, ec;             /* scratch of the fast transcendental functions */
 } _mpbias_dual_struct;
 typedef _mpbias_dual_struct _mpbias_dual_t[1];
 
@@ -214,6 +240,10 @@ void _mpbias_dual_origin(_mpbias_dual_t ws);
 void _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift);
 int _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params);
+/* The Jacobian in double (the stepper's preconditioner): K / Phi formed
+   in double from Z and w' / Phi, O(N^2 d) flops instead of MPFR
+   multiplications; the O(N d) evaluation stays in MPFR. */
+int _mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params);
 /* The time variable's split: c(x) = log(1 + t) - r into c, for the
    workspace's M0 and Lam. */
 void _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x);

@@ -19,6 +19,7 @@
  * see the comments at the case tables for the digits chosen.
  */
 #include "config.h"
+#include <math.h>
 #include "mpbias-impl.h"
 #include "testutil.h"
 
@@ -2631,6 +2632,148 @@ START_TEST(test_small_alpha_one)
 }
 END_TEST
 
+
+/* The reduced flow's fast evaluation (exact fixed-point sums with the
+   integer form of Z, or arb_approx_dot on Arb copies of Z; p from the
+   log-sum-exp's exponentials) at 200 bits against the
+   reference loops of mpfr_mul/mpfr_add (ws->fast = 0) at 200 bits and at
+   400 bits (the oracle): f, the Jacobian and df/dx of the fast path are
+   no further from the oracle than 4 times the reference loops' error plus
+   a few ulps of the largest entry (normwise), for depths 1..4, both
+   losses, at points away from nu = 0 and after a fold of the reference
+   point; the double Jacobian (_mpbias_dual_jac_d) agrees with the oracle
+   normwise to 2^-40. */
+START_TEST(test_dual_fast)
+{
+    static const int depth[] = { 1, 2, 3, 4, 2, 3 };
+    static const int logi[] = { 0, 0, 0, 0, 1, 1 };
+    const mpfr_prec_t prec = 200, hp = 400;
+    int c = _i % 6, arb_only = _i >= 6;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_err_t err;
+    _mpbias_dual_t ws[3];
+    slong n, dim, k, fold, q, v;
+    mpfr_t *y[3], *f[3], *J[3], *df[3];
+    mpfr_t x[3], e[2], vmax, t;
+
+    mpbias_data_init(data);
+    ck_assert_int_eq(mpbias_example_load(data, "sparse-teacher:n=7,d=11,k=2,seed=3", err), MPBIAS_OK);
+    mpbias_model_init(model);
+    model->depth = depth[c];
+    model->loss = logi[c] ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
+    fmpq_set_si(model->alpha, 1, 2);
+    n = data->n;
+    dim = n + 1;
+    mpfr_inits2(hp, e[0], e[1], vmax, t, (mpfr_ptr) 0);
+    for (v = 0; v < 3; v++)
+    {
+        mpfr_prec_t pv = v == 2 ? hp : prec;
+        _mpbias_dual_init(ws[v], data, model, pv);
+        ws[v]->fast = (v == 0);
+        if (v == 0 && arb_only)
+            ws[v]->zint = 0;                /* the Arb dot products, not the integer form */
+        else if (v == 0)
+            ck_assert(ws[v]->zint);         /* decimal data: the integer form of Z */
+        y[v] = _mpbias_mpfr_vec_init(dim, pv);
+        f[v] = _mpbias_mpfr_vec_init(dim, pv);
+        df[v] = _mpbias_mpfr_vec_init(dim, pv);
+        J[v] = _mpbias_mpfr_vec_init(dim * dim, pv);
+        mpfr_init2(x[v], pv);
+        for (k = 0; k < dim; k++)
+            mpfr_set_zero(y[v][k], 1);
+        ck_assert_int_eq(_mpbias_dual_eval(ws[v], (const mpfr_t *) y[v], 0), MPBIAS_ODE_OK);
+        _mpbias_dual_origin(ws[v]);
+    }
+    for (fold = 0; fold < 2; fold++)
+    {
+        for (k = 0; k < n; k++)
+        {
+            /* a point with distinct coordinates (exact in all three) */
+            mpfr_set_si(t, 3 * k + 1 + (long) fold, MPFR_RNDN);
+            mpfr_sin(t, t, MPFR_RNDN);
+            mpfr_div_ui(t, t, depth[c] >= 3 ? 40 : 4, MPFR_RNDN);
+            for (v = 0; v < 3; v++)
+                mpfr_set(y[v][k], t, MPFR_RNDN);    /* rounded to 200 bits: the same in all */
+            mpfr_set(y[2][k], y[0][k], MPFR_RNDN);
+        }
+        for (v = 0; v < 3; v++)
+        {
+            mpfr_set_d(y[v][n], 0.375, MPFR_RNDN);
+            mpfr_set_d(x[v], 1.25, MPFR_RNDN);
+            ck_assert_int_eq(_mpbias_dual_jac(J[v], df[v], x[v], (const mpfr_t *) y[v], ws[v]),
+                             MPBIAS_ODE_OK);
+            ck_assert_int_eq(_mpbias_dual_rhs(f[v], x[v], (const mpfr_t *) y[v], ws[v]),
+                             MPBIAS_ODE_OK);
+        }
+        for (q = 0; q < 3; q++)
+        {
+            mpfr_t **A = q == 0 ? f : q == 1 ? J : df;
+            slong len = q == 1 ? dim * dim : dim;
+            mpfr_set_zero(e[0], 1);
+            mpfr_set_zero(e[1], 1);
+            mpfr_set_zero(vmax, 1);
+            for (k = 0; k < len; k++)
+            {
+                ck_assert(mpfr_number_p(A[0][k]));
+                for (v = 0; v < 2; v++)
+                {
+                    mpfr_sub(t, A[v][k], A[2][k], MPFR_RNDN);
+                    if (mpfr_cmpabs(t, e[v]) > 0)
+                        mpfr_abs(e[v], t, MPFR_RNDN);
+                }
+                if (mpfr_cmpabs(A[2][k], vmax) > 0)
+                    mpfr_abs(vmax, A[2][k], MPFR_RNDN);
+            }
+            ck_assert(mpfr_sgn(vmax) > 0);
+            mpfr_mul_2si(vmax, vmax, 4 - (long) prec, MPFR_RNDN);
+            mpfr_mul_ui(t, e[1], 4, MPFR_RNDN);
+            mpfr_add(t, t, vmax, MPFR_RNDN);
+            if (mpfr_cmp(e[0], t) > 0)
+                ck_abort_msg("case %d fold %ld part %ld: fast evaluation off by %g, reference "
+                             "loops by %g (max entry %g)", c, (long) fold, (long) q,
+                             mpfr_get_d(e[0], MPFR_RNDN), mpfr_get_d(e[1], MPFR_RNDN),
+                             mpfr_get_d(vmax, MPFR_RNDN) * ldexp(1.0, (int) prec - 4));
+        }
+        /* the double Jacobian (the preconditioner's) against the oracle:
+           normwise to 2^-40 (a few thousand ulps of double) */
+        {
+            double *Jd = flint_malloc((size_t) (dim * dim) * sizeof(double)), dm = 0.0, vm = 0.0;
+            ck_assert_int_eq(_mpbias_dual_jac_d(Jd, x[0], (const mpfr_t *) y[0], ws[0]),
+                             MPBIAS_ODE_OK);
+            for (k = 0; k < dim * dim; k++)
+            {
+                double o = mpfr_get_d(J[2][k], MPFR_RNDN);
+                ck_assert(isfinite(Jd[k]));
+                if (fabs(Jd[k] - o) > dm)
+                    dm = fabs(Jd[k] - o);
+                if (fabs(o) > vm)
+                    vm = fabs(o);
+            }
+            if (!(dm <= ldexp(vm, -40)))
+                ck_abort_msg("case %d fold %ld: double Jacobian off by %g (max entry %g)", c,
+                             (long) fold, dm, vm);
+            flint_free(Jd);
+        }
+        /* move the reference points to the point: the next one is relative to it */
+        for (v = 0; v < 3; v++)
+            _mpbias_dual_fold(ws[v], y[v], NULL);
+    }
+    for (v = 0; v < 3; v++)
+    {
+        mpfr_clear(x[v]);
+        _mpbias_mpfr_vec_clear(y[v], dim);
+        _mpbias_mpfr_vec_clear(f[v], dim);
+        _mpbias_mpfr_vec_clear(df[v], dim);
+        _mpbias_mpfr_vec_clear(J[v], dim * dim);
+        _mpbias_dual_clear(ws[v]);
+    }
+    mpfr_clears(e[0], e[1], vmax, t, (mpfr_ptr) 0);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 static Suite *
@@ -2686,6 +2829,11 @@ flow_suite(void)
     tc = tcase_create("small_alpha");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_small_alpha_one, 0, (int) (sizeof small_cases / sizeof small_cases[0]));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("dual_fast");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_dual_fast, 0, 12);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("determinism");

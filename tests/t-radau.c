@@ -518,6 +518,7 @@ lin_fixed_steps(mpfr_t y, slong s, mpfr_prec_t prec, const mpfr_t lam, const mpf
     sys.f = lin_f;
     sys.jac = lin_jac;
     sys.scale = NULL;
+    sys.jac_d = NULL;
     sys.params = &P;
     mpfr_set_ui(yv[0], 1, MPFR_RNDN);
     mpfr_set_zero(x, 1);
@@ -784,6 +785,7 @@ START_TEST(test_dense_output)
                 sys.f = lin_f;
                 sys.jac = lin_jac;
                 sys.scale = NULL;
+                sys.jac_d = NULL;
                 sys.params = &P;
                 mpfr_set_zero(x, 1);
                 mpfr_set_ui(y[0], 1, MPFR_RNDN);
@@ -933,6 +935,7 @@ pr_run(slong s, mpfr_prec_t prec, double lam, double tol, double x1d, int stiff,
     sys.f = pr_f;
     sys.jac = pr_jac;
     sys.scale = NULL;
+    sys.jac_d = NULL;
     sys.params = &P;
     mpfr_set_zero(x, 1);
     mpfr_set_d(x1, x1d, MPFR_RNDN);
@@ -1499,6 +1502,7 @@ START_TEST(test_newton_paths)
             sys.f = rd_f;
             sys.jac = rd_jac;
             sys.scale = scaled ? rd_scale : NULL;
+            sys.jac_d = NULL;
             sys.params = &P;
             mpfr_set_d(x, 0.5, MPFR_RNDN);
             mpfr_set_d(h, 0.01, MPFR_RNDN);

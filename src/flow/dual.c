@@ -24,6 +24,19 @@
  * Nothing here forms exp(-m) or t: p comes from log-sum-exp, l and g of
  * the logistic loss from stable softplus forms.  The workspace holds all
  * scratch; evaluations allocate nothing.
+ *
+ * Cost (issue 16).  An evaluation is O(N d) products with Z and d
+ * closed forms w(s); the Jacobian adds K = Z diag(w') Z^T, O(N^2 d).
+ * When Z has an integer form (decimal data: integers below 2^62 over a
+ * common denominator) the products with Z are exact fixed-point sums of
+ * mpn_addmul_1 (the vector cut to prec + 96 bits below its largest
+ * entry), rounded once; otherwise arb_approx_dot on Arb copies of Z.
+ * Depth 2's sinh and cosh, deeper networks' log1p and expm1 come from
+ * Arb (faithful).  The stepper's
+ * preconditioner takes the Jacobian in double (_mpbias_dual_jac_d: K /
+ * Phi in double flops); the MPFR Jacobian remains for its error estimate
+ * and MPFR fallback.  ws->fast = 0 selects the plain loops of
+ * mpfr_mul/mpfr_add and MPFR's functions (the tests' reference).
  */
 #include "config.h"
 #include <stdlib.h>
@@ -144,6 +157,77 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     for (i = 0; i < n; i++)
         mpfr_set_zero(ws->nuref[i], 1);
     mpbias_data_get_z_mpfr(ws->Zhi, data, MPFR_RNDN);
+    /* the Arb copies of Z for the fast dot products (exact) */
+    ws->fast = 1;
+    ws->Za = _arb_vec_init(n * d);
+    ws->ZTa = _arb_vec_init(n * d);
+    ws->ZThia = _arb_vec_init(ws->D >= 3 ? n * d : 1);
+    ws->Zwa = _arb_vec_init(n * d);
+    ws->Ka = _arb_vec_init(n * n);
+    ws->xa = _arb_vec_init(n > d ? n : d);
+    ws->ya = _arb_vec_init(n > d ? n : d);
+    arb_init(ws->acc);
+    arb_init(ws->ea);
+    arb_init(ws->eb);
+    arb_init(ws->ec);
+    ws->Zd = flint_malloc((size_t) (n * d) * sizeof(double));
+    ws->Zwd = flint_malloc((size_t) (n * d) * sizeof(double));
+    ws->Kd = flint_malloc((size_t) (n * n) * sizeof(double));
+    ws->vd = flint_malloc((size_t) (4 * (n > d ? n : d)) * sizeof(double));
+    /* integer form of Z: a common denominator and numerators below 2^62 */
+    {
+        fmpz_t den, q;
+        slong k, len = n > d ? n : d;
+        fmpz_init(den);
+        fmpz_init(q);
+        fmpz_one(den);
+        for (k = 0; k < n * d; k++)
+            fmpz_lcm(den, den, fmpq_denref(data->z + k));
+        ws->zint = fmpz_abs_fits_ui(den) && fmpz_bits(den) <= 62;
+        ws->Zi = flint_malloc((size_t) (n * d) * sizeof(slong));
+        ws->ZTi = flint_malloc((size_t) (n * d) * sizeof(slong));
+        for (k = 0; k < n * d && ws->zint; k++)
+        {
+            fmpz_divexact(q, den, fmpq_denref(data->z + k));
+            fmpz_mul(q, q, fmpq_numref(data->z + k));
+            if (fmpz_bits(q) > 62)
+                ws->zint = 0;
+            else
+            {
+                ws->Zi[k] = fmpz_get_si(q);
+                ws->ZTi[(k % d) * n + k / d] = ws->Zi[k];
+            }
+        }
+        ws->zden = ws->zint ? fmpz_get_ui(den) : 1;
+        ws->xlen = (ws->hiprec + 96 + FLINT_BITS - 1) / FLINT_BITS;
+        ws->xl = flint_malloc((size_t) (len * ws->xlen) * sizeof(mp_limb_t));
+        ws->acc2 = flint_malloc((size_t) (2 * (ws->xlen + 4)) * sizeof(mp_limb_t));
+        ws->xs = flint_malloc((size_t) len * sizeof(int));
+        mpz_init(ws->zt);
+        mpfr_init2(ws->zsum, (ws->xlen + 4) * FLINT_BITS);
+        ws->ylen = (prec + 96 + FLINT_BITS - 1) / FLINT_BITS;
+        ws->Yl = ws->zint ? flint_malloc((size_t) (n * d * (ws->ylen + 1)) * sizeof(mp_limb_t)) : NULL;
+        ws->Ys = ws->zint ? flint_malloc((size_t) (n * d) * sizeof(int)) : NULL;
+        mpfr_init2(ws->zden2, 2 * FLINT_BITS);
+        mpfr_set_ui(ws->zden2, ws->zden, MPFR_RNDN);
+        mpfr_sqr(ws->zden2, ws->zden2, MPFR_RNDN);          /* exact */
+        ws->shv = _mpbias_mpfr_vec_init(d, ws->hiprec);
+        fmpz_clear(den);
+        fmpz_clear(q);
+    }
+    {
+        slong k;
+        for (k = 0; k < n * d; k++)
+            ws->Zd[k] = mpfr_get_d(ws->Z[k], MPFR_RNDN);
+        for (k = 0; k < n; k++)
+            for (i = 0; i < d; i++)
+            {
+                arf_set_mpfr(arb_midref(ws->Za + k * d + i), ws->Z[k * d + i]);
+                arf_set_mpfr(arb_midref(ws->ZTa + i * n + k), ws->Z[k * d + i]);
+                if (ws->D >= 3)
+                    arf_set_mpfr(arb_midref(ws->ZThia + i * n + k), ws->Zhi[k * d + i]);
+            }
+    }
     if (ws->D >= 3)
         for (i = 0; i < d; i++)
         {
@@ -189,6 +273,32 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     _mpbias_mpfr_vec_clear(ws->PQ, d);
     mpfr_clear(ws->shi);
     mpfr_clear(ws->thi);
+    _arb_vec_clear(ws->Za, n * d);
+    _arb_vec_clear(ws->ZTa, n * d);
+    _arb_vec_clear(ws->ZThia, ws->D >= 3 ? n * d : 1);
+    _arb_vec_clear(ws->Zwa, n * d);
+    _arb_vec_clear(ws->Ka, n * n);
+    _arb_vec_clear(ws->xa, n > d ? n : d);
+    _arb_vec_clear(ws->ya, n > d ? n : d);
+    arb_clear(ws->acc);
+    arb_clear(ws->ea);
+    arb_clear(ws->eb);
+    arb_clear(ws->ec);
+    flint_free(ws->Zd);
+    flint_free(ws->Zwd);
+    flint_free(ws->Kd);
+    flint_free(ws->vd);
+    flint_free(ws->Zi);
+    flint_free(ws->ZTi);
+    flint_free(ws->xl);
+    flint_free(ws->acc2);
+    flint_free(ws->xs);
+    mpz_clear(ws->zt);
+    mpfr_clear(ws->zsum);
+    mpfr_clear(ws->zden2);
+    flint_free(ws->Yl);
+    flint_free(ws->Ys);
+    _mpbias_mpfr_vec_clear(ws->shv, d);
     mpfr_clear(ws->Phi);
     mpfr_clear(ws->logL);
     mpfr_clear(ws->M0);
@@ -201,6 +311,33 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->g1);
     mpfr_clear(ws->sig);
     mpfr_clear(ws->Msc);
+}
+
+/* out = log1p(in) (fn = 0) or expm1(in) (fn = 1): by Arb with 16 guard
+   bits, the midpoint rounded to out's precision (faithful), when
+   ws->fast; by MPFR otherwise or when Arb's result is not finite. */
+static void
+fast_fn(_mpbias_dual_struct *ws, mpfr_t out, const mpfr_t in, int fn)
+{
+    if (ws->fast && mpfr_number_p(in))
+    {
+        arb_ptr ea = ws->ea, eb = ws->eb;
+        arf_set_mpfr(arb_midref(ea), in);
+        mag_zero(arb_radref(ea));
+        if (fn == 0)
+            arb_log1p(eb, ea, mpfr_get_prec(out) + 16);
+        else
+            arb_expm1(eb, ea, mpfr_get_prec(out) + 16);
+        if (arb_is_finite(eb))
+        {
+            arf_get_mpfr(out, arb_midref(eb), MPFR_RNDN);
+            return;
+        }
+    }
+    if (fn == 0)
+        mpfr_log1p(out, in, MPFR_RNDN);
+    else
+        mpfr_expm1(out, in, MPFR_RNDN);
 }
 
 /* w_i, w'_i (and w''_i if `second`) from s_i (D >= 3: from the gaps P_i,
@@ -228,7 +365,20 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
             /* w = 2ab sinh(4s + log(a/b)), w' = 8ab cosh(.), w'' = 16 w */
             mpfr_mul_2ui(t1, ws->s[i], 2, MPFR_RNDN);
             mpfr_add(t1, t1, ws->c1[i], MPFR_RNDN);
-            mpfr_sinh_cosh(t2, t3, t1, MPFR_RNDN);
+            if (ws->fast && mpfr_number_p(t1))
+            {
+                /* Arb's sinh and cosh (about 3 times faster than MPFR's
+                   at these precisions), 16 guard bits, the midpoints
+                   rounded: faithful to prec */
+                arb_ptr ea = ws->ea;
+                arf_set_mpfr(arb_midref(ea), t1);
+                mag_zero(arb_radref(ea));
+                arb_sinh_cosh(ws->eb, ws->ec, ea, ws->prec + 16);
+                arf_get_mpfr(t2, arb_midref(ws->eb), MPFR_RNDN);
+                arf_get_mpfr(t3, arb_midref(ws->ec), MPFR_RNDN);
+            }
+            else
+                mpfr_sinh_cosh(t2, t3, t1, MPFR_RNDN);
             mpfr_mul(ws->w[i], t2, ws->c0[i], MPFR_RNDN);
             mpfr_mul(ws->w1[i], t3, ws->c0[i], MPFR_RNDN);
             mpfr_mul_2ui(ws->w1[i], ws->w1[i], 2, MPFR_RNDN);
@@ -249,16 +399,16 @@ _mpbias_dual_weights(_mpbias_dual_t ws, int second)
             if (mpfr_sgn(ws->P[i]) <= 0 || mpfr_sgn(ws->Q[i]) <= 0)
                 return MPBIAS_ODE_DOMAIN;
             mpfr_div(t3, ws->PQ[i], ws->Q[i], MPFR_RNDN);      /* (P - Q)/Q */
-            mpfr_log1p(t1, t3, MPFR_RNDN);                     /* lr */
+            fast_fn(ws, t1, t3, 0);                            /* lr */
             if (second)
             {
                 mpfr_mul_ui(ws->w2[i], t1, 3 * uD - 4, MPFR_RNDN);
                 mpfr_div_ui(ws->w2[i], ws->w2[i], uD2, MPFR_RNDN);
-                mpfr_expm1(ws->w2[i], ws->w2[i], MPFR_RNDN);   /* (P/Q)^(e+2) - 1 */
+                fast_fn(ws, ws->w2[i], ws->w2[i], 1);         /* (P/Q)^(e+2) - 1 */
             }
             mpfr_mul_ui(t2, t1, uD, MPFR_RNDN);
             mpfr_div_ui(t2, t2, uD2, MPFR_RNDN);
-            mpfr_expm1(t2, t2, MPFR_RNDN);                     /* q = (P/Q)^e - 1 */
+            fast_fn(ws, t2, t2, 1);                            /* q = (P/Q)^e - 1 */
             mpfr_rootn_ui(t1, ws->P[i], uD2, MPFR_RNDN);
             mpfr_pow_si(t1, t1, -D, MPFR_RNDN);                /* P^-e */
             mpfr_mul(ws->w[i], t1, t2, MPFR_RNDN);
@@ -353,6 +503,233 @@ softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
         mpfr_set(out, tmp, MPFR_RNDN);
 }
 
+/* x (len entries) into the Arb vector out, exactly (the radii stay 0);
+   0 if an entry is not finite (then the reference loops are used). */
+static int
+to_arb(arb_ptr out, const mpfr_t *x, slong len)
+{
+    slong k;
+    for (k = 0; k < len; k++)
+    {
+        if (!mpfr_number_p(x[k]))
+            return 0;
+        arf_set_mpfr(arb_midref(out + k), x[k]);
+    }
+    return 1;
+}
+
+/* out = sum_k A[k astep] x_k (len terms), by arb_approx_dot at out's
+   precision (one rounding of an accurate sum, instead of the 2 len
+   roundings of a loop of mpfr_mul and mpfr_add). */
+static void
+adot(mpfr_t out, arb_t acc, arb_srcptr A, slong astep, arb_srcptr x, slong len)
+{
+    arb_approx_dot(acc, NULL, 0, A, astep, x, 1, len, mpfr_get_prec(out));
+    arf_get_mpfr(out, arb_midref(acc), MPFR_RNDN);
+}
+
+/* The integer form of Z (ws->zint): out[r] = sum_k A[r len + k] x_k /
+   zden for r < rows, A = Zi or ZTi.  x is cut to fixed point with its
+   largest entry's exponent and prec + 96 bits below it (prec: out's
+   precision; the truncation moves each sum by at most 2^-(prec + 96)
+   max |x| sum |A| / zden), the sum of the products is exact (mpn
+   limbs), and it is rounded once.  Returns 0 (nothing written) when x
+   has a non-finite entry. */
+static int
+zdot(mpfr_t *out, _mpbias_dual_struct *ws, const slong *A, slong rows, slong len, const mpfr_t *x)
+{
+    slong k, r, L, q;
+    mpfr_exp_t emax = MPFR_EMIN_MIN, lsb;
+    mp_limb_t *pos = ws->acc2, *neg, *res;
+    mpz_t zr;
+    int any = 0, sg;
+    for (k = 0; k < len; k++)
+    {
+        if (!mpfr_number_p(x[k]))
+            return 0;
+        if (!mpfr_zero_p(x[k]))
+        {
+            if (!any || mpfr_get_exp(x[k]) > emax)
+                emax = mpfr_get_exp(x[k]);
+            any = 1;
+        }
+    }
+    if (!any)
+    {
+        for (r = 0; r < rows; r++)
+            mpfr_set_zero(out[r], 1);
+        return 1;
+    }
+    L = (mpfr_get_prec(out[0]) + 96 + FLINT_BITS - 1) / FLINT_BITS;
+    if (L > ws->xlen)
+        return 0;
+    lsb = emax - L * FLINT_BITS;
+    for (k = 0; k < len; k++)
+    {
+        mp_limb_t *xk = ws->xl + k * L;
+        ws->xs[k] = 0;
+        if (mpfr_zero_p(x[k]))
+            continue;
+        {
+            mpfr_exp_t e = mpfr_get_z_2exp(ws->zt, x[k]);   /* x = zt 2^e */
+            if (e >= lsb)
+                mpz_mul_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (e - lsb));
+            else
+                mpz_tdiv_q_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (lsb - e));
+        }
+        ws->xs[k] = mpz_sgn(ws->zt);
+        q = (slong) mpz_size(ws->zt);
+        for (r = 0; r < q; r++)
+            xk[r] = mpz_getlimbn(ws->zt, r);
+        for (; r < L; r++)
+            xk[r] = 0;
+    }
+    neg = pos + L + 2;
+    for (r = 0; r < rows; r++)
+    {
+        const slong *a = A + r * len;
+        for (k = 0; k < 2 * (L + 2); k++)
+            pos[k] = 0;
+        for (k = 0; k < len; k++)
+        {
+            slong z = a[k];
+            mp_limb_t cy, *acc;
+            if (z == 0 || ws->xs[k] == 0)
+                continue;
+            acc = ((z > 0) == (ws->xs[k] > 0)) ? pos : neg;
+            cy = mpn_addmul_1(acc, ws->xl + k * L, L, (mp_limb_t) (z > 0 ? z : -z));
+            mpn_add_1(acc + L, acc + L, 2, cy);
+        }
+        if (mpn_cmp(pos, neg, L + 2) >= 0)
+        {
+            mpn_sub_n(pos, pos, neg, L + 2);
+            res = pos;
+            sg = 1;
+        }
+        else
+        {
+            mpn_sub_n(neg, neg, pos, L + 2);
+            res = neg;
+            sg = -1;
+        }
+        q = L + 2;
+        while (q > 0 && res[q - 1] == 0)
+            q--;
+        mpz_roinit_n(zr, res, sg * q);
+        mpfr_set_z_2exp(ws->zsum, zr, lsb, MPFR_RNDN);      /* exact */
+        if (ws->zden == 1)
+            mpfr_set(out[r], ws->zsum, MPFR_RNDN);
+        else
+            mpfr_div_ui(out[r], ws->zsum, ws->zden, MPFR_RNDN);
+    }
+    return 1;
+}
+
+/* The integer form of Z: K = Z diag(w') Z^T = Zi diag(w') Zi^T / zden^2
+   into K (and its Arb copy Ka), with w' cut to fixed point with its
+   largest entry's exponent and prec + 96 bits below it (each K_ab moves
+   by at most 2^-(prec + 96) max w' sum_i |Z_ai Z_bi|), the sums exact
+   (mpn limbs: Y = Zi diag(w') once, then K_ab = sum_i Zi_bi Y_ai),
+   each rounded once.  Returns 0 (nothing written) when w' has a
+   non-finite entry. */
+static int
+zgram(_mpbias_dual_struct *ws)
+{
+    slong n = ws->n, d = ws->d, L = ws->ylen, a, b, i, k, q;
+    mpfr_exp_t emax = MPFR_EMIN_MIN, lsb;
+    mp_limb_t *pos = ws->acc2, *neg = ws->acc2 + L + 3, *res;
+    mpz_t zr;
+    int any = 0, sg;
+    for (i = 0; i < d; i++)
+    {
+        if (!mpfr_number_p(ws->w1[i]))
+            return 0;
+        if (!mpfr_zero_p(ws->w1[i]))
+        {
+            if (!any || mpfr_get_exp(ws->w1[i]) > emax)
+                emax = mpfr_get_exp(ws->w1[i]);
+            any = 1;
+        }
+    }
+    if (L + 3 > ws->xlen + 4 || L > ws->xlen)
+        return 0;
+    lsb = emax - L * FLINT_BITS;
+    for (i = 0; i < d; i++)
+    {
+        mp_limb_t *xi = ws->xl + i * L;
+        ws->xs[i] = 0;
+        if (mpfr_zero_p(ws->w1[i]))
+            continue;
+        {
+            mpfr_exp_t e = mpfr_get_z_2exp(ws->zt, ws->w1[i]);
+            if (e >= lsb)
+                mpz_mul_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (e - lsb));
+            else
+                mpz_tdiv_q_2exp(ws->zt, ws->zt, (mp_bitcnt_t) (lsb - e));
+        }
+        ws->xs[i] = mpz_sgn(ws->zt);
+        q = (slong) mpz_size(ws->zt);
+        for (k = 0; k < q; k++)
+            xi[k] = mpz_getlimbn(ws->zt, k);
+        for (; k < L; k++)
+            xi[k] = 0;
+    }
+    for (a = 0; a < n; a++)
+        for (i = 0; i < d; i++)
+        {
+            slong z = ws->Zi[a * d + i];
+            mp_limb_t *y = ws->Yl + (a * d + i) * (L + 1);
+            if (z == 0 || ws->xs[i] == 0 || !any)
+            {
+                ws->Ys[a * d + i] = 0;
+                continue;
+            }
+            ws->Ys[a * d + i] = (z > 0) ? ws->xs[i] : -ws->xs[i];
+            y[L] = mpn_mul_1(y, ws->xl + i * L, L, (mp_limb_t) (z > 0 ? z : -z));
+        }
+    for (a = 0; a < n; a++)
+        for (b = 0; b <= a; b++)
+        {
+            const slong *zb = ws->Zi + b * d;
+            const int *ys = ws->Ys + a * d;
+            for (k = 0; k < 2 * (L + 3); k++)
+                pos[k] = 0;
+            for (i = 0; i < d; i++)
+            {
+                slong z = zb[i];
+                mp_limb_t cy, *acc;
+                if (z == 0 || ys[i] == 0)
+                    continue;
+                acc = ((z > 0) == (ys[i] > 0)) ? pos : neg;
+                cy = mpn_addmul_1(acc, ws->Yl + (a * d + i) * (L + 1), L + 1,
+                                  (mp_limb_t) (z > 0 ? z : -z));
+                mpn_add_1(acc + L + 1, acc + L + 1, 2, cy);
+            }
+            if (mpn_cmp(pos, neg, L + 3) >= 0)
+            {
+                mpn_sub_n(pos, pos, neg, L + 3);
+                res = pos;
+                sg = 1;
+            }
+            else
+            {
+                mpn_sub_n(neg, neg, pos, L + 3);
+                res = neg;
+                sg = -1;
+            }
+            q = L + 3;
+            while (q > 0 && res[q - 1] == 0)
+                q--;
+            mpz_roinit_n(zr, res, sg * q);
+            mpfr_set_z_2exp(ws->zsum, zr, lsb, MPFR_RNDN);      /* exact */
+            mpfr_div(ws->K[a * n + b], ws->zsum, ws->zden2, MPFR_RNDN);
+            mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
+            arf_set_mpfr(arb_midref(ws->Ka + a * n + b), ws->K[a * n + b]);
+            arf_set_mpfr(arb_midref(ws->Ka + b * n + a), ws->K[a * n + b]);
+        }
+    return 1;
+}
+
 /* From y: nu = nuref + y, s, w, w', (w''), margins m, log L, p and c (see
    the header comment; c_n = 1 - g_n for the logistic loss, 1 for the
    exponential). */
@@ -362,7 +739,7 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     slong n = ws->n, d = ws->d, i, k;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
     mpfr_t *nu = ws->nu;
-    int r;
+    int r, fastv, zv;
 
     for (k = 0; k < n; k++)
         mpfr_add(nu[k], ws->nuref[k], y[k], MPFR_RNDN);
@@ -372,15 +749,24 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         unsigned long DD = (unsigned long) ws->D * (unsigned long) (ws->D - 2);
         for (k = 0; k < n; k++)
             mpfr_add(ws->nuhi[k], ws->nuref[k], y[k], MPFR_RNDN);
+        zv = ws->fast && ws->zint && zdot(ws->shv, ws, ws->ZTi, d, n, (const mpfr_t *) ws->nuhi);
+        fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->nuhi, n);
         for (i = 0; i < d; i++)
         {
-            mpfr_set_zero(ws->shi, 1);
-            for (k = 0; k < n; k++)
-                if (!mpfr_zero_p(ws->Zhi[k * d + i]))
-                {
-                    mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
-                    mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
-                }
+            if (zv)
+                mpfr_set(ws->shi, ws->shv[i], MPFR_RNDN);
+            else if (fastv)
+                adot(ws->shi, ws->acc, ws->ZThia + i * n, 1, ws->xa, n);
+            else
+            {
+                mpfr_set_zero(ws->shi, 1);
+                for (k = 0; k < n; k++)
+                    if (!mpfr_zero_p(ws->Zhi[k * d + i]))
+                    {
+                        mpfr_mul(ws->thi, ws->Zhi[k * d + i], ws->nuhi[k], MPFR_RNDN);
+                        mpfr_add(ws->shi, ws->shi, ws->thi, MPFR_RNDN);
+                    }
+            }
             mpfr_mul_ui(ws->shi, ws->shi, DD, MPFR_RNDN);
             mpfr_sub(ws->P[i], ws->c0hi[i], ws->shi, MPFR_RNDN);
             mpfr_add(ws->Q[i], ws->c1hi[i], ws->shi, MPFR_RNDN);
@@ -389,8 +775,15 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
             mpfr_sub(ws->PQ[i], ws->thi, ws->shi, MPFR_RNDN);   /* P - Q */
         }
     }
-    for (i = 0; i < d; i++)
+    zv = ws->fast && ws->zint && zdot(ws->s, ws, ws->ZTi, d, n, (const mpfr_t *) nu);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) nu, n);
+    for (i = 0; i < d && !zv; i++)
     {
+        if (fastv)
+        {
+            adot(ws->s[i], ws->acc, ws->ZTa + i * n, 1, ws->xa, n);
+            continue;
+        }
         mpfr_set_zero(ws->s[i], 1);
         for (k = 0; k < n; k++)
             if (!mpfr_zero_p(ws->Z[k * d + i]))
@@ -401,15 +794,24 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     if ((r = _mpbias_dual_weights(ws, second)) != MPBIAS_ODE_OK)
         return r;
+    zv = ws->fast && ws->zint && zdot(ws->m, ws, ws->Zi, n, d, (const mpfr_t *) ws->w);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->w, d);
     for (k = 0; k < n; k++)
     {
-        mpfr_set_zero(ws->m[k], 1);
-        for (i = 0; i < d; i++)
-            if (!mpfr_zero_p(ws->Z[k * d + i]))
-            {
-                mpfr_mul(t1, ws->Z[k * d + i], ws->w[i], MPFR_RNDN);
-                mpfr_add(ws->m[k], ws->m[k], t1, MPFR_RNDN);
-            }
+        if (zv)
+            ;
+        else if (fastv)
+            adot(ws->m[k], ws->acc, ws->Za + k * d, 1, ws->xa, d);
+        else
+        {
+            mpfr_set_zero(ws->m[k], 1);
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(ws->Z[k * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[k * d + i], ws->w[i], MPFR_RNDN);
+                    mpfr_add(ws->m[k], ws->m[k], t1, MPFR_RNDN);
+                }
+        }
         if (!mpfr_number_p(ws->m[k]))
             return MPBIAS_ODE_DOMAIN;
     }
@@ -442,11 +844,25 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         mpfr_sub(t3, ws->lg[k], t1, MPFR_RNDN);
         mpfr_exp(t3, t3, MPFR_RNDN);
         mpfr_add(t2, t2, t3, MPFR_RNDN);
+        if (ws->fast && ws->loss == MPBIAS_LOSS_EXP)
+            mpfr_set(ws->p[k], t3, MPFR_RNDN);      /* l_n / max l */
+    }
+    if (ws->fast && ws->loss == MPBIAS_LOSS_EXP)
+    {
+        /* exponential loss: g = l, so p_n = (l_n / max l) / sum: one
+           exponential per sample instead of two (and no rounding error
+           of log L amplified by its size) */
+        for (k = 0; k < n; k++)
+        {
+            mpfr_div(ws->p[k], ws->p[k], t2, MPFR_RNDN);
+            mpfr_neg(ws->lg[k], ws->m[k], MPFR_RNDN);
+            mpfr_set_ui(ws->c[k], 1, MPFR_RNDN);
+        }
     }
     mpfr_log(t2, t2, MPFR_RNDN);
     mpfr_add(ws->logL, t1, t2, MPFR_RNDN);
     /* log g_n, p_n = exp(log g_n - log L), c_n */
-    for (k = 0; k < n; k++)
+    for (k = 0; k < n && !(ws->fast && ws->loss == MPBIAS_LOSS_EXP); k++)
     {
         if (ws->loss == MPBIAS_LOSS_EXP)
         {
@@ -468,15 +884,24 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
     }
     /* v = Z^T p, Phi = sum w'_i v_i^2 */
     mpfr_set_zero(ws->Phi, 1);
+    zv = ws->fast && ws->zint && zdot(ws->v, ws, ws->ZTi, d, n, (const mpfr_t *) ws->p);
+    fastv = !zv && ws->fast && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
     for (i = 0; i < d; i++)
     {
-        mpfr_set_zero(ws->v[i], 1);
-        for (k = 0; k < n; k++)
-            if (!mpfr_zero_p(ws->Z[k * d + i]))
-            {
-                mpfr_mul(t1, ws->Z[k * d + i], ws->p[k], MPFR_RNDN);
-                mpfr_add(ws->v[i], ws->v[i], t1, MPFR_RNDN);
-            }
+        if (zv)
+            ;
+        else if (fastv)
+            adot(ws->v[i], ws->acc, ws->ZTa + i * n, 1, ws->xa, n);
+        else
+        {
+            mpfr_set_zero(ws->v[i], 1);
+            for (k = 0; k < n; k++)
+                if (!mpfr_zero_p(ws->Z[k * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[k * d + i], ws->p[k], MPFR_RNDN);
+                    mpfr_add(ws->v[i], ws->v[i], t1, MPFR_RNDN);
+                }
+        }
         mpfr_sqr(t1, ws->v[i], MPFR_RNDN);
         mpfr_mul(t1, t1, ws->w1[i], MPFR_RNDN);
         mpfr_add(ws->Phi, ws->Phi, t1, MPFR_RNDN);
@@ -583,12 +1008,37 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     _mpbias_dual_struct *ws = params;
     slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
-    int r = _mpbias_dual_eval(ws, y, 1);
+    int fastv, r = _mpbias_dual_eval(ws, y, 1);
     if (r != MPBIAS_ODE_OK)
         return r;
     set_E(ws, x);
     /* K = Z diag(w') Z^T (symmetric) */
-    for (a = 0; a < n; a++)
+    fastv = ws->fast && to_arb(ws->ya, (const mpfr_t *) ws->w1, d)
+            && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
+    if (fastv && ws->zint && zgram(ws))
+    {
+        for (a = 0; a < n; a++)
+            adot(ws->Kp[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+    }
+    else if (fastv)
+    {
+        /* Zw = Z diag(w') (rounded to prec), K_ab = Zw_a . Z_b */
+        for (a = 0; a < n; a++)
+            for (i = 0; i < d; i++)
+                arf_mul(arb_midref(ws->Zwa + a * d + i), arb_midref(ws->Za + a * d + i),
+                        arb_midref(ws->ya + i), ws->prec, ARF_RND_NEAR);
+        for (a = 0; a < n; a++)
+            for (b = 0; b <= a; b++)
+            {
+                adot(ws->K[a * n + b], ws->acc, ws->Zwa + a * d, 1, ws->Za + b * d, d);
+                mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
+                arf_set_mpfr(arb_midref(ws->Ka + a * n + b), ws->K[a * n + b]);
+                arf_set_mpfr(arb_midref(ws->Ka + b * n + a), ws->K[a * n + b]);
+            }
+        for (a = 0; a < n; a++)
+            adot(ws->Kp[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+    }
+    for (a = 0; a < n && !fastv; a++)
         for (b = 0; b <= a; b++)
         {
             mpfr_set_zero(ws->K[a * n + b], 1);
@@ -602,7 +1052,7 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
             mpfr_set(ws->K[b * n + a], ws->K[a * n + b], MPFR_RNDN);
         }
     /* Kp = K p; u = S Kp with S = diag(p c) - p p^T: u_a = p_a (c_a Kp_a - Phi) */
-    for (a = 0; a < n; a++)
+    for (a = 0; a < n && !fastv; a++)
     {
         mpfr_set_zero(ws->Kp[a], 1);
         for (b = 0; b < n; b++)
@@ -623,8 +1073,18 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
         mpfr_sqr(ws->r[i], ws->v[i], MPFR_RNDN);
         mpfr_mul(ws->r[i], ws->r[i], ws->w2[i], MPFR_RNDN);
     }
+    fastv = fastv && to_arb(ws->xa, (const mpfr_t *) ws->u, n)
+            && to_arb(ws->ya, (const mpfr_t *) ws->r, d);
     for (a = 0; a < n; a++)
     {
+        if (fastv)
+        {
+            adot(ws->gphi[a], ws->acc, ws->Ka + a * n, 1, ws->xa, n);
+            mpfr_mul_si(ws->gphi[a], ws->gphi[a], -2, MPFR_RNDN);
+            adot(t1, ws->acc, ws->Za + a * d, 1, ws->ya, d);
+            mpfr_add(ws->gphi[a], ws->gphi[a], t1, MPFR_RNDN);
+            continue;
+        }
         mpfr_set_zero(ws->gphi[a], 1);
         for (b = 0; b < n; b++)
         {
@@ -676,6 +1136,103 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
     mpfr_mul(t1, t1, ws->E, MPFR_RNDN);
     mpfr_add_ui(t1, t1, 1, MPFR_RNDN);
     mpfr_mul(dfdx[n], dfdx[n], t1, MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
+
+/* The Jacobian of _mpbias_dual_jac in double, for the stepper's
+   preconditioner.  With Kt = K / Phi (formed from Z and w' / Phi in
+   double), Ktp = Kt p (p^T Kt p = 1), ut = u / Phi = p (c Ktp - 1) and
+   gt = grad Phi / Phi^2 = -2 Kt ut + Z (w'' v^2 / Phi^2):
+   J_ab = -E p_a (c_a Kt_ab - Ktp_b + gt_b), J_nb = -E e^(g1 - r) gt_b,
+   J_bn = 0, J_nn = -E e^(g1 - r) / Phi.  The O(N d) evaluation and the
+   per-coordinate scalings are in MPFR (no overflow there); an entry out
+   of double's range comes out non-finite (the stepper then falls back). */
+int
+_mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params)
+{
+    _mpbias_dual_struct *ws = params;
+    slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
+    slong len = n > d ? n : d;
+    double *wd = ws->vd, *rd = ws->vd + len, *pd = ws->vd + 2 * len, *cd = ws->vd + 3 * len;
+    double *Ktp = ws->vd, *ut = ws->vd + len;    /* reuse wd, rd once they are consumed */
+    double Ed, eqE, Jnn, acc;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2;
+    int r = _mpbias_dual_eval(ws, y, 1);
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    set_E(ws, x);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_div(t1, ws->w1[i], ws->Phi, MPFR_RNDN);
+        wd[i] = mpfr_get_d(t1, MPFR_RNDN);
+        mpfr_div(t1, ws->v[i], ws->Phi, MPFR_RNDN);
+        mpfr_sqr(t1, t1, MPFR_RNDN);
+        mpfr_mul(t1, t1, ws->w2[i], MPFR_RNDN);
+        rd[i] = mpfr_get_d(t1, MPFR_RNDN);
+    }
+    for (a = 0; a < n; a++)
+    {
+        pd[a] = mpfr_get_d(ws->p[a], MPFR_RNDN);
+        cd[a] = mpfr_get_d(ws->c[a], MPFR_RNDN);
+    }
+    Ed = mpfr_get_d(ws->E, MPFR_RNDN);
+    mpfr_sub(ws->eq, ws->g1, y[n], MPFR_RNDN);
+    mpfr_exp(ws->eq, ws->eq, MPFR_RNDN);
+    mpfr_mul(t2, ws->eq, ws->E, MPFR_RNDN);
+    eqE = mpfr_get_d(t2, MPFR_RNDN);
+    mpfr_div(t2, t2, ws->Phi, MPFR_RNDN);
+    Jnn = -mpfr_get_d(t2, MPFR_RNDN);
+    /* Kt = (Z diag(w' / Phi)) Z^T, symmetric */
+    for (a = 0; a < n; a++)
+    {
+        const double *za = ws->Zd + a * d;
+        double *zw = ws->Zwd + a * d;
+        for (i = 0; i < d; i++)
+            zw[i] = za[i] * wd[i];
+    }
+    /* the Z (w'' v^2 / Phi^2) part of gt, into J's last row (scratch) */
+    for (a = 0; a < n; a++)
+    {
+        const double *za = ws->Zd + a * d;
+        acc = 0.0;
+        for (i = 0; i < d; i++)
+            acc += za[i] * rd[i];
+        J[n * dim + a] = acc;
+    }
+    for (a = 0; a < n; a++)
+        for (b = 0; b <= a; b++)
+        {
+            const double *zw = ws->Zwd + a * d, *zb = ws->Zd + b * d;
+            acc = 0.0;
+            for (i = 0; i < d; i++)
+                acc += zw[i] * zb[i];
+            ws->Kd[a * n + b] = ws->Kd[b * n + a] = acc;
+        }
+    for (a = 0; a < n; a++)
+    {
+        acc = 0.0;
+        for (b = 0; b < n; b++)
+            acc += ws->Kd[a * n + b] * pd[b];
+        Ktp[a] = acc;
+    }
+    for (a = 0; a < n; a++)
+        ut[a] = pd[a] * (cd[a] * Ktp[a] - 1.0);
+    for (a = 0; a < n; a++)
+    {
+        acc = 0.0;
+        for (b = 0; b < n; b++)
+            acc += ws->Kd[a * n + b] * ut[b];
+        J[n * dim + a] += -2.0 * acc;                      /* gt_a */
+    }
+    for (a = 0; a < n; a++)
+    {
+        for (b = 0; b < n; b++)
+            J[a * dim + b] = -Ed * pd[a] * (cd[a] * ws->Kd[a * n + b] - Ktp[b] + J[n * dim + b]);
+        J[a * dim + n] = 0.0;
+    }
+    for (b = 0; b < n; b++)
+        J[n * dim + b] *= -eqE;
+    J[n * dim + n] = Jnn;
     return MPBIAS_ODE_OK;
 }
 

@@ -178,6 +178,7 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     T->sys.f = _mpbias_dual_rhs;
     T->sys.jac = _mpbias_dual_jac;
     T->sys.scale = _mpbias_dual_scale;
+    T->sys.jac_d = _mpbias_dual_jac_d;
     T->sys.params = T->ws;
     rc = mpbias_ode_radau_init(T->rad, T->dim, stages, prec);
     mpbias_ode_evolve_init(T->ev, T->dim, prec);

@@ -757,8 +757,9 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     radau_guess(R, c, x, y, h);
 
     /* the preconditioner: sampled Jacobians (in MPFR, as the system gives
-       them), in double and interpolated to the stages; the block-diagonal
-       factorization from the one at the middle of the step */
+       them, or directly in double from the system's jac_d), in double and
+       interpolated to the stages; the block-diagonal factorization from
+       the one at the middle of the step */
     {
         slong k, e, nj = R->nj, nn = n * n;
         double hd = mpfr_get_d(h, MPFR_RNDN);
@@ -773,6 +774,18 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
                     mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
                 mpfr_mul(t, R->c[j], h, MPFR_RNDN);
                 mpfr_add(t, t, x, MPFR_RNDN);
+                if (sys->jac_d != NULL)
+                {
+                    /* the system's double Jacobian: no MPFR matrix needed here */
+                    r = sys->jac_d(R->Jq + k * nn, t, (const mpfr_t *) R->y1, sys->params);
+                    R->njev++;
+                    if (r != MPBIAS_ODE_OK)
+                        return r;
+                    for (e = 0; e < nn; e++)
+                        if (!isfinite(R->Jq[k * nn + e]))
+                            finite = 0;
+                    continue;
+                }
                 r = sys->jac(R->Jk + k * nn, R->fx, t, (const mpfr_t *) R->y1, sys->params);
                 R->njev++;
                 if (r != MPBIAS_ODE_OK)
