@@ -1536,7 +1536,7 @@ START_TEST(test_flow_raise)
     tu_run_free(&r);
     tu_run_free(&a);
     tu_run(&r, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
-           "--until-loss", "1e-40", "-q", "--start-prec", "64", "--max-prec", "150");
+           "--until-loss", "1e-40", "-q", "--start-prec", "64", "--max-prec", "150", NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "cannot certify 16 digits at log10(loss) = -34") != NULL
                   && strstr(r.err, "limit max_prec = 150 bits") != NULL, "%s", r.err);
