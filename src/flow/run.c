@@ -7,8 +7,10 @@
  * reported run with tolerance 10^-(K+8), s stages and 32 more bits.  At
  * every row the difference between them estimates the error of the
  * checking run, an upper estimate for the reported values (rows from the
- * reported run); a row whose estimate exceeds 10^-K is not emitted and
- * the run stops with an error saying how many digits were reached.  The
+ * reported run); a row whose estimate exceeds 10^-K is not emitted:
+ * with automatic precision both runs are redone from the last row at a
+ * higher precision (below), else the run stops with an error saying how
+ * many digits were reached.  The
  * two runs differ in method, tolerance and precision, so that an error
  * one of them makes is not repeated by the other.
  *
@@ -22,7 +24,11 @@
  * Working precision (automatic): (K + 12) log2(10) bits plus guard bits
  * log2(1 + margin reached) + D |log2 alpha| + 32, since log t - m_n and
  * the D >= 3 gaps 1 - c s_i are differences of numbers of size the
- * margin (math.md section 4).
+ * margin (math.md section 4).  That is where the precision starts (Ziv's
+ * strategy, as in MPFR): a row that cannot be certified, or a step size
+ * below the precision's resolution, raises the checking run's precision
+ * by half (run_raise) and redoes from the last row, up to opts max_prec
+ * bits of the reported run.  opts prec fixes the precision (no raising).
  */
 #include "config.h"
 #include <math.h>
