@@ -714,7 +714,29 @@ typedef int (*mpbias_flow_checkpoint_fn)(const char *state, size_t len, void *ct
 typedef struct
 {
     int digits;                 /* K: correct significant digits wanted (1..1000) */
-    mpfr_prec_t prec;           /* working precision in bits; 0: automatic        */
+    mpfr_prec_t prec;           /* working precision in bits, exactly (no raising);
+                                   0 (default): automatic, raised as needed      */
+    mpfr_prec_t start_prec;     /* automatic precision only: start the raising
+                                   loop at this precision of the checking run
+                                   instead of the automatic estimate (0)        */
+    mpfr_prec_t max_prec;       /* automatic precision only: a row that cannot be
+                                   certified is redone from the last row at a
+                                   higher precision (the checking run's times
+                                   1.5, the reported run's 32 bits more) while
+                                   the reported run's stays <= max_prec bits;
+                                   beyond, MPBIAS_ERR_NUMERIC naming the limit.
+                                   0: 32768                                      */
+    void (*raise_fn)(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec,
+                     double err_est, void *ctx);
+                                /* called at each raise (may be NULL): the next
+                                   row's index and loss, the reported run's old
+                                   and new precision, the estimate that failed */
+    void *raise_ctx;
+    int (*interrupt_fn)(void *ctx);
+                                /* checked after every step of either run (may
+                                   be NULL): nonzero stops the run with
+                                   MPBIAS_ERR_ARG ("interrupted") */
+    void *interrupt_ctx;
     int until_loss_set;         /* stop conditions: any combination, the first    */
     mpbias_sci_t until_loss;    /*   reached stops the run (losses in the model's  */
     int until_margin_set;       /*   convention: summed, or mean if model->mean)   */
@@ -781,6 +803,11 @@ typedef struct
     slong steps, rejected, nfev, njev, nlu, nnewton;   /* of the reported run   */
     slong steps_check;          /* steps of the checking run                     */
     double log10_loss;          /* current, for progress reports                 */
+    double log10_loss_check;    /* the checking run's, for progress reports      */
+    int checking;               /* in progress reports: 1 while the checking run
+                                   advances (the reported run goes first to each
+                                   row, the checking run follows)               */
+    slong raises;               /* automatic precision raises (opts max_prec)    */
     double max_err_est;         /* largest err_est of the rows                   */
 } mpbias_flow_stats;
 
@@ -791,9 +818,12 @@ typedef int (*mpbias_flow_progress_fn)(const mpbias_flow_stats *stats, void *ctx
    row_fn at each checkpoint and at the stop (rows stream out: memory does
    not grow with the trajectory).  Each row is certified: its err_est must
    be below 10^-K, otherwise the run stops with MPBIAS_ERR_NUMERIC and a
-   message saying what accuracy was reached.  progress_fn (may be NULL) is
-   called after each step; a nonzero return from either callback stops the
-   run with MPBIAS_ERR_ARG ("interrupted").  Data must be separable. */
+   message saying what accuracy was reached (with automatic precision, only
+   once raising the precision, opts max_prec, has hit its limit).
+   progress_fn (may be NULL) is called after each step of either run; a
+   nonzero return from it, from the row callback or from opts
+   interrupt_fn stops the run with MPBIAS_ERR_ARG ("interrupted").  Data
+   must be separable. */
 mpbias_status mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                               const mpbias_flow_opts *opts, mpbias_flow_row_fn row_fn,
                               mpbias_flow_progress_fn progress_fn, void *ctx,

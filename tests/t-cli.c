@@ -1569,6 +1569,120 @@ START_TEST(test_gd)
 }
 END_TEST
 
+
+/* SIGINT to a long run whose rows are far apart (no row before the stop):
+   honoured at the next step of either run, within 3 s of the signal, exit
+   status 1 and a message; with --checkpoint too (nothing saved yet). */
+static double
+mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+START_TEST(test_flow_sigint_between_rows)
+{
+    char *dir = tu_mkdtemp();
+    char *out = tu_sprintf("%s/out.csv", dir), *ck = tu_sprintf("%s/ck", dir),
+         *errf = tu_sprintf("%s/err", dir);
+    int k;
+    for (k = 0; k < 2; k++)
+    {
+        pid_t pid = fork();
+        int status = 0, fd;
+        double t0, waited;
+        size_t len;
+        char *e;
+        ck_assert(pid >= 0);
+        if (pid == 0)
+        {
+            fd = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd >= 0)
+                dup2(fd, 2);
+            if (k == 0)
+                execl(tu_bin(), tu_bin(), "flow", "--example", "transition", "--until-loss",
+                      "1e-100000000", "--digits", "60", "--per-decade", "0", "-q", "-o", out,
+                      (char *) NULL);
+            else
+                execl(tu_bin(), tu_bin(), "flow", "--example", "transition", "--until-loss",
+                      "1e-100000000", "--digits", "60", "--per-decade", "0", "-q", "-o", out,
+                      "--checkpoint", ck, (char *) NULL);
+            _exit(127);
+        }
+        usleep(1000000);
+        kill(pid, SIGINT);
+        t0 = mono_now();
+        while (waitpid(pid, &status, WNOHANG) == 0 && mono_now() - t0 < 30.0)
+            usleep(10000);
+        waited = mono_now() - t0;
+        if (waited >= 30.0)
+        {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+        }
+        ck_assert_msg(waited < 3.0, "run %d: exit %.2f s after SIGINT", k, waited);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "run %d: status %d", k, status);
+        e = tu_read_file(errf, &len);
+        ck_assert_msg(strstr(e, "interrupted by signal 2") != NULL, "run %d: %s", k, e);
+        free(e);
+    }
+    free(out);
+    free(ck);
+    free(errf);
+    free(dir);
+}
+END_TEST
+
+/* A run started below the precision it needs (the hidden --start-prec)
+   raises it, says so in one line, and prints the digits of the run at
+   the automatic precision; --prec is exact (no raise: refused), and
+   --max-prec below the raise refuses naming the limit. */
+START_TEST(test_flow_raise)
+{
+    tu_run_t r, a;
+    RUN_EXPECT(&a, 0, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
+               "--until-loss", "1e-40", "-q");
+    RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
+               "--until-loss", "1e-40", "-q", "--start-prec", "64");
+    ck_assert_msg(strstr(r.err, "row 35 (log10(loss) = -34) not certified at 96 bits") != NULL
+                  && strstr(r.err, "precision raised to 160 bits, redone from row 34") != NULL,
+                  "%s", r.err);
+    {
+        /* the same rows, but for err_est (the last two fields) */
+        char *p = a.out, *q = r.out;
+        int rows = 0;
+        while (*p && *q)
+        {
+            char *pe = strchr(p, '\n'), *qe = strchr(q, '\n'), *pc, *qc;
+            ck_assert(pe != NULL && qe != NULL);
+            *pe = *qe = '\0';
+            pc = strrchr(p, ',');
+            qc = strrchr(q, ',');
+            ck_assert(pc != NULL && qc != NULL);
+            *pc = *qc = '\0';
+            pc = strrchr(p, ',');
+            qc = strrchr(q, ',');
+            ck_assert(pc != NULL && qc != NULL);
+            *pc = *qc = '\0';
+            ck_assert_msg(strcmp(p, q) == 0, "row %d: %s vs %s", rows, q, p);
+            p = pe + 1;
+            q = qe + 1;
+            rows++;
+        }
+        ck_assert(*p == '\0' && *q == '\0' && rows == 42);
+    }
+    tu_run_free(&r);
+    tu_run_free(&a);
+    tu_run(&r, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
+           "--until-loss", "1e-40", "-q", "--start-prec", "64", "--max-prec", "150", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "cannot certify 16 digits at log10(loss) = -34") != NULL
+                  && strstr(r.err, "limit max_prec = 150 bits") != NULL, "%s", r.err);
+    tu_run_free(&r);
+}
+END_TEST
+
 /* flow --checkpoint: killed with SIGKILL at random moments (six times),
    each time resumed, then to the end: the output is byte-identical to an
    uninterrupted run; SIGTERM saves the state and stops with a message;
@@ -1767,6 +1881,8 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_flow_checkpoint);
+    tcase_add_test(tc, test_flow_sigint_between_rows);
+    tcase_add_test(tc, test_flow_raise);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gen");

@@ -2775,6 +2775,275 @@ START_TEST(test_dual_fast)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Automatic precision: raised as rows need it (Ziv's strategy)        */
+/* ------------------------------------------------------------------ */
+
+typedef struct
+{
+    int n;
+    slong row[16];
+    mpfr_prec_t from[16], to[16];
+    double err[16];
+} raises_t;
+
+static void
+keep_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec, double err_est,
+           void *ctx)
+{
+    raises_t *r = ctx;
+    (void) log10_loss;
+    ck_assert(r->n < 16);
+    r->row[r->n] = row;
+    r->from[r->n] = old_prec;
+    r->to[r->n] = new_prec;
+    r->err[r->n++] = err_est;
+}
+
+/* |a - b| <= 2 10^-K max(|b|, floor) */
+static void
+close_to(const mpfr_t a, const mpfr_t b, double floor_, int K, const char *what, slong row)
+{
+    double d = fabs(mpfr_get_d(a, MPFR_RNDN) - mpfr_get_d(b, MPFR_RNDN)), m = fabs(mpfr_get_d(b, MPFR_RNDN));
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(a) > mpfr_get_prec(b) ? mpfr_get_prec(a) : mpfr_get_prec(b));
+    mpfr_sub(t, a, b, MPFR_RNDN);
+    d = fabs(mpfr_get_d(t, MPFR_RNDN));
+    mpfr_clear(t);
+    if (m < floor_)
+        m = floor_;
+    ck_assert_msg(d <= 2.0 * pow(10.0, -K) * m, "row %ld: %s differs by %.3g (scale %.3g)", (long) row,
+                  what, d, m);
+}
+
+/* "transition", D = 3, alpha = 1e-30, to 1e-40 with 16 digits, started at
+   a precision too low for the plateau's gaps (start_prec = 64 bits for
+   the checking run; the automatic one is 300): the run raises its
+   precision once (the callback says from which row, from and to which
+   precision), redoes from the last row and then certifies every row; the
+   rows agree to 16 digits with an independent run at the automatic
+   precision (different precisions and steps, its own certificate).  The
+   same with prec = 64 (exact: no raising) refuses, and so does a max_prec
+   below the first raise, naming the limit, and a start above max_prec. */
+START_TEST(test_raise_precision)
+{
+    const int K = 16;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_flow_stats stats;
+    mpbias_err_t err;
+    recorder R, Q;
+    raises_t ra;
+    slong k, i;
+    int j;
+
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    mpbias_model_init(model);
+    model->depth = 3;
+    alpha_pow10(model, 30);
+    fmpq_inv(model->alpha, model->alpha);
+    rec_init(&R);
+    rec_init(&Q);
+
+    opts_loss(&o, K, "1e-40");
+    o.per_decade = 1;
+    run_ok(data, model, &o, &Q, "automatic precision");
+    ck_assert_int_eq(Q.len, 41);
+
+    o.start_prec = 64;
+    ra.n = 0;
+    o.raise_fn = keep_raise;
+    o.raise_ctx = &ra;
+    rec_clear(&R);
+    R.K = K;
+    mpbias_err_clear(err);
+    ck_assert_msg(mpbias_flow_run(data, model, &o, rec_cb, NULL, &R, &stats, err) == MPBIAS_OK,
+                  "%s", err->msg);
+    ck_assert_msg(ra.n >= 1, "no raise from 64 bits");
+    ck_assert_int_eq(stats.raises, ra.n);
+    ck_assert_int_eq(ra.from[0], 64 + 32);
+    for (j = 0; j < ra.n; j++)
+    {
+        ck_assert(ra.to[j] > ra.from[j]);
+        ck_assert(j == 0 || ra.from[j] == ra.to[j - 1]);
+        ck_assert(j == 0 || ra.row[j] >= ra.row[j - 1]);
+        ck_assert(isnan(ra.err[j]) || ra.err[j] > 1e-16);
+    }
+    ck_assert_int_eq(stats.prec, ra.to[ra.n - 1]);
+    ck_assert_int_eq(R.len, Q.len);
+    for (k = 0; k < R.len; k++)
+    {
+        double wm = 0.0, nm = 0.0;
+        ck_assert_int_eq(R.rows[k].kind, Q.rows[k].kind);
+        close_to(R.rows[k].log10_t, Q.rows[k].log10_t, 1.0, K, "log10_t", k);
+        close_to(R.rows[k].log10_loss, Q.rows[k].log10_loss, 1.0, K, "log10_loss", k);
+        close_to(R.rows[k].margin, Q.rows[k].margin, 0.0, K, "margin", k);
+        for (i = 0; i < R.rows[k].d; i++)
+            wm = fmax(wm, fabs(mpfr_get_d(Q.rows[k].wbar[i], MPFR_RNDN)));
+        for (i = 0; i < R.rows[k].n; i++)
+            nm = fmax(nm, fabs(mpfr_get_d(Q.rows[k].nu[i], MPFR_RNDN)));
+        for (i = 0; i < R.rows[k].d; i++)
+            close_to(R.rows[k].wbar[i], Q.rows[k].wbar[i], wm, K, "wbar", k);
+        for (i = 0; i < R.rows[k].n; i++)
+            close_to(R.rows[k].nu[i], Q.rows[k].nu[i], nm, K, "nu", k);
+    }
+
+    /* a limit below the first raise: refused, naming it */
+    {
+        slong first = ra.row[0];
+        mpfr_prec_t to = ra.to[0];
+        ra.n = 0;
+        o.max_prec = to - 1;
+        ck_assert_int_eq(run_rec(data, model, &o, &R, err), MPBIAS_ERR_NUMERIC);
+        {
+            char want[64];
+            snprintf(want, sizeof want, "limit max_prec = %ld bits", (long) o.max_prec);
+            ck_assert_msg(strstr(err->msg, want) != NULL, "%s", err->msg);
+            ck_assert_msg(strstr(err->msg, "cannot certify 16 digits") != NULL, "%s", err->msg);
+        }
+        ck_assert_int_eq(ra.n, 0);
+        ck_assert_int_eq(R.len, first);   /* the rows before it were given */
+    }
+    /* a start above the limit: refused at once */
+    o.start_prec = 0;
+    o.max_prec = 64;
+    ck_assert_int_eq(run_rec(data, model, &o, &R, err), MPBIAS_ERR_ARG);
+    ck_assert_msg(strstr(err->msg, "max_prec = 64 bits") != NULL, "%s", err->msg);
+
+    mpbias_flow_opts_clear(&o);
+    rec_clear(&R);
+    rec_clear(&Q);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* A raise and checkpoints: the state after rows of a run started at
+   64 bits (test_raise_precision's), resumed, gives the remaining rows bit for bit (those after the
+   raise from states written before it and after it: the checkpoint
+   carries the raised precision); the resumed runs raise exactly when the
+   uninterrupted one did. */
+START_TEST(test_raise_resume)
+{
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_flow_rows all, rest;
+    mpbias_err_t err;
+    blobs_t B;
+    raises_t ra, rb;
+    int k, j, c, nc = 0, cs[4];
+
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    mpbias_model_init(model);
+    model->depth = 3;
+    alpha_pow10(model, 30);
+    fmpq_inv(model->alpha, model->alpha);
+    opts_loss(&o, 16, "1e-40");
+    o.per_decade = 1;
+    o.start_prec = 64;
+    o.checkpoint_fn = keep_blob;
+    o.checkpoint_ctx = &B;
+    o.raise_fn = keep_raise;
+    o.raise_ctx = &ra;
+    ra.n = 0;
+    B.n = 0;
+    mpbias_flow_rows_init(&all);
+    ck_assert_msg(mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &all, NULL, err)
+                  == MPBIAS_OK, "%s", err->msg);
+    ck_assert(ra.n >= 1);
+    ck_assert_int_eq(B.n, all.n - 1);
+    ck_assert(ra.row[0] >= 2 && ra.row[ra.n - 1] + 1 < B.n);
+    /* just before the first raise's row (so the resumed run raises), just
+       after the last raise */
+    cs[nc++] = (int) ra.row[0] - 1;
+    cs[nc++] = (int) ra.row[ra.n - 1];
+    o.checkpoint_fn = NULL;
+    o.raise_ctx = &rb;
+    for (k = 0; k < nc; k++)
+    {
+        c = cs[k];
+        rb.n = 0;
+        o.resume = B.blob[c];
+        o.resume_len = B.len[c];
+        mpbias_flow_rows_init(&rest);
+        ck_assert_msg(mpbias_flow_run(data, model, &o, mpbias_flow_rows_collect, NULL, &rest, NULL,
+                                      err) == MPBIAS_OK, "%s", err->msg);
+        ck_assert_int_eq(rest.n, all.n - (c + 1));
+        for (j = 0; j < rest.n; j++)
+            rows_identical(all.rows + c + 1 + j, rest.rows + j);
+        /* the raises after the state resumed from, the same */
+        for (j = 0; j < ra.n; j++)
+            if (ra.row[j] > c)
+                break;
+        ck_assert_int_eq(rb.n, ra.n - j);
+        for (; j < ra.n; j++)
+            ck_assert(rb.row[j - (ra.n - rb.n)] == ra.row[j] && rb.to[j - (ra.n - rb.n)] == ra.to[j]);
+        mpbias_flow_rows_clear(&rest);
+    }
+    for (k = 0; k < B.n; k++)
+        free(B.blob[k]);
+    mpbias_flow_rows_clear(&all);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* The interrupt callback is checked at every step, of either run: a run
+   interrupted at its 5th check stops there, before any row. */
+static int
+stop_at_5(void *ctx)
+{
+    int *n = ctx;
+    return ++*n >= 5;
+}
+
+static int
+count_progress(const mpbias_flow_stats *st, void *ctx)
+{
+    slong *n = ctx;
+    n[st->checking ? 1 : 0]++;
+    return 0;
+}
+
+START_TEST(test_interrupt_steps)
+{
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    recorder R;
+    int calls = 0;
+    slong np[2] = { 0, 0 };
+
+    data_by_hand(data, 1, 3, zA);
+    mpbias_model_init(model);
+    model->depth = 3;
+    rec_init(&R);
+    opts_loss(&o, 16, "1e-100");
+    o.per_decade = 0;
+    o.interrupt_fn = stop_at_5;
+    o.interrupt_ctx = &calls;
+    ck_assert_int_eq(run_rec(data, model, &o, &R, err), MPBIAS_ERR_ARG);
+    ck_assert_msg(strstr(err->msg, "interrupted") != NULL, "%s", err->msg);
+    ck_assert_int_eq(calls, 5);
+    ck_assert_int_eq(R.len, 0);
+    /* progress reports come from both runs */
+    o.interrupt_fn = NULL;
+    mpbias_err_clear(err);
+    ck_assert(mpbias_flow_run(data, model, &o, NULL, count_progress, np, NULL, err) == MPBIAS_OK);
+    ck_assert(np[0] > 0 && np[1] > 0);
+    rec_clear(&R);
+    mpbias_flow_opts_clear(&o);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 
 static Suite *
 flow_suite(void)
@@ -2839,6 +3108,13 @@ flow_suite(void)
     tc = tcase_create("determinism");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_determinism);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("raise");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_raise_precision);
+    tcase_add_test(tc, test_raise_resume);
+    tcase_add_test(tc, test_interrupt_steps);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -41,8 +41,11 @@ help(void)
            "  --until-time T       gradient-flow time T (decimal literal, any exponent)\n"
            "Accuracy:\n"
            "  --digits K           correct significant digits wanted (1..200, default 16)\n"
-           "  --prec BITS          working precision override (default: from K and the\n"
-           "                       margins reached)\n"
+           "  --prec BITS          working precision, exactly: no raising (default:\n"
+           "                       automatic, from K and the margins reached, raised by\n"
+           "                       half and the row redone when a row cannot be certified)\n"
+           "  --max-prec BITS      refuse rather than raise the reported run's precision\n"
+           "                       beyond BITS (default 32768)\n"
            "Output:\n"
            "  --per-decade K       checkpoints per decade of the loss (default 1, 0: none);\n"
            "                       beyond log10(1/eps) = 100, per decade of log10(1/eps)\n"
@@ -55,10 +58,12 @@ help(void)
            "  -h, --help           show this help and exit\n"
            "Long runs:\n"
            "  --checkpoint FILE    save the state at row boundaries to FILE (atomically;\n"
-           "                       needs --out); SIGINT and SIGTERM save it and stop\n"
+           "                       needs --out)\n"
            "  --checkpoint-every S at most every S seconds (default 60; 0: every row)\n"
            "  --resume             continue from --checkpoint FILE with the same options:\n"
-           "                       the output becomes that of an uninterrupted run\n\n"
+           "                       the output becomes that of an uninterrupted run\n"
+           "SIGINT and SIGTERM stop the run within a step (exit status 1); with --checkpoint\n"
+           "the state after the latest row is saved first.\n\n"
            "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
            "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
            "derivatives), err_est, kind (checkpoint, at-loss, at-time or stop).\n"
@@ -74,6 +79,7 @@ typedef struct
     int digits;
     slong rows;
     cli_progress prog;
+    double t_rep, t_chk, t_last;   /* time in the reported and checking runs */
     int gd;                  /* gradient descent: a step column */
     int header_done;
     int write_failed;
@@ -229,11 +235,87 @@ bad:
     return EXIT_FAIL;
 }
 
+/* The progress line (a terminal only, after 1 s, twice a second): both
+   runs' loss and steps from the first step on, and a time-left estimate
+   when the loss target is known.  A run's cost grows like
+   log(log10(1/eps)); each run's remaining time is extrapolated in that
+   variable from the time it has taken so far, the checking run's (before
+   it has reached log10(1/eps) = 1) as the reported run's. */
+static double
+flow_frac(double l10, double z)
+{
+    return l10 < -1.0 ? log(-l10) / z : 0.0;
+}
+
+static void
+flow_progress(flow_ctx *c, const mpbias_flow_stats *st)
+{
+    cli_progress *p = &c->prog;
+    double t = cli_progress_elapsed(p);
+    if (st->checking)
+        c->t_chk += t - c->t_last;
+    else
+        c->t_rep += t - c->t_last;
+    c->t_last = t;
+    if (p->quiet || !p->tty || t < 1.0 || t - p->last_print < 0.5)
+        return;
+    p->last_print = t;
+    fprintf(stderr, "\r%s: log10(loss) = %-12.8g steps %ld, checking run %.6g steps %ld", PROG,
+            st->log10_loss, (long) st->steps, st->checking || st->steps_check > 0
+                                                   ? st->log10_loss_check : NAN,
+            (long) st->steps_check);
+    if (isfinite(p->target_l10) && p->target_l10 > 1.0)
+    {
+        double z = log(p->target_l10), fb = flow_frac(st->log10_loss, z),
+               fa = flow_frac(st->log10_loss_check, z);
+        if (fb > 0.0 && fb <= 1.0 && fa <= 1.0)
+        {
+            double rb = c->t_rep * (1.0 - fb) / fb,
+                   ra = fa > 0.0 ? c->t_chk * (1.0 - fa) / fa : c->t_rep + rb - c->t_chk;
+            if (ra < 0.0)
+                ra = 0.0;
+            fprintf(stderr, "  ~%.0f s left (estimate)", rb + ra);
+        }
+    }
+    fputs("   ", stderr);
+    p->printed = 1;
+}
+
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
-    cli_progress_flow(&((flow_ctx *) ctx)->prog, st);
+    flow_progress(ctx, st);
     return flow_signal != 0;
+}
+
+static int
+interrupt_check(void *ctx)
+{
+    (void) ctx;
+    return flow_signal != 0;
+}
+
+/* A raise of the working precision: one line on standard error (also with
+   --quiet: it explains the cost). */
+static void
+on_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec, double err_est,
+         void *ctx)
+{
+    flow_ctx *c = ctx;
+    cli_progress_erase(&c->prog);
+    char from[64];
+    if (row > 0)
+        snprintf(from, sizeof from, "row %ld", (long) row);
+    else
+        snprintf(from, sizeof from, "the start");
+    if (isnan(err_est))
+        fprintf(stderr, "%s: row %ld (near log10(loss) = %.10g) not resolved at %ld bits: "
+                "precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1, log10_loss,
+                (long) old_prec, (long) new_prec, from);
+    else
+        fprintf(stderr, "%s: row %ld (log10(loss) = %.10g) not certified at %ld bits (estimated "
+                "error %.2g): precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1,
+                log10_loss, (long) old_prec, err_est, (long) new_prec, from);
 }
 
 static void
@@ -406,6 +488,8 @@ cmd_flow(int argc, char **argv)
         { "until-time", required_argument, NULL, 'T' },
         { "digits", required_argument, NULL, 'k' },
         { "prec", required_argument, NULL, 'p' },
+        { "max-prec", required_argument, NULL, 'P' + 256 },
+        { "start-prec", required_argument, NULL, 'S' + 256 },   /* hidden: tests */
         { "per-decade", required_argument, NULL, 'c' },
         { "at-loss", required_argument, NULL, 'e' },
         { "at-time", required_argument, NULL, 'e' + 256 },
@@ -422,7 +506,7 @@ cmd_flow(int argc, char **argv)
     cli_shape_opts sopt = { NULL, NULL, NULL };
     const char *out = NULL;
     const char **at = NULL, **att = NULL, *ck_path = NULL;
-    long v, digits = 16, prec = 0, per_decade = 1;
+    long v, digits = 16, prec = 0, per_decade = 1, max_prec = 0, start_prec = 0;
     int c, r, json = 0, quiet = 0, depth = 2, mean = 0, resume = 0;
     double ck_every = 60;
     ckpt_ctx ck;
@@ -500,6 +584,14 @@ cmd_flow(int argc, char **argv)
                 if (!cli_parse_slong("flow", "prec", optarg, 16, 1000000, &prec))
                     r = EXIT_USAGE;
                 break;
+            case 'P' + 256:
+                if (!cli_parse_slong("flow", "max-prec", optarg, 64, 1L << 24, &max_prec))
+                    r = EXIT_USAGE;
+                break;
+            case 'S' + 256:
+                if (!cli_parse_slong("flow", "start-prec", optarg, 16, 1000000, &start_prec))
+                    r = EXIT_USAGE;
+                break;
             case 'c':
                 if (!cli_parse_slong("flow", "per-decade", optarg, 0, 1000, &per_decade))
                     r = EXIT_USAGE;
@@ -574,6 +666,12 @@ cmd_flow(int argc, char **argv)
     }
     fo.digits = (int) digits;
     fo.prec = (mpfr_prec_t) prec;
+    fo.max_prec = (mpfr_prec_t) max_prec;
+    fo.start_prec = (mpfr_prec_t) start_prec;
+    fo.raise_fn = on_raise;
+    fo.raise_ctx = &ctx;
+    fo.interrupt_fn = interrupt_check;
+    fo.interrupt_ctx = NULL;
     fo.per_decade = (int) per_decade;
     if (nat > 0)
     {
@@ -651,22 +749,36 @@ cmd_flow(int argc, char **argv)
         ck.fc = &ctx;
         fo.checkpoint_fn = ckpt_state;
         fo.checkpoint_ctx = &ck;
-        memset(&sa_new, 0, sizeof sa_new);
-        sa_new.sa_handler = on_signal;
-        sigemptyset(&sa_new.sa_mask);
-        sigaction(SIGINT, &sa_new, &sa_int);
-        sigaction(SIGTERM, &sa_new, &sa_term);
     }
+    /* SIGINT, SIGTERM: the library stops at the next step (interrupt_check) */
+    flow_signal = 0;
+    memset(&sa_new, 0, sizeof sa_new);
+    sa_new.sa_handler = on_signal;
+    sigemptyset(&sa_new.sa_mask);
+    sigaction(SIGINT, &sa_new, &sa_int);
+    sigaction(SIGTERM, &sa_new, &sa_term);
 
     ctx.data = data;
     ctx.model = model;
     mpbias_err_clear(err);
     st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
     cli_progress_erase(&ctx.prog);
-    if (ck_path != NULL)
+    sigaction(SIGINT, &sa_int, NULL);
+    sigaction(SIGTERM, &sa_term, NULL);
+    if (ck_path == NULL && flow_signal != 0 && st != MPBIAS_OK)
     {
-        sigaction(SIGINT, &sa_int, NULL);
-        sigaction(SIGTERM, &sa_term, NULL);
+        /* stopped by a signal, no checkpoint: the rows written are kept */
+        if (json && ctx.header_done)
+            fprintf(ctx.out, "\n  ],\n  \"complete\": false\n}\n");
+        if (out != NULL)
+            fclose(ctx.out);
+        else
+            fflush(ctx.out);
+        cli_error("interrupted by signal %d after %ld rows (near log10(loss) = %.6g); nothing "
+                  "saved (--checkpoint FILE saves the state)", (int) flow_signal, (long) ctx.rows,
+                  stats.log10_loss);
+        r = EXIT_FAIL;
+        goto done;
     }
     if (ck_path != NULL && flow_signal != 0 && st != MPBIAS_OK)
     {

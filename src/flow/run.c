@@ -7,8 +7,10 @@
  * reported run with tolerance 10^-(K+8), s stages and 32 more bits.  At
  * every row the difference between them estimates the error of the
  * checking run, an upper estimate for the reported values (rows from the
- * reported run); a row whose estimate exceeds 10^-K is not emitted and
- * the run stops with an error saying how many digits were reached.  The
+ * reported run); a row whose estimate exceeds 10^-K is not emitted:
+ * with automatic precision both runs are redone from the last row at a
+ * higher precision (below), else the run stops with an error saying how
+ * many digits were reached.  The
  * two runs differ in method, tolerance and precision, so that an error
  * one of them makes is not repeated by the other.
  *
@@ -22,7 +24,11 @@
  * Working precision (automatic): (K + 12) log2(10) bits plus guard bits
  * log2(1 + margin reached) + D |log2 alpha| + 32, since log t - m_n and
  * the D >= 3 gaps 1 - c s_i are differences of numbers of size the
- * margin (math.md section 4).
+ * margin (math.md section 4).  That is where the precision starts (Ziv's
+ * strategy, as in MPFR): a row that cannot be certified, or a step size
+ * below the precision's resolution, raises the checking run's precision
+ * by half (run_raise) and redoes from the last row, up to opts max_prec
+ * bits of the reported run.  opts prec fixes the precision (no raising).
  */
 #include "config.h"
 #include <math.h>
@@ -546,7 +552,8 @@ traj_row_exact(traj *T)
    step are checked at every call) once the rows before it are out. */
 static int
 traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
-             mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int *interrupted)
+             mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int checking,
+             const mpbias_flow_opts *o, int *interrupted)
 {
     slong i;
     int r, e, hit;
@@ -693,17 +700,33 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
         traj_update_tol(T);
         if (prog != NULL && stats != NULL)
         {
-            stats->log10_loss = mpfr_get_d(T->ws->logL, MPFR_RNDN) / log(10.0);
+            double l = mpfr_get_d(T->ws->logL, MPFR_RNDN) / log(10.0);
             if (T->mean)
-                stats->log10_loss -= log10((double) T->n);
-            stats->steps = T->ev->steps;
-            stats->rejected = T->ev->rejected;
+                l -= log10((double) T->n);
+            stats->checking = checking;
+            if (checking)
+            {
+                stats->log10_loss_check = l;
+                stats->steps_check = T->ev->steps;
+            }
+            else
+            {
+                stats->log10_loss = l;
+                stats->steps = T->ev->steps;
+                stats->rejected = T->ev->rejected;
+            }
             if (prog(stats, ctx) != 0)
             {
                 *interrupted = 1;
                 r = 0;
                 break;
             }
+        }
+        if (o != NULL && o->interrupt_fn != NULL && o->interrupt_fn(o->interrupt_ctx) != 0)
+        {
+            *interrupted = 1;
+            r = 0;
+            break;
         }
     }
     if (r == 0 && !*interrupted)
@@ -1022,7 +1045,8 @@ near_start_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
    come from it), and the driver's counters.  That state, written exactly
    (MPFR values in hexadecimal), is the checkpoint, so that a resumed run
    computes the same bits as an uninterrupted one, whenever checkpoints
-   are written.  Format version 2 (1 had no xa, ya, polynomial). */
+   are written.  Format version 3 (2 had no working precision wprec, 1 no
+   xa, ya, polynomial). */
 
 static void
 traj_boundary(traj *T)
@@ -1036,7 +1060,7 @@ traj_boundary(traj *T)
 }
 
 #define CK_MAGIC "mpbias-flow-checkpoint"
-#define CK_VERSION 2
+#define CK_VERSION 3
 
 typedef struct
 {
@@ -1171,6 +1195,7 @@ run_fingerprint(const mpbias_data_t data, const mpbias_model_t model, const mpbi
     sb_printf(&b, "\ndigits %d prec %ld per_decade %d verify %d max_steps %ld stages %ld",
               o->digits, (long) o->prec, o->per_decade, o->verify, (long) o->max_steps,
               (long) o->stages);
+    sb_printf(&b, "\nstart_prec %ld max_prec %ld", (long) o->start_prec, (long) o->max_prec);
     sb_printf(&b, "\nuntil_loss %d", o->until_loss_set);
     if (o->until_loss_set)
         sb_sci(&b, o->until_loss);
@@ -1326,13 +1351,14 @@ ck_mpfr(ckin *c, const char *key, mpfr_t x)
     return ok;
 }
 
+/* any_prec: a state written at a precision up to T's (exact there) */
 static int
-ck_get_traj(ckin *c, const char *name, traj *T)
+ck_get_traj(ckin *c, const char *name, traj *T, int any_prec)
 {
     long v, cnt[6], i;
     if (!ck_next(c, "traj") || c->vlen != strlen(name) || memcmp(c->val, name, c->vlen) != 0)
         return 0;
-    if (!ck_long(c, "prec", &v) || v != (long) T->prec)
+    if (!ck_long(c, "prec", &v) || (any_prec ? v < 2 || v > (long) T->prec : v != (long) T->prec))
         return 0;
     if (!ck_mpfr(c, "x", T->x) || !ck_mpfr(c, "h", T->ev->h))
         return 0;
@@ -1398,6 +1424,96 @@ ck_get_traj(ckin *c, const char *name, traj *T)
     return mpfr_number_p(T->x) && mpfr_number_p(T->ev->h) && mpfr_sgn(T->ev->h) > 0;
 }
 
+/* ---- the working precision: both runs at the checking run's precision
+   wprec (the reported run's is wprec + 32) */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+    traj *B, *A;
+    mpbias_flow_row *rowB, *rowA;
+    int haveA, can_raise, live;
+    slong K, stages, max_steps, near;
+    mpfr_prec_t wprec, maxp;
+} runprec;
+
+/* (Re)build both runs at their initial state with precision p. */
+static int
+run_set_prec(runprec *R, mpfr_prec_t p)
+{
+    int r, rA;
+    if (R->live)
+    {
+        traj_clear(R->B);
+        if (R->haveA)
+            traj_clear(R->A);
+        mpbias_flow_row_clear(R->rowB);
+        mpbias_flow_row_clear(R->rowA);
+    }
+    R->live = 1;
+    R->wprec = p;
+    r = traj_init(R->B, R->data, R->model, p + 32, R->K + TOL_REPORTED, R->stages, R->max_steps,
+                  R->near);
+    if (R->haveA)
+    {
+        rA = traj_init(R->A, R->data, R->model, p, R->K + TOL_CHECK, R->stages > 1 ? R->stages - 1 : 2,
+                       R->max_steps, R->near);
+        if (r == MPBIAS_ODE_OK)
+            r = rA;
+    }
+    /* dense rows when estimated below 10^-(K+2) in both runs */
+    mpfr_set_si(R->B->row_tol, -(long) R->K - 2, MPFR_RNDN);
+    mpfr_exp10(R->B->row_tol, R->B->row_tol, MPFR_RNDN);
+    if (R->haveA)
+        mpfr_set(R->A->row_tol, R->B->row_tol, MPFR_RNDN);
+    mpbias_flow_row_init(R->rowB, R->data->n, R->data->d, p + 32);
+    mpbias_flow_row_init(R->rowA, R->data->n, R->data->d, p);
+    return r;
+}
+
+/* Both runs' state at a row boundary, as a checkpoint writes it. */
+static void
+run_snapshot(sbuf *b, runprec *R)
+{
+    b->len = 0;
+    b->oom = 0;
+    ck_put_traj(b, "B", R->B);
+    if (R->haveA)
+        ck_put_traj(b, "A", R->A);
+}
+
+/* Raise the working precision to p and restart both runs from the state
+   in snapshot (empty: from initialization).  The state past the last row
+   and the last step's collocation polynomial (the rows inside that step
+   come from it) are of the old precision: each run restarts from the
+   start (xa, ya) of its last step, which is not past the last row, so
+   that the next row comes from new steps at the new precision. */
+static int
+run_raise(runprec *R, mpfr_prec_t p, const sbuf *snap)
+{
+    ckin c;
+    int r = run_set_prec(R, p), k;
+    if (r != MPBIAS_ODE_OK || snap->len == 0)
+        return r;
+    c.p = snap->p;
+    c.end = snap->p + snap->len;
+    c.line = 0;
+    if (!ck_get_traj(&c, "B", R->B, 1) || (R->haveA && !ck_get_traj(&c, "A", R->A, 1)))
+        return MPBIAS_ODE_SINGULAR;   /* cannot happen: our own text */
+    for (k = 0; k < 1 + R->haveA; k++)
+    {
+        traj *T = k == 0 ? R->B : R->A;
+        slong i;
+        /* (ya is relative to the reference point nuref, as y) */
+        mpfr_set(T->x, T->xa, MPFR_RNDN);
+        for (i = 0; i < T->dim; i++)
+            mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
+        T->rad->have_prev = 0;
+        traj_boundary(T);
+    }
+    return MPBIAS_ODE_OK;
+}
+
 /* ell = log(1 + T_sum) of a time T (T_sum = T / N for the mean loss:
    logN given), as an event target; cp, M scratch. */
 static void
@@ -1417,11 +1533,12 @@ ell_of_time(mpfr_t out, const mpbias_sci_t T, const mpfr_t logN, mpfr_prec_t pre
 /* Restore a checkpoint (checked: magic, version, checksum, fingerprint,
    every field). */
 static mpbias_status
-ck_resume(const mpbias_flow_opts *o, uint64_t fp, traj *B, traj *A, slong *idx, slong *ati,
+ck_resume(const mpbias_flow_opts *o, uint64_t fp, runprec *R, slong *idx, slong *ati,
           slong *att, slong *rowi, mpfr_t L10start, mpbias_flow_stats *stats, mpbias_err_t err)
 {
     ckin c;
-    long v[4], verify;
+    long v[4], verify, wp;
+    traj *B = R->B, *A = R->haveA ? R->A : NULL;
     const char *last;
     char buf[128];
     int i;
@@ -1486,7 +1603,15 @@ ck_resume(const mpbias_flow_opts *o, uint64_t fp, traj *B, traj *A, slong *idx, 
     stats->max_err_est = strtod(buf, NULL);
     if (!ck_long(&c, "verify", &verify) || verify != (A != NULL))
         return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0, "malformed verify");
-    if (!ck_get_traj(&c, "B", B) || (A != NULL && !ck_get_traj(&c, "A", A)))
+    if (!ck_long(&c, "wprec", &wp) || wp < 2
+        || (wp != (long) R->wprec && (!R->can_raise || wp < (long) R->wprec || wp + 32 > (long) R->maxp)))
+        return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0,
+                               "malformed working precision");
+    /* the run had raised its precision: continue at that precision */
+    if (wp != (long) R->wprec && run_set_prec(R, (mpfr_prec_t) wp) != MPBIAS_ODE_OK)
+        return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                               "the flow is undefined at initialization (check alpha and the shape)");
+    if (!ck_get_traj(&c, "B", B, 0) || (A != NULL && !ck_get_traj(&c, "A", A, 0)))
         return _mpbias_err_set(err, MPBIAS_ERR_PARSE, "checkpoint", c.line, 0,
                                "malformed trajectory state");
     if (c.p != c.end)
@@ -1518,8 +1643,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpbias_flow_row rowA, rowB;
     events EA, EB;
     mpfr_t L10, L10start, L10stop, cp, M, Mstop, limit, *atv = NULL, *attv = NULL;
+    runprec R;
+    sbuf snap = { NULL, 0, 0, 0 };
+    double raise_err = 0.0, raise_l10 = 0.0;
 
     memset(&stats, 0, sizeof stats);
+    memset(&R, 0, sizeof R);
     if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
         return st;
     if (K < 1 || K > 1000)
@@ -1545,30 +1674,37 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                    "gradient flow never drives the loss to zero");
     }
 
+    if (o->prec < 0 || o->start_prec < 0 || o->max_prec < 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "negative precision");
+
     /* a loss target within 2^-near of the start (in log(1/L)) */
     near = near_start_bits(o, model, data->n);
+    /* prec: of the targets and the schedule (the same whatever precision
+       the runs start at or are raised to) */
     prec = o->prec > 0 ? o->prec
                        : (mpfr_prec_t) ((K + 12) * 3.3219280948873623 + guard_bits(o, model, data->n) + near);
     /* Radau IIA stages (order 2s - 1) */
     stages = o->stages > 0 ? o->stages : default_stages(K);
-    stats.prec = prec + 32;
     stats.stages = stages;
 
-    r = traj_init(&B, data, model, prec + 32, K + TOL_REPORTED, stages, o->max_steps, near);
-    if (haveA)
-    {
-        int rA0 = traj_init(&A, data, model, prec, K + TOL_CHECK, stages > 1 ? stages - 1 : 2, o->max_steps,
-                            near);
-        if (r == MPBIAS_ODE_OK)
-            r = rA0;
-    }
-    /* dense rows when estimated below 10^-(K+2) in both runs */
-    mpfr_set_si(B.row_tol, -(long) K - 2, MPFR_RNDN);
-    mpfr_exp10(B.row_tol, B.row_tol, MPFR_RNDN);
-    if (haveA)
-        mpfr_set(A.row_tol, B.row_tol, MPFR_RNDN);
-    mpbias_flow_row_init(&rowB, data->n, data->d, prec + 32);
-    mpbias_flow_row_init(&rowA, data->n, data->d, prec);
+    /* the runs' precision: exactly o->prec, or automatic (from
+       start_prec or the estimate above), raised as rows need it up to
+       maxp bits of the reported run */
+    R.data = data;
+    R.model = model;
+    R.B = &B;
+    R.A = &A;
+    R.rowB = &rowB;
+    R.rowA = &rowA;
+    R.haveA = haveA;
+    R.can_raise = o->prec == 0 && haveA;
+    R.K = K;
+    R.stages = stages;
+    R.max_steps = o->max_steps;
+    R.near = near;
+    R.maxp = o->max_prec > 0 ? o->max_prec : 32768;
+    r = run_set_prec(&R, o->prec > 0 ? o->prec : o->start_prec > 0 ? o->start_prec : prec);
+    stats.prec = R.wprec + 32;
     mpfr_inits2(prec + 32, L10, L10start, L10stop, cp, M, Mstop, limit, (mpfr_ptr) 0);
     for (i = 0; i < NEV; i++)
     {
@@ -1579,6 +1715,13 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                              "the flow is undefined at initialization (check alpha and the shape)");
+        goto cleanup;
+    }
+    if (R.can_raise && R.wprec + 32 > R.maxp)
+    {
+        st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                             "the working precision needed to start, %ld bits, exceeds the limit "
+                             "max_prec = %ld bits (--max-prec)", (long) R.wprec + 32, (long) R.maxp);
         goto cleanup;
     }
 
@@ -1651,9 +1794,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     }
     if (o->resume != NULL)
     {
-        if ((st = ck_resume(o, fp, &B, haveA ? &A : NULL, &idx, &ati, &att, &rowi, L10start, &stats,
-                            err)) != MPBIAS_OK)
+        if ((st = ck_resume(o, fp, &R, &idx, &ati, &att, &rowi, L10start, &stats, err)) != MPBIAS_OK)
             goto cleanup;
+        stats.prec = R.wprec + 32;
+        /* a raise redoes from here */
+        if (R.can_raise)
+            run_snapshot(&snap, &R);
     }
 
     for (;;)
@@ -1704,7 +1850,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         mpfr_mul(Mstop, L10stop, B.ln10, MPFR_RNDN);
         if (model->mean)
             mpfr_sub(Mstop, Mstop, B.logN, MPFR_RNDN);
-        rB = traj_advance(&B, M, Mstop, &EB, progress_fn, ctx, &stats, &interrupted);
+        rB = traj_advance(&B, M, Mstop, &EB, progress_fn, ctx, &stats, 0, o, &interrupted);
         if (!interrupted && haveA && rB >= 0)
         {
             /* after an event, the checking run must reach the same event */
@@ -1712,7 +1858,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 mpfr_set_inf(limit, 1);
             else
                 mpfr_set(limit, M, MPFR_RNDN);
-            rA = traj_advance(&A, limit, Mstop, &EA, NULL, NULL, NULL, &interrupted);
+            rA = traj_advance(&A, limit, Mstop, &EA, progress_fn, ctx, &stats, 1, o, &interrupted);
             if (rA == 0 && rB > 0)
                 rA = -MPBIAS_ODE_MAX_STEPS;
             if (rB > 0 && rA > 0 && rA != rB)
@@ -1732,6 +1878,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (rB < 0 || (haveA && rA < 0))
         {
             int code = rB < 0 ? -rB : -rA;
+            if (code == MPBIAS_ODE_TINY_STEP && R.can_raise)
+            {
+                raise_err = NAN;
+                raise_l10 = stats.log10_loss;
+                goto raise;
+            }
             st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                  "the integrator failed near log10(loss) = %.6g: %s", stats.log10_loss,
                                  code == MPBIAS_ODE_MAX_STEPS ? "step budget exhausted"
@@ -1776,11 +1928,19 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         rowB.index = rowi;
         if (haveA)
         {
-            if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est)
+            /* (a row redone at a higher precision counts with its new estimate) */
+            if (mpfr_get_d(rowB.err_est, MPFR_RNDU) > stats.max_err_est
+                && (!R.can_raise || mpfr_lessequal_p(rowB.err_est, cp)))
                 stats.max_err_est = mpfr_get_d(rowB.err_est, MPFR_RNDU);
             if (!mpfr_lessequal_p(rowB.err_est, cp))   /* NaN fails too */
             {
                 double e = mpfr_get_d(rowB.err_est, MPFR_RNDU);
+                if (R.can_raise)
+                {
+                    raise_err = e;
+                    raise_l10 = mpfr_get_d(rowB.log10_loss, MPFR_RNDN);
+                    goto raise;
+                }
                 if (mpfr_nan_p(rowB.err_est))
                 {
                     st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
@@ -1817,6 +1977,15 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         traj_boundary(&B);
         if (haveA)
             traj_boundary(&A);
+        if (R.can_raise)
+        {
+            run_snapshot(&snap, &R);
+            if (snap.oom)
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+        }
         if (o->checkpoint_fn != NULL)
         {
             sbuf b = { NULL, 0, 0, 0 };
@@ -1825,7 +1994,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                       "att %ld\n", CK_MAGIC, CK_VERSION, MPBIAS_VERSION_STRING, (unsigned long long) fp,
                       (long) rowi, (long) idx, (long) ati, (long) att);
             sb_mpfr(&b, "L10start", L10start);
-            sb_printf(&b, "max_err_est %a\nverify %d\n", stats.max_err_est, haveA);
+            sb_printf(&b, "max_err_est %a\nverify %d\nwprec %ld\n", stats.max_err_est, haveA,
+                      (long) R.wprec);
             ck_put_traj(&b, "B", &B);
             if (haveA)
                 ck_put_traj(&b, "A", &A);
@@ -1846,6 +2016,47 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 break;
             }
         }
+        continue;
+
+    raise:
+        /* Ziv's strategy: the row could not be certified at this precision
+           (or the step size fell below its resolution): raise it by half
+           and redo from the last row, whose state both runs know */
+        {
+            mpfr_prec_t np = R.wprec + (R.wprec / 2 > 64 ? R.wprec / 2 : 64);
+            np = (np + 63) / 64 * 64;
+            if (np + 32 > R.maxp)
+            {
+                if (isnan(raise_err))
+                    st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                         "cannot certify %ld digits at log10(loss) = %.10g: the "
+                                         "values there are not numbers or the step size fell below "
+                                         "the resolution even at %ld bits, and %ld bits would exceed "
+                                         "the limit max_prec = %ld bits (--max-prec); nothing is "
+                                         "reported from this point on", (long) K, raise_l10,
+                                         (long) R.wprec + 32, (long) np + 32, (long) R.maxp);
+                else
+                    st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                         "cannot certify %ld digits at log10(loss) = %.10g: estimated "
+                                         "relative error %.2g (about %d digits) at %ld bits, and "
+                                         "%ld bits would exceed the limit max_prec = %ld bits "
+                                         "(raise --max-prec or ask for fewer --digits)", (long) K,
+                                         raise_l10, raise_err,
+                                         raise_err > 0 && raise_err < 1 ? (int) floor(-log10(raise_err)) : 0,
+                                         (long) R.wprec + 32, (long) np + 32, (long) R.maxp);
+                break;
+            }
+            if (o->raise_fn != NULL)
+                o->raise_fn(rowi, raise_l10, R.wprec + 32, np + 32, raise_err, o->raise_ctx);
+            stats.raises++;
+            if (run_raise(&R, np, &snap) != MPBIAS_ODE_OK)
+            {
+                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                     "the flow is undefined at initialization (check alpha and the shape)");
+                break;
+            }
+            stats.prec = R.wprec + 32;
+        }
     }
 
 cleanup:
@@ -1856,6 +2067,7 @@ cleanup:
     stats.nlu = B.rad->nlu;
     stats.nnewton = B.rad->nnewton;
     stats.steps_check = haveA ? A.ev->steps : 0;
+    stats.checking = 0;
     if (stats_out != NULL)
         *stats_out = stats;
     traj_clear(&B);
@@ -1863,6 +2075,7 @@ cleanup:
         traj_clear(&A);
     mpbias_flow_row_clear(&rowA);
     mpbias_flow_row_clear(&rowB);
+    free(snap.p);
     if (atv != NULL)
         _mpbias_mpfr_vec_clear(atv, nat);
     mpfr_clears(L10, L10start, L10stop, cp, M, Mstop, limit, (mpfr_ptr) 0);
