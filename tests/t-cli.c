@@ -627,8 +627,23 @@ START_TEST(test_flow_help_and_usage)
           "flow", "--example", "transition", "--shape-a", "1,1,1,1");
     USAGE("flow", "--shape-a has 3 values but the data have d = 4",
           "flow", "--example", "transition", "--shape-a", "1,1,1", "--shape-b", "1,1,1,1");
-    USAGE("flow", "the target loss is not below the initial loss",
+    /* the refusal says what the initial loss is: N = 2 (exp), 1 (mean),
+       N log 2 = 1.38629 (logistic), and with a shape its value: u_+(0) =
+       (2, 1, 1, 1), u_-(0) = 1 give w(0) = (3, 0, 0, 0) at depth 2, margins
+       z_n . w(0) = 6 for both samples (z_1 = (2, 1, 0.5, 0), z_2 = (2, -0.5,
+       1, 1)), L(0) = 2 exp(-6) = 0.00495750... */
+    USAGE("flow", "the target loss is not below the initial loss L(0) = 2 (the summed "
+          "exponential loss at t = 0, where every margin is 0 and every sample contributes 1)",
           "flow", "--example", "transition", "--until-loss", "3", "-q");
+    USAGE("flow", "the target loss is not below the initial loss L(0) = 1 (the mean "
+          "exponential loss at t = 0, where every margin is 0 and every sample contributes 1)",
+          "flow", "--example", "transition", "--until-loss", "1", "--loss-mean", "-q");
+    USAGE("flow", "the target loss is not below the initial loss L(0) = 1.38629 (the summed "
+          "logistic loss at t = 0, where every margin is 0 and every sample contributes log 2)",
+          "flow", "--example", "transition", "--until-loss", "2", "--loss", "logistic", "-q");
+    USAGE("flow", "the target loss is not below the initial loss L(0) = 0.0049575 (the summed "
+          "exponential loss at t = 0)", "flow", "--example", "transition", "--until-loss", "0.005",
+          "--shape-a", "2,1,1,1", "--shape-b", "1,1,1,1", "-q");
     USAGE("flow", "no dataset: give --data FILE or --example NAME", "flow");
     USAGE("flow", "unknown option '--bogus'", "flow", "--example", "transition", "--bogus");
     {

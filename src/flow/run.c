@@ -1740,8 +1740,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         mpfr_div(L10stop, L10stop, B.ln10, MPFR_RNDN);
         if (mpfr_cmp(L10stop, L10start) <= 0)
         {
-            st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
-                                 "the target loss is not below the initial loss");
+            mpfr_neg(cp, B.ws->M0, MPFR_RNDN);   /* log of the summed loss at t = 0 */
+            st = _mpbias_err_target_not_below_start(err, cp, model, data->n);
             goto cleanup;
         }
     }
