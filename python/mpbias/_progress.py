@@ -31,7 +31,10 @@ points_done, points_total: sweep (else None);
 seconds_left: the program's estimate, or None;
 line: the line as the program printed it."""
 
-_FLOW = re.compile(r"log10\(loss\) = (\S+)\s+steps (\d+) \(([0-9.]+)/s\)"
+# flow: "log10(loss) = L steps S, checking run L2 steps S2  ~T s left";
+# regime: "log10(loss) = L steps S (R/s)  ~T s left"
+_FLOW = re.compile(r"log10\(loss\) = (\S+)\s+steps (\d+)"
+                   r"(?: \(([0-9.]+)/s\)|, checking run (\S+) steps (\d+))?"
                    r"(?:\s+~([0-9.]+) s left)?")
 _SWEEP = re.compile(r"sweep: (\d+) of (\d+) points done, (\d+) left(?:, ~([0-9.]+) s left)?")
 _ERASE = re.compile(r"\x1b\[K")
@@ -47,17 +50,25 @@ def log10_of(s):
         return float("nan")
 
 
+def _frac(l10, target_log10):
+    """The program's measure of the cost done: log log(1/eps) over the
+    target's (0 before log10(1/eps) = 1 and for nan, at most 1)."""
+    if not -l10 > 1:
+        return 0.0
+    return min(1.0, math.log(-l10) / math.log(-target_log10))
+
+
 def parse(line, target_log10=None):
     """A Progress for a progress line of the program, or None."""
     m = _FLOW.search(line)
     if m:
         l10 = float(m.group(1))
         frac = None
-        if target_log10 is not None and target_log10 < -1 and -l10 > 1:
-            frac = min(1.0, math.log(-l10) / math.log(-target_log10))
-        elif target_log10 is not None and target_log10 < -1:
-            frac = 0.0
-        left = float(m.group(4)) if m.group(4) else None
+        if target_log10 is not None and target_log10 < -1:
+            frac = _frac(l10, target_log10)
+            if m.group(4) is not None:  # flow: the checking run costs as much again
+                frac = 0.5 * (frac + _frac(float(m.group(4)), target_log10))
+        left = float(m.group(6)) if m.group(6) else None
         return Progress(frac, l10, int(m.group(2)), None, None, left, line.strip())
     m = _SWEEP.search(line)
     if m:

@@ -405,6 +405,14 @@ class TestProgress(unittest.TestCase):
                                    "(31.5/s)  ~7 s left (estimate)   ", -1e6)
         self.assertEqual((p.log10_loss, p.steps, p.seconds_left), (-47.699913, 48, 7.0))
         self.assertAlmostEqual(p.fraction, math.log(47.699913) / math.log(1e6))
+        # flow's line, with its checking run (the fraction: the mean of the two runs')
+        p = mpbias._progress.parse("\x1b[Kmpbias: log10(loss) = -1000        steps 62, "
+                                   "checking run -10 steps 44  ~3 s left (estimate)   ", -1e6)
+        self.assertEqual((p.log10_loss, p.steps, p.seconds_left), (-1000.0, 62, 3.0))
+        self.assertAlmostEqual(p.fraction, 0.5 * (math.log(1000) + math.log(10)) / math.log(1e6))
+        p = mpbias._progress.parse("mpbias: log10(loss) = -0.5         steps 3, checking run "
+                                   "nan steps 0", -1e6)
+        self.assertEqual((p.log10_loss, p.steps, p.fraction, p.seconds_left), (-0.5, 3, 0.0, None))
         p = mpbias._progress.parse("mpbias: sweep: 3 of 12 points done, 9 left, ~20 s left "
                                    "(estimate)   ")
         self.assertEqual((p.points_done, p.points_total, p.fraction, p.seconds_left),
