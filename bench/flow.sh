@@ -21,7 +21,9 @@
 # and without rows, sparse-teacher N = 50, d = 200 and N = 100, d = 1000
 # to 1e-100 (the right-hand side and Jacobian at realistic sizes), and
 # generic 4 x 6 data (bench/data/g46.csv) to margin 1e30 and to loss
-# 1e-100.  They
+# 1e-100, and small initialization scales (transition at depths 2, 3, 4
+# from alpha = 1e-10, 1e-30, 1e-100; two trajectories with several
+# plateaus).  They
 # report user CPU seconds (less sensitive to the load of a shared machine
 # than wall time) and, when BASELINE=DIR names another built tree (e.g. a
 # checkout of an earlier commit), the same cases run with that tree's
@@ -79,14 +81,33 @@ engine_section() {
     "--example sparse-teacher:n=100,d=1000,seed=1 --until-loss 1e-100"
     "--data $here/bench/data/g46.csv --until-margin 1e30"
     "--data $here/bench/data/g46.csv --until-loss 1e-100")
+  # small initialization scales (the rich regime): transition at depths
+  # 2, 3, 4 from alpha = 1e-10, 1e-30, 1e-100 to 1e-100 at 30 digits (goal:
+  # each within 10 s), and two trajectories with several plateaus
+  local D e
+  for D in 2 3 4; do
+    for e in 10 30 100; do
+      labels+=("sa_${D}_$e")
+      descr+=("transition, D=$D, alpha=1e-$e, 1e-100, 30 digits, default rows")
+      args+=("--example transition --depth $D --alpha 1e-$e --until-loss 1e-100 --digits 30")
+    done
+  done
+  labels+=(mp_orth mp_st20)
+  descr+=("several plateaus: orthogonal, D=3, alpha=1e-30, 1e-100, 30 digits"
+    "several plateaus: N=20, d=30, D=3, alpha=1e-10, 1e-100")
+  args+=("--example orthogonal --depth 3 --alpha 1e-30 --until-loss 1e-100 --digits 30"
+    "--example sparse-teacher:n=20,d=30,k=2,seed=1 --depth 3 --alpha 1e-10 --until-loss 1e-100")
   local i v bb
+  local lim
   for i in "${!labels[@]}"; do
+    lim=$((4 * limit))
+    case ${labels[$i]} in mp_*) lim=$limit ;; esac
     # shellcheck disable=SC2086
-    engine_case "${labels[$i]}" $((4 * limit)) "$bin" ${args[$i]} -o "$tmp/engine.csv"
+    engine_case "${labels[$i]}" "$lim" "$bin" ${args[$i]} -o "$tmp/engine.csv"
     if [ -n "${BASELINE:-}" ]; then
       bb=$BASELINE/mpbias
       # shellcheck disable=SC2086
-      engine_case "base_${labels[$i]}" $((4 * limit)) "$bb" ${args[$i]} -o "$tmp/engine.csv"
+      engine_case "base_${labels[$i]}" "$lim" "$bb" ${args[$i]} -o "$tmp/engine.csv"
     fi
   done
   {
@@ -127,6 +148,16 @@ engine_section() {
     r=$(awk -v a="$rows" -v b="$norows" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
     echo "- g46 to margin 1e30 costs ${r}x its time to 1e-100 (goal: at most 3x):" \
       "$(awk -v r="$r" 'BEGIN { print (r != "-" && r <= 3 ? "met" : "not met") }')."
+    local worst=0 l
+    for D in 2 3 4; do
+      for e in 10 30 100; do
+        l=$(cut -d' ' -f1 "$tmp/eng_sa_${D}_$e")
+        worst=$(awk -v a="$l" -v w="$worst" 'BEGIN { if (a == "-" || w == "-") print "-"; else print (a > w ? a : w) }')
+      done
+    done
+    echo "- Small scales, transition, D = 2, 3, 4 from alpha = 1e-10, 1e-30, 1e-100 to 1e-100 at 30 digits:" \
+      "at most ${worst} s user (goal: each within 10 s):" \
+      "$(awk -v w="$worst" 'BEGIN { print (w != "-" && w <= 10 ? "met" : "not met") }')."
     big=$(cut -d' ' -f1 "$tmp/eng_st100_rows")
     echo "- N = 100, d = 1000 to 1e-100 at 16 digits: ${big} s user (goal: at most 60 s):" \
       "$(awk -v w="$big" 'BEGIN { print (w != "-" && w <= 60 ? "met" : "not met") }')."

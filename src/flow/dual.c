@@ -981,6 +981,33 @@ _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x)
     mpfr_clears(lu, lm, M, t1, t2, (mpfr_ptr) 0);
 }
 
+/* f_r = E (e^(g1 - r) / Phi - sig) = -pre expm1(r + log Phi - Lam) with
+   pre = E e^(g1 - r) / Phi (sig = e^(g1 - Lam), e^Lam = Phi(0)): the
+   difference of the first form is of two numbers of size pre, which near
+   t = 0 is about dt/dx (up to alpha^-(D-2) on the plateaus of small
+   scales), so its rounding noise needed as many extra bits; here it is
+   exactly 0 at t = 0 (Phi and r as at the start) and pre is O(1) once
+   t >> 1.  When |r + log Phi - Lam| >= 1 the two terms differ by a factor
+   e at least: the first form then (no overflow of e^(r + log Phi - Lam)
+   on a wild Newton iterate).  Needs set_E's sig; into out (not tmp); y_r
+   is r. */
+static void
+fr_value(mpfr_t out, _mpbias_dual_t ws, const mpfr_t pre, const mpfr_t y_r, mpfr_t tmp)
+{
+    mpfr_log(tmp, ws->Phi, MPFR_RNDN);
+    mpfr_sub(tmp, tmp, ws->Lam, MPFR_RNDN);
+    mpfr_add(tmp, tmp, y_r, MPFR_RNDN);
+    if (mpfr_cmpabs_ui(tmp, 1) < 0)
+    {
+        mpfr_expm1(tmp, tmp, MPFR_RNDN);
+        mpfr_mul(out, pre, tmp, MPFR_RNDN);
+        mpfr_neg(out, out, MPFR_RNDN);
+        return;
+    }
+    mpfr_mul(tmp, ws->E, ws->sig, MPFR_RNDN);
+    mpfr_sub(out, pre, tmp, MPFR_RNDN);
+}
+
 int
 _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
 {
@@ -993,12 +1020,11 @@ _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
     mpfr_div(ws->t1, ws->E, ws->Phi, MPFR_RNDN);          /* E / Phi */
     for (k = 0; k < n; k++)
         mpfr_mul(f[k], ws->p[k], ws->t1, MPFR_RNDN);
-    /* f_r = E (e^(g1 - r) / Phi - sig) */
+    /* f_r = E (e^(g1 - r) / Phi - sig), without cancellation (fr_value) */
     mpfr_sub(ws->t2, ws->g1, y[n], MPFR_RNDN);
     mpfr_exp(ws->t2, ws->t2, MPFR_RNDN);
-    mpfr_mul(f[n], ws->t2, ws->t1, MPFR_RNDN);
-    mpfr_mul(ws->t2, ws->E, ws->sig, MPFR_RNDN);
-    mpfr_sub(f[n], f[n], ws->t2, MPFR_RNDN);
+    mpfr_mul(ws->t2, ws->t2, ws->t1, MPFR_RNDN);
+    fr_value(f[n], ws, ws->t2, y[n], ws->t3);
     return MPBIAS_ODE_OK;
 }
 
@@ -1130,8 +1156,7 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
        dsig/dx = E sig (1 - sig): f_r (1 + E (1 - sig)) */
     for (a = 0; a < n; a++)
         mpfr_mul(dfdx[a], ws->p[a], t3, MPFR_RNDN);
-    mpfr_mul(t1, ws->E, ws->sig, MPFR_RNDN);
-    mpfr_sub(dfdx[n], t2, t1, MPFR_RNDN);                   /* f_r */
+    fr_value(dfdx[n], ws, t2, y[n], t1);                    /* f_r */
     mpfr_ui_sub(t1, 1, ws->sig, MPFR_RNDN);
     mpfr_mul(t1, t1, ws->E, MPFR_RNDN);
     mpfr_add_ui(t1, t1, 1, MPFR_RNDN);

@@ -121,24 +121,36 @@ traj_ell(traj *T, const mpfr_t x, const mpfr_t *y)
 }
 
 /* Scale the tolerance by the sensitivity of w to s (math: |dw| = w' |ds|,
-   and w, wbar are wanted normwise): kappa = max(1, max_i w'_i / max_i
-   |w_i|) for nu, whatever the sign of the margin (while w is tiny, as at
-   large alpha, this makes the tolerance relative to nu itself; at w = 0
-   the value set at the start is kept); for r, relative to log(1 + t).
-   Needs an evaluation at the current y. */
+   and w, wbar are wanted normwise): with kappa = max_i w'_i / max_i |w_i|,
+   the relative tolerance of nu's change over a step is tol / max(1, kappa)
+   and its absolute tolerance tol / kappa, capped at tol max(1, max |nu|)
+   (nu's own digits).  kappa < 1 is the plateau of small initialization
+   scales at depth >= 3: w' / w is about D^2 / P there, P the gap to the
+   blow-up point (dual.c), and nu is near c0 / (D(D-2)); an absolute
+   tolerance of tol itself would ask for the gaps to (D-2) |log2 alpha|
+   bits beyond the digits wanted (measured at D = 4, alpha = 1e-100: 24
+   Newton iterations per step and 886 bits of working precision needed,
+   against 5 and 222 bits with this rule, the rows unchanged).  While w is
+   tiny, as at large alpha, this makes the tolerance relative to nu
+   itself; at w = 0 the value set at the start is kept.  For r, relative
+   to log(1 + t).  Needs an evaluation at the current y. */
 static void
 traj_update_tol(traj *T)
 {
     slong i;
     /* 64-bit scratch on the stack: no allocation per step */
     mp_limb_t l1[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS], l2[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
-    mpfr_t wmax, w1max;
+    mp_limb_t l3[(64 + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS];
+    mpfr_t wmax, w1max, numax;
     mpfr_custom_init(l1, 64);
     mpfr_custom_init(l2, 64);
+    mpfr_custom_init(l3, 64);
     mpfr_custom_init_set(wmax, MPFR_ZERO_KIND, 0, 64, l1);
     mpfr_custom_init_set(w1max, MPFR_ZERO_KIND, 0, 64, l2);
+    mpfr_custom_init_set(numax, MPFR_ZERO_KIND, 0, 64, l3);
     mpfr_set_zero(wmax, 1);
     mpfr_set_zero(w1max, 1);
+    mpfr_set_ui(numax, 1, MPFR_RNDN);
     for (i = 0; i < T->d; i++)
     {
         if (mpfr_cmpabs(T->ws->w[i], wmax) > 0)
@@ -146,6 +158,9 @@ traj_update_tol(traj *T)
         if (mpfr_cmpabs(T->ws->w1[i], w1max) > 0)
             mpfr_abs(w1max, T->ws->w1[i], MPFR_RNDN);
     }
+    for (i = 0; i < T->n; i++)
+        if (mpfr_cmpabs(T->ws->nu[i], numax) > 0)
+            mpfr_abs(numax, T->ws->nu[i], MPFR_RNDN);
     if (!mpfr_zero_p(wmax))
     {
         mpfr_set(T->ctrl->rtol, T->tol, MPFR_RNDN);
@@ -153,9 +168,24 @@ traj_update_tol(traj *T)
         {
             mpfr_div(w1max, w1max, wmax, MPFR_RNDN);
             mpfr_div(T->ctrl->rtol, T->tol, w1max, MPFR_RNDN);
+            mpfr_set(wmax, T->ctrl->rtol, MPFR_RNDN);          /* tol / kappa */
+        }
+        else
+        {
+            /* kappa <= 1 (w1max = 0: nu does not matter to w; its digits) */
+            mpfr_mul(numax, numax, T->tol, MPFR_RNDN);
+            if (mpfr_zero_p(w1max))
+                mpfr_set(wmax, numax, MPFR_RNDN);
+            else
+            {
+                mpfr_div(wmax, wmax, w1max, MPFR_RNDN);
+                mpfr_mul(wmax, wmax, T->tol, MPFR_RNDN);
+                if (mpfr_cmp(wmax, numax) > 0)
+                    mpfr_set(wmax, numax, MPFR_RNDN);
+            }
         }
         for (i = 0; i < T->n; i++)
-            mpfr_set(T->ctrl->atol[i], T->ctrl->rtol, MPFR_RNDN);
+            mpfr_set(T->ctrl->atol[i], wmax, MPFR_RNDN);
     }
     /* r carries log(1 + t): its error matters relative to ell = log(1 + t)
        (relative digits of log t, or of t itself while t < 1), but never
@@ -976,15 +1006,12 @@ guard_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
         return (slong) (log2(1.0 + gmax) + model->depth * la + 32.0);
     /* alpha < 1: the gaps 1 - c s_i of D >= 3, about alpha^(D-2)
        gamma^(-(D-2)/D) (math.md section 3), are formed at a higher
-       precision from the state (dual.c); the working precision still
-       needs about (D-2) |log2 alpha| more bits on the plateau (measured:
-       D = 3 and 4 at alpha = 1e-100 take many rejected steps with 0.6 and
-       0.9 of them; the cause is not pinned down).
-       log(1 + t) - c(x) is a difference of numbers of size |log Phi(0)|
-       <= 2D |log alpha| + O(1); w of D = 2 is sinh(4 s) with s up to about
-       |log alpha| */
-    return (slong) (log2(1.0 + gmax) + (model->depth >= 3 ? (model->depth - 2) * -la : 0.0)
-                    + log2(1.0 - 2.0 * model->depth * la) + 32.0);
+       precision from the state (dual.c), and the tolerance of nu is at
+       their scale (traj_update_tol); dr/dx has no cancellation at t = 0
+       (dual.c fr_value).  log(1 + t) - c(x) is a difference of numbers of
+       size |log Phi(0)| <= 2D |log alpha| + O(1); w of D = 2 is sinh(4 s)
+       with s up to about |log alpha| */
+    return (slong) (log2(1.0 + gmax) + log2(1.0 - 2.0 * model->depth * la) + 32.0);
 }
 
 /* Extra bits for loss targets eps just below the initial loss L0 (exp: N,
