@@ -102,7 +102,9 @@ typedef struct
     int shortopt;               /* a one-letter alias, or 0                  */
     const char *meta;           /* the value's name in --help, or NULL       */
     void *dest;
-    const char *help;           /* lines separated by '\n', not indented     */
+    const char *help;           /* lines separated by '\n', not indented;    */
+                                /* NULL: a hidden option, parsed but neither */
+                                /* in --help nor suggested for a misspelling */
     long lo, hi;                /* CLI_ARG_LONG: the range                   */
     const char *const *choices; /* CLI_ARG_CHOICE: NULL-terminated           */
     int *given;                 /* counted when the option is given, or NULL */
