@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <getopt.h>
+#include <signal.h>
 #include <time.h>
 #include "mpbias.h"
 
@@ -256,6 +257,56 @@ void cli_progress_flow(cli_progress *p, const mpbias_flow_stats *st);
 /* Erase the line (before other output reaches the terminal). */
 void cli_progress_erase(cli_progress *p);
 double cli_progress_elapsed(const cli_progress *p);
+
+/* The output of flow and gd (flow_out.c): the rows of a trajectory as
+   CSV or JSON, the header or the JSON preamble with the first row (so that
+   a run refused before any row prints nothing). */
+typedef struct
+{
+    FILE *out;
+    int json;
+    int digits;
+    slong rows;
+    cli_progress prog;
+    double t_rep, t_chk, t_last;   /* time in the reported and checking runs */
+    int gd;                  /* gradient descent: a step column */
+    int header_done;
+    int write_failed;
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+} cli_flow_out;
+
+/* The row callback of mpbias_flow_run and mpbias_gd_run (ctx: a
+   cli_flow_out); nonzero (stop) after a write error. */
+int cli_flow_row(const mpbias_flow_row *r, void *ctx);
+
+/* The checkpoints of flow (flow_ckpt.c): the library's state at row
+   boundaries, written atomically at most every `every` seconds with the
+   length of the output written so far.  cli_flow_signal is set by the
+   handler of SIGINT and SIGTERM: the run stops at the next step and the
+   latest state is written. */
+extern volatile sig_atomic_t cli_flow_signal;
+
+typedef struct
+{
+    const char *path;
+    double every, last;
+    char *blob;              /* the latest state, with the CLI's header */
+    size_t len;
+    int pending;             /* not yet written */
+    slong rows;
+    cli_flow_out *fc;
+} cli_ckpt;
+
+/* Write the latest state; 1, or 0 after reporting. */
+int cli_ckpt_write(cli_ckpt *k);
+/* The checkpoint callback of mpbias_flow_run (ctx: a cli_ckpt). */
+int cli_ckpt_state(const char *state, size_t len, void *ctx);
+/* Read a CLI checkpoint: the library's state into *state (pointing into
+   *buf, freed by the caller), the output length and the row count.
+   EXIT_OK or EXIT_FAIL (reported). */
+int cli_ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off,
+                  slong *rows, int *header);
 
 /* The commands. */
 int cmd_info(int argc, char **argv);

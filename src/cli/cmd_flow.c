@@ -72,167 +72,12 @@ help(void)
            PROG);
 }
 
-typedef struct
-{
-    FILE *out;
-    int json;
-    int digits;
-    slong rows;
-    cli_progress prog;
-    double t_rep, t_chk, t_last;   /* time in the reported and checking runs */
-    int gd;                  /* gradient descent: a step column */
-    int header_done;
-    int write_failed;
-    const mpbias_data_struct *data;
-    const mpbias_model_struct *model;
-} flow_ctx;
-
-/* ---- checkpoints: the library's state at row boundaries, written
-   atomically (temporary file, fsync, rename) at most every `every`
-   seconds with the length of the output written so far; SIGINT and
-   SIGTERM stop the run at the next step and write the latest state. */
-
-static volatile sig_atomic_t flow_signal = 0;
-
+/* SIGINT, SIGTERM: the run stops at the next step, after the latest
+   state is saved with --checkpoint */
 static void
 on_signal(int sig)
 {
-    flow_signal = sig;
-}
-
-typedef struct
-{
-    const char *path;
-    double every, last;
-    char *blob;              /* the latest state, with the CLI's header */
-    size_t len;
-    int pending;             /* not yet written */
-    slong rows;
-    flow_ctx *fc;
-} ckpt_ctx;
-
-#define CLI_CK_MAGIC "mpbias-cli-flow 1"
-
-static int
-ckpt_write(ckpt_ctx *k)
-{
-    char *tmp = malloc(strlen(k->path) + 8);
-    FILE *f;
-    int ok;
-    if (tmp == NULL)
-        return 0;
-    sprintf(tmp, "%s.tmp", k->path);
-    f = fopen(tmp, "wb");
-    ok = f != NULL && fwrite(k->blob, 1, k->len, f) == k->len && fflush(f) == 0
-         && fsync(fileno(f)) == 0;
-    if (f != NULL && fclose(f) != 0)
-        ok = 0;
-    ok = ok && rename(tmp, k->path) == 0;
-    if (!ok)
-    {
-        cli_error("%s: cannot write the checkpoint: %s", k->path, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    if (ok)
-        k->pending = 0;
-    return ok;
-}
-
-static int
-ckpt_state(const char *state, size_t len, void *ctx)
-{
-    ckpt_ctx *k = ctx;
-    flow_ctx *c = k->fc;
-    long off;
-    char head[128];
-    int hl;
-    uint64_t sum;
-    char *b;
-    if (fflush(c->out) != 0 || (off = ftell(c->out)) < 0)
-    {
-        cli_error("%s: cannot flush the output", k->path);
-        return 1;
-    }
-    hl = snprintf(head, sizeof head, "%s\noutput %ld rows %ld header %d\n", CLI_CK_MAGIC, off,
-                  (long) c->rows, c->header_done);
-    b = realloc(k->blob, (size_t) hl + len + 40);
-    if (b == NULL)
-        return 1;
-    k->blob = b;
-    memcpy(b, head, (size_t) hl);
-    memcpy(b + hl, state, len);
-    sum = mpbias_checksum(b, (size_t) hl + len);
-    k->len = (size_t) hl + len;
-    k->len += (size_t) sprintf(b + k->len, "cli-checksum %016llx\n", (unsigned long long) sum);
-    k->pending = 1;
-    k->rows = c->rows;
-    if (k->every <= 0 || cli_progress_elapsed(&c->prog) - k->last >= k->every || flow_signal)
-    {
-        if (!ckpt_write(k))
-            return 1;
-        k->last = cli_progress_elapsed(&c->prog);
-    }
-    return flow_signal != 0;
-}
-
-/* Read a CLI checkpoint: the library's state into *state (pointing into
-   *buf), the output length and the row count.  EXIT_OK or EXIT_FAIL
-   (reported). */
-static int
-ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off, slong *rows,
-          int *header)
-{
-    FILE *f = fopen(path, "rb");
-    long len, r, h;
-    char *p, *last, *end;
-    unsigned long long sum;
-    *buf = NULL;
-    if (f == NULL)
-    {
-        cli_error("%s: cannot open the checkpoint: %s", path, strerror(errno));
-        return EXIT_FAIL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0
-        || len > (1L << 30) || (*buf = malloc((size_t) len + 1)) == NULL
-        || fread(*buf, 1, (size_t) len, f) != (size_t) len)
-    {
-        fclose(f);
-        cli_error("%s: cannot read the checkpoint", path);
-        return EXIT_FAIL;
-    }
-    fclose(f);
-    p = *buf;
-    p[len] = '\0';
-    end = p + len;
-    /* the last line: cli-checksum over everything before it */
-    if (len < 2 || end[-1] != '\n')
-        goto bad;
-    for (last = end - 1; last > p && last[-1] != '\n'; last--)
-        ;
-    if (sscanf(last, "cli-checksum %16llx", &sum) != 1
-        || mpbias_checksum(p, (size_t) (last - p)) != (uint64_t) sum)
-        goto bad;
-    if (strncmp(p, CLI_CK_MAGIC "\n", strlen(CLI_CK_MAGIC) + 1) != 0)
-        goto bad;
-    p += strlen(CLI_CK_MAGIC) + 1;
-    {
-        int n = 0;
-        if (sscanf(p, "output %ld rows %ld header %ld%n", off, &r, &h, &n) != 3 || p[n] != '\n'
-            || *off < 0 || r < 0 || (h != 0 && h != 1))
-            goto bad;
-        p += n + 1;
-    }
-    *rows = r;
-    *header = (int) h;
-    *state = p;
-    *slen = (size_t) (last - p);
-    return EXIT_OK;
-bad:
-    cli_error("%s: not a complete mpbias flow checkpoint (damaged or truncated)", path);
-    free(*buf);
-    *buf = NULL;
-    return EXIT_FAIL;
+    cli_flow_signal = sig;
 }
 
 /* The progress line (a terminal only, after 1 s, twice a second): both
@@ -248,7 +93,7 @@ flow_frac(double l10, double z)
 }
 
 static void
-flow_progress(flow_ctx *c, const mpbias_flow_stats *st)
+flow_progress(cli_flow_out *c, const mpbias_flow_stats *st)
 {
     cli_progress *p = &c->prog;
     double t = cli_progress_elapsed(p);
@@ -285,14 +130,14 @@ static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
     flow_progress(ctx, st);
-    return flow_signal != 0;
+    return cli_flow_signal != 0;
 }
 
 static int
 interrupt_check(void *ctx)
 {
     (void) ctx;
-    return flow_signal != 0;
+    return cli_flow_signal != 0;
 }
 
 /* A raise of the working precision: one line on standard error (also with
@@ -301,7 +146,7 @@ static void
 on_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec, double err_est,
          void *ctx)
 {
-    flow_ctx *c = ctx;
+    cli_flow_out *c = ctx;
     cli_progress_erase(&c->prog);
     char from[64];
     if (row > 0)
@@ -317,161 +162,6 @@ on_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_pre
                 "error %.2g): precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1,
                 log10_loss, (long) old_prec, err_est, (long) new_prec, from);
 }
-
-static void
-put_num(FILE *f, const mpfr_t x, int digits, int json)
-{
-    if (mpfr_nan_p(x))
-        fputs(json ? "null" : "nan", f);
-    else if (json)
-        mpfr_fprintf(f, "\"%.*Re\"", digits - 1, x);
-    else
-        mpfr_fprintf(f, "%.*Re", digits - 1, x);
-}
-
-/* A logarithmic column (log10_t, log10_loss): its accuracy is 10^-K
-   relative to max(|x|, 1), so below 1 in magnitude it is printed to the
-   absolute accuracy 10^-K (fewer significant digits), and as 0 below
-   that: a checkpoint at the loss 1 prints 0, not rounding noise. */
-static void
-put_log_num(FILE *f, const mpfr_t x, int digits, int json)
-{
-    int k = digits;
-    if (mpfr_number_p(x) && !mpfr_zero_p(x) && mpfr_cmpabs_ui(x, 1) < 0)
-    {
-        /* significant digits down to 10^-K: K + floor(log10 |x|) + 1 */
-        long e10 = (long) floor(log10(fabs(mpfr_get_d(x, MPFR_RNDN))));
-        k = digits + (int) e10 + 1;
-        if (k > digits)   /* |x| just below 1, rounded to 1 in double */
-            k = digits;
-        if (k < 1)
-        {
-            /* below the accuracy: zero, in the column's format */
-            if (json)
-                fprintf(f, "\"%.*e\"", digits - 1, 0.0);
-            else
-                fprintf(f, "%.*e", digits - 1, 0.0);
-            return;
-        }
-    }
-    put_num(f, x, k, json);
-}
-
-static const char *
-kind_name(mpbias_row_kind k)
-{
-    return k == MPBIAS_ROW_STOP      ? "stop"
-           : k == MPBIAS_ROW_AT_LOSS ? "at-loss"
-           : k == MPBIAS_ROW_AT_TIME ? "at-time"
-                                     : "checkpoint";
-}
-
-
-/* The CSV header or the JSON preamble, printed with the first row (so
-   that a run refused before any row prints nothing). */
-static void
-print_header(flow_ctx *c)
-{
-    slong i;
-    const mpbias_data_struct *data = c->data;
-    const mpbias_model_struct *model = c->model;
-    c->header_done = 1;
-    if (c->json)
-    {
-        char *as = fmpq_get_str(NULL, 10, model->alpha);
-        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"%s\",\n  \"data\": {\"name\": \"",
-                PACKAGE_VERSION, c->gd ? "gd" : "flow");
-        cli_put_json_string(c->out, data->name);
-        fprintf(c->out, "\", "
-                "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
-                "\"loss\": \"%s\", \"reduction\": \"%s\"},\n  \"digits\": %d,\n  \"rows\": [",
-                (long) data->n, (long) data->d, model->depth, as,
-                model->shape_a ? "true" : "false", model->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic",
-                model->mean ? "mean" : "sum", c->digits);
-        flint_free(as);
-    }
-    else
-    {
-        fputs(c->gd ? "step,log10_t,log10_loss,margin" : "log10_t,log10_loss,margin", c->out);
-        for (i = 0; i < data->d; i++)
-            fprintf(c->out, ",wbar_%ld", (long) i + 1);
-        fputs(",mu", c->out);
-        for (i = 0; i < data->n; i++)
-            fprintf(c->out, ",nu_%ld", (long) i + 1);
-        fputs(",err_est,kind\n", c->out);
-    }
-}
-
-static int
-row_out(const mpbias_flow_row *r, void *ctx)
-{
-    flow_ctx *c = ctx;
-    slong i;
-    FILE *f = c->out;
-    /* erase the progress line before a row can land on the terminal */
-    cli_progress_erase(&c->prog);
-    if (!c->header_done)
-        print_header(c);
-    if (c->json)
-    {
-        fprintf(f, "%s\n    {\"kind\": \"%s\", ", c->rows ? "," : "", kind_name(r->kind));
-        if (c->gd)
-            fprintf(f, "\"step\": %ld, ", (long) r->index);
-        fputs("\"log10_t\": ", f);
-        put_log_num(f, r->log10_t, c->digits, 1);
-        fputs(", \"log10_loss\": ", f);
-        put_log_num(f, r->log10_loss, c->digits, 1);
-        fputs(", \"margin\": ", f);
-        put_num(f, r->margin, c->digits, 1);
-        fputs(", \"mu\": ", f);
-        put_num(f, r->mu, c->digits, 1);
-        fputs(", \"wbar\": [", f);
-        for (i = 0; i < r->d; i++)
-        {
-            fputs(i ? ", " : "", f);
-            put_num(f, r->wbar[i], c->digits, 1);
-        }
-        fputs("], \"nu\": [", f);
-        for (i = 0; i < r->n; i++)
-        {
-            fputs(i ? ", " : "", f);
-            put_num(f, r->nu[i], c->digits, 1);
-        }
-        fputs("], \"err_est\": ", f);
-        put_num(f, r->err_est, 3, 1);
-        fputs("}", f);
-    }
-    else
-    {
-        if (c->gd)
-            fprintf(f, "%ld,", (long) r->index);
-        put_log_num(f, r->log10_t, c->digits, 0);
-        fputc(',', f);
-        put_log_num(f, r->log10_loss, c->digits, 0);
-        fputc(',', f);
-        put_num(f, r->margin, c->digits, 0);
-        for (i = 0; i < r->d; i++)
-        {
-            fputc(',', f);
-            put_num(f, r->wbar[i], c->digits, 0);
-        }
-        fputc(',', f);
-        put_num(f, r->mu, c->digits, 0);
-        for (i = 0; i < r->n; i++)
-        {
-            fputc(',', f);
-            put_num(f, r->nu[i], c->digits, 0);
-        }
-        fputc(',', f);
-        put_num(f, r->err_est, 3, 0);
-        fprintf(f, ",%s\n", kind_name(r->kind));
-    }
-    c->rows++;
-    if (ferror(f))
-        c->write_failed = 1;
-    return c->write_failed;
-}
-
 
 int
 cmd_flow(int argc, char **argv)
@@ -509,7 +199,7 @@ cmd_flow(int argc, char **argv)
     long v, digits = 16, prec = 0, per_decade = 1, max_prec = 0, start_prec = 0;
     int c, r, json = 0, quiet = 0, depth = 2, mean = 0, resume = 0;
     double ck_every = 60;
-    ckpt_ctx ck;
+    cli_ckpt ck;
     char *ck_buf = NULL;
     struct sigaction sa_new, sa_int, sa_term;
     slong nat = 0, natt = 0;
@@ -520,7 +210,7 @@ cmd_flow(int argc, char **argv)
     mpbias_flow_stats stats;
     mpbias_err_t err;
     mpbias_status st;
-    flow_ctx ctx;
+    cli_flow_out ctx;
     fmpq_t alpha;
 
     fmpq_init(alpha);
@@ -709,7 +399,7 @@ cmd_flow(int argc, char **argv)
         long off;
         slong rows;
         int header;
-        if ((r = ckpt_read(ck_path, &ck_buf, &fo.resume, &fo.resume_len, &off, &rows, &header))
+        if ((r = cli_ckpt_read(ck_path, &ck_buf, &fo.resume, &fo.resume_len, &off, &rows, &header))
             != EXIT_OK)
             goto done;
         ctx.out = fopen(out, "r+b");
@@ -747,11 +437,11 @@ cmd_flow(int argc, char **argv)
         ck.path = ck_path;
         ck.every = ck_every;
         ck.fc = &ctx;
-        fo.checkpoint_fn = ckpt_state;
+        fo.checkpoint_fn = cli_ckpt_state;
         fo.checkpoint_ctx = &ck;
     }
     /* SIGINT, SIGTERM: the library stops at the next step (interrupt_check) */
-    flow_signal = 0;
+    cli_flow_signal = 0;
     memset(&sa_new, 0, sizeof sa_new);
     sa_new.sa_handler = on_signal;
     sigemptyset(&sa_new.sa_mask);
@@ -761,11 +451,11 @@ cmd_flow(int argc, char **argv)
     ctx.data = data;
     ctx.model = model;
     mpbias_err_clear(err);
-    st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
+    st = mpbias_flow_run(data, model, &fo, cli_flow_row, progress, &ctx, &stats, err);
     cli_progress_erase(&ctx.prog);
     sigaction(SIGINT, &sa_int, NULL);
     sigaction(SIGTERM, &sa_term, NULL);
-    if (ck_path == NULL && flow_signal != 0 && st != MPBIAS_OK)
+    if (ck_path == NULL && cli_flow_signal != 0 && st != MPBIAS_OK)
     {
         /* stopped by a signal, no checkpoint: the rows written are kept */
         if (json && ctx.header_done)
@@ -775,17 +465,17 @@ cmd_flow(int argc, char **argv)
         else
             fflush(ctx.out);
         cli_error("interrupted by signal %d after %ld rows (near log10(loss) = %.6g); nothing "
-                  "saved (--checkpoint FILE saves the state)", (int) flow_signal, (long) ctx.rows,
+                  "saved (--checkpoint FILE saves the state)", (int) cli_flow_signal, (long) ctx.rows,
                   stats.log10_loss);
         r = EXIT_FAIL;
         goto done;
     }
-    if (ck_path != NULL && flow_signal != 0 && st != MPBIAS_OK)
+    if (ck_path != NULL && cli_flow_signal != 0 && st != MPBIAS_OK)
     {
         /* stopped by a signal: save the latest state, keep the output as is */
-        int sig = flow_signal;
+        int sig = cli_flow_signal;
         if (ck.pending)
-            ckpt_write(&ck);
+            cli_ckpt_write(&ck);
         fclose(ctx.out);
         if (ck.blob != NULL && !ck.pending)
             cli_error("interrupted by signal %d: the state after row %ld is in %s; continue "
@@ -917,7 +607,7 @@ cmd_gd(int argc, char **argv)
     mpbias_gd_opts go;
     mpbias_gd_stats stats;
     mpbias_err_t err;
-    flow_ctx ctx;
+    cli_flow_out ctx;
     fmpq_t alpha;
     mpbias_status st;
 
@@ -1043,7 +733,7 @@ cmd_gd(int argc, char **argv)
     ctx.model = model;
     cli_progress_start(&ctx.prog, 1, NULL);
     mpbias_err_clear(err);
-    st = mpbias_gd_run(data, model, &go, row_out, &ctx, &stats, err);
+    st = mpbias_gd_run(data, model, &go, cli_flow_row, &ctx, &stats, err);
     if (json && ctx.header_done)
         fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"steps\": %ld, "
                 "\"loss_increases\": %ld, \"first_increase\": %ld, \"max_err_est\": %.3g}\n}\n",
