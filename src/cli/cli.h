@@ -56,6 +56,11 @@ void cli_gd_steps_free(mpbias_gd_opts *go);
    error "invalid value 'S' for --OPT: expected A, B or C". */
 int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices);
 
+/* --loss as a CLI_ARG_CALL row: exp (or exponential) or logistic into
+   the mpbias_loss *dest; EXIT_OK, or EXIT_USAGE after the error
+   "invalid value 'S' for --loss: expected exp or logistic". */
+int cli_arg_loss(const char *cmd, const char *name, const char *value, void *dest);
+
 /* Parse d comma-separated decimals (exactly, into v; all > 0 if
    `positive`); on failure print a usage error naming --opt and return 0. */
 int cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,
@@ -160,6 +165,24 @@ void cli_args_help(FILE *f, const cli_command *cmd);
     { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b), \
       .help = "... and u_-(0) = b_i (both or neither)" }, \
     { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(o).file), .help = (file_help) }
+/* The model options of flow and gd as rows (depth: a long, alpha: an
+   fmpq_t, loss: an mpbias_loss, mean: an int, shape: a cli_shape_opts). */
+#define CLI_ARGS_FLOW_MODEL(depth, alpha, loss, mean, shape) \
+    { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &(depth)), .lo = 1, .hi = 1000, \
+      .help = "depth D >= 1 (default 2; 1 is the linear model)" }, \
+    { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", (alpha)), \
+      .help = "initialization scale alpha > 0 (default 1)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(shape).a), \
+      .help = "per-coordinate u_+(0): d comma-separated positive numbers" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(shape).b), \
+      .help = "per-coordinate u_-(0) (both or neither of the two)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(shape).file), \
+      .help = "per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')" }, \
+    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
+      .help = "exp (default, the paper's) or logistic" }, \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
+      .help = "use the mean loss L/N instead of the summed loss (same\n" \
+              "path, time N times longer); losses are then mean losses" }
 #define CLI_ARGS_HELP \
     { CLI_ROW(CLI_ARG_HELP, "help", 'h', NULL, NULL), .help = "show this help and exit" }
 #define CLI_ARGS_END { CLI_ROW(CLI_ARG_END, NULL, 0, NULL, NULL) }

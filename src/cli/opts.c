@@ -692,6 +692,17 @@ cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *co
     return -1;
 }
 
+int
+cli_arg_loss(const char *cmd, const char *name, const char *value, void *dest)
+{
+    static const char *const LOSSES[] = { "exp", "logistic", NULL };
+    mpbias_loss *loss = dest;
+    int k = strcmp(value, "exponential") == 0 ? 0 : cli_parse_choice(cmd, name, value, LOSSES);
+    if (k < 0)
+        return EXIT_USAGE;
+    *loss = k == 0 ? MPBIAS_LOSS_EXP : MPBIAS_LOSS_LOGISTIC;
+    return EXIT_OK;
+}
 
 int
 cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
