@@ -303,6 +303,14 @@ typedef struct
    cli_flow_out); nonzero (stop) after a write error. */
 int cli_flow_row(const mpbias_flow_row *r, void *ctx);
 
+/* flow's lines on standard error (flow_out.c): the progress line, with
+   the time each run has taken (c->t_rep, c->t_chk) and an estimate of the
+   time left; and, as mpbias_flow_opts' raise_fn (ctx: a cli_flow_out),
+   the line saying that a row was redone at a higher precision. */
+void cli_flow_progress(cli_flow_out *c, const mpbias_flow_stats *st);
+void cli_flow_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec,
+                    double err_est, void *ctx);
+
 /* The checkpoints of flow (flow_ckpt.c): the library's state at row
    boundaries, written atomically at most every `every` seconds with the
    length of the output written so far.  cli_flow_signal is set by the

@@ -4,11 +4,9 @@
  */
 #include "config.h"
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -20,56 +18,12 @@ on_signal(int sig)
     cli_flow_signal = sig;
 }
 
-/* The progress line (a terminal only, after 1 s, twice a second): both
-   runs' loss and steps from the first step on, and a time-left estimate
-   when the loss target is known.  A run's cost grows like
-   log(log10(1/eps)); each run's remaining time is extrapolated in that
-   variable from the time it has taken so far, the checking run's (before
-   it has reached log10(1/eps) = 1) as the reported run's. */
-static double
-flow_frac(double l10, double z)
-{
-    return l10 < -1.0 ? log(-l10) / z : 0.0;
-}
-
-static void
-flow_progress(cli_flow_out *c, const mpbias_flow_stats *st)
-{
-    cli_progress *p = &c->prog;
-    double t = cli_progress_elapsed(p);
-    if (st->checking)
-        c->t_chk += t - c->t_last;
-    else
-        c->t_rep += t - c->t_last;
-    c->t_last = t;
-    if (p->quiet || !p->tty || t < 1.0 || t - p->last_print < 0.5)
-        return;
-    p->last_print = t;
-    fprintf(stderr, "\r%s: log10(loss) = %-12.8g steps %ld, checking run %.6g steps %ld", PROG,
-            st->log10_loss, (long) st->steps, st->checking || st->steps_check > 0
-                                                   ? st->log10_loss_check : NAN,
-            (long) st->steps_check);
-    if (isfinite(p->target_l10) && p->target_l10 > 1.0)
-    {
-        double z = log(p->target_l10), fb = flow_frac(st->log10_loss, z),
-               fa = flow_frac(st->log10_loss_check, z);
-        if (fb > 0.0 && fb <= 1.0 && fa <= 1.0)
-        {
-            double rb = c->t_rep * (1.0 - fb) / fb,
-                   ra = fa > 0.0 ? c->t_chk * (1.0 - fa) / fa : c->t_rep + rb - c->t_chk;
-            if (ra < 0.0)
-                ra = 0.0;
-            fprintf(stderr, "  ~%.0f s left (estimate)", rb + ra);
-        }
-    }
-    fputs("   ", stderr);
-    p->printed = 1;
-}
-
+/* the library's progress callback: the progress line, and a stop after a
+   signal */
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
-    flow_progress(ctx, st);
+    cli_flow_progress(ctx, st);
     return cli_flow_signal != 0;
 }
 
@@ -78,29 +32,6 @@ interrupt_check(void *ctx)
 {
     (void) ctx;
     return cli_flow_signal != 0;
-}
-
-/* A raise of the working precision: one line on standard error (also with
-   --quiet: it explains the cost). */
-static void
-on_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec, double err_est,
-         void *ctx)
-{
-    cli_flow_out *c = ctx;
-    cli_progress_erase(&c->prog);
-    char from[64];
-    if (row > 0)
-        snprintf(from, sizeof from, "row %ld", (long) row);
-    else
-        snprintf(from, sizeof from, "the start");
-    if (isnan(err_est))
-        fprintf(stderr, "%s: row %ld (near log10(loss) = %.10g) not resolved at %ld bits: "
-                "precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1, log10_loss,
-                (long) old_prec, (long) new_prec, from);
-    else
-        fprintf(stderr, "%s: row %ld (log10(loss) = %.10g) not certified at %ld bits (estimated "
-                "error %.2g): precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1,
-                log10_loss, (long) old_prec, err_est, (long) new_prec, from);
 }
 
 /* The values of a repeatable option, as given (parsed after the dataset). */
@@ -247,7 +178,7 @@ flow_set_opts(const flow_args *a, mpbias_flow_opts *fo, cli_flow_out *ctx)
     fo->prec = (mpfr_prec_t) a->prec;
     fo->max_prec = (mpfr_prec_t) a->max_prec;
     fo->start_prec = (mpfr_prec_t) a->start_prec;
-    fo->raise_fn = on_raise;
+    fo->raise_fn = cli_flow_raise;
     fo->raise_ctx = ctx;
     fo->interrupt_fn = interrupt_check;
     fo->interrupt_ctx = NULL;

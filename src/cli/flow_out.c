@@ -1,6 +1,7 @@
 /*
  * flow_out.c -- the output of `mpbias flow` and `mpbias gd`: the rows of
- * a trajectory as CSV or JSON, every number with its certified digits.
+ * a trajectory as CSV or JSON, every number with its certified digits,
+ * and flow's lines on standard error (progress, precision raises).
  */
 #include "config.h"
 #include <math.h>
@@ -158,4 +159,73 @@ cli_flow_row(const mpbias_flow_row *r, void *ctx)
     if (ferror(f))
         c->write_failed = 1;
     return c->write_failed;
+}
+
+/* The progress line (a terminal only, after 1 s, twice a second): both
+   runs' loss and steps from the first step on, and a time-left estimate
+   when the loss target is known.  A run's cost grows like
+   log(log10(1/eps)); each run's remaining time is extrapolated in that
+   variable from the time it has taken so far, the checking run's (before
+   it has reached log10(1/eps) = 1) as the reported run's. */
+static double
+flow_frac(double l10, double z)
+{
+    return l10 < -1.0 ? log(-l10) / z : 0.0;
+}
+
+void
+cli_flow_progress(cli_flow_out *c, const mpbias_flow_stats *st)
+{
+    cli_progress *p = &c->prog;
+    double t = cli_progress_elapsed(p);
+    if (st->checking)
+        c->t_chk += t - c->t_last;
+    else
+        c->t_rep += t - c->t_last;
+    c->t_last = t;
+    if (p->quiet || !p->tty || t < 1.0 || t - p->last_print < 0.5)
+        return;
+    p->last_print = t;
+    fprintf(stderr, "\r%s: log10(loss) = %-12.8g steps %ld, checking run %.6g steps %ld", PROG,
+            st->log10_loss, (long) st->steps, st->checking || st->steps_check > 0
+                                                   ? st->log10_loss_check : NAN,
+            (long) st->steps_check);
+    if (isfinite(p->target_l10) && p->target_l10 > 1.0)
+    {
+        double z = log(p->target_l10), fb = flow_frac(st->log10_loss, z),
+               fa = flow_frac(st->log10_loss_check, z);
+        if (fb > 0.0 && fb <= 1.0 && fa <= 1.0)
+        {
+            double rb = c->t_rep * (1.0 - fb) / fb,
+                   ra = fa > 0.0 ? c->t_chk * (1.0 - fa) / fa : c->t_rep + rb - c->t_chk;
+            if (ra < 0.0)
+                ra = 0.0;
+            fprintf(stderr, "  ~%.0f s left (estimate)", rb + ra);
+        }
+    }
+    fputs("   ", stderr);
+    p->printed = 1;
+}
+
+/* A raise of the working precision: one line on standard error (also with
+   --quiet: it explains the cost). */
+void
+cli_flow_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec,
+               double err_est, void *ctx)
+{
+    cli_flow_out *c = ctx;
+    cli_progress_erase(&c->prog);
+    char from[64];
+    if (row > 0)
+        snprintf(from, sizeof from, "row %ld", (long) row);
+    else
+        snprintf(from, sizeof from, "the start");
+    if (isnan(err_est))
+        fprintf(stderr, "%s: row %ld (near log10(loss) = %.10g) not resolved at %ld bits: "
+                "precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1, log10_loss,
+                (long) old_prec, (long) new_prec, from);
+    else
+        fprintf(stderr, "%s: row %ld (log10(loss) = %.10g) not certified at %ld bits (estimated "
+                "error %.2g): precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1,
+                log10_loss, (long) old_prec, err_est, (long) new_prec, from);
 }
