@@ -41,9 +41,59 @@ expect_usage(const char *cmd, const char *msg, const char *const *args)
 /* help and version                                                    */
 /* ------------------------------------------------------------------ */
 
-/* Every option that `mpbias CMD --help` lists is documented in the man
-   page's section "Options of mpbias CMD" (as \-\-name, not as the prefix
-   of a longer name). */
+/* The option names of --help's option lines ("  --name ..." or
+   "  -x, --name ..."), in one string "\nNAME1\nNAME2\n...\n"; their count
+   in *n. */
+static char *
+help_option_names(const char *help, size_t *n)
+{
+    char *names = tu_sprintf("%s", "\n");
+    const char *line;
+    *n = 0;
+    for (line = help; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    {
+        const char *p = line, *q;
+        char *longer;
+        if (strncmp(p, "  -", 3) != 0)
+            continue;
+        p += 2;
+        if (p[1] != '-')
+            p += 4;   /* "-x, " */
+        if (strncmp(p, "--", 2) != 0)
+            continue;
+        p += 2;
+        for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '-'; q++)
+            ;
+        longer = tu_sprintf("%s%.*s\n", names, (int) (q - p), p);
+        free(names);
+        names = longer;
+        (*n)++;
+    }
+    return names;
+}
+
+/* The man page's item tags of a section [sec, end): the lines after .TP,
+   each ending with '\n', in one string. */
+static char *
+man_item_tags(const char *sec, const char *end)
+{
+    char *tags = tu_sprintf("%s", "");
+    const char *p;
+    for (p = sec; p < end && (p = strstr(p, "\n.TP\n")) != NULL && p < end; p += 4)
+    {
+        const char *t = p + 5, *nl = strchr(t, '\n');
+        char *longer = tu_sprintf("%s%.*s\n", tags, (int) (nl ? nl - t : (long) strlen(t)), t);
+        free(tags);
+        tags = longer;
+    }
+    return tags;
+}
+
+/* The options of every command's --help and the items of the man page's
+   section "Options of mpbias CMD" are the same: each option --help lists
+   is an item's tag there (as \-\-name, not as the prefix of a longer
+   name), and each \-\-name in the tags is an option --help lists (hidden
+   options are in neither). */
 START_TEST(test_man_page_options)
 {
     static const char *const cmds[] = { "info", "gen", "limits", "regime", "threshold",
@@ -59,38 +109,31 @@ START_TEST(test_man_page_options)
     {
         tu_run_t r;
         char *head = tu_sprintf(".SS \"Options of mpbias %s\"", cmds[i]);
-        char *sec = strstr(man, head), *end, *line;
+        char *sec = strstr(man, head), *end, *names, *tags, *name, *q;
+        size_t n;
         ck_assert_msg(sec != NULL, "the man page has no section %s", head);
         end = sec + strlen(head);
         while (*end && !(end[0] == '\n' && end[1] == '.' && end[2] == 'S'
                          && (end[3] == 'S' || end[3] == 'H')))
             end++;
         RUN_EXPECT(&r, 0, cmds[i], "--help");
-        for (line = r.out; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        names = help_option_names(r.out, &n);
+        tags = man_item_tags(sec, end);
+        nopts += n;
+        /* --help -> man: each option is in an item's tag */
+        for (name = names + 1; *name; name = strchr(name, '\n') + 1)
         {
-            /* an option line: "  --name ..." or "  -x, --name ..." */
-            const char *p = line, *q;
             char want[160];
-            size_t k = 0;
+            size_t k = (size_t) snprintf(want, sizeof want, "\\-\\-");
             int found = 0;
-            if (strncmp(p, "  -", 3) != 0)
-                continue;
-            p += 2;
-            if (p[1] != '-')
-                p += 4;   /* "-x, " */
-            if (strncmp(p, "--", 2) != 0)
-                continue;
-            p += 2;
-            k = (size_t) snprintf(want, sizeof want, "\\-\\-");
-            for (; (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'; p++)
+            for (q = name; *q != '\n' && k + 3 < sizeof want; q++)
             {
-                if (*p == '-')
+                if (*q == '-')
                     want[k++] = '\\';
-                want[k++] = *p;
+                want[k++] = *q;
             }
             want[k] = '\0';
-            nopts++;
-            for (q = sec; q < end && (q = strstr(q, want)) != NULL && q < end; q += k)
+            for (q = tags; (q = strstr(q, want)) != NULL; q += k)
             {
                 char nx = q[k];
                 if (!((nx >= 'a' && nx <= 'z') || (nx >= '0' && nx <= '9')
@@ -100,9 +143,31 @@ START_TEST(test_man_page_options)
                     break;
                 }
             }
-            ck_assert_msg(found, "mpbias %s --help lists %s, the man page's section does not",
-                          cmds[i], want);
+            ck_assert_msg(found, "mpbias %s --help lists %s, no item of the man page's section "
+                          "does", cmds[i], want);
         }
+        /* man -> --help: each \-\-name of the tags is an option of --help */
+        for (q = tags; (q = strstr(q, "\\-\\-")) != NULL;)
+        {
+            char want[160];
+            size_t k = 0;
+            want[k++] = '\n';
+            q += 4;
+            while (k + 2 < sizeof want && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')
+                                          || (q[0] == '\\' && q[1] == '-')))
+            {
+                if (*q == '\\')
+                    q++;
+                want[k++] = *q++;
+            }
+            want[k++] = '\n';
+            want[k] = '\0';
+            ck_assert_msg(strstr(names, want) != NULL, "the man page's section of mpbias %s has "
+                          "an item --%.*s, --help does not list it", cmds[i], (int) k - 2,
+                          want + 1);
+        }
+        free(names);
+        free(tags);
         tu_run_free(&r);
         free(head);
     }
