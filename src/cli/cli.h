@@ -202,24 +202,6 @@ typedef struct
     const char *label_column;   /* --label-column (CSV), NULL: automatic */
 } cli_data_opts;
 
-#define CLI_OPT_LABEL_COLUMN 0x1001
-
-#define CLI_DATA_LONGOPTS \
-    { "data", required_argument, NULL, 'D' }, \
-    { "example", required_argument, NULL, 'E' }, \
-    { "data-format", required_argument, NULL, 'F' }, \
-    { "label-column", required_argument, NULL, CLI_OPT_LABEL_COLUMN }
-
-/* The help lines of --label-column (after --data-format's). */
-#define CLI_LABEL_COLUMN_HELP \
-    "  --label-column COL   CSV files: the label column, a header name or a 1-based\n" \
-    "                       index (default: the column the header names y, label,\n" \
-    "                       target or class, else the first)\n"
-
-/* Handle one of the data options (returns 1 if `c` was one, 0 if not,
-   -1 on a usage error already reported). */
-int cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg);
-
 /* Load the dataset: exactly one of --data / --example must be given.
    Returns EXIT_OK, EXIT_FAIL (reported) or EXIT_USAGE (reported). */
 int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
@@ -233,13 +215,6 @@ typedef struct
     const char *file;
 } cli_shape_opts;
 
-#define CLI_SHAPE_LONGOPTS \
-    { "shape-a", required_argument, NULL, 'A' }, \
-    { "shape-b", required_argument, NULL, 'B' }, \
-    { "shape", required_argument, NULL, 'S' }
-
-/* Record one of the shape options (returns 1 if `c` was one). */
-int cli_shape_opt(cli_shape_opts *o, int c, const char *arg);
 /* 1 if any shape option was given. */
 int cli_shape_given(const cli_shape_opts *o);
 /* The combination: EXIT_OK, or EXIT_USAGE (reported). */

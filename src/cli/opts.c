@@ -225,37 +225,6 @@ cli_parse_double(const char *cmd, const char *opt, const char *s, double min, do
     return 1;
 }
 
-int
-cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg)
-{
-    switch (c)
-    {
-        case 'D':
-            o->file = arg;
-            return 1;
-        case 'E':
-            o->example = arg;
-            return 1;
-        case CLI_OPT_LABEL_COLUMN:
-            o->label_column = arg;
-            return 1;
-        case 'F':
-            if (strcmp(arg, "auto") == 0)
-                o->format = MPBIAS_FORMAT_AUTO;
-            else if (strcmp(arg, "libsvm") == 0 || strcmp(arg, "svmlight") == 0)
-                o->format = MPBIAS_FORMAT_LIBSVM;
-            else if (strcmp(arg, "csv") == 0)
-                o->format = MPBIAS_FORMAT_CSV;
-            else
-            {
-                cli_usage_error(cmd, "invalid value '%s' for --data-format: expected auto, libsvm or csv", arg);
-                return -1;
-            }
-            return 1;
-    }
-    return 0;
-}
-
 /* Half the physical memory: datasets whose dense storage would need more
    are refused up front rather than dying in the allocator. */
 static size_t
@@ -503,25 +472,6 @@ read_shape_file(fmpq *a, fmpq *b, slong d, const char *path)
         return EXIT_FAIL;
     }
     return EXIT_OK;
-}
-
-int
-cli_shape_opt(cli_shape_opts *o, int c, const char *arg)
-{
-    switch (c)
-    {
-        case 'A':
-            o->a = arg;
-            return 1;
-        case 'B':
-            o->b = arg;
-            return 1;
-        case 'S':
-            o->file = arg;
-            return 1;
-        default:
-            return 0;
-    }
 }
 
 int
