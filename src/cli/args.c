@@ -57,6 +57,8 @@ cli_args_help(FILE *f, const cli_command *cmd)
                 fprintf(f, "%s\n", a->help);
             continue;
         }
+        if (a->help == NULL)
+            continue;   /* a hidden option */
         if (a->shortopt)
             snprintf(sh, sizeof sh, "-%c, ", a->shortopt);
         snprintf(left, sizeof left, "  %s--%s%s%s", sh, a->name, a->meta ? " " : "",
@@ -150,19 +152,22 @@ int
 cli_args_parse(const cli_command *cmd, int argc, char **argv)
 {
     const cli_arg *a;
-    struct option *lo;
+    struct option *lo, *shown;
     char shorts[64];
     size_t ns = 0;
-    int n = 0, i, c, r = EXIT_OK;
+    int n = 0, nshown = 0, i, c, r = EXIT_OK;
 
     for (a = cmd->args; a->kind != CLI_ARG_END; a++)
         n++;
-    lo = malloc((size_t) (n + 1) * sizeof *lo);
+    /* lo: every option, for getopt_long; shown: those --help lists, the
+       candidates of "did you mean" */
+    lo = malloc((size_t) (2 * n + 2) * sizeof *lo);
     if (lo == NULL)
     {
         cli_error("out of memory");
         return EXIT_FAIL;
     }
+    shown = lo + n + 1;
     shorts[ns++] = ':';
     for (i = 0, n = 0; cmd->args[i].kind != CLI_ARG_END; i++)
     {
@@ -173,6 +178,8 @@ cli_args_parse(const cli_command *cmd, int argc, char **argv)
         lo[n].has_arg = takes_argument(a->kind) ? required_argument : no_argument;
         lo[n].flag = NULL;
         lo[n].val = 0x10000 + i;
+        if (a->help != NULL)
+            shown[nshown++] = lo[n];
         n++;
         if (a->shortopt && ns + 3 < sizeof shorts)
         {
@@ -185,6 +192,7 @@ cli_args_parse(const cli_command *cmd, int argc, char **argv)
     lo[n].has_arg = 0;
     lo[n].flag = NULL;
     lo[n].val = 0;
+    shown[nshown] = lo[n];
     shorts[ns] = '\0';
 
     opterr = 0;
@@ -200,7 +208,7 @@ cli_args_parse(const cli_command *cmd, int argc, char **argv)
                     a = cmd->args + i;
         if (a == NULL)
         {
-            r = cli_getopt_error(cmd->name, c, argv, lo);
+            r = cli_getopt_error(cmd->name, c, argv, shown);
             break;
         }
         if (a->kind == CLI_ARG_HELP)

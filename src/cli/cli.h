@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <getopt.h>
+#include <signal.h>
 #include <time.h>
 #include "mpbias.h"
 
@@ -55,6 +56,11 @@ void cli_gd_steps_free(mpbias_gd_opts *go);
    error "invalid value 'S' for --OPT: expected A, B or C". */
 int cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *const *choices);
 
+/* --loss as a CLI_ARG_CALL row: exp (or exponential) or logistic into
+   the mpbias_loss *dest; EXIT_OK, or EXIT_USAGE after the error
+   "invalid value 'S' for --loss: expected exp or logistic". */
+int cli_arg_loss(const char *cmd, const char *name, const char *value, void *dest);
+
 /* Parse d comma-separated decimals (exactly, into v; all > 0 if
    `positive`); on failure print a usage error naming --opt and return 0. */
 int cli_parse_decimal_list(const char *cmd, const char *opt, const char *s, fmpq *v, slong d,
@@ -102,7 +108,9 @@ typedef struct
     int shortopt;               /* a one-letter alias, or 0                  */
     const char *meta;           /* the value's name in --help, or NULL       */
     void *dest;
-    const char *help;           /* lines separated by '\n', not indented     */
+    const char *help;           /* lines separated by '\n', not indented;    */
+                                /* NULL: a hidden option, parsed but neither */
+                                /* in --help nor suggested for a misspelling */
     long lo, hi;                /* CLI_ARG_LONG: the range                   */
     const char *const *choices; /* CLI_ARG_CHOICE: NULL-terminated           */
     int *given;                 /* counted when the option is given, or NULL */
@@ -157,6 +165,24 @@ void cli_args_help(FILE *f, const cli_command *cmd);
     { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b), \
       .help = "... and u_-(0) = b_i (both or neither)" }, \
     { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(o).file), .help = (file_help) }
+/* The model options of flow and gd as rows (depth: a long, alpha: an
+   fmpq_t, loss: an mpbias_loss, mean: an int, shape: a cli_shape_opts). */
+#define CLI_ARGS_FLOW_MODEL(depth, alpha, loss, mean, shape) \
+    { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &(depth)), .lo = 1, .hi = 1000, \
+      .help = "depth D >= 1 (default 2; 1 is the linear model)" }, \
+    { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", (alpha)), \
+      .help = "initialization scale alpha > 0 (default 1)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(shape).a), \
+      .help = "per-coordinate u_+(0): d comma-separated positive numbers" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(shape).b), \
+      .help = "per-coordinate u_-(0) (both or neither of the two)" }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(shape).file), \
+      .help = "per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')" }, \
+    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
+      .help = "exp (default, the paper's) or logistic" }, \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
+      .help = "use the mean loss L/N instead of the summed loss (same\n" \
+              "path, time N times longer); losses are then mean losses" }
 #define CLI_ARGS_HELP \
     { CLI_ROW(CLI_ARG_HELP, "help", 'h', NULL, NULL), .help = "show this help and exit" }
 #define CLI_ARGS_END { CLI_ROW(CLI_ARG_END, NULL, 0, NULL, NULL) }
@@ -176,24 +202,6 @@ typedef struct
     const char *label_column;   /* --label-column (CSV), NULL: automatic */
 } cli_data_opts;
 
-#define CLI_OPT_LABEL_COLUMN 0x1001
-
-#define CLI_DATA_LONGOPTS \
-    { "data", required_argument, NULL, 'D' }, \
-    { "example", required_argument, NULL, 'E' }, \
-    { "data-format", required_argument, NULL, 'F' }, \
-    { "label-column", required_argument, NULL, CLI_OPT_LABEL_COLUMN }
-
-/* The help lines of --label-column (after --data-format's). */
-#define CLI_LABEL_COLUMN_HELP \
-    "  --label-column COL   CSV files: the label column, a header name or a 1-based\n" \
-    "                       index (default: the column the header names y, label,\n" \
-    "                       target or class, else the first)\n"
-
-/* Handle one of the data options (returns 1 if `c` was one, 0 if not,
-   -1 on a usage error already reported). */
-int cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg);
-
 /* Load the dataset: exactly one of --data / --example must be given.
    Returns EXIT_OK, EXIT_FAIL (reported) or EXIT_USAGE (reported). */
 int cli_load_data(const char *cmd, const cli_data_opts *o, mpbias_data_t data);
@@ -207,13 +215,6 @@ typedef struct
     const char *file;
 } cli_shape_opts;
 
-#define CLI_SHAPE_LONGOPTS \
-    { "shape-a", required_argument, NULL, 'A' }, \
-    { "shape-b", required_argument, NULL, 'B' }, \
-    { "shape", required_argument, NULL, 'S' }
-
-/* Record one of the shape options (returns 1 if `c` was one). */
-int cli_shape_opt(cli_shape_opts *o, int c, const char *arg);
 /* 1 if any shape option was given. */
 int cli_shape_given(const cli_shape_opts *o);
 /* The combination: EXIT_OK, or EXIT_USAGE (reported). */
@@ -254,6 +255,64 @@ void cli_progress_flow(cli_progress *p, const mpbias_flow_stats *st);
 /* Erase the line (before other output reaches the terminal). */
 void cli_progress_erase(cli_progress *p);
 double cli_progress_elapsed(const cli_progress *p);
+
+/* The output of flow and gd (flow_out.c): the rows of a trajectory as
+   CSV or JSON, the header or the JSON preamble with the first row (so that
+   a run refused before any row prints nothing). */
+typedef struct
+{
+    FILE *out;
+    int json;
+    int digits;
+    slong rows;
+    cli_progress prog;
+    double t_rep, t_chk, t_last;   /* time in the reported and checking runs */
+    int gd;                  /* gradient descent: a step column */
+    int header_done;
+    int write_failed;
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+} cli_flow_out;
+
+/* The row callback of mpbias_flow_run and mpbias_gd_run (ctx: a
+   cli_flow_out); nonzero (stop) after a write error. */
+int cli_flow_row(const mpbias_flow_row *r, void *ctx);
+
+/* flow's lines on standard error (flow_out.c): the progress line, with
+   the time each run has taken (c->t_rep, c->t_chk) and an estimate of the
+   time left; and, as mpbias_flow_opts' raise_fn (ctx: a cli_flow_out),
+   the line saying that a row was redone at a higher precision. */
+void cli_flow_progress(cli_flow_out *c, const mpbias_flow_stats *st);
+void cli_flow_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec,
+                    double err_est, void *ctx);
+
+/* The checkpoints of flow (flow_ckpt.c): the library's state at row
+   boundaries, written atomically at most every `every` seconds with the
+   length of the output written so far.  cli_flow_signal is set by the
+   handler of SIGINT and SIGTERM: the run stops at the next step and the
+   latest state is written. */
+extern volatile sig_atomic_t cli_flow_signal;
+
+typedef struct
+{
+    const char *path;
+    double every, last;
+    char *blob;              /* the latest state, with the CLI's header */
+    size_t len;
+    int pending;             /* not yet written */
+    slong rows;
+    cli_flow_out *fc;
+} cli_ckpt;
+
+/* Write the latest state; 1, or 0 after reporting. */
+int cli_ckpt_write(cli_ckpt *k);
+/* The checkpoint callback of mpbias_flow_run (ctx: a cli_ckpt). */
+int cli_ckpt_state(const char *state, size_t len, void *ctx);
+/* Read a CLI checkpoint: the library's state into *state (pointing into
+   *buf, freed by the caller), the output length and the row count.
+   EXIT_OK or EXIT_FAIL (reported). */
+int cli_ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off,
+                  slong *rows, int *header);
 
 /* The commands. */
 int cmd_info(int argc, char **argv);

@@ -4,1079 +4,393 @@
  */
 #include "config.h"
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
-static void
-help(void)
-{
-    printf("Usage: %s flow (--data FILE | --example NAME) [OPTIONS]\n"
-           "Follow gradient flow of a depth-D diagonal linear network w = u_+^D - u_-^D from\n"
-           "u_+(0) = u_-(0) = alpha (or a given shape) to a target training loss, margin or\n"
-           "time, and print the trajectory at checkpoints.  Every printed digit is certified\n"
-           "by a second, more accurate run (column err_est: the estimated relative error).\n\n"
-           "Data:\n"
-           "  --data FILE          LIBSVM/SVMlight or CSV file (labels +1/-1)\n"
-           "  --example NAME       built-in example (mpbias info --list-examples)\n"
-           "  --data-format FMT    auto (default), libsvm or csv\n"
-           CLI_LABEL_COLUMN_HELP
-           "Model:\n"
-           "  --depth D            depth D >= 1 (default 2; 1 is the linear model)\n"
-           "  --alpha A            initialization scale alpha > 0 (default 1)\n"
-           "  --shape-a LIST       per-coordinate u_+(0): d comma-separated positive numbers\n"
-           "  --shape-b LIST       per-coordinate u_-(0) (both or neither of the two)\n"
-           "  --shape FILE         per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')\n"
-           "  --loss L             exp (default, the paper's) or logistic\n"
-           "  --loss-mean          use the mean loss L/N instead of the summed loss (same\n"
-           "                       path, time N times longer); losses are then mean losses\n"
-           "Stop (the first reached; default --until-loss 1e-100):\n"
-           "  --until-loss EPS     training loss EPS, any decimal literal (1e-1000000 or\n"
-           "                       1e-1000000000000000000000000000000 are fine)\n"
-           "  --until-margin G     minimum margin G (= log(1/eps) within log N)\n"
-           "  --until-time T       gradient-flow time T (decimal literal, any exponent)\n"
-           "Accuracy:\n"
-           "  --digits K           correct significant digits wanted (1..200, default 16)\n"
-           "  --prec BITS          working precision, exactly: no raising (default:\n"
-           "                       automatic, from K and the margins reached, raised by\n"
-           "                       half and the row redone when a row cannot be certified)\n"
-           "  --max-prec BITS      refuse rather than raise the reported run's precision\n"
-           "                       beyond BITS (default 32768)\n"
-           "Output:\n"
-           "  --per-decade K       checkpoints per decade of the loss (default 1, 0: none);\n"
-           "                       beyond log10(1/eps) = 100, per decade of log10(1/eps)\n"
-           "  --at-loss EPS        an extra checkpoint at loss EPS (repeatable)\n"
-           "  --at-time T          an extra checkpoint at time T > 0 (repeatable; times\n"
-           "                       after the stop are not reached)\n"
-           "  --format FMT         csv (default) or json\n"
-           "  -o, --out FILE       write to FILE instead of standard output\n"
-           "  -q, --quiet          no progress line or summary on standard error\n"
-           "  -h, --help           show this help and exit\n"
-           "Long runs:\n"
-           "  --checkpoint FILE    save the state at row boundaries to FILE (atomically;\n"
-           "                       needs --out)\n"
-           "  --checkpoint-every S at most every S seconds (default 60; 0: every row)\n"
-           "  --resume             continue from --checkpoint FILE with the same options:\n"
-           "                       the output becomes that of an uninterrupted run\n"
-           "SIGINT and SIGTERM stop the run within a step (exit status 1); with --checkpoint\n"
-           "the state after the latest row is saved first.\n\n"
-           "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
-           "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
-           "derivatives), err_est, kind (checkpoint, at-loss, at-time or stop).\n"
-           "Numbers are in C-locale scientific notation with K significant digits; the\n"
-           "last row is the stopping point.  wbar is certified normwise (relative to max |wbar_i|).\n",
-           PROG);
-}
-
-typedef struct
-{
-    FILE *out;
-    int json;
-    int digits;
-    slong rows;
-    cli_progress prog;
-    double t_rep, t_chk, t_last;   /* time in the reported and checking runs */
-    int gd;                  /* gradient descent: a step column */
-    int header_done;
-    int write_failed;
-    const mpbias_data_struct *data;
-    const mpbias_model_struct *model;
-} flow_ctx;
-
-/* ---- checkpoints: the library's state at row boundaries, written
-   atomically (temporary file, fsync, rename) at most every `every`
-   seconds with the length of the output written so far; SIGINT and
-   SIGTERM stop the run at the next step and write the latest state. */
-
-static volatile sig_atomic_t flow_signal = 0;
-
+/* SIGINT, SIGTERM: the run stops at the next step, after the latest
+   state is saved with --checkpoint */
 static void
 on_signal(int sig)
 {
-    flow_signal = sig;
+    cli_flow_signal = sig;
 }
 
-typedef struct
-{
-    const char *path;
-    double every, last;
-    char *blob;              /* the latest state, with the CLI's header */
-    size_t len;
-    int pending;             /* not yet written */
-    slong rows;
-    flow_ctx *fc;
-} ckpt_ctx;
-
-#define CLI_CK_MAGIC "mpbias-cli-flow 1"
-
-static int
-ckpt_write(ckpt_ctx *k)
-{
-    char *tmp = malloc(strlen(k->path) + 8);
-    FILE *f;
-    int ok;
-    if (tmp == NULL)
-        return 0;
-    sprintf(tmp, "%s.tmp", k->path);
-    f = fopen(tmp, "wb");
-    ok = f != NULL && fwrite(k->blob, 1, k->len, f) == k->len && fflush(f) == 0
-         && fsync(fileno(f)) == 0;
-    if (f != NULL && fclose(f) != 0)
-        ok = 0;
-    ok = ok && rename(tmp, k->path) == 0;
-    if (!ok)
-    {
-        cli_error("%s: cannot write the checkpoint: %s", k->path, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    if (ok)
-        k->pending = 0;
-    return ok;
-}
-
-static int
-ckpt_state(const char *state, size_t len, void *ctx)
-{
-    ckpt_ctx *k = ctx;
-    flow_ctx *c = k->fc;
-    long off;
-    char head[128];
-    int hl;
-    uint64_t sum;
-    char *b;
-    if (fflush(c->out) != 0 || (off = ftell(c->out)) < 0)
-    {
-        cli_error("%s: cannot flush the output", k->path);
-        return 1;
-    }
-    hl = snprintf(head, sizeof head, "%s\noutput %ld rows %ld header %d\n", CLI_CK_MAGIC, off,
-                  (long) c->rows, c->header_done);
-    b = realloc(k->blob, (size_t) hl + len + 40);
-    if (b == NULL)
-        return 1;
-    k->blob = b;
-    memcpy(b, head, (size_t) hl);
-    memcpy(b + hl, state, len);
-    sum = mpbias_checksum(b, (size_t) hl + len);
-    k->len = (size_t) hl + len;
-    k->len += (size_t) sprintf(b + k->len, "cli-checksum %016llx\n", (unsigned long long) sum);
-    k->pending = 1;
-    k->rows = c->rows;
-    if (k->every <= 0 || cli_progress_elapsed(&c->prog) - k->last >= k->every || flow_signal)
-    {
-        if (!ckpt_write(k))
-            return 1;
-        k->last = cli_progress_elapsed(&c->prog);
-    }
-    return flow_signal != 0;
-}
-
-/* Read a CLI checkpoint: the library's state into *state (pointing into
-   *buf), the output length and the row count.  EXIT_OK or EXIT_FAIL
-   (reported). */
-static int
-ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off, slong *rows,
-          int *header)
-{
-    FILE *f = fopen(path, "rb");
-    long len, r, h;
-    char *p, *last, *end;
-    unsigned long long sum;
-    *buf = NULL;
-    if (f == NULL)
-    {
-        cli_error("%s: cannot open the checkpoint: %s", path, strerror(errno));
-        return EXIT_FAIL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0
-        || len > (1L << 30) || (*buf = malloc((size_t) len + 1)) == NULL
-        || fread(*buf, 1, (size_t) len, f) != (size_t) len)
-    {
-        fclose(f);
-        cli_error("%s: cannot read the checkpoint", path);
-        return EXIT_FAIL;
-    }
-    fclose(f);
-    p = *buf;
-    p[len] = '\0';
-    end = p + len;
-    /* the last line: cli-checksum over everything before it */
-    if (len < 2 || end[-1] != '\n')
-        goto bad;
-    for (last = end - 1; last > p && last[-1] != '\n'; last--)
-        ;
-    if (sscanf(last, "cli-checksum %16llx", &sum) != 1
-        || mpbias_checksum(p, (size_t) (last - p)) != (uint64_t) sum)
-        goto bad;
-    if (strncmp(p, CLI_CK_MAGIC "\n", strlen(CLI_CK_MAGIC) + 1) != 0)
-        goto bad;
-    p += strlen(CLI_CK_MAGIC) + 1;
-    {
-        int n = 0;
-        if (sscanf(p, "output %ld rows %ld header %ld%n", off, &r, &h, &n) != 3 || p[n] != '\n'
-            || *off < 0 || r < 0 || (h != 0 && h != 1))
-            goto bad;
-        p += n + 1;
-    }
-    *rows = r;
-    *header = (int) h;
-    *state = p;
-    *slen = (size_t) (last - p);
-    return EXIT_OK;
-bad:
-    cli_error("%s: not a complete mpbias flow checkpoint (damaged or truncated)", path);
-    free(*buf);
-    *buf = NULL;
-    return EXIT_FAIL;
-}
-
-/* The progress line (a terminal only, after 1 s, twice a second): both
-   runs' loss and steps from the first step on, and a time-left estimate
-   when the loss target is known.  A run's cost grows like
-   log(log10(1/eps)); each run's remaining time is extrapolated in that
-   variable from the time it has taken so far, the checking run's (before
-   it has reached log10(1/eps) = 1) as the reported run's. */
-static double
-flow_frac(double l10, double z)
-{
-    return l10 < -1.0 ? log(-l10) / z : 0.0;
-}
-
-static void
-flow_progress(flow_ctx *c, const mpbias_flow_stats *st)
-{
-    cli_progress *p = &c->prog;
-    double t = cli_progress_elapsed(p);
-    if (st->checking)
-        c->t_chk += t - c->t_last;
-    else
-        c->t_rep += t - c->t_last;
-    c->t_last = t;
-    if (p->quiet || !p->tty || t < 1.0 || t - p->last_print < 0.5)
-        return;
-    p->last_print = t;
-    fprintf(stderr, "\r%s: log10(loss) = %-12.8g steps %ld, checking run %.6g steps %ld", PROG,
-            st->log10_loss, (long) st->steps, st->checking || st->steps_check > 0
-                                                   ? st->log10_loss_check : NAN,
-            (long) st->steps_check);
-    if (isfinite(p->target_l10) && p->target_l10 > 1.0)
-    {
-        double z = log(p->target_l10), fb = flow_frac(st->log10_loss, z),
-               fa = flow_frac(st->log10_loss_check, z);
-        if (fb > 0.0 && fb <= 1.0 && fa <= 1.0)
-        {
-            double rb = c->t_rep * (1.0 - fb) / fb,
-                   ra = fa > 0.0 ? c->t_chk * (1.0 - fa) / fa : c->t_rep + rb - c->t_chk;
-            if (ra < 0.0)
-                ra = 0.0;
-            fprintf(stderr, "  ~%.0f s left (estimate)", rb + ra);
-        }
-    }
-    fputs("   ", stderr);
-    p->printed = 1;
-}
-
+/* the library's progress callback: the progress line, and a stop after a
+   signal */
 static int
 progress(const mpbias_flow_stats *st, void *ctx)
 {
-    flow_progress(ctx, st);
-    return flow_signal != 0;
+    cli_flow_progress(ctx, st);
+    return cli_flow_signal != 0;
 }
 
 static int
 interrupt_check(void *ctx)
 {
     (void) ctx;
-    return flow_signal != 0;
+    return cli_flow_signal != 0;
 }
 
-/* A raise of the working precision: one line on standard error (also with
-   --quiet: it explains the cost). */
-static void
-on_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_prec, double err_est,
-         void *ctx)
+/* The values of a repeatable option, as given (parsed after the dataset). */
+typedef struct
 {
-    flow_ctx *c = ctx;
-    cli_progress_erase(&c->prog);
-    char from[64];
-    if (row > 0)
-        snprintf(from, sizeof from, "row %ld", (long) row);
-    else
-        snprintf(from, sizeof from, "the start");
-    if (isnan(err_est))
-        fprintf(stderr, "%s: row %ld (near log10(loss) = %.10g) not resolved at %ld bits: "
-                "precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1, log10_loss,
-                (long) old_prec, (long) new_prec, from);
-    else
-        fprintf(stderr, "%s: row %ld (log10(loss) = %.10g) not certified at %ld bits (estimated "
-                "error %.2g): precision raised to %ld bits, redone from %s\n", PROG, (long) row + 1,
-                log10_loss, (long) old_prec, err_est, (long) new_prec, from);
-}
+    const char **v;
+    slong n;
+} str_list;
 
-static void
-put_num(FILE *f, const mpfr_t x, int digits, int json)
-{
-    if (mpfr_nan_p(x))
-        fputs(json ? "null" : "nan", f);
-    else if (json)
-        mpfr_fprintf(f, "\"%.*Re\"", digits - 1, x);
-    else
-        mpfr_fprintf(f, "%.*Re", digits - 1, x);
-}
-
-/* A logarithmic column (log10_t, log10_loss): its accuracy is 10^-K
-   relative to max(|x|, 1), so below 1 in magnitude it is printed to the
-   absolute accuracy 10^-K (fewer significant digits), and as 0 below
-   that: a checkpoint at the loss 1 prints 0, not rounding noise. */
-static void
-put_log_num(FILE *f, const mpfr_t x, int digits, int json)
-{
-    int k = digits;
-    if (mpfr_number_p(x) && !mpfr_zero_p(x) && mpfr_cmpabs_ui(x, 1) < 0)
-    {
-        /* significant digits down to 10^-K: K + floor(log10 |x|) + 1 */
-        long e10 = (long) floor(log10(fabs(mpfr_get_d(x, MPFR_RNDN))));
-        k = digits + (int) e10 + 1;
-        if (k > digits)   /* |x| just below 1, rounded to 1 in double */
-            k = digits;
-        if (k < 1)
-        {
-            /* below the accuracy: zero, in the column's format */
-            if (json)
-                fprintf(f, "\"%.*e\"", digits - 1, 0.0);
-            else
-                fprintf(f, "%.*e", digits - 1, 0.0);
-            return;
-        }
-    }
-    put_num(f, x, k, json);
-}
-
-static const char *
-kind_name(mpbias_row_kind k)
-{
-    return k == MPBIAS_ROW_STOP      ? "stop"
-           : k == MPBIAS_ROW_AT_LOSS ? "at-loss"
-           : k == MPBIAS_ROW_AT_TIME ? "at-time"
-                                     : "checkpoint";
-}
-
-
-/* The CSV header or the JSON preamble, printed with the first row (so
-   that a run refused before any row prints nothing). */
-static void
-print_header(flow_ctx *c)
-{
-    slong i;
-    const mpbias_data_struct *data = c->data;
-    const mpbias_model_struct *model = c->model;
-    c->header_done = 1;
-    if (c->json)
-    {
-        char *as = fmpq_get_str(NULL, 10, model->alpha);
-        fprintf(c->out, "{\n  \"mpbias\": \"%s\",\n  \"command\": \"%s\",\n  \"data\": {\"name\": \"",
-                PACKAGE_VERSION, c->gd ? "gd" : "flow");
-        cli_put_json_string(c->out, data->name);
-        fprintf(c->out, "\", "
-                "\"n\": %ld, \"d\": %ld},\n  \"model\": {\"depth\": %d, \"alpha\": \"%s\", \"shape\": %s, "
-                "\"loss\": \"%s\", \"reduction\": \"%s\"},\n  \"digits\": %d,\n  \"rows\": [",
-                (long) data->n, (long) data->d, model->depth, as,
-                model->shape_a ? "true" : "false", model->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic",
-                model->mean ? "mean" : "sum", c->digits);
-        flint_free(as);
-    }
-    else
-    {
-        fputs(c->gd ? "step,log10_t,log10_loss,margin" : "log10_t,log10_loss,margin", c->out);
-        for (i = 0; i < data->d; i++)
-            fprintf(c->out, ",wbar_%ld", (long) i + 1);
-        fputs(",mu", c->out);
-        for (i = 0; i < data->n; i++)
-            fprintf(c->out, ",nu_%ld", (long) i + 1);
-        fputs(",err_est,kind\n", c->out);
-    }
-}
-
+/* A CLI_ARG_CALL row: append the value to the str_list dest. */
 static int
-row_out(const mpbias_flow_row *r, void *ctx)
+add_value(const char *cmd, const char *name, const char *value, void *dest)
 {
-    flow_ctx *c = ctx;
-    slong i;
-    FILE *f = c->out;
-    /* erase the progress line before a row can land on the terminal */
-    cli_progress_erase(&c->prog);
-    if (!c->header_done)
-        print_header(c);
-    if (c->json)
+    str_list *l = dest;
+    const char **v = realloc(l->v, (size_t) (l->n + 1) * sizeof *v);
+    (void) name;
+    if (v == NULL)
     {
-        fprintf(f, "%s\n    {\"kind\": \"%s\", ", c->rows ? "," : "", kind_name(r->kind));
-        if (c->gd)
-            fprintf(f, "\"step\": %ld, ", (long) r->index);
-        fputs("\"log10_t\": ", f);
-        put_log_num(f, r->log10_t, c->digits, 1);
-        fputs(", \"log10_loss\": ", f);
-        put_log_num(f, r->log10_loss, c->digits, 1);
-        fputs(", \"margin\": ", f);
-        put_num(f, r->margin, c->digits, 1);
-        fputs(", \"mu\": ", f);
-        put_num(f, r->mu, c->digits, 1);
-        fputs(", \"wbar\": [", f);
-        for (i = 0; i < r->d; i++)
-        {
-            fputs(i ? ", " : "", f);
-            put_num(f, r->wbar[i], c->digits, 1);
-        }
-        fputs("], \"nu\": [", f);
-        for (i = 0; i < r->n; i++)
-        {
-            fputs(i ? ", " : "", f);
-            put_num(f, r->nu[i], c->digits, 1);
-        }
-        fputs("], \"err_est\": ", f);
-        put_num(f, r->err_est, 3, 1);
-        fputs("}", f);
+        cli_error("%s: out of memory", cmd);
+        return EXIT_FAIL;
     }
-    else
-    {
-        if (c->gd)
-            fprintf(f, "%ld,", (long) r->index);
-        put_log_num(f, r->log10_t, c->digits, 0);
-        fputc(',', f);
-        put_log_num(f, r->log10_loss, c->digits, 0);
-        fputc(',', f);
-        put_num(f, r->margin, c->digits, 0);
-        for (i = 0; i < r->d; i++)
-        {
-            fputc(',', f);
-            put_num(f, r->wbar[i], c->digits, 0);
-        }
-        fputc(',', f);
-        put_num(f, r->mu, c->digits, 0);
-        for (i = 0; i < r->n; i++)
-        {
-            fputc(',', f);
-            put_num(f, r->nu[i], c->digits, 0);
-        }
-        fputc(',', f);
-        put_num(f, r->err_est, 3, 0);
-        fprintf(f, ",%s\n", kind_name(r->kind));
-    }
-    c->rows++;
-    if (ferror(f))
-        c->write_failed = 1;
-    return c->write_failed;
+    v[l->n++] = value;
+    l->v = v;
+    return EXIT_OK;
 }
 
+/* The options of flow, with their defaults set by cmd_flow (the stop
+   conditions go into the flow options directly). */
+typedef struct
+{
+    cli_data_opts dopt;
+    cli_shape_opts sopt;
+    long depth;
+    fmpq_t alpha;
+    mpbias_loss loss;
+    int mean;
+    int have_loss, have_margin, have_time;
+    long digits, prec, max_prec, start_prec;
+    long per_decade;
+    str_list at_loss, at_time;
+    int json, quiet;
+    const char *out;
+    const char *ck_path;
+    double ck_every;
+    int resume;
+} flow_args;
+
+/* argv into a and fo (the stop conditions); EXIT_OK, CLI_HELP_SHOWN, or
+   EXIT_USAGE after reporting. */
+static int
+flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
+{
+    static const char *const FORMATS[] = { "csv", "json", NULL };
+    const cli_arg args[] = {
+        { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
+        CLI_ARGS_DATA(a->dopt),
+        { CLI_ROW(CLI_ARG_SECTION, "Model", 0, NULL, NULL) },
+        CLI_ARGS_FLOW_MODEL(a->depth, a->alpha, a->loss, a->mean, a->sopt),
+        { CLI_ROW(CLI_ARG_SECTION, "Stop (the first reached; default --until-loss 1e-100)", 0,
+                  NULL, NULL) },
+        { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", fo->until_loss), .given = &a->have_loss,
+          .help = "training loss EPS, any decimal literal (1e-1000000 or\n"
+                  "1e-1000000000000000000000000000000 are fine)" },
+        { CLI_ROW(CLI_ARG_DECIMAL, "until-margin", 0, "G", fo->until_margin),
+          .given = &a->have_margin, .help = "minimum margin G (= log(1/eps) within log N)" },
+        { CLI_ROW(CLI_ARG_SCI, "until-time", 0, "T", fo->until_time), .given = &a->have_time,
+          .help = "gradient-flow time T (decimal literal, any exponent)" },
+        { CLI_ROW(CLI_ARG_SECTION, "Accuracy", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &a->digits), .lo = 1, .hi = 200,
+          .help = "correct significant digits wanted (1..200, default 16)" },
+        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &a->prec), .lo = 16, .hi = 1000000,
+          .help = "working precision, exactly: no raising (default:\n"
+                  "automatic, from K and the margins reached, raised by\n"
+                  "half and the row redone when a row cannot be certified)" },
+        { CLI_ROW(CLI_ARG_LONG, "max-prec", 0, "BITS", &a->max_prec), .lo = 64, .hi = 1L << 24,
+          .help = "refuse rather than raise the reported run's precision\n"
+                  "beyond BITS (default 32768)" },
+        /* hidden (no help): the automatic precision's start, for the tests */
+        { CLI_ROW(CLI_ARG_LONG, "start-prec", 0, "BITS", &a->start_prec), .lo = 16,
+          .hi = 1000000 },
+        { CLI_ROW(CLI_ARG_SECTION, "Output", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_LONG, "per-decade", 0, "K", &a->per_decade), .lo = 0, .hi = 1000,
+          .help = "checkpoints per decade of the loss (default 1, 0: none);\n"
+                  "beyond log10(1/eps) = 100, per decade of log10(1/eps)" },
+        { CLI_ROW(CLI_ARG_CALL, "at-loss", 0, "EPS", &a->at_loss), .call = add_value,
+          .help = "an extra checkpoint at loss EPS (repeatable)" },
+        { CLI_ROW(CLI_ARG_CALL, "at-time", 0, "T", &a->at_time), .call = add_value,
+          .help = "an extra checkpoint at time T > 0 (repeatable; times\n"
+                  "after the stop are not reached)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &a->json), .choices = FORMATS,
+          .help = "csv (default) or json" },
+        { CLI_ROW(CLI_ARG_STRING, "out", 'o', "FILE", &a->out),
+          .help = "write to FILE instead of standard output" },
+        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
+          .help = "no progress line or summary on standard error" },
+        CLI_ARGS_HELP,
+        { CLI_ROW(CLI_ARG_SECTION, "Long runs", 0, NULL, NULL) },
+        { CLI_ROW(CLI_ARG_STRING, "checkpoint", 0, "FILE", &a->ck_path),
+          .help = "save the state at row boundaries to FILE (atomically;\n"
+                  "needs --out)" },
+        { CLI_ROW(CLI_ARG_NONNEG, "checkpoint-every", 0, "S", &a->ck_every),
+          .help = "at most every S seconds (default 60; 0: every row)" },
+        { CLI_ROW(CLI_ARG_FLAG, "resume", 0, NULL, &a->resume),
+          .help = "continue from --checkpoint FILE with the same options:\n"
+                  "the output becomes that of an uninterrupted run" },
+        CLI_ARGS_END
+    };
+    const cli_command cmd = {
+        "flow", "(--data FILE | --example NAME) [OPTIONS]",
+        "Follow gradient flow of a depth-D diagonal linear network w = u_+^D - u_-^D from\n"
+        "u_+(0) = u_-(0) = alpha (or a given shape) to a target training loss, margin or\n"
+        "time, and print the trajectory at checkpoints.  Every printed digit is certified\n"
+        "by a second, more accurate run (column err_est: the estimated relative error).\n",
+        args,
+        "SIGINT and SIGTERM stop the run within a step (exit status 1); with --checkpoint\n"
+        "the state after the latest row is saved first.\n\n"
+        "CSV columns: log10_t, log10_loss, margin, wbar_1..wbar_d (w / margin), mu\n"
+        "(alpha margin^(-1/D); nan with a shape), nu_1..nu_N (integrated loss\n"
+        "derivatives), err_est, kind (checkpoint, at-loss, at-time or stop).\n"
+        "Numbers are in C-locale scientific notation with K significant digits; the\n"
+        "last row is the stopping point.  wbar is certified normwise (relative to max |wbar_i|).\n"
+    };
+    int r = cli_args_parse(&cmd, argc, argv);
+    fo->until_loss_set = a->have_loss != 0;
+    fo->until_margin_set = a->have_margin != 0;
+    fo->until_time_set = a->have_time != 0;
+    if (r == EXIT_OK)
+        r = cli_shape_check("flow", &a->sopt);
+    return r;
+}
+
+/* The rest of the flow options from a, after the dataset is loaded (the
+   values of --at-loss and --at-time are parsed here); EXIT_OK or
+   EXIT_USAGE (reported). */
+static int
+flow_set_opts(const flow_args *a, mpbias_flow_opts *fo, cli_flow_out *ctx)
+{
+    if (!fo->until_loss_set && !fo->until_margin_set && !fo->until_time_set)
+    {
+        mpbias_sci_parse(fo->until_loss, "1e-100", NULL);
+        fo->until_loss_set = 1;
+    }
+    fo->digits = (int) a->digits;
+    fo->prec = (mpfr_prec_t) a->prec;
+    fo->max_prec = (mpfr_prec_t) a->max_prec;
+    fo->start_prec = (mpfr_prec_t) a->start_prec;
+    fo->raise_fn = cli_flow_raise;
+    fo->raise_ctx = ctx;
+    fo->interrupt_fn = interrupt_check;
+    fo->interrupt_ctx = NULL;
+    fo->per_decade = (int) a->per_decade;
+    if (a->at_loss.n > 0)
+    {
+        fo->at_loss = cli_parse_sci_list("flow", "at-loss", a->at_loss.v, a->at_loss.n);
+        if (fo->at_loss == NULL)
+            return EXIT_USAGE;
+        fo->n_at_loss = a->at_loss.n;
+    }
+    if (a->at_time.n > 0)
+    {
+        fo->at_time = cli_parse_sci_list("flow", "at-time", a->at_time.v, a->at_time.n);
+        if (fo->at_time == NULL)
+            return EXIT_USAGE;
+        fo->n_at_time = a->at_time.n;
+    }
+    return EXIT_OK;
+}
+
+/* Open the output into ctx->out: FILE or standard output, or with
+   --resume the output of the interrupted run cut back to its length at
+   the checkpoint (read into *ck_buf; fo->resume is the library's state in
+   it).  EXIT_OK, or EXIT_USAGE or EXIT_FAIL (reported). */
+static int
+flow_open_out(const flow_args *a, mpbias_flow_opts *fo, cli_flow_out *ctx, char **ck_buf)
+{
+    long off;
+    int r;
+    if ((a->ck_path != NULL || a->resume) && a->out == NULL)
+        return cli_usage_error("flow", "--checkpoint and --resume need --out FILE (the output is "
+                               "continued on --resume)");
+    if (a->resume && a->ck_path == NULL)
+        return cli_usage_error("flow", "--resume needs --checkpoint FILE");
+    if (!a->resume)
+    {
+        ctx->out = a->out ? fopen(a->out, "w") : stdout;
+        if (ctx->out != NULL)
+            return EXIT_OK;
+        cli_error("%s: cannot open for writing: %s", a->out, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if ((r = cli_ckpt_read(a->ck_path, ck_buf, &fo->resume, &fo->resume_len, &off, &ctx->rows,
+                           &ctx->header_done)) != EXIT_OK)
+        return r;
+    ctx->out = fopen(a->out, "r+b");
+    if (ctx->out == NULL)
+    {
+        cli_error("%s: cannot open the output to continue it: %s", a->out, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (fseek(ctx->out, 0, SEEK_END) != 0 || ftell(ctx->out) < off
+        || ftruncate(fileno(ctx->out), (off_t) off) != 0 || fseek(ctx->out, off, SEEK_SET) != 0)
+    {
+        cli_error("%s: the output is shorter than at the checkpoint (it was changed): "
+                  "cannot continue it", a->out);
+        fclose(ctx->out);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* After SIGINT or SIGTERM stopped the run: without --checkpoint the rows
+   written are kept (JSON closed as incomplete); with it the latest state
+   is saved and the output left as it is, for --resume.  EXIT_FAIL. */
+static int
+flow_interrupted(const flow_args *a, cli_flow_out *ctx, cli_ckpt *ck,
+                 const mpbias_flow_stats *stats)
+{
+    int sig = cli_flow_signal;
+    if (a->ck_path == NULL)
+    {
+        if (a->json && ctx->header_done)
+            fprintf(ctx->out, "\n  ],\n  \"complete\": false\n}\n");
+        if (a->out != NULL)
+            fclose(ctx->out);
+        else
+            fflush(ctx->out);
+        cli_error("interrupted by signal %d after %ld rows (near log10(loss) = %.6g); nothing "
+                  "saved (--checkpoint FILE saves the state)", sig, (long) ctx->rows,
+                  stats->log10_loss);
+        return EXIT_FAIL;
+    }
+    if (ck->pending)
+        cli_ckpt_write(ck);
+    fclose(ctx->out);
+    if (ck->blob != NULL && !ck->pending)
+        cli_error("interrupted by signal %d: the state after row %ld is in %s; continue "
+                  "with the same options and --resume", sig, (long) ck->rows, a->ck_path);
+    else
+        cli_error("interrupted by signal %d before the first checkpoint: nothing saved%s", sig,
+                  a->resume ? " beyond the checkpoint resumed from" : "");
+    return EXIT_FAIL;
+}
+
+/* The end of the output, the summary on standard error and the exit
+   status after the run (st, stats, err). */
+static int
+flow_finish(const flow_args *a, cli_flow_out *ctx, cli_ckpt *ck, mpbias_status st,
+            const mpbias_flow_stats *stats, const mpbias_err_t err)
+{
+    if (cli_flow_signal != 0 && st != MPBIAS_OK)
+        return flow_interrupted(a, ctx, ck, stats);
+    if (a->json && ctx->header_done)
+        fprintf(ctx->out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"stages\": "
+                "%ld, \"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": "
+                "%ld, \"check_steps\": %ld, \"max_err_est\": %.3g}\n}\n",
+                st == MPBIAS_OK ? "true" : "false", (long) stats->prec, (long) stats->stages,
+                (long) stats->steps, (long) stats->rejected, (long) stats->nfev,
+                (long) stats->njev, (long) stats->steps_check, stats->max_err_est);
+    if (a->out != NULL && fclose(ctx->out) != 0 && st == MPBIAS_OK)
+    {
+        cli_error("%s: write error: %s", a->out, strerror(errno));
+        return EXIT_FAIL;
+    }
+    if (st != MPBIAS_OK && ctx->write_failed)
+    {
+        cli_error("%s: write error", a->out ? a->out : "standard output");
+        return EXIT_FAIL;
+    }
+    if (st != MPBIAS_OK)
+        return st == MPBIAS_ERR_ARG ? cli_usage_error("flow", "%s", err->msg) : cli_lib_error(err);
+    if (!a->quiet)
+        fprintf(stderr, "%s: %ld rows; %s loss, %s; %d digits certified (largest estimated "
+                "error %.2g); %ld bits, %ld stages, %ld steps, %ld right-hand sides, %.2f s\n",
+                PROG, (long) ctx->rows, a->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
+                a->mean ? "mean over samples" : "summed over samples", (int) a->digits,
+                stats->max_err_est, (long) stats->prec, (long) stats->stages, (long) stats->steps,
+                (long) stats->nfev, cli_progress_elapsed(&ctx->prog));
+    return EXIT_OK;
+}
 
 int
 cmd_flow(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        { "depth", required_argument, NULL, 'D' + 256 },
-        { "alpha", required_argument, NULL, 'a' },
-        CLI_SHAPE_LONGOPTS,
-        { "loss", required_argument, NULL, 'l' },
-        { "loss-mean", no_argument, NULL, 'm' },
-        { "until-loss", required_argument, NULL, 'L' },
-        { "until-margin", required_argument, NULL, 'G' },
-        { "until-time", required_argument, NULL, 'T' },
-        { "digits", required_argument, NULL, 'k' },
-        { "prec", required_argument, NULL, 'p' },
-        { "max-prec", required_argument, NULL, 'P' + 256 },
-        { "start-prec", required_argument, NULL, 'S' + 256 },   /* hidden: tests */
-        { "per-decade", required_argument, NULL, 'c' },
-        { "at-loss", required_argument, NULL, 'e' },
-        { "at-time", required_argument, NULL, 'e' + 256 },
-        { "checkpoint", required_argument, NULL, 'K' + 256 },
-        { "checkpoint-every", required_argument, NULL, 'E' + 256 },
-        { "resume", no_argument, NULL, 'R' + 256 },
-        { "format", required_argument, NULL, 'f' },
-        { "out", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
-    cli_shape_opts sopt = { NULL, NULL, NULL };
-    const char *out = NULL;
-    const char **at = NULL, **att = NULL, *ck_path = NULL;
-    long v, digits = 16, prec = 0, per_decade = 1, max_prec = 0, start_prec = 0;
-    int c, r, json = 0, quiet = 0, depth = 2, mean = 0, resume = 0;
-    double ck_every = 60;
-    ckpt_ctx ck;
+    flow_args a;
+    cli_ckpt ck;
     char *ck_buf = NULL;
     struct sigaction sa_new, sa_int, sa_term;
-    slong nat = 0, natt = 0;
-    mpbias_loss loss = MPBIAS_LOSS_EXP;
     mpbias_data_t data;
     mpbias_model_t model;
     mpbias_flow_opts fo;
     mpbias_flow_stats stats;
     mpbias_err_t err;
     mpbias_status st;
-    flow_ctx ctx;
-    fmpq_t alpha;
+    cli_flow_out ctx;
+    int r;
 
-    fmpq_init(alpha);
-    fmpq_one(alpha);
+    memset(&a, 0, sizeof a);
+    a.dopt.format = MPBIAS_FORMAT_AUTO;
+    a.depth = 2;
+    fmpq_init(a.alpha);
+    fmpq_one(a.alpha);
+    a.loss = MPBIAS_LOSS_EXP;
+    a.digits = 16;
+    a.per_decade = 1;
+    a.ck_every = 60;
     memset(&ck, 0, sizeof ck);
     mpbias_flow_opts_init(&fo);
-    at = malloc((size_t) argc * sizeof(char *));
-    att = malloc((size_t) argc * sizeof(char *));
-    r = EXIT_OK;
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
-    {
-        int d = cli_data_opt("flow", &dopt, c, optarg);
-        if (d < 0)
-            r = EXIT_USAGE;
-        if (d != 0 || cli_shape_opt(&sopt, c, optarg))
-            continue;
-        switch (c)
-        {
-            case 'D' + 256:
-                if (!cli_parse_slong("flow", "depth", optarg, 1, 1000, &v))
-                    r = EXIT_USAGE;
-                depth = (int) v;
-                break;
-            case 'a':
-                if (!cli_parse_positive_decimal("flow", "alpha", optarg, alpha))
-                    r = EXIT_USAGE;
-                break;
-            case 'l':
-                if (strcmp(optarg, "exp") == 0 || strcmp(optarg, "exponential") == 0)
-                    loss = MPBIAS_LOSS_EXP;
-                else if (strcmp(optarg, "logistic") == 0)
-                    loss = MPBIAS_LOSS_LOGISTIC;
-                else
-                    r = cli_usage_error("flow", "invalid value '%s' for --loss: expected exp or logistic", optarg);
-                break;
-            case 'm':
-                mean = 1;
-                break;
-            case 'L':
-                if (!cli_parse_sci("flow", "until-loss", optarg, fo.until_loss))
-                    r = EXIT_USAGE;
-                fo.until_loss_set = 1;
-                break;
-            case 'G':
-                if (!cli_parse_positive_decimal("flow", "until-margin", optarg, fo.until_margin))
-                    r = EXIT_USAGE;
-                fo.until_margin_set = 1;
-                break;
-            case 'T':
-                if (!cli_parse_sci("flow", "until-time", optarg, fo.until_time))
-                    r = EXIT_USAGE;
-                fo.until_time_set = 1;
-                break;
-            case 'k':
-                if (!cli_parse_slong("flow", "digits", optarg, 1, 200, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'p':
-                if (!cli_parse_slong("flow", "prec", optarg, 16, 1000000, &prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'P' + 256:
-                if (!cli_parse_slong("flow", "max-prec", optarg, 64, 1L << 24, &max_prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'S' + 256:
-                if (!cli_parse_slong("flow", "start-prec", optarg, 16, 1000000, &start_prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'c':
-                if (!cli_parse_slong("flow", "per-decade", optarg, 0, 1000, &per_decade))
-                    r = EXIT_USAGE;
-                break;
-            case 'e':
-                at[nat++] = optarg;
-                break;
-            case 'e' + 256:
-                att[natt++] = optarg;
-                break;
-            case 'K' + 256:
-                ck_path = optarg;
-                break;
-            case 'E' + 256:
-                if (!cli_parse_double("flow", "checkpoint-every", optarg, 0, &ck_every))
-                    r = EXIT_USAGE;
-                break;
-            case 'R' + 256:
-                resume = 1;
-                break;
-            case 'f':
-            {
-                static const char *const fmts[] = { "csv", "json", NULL };
-                if ((json = cli_parse_choice("flow", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            }
-            case 'o':
-                out = optarg;
-                break;
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                help();
-                free(at);
-                free(att);
-                fmpq_clear(alpha);
-                mpbias_flow_opts_clear(&fo);
-                return EXIT_OK;
-            default:
-                r = cli_getopt_error("flow", c, argv, longopts);
-        }
-    }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("flow", "unexpected argument '%s'", argv[optind]);
-    if (r == EXIT_OK)
-        r = cli_shape_check("flow", &sopt);
-    if (r != EXIT_OK)
-    {
-        free(at);
-        free(att);
-        fmpq_clear(alpha);
-        mpbias_flow_opts_clear(&fo);
-        return r;
-    }
-
     mpbias_data_init(data);
     mpbias_model_init(model);
-    if ((r = cli_load_data("flow", &dopt, data)) != EXIT_OK)
+    if ((r = flow_parse(&a, &fo, argc, argv)) != EXIT_OK)
         goto done;
-    model->depth = depth;
-    model->loss = loss;
-    model->mean = mean;
-    fmpq_set(model->alpha, alpha);
-    if ((r = cli_model_shape("flow", &sopt, data, model)) != EXIT_OK)
+    if ((r = cli_load_data("flow", &a.dopt, data)) != EXIT_OK)
         goto done;
-    if (!fo.until_loss_set && !fo.until_margin_set && !fo.until_time_set)
-    {
-        mpbias_sci_parse(fo.until_loss, "1e-100", NULL);
-        fo.until_loss_set = 1;
-    }
-    fo.digits = (int) digits;
-    fo.prec = (mpfr_prec_t) prec;
-    fo.max_prec = (mpfr_prec_t) max_prec;
-    fo.start_prec = (mpfr_prec_t) start_prec;
-    fo.raise_fn = on_raise;
-    fo.raise_ctx = &ctx;
-    fo.interrupt_fn = interrupt_check;
-    fo.interrupt_ctx = NULL;
-    fo.per_decade = (int) per_decade;
-    if (nat > 0)
-    {
-        if ((fo.at_loss = cli_parse_sci_list("flow", "at-loss", at, nat)) == NULL)
-        {
-            r = EXIT_USAGE;
-            goto done;
-        }
-        fo.n_at_loss = nat;
-    }
-    if (natt > 0)
-    {
-        if ((fo.at_time = cli_parse_sci_list("flow", "at-time", att, natt)) == NULL)
-        {
-            r = EXIT_USAGE;
-            goto done;
-        }
-        fo.n_at_time = natt;
-    }
-
+    model->depth = (int) a.depth;
+    model->loss = a.loss;
+    model->mean = a.mean;
+    fmpq_set(model->alpha, a.alpha);
+    if ((r = cli_model_shape("flow", &a.sopt, data, model)) != EXIT_OK
+        || (r = flow_set_opts(&a, &fo, &ctx)) != EXIT_OK)
+        goto done;
     memset(&ctx, 0, sizeof ctx);
-    if ((ck_path != NULL || resume) && out == NULL)
-    {
-        r = cli_usage_error("flow", "--checkpoint and --resume need --out FILE (the output is "
-                            "continued on --resume)");
+    if ((r = flow_open_out(&a, &fo, &ctx, &ck_buf)) != EXIT_OK)
         goto done;
-    }
-    if (resume && ck_path == NULL)
+    ctx.json = a.json;
+    ctx.digits = (int) a.digits;
+    ctx.data = data;
+    ctx.model = model;
+    cli_progress_start(&ctx.prog, a.quiet, fo.until_loss_set ? fo.until_loss : NULL);
+    if (a.ck_path != NULL)
     {
-        r = cli_usage_error("flow", "--resume needs --checkpoint FILE");
-        goto done;
-    }
-    if (resume)
-    {
-        long off;
-        slong rows;
-        int header;
-        if ((r = ckpt_read(ck_path, &ck_buf, &fo.resume, &fo.resume_len, &off, &rows, &header))
-            != EXIT_OK)
-            goto done;
-        ctx.out = fopen(out, "r+b");
-        if (ctx.out == NULL)
-        {
-            cli_error("%s: cannot open the output to continue it: %s", out, strerror(errno));
-            r = EXIT_FAIL;
-            goto done;
-        }
-        if (fseek(ctx.out, 0, SEEK_END) != 0 || ftell(ctx.out) < off
-            || ftruncate(fileno(ctx.out), (off_t) off) != 0 || fseek(ctx.out, off, SEEK_SET) != 0)
-        {
-            cli_error("%s: the output is shorter than at the checkpoint (it was changed): "
-                      "cannot continue it", out);
-            fclose(ctx.out);
-            r = EXIT_FAIL;
-            goto done;
-        }
-        ctx.rows = rows;
-        ctx.header_done = header;
-    }
-    else
-        ctx.out = out ? fopen(out, "w") : stdout;
-    if (ctx.out == NULL)
-    {
-        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
-        r = EXIT_FAIL;
-        goto done;
-    }
-    ctx.json = json;
-    ctx.digits = (int) digits;
-    cli_progress_start(&ctx.prog, quiet, fo.until_loss_set ? fo.until_loss : NULL);
-    if (ck_path != NULL)
-    {
-        ck.path = ck_path;
-        ck.every = ck_every;
+        ck.path = a.ck_path;
+        ck.every = a.ck_every;
         ck.fc = &ctx;
-        fo.checkpoint_fn = ckpt_state;
+        fo.checkpoint_fn = cli_ckpt_state;
         fo.checkpoint_ctx = &ck;
     }
     /* SIGINT, SIGTERM: the library stops at the next step (interrupt_check) */
-    flow_signal = 0;
+    cli_flow_signal = 0;
     memset(&sa_new, 0, sizeof sa_new);
     sa_new.sa_handler = on_signal;
     sigemptyset(&sa_new.sa_mask);
     sigaction(SIGINT, &sa_new, &sa_int);
     sigaction(SIGTERM, &sa_new, &sa_term);
-
-    ctx.data = data;
-    ctx.model = model;
     mpbias_err_clear(err);
-    st = mpbias_flow_run(data, model, &fo, row_out, progress, &ctx, &stats, err);
+    st = mpbias_flow_run(data, model, &fo, cli_flow_row, progress, &ctx, &stats, err);
     cli_progress_erase(&ctx.prog);
     sigaction(SIGINT, &sa_int, NULL);
     sigaction(SIGTERM, &sa_term, NULL);
-    if (ck_path == NULL && flow_signal != 0 && st != MPBIAS_OK)
-    {
-        /* stopped by a signal, no checkpoint: the rows written are kept */
-        if (json && ctx.header_done)
-            fprintf(ctx.out, "\n  ],\n  \"complete\": false\n}\n");
-        if (out != NULL)
-            fclose(ctx.out);
-        else
-            fflush(ctx.out);
-        cli_error("interrupted by signal %d after %ld rows (near log10(loss) = %.6g); nothing "
-                  "saved (--checkpoint FILE saves the state)", (int) flow_signal, (long) ctx.rows,
-                  stats.log10_loss);
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (ck_path != NULL && flow_signal != 0 && st != MPBIAS_OK)
-    {
-        /* stopped by a signal: save the latest state, keep the output as is */
-        int sig = flow_signal;
-        if (ck.pending)
-            ckpt_write(&ck);
-        fclose(ctx.out);
-        if (ck.blob != NULL && !ck.pending)
-            cli_error("interrupted by signal %d: the state after row %ld is in %s; continue "
-                      "with the same options and --resume", sig, (long) ck.rows, ck_path);
-        else
-            cli_error("interrupted by signal %d before the first checkpoint: nothing saved%s", sig,
-                      resume ? " beyond the checkpoint resumed from" : "");
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (json && ctx.header_done)
-        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"stages\": %ld, "
-                "\"steps\": %ld, \"rejected\": %ld, \"rhs_evaluations\": %ld, \"jacobians\": %ld, "
-                "\"check_steps\": %ld, \"max_err_est\": %.3g}\n}\n",
-                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.stages,
-                (long) stats.steps, (long) stats.rejected, (long) stats.nfev, (long) stats.njev,
-                (long) stats.steps_check, stats.max_err_est);
-    if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
-    {
-        cli_error("%s: write error: %s", out, strerror(errno));
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (st != MPBIAS_OK && ctx.write_failed)
-    {
-        cli_error("%s: write error", out ? out : "standard output");
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (st != MPBIAS_OK)
-    {
-        r = (st == MPBIAS_ERR_ARG) ? cli_usage_error("flow", "%s", err->msg) : cli_lib_error(err);
-        goto done;
-    }
-    if (!quiet)
-        fprintf(stderr, "%s: %ld rows; %s loss, %s; %d digits certified (largest estimated "
-                "error %.2g); %ld bits, %ld stages, %ld steps, %ld right-hand sides, %.2f s\n",
-                PROG, (long) ctx.rows, loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
-                mean ? "mean over samples" : "summed over samples", (int) digits, stats.max_err_est,
-                (long) stats.prec, (long) stats.stages, (long) stats.steps, (long) stats.nfev,
-                cli_progress_elapsed(&ctx.prog));
-    r = EXIT_OK;
+    r = flow_finish(&a, &ctx, &ck, st, &stats, err);
 done:
     cli_sci_list_free(fo.at_loss, fo.n_at_loss);
     cli_sci_list_free(fo.at_time, fo.n_at_time);
     free(ck.blob);
     free(ck_buf);
+    free(a.at_loss.v);
+    free(a.at_time.v);
     mpbias_flow_opts_clear(&fo);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
-    fmpq_clear(alpha);
-    free(at);
-    free(att);
-    return r;
-}
-
-/* ---- mpbias gd ------------------------------------------------------- */
-
-static void
-gd_help(void)
-{
-    printf("Usage: %s gd (--data FILE | --example NAME) (--step ETA | --schedule LIST)\n"
-           "       [OPTIONS]\n"
-           "Run gradient descent on (u_+, u_-) for the models of mpbias flow, in MPFR, and\n"
-           "print its iterates in the format of mpbias flow with a first column `step':\n"
-           "    u_+ <- u_+ + eta_k D u_+^(D-1) r,  u_- <- u_- - eta_k D u_-^(D-1) r,\n"
-           "    r = Z^T g, g_n = -l'(margin_n) (over N for the mean loss).\n"
-           "log10_t is that of the flow-time equivalent t = sum of the steps taken, nu_n\n"
-           "the sum of eta_k g_n.  Every printed digit is checked by a second run at 64\n"
-           "more bits (err_est).  Steps after which the loss grew (the catapult phase of\n"
-           "large steps) are counted and reported on standard error.\n\n"
-           "Options:\n"
-           "  --data FILE, --example NAME, --data-format FMT, --label-column COL\n"
-           "                       the dataset (as for flow)\n"
-           "  --depth D, --alpha A, --shape-a LIST --shape-b LIST, --shape FILE,\n"
-           "  --loss L, --loss-mean   the model and loss (as for flow)\n"
-           "  --step ETA           a constant step size (a positive decimal)\n"
-           "  --schedule LIST      comma-separated step sizes: step k uses the k-th, the\n"
-           "                       last one from there on; @FILE reads them from FILE\n"
-           "                       (separated by commas, blanks or newlines; '#' comments)\n"
-           "  --normalized         loss-normalized steps: step k is eta_k / L(u_k), the\n"
-           "                       normalized GD of Nacson et al. (2019), which reaches\n"
-           "                       large margins in few steps\n"
-           "  --steps N            the number of steps (default 1000)\n"
-           "  --until-loss EPS     ... or stop at the first step with loss <= EPS\n"
-           "  --every K            a row every K steps (default: steps 0, 1, 2, 5, 10, ...)\n"
-           "  --digits K           certified digits (default 16)\n"
-           "  --prec BITS          working precision (default: automatic)\n"
-           "  --format FMT         csv (default) or json\n"
-           "  -o, --output FILE    write the rows to FILE\n"
-           "  -q, --quiet          no summary on standard error\n"
-           "  -h, --help           show this help and exit\n",
-           PROG);
-}
-
-int
-cmd_gd(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_DATA_LONGOPTS,
-        CLI_SHAPE_LONGOPTS,
-        { "depth", required_argument, NULL, 'd' },
-        { "alpha", required_argument, NULL, 'a' },
-        { "loss", required_argument, NULL, 'l' },
-        { "loss-mean", no_argument, NULL, 'm' },
-        { "step", required_argument, NULL, 'e' },
-        { "schedule", required_argument, NULL, 'c' },
-        { "normalized", no_argument, NULL, 'N' + 256 },
-        { "steps", required_argument, NULL, 'n' },
-        { "until-loss", required_argument, NULL, 'L' },
-        { "every", required_argument, NULL, 'v' },
-        { "digits", required_argument, NULL, 'k' },
-        { "prec", required_argument, NULL, 'p' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    static const char *const losses[] = { "exp", "logistic", NULL };
-    static const char *const fmts[] = { "csv", "json", NULL };
-    cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
-    cli_shape_opts sopt = { NULL, NULL, NULL };
-    const char *step_s = NULL, *sched_s = NULL, *out = NULL;
-    long depth = 2, steps = 1000, every = 0, digits = 16, prec = 0;
-    int c, r = EXIT_OK, json = 0, quiet = 0, lossk = 0, mean = 0;
-    mpbias_data_t data;
-    mpbias_model_t model;
-    mpbias_gd_opts go;
-    mpbias_gd_stats stats;
-    mpbias_err_t err;
-    flow_ctx ctx;
-    fmpq_t alpha;
-    mpbias_status st;
-
-    fmpq_init(alpha);
-    fmpq_one(alpha);
-    mpbias_gd_opts_init(&go);
-    opterr = 0;
-    optind = 1;
-    while (r == EXIT_OK && (c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1)
-    {
-        int dr = cli_data_opt("gd", &dopt, c, optarg);
-        if (dr < 0)
-            r = EXIT_USAGE;
-        if (dr != 0 || cli_shape_opt(&sopt, c, optarg))
-            continue;
-        switch (c)
-        {
-            case 'd':
-                if (!cli_parse_slong("gd", "depth", optarg, 1, 1000, &depth))
-                    r = EXIT_USAGE;
-                break;
-            case 'a':
-                if (!cli_parse_positive_decimal("gd", "alpha", optarg, alpha))
-                    r = EXIT_USAGE;
-                break;
-            case 'l':
-                if ((lossk = cli_parse_choice("gd", "loss", optarg, losses)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            case 'm':
-                mean = 1;
-                break;
-            case 'e':
-                step_s = optarg;
-                break;
-            case 'c':
-                sched_s = optarg;
-                break;
-            case 'N' + 256:
-                go.normalized = 1;
-                break;
-            case 'n':
-                if (!cli_parse_slong("gd", "steps", optarg, 0, 1000000000L, &steps))
-                    r = EXIT_USAGE;
-                break;
-            case 'L':
-                if (!cli_parse_sci("gd", "until-loss", optarg, go.until_loss))
-                    r = EXIT_USAGE;
-                go.until_loss_set = 1;
-                break;
-            case 'v':
-                if (!cli_parse_slong("gd", "every", optarg, 1, 1000000000L, &every))
-                    r = EXIT_USAGE;
-                break;
-            case 'k':
-                if (!cli_parse_slong("gd", "digits", optarg, 1, 1000, &digits))
-                    r = EXIT_USAGE;
-                break;
-            case 'p':
-                if (!cli_parse_slong("gd", "prec", optarg, 16, 1000000, &prec))
-                    r = EXIT_USAGE;
-                break;
-            case 'f':
-                if ((json = cli_parse_choice("gd", "format", optarg, fmts)) < 0)
-                    r = EXIT_USAGE;
-                break;
-            case 'o':
-                out = optarg;
-                break;
-            case 'q':
-                quiet = 1;
-                break;
-            case 'h':
-                gd_help();
-                r = -1;
-                break;
-            default:
-                r = cli_getopt_error("gd", c, argv, longopts);
-                break;
-        }
-    }
-    if (r == EXIT_OK && optind < argc)
-        r = cli_usage_error("gd", "unexpected argument '%s'", argv[optind]);
-    if (r == EXIT_OK && (step_s == NULL) == (sched_s == NULL))
-        r = cli_usage_error("gd", "give --step ETA or --schedule LIST (one of the two)");
-    if (r == EXIT_OK)
-        r = cli_shape_check("gd", &sopt);
-    if (r != EXIT_OK)
-    {
-        fmpq_clear(alpha);
-        mpbias_gd_opts_clear(&go);
-        return r < 0 ? EXIT_OK : r;
-    }
-    r = cli_gd_steps("gd", step_s, sched_s, &go);
-    mpbias_data_init(data);
-    mpbias_model_init(model);
-    if (r == EXIT_OK)
-        r = cli_load_data("gd", &dopt, data);
-    if (r != EXIT_OK)
-        goto done;
-    model->depth = (int) depth;
-    model->loss = lossk ? MPBIAS_LOSS_LOGISTIC : MPBIAS_LOSS_EXP;
-    model->mean = mean;
-    fmpq_set(model->alpha, alpha);
-    if ((r = cli_model_shape("gd", &sopt, data, model)) != EXIT_OK)
-        goto done;
-    go.digits = (int) digits;
-    go.prec = (mpfr_prec_t) prec;
-    go.max_steps = steps;
-    go.every = every;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.out = out ? fopen(out, "w") : stdout;
-    if (ctx.out == NULL)
-    {
-        cli_error("%s: cannot open for writing: %s", out, strerror(errno));
-        r = EXIT_FAIL;
-        goto done;
-    }
-    ctx.json = json;
-    ctx.digits = (int) digits;
-    ctx.gd = 1;
-    ctx.data = data;
-    ctx.model = model;
-    cli_progress_start(&ctx.prog, 1, NULL);
-    mpbias_err_clear(err);
-    st = mpbias_gd_run(data, model, &go, row_out, &ctx, &stats, err);
-    if (json && ctx.header_done)
-        fprintf(ctx.out, "\n  ],\n  \"complete\": %s,\n  \"stats\": {\"prec\": %ld, \"steps\": %ld, "
-                "\"loss_increases\": %ld, \"first_increase\": %ld, \"max_err_est\": %.3g}\n}\n",
-                st == MPBIAS_OK ? "true" : "false", (long) stats.prec, (long) stats.steps,
-                (long) stats.increases, (long) stats.first_increase, stats.max_err_est);
-    if (out != NULL && fclose(ctx.out) != 0 && st == MPBIAS_OK)
-    {
-        cli_error("%s: write error: %s", out, strerror(errno));
-        r = EXIT_FAIL;
-        goto done;
-    }
-    if (st != MPBIAS_OK)
-    {
-        r = cli_lib_error(err);
-        goto done;
-    }
-    if (!quiet)
-    {
-        fprintf(stderr, "%s: gd: %ld steps, %ld rows, %ld digits certified (largest estimated "
-                "error %.2g), %ld bits", PROG, (long) stats.steps, (long) ctx.rows, digits,
-                stats.max_err_est, (long) stats.prec);
-        if (stats.increases > 0)
-            fprintf(stderr, "; the loss grew after %ld steps (first at step %ld, by up to %.3g "
-                    "in log10): a catapult phase", (long) stats.increases,
-                    (long) stats.first_increase, stats.max_rise);
-        fputc('\n', stderr);
-    }
-    r = EXIT_OK;
-done:
-    cli_gd_steps_free(&go);
-    mpbias_gd_opts_clear(&go);
-    mpbias_model_clear(model);
-    mpbias_data_clear(data);
-    fmpq_clear(alpha);
-    return r;
+    fmpq_clear(a.alpha);
+    return r == CLI_HELP_SHOWN ? EXIT_OK : r;
 }

@@ -225,37 +225,6 @@ cli_parse_double(const char *cmd, const char *opt, const char *s, double min, do
     return 1;
 }
 
-int
-cli_data_opt(const char *cmd, cli_data_opts *o, int c, const char *arg)
-{
-    switch (c)
-    {
-        case 'D':
-            o->file = arg;
-            return 1;
-        case 'E':
-            o->example = arg;
-            return 1;
-        case CLI_OPT_LABEL_COLUMN:
-            o->label_column = arg;
-            return 1;
-        case 'F':
-            if (strcmp(arg, "auto") == 0)
-                o->format = MPBIAS_FORMAT_AUTO;
-            else if (strcmp(arg, "libsvm") == 0 || strcmp(arg, "svmlight") == 0)
-                o->format = MPBIAS_FORMAT_LIBSVM;
-            else if (strcmp(arg, "csv") == 0)
-                o->format = MPBIAS_FORMAT_CSV;
-            else
-            {
-                cli_usage_error(cmd, "invalid value '%s' for --data-format: expected auto, libsvm or csv", arg);
-                return -1;
-            }
-            return 1;
-    }
-    return 0;
-}
-
 /* Half the physical memory: datasets whose dense storage would need more
    are refused up front rather than dying in the allocator. */
 static size_t
@@ -506,25 +475,6 @@ read_shape_file(fmpq *a, fmpq *b, slong d, const char *path)
 }
 
 int
-cli_shape_opt(cli_shape_opts *o, int c, const char *arg)
-{
-    switch (c)
-    {
-        case 'A':
-            o->a = arg;
-            return 1;
-        case 'B':
-            o->b = arg;
-            return 1;
-        case 'S':
-            o->file = arg;
-            return 1;
-        default:
-            return 0;
-    }
-}
-
-int
 cli_shape_given(const cli_shape_opts *o)
 {
     return o->a != NULL || o->b != NULL || o->file != NULL;
@@ -692,6 +642,17 @@ cli_parse_choice(const char *cmd, const char *opt, const char *s, const char *co
     return -1;
 }
 
+int
+cli_arg_loss(const char *cmd, const char *name, const char *value, void *dest)
+{
+    static const char *const LOSSES[] = { "exp", "logistic", NULL };
+    mpbias_loss *loss = dest;
+    int k = strcmp(value, "exponential") == 0 ? 0 : cli_parse_choice(cmd, name, value, LOSSES);
+    if (k < 0)
+        return EXIT_USAGE;
+    *loss = k == 0 ? MPBIAS_LOSS_EXP : MPBIAS_LOSS_LOGISTIC;
+    return EXIT_OK;
+}
 
 int
 cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,

@@ -67,7 +67,14 @@ echo "==> building libmpbias.a"
 make -s -C "$lib" -j"$jobs" libmpbias.la
 libs=$(sed -n 's/^LIBS = //p' "$lib/Makefile")
 
-cli_all=("$src"/src/cli/opts.c "$src"/src/cli/cmd_*.c)
+# the command-line sources but for main()
+cli_all=()
+for f in "$src"/src/cli/*.c; do
+    case ${f##*/} in
+        main.c | main_mpi.c) ;;
+        *) cli_all+=("$f") ;;
+    esac
+done
 for h in "$src"/tests/fuzz/fuzz_*.c; do
     t=$(basename "$h" .c)
     case $t in
