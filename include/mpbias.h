@@ -538,7 +538,8 @@ enum
     MPBIAS_ODE_UNSTABLE = 2,   /* stepper's stability test failed: the step is rejected  */
     MPBIAS_ODE_SINGULAR = 3,   /* I - H J singular: the step is rejected                 */
     MPBIAS_ODE_TINY_STEP = 4,  /* step size underflowed below the resolution of x        */
-    MPBIAS_ODE_MAX_STEPS = 5   /* step budget exhausted                                  */
+    MPBIAS_ODE_MAX_STEPS = 5,  /* step budget exhausted                                  */
+    MPBIAS_ODE_NOISE = 6       /* the error estimate is rounding noise (flow driver)     */
 };
 
 /* The system y' = f(x, y), y in R^dim, at the precision of the mpfr_t

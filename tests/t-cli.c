@@ -1733,9 +1733,9 @@ START_TEST(test_flow_raise)
     RUN_EXPECT(&a, 0, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
                "--until-loss", "1e-40", "-q");
     RUN_EXPECT(&r, 0, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
-               "--until-loss", "1e-40", "-q", "--start-prec", "62");
-    ck_assert_msg(strstr(r.err, "row 4 (log10(loss) = -3) not certified at 94 bits") != NULL
-                  && strstr(r.err, "precision raised to 160 bits, redone from row 3") != NULL,
+               "--until-loss", "1e-40", "-q", "--start-prec", "63");
+    ck_assert_msg(strstr(r.err, "row 9 (log10(loss) = -8) not certified at 95 bits") != NULL
+                  && strstr(r.err, "precision raised to 160 bits, redone from row 8") != NULL,
                   "%s", r.err);
     {
         /* the same rows, but for err_est (the last two fields) */
@@ -1764,9 +1764,9 @@ START_TEST(test_flow_raise)
     tu_run_free(&r);
     tu_run_free(&a);
     tu_run(&r, "flow", "--example", "transition", "--depth", "3", "--alpha", "1e-30",
-           "--until-loss", "1e-40", "-q", "--start-prec", "62", "--max-prec", "150", NULL);
+           "--until-loss", "1e-40", "-q", "--start-prec", "63", "--max-prec", "150", NULL);
     ck_assert_int_eq(r.status, 1);
-    ck_assert_msg(strstr(r.err, "cannot certify 16 digits at log10(loss) = -3") != NULL
+    ck_assert_msg(strstr(r.err, "cannot certify 16 digits at log10(loss) = -8") != NULL
                   && strstr(r.err, "limit max_prec = 150 bits") != NULL, "%s", r.err);
     tu_run_free(&r);
 }

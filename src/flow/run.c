@@ -94,7 +94,23 @@ typedef struct
     int evc_valid, evc_hit, evc_kind[3];
     slong evc_steps;
     mpfr_t evc_h, evc_target[3];
+    /* the rounding-noise probe (traj_noise): accepted steps in a row, since
+       the last probe or the start of traj_advance, whose error estimate was
+       in [NOISE_ERR_MIN, 1] and whose sizes stayed within a factor 4 */
+    slong calm;
+    double calm_hmin, calm_hmax;
 } traj;
+
+/* A stalled step size with an error estimate that a step a quarter the
+   size does not shrink is rounding noise: NOISE_CALM steps of that kind
+   in a row trigger one probe step of h/4 from the last step's start. */
+#define NOISE_CALM 48
+#define NOISE_ERR_MIN 1e-3
+/* ... and only while the steps crawl: h <= 2^-10 max(1, |x|), a thousand
+   steps or more per unit of x, where runs take steps of 0.1 to 10 (a run
+   whose noise only makes its steps smaller still certifies its rows, or
+   raises there) */
+#define NOISE_STALL 0x1p-10
 
 /* event kinds */
 enum { EV_NONE = 0, EV_MARGIN = 1, EV_TIME = 2 };
@@ -580,6 +596,55 @@ traj_row_exact(traj *T)
    step crosses both events, the earlier one counts; an event beyond xt
    in the step that covers xt is found again (the events of the current
    step are checked at every call) once the rows before it are out. */
+/* After an accepted step from (xa, ya) to x: is the step size held by
+   the rounding noise of the working precision rather than by the
+   truncation error?  The controller keeps err about 0.07; when the error
+   estimate is noise (the precision too low for the tolerance, as when a
+   run starts below the precision it needs), err wanders in [1e-3, 1]
+   whatever h, h stalls, and the run crawls (measured: transition, D = 3,
+   alpha = 1e-30, started at 88 bits: h about 2e-6 to 1e-5 for x from
+   0.003 to 0.02 over 4000 steps).  The evidence is measured, not a threshold alone:
+   after NOISE_CALM such steps that crawl (NOISE_STALL), the last one is redone (not kept) with a
+   quarter of its size; a truncation error falls by 4^(s+1) at least,
+   noise does not fall by 16.  Returns 1 for noise; the probe's Jacobian
+   is dropped and the stepper's polynomial kept. */
+static int
+traj_noise(traj *T)
+{
+    double err = T->rad->err, h, xs;
+    int r;
+    mpfr_sub(T->t2, T->x, T->xa, MPFR_RNDN);
+    h = mpfr_get_d(T->t2, MPFR_RNDN);
+    xs = fabs(mpfr_get_d(T->x, MPFR_RNDN));
+    if (!(err >= NOISE_ERR_MIN && err <= 1.0) || !(h > 0.0) || !(h <= NOISE_STALL * fmax(1.0, xs)))
+    {
+        T->calm = 0;
+        return 0;
+    }
+    if (T->calm == 0 || h < T->calm_hmin)
+        T->calm_hmin = h;
+    if (T->calm == 0 || h > T->calm_hmax)
+        T->calm_hmax = h;
+    T->calm++;
+    if (T->calm_hmax > 4.0 * T->calm_hmin)
+    {
+        T->calm = 1;
+        T->calm_hmin = T->calm_hmax = h;
+        return 0;
+    }
+    if (T->calm < NOISE_CALM)
+        return 0;
+    T->calm = 0;
+    mpfr_mul_2si(T->t2, T->t2, -2, MPFR_RNDN);
+    T->rad->hold_prev = 1;
+    T->rad->jac_valid = 0;
+    r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, T->t2,
+                              T->ev->ynew, T->ev->yerr);
+    T->rad->hold_prev = 0;
+    T->rad->jac_valid = 0;
+    return r == MPBIAS_ODE_OK && T->rad->err > err / 16.0;
+}
+
 static int
 traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
              mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int checking,
@@ -590,6 +655,7 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
     mpfr_t ga, gb, hfull, he, hbest, xt, xs;
 
     mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, xs, (mpfr_ptr) 0);
+    T->calm = 0;
     /* the x of the target and of the stop, in this run's own precision and M0 */
     if (mpfr_inf_p(Mt))
         mpfr_set_inf(xt, 1);
@@ -719,6 +785,11 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
         if (r != MPBIAS_ODE_OK)
         {
             r = -r;
+            break;
+        }
+        if (traj_noise(T))
+        {
+            r = -MPBIAS_ODE_NOISE;
             break;
         }
         if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
@@ -1762,9 +1833,16 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
     mpfr_set_inf(L10stop, 1);
     if (o->until_loss_set)
     {
+        /* at the targets' precision, not the run's (which may start
+           lower, start_prec): the stop must coincide with a schedule
+           value to l10_near's tolerance (measured: from 40 bits the
+           stop at 1e-40 came out as a second row beside the checkpoint
+           row at -40) */
+        mpfr_set_ui(M, 10, MPFR_RNDN);
+        mpfr_log(M, M, MPFR_RNDN);
         mpbias_sci_log(L10stop, o->until_loss, MPFR_RNDN);
         mpfr_neg(L10stop, L10stop, MPFR_RNDN);
-        mpfr_div(L10stop, L10stop, B.ln10, MPFR_RNDN);
+        mpfr_div(L10stop, L10stop, M, MPFR_RNDN);
         if (mpfr_cmp(L10stop, L10start) <= 0)
         {
             mpfr_neg(cp, B.ws->M0, MPFR_RNDN);   /* log of the summed loss at t = 0 */
@@ -1905,7 +1983,7 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (rB < 0 || (haveA && rA < 0))
         {
             int code = rB < 0 ? -rB : -rA;
-            if (code == MPBIAS_ODE_TINY_STEP && R.can_raise)
+            if ((code == MPBIAS_ODE_TINY_STEP || code == MPBIAS_ODE_NOISE) && R.can_raise)
             {
                 raise_err = NAN;
                 raise_l10 = stats.log10_loss;
@@ -1915,6 +1993,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                  "the integrator failed near log10(loss) = %.6g: %s", stats.log10_loss,
                                  code == MPBIAS_ODE_MAX_STEPS ? "step budget exhausted"
                                  : code == MPBIAS_ODE_TINY_STEP ? "step size too small for the working precision"
+                                 : code == MPBIAS_ODE_NOISE ? "the error estimate is the working precision's "
+                                   "rounding noise (a step a quarter the size had about the same)"
                                  : "the flow left the domain of its closed form");
             break;
         }
@@ -2047,7 +2127,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
 
     raise:
         /* Ziv's strategy: the row could not be certified at this precision
-           (or the step size fell below its resolution): raise it by half
+           (or the step size fell below its resolution, or the error
+           estimate was rounding noise, traj_noise): raise it by half
            and redo from the last row, whose state both runs know */
         {
             mpfr_prec_t np = R.wprec + (R.wprec / 2 > 64 ? R.wprec / 2 : 64);
@@ -2057,8 +2138,9 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                 if (isnan(raise_err))
                     st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                          "cannot certify %ld digits at log10(loss) = %.10g: the "
-                                         "values there are not numbers or the step size fell below "
-                                         "the resolution even at %ld bits, and %ld bits would exceed "
+                                         "values there are not numbers, the step size fell below "
+                                         "the resolution or the error estimate was rounding noise "
+                                         "even at %ld bits, and %ld bits would exceed "
                                          "the limit max_prec = %ld bits (--max-prec); nothing is "
                                          "reported from this point on", (long) K, raise_l10,
                                          (long) R.wprec + 32, (long) np + 32, (long) R.maxp);
