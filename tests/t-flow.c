@@ -2810,6 +2810,19 @@ keep_raise(slong row, double log10_loss, mpfr_prec_t old_prec, mpfr_prec_t new_p
     r->err[r->n++] = err_est;
 }
 
+/* The raise tests' case: "transition", D = 3, alpha = 1e-30 (init). */
+static void
+raise_case(mpbias_data_t data, mpbias_model_t model)
+{
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    mpbias_model_init(model);
+    model->depth = 3;
+    fmpz_one(fmpq_numref(model->alpha));
+    fmpz_set_ui(fmpq_denref(model->alpha), 10);
+    fmpz_pow_ui(fmpq_denref(model->alpha), fmpq_denref(model->alpha), 30);
+}
+
 /* A start precision at which "transition", D = 3, alpha = 1e-30, to 1e-40
    with 16 digits and a row per decade raises its precision at a row after
    the second and before the last but one (where test_raise_resume can put
@@ -2886,12 +2899,7 @@ START_TEST(test_raise_precision)
     slong k, i;
     int j;
 
-    mpbias_data_init(data);
-    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
-    mpbias_model_init(model);
-    model->depth = 3;
-    alpha_pow10(model, 30);
-    fmpq_inv(model->alpha, model->alpha);
+    raise_case(data, model);
     rec_init(&R);
     rec_init(&Q);
 
@@ -2986,12 +2994,7 @@ START_TEST(test_raise_noise)
     raises_t ra;
     slong k;
 
-    mpbias_data_init(data);
-    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
-    mpbias_model_init(model);
-    model->depth = 3;
-    alpha_pow10(model, 30);
-    fmpq_inv(model->alpha, model->alpha);
+    raise_case(data, model);
     rec_init(&R);
     rec_init(&Q);
     opts_loss(&o, K, "1e-40");
@@ -3044,12 +3047,7 @@ START_TEST(test_raise_resume)
     raises_t ra, rb;
     int k, j, c, nc = 0, cs[4];
 
-    mpbias_data_init(data);
-    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
-    mpbias_model_init(model);
-    model->depth = 3;
-    alpha_pow10(model, 30);
-    fmpq_inv(model->alpha, model->alpha);
+    raise_case(data, model);
     opts_loss(&o, 16, "1e-40");
     o.per_decade = 1;
     o.start_prec = raising_start(data, model);

@@ -230,6 +230,27 @@ void cli_shape_free(fmpq *a, fmpq *b, slong d);
 int cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
                     mpbias_model_t model);
 
+/* The data and model options of flow and gd (rows CLI_ARGS_DATA(m.dopt)
+   and CLI_ARGS_FLOW_MODEL(m.depth, m.alpha, m.loss, m.mean, m.sopt)):
+   init sets the defaults (depth 2, alpha 1, the exponential loss summed
+   over samples, format auto); load reads the data and sets the model
+   from them, shape included.  load returns EXIT_OK, EXIT_USAGE or
+   EXIT_FAIL (reported). */
+typedef struct
+{
+    cli_data_opts dopt;
+    cli_shape_opts sopt;
+    long depth;
+    fmpq_t alpha;
+    mpbias_loss loss;
+    int mean;
+} cli_flow_model;
+
+void cli_flow_model_init(cli_flow_model *m);
+void cli_flow_model_clear(cli_flow_model *m);
+int cli_flow_model_load(const char *cmd, const cli_flow_model *m, mpbias_data_t data,
+                        mpbias_model_t model);
+
 /* ",x" with `digits` significant digits (",nan" for NaN): a CSV field. */
 void cli_put_csv_num(FILE *f, const mpfr_t x, int digits);
 

@@ -62,12 +62,7 @@ add_value(const char *cmd, const char *name, const char *value, void *dest)
    conditions go into the flow options directly). */
 typedef struct
 {
-    cli_data_opts dopt;
-    cli_shape_opts sopt;
-    long depth;
-    fmpq_t alpha;
-    mpbias_loss loss;
-    int mean;
+    cli_flow_model m;
     int have_loss, have_margin, have_time;
     long digits, prec, max_prec, start_prec;
     long per_decade;
@@ -87,9 +82,9 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->dopt),
+        CLI_ARGS_DATA(a->m.dopt),
         { CLI_ROW(CLI_ARG_SECTION, "Model", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->depth, a->alpha, a->loss, a->mean, a->sopt),
+        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
         { CLI_ROW(CLI_ARG_SECTION, "Stop (the first reached; default --until-loss 1e-100)", 0,
                   NULL, NULL) },
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", fo->until_loss), .given = &a->have_loss,
@@ -159,7 +154,7 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
     fo->until_margin_set = a->have_margin != 0;
     fo->until_time_set = a->have_time != 0;
     if (r == EXIT_OK)
-        r = cli_shape_check("flow", &a->sopt);
+        r = cli_shape_check("flow", &a->m.sopt);
     return r;
 }
 
@@ -305,8 +300,8 @@ flow_finish(const flow_args *a, cli_flow_out *ctx, cli_ckpt *ck, mpbias_status s
     if (!a->quiet)
         fprintf(stderr, "%s: %ld rows; %s loss, %s; %d digits certified (largest estimated "
                 "error %.2g); %ld bits, %ld stages, %ld steps, %ld right-hand sides, %.2f s\n",
-                PROG, (long) ctx->rows, a->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
-                a->mean ? "mean over samples" : "summed over samples", (int) a->digits,
+                PROG, (long) ctx->rows, a->m.loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
+                a->m.mean ? "mean over samples" : "summed over samples", (int) a->digits,
                 stats->max_err_est, (long) stats->prec, (long) stats->stages, (long) stats->steps,
                 (long) stats->nfev, cli_progress_elapsed(&ctx->prog));
     return EXIT_OK;
@@ -329,11 +324,7 @@ cmd_flow(int argc, char **argv)
     int r;
 
     memset(&a, 0, sizeof a);
-    a.dopt.format = MPBIAS_FORMAT_AUTO;
-    a.depth = 2;
-    fmpq_init(a.alpha);
-    fmpq_one(a.alpha);
-    a.loss = MPBIAS_LOSS_EXP;
+    cli_flow_model_init(&a.m);
     a.digits = 16;
     a.per_decade = 1;
     a.ck_every = 60;
@@ -343,13 +334,7 @@ cmd_flow(int argc, char **argv)
     mpbias_model_init(model);
     if ((r = flow_parse(&a, &fo, argc, argv)) != EXIT_OK)
         goto done;
-    if ((r = cli_load_data("flow", &a.dopt, data)) != EXIT_OK)
-        goto done;
-    model->depth = (int) a.depth;
-    model->loss = a.loss;
-    model->mean = a.mean;
-    fmpq_set(model->alpha, a.alpha);
-    if ((r = cli_model_shape("flow", &a.sopt, data, model)) != EXIT_OK
+    if ((r = cli_flow_model_load("flow", &a.m, data, model)) != EXIT_OK
         || (r = flow_set_opts(&a, &fo, &ctx)) != EXIT_OK)
         goto done;
     memset(&ctx, 0, sizeof ctx);
@@ -391,6 +376,6 @@ done:
     mpbias_flow_opts_clear(&fo);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
-    fmpq_clear(a.alpha);
+    cli_flow_model_clear(&a.m);
     return r == CLI_HELP_SHOWN ? EXIT_OK : r;
 }

@@ -11,12 +11,7 @@
 /* The options of gd, with their defaults set by cmd_gd. */
 typedef struct
 {
-    cli_data_opts dopt;
-    cli_shape_opts sopt;
-    long depth;
-    fmpq_t alpha;
-    mpbias_loss loss;
-    int mean;
+    cli_flow_model m;
     const char *step_s, *sched_s;
     long steps, every, digits, prec;
     int have_loss;
@@ -32,9 +27,9 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->dopt),
+        CLI_ARGS_DATA(a->m.dopt),
         { CLI_ROW(CLI_ARG_SECTION, "Model (as for flow)", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->depth, a->alpha, a->loss, a->mean, a->sopt),
+        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
         { CLI_ROW(CLI_ARG_SECTION, "Steps", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_STRING, "step", 0, "ETA", &a->step_s),
           .help = "a constant step size (a positive decimal)" },
@@ -84,7 +79,7 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
     if (r == EXIT_OK && (a->step_s == NULL) == (a->sched_s == NULL))
         r = cli_usage_error("gd", "give --step ETA or --schedule LIST (one of the two)");
     if (r == EXIT_OK)
-        r = cli_shape_check("gd", &a->sopt);
+        r = cli_shape_check("gd", &a->m.sopt);
     return r;
 }
 
@@ -134,18 +129,14 @@ cmd_gd(int argc, char **argv)
     mpbias_status st;
 
     memset(&a, 0, sizeof a);
-    a.dopt.format = MPBIAS_FORMAT_AUTO;
-    a.depth = 2;
-    fmpq_init(a.alpha);
-    fmpq_one(a.alpha);
-    a.loss = MPBIAS_LOSS_EXP;
+    cli_flow_model_init(&a.m);
     a.steps = 1000;
     a.digits = 16;
     mpbias_gd_opts_init(&go);
     r = gd_parse(&a, &go, argc, argv);
     if (r != EXIT_OK)
     {
-        fmpq_clear(a.alpha);
+        cli_flow_model_clear(&a.m);
         mpbias_gd_opts_clear(&go);
         return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
@@ -153,14 +144,8 @@ cmd_gd(int argc, char **argv)
     mpbias_data_init(data);
     mpbias_model_init(model);
     if (r == EXIT_OK)
-        r = cli_load_data("gd", &a.dopt, data);
+        r = cli_flow_model_load("gd", &a.m, data, model);
     if (r != EXIT_OK)
-        goto done;
-    model->depth = (int) a.depth;
-    model->loss = a.loss;
-    model->mean = a.mean;
-    fmpq_set(model->alpha, a.alpha);
-    if ((r = cli_model_shape("gd", &a.sopt, data, model)) != EXIT_OK)
         goto done;
     go.digits = (int) a.digits;
     go.prec = (mpfr_prec_t) a.prec;
@@ -188,6 +173,6 @@ done:
     mpbias_gd_opts_clear(&go);
     mpbias_model_clear(model);
     mpbias_data_clear(data);
-    fmpq_clear(a.alpha);
+    cli_flow_model_clear(&a.m);
     return r;
 }

@@ -675,6 +675,37 @@ cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t da
 }
 
 void
+cli_flow_model_init(cli_flow_model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->dopt.format = MPBIAS_FORMAT_AUTO;
+    m->depth = 2;
+    fmpq_init(m->alpha);
+    fmpq_one(m->alpha);
+    m->loss = MPBIAS_LOSS_EXP;
+}
+
+void
+cli_flow_model_clear(cli_flow_model *m)
+{
+    fmpq_clear(m->alpha);
+}
+
+int
+cli_flow_model_load(const char *cmd, const cli_flow_model *m, mpbias_data_t data,
+                    mpbias_model_t model)
+{
+    int r = cli_load_data(cmd, &m->dopt, data);
+    if (r != EXIT_OK)
+        return r;
+    model->depth = (int) m->depth;
+    model->loss = m->loss;
+    model->mean = m->mean;
+    fmpq_set(model->alpha, m->alpha);
+    return cli_model_shape(cmd, &m->sopt, data, model);
+}
+
+void
 cli_put_csv_num(FILE *f, const mpfr_t x, int digits)
 {
     if (mpfr_nan_p(x))
