@@ -127,6 +127,10 @@ engine_section() {
     fi
     for i in "${!labels[@]}"; do
       read -r u st rh stat < "$tmp/eng_${labels[$i]}"
+      # a case that did not finish says so (and its limit) in the time column
+      if [ "$stat" != ok ]; then
+        case ${labels[$i]} in mp_*) u="$stat (${limit} s)" ;; *) u="$stat ($((4 * limit)) s)" ;; esac
+      fi
       if [ -n "${BASELINE:-}" ]; then
         read -r bu bst brh bstat < "$tmp/eng_base_${labels[$i]}"
         r=$(awk -v a="$u" -v b="$bu" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }')
