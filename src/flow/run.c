@@ -584,18 +584,6 @@ traj_row_exact(traj *T)
     return traj_restep(T, T->t2, T->yr);
 }
 
-/* Advance until the last step covers x = xt (the x of the loss M = Mt),
-   then set the row's state there, or until one of the events is reached
-   (the run lands on it; returns the event index + 1, or 0 when xt was
-   reached; negative: ODE failure code negated).  Steps are never
-   shortened to a row: the integrator lands only on the stop target
-   Mstop and on events; the row at xt comes from the last step's
-   collocation polynomial (row_dense) when the run's own estimate of its
-   error is below row_tol, else from an exact re-step from the step's
-   start, so that rows cost no steps and do not change the run.  When a
-   step crosses both events, the earlier one counts; an event beyond xt
-   in the step that covers xt is found again (the events of the current
-   step are checked at every call) once the rows before it are out. */
 /* After an accepted step from (xa, ya) to x: is the step size held by
    the rounding noise of the working precision rather than by the
    truncation error?  The controller keeps err about 0.07; when the error
@@ -603,10 +591,10 @@ traj_row_exact(traj *T)
    run starts below the precision it needs), err wanders in [1e-3, 1]
    whatever h, h stalls, and the run crawls (measured: transition, D = 3,
    alpha = 1e-30, started at 88 bits: h about 2e-6 to 1e-5 for x from
-   0.003 to 0.02 over 4000 steps).  The evidence is measured, not a threshold alone:
-   after NOISE_CALM such steps that crawl (NOISE_STALL), the last one is redone (not kept) with a
-   quarter of its size; a truncation error falls by 4^(s+1) at least,
-   noise does not fall by 16.  Returns 1 for noise; the probe's Jacobian
+   0.003 to 0.02 over 4000 steps).  The evidence is measured, not a
+   threshold alone: after NOISE_CALM such steps that crawl (NOISE_STALL),
+   the last one is redone (not kept) with a quarter of its size; a
+   truncation error falls by 4^(s+1) at least, noise does not fall by 16.  Returns 1 for noise; the probe's Jacobian
    is dropped and the stepper's polynomial kept. */
 static int
 traj_noise(traj *T)
@@ -645,6 +633,18 @@ traj_noise(traj *T)
     return r == MPBIAS_ODE_OK && T->rad->err > err / 16.0;
 }
 
+/* Advance until the last step covers x = xt (the x of the loss M = Mt),
+   then set the row's state there, or until one of the events is reached
+   (the run lands on it; returns the event index + 1, or 0 when xt was
+   reached; negative: ODE failure code negated).  Steps are never
+   shortened to a row: the integrator lands only on the stop target
+   Mstop and on events; the row at xt comes from the last step's
+   collocation polynomial (row_dense) when the run's own estimate of its
+   error is below row_tol, else from an exact re-step from the step's
+   start, so that rows cost no steps and do not change the run.  When a
+   step crosses both events, the earlier one counts; an event beyond xt
+   in the step that covers xt is found again (the events of the current
+   step are checked at every call) once the rows before it are out. */
 static int
 traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
              mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int checking,
@@ -1823,23 +1823,21 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         goto cleanup;
     }
 
-    /* L10 at the start and at the stop (model's convention) */
-    mpfr_div(L10start, B.ws->M0, B.ln10, MPFR_RNDN);
+    /* L10 at the start and at the stop (model's convention), with ln 10
+       (in M) at the targets' precision, not the run's, which may start
+       lower (start_prec): the stop must coincide with a schedule value
+       to l10_near's tolerance (measured: from 40 bits the stop at 1e-40
+       came out as a second row beside the checkpoint row at -40) */
+    mpfr_log_ui(M, 10, MPFR_RNDN);
+    mpfr_div(L10start, B.ws->M0, M, MPFR_RNDN);
     if (model->mean)
     {
-        mpfr_div(cp, B.logN, B.ln10, MPFR_RNDN);
+        mpfr_div(cp, B.logN, M, MPFR_RNDN);
         mpfr_add(L10start, L10start, cp, MPFR_RNDN);
     }
     mpfr_set_inf(L10stop, 1);
     if (o->until_loss_set)
     {
-        /* at the targets' precision, not the run's (which may start
-           lower, start_prec): the stop must coincide with a schedule
-           value to l10_near's tolerance (measured: from 40 bits the
-           stop at 1e-40 came out as a second row beside the checkpoint
-           row at -40) */
-        mpfr_set_ui(M, 10, MPFR_RNDN);
-        mpfr_log(M, M, MPFR_RNDN);
         mpbias_sci_log(L10stop, o->until_loss, MPFR_RNDN);
         mpfr_neg(L10stop, L10stop, MPFR_RNDN);
         mpfr_div(L10stop, L10stop, M, MPFR_RNDN);
