@@ -167,12 +167,15 @@ int _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const f
 mpfr_t *_mpbias_mpfr_vec_init(slong len, mpfr_prec_t prec);
 void _mpbias_mpfr_vec_clear(mpfr_t *v, slong len);
 
-/* The reduced flow's workspace (src/flow/dual.c): state y = (nu - nuref, r)
-   (nu measured from a reference point nuref that the driver moves to the
-   state at every step: _mpbias_dual_fold), independent variable
-   x = log(1 + (M - M0) / Msc) with Msc the margin scale of the initial
-   plateau, r = log(1 + t) - c(x) with c(x) = softplus(M0 + Msc expm1(x)
-   - Lam), Lam = log Phi at t = 0. */
+/* The reduced flow's workspace (src/flow/dual.c): state y = (nu - nuref,
+   r, xi - xiref) (nu and xi measured from reference points that the
+   driver moves to the state at every step: _mpbias_dual_fold), with xi =
+   log(1 + (M - M0) / Msc) (Msc the margin scale of the initial plateau)
+   and r = log(1 + t) - c(xi), c(xi) = softplus(M0 + Msc expm1(xi) - Lam),
+   Lam = log Phi at t = 0; the independent variable x is a Sundman
+   transform (dxi/dx = theta = Phi / den, den = Phi + Pref + E sigma,
+   set_theta), so that plateaus after the first (M standing still) are
+   resolved; the system is autonomous in x.  doc/flow.md section 2. */
 typedef struct
 {
     slong n, d;
@@ -194,6 +197,11 @@ typedef struct
     mpfr_t shi, thi;
     mpfr_t Phi, logL, M0, E, eq, t1, t2, t3;
     mpfr_t Msc;                /* plateau scale of M (a power of 2 <= 1; set by _mpbias_dual_origin) */
+    mpfr_t xiref, xi;          /* xi = xiref + y[n + 1] (xiref moved by _mpbias_dual_fold) */
+    mpfr_t theta, sgm;         /* dxi/dx and sigma at the last evaluation of rhs or jac */
+    mpfr_t pref, den, sE, omsE;  /* set_theta: Pref, den = Phi + Pref + E sigma, E sigma / den, 1 - sE */
+    mpfr_t *pa;                /* d: sum_a p_a c_a Z_ai^2 */
+    mpfr_t *kq, *ke, *gth, *zq;  /* d, d, n, n: scratch of grad theta (jac) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
     mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
     /* Fast evaluation (dual.c): Z, Z^T (and at hiprec for D >= 3) as
@@ -244,12 +252,9 @@ int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, v
    in double from Z and w' / Phi, O(N^2 d) flops instead of MPFR
    multiplications; the O(N d) evaluation stays in MPFR. */
 int _mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params);
-/* The time variable's split: c(x) = log(1 + t) - r into c, for the
-   workspace's M0 and Lam. */
+/* The time variable's split: c(xi) = log(1 + t) - r into c, for the
+   workspace's M0 and Lam (x: the value of xi). */
 void _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x);
-/* The right-hand side is Msc e^x F(y): sigma(x) = e^x (exactly for nu, and
-   for r once M - M0 is well beyond Lam). */
-int _mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params);
 
 
 /* gd.c: mpbias_gd_run with a probe, called at every step k (from 0 to

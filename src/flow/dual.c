@@ -90,6 +90,22 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     mpfr_init2(ws->sig, prec);
     mpfr_init2(ws->Msc, prec);
     mpfr_set_ui(ws->Msc, 1, MPFR_RNDN);
+    mpfr_init2(ws->xiref, prec);
+    mpfr_init2(ws->xi, prec);
+    mpfr_init2(ws->theta, prec);
+    mpfr_init2(ws->sgm, prec);
+    mpfr_init2(ws->pref, prec);
+    mpfr_init2(ws->den, prec);
+    mpfr_init2(ws->sE, prec);
+    mpfr_init2(ws->omsE, prec);
+    ws->pa = NEWV(d);
+    ws->kq = NEWV(d);
+    ws->ke = NEWV(d);
+    ws->gth = NEWV(n);
+    ws->zq = NEWV(n);
+    mpfr_set_zero(ws->xiref, 1);
+    mpfr_set_zero(ws->xi, 1);
+    mpfr_set_ui(ws->theta, 1, MPFR_RNDN);
     mpfr_set_zero(ws->Lam, 1);
     mpfr_set_zero(ws->M0, 1);
     mpfr_init2(t, prec);
@@ -173,7 +189,7 @@ _mpbias_dual_init(_mpbias_dual_t ws, const mpbias_data_t data, const mpbias_mode
     ws->Zd = flint_malloc((size_t) (n * d) * sizeof(double));
     ws->Zwd = flint_malloc((size_t) (n * d) * sizeof(double));
     ws->Kd = flint_malloc((size_t) (n * n) * sizeof(double));
-    ws->vd = flint_malloc((size_t) (4 * (n > d ? n : d)) * sizeof(double));
+    ws->vd = flint_malloc((size_t) (8 * (n > d ? n : d)) * sizeof(double));
     /* integer form of Z: a common denominator and numerators below 2^62 */
     {
         fmpz_t den, q;
@@ -311,6 +327,19 @@ _mpbias_dual_clear(_mpbias_dual_t ws)
     mpfr_clear(ws->g1);
     mpfr_clear(ws->sig);
     mpfr_clear(ws->Msc);
+    mpfr_clear(ws->xiref);
+    mpfr_clear(ws->xi);
+    mpfr_clear(ws->theta);
+    mpfr_clear(ws->sgm);
+    mpfr_clear(ws->pref);
+    mpfr_clear(ws->den);
+    mpfr_clear(ws->sE);
+    mpfr_clear(ws->omsE);
+    _mpbias_mpfr_vec_clear(ws->pa, ws->d);
+    _mpbias_mpfr_vec_clear(ws->kq, ws->d);
+    _mpbias_mpfr_vec_clear(ws->ke, ws->d);
+    _mpbias_mpfr_vec_clear(ws->gth, ws->n);
+    _mpbias_mpfr_vec_clear(ws->zq, ws->n);
 }
 
 /* out = log1p(in) (fn = 0) or expm1(in) (fn = 1): by Arb with 16 guard
@@ -487,6 +516,11 @@ _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift)
         mpfr_add(ws->nuref[k], ws->nuref[k], y[k], MPFR_RNDN);
         mpfr_set_zero(y[k], 1);
     }
+    /* xi likewise (its tolerance is absolute: traj_update_tol) */
+    if (shift != NULL)
+        mpfr_sub(shift[ws->n + 1], shift[ws->n + 1], y[ws->n + 1], MPFR_RNDN);
+    mpfr_add(ws->xiref, ws->xiref, y[ws->n + 1], MPFR_RNDN);
+    mpfr_set_zero(y[ws->n + 1], 1);
 }
 
 /* softplus(z) = log(1 + e^z), stably, into out (out != z). */
@@ -1008,23 +1042,236 @@ fr_value(mpfr_t out, _mpbias_dual_t ws, const mpfr_t pre, const mpfr_t y_r, mpfr
     mpfr_sub(out, pre, tmp, MPFR_RNDN);
 }
 
+/* The Sundman factor theta = dxi/dx, after the evaluation and set_E.
+   The rate at which xi grows per unit of integrated loss (tau, d tau =
+   L dt) is Phi / E; the rate at which the sensitivities log w'_i change
+   is (w''_i / w'_i) v_i.  With sigma = |k v|_2, k_i = w''_i / w'_i
+   (D = 2: 16 w_i / w'_i = 4 tanh(4 s_i + log(a_i/b_i)); D >= 3 its bound
+   D (2D - 2) (1/P_i + 1/Q_i), no second derivative needed; D = 1: 0),
+   x advances at the rate Phi / E + sigma, so that theta = Phi / (Phi +
+   sigma E).  Where xi alone resolves the flow theta is O(1); on a plateau
+   entered after the first (samples or coordinates leaving their plateaus
+   at different times), M stands still while the gaps P_i close by tens
+   of orders of magnitude, theta is tiny there and x follows log P_i.
+   Any positive smooth theta gives the same trajectory (xi, nu, r); it
+   sets only where the steps go.  Uses t1, t2. */
+/* k_i of set_theta into k, and dk_i/ds_i into dk if not NULL (D >= 2;
+   D = 2: dk/ds = 16 - k^2; D >= 3: D (2D - 2) D (D - 2) (1/P^2 - 1/Q^2)).
+   Uses t3. */
+static void
+theta_k(_mpbias_dual_struct *ws, mpfr_t k, mpfr_t dk, slong i)
+{
+    unsigned long C = (unsigned long) ws->D * (unsigned long) (2 * ws->D - 2);
+    if (ws->D == 2)
+    {
+        mpfr_div(k, ws->w[i], ws->w1[i], MPFR_RNDN);
+        mpfr_mul_2ui(k, k, 4, MPFR_RNDN);
+        if (dk != NULL)
+        {
+            mpfr_sqr(dk, k, MPFR_RNDN);
+            mpfr_ui_sub(dk, 16, dk, MPFR_RNDN);
+        }
+            return;
+    }
+    mpfr_ui_div(k, 1, ws->P[i], MPFR_RNDN);
+    mpfr_ui_div(ws->t3, 1, ws->Q[i], MPFR_RNDN);
+    if (dk != NULL)
+    {
+        mpfr_sqr(dk, ws->t3, MPFR_RNDN);
+        mpfr_fms(dk, k, k, dk, MPFR_RNDN);                 /* 1/P^2 - 1/Q^2 */
+        mpfr_mul_ui(dk, dk, C * (unsigned long) ws->D * (unsigned long) (ws->D - 2), MPFR_RNDN);
+    }
+    mpfr_add(k, k, ws->t3, MPFR_RNDN);                     /* 1/P + 1/Q */
+    mpfr_mul_ui(k, k, C, MPFR_RNDN);
+}
+
+static void
+set_theta(_mpbias_dual_struct *ws)
+{
+    slong i, a;
+    mpfr_ptr sg = ws->t1, t = ws->t2;
+    if (ws->D == 1)
+    {
+        mpfr_set_ui(ws->theta, 1, MPFR_RNDN);
+        mpfr_set_zero(ws->sgm, 1);
+        mpfr_set_zero(ws->sE, 1);
+        mpfr_set_ui(ws->omsE, 1, MPFR_RNDN);
+        mpfr_set_zero(ws->pref, 1);
+        mpfr_set(ws->den, ws->Phi, MPFR_RNDN);
+        return;
+    }
+    mpfr_set_zero(sg, 1);
+    for (i = 0; i < ws->d; i++)
+    {
+        theta_k(ws, t, NULL, i);
+        mpfr_mul(t, t, ws->v[i], MPFR_RNDN);
+        mpfr_sqr(t, t, MPFR_RNDN);
+        mpfr_add(sg, sg, t, MPFR_RNDN);
+    }
+    mpfr_sqrt(sg, sg, MPFR_RNDN);
+    /* Pref = sum_a p_a c_a K_aa = sum_i w'_i sum_a p_a c_a Z_ai^2: the
+       scale of Phi = p^T K p without its cancellation (Pref >= Phi), the
+       rate at which p relaxes; near a saddle Phi falls by tens of orders
+       of magnitude while Pref does not */
+    mpfr_set_zero(ws->eq, 1);
+    for (i = 0; i < ws->d; i++)
+    {
+        mpfr_set_zero(ws->pa[i], 1);
+        for (a = 0; a < ws->n; a++)
+            if (!mpfr_zero_p(ws->Z[a * ws->d + i]))
+            {
+                mpfr_sqr(t, ws->Z[a * ws->d + i], MPFR_RNDN);
+                mpfr_mul(t, t, ws->p[a], MPFR_RNDN);
+                mpfr_mul(t, t, ws->c[a], MPFR_RNDN);
+                mpfr_add(ws->pa[i], ws->pa[i], t, MPFR_RNDN);
+            }
+        mpfr_mul(t, ws->pa[i], ws->w1[i], MPFR_RNDN);
+        mpfr_add(ws->eq, ws->eq, t, MPFR_RNDN);
+    }
+    mpfr_set(ws->pref, ws->eq, MPFR_RNDN);
+    mpfr_set(ws->sgm, sg, MPFR_RNDN);
+    mpfr_mul(sg, sg, ws->E, MPFR_RNDN);
+    mpfr_add(t, sg, ws->Phi, MPFR_RNDN);
+    mpfr_add(t, t, ws->pref, MPFR_RNDN);
+    mpfr_set(ws->den, t, MPFR_RNDN);
+    mpfr_div(ws->sE, sg, t, MPFR_RNDN);
+    mpfr_add(ws->omsE, ws->Phi, ws->pref, MPFR_RNDN);
+    mpfr_div(ws->omsE, ws->omsE, t, MPFR_RNDN);            /* 1 - sE, without cancellation */
+    mpfr_div(ws->theta, ws->Phi, t, MPFR_RNDN);
+}
+
+/* xi = xiref + y[n + 1], E, g1, sig and theta at y (after the evaluation) */
+static void
+set_xi(_mpbias_dual_struct *ws, const mpfr_t *y)
+{
+    mpfr_add(ws->xi, ws->xiref, y[ws->n + 1], MPFR_RNDN);
+    set_E(ws, ws->xi);
+    set_theta(ws);
+}
+
+/* en_i = k_i k'_i v_i^2 / sigma^2 into ke and qn_i = k_i^2 v_i / sigma^2
+   into kq (sigma > 0), for den_grad and _mpbias_dual_jac_d.  Uses t1,
+   t2, t3. */
+static void
+theta_kv(_mpbias_dual_struct *ws)
+{
+    slong i;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2;
+    for (i = 0; i < ws->d; i++)
+    {
+        theta_k(ws, t1, t2, i);
+        mpfr_div(t1, t1, ws->sgm, MPFR_RNDN);                /* k / sigma */
+        mpfr_div(t2, t2, ws->sgm, MPFR_RNDN);                /* k' / sigma */
+        mpfr_mul(ws->ke[i], t1, t2, MPFR_RNDN);
+        mpfr_mul(ws->ke[i], ws->ke[i], ws->v[i], MPFR_RNDN);
+        mpfr_mul(ws->ke[i], ws->ke[i], ws->v[i], MPFR_RNDN);
+        mpfr_sqr(ws->kq[i], t1, MPFR_RNDN);
+        mpfr_mul(ws->kq[i], ws->kq[i], ws->v[i], MPFR_RNDN);
+    }
+}
+
+/* grad den - grad Phi (in nu) into gth, for _mpbias_dual_jac, after K, Kp:
+   den = Phi + Pref + E sigma (set_theta), so that this is grad Pref +
+   E sigma grad(sigma) / sigma, where, with en, qn of
+   theta_kv (dp/dnu = -S K, dv = Z^T dp), grad(sigma) / sigma = Z en -
+   [K (p c (Z qn)) - Kp (p . Z qn)].  Uses t1, t2, t3, eq. */
+static void
+den_grad(_mpbias_dual_struct *ws)
+{
+    slong n = ws->n, d = ws->d, i, a, b;
+    mpfr_ptr t1 = ws->t1, t2 = ws->t2, acc = ws->eq;
+    if (ws->D == 1)
+    {
+        for (a = 0; a < n; a++)
+            mpfr_set_zero(ws->gth[a], 1);                  /* den = Phi */
+        return;
+    }
+    /* gth = E sigma grad(sigma)/sigma (sigma > 0) */
+    for (a = 0; a < n; a++)
+        mpfr_set_zero(ws->gth[a], 1);
+    if (!mpfr_zero_p(ws->sgm))
+    {
+        theta_kv(ws);
+        mpfr_set_zero(acc, 1);
+        for (a = 0; a < n; a++)
+        {
+            mpfr_set_zero(ws->zq[a], 1);
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(ws->Z[a * d + i]))
+                {
+                    mpfr_mul(t1, ws->Z[a * d + i], ws->ke[i], MPFR_RNDN);
+                    mpfr_add(ws->gth[a], ws->gth[a], t1, MPFR_RNDN);
+                    mpfr_mul(t1, ws->Z[a * d + i], ws->kq[i], MPFR_RNDN);
+                    mpfr_add(ws->zq[a], ws->zq[a], t1, MPFR_RNDN);
+                }
+            mpfr_mul(ws->zq[a], ws->zq[a], ws->p[a], MPFR_RNDN);
+            mpfr_add(acc, acc, ws->zq[a], MPFR_RNDN);           /* p . Z qn */
+            mpfr_mul(ws->zq[a], ws->zq[a], ws->c[a], MPFR_RNDN);
+        }
+        for (b = 0; b < n; b++)
+        {
+            mpfr_mul(t2, ws->Kp[b], acc, MPFR_RNDN);
+            for (a = 0; a < n; a++)
+            {
+                mpfr_mul(t1, ws->K[a * n + b], ws->zq[a], MPFR_RNDN);
+                mpfr_sub(t2, t2, t1, MPFR_RNDN);
+            }
+            mpfr_add(ws->gth[b], ws->gth[b], t2, MPFR_RNDN);     /* grad sigma / sigma */
+            mpfr_mul(ws->gth[b], ws->gth[b], ws->sE, MPFR_RNDN);
+            mpfr_mul(ws->gth[b], ws->gth[b], ws->den, MPFR_RNDN);
+        }
+    }
+    /* + grad Pref: Z (w'' pa) - [K h - Kp Pref], h_a = c_a (2 c_a - 1)
+       p_a K_aa (dp/dnu = -S K, and dc_a/dnu = c_a (1 - c_a) K_a. for the
+       logistic loss, c_a = sigma(m_a); c = 1 for the exponential loss) */
+    for (a = 0; a < n; a++)
+    {
+        mpfr_mul_2ui(ws->zq[a], ws->c[a], 1, MPFR_RNDN);
+        mpfr_sub_ui(ws->zq[a], ws->zq[a], 1, MPFR_RNDN);
+        mpfr_mul(ws->zq[a], ws->zq[a], ws->c[a], MPFR_RNDN);
+        mpfr_mul(ws->zq[a], ws->zq[a], ws->p[a], MPFR_RNDN);
+        mpfr_mul(ws->zq[a], ws->zq[a], ws->K[a * n + a], MPFR_RNDN);
+    }
+    for (b = 0; b < n; b++)
+    {
+        mpfr_mul(t2, ws->Kp[b], ws->pref, MPFR_RNDN);
+        for (a = 0; a < n; a++)
+        {
+            mpfr_mul(t1, ws->K[a * n + b], ws->zq[a], MPFR_RNDN);
+            mpfr_sub(t2, t2, t1, MPFR_RNDN);
+        }
+        for (i = 0; i < d; i++)
+            if (!mpfr_zero_p(ws->Z[b * d + i]))
+            {
+                mpfr_mul(t1, ws->Z[b * d + i], ws->w2[i], MPFR_RNDN);
+                mpfr_mul(t1, t1, ws->pa[i], MPFR_RNDN);
+                mpfr_add(t2, t2, t1, MPFR_RNDN);
+            }
+        mpfr_add(ws->gth[b], ws->gth[b], t2, MPFR_RNDN);
+    }
+}
+
 int
 _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params)
 {
     _mpbias_dual_struct *ws = params;
     slong n = ws->n, k;
-    int r = _mpbias_dual_eval(ws, y, 0);
+    int r = _mpbias_dual_eval(ws, y, ws->D >= 2);
+    (void) x;
     if (r != MPBIAS_ODE_OK)
         return r;
-    set_E(ws, x);
+    set_xi(ws, y);
     mpfr_div(ws->t1, ws->E, ws->Phi, MPFR_RNDN);          /* E / Phi */
-    for (k = 0; k < n; k++)
-        mpfr_mul(f[k], ws->p[k], ws->t1, MPFR_RNDN);
     /* f_r = E (e^(g1 - r) / Phi - sig), without cancellation (fr_value) */
     mpfr_sub(ws->t2, ws->g1, y[n], MPFR_RNDN);
     mpfr_exp(ws->t2, ws->t2, MPFR_RNDN);
     mpfr_mul(ws->t2, ws->t2, ws->t1, MPFR_RNDN);
     fr_value(f[n], ws, ws->t2, y[n], ws->t3);
+    mpfr_mul(f[n], f[n], ws->theta, MPFR_RNDN);
+    mpfr_mul(ws->t1, ws->t1, ws->theta, MPFR_RNDN);
+    for (k = 0; k < n; k++)
+        mpfr_mul(f[k], ws->p[k], ws->t1, MPFR_RNDN);
+    mpfr_set(f[n + 1], ws->theta, MPFR_RNDN);
     return MPBIAS_ODE_OK;
 }
 
@@ -1032,12 +1279,13 @@ int
 _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params)
 {
     _mpbias_dual_struct *ws = params;
-    slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
+    slong n = ws->n, d = ws->d, dim = n + 2, a, b, i;
     mpfr_ptr t1 = ws->t1, t2 = ws->t2, t3 = ws->t3;
     int fastv, r = _mpbias_dual_eval(ws, y, 1);
+    (void) x;
     if (r != MPBIAS_ODE_OK)
         return r;
-    set_E(ws, x);
+    set_xi(ws, y);
     /* K = Z diag(w') Z^T (symmetric) */
     fastv = ws->fast && to_arb(ws->ya, (const mpfr_t *) ws->w1, d)
             && to_arb(ws->xa, (const mpfr_t *) ws->p, n);
@@ -1125,42 +1373,81 @@ _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void 
                 mpfr_add(ws->gphi[a], ws->gphi[a], t1, MPFR_RNDN);
             }
     }
-    /* J_ab = E ( -(S K)_ab / Phi - p_a gphi_b / Phi^2 ),
-       (S K)_ab = p_a (c_a K_ab - Kp_b). */
-    mpfr_div(t3, ws->E, ws->Phi, MPFR_RNDN);               /* E / Phi */
+    /* The rhs is f_nu = E p / den, f_r = -A expm1(B) with A = E e^(g1 - r)
+       / den, B = r + log Phi - Lam, f_xi = theta = Phi / den (den = Phi
+       + Pref + E sigma, set_theta): differentiated in that form, so that
+       nothing cancels however small theta is (theta times the Jacobian of
+       the rhs in xi, plus F grad(theta)^T, would cancel to theta relative).
+       With grad den = gphi + gq (gq: den_grad), (S K)_ab = p_a (c_a K_ab
+       - Kp_b) and dp/dnu = -S K:
+         J_ab = (E / den) (-(S K)_ab - p_a (gphi_b + gq_b) / den),
+         J_rb = -f_r gq_b / den - (f_r + E sig) gphi_b / den,  J_rr = -A,
+         J_xi,b = ((1 - theta) gphi_b - theta gq_b) / den,
+       where f_r + E sig = theta E e^(g1 - r) / Phi + (1 - theta) E sig
+       is a sum of positive terms (the first form's two terms cancel
+       where f_r is small against E sig);
+       and the xi column (E = Msc e^xi, d den/dxi = E sigma, dg1/dxi =
+       E (1 - sig)): f_nu (1 - sE), f_r (1 - sE + E (1 - sig)), -theta sE
+       (sE = E sigma / den). */
+    den_grad(ws);
+    mpfr_div(t3, ws->E, ws->den, MPFR_RNDN);               /* E / den */
     for (a = 0; a < n; a++)
         for (b = 0; b < n; b++)
         {
             mpfr_mul(t1, ws->c[a], ws->K[a * n + b], MPFR_RNDN);
-            mpfr_sub(t1, t1, ws->Kp[b], MPFR_RNDN);
-            mpfr_mul(t1, t1, ws->p[a], MPFR_RNDN);          /* (SK)_ab */
-            mpfr_mul(t2, ws->p[a], ws->gphi[b], MPFR_RNDN);
-            mpfr_div(t2, t2, ws->Phi, MPFR_RNDN);
+            mpfr_sub(t1, t1, ws->Kp[b], MPFR_RNDN);         /* (SK)_ab / p_a */
+            mpfr_add(t2, ws->gth[b], ws->gphi[b], MPFR_RNDN);
+            mpfr_div(t2, t2, ws->den, MPFR_RNDN);
             mpfr_add(t1, t1, t2, MPFR_RNDN);
+            mpfr_mul(t1, t1, ws->p[a], MPFR_RNDN);
             mpfr_mul(t1, t1, t3, MPFR_RNDN);
             mpfr_neg(J[a * dim + b], t1, MPFR_RNDN);
         }
-    /* r row: f_r = E (e^(g1 - r) / Phi - sig) */
-    mpfr_sub(ws->eq, ws->g1, y[n], MPFR_RNDN);
-    mpfr_exp(ws->eq, ws->eq, MPFR_RNDN);
-    mpfr_mul(t2, ws->eq, t3, MPFR_RNDN);                    /* E e^(g1 - r) / Phi */
+    /* the r row: A into t2, f_r into ws->eq */
+    mpfr_sub(t2, ws->g1, y[n], MPFR_RNDN);
+    mpfr_exp(t2, t2, MPFR_RNDN);
+    mpfr_mul(t1, t2, ws->E, MPFR_RNDN);
+    mpfr_div(t1, t1, ws->Phi, MPFR_RNDN);                   /* E e^(g1 - r) / Phi */
+    fr_value(ws->eq, ws, t1, y[n], ws->r[0]);
+    mpfr_mul(ws->eq, ws->eq, ws->theta, MPFR_RNDN);         /* f_r, as in the rhs */
+    /* f_r + E sig = theta E e^(g1 - r) / Phi + (1 - theta) E sig into kq[0] (scratch) */
+    mpfr_mul(ws->kq[0], t1, ws->theta, MPFR_RNDN);
+    mpfr_ui_sub(ws->ke[0], 1, ws->theta, MPFR_RNDN);
+    mpfr_mul(ws->ke[0], ws->ke[0], ws->E, MPFR_RNDN);
+    mpfr_mul(ws->ke[0], ws->ke[0], ws->sig, MPFR_RNDN);
+    mpfr_add(ws->kq[0], ws->kq[0], ws->ke[0], MPFR_RNDN);
+    mpfr_mul(t2, t2, t3, MPFR_RNDN);                        /* A = E e^(g1 - r) / den */
     for (b = 0; b < n; b++)
     {
-        mpfr_mul(t1, t2, ws->gphi[b], MPFR_RNDN);
-        mpfr_div(t1, t1, ws->Phi, MPFR_RNDN);
+        mpfr_mul(t1, ws->eq, ws->gth[b], MPFR_RNDN);
+        mpfr_fma(t1, ws->kq[0], ws->gphi[b], t1, MPFR_RNDN);
+        mpfr_div(t1, t1, ws->den, MPFR_RNDN);
         mpfr_neg(J[n * dim + b], t1, MPFR_RNDN);
         mpfr_set_zero(J[b * dim + n], 1);
     }
     mpfr_neg(J[n * dim + n], t2, MPFR_RNDN);
-    /* df/dx: f for nu (f = E G(y)); for r, with dg1/dx = E (1 - sig) and
-       dsig/dx = E sig (1 - sig): f_r (1 + E (1 - sig)) */
+    /* the xi row */
+    mpfr_ui_sub(t3, 1, ws->theta, MPFR_RNDN);
+    for (b = 0; b < n; b++)
+    {
+        mpfr_mul(t1, ws->theta, ws->gth[b], MPFR_RNDN);
+        mpfr_fms(t1, t3, ws->gphi[b], t1, MPFR_RNDN);
+        mpfr_div(J[(n + 1) * dim + b], t1, ws->den, MPFR_RNDN);
+    }
+    mpfr_div(t3, ws->E, ws->den, MPFR_RNDN);               /* E / den again */
+    mpfr_set_zero(J[(n + 1) * dim + n], 1);
+    mpfr_mul(t1, ws->sE, ws->theta, MPFR_RNDN);
+    mpfr_neg(J[(n + 1) * dim + n + 1], t1, MPFR_RNDN);
+    /* the xi column */
+    mpfr_mul(t1, ws->omsE, t3, MPFR_RNDN);                  /* (1 - sE) E / den */
     for (a = 0; a < n; a++)
-        mpfr_mul(dfdx[a], ws->p[a], t3, MPFR_RNDN);
-    fr_value(dfdx[n], ws, t2, y[n], t1);                    /* f_r */
+        mpfr_mul(J[a * dim + n + 1], ws->p[a], t1, MPFR_RNDN);
     mpfr_ui_sub(t1, 1, ws->sig, MPFR_RNDN);
     mpfr_mul(t1, t1, ws->E, MPFR_RNDN);
-    mpfr_add_ui(t1, t1, 1, MPFR_RNDN);
-    mpfr_mul(dfdx[n], dfdx[n], t1, MPFR_RNDN);
+    mpfr_add(t1, t1, ws->omsE, MPFR_RNDN);
+    mpfr_mul(J[n * dim + n + 1], ws->eq, t1, MPFR_RNDN);
+    for (a = 0; a < dim; a++)
+        mpfr_set_zero(dfdx[a], 1);
     return MPBIAS_ODE_OK;
 }
 
@@ -1176,16 +1463,19 @@ int
 _mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params)
 {
     _mpbias_dual_struct *ws = params;
-    slong n = ws->n, d = ws->d, dim = n + 1, a, b, i;
+    slong n = ws->n, d = ws->d, dim = n + 2, a, b, i;
     slong len = n > d ? n : d;
     double *wd = ws->vd, *rd = ws->vd + len, *pd = ws->vd + 2 * len, *cd = ws->vd + 3 * len;
     double *Ktp = ws->vd, *ut = ws->vd + len;    /* reuse wd, rd once they are consumed */
-    double Ed, eqE, Jnn, acc;
+    double Ed, eqE, Jnn, acc, th, Jxi_r, Frd, sEd, omsEd, Phid;
+    double *gtd = ws->vd + 7 * len;             /* grad den / den */
     mpfr_ptr t1 = ws->t1, t2 = ws->t2;
     int r = _mpbias_dual_eval(ws, y, 1);
+    (void) x;
     if (r != MPBIAS_ODE_OK)
         return r;
-    set_E(ws, x);
+    set_xi(ws, y);
+    th = mpfr_get_d(ws->theta, MPFR_RNDN);
     for (i = 0; i < d; i++)
     {
         mpfr_div(t1, ws->w1[i], ws->Phi, MPFR_RNDN);
@@ -1207,6 +1497,15 @@ _mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params)
     eqE = mpfr_get_d(t2, MPFR_RNDN);
     mpfr_div(t2, t2, ws->Phi, MPFR_RNDN);
     Jnn = -mpfr_get_d(t2, MPFR_RNDN);
+    /* the xi column of r (as in _mpbias_dual_jac): theta F_r (1 - sE + E (1 - sig)) */
+    fr_value(t1, ws, t2, y[n], ws->t3);
+    mpfr_mul(t1, t1, ws->theta, MPFR_RNDN);
+    Frd = mpfr_get_d(t1, MPFR_RNDN);                        /* theta F_r */
+    mpfr_ui_sub(ws->t3, 1, ws->sig, MPFR_RNDN);
+    mpfr_mul(ws->t3, ws->t3, ws->E, MPFR_RNDN);
+    mpfr_add(ws->t3, ws->t3, ws->omsE, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->t3, MPFR_RNDN);
+    Jxi_r = mpfr_get_d(t1, MPFR_RNDN);
     /* Kt = (Z diag(w' / Phi)) Z^T, symmetric */
     for (a = 0; a < n; a++)
     {
@@ -1249,22 +1548,110 @@ _mpbias_dual_jac_d(double *J, const mpfr_t x, const mpfr_t *y, void *params)
             acc += ws->Kd[a * n + b] * ut[b];
         J[n * dim + a] += -2.0 * acc;                      /* gt_a */
     }
+    /* grad theta / theta (theta_grad's formula), with K = Phi Kt and
+       grad Phi / Phi = Phi gt: (1 - theta) (Phi (gt + X) - Z en), X = Kt (p
+       c Z qn) - Ktp (p . Z qn) */
+    for (a = 0; a < n; a++)
+        gtd[a] = 0.0;
+    if (ws->D >= 2)
+    {
+        /* grad(Pref) / den (den_grad), with K = Phi Kt, Kp = Phi Ktp */
+        double *hz = ws->vd + 6 * len, *wa = ws->vd + 4 * len;
+        double P2 = 0.0, PP = 0.0;
+        mpfr_sqr(t1, ws->Phi, MPFR_RNDN);
+        mpfr_div(t1, t1, ws->den, MPFR_RNDN);
+        P2 = mpfr_get_d(t1, MPFR_RNDN);                     /* Phi^2 / den */
+        mpfr_mul(t1, ws->Phi, ws->pref, MPFR_RNDN);
+        mpfr_div(t1, t1, ws->den, MPFR_RNDN);
+        PP = mpfr_get_d(t1, MPFR_RNDN);                     /* Phi Pref / den */
+        for (i = 0; i < d; i++)
+        {
+            mpfr_mul(t1, ws->w2[i], ws->pa[i], MPFR_RNDN);
+            mpfr_div(t1, t1, ws->den, MPFR_RNDN);
+            wa[i] = mpfr_get_d(t1, MPFR_RNDN);
+        }
+        for (a = 0; a < n; a++)
+            hz[a] = cd[a] * (2.0 * cd[a] - 1.0) * pd[a] * ws->Kd[a * n + a];
+        for (b = 0; b < n; b++)
+        {
+            const double *zb = ws->Zd + b * d;
+            acc = PP * Ktp[b];
+            for (a = 0; a < n; a++)
+                acc -= P2 * ws->Kd[a * n + b] * hz[a];
+            for (i = 0; i < d; i++)
+                acc += zb[i] * wa[i];
+            gtd[b] = acc;
+        }
+    }
+    if (ws->D >= 2 && !mpfr_zero_p(ws->sgm))
+    {
+        double *en = ws->vd + 4 * len, *qn = ws->vd + 5 * len, *zq = ws->vd + 6 * len;
+        double pz = 0.0, Phid = mpfr_get_d(ws->Phi, MPFR_RNDN), sEd = mpfr_get_d(ws->sE, MPFR_RNDN);
+        theta_kv(ws);
+        for (i = 0; i < d; i++)
+        {
+            en[i] = mpfr_get_d(ws->ke[i], MPFR_RNDN);
+            qn[i] = mpfr_get_d(ws->kq[i], MPFR_RNDN);
+        }
+        for (a = 0; a < n; a++)
+        {
+            const double *za = ws->Zd + a * d;
+            double se = 0.0, sq = 0.0;
+            for (i = 0; i < d; i++)
+            {
+                se += za[i] * en[i];
+                sq += za[i] * qn[i];
+            }
+            gtd[a] += sEd * se;
+            pz += pd[a] * sq;
+            zq[a] = pd[a] * cd[a] * sq;
+        }
+        for (b = 0; b < n; b++)
+        {
+            acc = -Ktp[b] * pz;
+            for (a = 0; a < n; a++)
+                acc += ws->Kd[a * n + b] * zq[a];
+            gtd[b] -= sEd * Phid * acc;
+        }
+    }
+    /* the entries (_mpbias_dual_jac's forms, no cancellation): with gq /
+       den in gtd, E / den = E theta / Phi, gphi / den = theta Phi gt */
+    mpfr_div(t1, ws->E, ws->Phi, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->theta, MPFR_RNDN);
+    sEd = mpfr_get_d(ws->sE, MPFR_RNDN);
+    omsEd = mpfr_get_d(ws->omsE, MPFR_RNDN);
+    Phid = mpfr_get_d(ws->Phi, MPFR_RNDN);
     for (a = 0; a < n; a++)
     {
+        double fa;
+        mpfr_mul(t2, t1, ws->p[a], MPFR_RNDN);
+        fa = mpfr_get_d(t2, MPFR_RNDN);                    /* f_a, the rhs */
+        J[a * dim + n + 1] = fa * omsEd;
         for (b = 0; b < n; b++)
-            J[a * dim + b] = -Ed * pd[a] * (cd[a] * ws->Kd[a * n + b] - Ktp[b] + J[n * dim + b]);
+            J[a * dim + b] = -th * Ed * pd[a] * (cd[a] * ws->Kd[a * n + b] - Ktp[b])
+                             - fa * (gtd[b] + th * Phid * J[n * dim + b]);
         J[a * dim + n] = 0.0;
     }
+    /* (f_r + E sig) theta Phi = theta^2 E e^(g1 - r) + (1 - theta) E sig theta Phi */
+    mpfr_mul(t1, ws->eq, ws->E, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->theta, MPFR_RNDN);
+    mpfr_mul(t1, t1, ws->theta, MPFR_RNDN);
+    mpfr_ui_sub(t2, 1, ws->theta, MPFR_RNDN);
+    mpfr_mul(t2, t2, ws->E, MPFR_RNDN);
+    mpfr_mul(t2, t2, ws->sig, MPFR_RNDN);
+    mpfr_mul(t2, t2, ws->theta, MPFR_RNDN);
+    mpfr_mul(t2, t2, ws->Phi, MPFR_RNDN);
+    mpfr_add(t1, t1, t2, MPFR_RNDN);
+    eqE = mpfr_get_d(t1, MPFR_RNDN);
     for (b = 0; b < n; b++)
-        J[n * dim + b] *= -eqE;
-    J[n * dim + n] = Jnn;
-    return MPBIAS_ODE_OK;
-}
-
-int
-_mpbias_dual_scale(mpfr_t sigma, const mpfr_t x, void *params)
-{
-    (void) params;
-    mpfr_exp(sigma, x, MPFR_RNDN);
+    {
+        double gtb = J[n * dim + b];
+        J[n * dim + b] = -Frd * gtd[b] - eqE * gtb;
+        J[(n + 1) * dim + b] = th * ((1.0 - th) * Phid * gtb - gtd[b]);
+    }
+    J[n * dim + n] = th * Jnn;
+    J[n * dim + n + 1] = Jxi_r;
+    J[(n + 1) * dim + n] = 0.0;
+    J[(n + 1) * dim + n + 1] = -th * sEd;
     return MPBIAS_ODE_OK;
 }

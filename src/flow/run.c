@@ -72,6 +72,9 @@ mpbias_flow_opts_clear(mpbias_flow_opts *o)
 
 /* ---- one trajectory --------------------------------------------------- */
 
+/* the number of event slots (events below) */
+#define NEV 4
+
 typedef struct
 {
     _mpbias_dual_t ws;
@@ -83,6 +86,9 @@ typedef struct
     mpfr_prec_t prec;
     int mean;
     mpfr_t x, xa, tol, ln10, logN, ell, ell_floor, gam, t1, t2;
+    mpfr_t xi;                  /* scratch: xi of a state                        */
+    mpfr_t row_xi;              /* the xi of the row being located (traj_advance) */
+    double xi_floor;            /* xi's absolute tolerance is tol max(min(1, xi), xi_floor) */
     mpfr_t *y, *ya, *yb, *yerr;
     mpfr_t xr;                  /* the row's state: (x, y) when the run landed   */
     mpfr_t *yr;                 /* on it, else from the last step's polynomial   */
@@ -91,9 +97,9 @@ typedef struct
                                    error is below this (else an exact re-step)  */
     /* the events located in the current step (a cache: located again
        from the state alone, they come out the same) */
-    int evc_valid, evc_hit, evc_kind[3];
+    int evc_valid, evc_hit, evc_kind[NEV];
     slong evc_steps;
-    mpfr_t evc_h, evc_target[3];
+    mpfr_t evc_h, evc_target[NEV];
     /* the rounding-noise probe (traj_noise): accepted steps in a row, since
        the last probe or the start of traj_advance, whose error estimate was
        in [NOISE_ERR_MIN, 1] and whose sizes stayed within a factor 4 */
@@ -112,8 +118,8 @@ typedef struct
    raises there) */
 #define NOISE_STALL 0x1p-10
 
-/* event kinds */
-enum { EV_NONE = 0, EV_MARGIN = 1, EV_TIME = 2 };
+/* event kinds: margin, time (ell = log(1 + t)), xi (a loss) */
+enum { EV_NONE = 0, EV_MARGIN = 1, EV_TIME = 2, EV_XI = 3 };
 
 /* After _mpbias_dual_eval at the current state: margin (min m). */
 static void
@@ -126,13 +132,21 @@ traj_margin(traj *T)
             mpfr_set(T->gam, T->ws->m[k], MPFR_RNDN);
 }
 
-/* ell = log(1 + t) = r + c(x) for state (x, y), c(x) = softplus(M0 +
-   expm1(x) - Lam) (dual.c): about e^(M - Lam) while t is tiny, so that
-   ell is not a cancellation of O(1) terms then */
+/* xi = xiref + y[n + 1] of the state y */
 static void
-traj_ell(traj *T, const mpfr_t x, const mpfr_t *y)
+traj_xi(traj *T, mpfr_t xi, const mpfr_t *y)
 {
-    _mpbias_dual_c_of_x(T->ell, T->ws, x);
+    mpfr_add(xi, T->ws->xiref, y[T->n + 1], MPFR_RNDN);
+}
+
+/* ell = log(1 + t) = r + c(xi) for the state y, c(xi) = softplus(M0 +
+   Msc expm1(xi) - Lam) (dual.c): about e^(M - Lam) while t is tiny, so
+   that ell is not a cancellation of O(1) terms then */
+static void
+traj_ell(traj *T, const mpfr_t *y)
+{
+    traj_xi(T, T->xi, y);
+    _mpbias_dual_c_of_x(T->ell, T->ws, T->xi);
     mpfr_add(T->ell, T->ell, y[T->n], MPFR_RNDN);
 }
 
@@ -206,11 +220,20 @@ traj_update_tol(traj *T)
     /* r carries log(1 + t): its error matters relative to ell = log(1 + t)
        (relative digits of log t, or of t itself while t < 1), but never
        below tol ell_floor in absolute terms (ell = 0 at t = 0) */
-    traj_ell(T, T->x, (const mpfr_t *) T->y);
+    traj_ell(T, (const mpfr_t *) T->y);
     if (mpfr_cmp(T->ell, T->ell_floor) > 0)
         mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
     else
         mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell_floor, MPFR_RNDN);
+    /* xi carries M = M0 + Msc expm1(xi): relative digits of M - M0 while
+       xi < 1, of M (dM / M = dxi) after; absolute, as xi is kept from the
+       last fold (traj_fold) */
+    if (mpfr_cmp_ui(T->xi, 1) >= 0)
+        mpfr_set(T->ctrl->atol[T->n + 1], T->tol, MPFR_RNDN);
+    else if (mpfr_cmp_d(T->xi, T->xi_floor) > 0)
+        mpfr_mul(T->ctrl->atol[T->n + 1], T->tol, T->xi, MPFR_RNDN);
+    else
+        mpfr_mul_d(T->ctrl->atol[T->n + 1], T->tol, T->xi_floor, MPFR_RNDN);
 }
 
 static int
@@ -221,7 +244,7 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     int r, rc;
     T->n = n;
     T->d = data->d;
-    T->dim = n + 1;
+    T->dim = n + 2;
     T->prec = prec;
     T->mean = model->mean;
     T->max_steps = max_steps;
@@ -229,7 +252,7 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     T->sys.dim = T->dim;
     T->sys.f = _mpbias_dual_rhs;
     T->sys.jac = _mpbias_dual_jac;
-    T->sys.scale = _mpbias_dual_scale;
+    T->sys.scale = NULL;
     T->sys.jac_d = _mpbias_dual_jac_d;
     T->sys.params = T->ws;
     rc = mpbias_ode_radau_init(T->rad, T->dim, stages, prec);
@@ -250,10 +273,14 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     mpfr_init2(T->t1, prec);
     mpfr_init2(T->t2, prec);
     mpfr_init2(T->xr, prec);
+    mpfr_init2(T->xi, prec);
+    mpfr_init2(T->row_xi, prec);
+    mpfr_set_inf(T->row_xi, 1);
+    T->xi_floor = ldexp(1.0, -(int) (10 + near));
     mpfr_init2(T->row_tol, 64);
     T->evc_valid = 0;
     mpfr_init2(T->evc_h, prec);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < NEV; i++)
         mpfr_init2(T->evc_target[i], prec + 32);
     mpfr_set_zero(T->row_tol, 1);
     T->yr = _mpbias_mpfr_vec_init(T->dim, prec);
@@ -341,9 +368,11 @@ traj_clear(traj *T)
     mpfr_clear(T->t1);
     mpfr_clear(T->t2);
     mpfr_clear(T->xr);
+    mpfr_clear(T->xi);
+    mpfr_clear(T->row_xi);
     mpfr_clear(T->row_tol);
     mpfr_clear(T->evc_h);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < NEV; i++)
         mpfr_clear(T->evc_target[i]);
     _mpbias_mpfr_vec_clear(T->yr, T->dim);
     _mpbias_mpfr_vec_clear(T->y, T->dim);
@@ -378,34 +407,64 @@ traj_fold(traj *T)
     /* the last step's start too: rows inside that step are re-stepped from it */
     for (k = 0; k < T->n; k++)
         mpfr_sub(T->ya[k], T->ya[k], T->y[k], MPFR_RNDN);
+    mpfr_sub(T->ya[T->n + 1], T->ya[T->n + 1], T->y[T->n + 1], MPFR_RNDN);
     _mpbias_dual_fold(T->ws, T->y, T->rad->have_prev ? T->rad->yp : NULL);
 }
 
-/* Value of the event function at the state evaluated last (x, y):
-   margin - target or ell - target. */
+/* Value of the event function at the state y (evaluated last, except
+   for EV_XI): margin - target, ell - target or xi - target. */
 static void
-traj_event_value(traj *T, mpfr_t out, int ev, const mpfr_t x, const mpfr_t *y, const mpfr_t target)
+traj_event_value(traj *T, mpfr_t out, int ev, const mpfr_t *y, const mpfr_t target)
 {
     if (ev == EV_MARGIN)
     {
         traj_margin(T);
         mpfr_sub(out, T->gam, target, MPFR_RNDN);
     }
+    else if (ev == EV_TIME)
+    {
+        traj_ell(T, y);
+        mpfr_sub(out, T->ell, target, MPFR_RNDN);
+    }
     else
     {
-        traj_ell(T, x, y);
-        mpfr_sub(out, T->ell, target, MPFR_RNDN);
+        traj_xi(T, out, y);
+        mpfr_sub(out, out, target, MPFR_RNDN);
     }
 }
 
 /* Events: 0 the target margin, 1 the target time (both stop the run),
-   2 the next explicitly requested time (a row, then the run goes on). */
-#define NEV 3
+   2 the next explicitly requested time (a row, then the run goes on),
+   3 the stop's loss (set by traj_advance; the run lands on it); NEV. */
 typedef struct
 {
     int kind[NEV];              /* events in force */
     mpfr_t target[NEV];         /* their targets (margin, ell, ell) */
 } events;
+
+/* An exact re-step of size h from the start (xa, ya) of the last step
+   into yout, the integrator's state and polynomial left alone; with the
+   full MPFR Newton matrix if the double one fails (as evolve does). */
+static int
+traj_restep(traj *T, const mpfr_t h, mpfr_t *yout)
+{
+    int r;
+    T->rad->jac_valid = 0;
+    T->rad->hold_prev = 1;
+    r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
+                              T->yerr);
+    if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && T->rad->newton_its > 0))
+        && (T->rad->use_kron || (T->rad->W != NULL && T->rad->W->in_double)))
+    {
+        T->rad->force_mpfr = 1;
+        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
+                                  T->yerr);
+        T->rad->force_mpfr = 0;
+    }
+    T->rad->hold_prev = 0;
+    T->rad->jac_valid = 0;
+    return r;
+}
 
 /* Event value g(h) at x = xa + h: from a re-step of size h from
    (xa, ya) (exact) or from the accepted step's collocation polynomial
@@ -417,27 +476,24 @@ traj_g_at(traj *T, mpfr_t g, int kind, const mpfr_t target, const mpfr_t h, int 
     mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
     if (exact)
     {
-        T->rad->jac_valid = 0;
-        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h,
-                                  T->y, T->yerr);
-        if (r != MPBIAS_ODE_OK)
+        if ((r = traj_restep(T, h, T->y)) != MPBIAS_ODE_OK)
             return r;
     }
     else
         mpbias_ode_radau_dense(T->rad, T->t1, T->y);
-    if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
+    if (kind != EV_XI && (r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
         return r;
-    mpfr_add(T->t1, T->xa, h, MPFR_RNDN);
-    traj_event_value(T, g, kind, T->t1, (const mpfr_t *) T->y, target);
+    traj_event_value(T, g, kind, (const mpfr_t *) T->y, target);
     return MPBIAS_ODE_OK;
 }
 
 /* Illinois iteration on [hlo, hhi] with g(hlo) = gl < 0 <= gh = g(hhi),
-   until the bracket is below 2^(8 - prec) hhi; hhi is then the answer
-   (the reached side). */
+   until the bracket is below 2^(8 - prec) hhi, or (gtol not NULL) a
+   value on the reached side is below gtol; hhi is then the answer (the
+   reached side). */
 static int
 traj_illinois(traj *T, int kind, const mpfr_t target, mpfr_t hlo, mpfr_t hhi, mpfr_t gl,
-              mpfr_t gh, int exact)
+              mpfr_t gh, int exact, const mpfr_t gtol)
 {
     int it, side = 0, r;
     mpfr_t h, g, w;
@@ -447,7 +503,7 @@ traj_illinois(traj *T, int kind, const mpfr_t target, mpfr_t hlo, mpfr_t hhi, mp
     {
         mpfr_sub(w, hhi, hlo, MPFR_RNDN);
         mpfr_mul_2si(h, hhi, -(long) T->prec + 8, MPFR_RNDN);
-        if (mpfr_cmp(w, h) <= 0)
+        if (mpfr_cmp(w, h) <= 0 || (gtol != NULL && mpfr_cmp(gh, gtol) <= 0))
             break;
         /* h = hlo - gl (hhi - hlo) / (gh - gl), bisection if outside */
         mpfr_sub(g, gh, gl, MPFR_RNDN);
@@ -486,10 +542,11 @@ traj_illinois(traj *T, int kind, const mpfr_t target, mpfr_t hlo, mpfr_t hhi, mp
    <= gb = g(hfull)): find the crossing hout (on the reached side, to
    the working precision).  The accepted step's collocation polynomial
    locates it cheaply; re-steps from (xa, ya) then bracket it tightly and
-   refine it with exact values. */
+   refine it with exact values (not with poly_only: the crossing of the
+   polynomial, to gtol when not NULL).  Leaves T->y moved. */
 static int
 traj_locate(traj *T, int kind, const mpfr_t target, const mpfr_t hfull, const mpfr_t ga,
-            const mpfr_t gb, mpfr_t hout)
+            const mpfr_t gb, mpfr_t hout, int poly_only, const mpfr_t gtol)
 {
     int r, k;
     mpfr_t hlo, hhi, gl, gh, h1, g1, del;
@@ -500,8 +557,15 @@ traj_locate(traj *T, int kind, const mpfr_t target, const mpfr_t hfull, const mp
     mpfr_set(gl, ga, MPFR_RNDN);
     mpfr_set(gh, gb, MPFR_RNDN);
     T->rad->hold_prev = 1;
-    r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 0);
+    r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 0, poly_only ? gtol : NULL);
     mpfr_set(h1, hhi, MPFR_RNDN);
+    if (poly_only)
+    {
+        T->rad->hold_prev = 0;
+        mpfr_set(hout, h1, MPFR_RNDN);
+        mpfr_clears(hlo, hhi, gl, gh, h1, g1, del, (mpfr_ptr) 0);
+        return r;
+    }
     /* 2. exact value there, then a bracket [h1 - del, h1] or [h1, h1 + del]
        widened until it holds (at worst the whole step) */
     if (r == MPBIAS_ODE_OK)
@@ -542,46 +606,147 @@ traj_locate(traj *T, int kind, const mpfr_t target, const mpfr_t hfull, const mp
     }
     /* 3. exact Illinois in the bracket */
     if (r == MPBIAS_ODE_OK)
-        r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 1);
+        r = traj_illinois(T, kind, target, hlo, hhi, gl, gh, 1, NULL);
     T->rad->hold_prev = 0;
     mpfr_set(hout, hhi, MPFR_RNDN);
     mpfr_clears(hlo, hhi, gl, gh, h1, g1, del, (mpfr_ptr) 0);
     return r;
 }
 
-/* An exact re-step of size h from the start (xa, ya) of the last step
-   into yout, the integrator's state and polynomial left alone; with the
-   full MPFR Newton matrix if the double one fails (as evolve does). */
-static int
-traj_restep(traj *T, const mpfr_t h, mpfr_t *yout)
+static void
+vec_set(mpfr_t *dst, const mpfr_t *src, slong len)
 {
-    int r;
-    T->rad->jac_valid = 0;
-    T->rad->hold_prev = 1;
-    r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
-                              T->yerr);
-    if (r == MPBIAS_ODE_UNSTABLE && T->rad->use_kron)
+    slong i;
+    for (i = 0; i < len; i++)
+        mpfr_set(dst[i], src[i], MPFR_RNDN);
+}
+
+/* How close to a target xt (> 0) xi is placed: 2^-10 tol min(1, xt),
+   as traj_update_tol's tolerance of xi (relative below 1, absolute above:
+   dM / M = dxi), which xi itself is not known better than */
+static void
+xi_tol(traj *T, mpfr_t lim, const mpfr_t xt)
+{
+    mpfr_abs(lim, xt, MPFR_RNDN);
+    if (mpfr_cmp_ui(lim, 1) > 0)
+        mpfr_set_ui(lim, 1, MPFR_RNDN);
+    mpfr_mul(lim, lim, T->tol, MPFR_RNDN);
+    mpfr_mul_2si(lim, lim, -10, MPFR_RNDN);
+}
+
+/* The state at xi = xt by exact re-steps from the start (xa, ya) of the
+   last step, which covers it: from h (a crossing on the step's
+   polynomial), Newton's iteration on h (dxi/dx = theta, from the
+   re-step's end) until xi is at xt to xi_tol (a few iterations, the
+   polynomial's crossing being close already).  Into h
+   and yout (not T->y's storage: that is the step's end, kept). */
+static int
+traj_xi_exact(traj *T, const mpfr_t xt, mpfr_t h, mpfr_t *yout)
+{
+    int r = MPBIAS_ODE_OK, it;
+    mpfr_t g, hn, lim;
+    mpfr_inits2(T->prec, g, hn, lim, (mpfr_ptr) 0);
+    xi_tol(T, lim, xt);
+    for (it = 0; it < 8; it++)
     {
-        T->rad->force_mpfr = 1;
-        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
-                                  T->yerr);
-        T->rad->force_mpfr = 0;
+        if ((r = traj_restep(T, h, yout)) != MPBIAS_ODE_OK)
+            break;
+        traj_event_value(T, g, EV_XI, (const mpfr_t *) yout, xt);
+        if (mpfr_cmpabs(g, lim) <= 0)
+            break;
+        mpfr_add(hn, T->xa, h, MPFR_RNDN);
+        if ((r = _mpbias_dual_rhs(T->yerr, hn, (const mpfr_t *) yout, T->ws)) != MPBIAS_ODE_OK)
+            break;
+        mpfr_div(g, g, T->yerr[T->n + 1], MPFR_RNDN);
+        mpfr_sub(hn, h, g, MPFR_RNDN);
+        mpfr_sub(g, T->x, T->xa, MPFR_RNDN);
+        if (!(mpfr_sgn(hn) > 0 && mpfr_cmp(hn, g) <= 0))
+            break;   /* out of the step: keep the last re-step */
+        mpfr_set(h, hn, MPFR_RNDN);
     }
-    T->rad->hold_prev = 0;
-    T->rad->jac_valid = 0;
+    mpfr_clears(g, hn, lim, (mpfr_ptr) 0);
     return r;
 }
 
-/* The row's state (xr, yr) by an exact re-step from the start (xa, ya)
-   of the last step, which covers xr. */
+/* The row's state (xr, yr) by exact re-steps (traj_xi_exact) from the
+   crossing xr on the step's polynomial. */
 static int
 traj_row_exact(traj *T)
 {
+    int r;
+    mpfr_t h;
     T->row_dense = 0;
-    if (mpfr_equal_p(T->xr, T->x))
-        return MPBIAS_ODE_OK;   /* landed there: exact already */
-    mpfr_sub(T->t2, T->xr, T->xa, MPFR_RNDN);
-    return traj_restep(T, T->t2, T->yr);
+    if (mpfr_equal_p(T->xr, T->x) || mpfr_equal_p(T->xr, T->xa))
+        return MPBIAS_ODE_OK;   /* landed there, or the step's start: exact already */
+    mpfr_init2(h, T->prec);
+    mpfr_sub(h, T->xr, T->xa, MPFR_RNDN);
+    r = traj_xi_exact(T, T->row_xi, h, T->yr);
+    mpfr_add(T->xr, T->xa, h, MPFR_RNDN);
+    mpfr_clear(h);
+    return r;
+}
+
+/* The crossing of xi = xt in the last step [xa, x] (which covers it:
+   xi(y) >= xt) on the step's polynomial, into h (from xa); 0 when the
+   step's start is on it already.  T->y is kept. */
+static int
+traj_row_h(traj *T, const mpfr_t xt, mpfr_t h)
+{
+    int r;
+    mpfr_t ga, gb, gtol;
+    mpfr_inits2(T->prec, ga, gb, gtol, (mpfr_ptr) 0);
+    traj_event_value(T, ga, EV_XI, (const mpfr_t *) T->ya, xt);
+    traj_event_value(T, gb, EV_XI, (const mpfr_t *) T->y, xt);
+    mpfr_sub(h, T->x, T->xa, MPFR_RNDN);
+    r = MPBIAS_ODE_OK;
+    if (mpfr_sgn(ga) >= 0)
+        mpfr_set_zero(h, 1);
+    else if (mpfr_sgn(gb) > 0)
+    {
+        xi_tol(T, gtol, xt);
+        traj_event_value(T, ga, EV_XI, (const mpfr_t *) T->ya, xt);
+        vec_set(T->yb, (const mpfr_t *) T->y, T->dim);
+        r = traj_locate(T, EV_XI, xt, h, ga, gb, h, 1, gtol);
+        vec_set(T->y, (const mpfr_t *) T->yb, T->dim);
+    }
+    mpfr_clears(ga, gb, gtol, (mpfr_ptr) 0);
+    return r;
+}
+
+/* The row at xi = xt in the last step (which covers it): on the step's
+   polynomial when the run's own estimate of its error there is below
+   row_tol (relative to the control's scales), else by exact re-steps
+   (traj_row_exact). */
+static int
+traj_row_at(traj *T, const mpfr_t xt)
+{
+    int r;
+    mpfr_t h;
+    mpfr_init2(h, T->prec);
+    mpfr_set(T->row_xi, xt, MPFR_RNDN);
+    r = traj_row_h(T, xt, h);
+    mpfr_add(T->xr, T->xa, h, MPFR_RNDN);
+    T->row_dense = 0;
+    if (r != MPBIAS_ODE_OK)
+        ;
+    else if (mpfr_zero_p(h))
+        vec_set(T->yr, (const mpfr_t *) T->ya, T->dim);
+    else if (mpfr_equal_p(T->xr, T->x))
+        vec_set(T->yr, (const mpfr_t *) T->y, T->dim);
+    else
+    {
+        T->row_dense = 1;
+        mpbias_ode_radau_dense(T->rad, T->xr, T->yr);
+        mpbias_ode_radau_dense_err(T->rad, T->xr, T->yerr);
+        mpbias_ode_control_norm(h, T->ctrl, (const mpfr_t *) T->yerr, (const mpfr_t *) T->yr,
+                                (const mpfr_t *) T->yr, MPBIAS_ODE_ALL);
+        mpfr_mul(h, h, T->tol, MPFR_RNDN);
+        if (!mpfr_lessequal_p(h, T->row_tol)
+            || _mpbias_dual_eval(T->ws, (const mpfr_t *) T->yr, 0) != MPBIAS_ODE_OK)
+            r = traj_row_exact(T);
+    }
+    mpfr_clear(h);
+    return r;
 }
 
 /* After an accepted step from (xa, ya) to x: is the step size held by
@@ -633,30 +798,30 @@ traj_noise(traj *T)
     return r == MPBIAS_ODE_OK && T->rad->err > err / 16.0;
 }
 
-/* Advance until the last step covers x = xt (the x of the loss M = Mt),
+/* Advance until the last step covers xi = xt (the xi of the loss M = Mt),
    then set the row's state there, or until one of the events is reached
    (the run lands on it; returns the event index + 1, or 0 when xt was
    reached; negative: ODE failure code negated).  Steps are never
-   shortened to a row: the integrator lands only on the stop target
-   Mstop and on events; the row at xt comes from the last step's
-   collocation polynomial (row_dense) when the run's own estimate of its
-   error is below row_tol, else from an exact re-step from the step's
-   start, so that rows cost no steps and do not change the run.  When a
-   step crosses both events, the earlier one counts; an event beyond xt
-   in the step that covers xt is found again (the events of the current
-   step are checked at every call) once the rows before it are out. */
+   shortened to a row: the integrator lands only on the stop (the loss
+   Mstop, event 3, then a row that returns 0) and on events; the row at xt
+   comes from the last step's collocation polynomial (row_dense) when the
+   run's own estimate of its error is below row_tol, else from exact
+   re-steps from the step's start (traj_row_at), so that rows cost no
+   steps and do not change the run.  When a step crosses two events, the
+   earlier one counts; an event beyond the row in the step that covers
+   the row is found again (the events of the current step are checked at
+   every call) once the rows before it are out. */
 static int
 traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
              mpbias_flow_progress_fn prog, void *ctx, mpbias_flow_stats *stats, int checking,
              const mpbias_flow_opts *o, int *interrupted)
 {
-    slong i;
-    int r, e, hit;
-    mpfr_t ga, gb, hfull, he, hbest, xt, xs;
+    int r, e, hit, landed = 0, stop_row;
+    mpfr_t ga, gb, hfull, he, hbest, xt, xs, xend;
 
-    mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, xs, (mpfr_ptr) 0);
+    mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, xs, xend, (mpfr_ptr) 0);
     T->calm = 0;
-    /* the x of the target and of the stop, in this run's own precision and M0 */
+    /* the xi of the target and of the stop, in this run's own precision and M0 */
     if (mpfr_inf_p(Mt))
         mpfr_set_inf(xt, 1);
     else
@@ -667,6 +832,10 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
         traj_x_of_M(T, xs, Mstop);
     if (mpfr_cmp(xs, xt) < 0)
         mpfr_set(xt, xs, MPFR_RNDN);
+    stop_row = !mpfr_inf_p(xs) && mpfr_equal_p(xs, xt);
+    E->kind[3] = mpfr_inf_p(xs) ? EV_NONE : EV_XI;
+    mpfr_set(E->target[3], xs, MPFR_RNDN);
+    mpfr_set(T->row_xi, xt, MPFR_RNDN);
     r = 0;
     for (;;)
     {
@@ -690,21 +859,31 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
         }
         else if (mpfr_sgn(hfull) > 0)
         {
-            for (i = 0; i < T->dim; i++)
-                mpfr_set(T->yb[i], T->y[i], MPFR_RNDN);
+            vec_set(T->yb, (const mpfr_t *) T->y, T->dim);
             for (e = 0; e < NEV; e++)
             {
                 if (E->kind[e] == EV_NONE)
                     continue;
-                _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
-                traj_event_value(T, gb, E->kind[e], T->x, (const mpfr_t *) T->y, E->target[e]);
+                if (E->kind[e] != EV_XI)
+                    _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
+                traj_event_value(T, gb, E->kind[e], (const mpfr_t *) T->y, E->target[e]);
                 if (mpfr_sgn(gb) < 0)
                     continue;
-                _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
-                traj_event_value(T, ga, E->kind[e], T->xa, (const mpfr_t *) T->ya, E->target[e]);
+                if (E->kind[e] != EV_XI)
+                    _mpbias_dual_eval(T->ws, (const mpfr_t *) T->ya, 0);
+                traj_event_value(T, ga, E->kind[e], (const mpfr_t *) T->ya, E->target[e]);
                 if (mpfr_sgn(ga) >= 0)
                     mpfr_set_zero(he, 1);   /* reached already at the start */
-                else if ((r = traj_locate(T, E->kind[e], E->target[e], hfull, ga, gb, he)) != MPBIAS_ODE_OK)
+                else if (E->kind[e] == EV_XI)
+                {
+                    /* on the polynomial; exact when landing (traj_xi_exact) */
+                    if ((r = traj_row_h(T, E->target[e], he)) != MPBIAS_ODE_OK)
+                    {
+                        r = -r;
+                        goto done;
+                    }
+                }
+                else if ((r = traj_locate(T, E->kind[e], E->target[e], hfull, ga, gb, he, 0, NULL)) != MPBIAS_ODE_OK)
                 {
                     r = -r;
                     goto done;
@@ -715,8 +894,7 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
                     hit = e + 1;
                 }
                 /* the locator moved y: restore the step's end for the next event */
-                for (i = 0; i < T->dim; i++)
-                    mpfr_set(T->y[i], T->yb[i], MPFR_RNDN);
+                vec_set(T->y, (const mpfr_t *) T->yb, T->dim);
             }
             _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
             traj_margin(T);
@@ -732,12 +910,17 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
                     mpfr_set(T->evc_target[e], E->target[e], MPFR_RNDN);
             }
         }
-        if (hit)
+        traj_xi(T, T->xi, (const mpfr_t *) T->y);
+        if (hit && !(hit == 4 && stop_row) && mpfr_cmp(T->xi, xt) >= 0)
         {
             /* an event beyond the row in the step that covers the row: the
                row first (the event is found again at the next call) */
-            mpfr_add(he, T->xa, hbest, MPFR_RNDN);
-            if (mpfr_cmp(he, xt) > 0 && mpfr_cmp(T->x, xt) >= 0)
+            if ((r = traj_row_h(T, xt, he)) != MPBIAS_ODE_OK)
+            {
+                r = -r;
+                goto done;
+            }
+            if (mpfr_cmp(hbest, he) > 0)
                 hit = 0;
         }
         if (hit)
@@ -746,13 +929,18 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
             if (mpfr_zero_p(hbest))
             {
                 mpfr_set(T->x, T->xa, MPFR_RNDN);
-                for (i = 0; i < T->dim; i++)
-                    mpfr_set(T->y[i], T->ya[i], MPFR_RNDN);
+                vec_set(T->y, (const mpfr_t *) T->ya, T->dim);
             }
             else
             {
                 T->rad->hold_prev = 1;
-                r = traj_g_at(T, ga, E->kind[hit - 1], E->target[hit - 1], hbest, 1);
+                if (E->kind[hit - 1] == EV_XI)
+                {
+                    r = traj_xi_exact(T, E->target[hit - 1], hbest, T->yb);
+                    vec_set(T->y, (const mpfr_t *) T->yb, T->dim);
+                }
+                else
+                    r = traj_g_at(T, ga, E->kind[hit - 1], E->target[hit - 1], hbest, 1);
                 T->rad->hold_prev = 0;
                 if (r != MPBIAS_ODE_OK)
                 {
@@ -765,23 +953,43 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
             T->evc_valid = 0;
             _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
             traj_margin(T);
-            r = hit;
+            landed = 1;
+            r = hit == 4 ? 0 : hit;   /* the stop: the row at the target */
             goto done;
         }
-        if (mpfr_cmp(T->x, xt) >= 0)
+        if (mpfr_cmp(T->xi, xt) >= 0)
             break;
         if (T->ev->steps >= T->max_steps)
         {
             r = -MPBIAS_ODE_MAX_STEPS;
             break;
         }
-        /* nu from the step's start: the controller's relative tolerance
-           then applies to the change of nu, not to nu (see traj_fold) */
+        /* nu and xi from the step's start: the controller's relative
+           tolerance then applies to their change, not to them (see
+           traj_fold) */
+        /* not far past the stop: at most twice the x that the last
+           step's slope dxi/dx puts it at (the run lands on the stop by
+           its event; an unbounded last step would overshoot it by orders
+           of magnitude of the loss) */
+        mpfr_set_inf(xend, 1);
+        if (!mpfr_inf_p(xs) && mpfr_cmp(T->x, T->xa) > 0)
+        {
+            traj_xi(T, he, (const mpfr_t *) T->ya);
+            mpfr_sub(he, T->xi, he, MPFR_RNDN);
+            mpfr_sub(hbest, T->x, T->xa, MPFR_RNDN);
+            mpfr_div(he, he, hbest, MPFR_RNDN);               /* dxi/dx */
+            mpfr_sub(hbest, xs, T->xi, MPFR_RNDN);
+            if (mpfr_sgn(he) > 0 && mpfr_number_p(he))
+            {
+                mpfr_div(hbest, hbest, he, MPFR_RNDN);
+                mpfr_mul_2ui(hbest, hbest, 1, MPFR_RNDN);
+                mpfr_add(xend, T->x, hbest, MPFR_RNDN);
+            }
+        }
         traj_fold(T);
         mpfr_set(T->xa, T->x, MPFR_RNDN);
-        for (i = 0; i < T->dim; i++)
-            mpfr_set(T->ya[i], T->y[i], MPFR_RNDN);
-        r = mpbias_ode_evolve_apply(T->ev, T->rad, T->ctrl, &T->sys, T->x, xs, T->y);
+        vec_set(T->ya, (const mpfr_t *) T->y, T->dim);
+        r = mpbias_ode_evolve_apply(T->ev, T->rad, T->ctrl, &T->sys, T->x, xend, T->y);
         if (r != MPBIAS_ODE_OK)
         {
             r = -r;
@@ -802,6 +1010,10 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
         if (prog != NULL && stats != NULL)
         {
             double l = mpfr_get_d(T->ws->logL, MPFR_RNDN) / log(10.0);
+            /* a step past the stop is not a state the run reports (it
+               lands on the stop): the progress says the stop */
+            if (!mpfr_inf_p(Mstop) && l < -mpfr_get_d(Mstop, MPFR_RNDN) / log(10.0))
+                l = -mpfr_get_d(Mstop, MPFR_RNDN) / log(10.0);
             if (T->mean)
                 l -= log10((double) T->n);
             stats->checking = checking;
@@ -830,39 +1042,18 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
             break;
         }
     }
-    if (r == 0 && !*interrupted)
-    {
-        /* the row: where the run is, or on the last step's polynomial */
-        mpfr_set(T->xr, xt, MPFR_RNDN);
-        T->row_dense = !mpfr_equal_p(T->x, xt);
-        if (T->row_dense)
-        {
-            /* accurate enough (this run's own estimate, relative to the
-               control's scales), or an exact re-step */
-            mpbias_ode_radau_dense(T->rad, xt, T->yr);
-            mpbias_ode_radau_dense_err(T->rad, xt, T->yerr);
-            mpbias_ode_control_norm(he, T->ctrl, (const mpfr_t *) T->yerr, (const mpfr_t *) T->yr,
-                                    (const mpfr_t *) T->yr, MPBIAS_ODE_ALL);
-            mpfr_mul(he, he, T->tol, MPFR_RNDN);
-            if ((!mpfr_lessequal_p(he, T->row_tol)
-                 || _mpbias_dual_eval(T->ws, (const mpfr_t *) T->yr, 0) != MPBIAS_ODE_OK)
-                && (r = traj_row_exact(T)) != MPBIAS_ODE_OK)
-                r = -r;
-        }
-        else
-            for (i = 0; i < T->dim; i++)
-                mpfr_set(T->yr[i], T->y[i], MPFR_RNDN);
-    }
+    /* the row: where the run is, or on the last step's polynomial */
+    if (r == 0 && !*interrupted && (r = traj_row_at(T, xt)) != MPBIAS_ODE_OK)
+        r = -r;
 done:
-    if (r > 0)
+    if (landed)
     {
         /* an event: the row is where the run landed */
         mpfr_set(T->xr, T->x, MPFR_RNDN);
         T->row_dense = 0;
-        for (i = 0; i < T->dim; i++)
-            mpfr_set(T->yr[i], T->y[i], MPFR_RNDN);
+        vec_set(T->yr, (const mpfr_t *) T->y, T->dim);
     }
-    mpfr_clears(ga, gb, hfull, he, hbest, xt, xs, (mpfr_ptr) 0);
+    mpfr_clears(ga, gb, hfull, he, hbest, xt, xs, xend, (mpfr_ptr) 0);
     return r;
 }
 
@@ -883,7 +1074,7 @@ traj_row(traj *T, mpbias_flow_row *row, const mpbias_model_t model)
         mpfr_sub(t1, t1, T->logN, MPFR_RNDN);
     mpfr_div(row->log10_loss, t1, T->ln10, MPFR_RNDN);
     /* log t = ell + log(1 - e^-ell) */
-    traj_ell(T, T->xr, (const mpfr_t *) T->yr);
+    traj_ell(T, (const mpfr_t *) T->yr);
     mpfr_neg(t1, T->ell, MPFR_RNDN);
     mpfr_expm1(t1, t1, MPFR_RNDN);
     mpfr_neg(t1, t1, MPFR_RNDN);
@@ -1143,7 +1334,7 @@ near_start_bits(const mpbias_flow_opts *o, const mpbias_model_t model, slong n)
    come from it), and the driver's counters.  That state, written exactly
    (MPFR values in hexadecimal), is the checkpoint, so that a resumed run
    computes the same bits as an uninterrupted one, whenever checkpoints
-   are written.  Format version 3 (2 had no working precision wprec, 1 no
+   are written.  Format version 4 (3 had no xi: x was xi; 2 no working precision wprec, 1 no
    xa, ya, polynomial). */
 
 static void
@@ -1158,7 +1349,7 @@ traj_boundary(traj *T)
 }
 
 #define CK_MAGIC "mpbias-flow-checkpoint"
-#define CK_VERSION 3
+#define CK_VERSION 4
 
 typedef struct
 {
@@ -1315,6 +1506,13 @@ run_fingerprint(const mpbias_data_t data, const mpbias_model_t model, const mpbi
     return h;
 }
 
+/* The reference point of state component i (nu_i or xi), NULL for r */
+static mpfr_ptr
+traj_ref(traj *T, slong i)
+{
+    return i < T->n ? T->ws->nuref[i] : i == T->n + 1 ? T->ws->xiref : NULL;
+}
+
 static void
 ck_put_traj(sbuf *b, const char *name, traj *T)
 {
@@ -1325,13 +1523,14 @@ ck_put_traj(sbuf *b, const char *name, traj *T)
     sb_printf(b, "counters %ld %ld %ld %ld %ld %ld\n", (long) T->ev->steps, (long) T->ev->rejected,
               (long) T->rad->nfev, (long) T->rad->njev, (long) T->rad->nlu, (long) T->rad->nnewton);
     sb_printf(b, "dim %ld\n", (long) T->dim);
-    /* nu itself (at a row boundary the state's nu part is 0 and nu is the
-       reference point: exact), then r */
+    /* nu and xi themselves (at a row boundary the state's nu and xi parts
+       are 0 and nu, xi are the reference points: exact), r */
     for (i = 0; i < T->dim; i++)
     {
-        if (i < T->n)
+        mpfr_ptr ref = traj_ref(T, i);
+        if (ref != NULL)
         {
-            mpfr_add(T->ws->thi, T->ws->nuref[i], T->y[i], MPFR_RNDN);
+            mpfr_add(T->ws->thi, ref, T->y[i], MPFR_RNDN);
             sb_mpfr(b, "y", T->ws->thi);
         }
         else
@@ -1482,13 +1681,14 @@ ck_get_traj(ckin *c, const char *name, traj *T, int any_prec)
     T->rad->nnewton = cnt[5];
     if (!ck_long(c, "dim", &v) || v != (long) T->dim)
         return 0;
-    /* nu into the reference point (at its precision), r into the state */
+    /* nu and xi into the reference points (at their precision), r into
+       the state */
     for (i = 0; i < T->dim; i++)
     {
-        mpfr_ptr v = i < T->n ? T->ws->nuref[i] : T->y[i];
+        mpfr_ptr v = traj_ref(T, i) != NULL ? traj_ref(T, i) : T->y[i];
         if (!ck_mpfr(c, "y", v) || !mpfr_number_p(v))
             return 0;
-        if (i < T->n)
+        if (traj_ref(T, i) != NULL)
             mpfr_set_zero(T->y[i], 1);
     }
     if (!ck_mpfr(c, "xa", T->xa) || !mpfr_number_p(T->xa))

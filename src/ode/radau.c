@@ -551,6 +551,28 @@ est_norm(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t *e, co
 /* Starting guess for the stages of the step (x, h) from y: the last
    converged step's collocation polynomial, or zero when there is none or
    the new stages lie far outside its interval. */
+/* Without a previous step to extrapolate: Z_i = c_i h f(x, y) for the
+   non-stiff components (Euler's predictor; 0 for the stiff ones, whose
+   f may be huge away from their quasi-steady value).  A component whose
+   f the other components depend on strongly (as the time variable's
+   split depends on xi, the flow's Sundman-transformed margin variable)
+   must not start from Z = 0 at every stage: measured, Newton then
+   converged to a spurious solution of the collocation equations (the
+   time of a one-sample D = 3 flow from alpha = 1e-100 off by 1e-10,
+   the same at every precision). */
+static void
+euler_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t h)
+{
+    slong i, l, n = R->dim;
+    for (i = 0; i < R->s; i++)
+        for (l = 0; l < n; l++)
+            if (!c->stiff[l] && mpfr_number_p(R->f0[l]))
+            {
+                mpfr_mul(R->Z[i * n + l], R->c[i], h, MPFR_RNDN);
+                mpfr_mul(R->Z[i * n + l], R->Z[i * n + l], R->f0[l], MPFR_RNDN);
+            }
+}
+
 static void
 radau_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
             const mpfr_t h)
@@ -560,7 +582,10 @@ radau_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t x, 
     for (i = 0; i < s * n; i++)
         mpfr_set_zero(R->Z[i], 1);
     if (!R->have_prev)
+    {
+        euler_guess(R, c, h);
         return;
+    }
     for (i = 0; i < s; i++)
     {
         /* tau = (x + c_i h - xp) / hp */
@@ -572,6 +597,7 @@ radau_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t x, 
         {
             for (l = 0; l < s * n; l++)
                 mpfr_set_zero(R->Z[l], 1);
+            euler_guess(R, c, h);
             return;
         }
         /* inside the old step (re-steps): the full polynomial; beyond it,
@@ -625,7 +651,7 @@ precond_apply(mpbias_ode_radau_t R, double *out, const double *d)
    improvement is kept).  G is scaled by a power of two, so that its size
    does not matter. */
 static int
-precond_solve(mpbias_ode_radau_t R)
+precond_solve(mpbias_ode_radau_t R, const mpbias_ode_control_t c)
 {
     slong sn = R->s * R->dim, i, it;
     mpfr_exp_t emax = MPFR_EMIN_MIN;
@@ -643,9 +669,17 @@ precond_solve(mpbias_ode_radau_t R)
         mpfr_exp_t sh = (mpfr_exp_t) e - emax;
         /* a component that double precision cannot hold next to the
            largest one would never be corrected: refuse (the MPFR
-           fallback takes the step) */
+           fallback takes the step), unless it is below 2^-20 of its
+           absolute tolerance already (a sample whose loss is e^-1000
+           of the largest: its nu does not move at this precision) */
         if (v != 0.0 && sh < -960)
-            return 1;
+        {
+            if (mpfr_cmpabs(R->G[i], c->atol[i % R->dim]) >= 0
+                || mpfr_get_exp(R->G[i]) > mpfr_get_exp(c->atol[i % R->dim]) - 20
+                || mpfr_zero_p(c->atol[i % R->dim]))
+                return 1;
+            v = 0.0;
+        }
         g[i] = ldexp(v, (int) sh);
         d[i] = g[i];
         if (fabs(g[i]) > gmax)
@@ -861,7 +895,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             }
         if (R->use_kron)
         {
-            if (precond_solve(R))
+            if (precond_solve(R, c))
                 return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
         }
         else
