@@ -335,6 +335,14 @@ int cli_ckpt_state(const char *state, size_t len, void *ctx);
 int cli_ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off,
                   slong *rows, int *header);
 
+/* The report of check (check_out.c): the rows, the verdict (threshold
+   md digits) and the diagnoses as text (fmt 0), CSV (1) or JSON (2); and
+   the verdict and diagnoses on standard error (the summary of CSV output). */
+void cli_check_report(FILE *f, int fmt, const mpbias_check_result *res,
+                      const mpbias_cand_struct *cand, const char *cand_path, long digits,
+                      double md);
+void cli_check_summary(const mpbias_check_result *res, const mpbias_cand_struct *cand, double md);
+
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
