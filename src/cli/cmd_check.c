@@ -183,7 +183,7 @@ cmd_check(int argc, char **argv)
     f = stdout;
     r = res.agree ? EXIT_OK : EXIT_DISAGREE;
 done:
-    if (f != stdout)
+    if (f != stdout && f != NULL)
         fclose(f);
     mpbias_check_result_clear(&res);
     mpbias_cand_clear(cand);
