@@ -343,6 +343,47 @@ void cli_check_report(FILE *f, int fmt, const mpbias_check_result *res,
                       double md);
 void cli_check_summary(const mpbias_check_result *res, const mpbias_cand_struct *cand, double md);
 
+/* sweep (cmd_sweep.c): the run that the workers, the files and the
+   pictures share. */
+typedef struct
+{
+    const char *dir;                 /* --out DIR                              */
+    const char *delta_s;             /* --threshold-within as given, or NULL   */
+    const mpbias_sweep_struct *sw;   /* the library's sweep, prepared          */
+    long jobs;
+    int quiet;
+} cli_sweep;
+
+/* cli_sweep_workers' return on the MPI ranks other than 0, which leave
+   the merge to rank 0 */
+#define CLI_SWEEP_NOT_MINE (-2)
+
+/* The files (sweep_out.c): DIR/points/P.EXT (".P.tmp" for ext "tmp"),
+   malloc'd or NULL; the part files of the npts points in grid order
+   after `header` into DIR/NAME; run.json's text (the request); DIR with
+   DIR/points and run.json, or the check that the run.json there is the
+   same request.  Each returns EXIT_OK or EXIT_FAIL (reported). */
+char *cli_sweep_path(const char *dir, slong p, const char *ext);
+int cli_sweep_merge(const char *dir, slong npts, const char *ext, const char *name,
+                    const char *header);
+char *cli_sweep_describe(const cli_sweep *c, const char *const *files,
+                         const char *const *examples, const char *until_s);
+int cli_sweep_prepare_dir(const char *dir, const char *desc);
+/* A computed point (status st, message err): its warning or error on
+   standard error, else its files points/P.thr (with a threshold) and
+   points/P.csv, each written under a temporary name and renamed. */
+int cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_status st,
+                    const mpbias_err_t err);
+/* s inside a single-quoted gnuplot string (gnuplot.c) */
+void cli_put_gnuplot_string(FILE *g, const char *s);
+
+/* --plot (sweep_plot.c): the pictures of every dataset and depth from
+   DIR/results.csv; target: log10(1/eps) of the last loss. */
+int cli_sweep_plot(const cli_sweep *c, double target);
+/* Run the points that are not done (sweep_workers.c) and say so on
+   standard error: EXIT_OK, EXIT_FAIL (reported) or CLI_SWEEP_NOT_MINE. */
+int cli_sweep_workers(const cli_sweep *c);
+
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
