@@ -374,8 +374,32 @@ int cli_sweep_prepare_dir(const char *dir, const char *desc);
    points/P.csv, each written under a temporary name and renamed. */
 int cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_status st,
                     const mpbias_err_t err);
-/* s inside a single-quoted gnuplot string (gnuplot.c) */
+/* gnuplot (gnuplot.c): s inside a single-quoted string; the program
+   ($MPBIAS_GNUPLOT, or gnuplot on the PATH); 1 if prog (a path, or a name
+   looked up in $PATH) is executable; gnuplot writing FILE (PNG or SVG by
+   the extension, checked before), titled, with log10(1/eps) on a log x
+   axis (NULL, reported, when it cannot be started); its end (EXIT_OK, or
+   EXIT_FAIL reported). */
 void cli_put_gnuplot_string(FILE *g, const char *s);
+const char *cli_gnuplot_program(void);
+int cli_find_program(const char *prog);
+FILE *cli_gnuplot_open(const char *file, const char *title);
+int cli_gnuplot_close(FILE *g);
+
+/* The output of regime (regime_out.c, regime_plot.c): the table as CSV or
+   text, and the pictures (--plot FILE, --plot-wbar FILE; either NULL). */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_regime_traj_struct *rt;
+    long depth, digits;
+    const fmpq *alpha;
+    const char *kkt_desc;       /* depth >= 3: the rich target, in words */
+} cli_regime_out;
+
+void cli_regime_csv(FILE *f, const cli_regime_out *o);
+void cli_regime_text(FILE *f, const cli_regime_out *o);
+int cli_regime_plots(const char *plotfile, const char *wbarfile, const cli_regime_out *o);
 
 /* --plot (sweep_plot.c): the pictures of every dataset and depth from
    DIR/results.csv; target: log10(1/eps) of the last loss. */
