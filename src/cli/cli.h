@@ -335,6 +335,28 @@ int cli_ckpt_state(const char *state, size_t len, void *ctx);
 int cli_ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off,
                   slong *rows, int *header);
 
+/* The report of limits (limits_out.c) on standard output, as JSON or
+   text: what cmd_limits computed (l1w, m1w, cp, cm with a shape and
+   D >= 3; qm with a scale; kk with --kkt LIST). */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_l2mm_struct *l2;
+    const mpbias_l1mm_struct *l1, *l1w;
+    const mpbias_qmu_struct *qm;
+    const mpbias_lpkkt_struct *kk;
+    const char *m2, *m1, *m1w;  /* the margins, correctly rounded          */
+    const char *kkt_list;       /* --kkt, or NULL                          */
+    const fmpq *cp, *cm;        /* the weights of the weighted l1          */
+    const fmpq *margin, *muD;   /* G; mu^D                                 */
+    long depth, digits, loss_bits;
+    int have_scale, have_loss, shaped, l1w_on;
+    int qmode;                  /* CLI_Q_AUTO, CLI_Q_EXACT or CLI_Q_DECIMAL */
+} cli_limits_out;
+
+void cli_limits_json(const cli_limits_out *o);
+void cli_limits_text(const cli_limits_out *o);
+
 /* The report of check (check_out.c): the rows, the verdict (threshold
    md digits) and the diagnoses as text (fmt 0), CSV (1) or JSON (2); and
    the verdict and diagnoses on standard error (the summary of CSV output). */
