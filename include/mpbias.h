@@ -1115,6 +1115,100 @@ mpbias_status mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_da
                                          mpbias_flow_progress_fn progress_fn, void *ctx,
                                          mpbias_err_t err);
 
+/* The sweep: the regime pipeline over a grid of datasets, depths and
+   initialization scales, what `mpbias sweep` computes (doc/sweep.md).
+   The grid points are numbered 0, 1, ... in the fixed order dataset,
+   depth, alpha (alpha varying fastest).  Each point is an independent
+   mpbias_regime_traj_compute: the exponential loss summed, scalar alpha,
+   the flow sampled at the losses of mpbias_flow_opts_loss_grid(per_decade,
+   log10(1/until_loss)) and stopped at until_loss, distances to the
+   intermediate predictor (at 8 digits) when qmu is set and D >= 2, no
+   rates; and, when threshold_within > 0, mpbias_threshold_find for the
+   rich limit within that distance (sup norm, 4 digits, horizon
+   until_loss).  A point depends only on its inputs, so any subset of the
+   points may be computed in any order, by any process.
+
+   Usage: mpbias_sweep_init; set the grid and the options (the arrays are
+   the caller's and must outlive the sweep); mpbias_sweep_prepare; then
+   mpbias_sweep_run, or mpbias_sweep_point_compute for single points (as
+   worker processes do); mpbias_sweep_clear. */
+typedef struct
+{
+    const mpbias_data_struct *data;  /* ndata datasets                          */
+    slong ndata;
+    const long *depths;              /* ndepths depths >= 1                     */
+    slong ndepths;
+    const char *const *alphas;       /* nalphas positive decimal literals       */
+    slong nalphas;
+    mpbias_sci_t until_loss;         /* the last loss, at most 0.1 (1e-1000)    */
+    long per_decade;                 /* losses per decade, 1..20 (default 3)    */
+    int digits;                      /* certified digits (default 10)           */
+    int qmu;                         /* also the distance to the intermediate   */
+    double threshold_within;         /* > 0: also the threshold (default 0)     */
+    /* set by mpbias_sweep_prepare */
+    slong npoints;
+    mpbias_flow_opts fo;             /* the flow options every point uses       */
+    fmpq *alpha_q;                   /* the alphas, exactly                     */
+} mpbias_sweep_struct;
+typedef mpbias_sweep_struct mpbias_sweep_t[1];
+
+void mpbias_sweep_init(mpbias_sweep_t sw);
+void mpbias_sweep_clear(mpbias_sweep_t sw);
+/* Check the grid and the options and set up what every point shares.
+   MPBIAS_ERR_ARG for an empty grid, a bad depth, alpha, loss or
+   per_decade; MPBIAS_ERR_NOMEM. */
+mpbias_status mpbias_sweep_prepare(mpbias_sweep_t sw, mpbias_err_t err);
+/* The dataset, depth and alpha indices of point p. */
+void mpbias_sweep_point_index(slong *ids, slong *idepth, slong *ialpha, const mpbias_sweep_t sw,
+                              slong p);
+
+/* One computed grid point. */
+typedef struct
+{
+    slong index;                     /* p                                       */
+    slong ids, idepth, ialpha;       /* its place in the grid                   */
+    const mpbias_data_struct *data;
+    long depth;
+    const char *alpha;               /* as given                                */
+    int traj_done;                   /* the trajectory and its analysis are set */
+    mpbias_regime_traj_t traj;
+    int threshold_done;              /* threshold_within > 0: th is set         */
+    mpbias_threshold_t th;
+} mpbias_sweep_point_struct;
+typedef mpbias_sweep_point_struct mpbias_sweep_point_t[1];
+
+void mpbias_sweep_point_init(mpbias_sweep_point_t pt);
+void mpbias_sweep_point_clear(mpbias_sweep_point_t pt);
+/* Compute point p (0 <= p < npoints) of a prepared sweep into pt (its
+   earlier contents are replaced).  On failure the message starts with
+   "NAME, depth D, alpha A: " (and "threshold: " when the threshold
+   failed; the trajectory is then set, traj_done). */
+mpbias_status mpbias_sweep_point_compute(mpbias_sweep_point_t pt, const mpbias_sweep_t sw,
+                                         slong p, mpbias_err_t err);
+
+/* The scheduler's callbacks (each may be NULL).  todo(p): 1 to compute
+   point p here, 0 to skip it (done earlier, or by another process), -1 to
+   stop before it.  point: after each computed point, failed ones included
+   (status and err are the point's); nonzero stops.  progress: after each
+   point, with the counts so far. */
+typedef struct
+{
+    int (*todo)(slong p, void *ctx);
+    int (*point)(const mpbias_sweep_point_struct *pt, mpbias_status status,
+                 const mpbias_err_t err, void *ctx);
+    void (*progress)(slong computed, slong skipped, slong npoints, void *ctx);
+    void *ctx;
+} mpbias_sweep_callbacks;
+
+/* Compute the points of a prepared sweep in grid order, one at a time,
+   as todo says, handing each to the point callback.  Stops at the first
+   point that fails (after its callback), and when a callback says so.
+   Returns MPBIAS_OK (also when stopped by a callback), or the failed
+   point's status with its message.  *computed and *skipped (may be NULL)
+   count the points. */
+mpbias_status mpbias_sweep_run(const mpbias_sweep_t sw, const mpbias_sweep_callbacks *cb,
+                               slong *computed, slong *skipped, mpbias_err_t err);
+
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
    R^(2d) (math.md section 2):
        du_+/dt = D u_+^(D-1) r,  du_-/dt = -D u_-^(D-1) r,  r = Z^T g,

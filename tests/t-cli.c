@@ -1401,6 +1401,25 @@ START_TEST(test_sweep_nan_warning)
 }
 END_TEST
 
+/* check -o FILE that cannot be opened: the message and exit status 1 (it
+   used to crash, closing a null stream on the way out). */
+START_TEST(test_check_output_unwritable)
+{
+    char *dir = tu_mkdtemp(), *cand, *bad;
+    tu_run_t r;
+    cand = tu_write_file(dir, "cand.csv", "step,w_1,w_2,w_3,w_4\n0,0,0,0,0\n1,0.32,0.04,0.12,0.08\n");
+    bad = tu_sprintf("%s/none/report.txt", dir);
+    RUN_EXPECT(&r, 1, "check", "--example", "transition", "--candidate", cand, "--step", "0.01",
+               "-o", bad);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_ptr_nonnull(strstr(r.err, ": cannot open for writing: "));
+    tu_run_free(&r);
+    free(cand);
+    free(bad);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 START_TEST(test_sweep)
 {
     static const char *const sw_opts[] = {
@@ -1968,6 +1987,7 @@ cli_suite(void)
     tcase_add_test(tc, test_regime);
     tcase_add_test(tc, test_threshold);
     tcase_add_test(tc, test_gd);
+    tcase_add_test(tc, test_check_output_unwritable);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sweep");

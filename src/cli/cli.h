@@ -335,6 +335,101 @@ int cli_ckpt_state(const char *state, size_t len, void *ctx);
 int cli_ckpt_read(const char *path, char **buf, const char **state, size_t *slen, long *off,
                   slong *rows, int *header);
 
+/* The report of limits (limits_out.c) on standard output, as JSON or
+   text: what cmd_limits computed (l1w, m1w, cp, cm with a shape and
+   D >= 3; qm with a scale; kk with --kkt LIST). */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_l2mm_struct *l2;
+    const mpbias_l1mm_struct *l1, *l1w;
+    const mpbias_qmu_struct *qm;
+    const mpbias_lpkkt_struct *kk;
+    const char *m2, *m1, *m1w;  /* the margins, correctly rounded          */
+    const char *kkt_list;       /* --kkt, or NULL                          */
+    const fmpq *cp, *cm;        /* the weights of the weighted l1          */
+    const fmpq *margin, *muD;   /* G; mu^D                                 */
+    long depth, digits, loss_bits;
+    int have_scale, have_loss, shaped, l1w_on;
+    int qmode;                  /* CLI_Q_AUTO, CLI_Q_EXACT or CLI_Q_DECIMAL */
+} cli_limits_out;
+
+void cli_limits_json(const cli_limits_out *o);
+void cli_limits_text(const cli_limits_out *o);
+
+/* The report of check (check_out.c): the rows, the verdict (threshold
+   md digits) and the diagnoses as text (fmt 0), CSV (1) or JSON (2); and
+   the verdict and diagnoses on standard error (the summary of CSV output). */
+void cli_check_report(FILE *f, int fmt, const mpbias_check_result *res,
+                      const mpbias_cand_struct *cand, const char *cand_path, long digits,
+                      double md);
+void cli_check_summary(const mpbias_check_result *res, const mpbias_cand_struct *cand, double md);
+
+/* sweep (cmd_sweep.c): the run that the workers, the files and the
+   pictures share. */
+typedef struct
+{
+    const char *dir;                 /* --out DIR                              */
+    const char *delta_s;             /* --threshold-within as given, or NULL   */
+    const mpbias_sweep_struct *sw;   /* the library's sweep, prepared          */
+    long jobs;
+    int quiet;
+} cli_sweep;
+
+/* cli_sweep_workers' return on the MPI ranks other than 0, which leave
+   the merge to rank 0 */
+#define CLI_SWEEP_NOT_MINE (-2)
+
+/* The files (sweep_out.c): DIR/points/P.EXT (".P.tmp" for ext "tmp"),
+   malloc'd or NULL; the part files of the npts points in grid order
+   after `header` into DIR/NAME; run.json's text (the request); DIR with
+   DIR/points and run.json, or the check that the run.json there is the
+   same request.  Each returns EXIT_OK or EXIT_FAIL (reported). */
+char *cli_sweep_path(const char *dir, slong p, const char *ext);
+int cli_sweep_merge(const char *dir, slong npts, const char *ext, const char *name,
+                    const char *header);
+char *cli_sweep_describe(const cli_sweep *c, const char *const *files,
+                         const char *const *examples, const char *until_s);
+int cli_sweep_prepare_dir(const char *dir, const char *desc);
+/* A computed point (status st, message err): its warning or error on
+   standard error, else its files points/P.thr (with a threshold) and
+   points/P.csv, each written under a temporary name and renamed. */
+int cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_status st,
+                    const mpbias_err_t err);
+/* gnuplot (gnuplot.c): s inside a single-quoted string; the program
+   ($MPBIAS_GNUPLOT, or gnuplot on the PATH); 1 if prog (a path, or a name
+   looked up in $PATH) is executable; gnuplot writing FILE (PNG or SVG by
+   the extension, checked before), titled, with log10(1/eps) on a log x
+   axis (NULL, reported, when it cannot be started); its end (EXIT_OK, or
+   EXIT_FAIL reported). */
+void cli_put_gnuplot_string(FILE *g, const char *s);
+const char *cli_gnuplot_program(void);
+int cli_find_program(const char *prog);
+FILE *cli_gnuplot_open(const char *file, const char *title);
+int cli_gnuplot_close(FILE *g);
+
+/* The output of regime (regime_out.c, regime_plot.c): the table as CSV or
+   text, and the pictures (--plot FILE, --plot-wbar FILE; either NULL). */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_regime_traj_struct *rt;
+    long depth, digits;
+    const fmpq *alpha;
+    const char *kkt_desc;       /* depth >= 3: the rich target, in words */
+} cli_regime_out;
+
+void cli_regime_csv(FILE *f, const cli_regime_out *o);
+void cli_regime_text(FILE *f, const cli_regime_out *o);
+int cli_regime_plots(const char *plotfile, const char *wbarfile, const cli_regime_out *o);
+
+/* --plot (sweep_plot.c): the pictures of every dataset and depth from
+   DIR/results.csv; target: log10(1/eps) of the last loss. */
+int cli_sweep_plot(const cli_sweep *c, double target);
+/* Run the points that are not done (sweep_workers.c) and say so on
+   standard error: EXIT_OK, EXIT_FAIL (reported) or CLI_SWEEP_NOT_MINE. */
+int cli_sweep_workers(const cli_sweep *c);
+
 /* The commands. */
 int cmd_info(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
