@@ -14,12 +14,17 @@
  * late (M >> Lam) r = log(1 + t) - M + Lam, an O(log M) quantity; early
  * (M << Lam: large initialization scales, tiny times) c(x) is about
  * e^(M - Lam), of the size of t itself, so that log(1 + t) = r + c is
- * never a cancellation of O(1) terms.  The state y = (nu_1..nu_N, r) obeys
- *     dnu/dx = E p / Phi,   dr/dx = E (e^(M - c - r) / Phi - sigma(M - Lam)),
- * E = e^x, M = M0 + expm1(x), with M - c = Lam - softplus(Lam - M) formed
- * without cancellation.  It is stiff (fast relaxation of the support
- * margins, and of r, at rate ~E), so it is integrated with an implicit
- * stepper and this file's exact Jacobian.
+ * never a cancellation of O(1) terms.  In that variable (xi below, with
+ * the plateau scale Msc: xi = log(1 + (M - M0) / Msc))
+ *     dnu/dxi = E p / Phi,   dr/dxi = E (e^(M - c - r) / Phi - sigma(M - Lam)),
+ * E = Msc e^xi, M = M0 + Msc expm1(xi), with M - c = Lam - softplus(Lam - M)
+ * formed without cancellation.  Since 2026-12-03 xi is a state component
+ * too, y = (nu - nuref, r, xi - xiref), and the independent variable x is
+ * a Sundman transform, dxi/dx = theta = Phi / den (set_theta), so that
+ * plateaus after the first, where M stands still, are resolved (doc/flow.md,
+ * "Several plateaus").  The system is stiff (fast relaxation of the support
+ * margins, and of r), so it is integrated with an implicit stepper and
+ * this file's exact Jacobian (autonomous in x: df/dx = 0).
  *
  * Nothing here forms exp(-m) or t: p comes from log-sum-exp, l and g of
  * the logistic loss from stable softplus forms.  The workspace holds all
