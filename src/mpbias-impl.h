@@ -200,7 +200,7 @@ typedef struct
     mpfr_t xiref, xi;          /* xi = xiref + y[n + 1] (xiref moved by _mpbias_dual_fold) */
     mpfr_t theta, sgm;         /* dxi/dx and sigma at the last evaluation of rhs or jac */
     mpfr_t pref, den, sE, omsE;  /* set_theta: Pref, den = Phi + Pref + E sigma, E sigma / den, 1 - sE */
-    mpfr_t *pa;                /* d: sum_a p_a c_a Z_ai^2 */
+    mpfr_t *pa;                /* d: max_a Z_ai^2 (set_theta: Pref = sum_i w'_i pa_i) */
     mpfr_t *kq, *ke, *gth, *zq;  /* d, d, n, n: scratch of grad theta (jac) */
     mpfr_t Lam;                /* log Phi at t = 0 (set by the caller) */
     mpfr_t g1, sig;            /* at the last x: M - c(x) and c'(x) / E */
