@@ -49,6 +49,32 @@ put_text_qvec(const char *label, const fmpq *v, slong len, int vec, int qmode, l
     return rd;
 }
 
+/* Text: one rational, after '~' when it is shown rounded; returns 1 then */
+static int
+put_text_q(const fmpq_t q, int qmode, long digits)
+{
+    int rd = cli_q_rounded(q, 1, qmode);
+    printf("%s", rd ? "~" : "");
+    cli_put_q(stdout, q, rd, digits);
+    return rd;
+}
+
+/* the intermediate predictor's coordinates, each correctly rounded or as
+   a ball, separated by ", " and each between two `quote`s */
+static void
+put_qmu_coords(const mpbias_qmu_struct *qm, long digits, const char *quote)
+{
+    slong i;
+    for (i = 0; i < qm->d; i++)
+    {
+        char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
+        if (cs == NULL)
+            cs = mpbias_qmu_coord_ball_str(qm, i, (int) digits);
+        printf("%s%s%s%s", i ? ", " : "", quote, cs, quote);
+        flint_free(cs);
+    }
+}
+
 /* the l1 block (plain or weighted) as JSON members after "w" */
 static void
 put_l1_json(const mpbias_l1mm_t l1, const char *margin)
@@ -106,84 +132,97 @@ put_l1_text(const mpbias_l1mm_t l1, const char *margin, long digits, int qmode)
     return rd;
 }
 
+/* the polished KKT point as JSON members */
+static void
+put_kkt_json(const mpbias_lpkkt_struct *kk, long depth, long digits)
+{
+    slong i;
+    printf(",\n  \"kkt\": {\"depth\": %ld, \"kind\": \"%s\", \"w\": [", depth,
+           kk->kind == MPBIAS_KKT_L1 ? "l1" : kk->kind == MPBIAS_KKT_VERTEX ? "vertex"
+                                                                           : "interior");
+    for (i = 0; i < kk->d; i++)
+        mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->w[i]);
+    printf("], \"lambda\": [");
+    for (i = 0; i < kk->n; i++)
+        mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->lambda[i]);
+    mpfr_printf("], \"nsupport\": %ld, \"nactive\": %ld, \"support_tol\": %g, "
+                "\"residual\": \"%.3Re\", \"distance\": \"%.3Re\"}",
+                (long) kk->nsupport, (long) kk->nactive, kk->tau, kk->residual,
+                kk->distance);
+}
+
+/* the polished KKT point as text */
+static void
+put_kkt_text(const mpbias_lpkkt_struct *kk, long depth, long digits)
+{
+    slong i;
+    printf("\nl_(2/%ld) KKT point  min sum |w_i|^(2/%ld) s.t. z_n . w >= 1, polished from the "
+           "candidate\n", depth, depth);
+    printf("  w          = (");
+    for (i = 0; i < kk->d; i++)
+        mpfr_printf("%s%.*Re", i ? ", " : "", (int) digits - 1, kk->w[i]);
+    mpfr_printf(")\n  residual   = %.3Re  (max-norm of the KKT system; multipliers >= 0, "
+                "constraints checked)\n", kk->residual);
+    printf("  support    = %ld coordinates, %ld active constraints (threshold %g)\n",
+           (long) kk->nsupport, (long) kk->nactive, kk->tau);
+    mpfr_printf("  distance   = %.3Re  (max |w_i - c_i| / max |c_i| from the candidate c\n"
+                "               scaled to margin 1: a large value means Newton went to\n"
+                "               another KKT point; try another --support-tol)\n", kk->distance);
+    printf("  kind       = %s\n",
+           kk->kind == MPBIAS_KKT_L1 ? "the l1 max-margin solution"
+           : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex (determined by its active constraints), not the l1 solution"
+                                           : "an interior KKT point (not determined by its active constraints)");
+}
+
 void
 cli_limits_json(const cli_limits_out *o)
 {
     const mpbias_data_struct *data = o->data;
-    const mpbias_l2mm_struct *l2 = o->l2;
-    const mpbias_l1mm_struct *l1 = o->l1, *l1w = o->l1w;
-    const mpbias_qmu_struct *qm = o->qm;
-    const mpbias_lpkkt_struct *kk = o->kk;
-    const char *m2 = o->m2, *m1 = o->m1, *m1w = o->m1w, *kkt_list = o->kkt_list;
-    const fmpq *cp = o->cp, *cm = o->cm, *margin = o->margin, *muD = o->muD;
-    long depth = o->depth, digits = o->digits, loss_bits = o->loss_bits;
-    int have_scale = o->have_scale, have_loss = o->have_loss, shaped = o->shaped;
-    int l1w_on = o->l1w_on;
-    slong i;
+    long depth = o->depth, digits = o->digits;
     printf("{\n  \"mpbias\": \"%s\",\n  \"command\": \"limits\",\n", PACKAGE_VERSION);
     printf("  \"data\": {\"name\": \"");
     cli_put_json_string(stdout, data->name);
     printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
     printf("  \"l2\": {\"w\": ");
-    put_qvec(stdout, l2->w, l2->d);
+    put_qvec(stdout, o->l2->w, o->l2->d);
     printf(", \"norm2_squared\": ");
-    put_q(stdout, l2->norm2);
-    printf(", \"margin\": \"%s\", \"nsupport\": %ld, \"certified\": %s},\n", m2,
-           (long) l2->nsupport, l2->certified ? "true" : "false");
+    put_q(stdout, o->l2->norm2);
+    printf(", \"margin\": \"%s\", \"nsupport\": %ld, \"certified\": %s},\n", o->m2,
+           (long) o->l2->nsupport, o->l2->certified ? "true" : "false");
     printf("  \"l1\": ");
-    put_l1_json(l1, m1);
+    put_l1_json(o->l1, o->m1);
     printf("}");
-    if (l1w_on)
+    if (o->l1w_on)
     {
         printf(",\n  \"l1_weighted\": ");
-        put_l1_json(l1w, m1w);
+        put_l1_json(o->l1w, o->m1w);
         printf(", \"weights_plus\": ");
-        put_qvec(stdout, cp, data->d);
+        put_qvec(stdout, o->cp, data->d);
         printf(", \"weights_minus\": ");
-        put_qvec(stdout, cm, data->d);
+        put_qvec(stdout, o->cm, data->d);
         printf("}");
     }
-    if (have_scale)
+    if (o->have_scale)
     {
         printf(",\n  \"qmu\": {\"depth\": %ld, ", depth);
-        if (have_loss)
-            printf("\"log_inv_eps_bits\": %ld, ", loss_bits);
-        if (shaped)
+        if (o->have_loss)
+            printf("\"log_inv_eps_bits\": %ld, ", o->loss_bits);
+        if (o->shaped)
         {
             printf("\"shape\": true, \"margin\": ");
-            put_q(stdout, margin);
+            put_q(stdout, o->margin);
         }
         else
         {
             printf("\"mu_pow_D\": ");
-            put_q(stdout, muD);
+            put_q(stdout, o->muD);
         }
         printf(", \"w\": [");
-        for (i = 0; i < qm->d; i++)
-        {
-            char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
-            if (cs == NULL)
-                cs = mpbias_qmu_coord_ball_str(qm, i, (int) digits);
-            printf("%s\"%s\"", i ? ", " : "", cs);
-            flint_free(cs);
-        }
-        mpfr_printf("], \"radius\": \"%.3Re\", \"certified\": true}", qm->radius);
+        put_qmu_coords(o->qm, digits, "\"");
+        mpfr_printf("], \"radius\": \"%.3Re\", \"certified\": true}", o->qm->radius);
     }
-    if (kkt_list != NULL)
-    {
-        printf(",\n  \"kkt\": {\"depth\": %ld, \"kind\": \"%s\", \"w\": [", depth,
-               kk->kind == MPBIAS_KKT_L1 ? "l1" : kk->kind == MPBIAS_KKT_VERTEX ? "vertex"
-                                                                               : "interior");
-        for (i = 0; i < kk->d; i++)
-            mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->w[i]);
-        printf("], \"lambda\": [");
-        for (i = 0; i < kk->n; i++)
-            mpfr_printf("%s\"%.*Re\"", i ? ", " : "", (int) digits - 1, kk->lambda[i]);
-        mpfr_printf("], \"nsupport\": %ld, \"nactive\": %ld, \"support_tol\": %g, "
-                    "\"residual\": \"%.3Re\", \"distance\": \"%.3Re\"}",
-                    (long) kk->nsupport, (long) kk->nactive, kk->tau, kk->residual,
-                    kk->distance);
-    }
+    if (o->kkt_list != NULL)
+        put_kkt_json(o->kk, depth, digits);
     printf("\n}\n");
 }
 
@@ -191,98 +230,59 @@ void
 cli_limits_text(const cli_limits_out *o)
 {
     const mpbias_data_struct *data = o->data;
-    const mpbias_l2mm_struct *l2 = o->l2;
-    const mpbias_l1mm_struct *l1 = o->l1, *l1w = o->l1w;
-    const mpbias_qmu_struct *qm = o->qm;
-    const mpbias_lpkkt_struct *kk = o->kk;
-    const char *m2 = o->m2, *m1 = o->m1, *m1w = o->m1w, *kkt_list = o->kkt_list;
-    const fmpq *cp = o->cp, *cm = o->cm, *margin = o->margin, *muD = o->muD;
-    long depth = o->depth, digits = o->digits, loss_bits = o->loss_bits;
-    int have_scale = o->have_scale, have_loss = o->have_loss, shaped = o->shaped;
-    int l1w_on = o->l1w_on;
-    slong i;
-    int qmode = o->qmode, rounded = 0, rd;
+    long depth = o->depth, digits = o->digits;
+    int qmode = o->qmode, rounded = 0;
     printf("dataset: %s (N = %ld, d = %ld)\n\n", data->name, (long) data->n, (long) data->d);
     printf("l2 max margin  argmin ||w||_2 s.t. z_n . w >= 1  (exact; KKT certificate %s)\n",
-           l2->certified ? "verified" : "NOT verified");
-    rounded |= put_text_qvec("w", l2->w, l2->d, 1, qmode, digits);
-    rounded |= put_text_qvec("||w||_2^2", l2->norm2, 1, 0, qmode, digits);
-    printf("  margin     = %s  (1/||w||_2, %ld digits, correctly rounded)\n", m2, digits);
-    printf("  support    = %ld of %ld samples with z_n . w = 1\n\n", (long) l2->nsupport,
+           o->l2->certified ? "verified" : "NOT verified");
+    rounded |= put_text_qvec("w", o->l2->w, o->l2->d, 1, qmode, digits);
+    rounded |= put_text_qvec("||w||_2^2", o->l2->norm2, 1, 0, qmode, digits);
+    printf("  margin     = %s  (1/||w||_2, %ld digits, correctly rounded)\n", o->m2, digits);
+    printf("  support    = %ld of %ld samples with z_n . w = 1\n\n", (long) o->l2->nsupport,
            (long) data->n);
     printf("l1 max margin  argmin ||w||_1 s.t. z_n . w >= 1  (exact; duality certificate "
-           "%s)\n", l1->certified ? "verified" : "NOT verified");
-    rounded |= put_l1_text(l1, m1, digits, qmode);
-    if (l1w_on)
+           "%s)\n", o->l1->certified ? "verified" : "NOT verified");
+    rounded |= put_l1_text(o->l1, o->m1, digits, qmode);
+    if (o->l1w_on)
     {
         printf("\nweighted l1    argmin sum_i cp_i max(w_i, 0) + cm_i max(-w_i, 0) s.t. "
                "z_n . w >= 1,\n               cp = a^(2-D), cm = b^(2-D) (the rich limit of "
                "the shaped depth-%ld\n               predictor; exact; duality certificate "
-               "%s)\n", depth, l1w->certified ? "verified" : "NOT verified");
-        rounded |= put_text_qvec("cp", cp, data->d, 1, qmode, digits);
-        rounded |= put_text_qvec("cm", cm, data->d, 1, qmode, digits);
-        rounded |= put_l1_text(l1w, m1w, digits, qmode);
+               "%s)\n", depth, o->l1w->certified ? "verified" : "NOT verified");
+        rounded |= put_text_qvec("cp", o->cp, data->d, 1, qmode, digits);
+        rounded |= put_text_qvec("cm", o->cm, data->d, 1, qmode, digits);
+        rounded |= put_l1_text(o->l1w, o->m1w, digits, qmode);
     }
-    if (have_scale && shaped)
+    if (o->have_scale && o->shaped)
     {
         printf("\nintermediate   argmin Q(w) s.t. z_n . w >= 1, depth %ld, with the shape: "
                "per coordinate\n               mu_+^%ld = a^%ld / G, mu_-^%ld = b^%ld / G, G = ",
                depth, depth, depth, depth, depth);
-        if (have_loss)
-            printf("log(1/eps) rounded to %ld bits: ", loss_bits);
-        rd = cli_q_rounded(margin, 1, qmode);
-        printf("%s", rd ? "~" : "");
-        cli_put_q(stdout, margin, rd, digits);
-        rounded |= rd;
+        if (o->have_loss)
+            printf("log(1/eps) rounded to %ld bits: ", o->loss_bits);
+        rounded |= put_text_q(o->margin, qmode, digits);
     }
-    else if (have_scale)
+    else if (o->have_scale)
     {
         printf("\nintermediate   argmin Q_mu(w) s.t. z_n . w >= 1, depth %ld, mu^%ld = ", depth,
                depth);
-        if (have_loss)
-            printf("alpha^%ld / log(1/eps), log(1/eps) rounded to %ld bits: ", depth, loss_bits);
-        rd = cli_q_rounded(muD, 1, qmode);
-        printf("%s", rd ? "~" : "");
-        cli_put_q(stdout, muD, rd, digits);
-        rounded |= rd;
+        if (o->have_loss)
+            printf("alpha^%ld / log(1/eps), log(1/eps) rounded to %ld bits: ", depth, o->loss_bits);
+        rounded |= put_text_q(o->muD, qmode, digits);
     }
-    if (have_scale)
+    if (o->have_scale)
     {
         printf("\n  w          = (");
-        for (i = 0; i < qm->d; i++)
-        {
-            char *cs = mpbias_qmu_coord_str(qm, i, (int) digits);
-            if (cs == NULL)
-                cs = mpbias_qmu_coord_ball_str(qm, i, (int) digits);
-            printf("%s%s", i ? ", " : "", cs);
-            flint_free(cs);
-        }
+        put_qmu_coords(o->qm, digits, "");
         mpfr_printf(")\n  error      <= %.3Re  (rigorous l2 distance of the internal point to the\n"
                     "               exact predictor; each coordinate: the exact one correctly\n"
                     "               rounded, or a ball [m +/- r] containing it)\n",
-                    qm->radius);
-        printf("  support    = %ld of %ld samples active\n", (long) qm->nsupport,
+                    o->qm->radius);
+        printf("  support    = %ld of %ld samples active\n", (long) o->qm->nsupport,
                (long) data->n);
     }
-    if (kkt_list != NULL)
-    {
-        printf("\nl_(2/%ld) KKT point  min sum |w_i|^(2/%ld) s.t. z_n . w >= 1, polished from the "
-               "candidate\n", depth, depth);
-        printf("  w          = (");
-        for (i = 0; i < kk->d; i++)
-            mpfr_printf("%s%.*Re", i ? ", " : "", (int) digits - 1, kk->w[i]);
-        mpfr_printf(")\n  residual   = %.3Re  (max-norm of the KKT system; multipliers >= 0, "
-                    "constraints checked)\n", kk->residual);
-        printf("  support    = %ld coordinates, %ld active constraints (threshold %g)\n",
-               (long) kk->nsupport, (long) kk->nactive, kk->tau);
-        mpfr_printf("  distance   = %.3Re  (max |w_i - c_i| / max |c_i| from the candidate c\n"
-                    "               scaled to margin 1: a large value means Newton went to\n"
-                    "               another KKT point; try another --support-tol)\n", kk->distance);
-        printf("  kind       = %s\n",
-               kk->kind == MPBIAS_KKT_L1 ? "the l1 max-margin solution"
-               : kk->kind == MPBIAS_KKT_VERTEX ? "a vertex (determined by its active constraints), not the l1 solution"
-                                               : "an interior KKT point (not determined by its active constraints)");
-    }
+    if (o->kkt_list != NULL)
+        put_kkt_text(o->kk, depth, digits);
     if (rounded)
         printf("\n'~': a rational too long to read, shown correctly rounded to %ld digits "
                "(--exact\nprints it exactly; the JSON output always does).\n", digits);
