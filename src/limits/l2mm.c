@@ -33,15 +33,10 @@
 void
 mpbias_l2mm_init(mpbias_l2mm_t r)
 {
-    r->separable = 0;
-    r->n = 0;
-    r->d = 0;
-    r->w = NULL;
-    r->lambda = NULL;
+    r->separable = r->certified = 0;
+    r->n = r->d = r->nsupport = r->iterations = 0;
+    r->w = r->lambda = NULL;
     fmpq_init(r->norm2);
-    r->nsupport = 0;
-    r->certified = 0;
-    r->iterations = 0;
 }
 
 void
@@ -50,8 +45,7 @@ mpbias_l2mm_clear(mpbias_l2mm_t r)
     _mpbias_fmpq_vec_free(r->w, r->d);
     _mpbias_fmpq_vec_free(r->lambda, r->n);
     fmpq_clear(r->norm2);
-    r->w = NULL;
-    r->lambda = NULL;
+    r->w = r->lambda = NULL;
 }
 
 /* A = L Z as integers (n x d), L = lcm of the denominators of Z. */

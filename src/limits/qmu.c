@@ -38,11 +38,8 @@
 void
 mpbias_qmu_init(mpbias_qmu_t r)
 {
-    r->d = 0;
-    r->n = 0;
-    r->w = NULL;
-    r->werr = NULL;
-    r->lambda = NULL;
+    r->d = r->n = 0;
+    r->w = r->werr = r->lambda = NULL;
     mpfr_init2(r->radius, 64);
     mpfr_set_inf(r->radius, 1);
     r->nsupport = 0;
@@ -52,15 +49,10 @@ mpbias_qmu_init(mpbias_qmu_t r)
 void
 mpbias_qmu_clear(mpbias_qmu_t r)
 {
-    if (r->w != NULL)
-        _mpbias_mpfr_vec_clear(r->w, r->d);
-    if (r->werr != NULL)
-        _mpbias_mpfr_vec_clear(r->werr, r->d);
-    if (r->lambda != NULL)
-        _mpbias_mpfr_vec_clear(r->lambda, r->n);
-    r->w = NULL;
-    r->werr = NULL;
-    r->lambda = NULL;
+    _mpbias_mpfr_vec_clear(r->w, r->d);   /* each a no-op on NULL */
+    _mpbias_mpfr_vec_clear(r->werr, r->d);
+    _mpbias_mpfr_vec_clear(r->lambda, r->n);
+    r->w = r->werr = r->lambda = NULL;
     mpfr_clear(r->radius);
 }
 
@@ -110,6 +102,27 @@ typedef struct
 
 #define QJ(Q, i) ((Q)->np == 1 ? 0 : (i))
 
+/* depth >= 3 (qconj and qarb alike): the six vectors pD, pm, p2, mD, mm,
+   m2 are consecutive views of one block of 6 np entries at pD */
+#define QVIEWS(Q, np)                                                           \
+    ((Q)->pm = (Q)->pD + (np), (Q)->p2 = (Q)->pm + (np), (Q)->mD = (Q)->p2 + (np), \
+     (Q)->mm = (Q)->mD + (np), (Q)->m2 = (Q)->mm + (np))
+
+/* the one block of either depth: s2 and tilt (depth 2) or the six */
+#define QBLOCK(Q) ((Q)->D == 2 ? (Q)->s2 : (Q)->pD)
+#define QBLOCK_LEN(Q) (((Q)->D == 2 ? 2 : 6) * (Q)->np)
+
+/* per j: whether P_j = M_j (no tilt), flint_malloc'd */
+static int *
+equal_scales(const fmpq *P, const fmpq *M, slong np)
+{
+    slong j;
+    int *eq = flint_malloc((size_t) np * sizeof(int));
+    for (j = 0; j < np; j++)
+        eq[j] = fmpq_equal(P + j, M + j);
+    return eq;
+}
+
 /* x = s^D (exact s^D given), xm = s^(D-2), x2 = s^2 */
 static void
 beta_powers(mpfr_t xD, mpfr_t xm, mpfr_t x2, const fmpq_t sD, int D, mpfr_t tmp)
@@ -130,15 +143,13 @@ qc_init(qconj *Q, int D, const fmpq *P, const fmpq *M, slong np, mpfr_prec_t wp)
     Q->D = D;
     Q->np = np;
     Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
-    Q->equal = flint_malloc((size_t) np * sizeof(int));
-    for (j = 0; j < np; j++)
-        Q->equal[j] = fmpq_equal(P + j, M + j);
+    Q->equal = equal_scales(P, M, np);
     mpfr_inits2(wp, Q->y, Q->a, Q->b, Q->ra, Q->rb, Q->t, (mpfr_ptr) 0);
     fmpq_init(q);
     if (D == 2)
     {
-        Q->s2 = _mpbias_mpfr_vec_init(np, wp);
-        Q->tilt = _mpbias_mpfr_vec_init(np, wp);
+        Q->s2 = _mpbias_mpfr_vec_init(2 * np, wp);   /* one block: s2, tilt */
+        Q->tilt = Q->s2 + np;
         for (j = 0; j < np; j++)
         {
             fmpq_mul(q, P + j, M + j);
@@ -158,12 +169,8 @@ qc_init(qconj *Q, int D, const fmpq *P, const fmpq *M, slong np, mpfr_prec_t wp)
     }
     else
     {
-        Q->pD = _mpbias_mpfr_vec_init(np, wp);
-        Q->pm = _mpbias_mpfr_vec_init(np, wp);
-        Q->p2 = _mpbias_mpfr_vec_init(np, wp);
-        Q->mD = _mpbias_mpfr_vec_init(np, wp);
-        Q->mm = _mpbias_mpfr_vec_init(np, wp);
-        Q->m2 = _mpbias_mpfr_vec_init(np, wp);
+        Q->pD = _mpbias_mpfr_vec_init(6 * np, wp);   /* one block of six */
+        QVIEWS(Q, np);
         for (j = 0; j < np; j++)
         {
             beta_powers(Q->pD[j], Q->pm[j], Q->p2[j], P + j, D, Q->t);
@@ -178,20 +185,7 @@ static void
 qc_clear(qconj *Q)
 {
     flint_free(Q->equal);
-    if (Q->D == 2)
-    {
-        _mpbias_mpfr_vec_clear(Q->s2, Q->np);
-        _mpbias_mpfr_vec_clear(Q->tilt, Q->np);
-    }
-    else
-    {
-        _mpbias_mpfr_vec_clear(Q->pD, Q->np);
-        _mpbias_mpfr_vec_clear(Q->pm, Q->np);
-        _mpbias_mpfr_vec_clear(Q->p2, Q->np);
-        _mpbias_mpfr_vec_clear(Q->mD, Q->np);
-        _mpbias_mpfr_vec_clear(Q->mm, Q->np);
-        _mpbias_mpfr_vec_clear(Q->m2, Q->np);
-    }
+    _mpbias_mpfr_vec_clear(QBLOCK(Q), QBLOCK_LEN(Q));
     mpfr_clears(Q->y, Q->a, Q->b, Q->ra, Q->rb, Q->t, (mpfr_ptr) 0);
 }
 
@@ -332,15 +326,13 @@ qarb_init(qarb *Q, int D, const fmpq *P, const fmpq *M, slong np, slong prec)
     Q->D = D;
     Q->np = np;
     Q->s2 = Q->tilt = Q->pD = Q->pm = Q->p2 = Q->mD = Q->mm = Q->m2 = NULL;
-    Q->equal = flint_malloc((size_t) np * sizeof(int));
-    for (j = 0; j < np; j++)
-        Q->equal[j] = fmpq_equal(P + j, M + j);
+    Q->equal = equal_scales(P, M, np);
     if (D == 2)
     {
         fmpq_t q;
         fmpq_init(q);
-        Q->s2 = _arb_vec_init(np);
-        Q->tilt = _arb_vec_init(np);
+        Q->s2 = _arb_vec_init(2 * np);   /* one block: s2, tilt */
+        Q->tilt = Q->s2 + np;
         for (j = 0; j < np; j++)
         {
             fmpq_mul(q, P + j, M + j);
@@ -359,12 +351,8 @@ qarb_init(qarb *Q, int D, const fmpq *P, const fmpq *M, slong np, slong prec)
     }
     else
     {
-        Q->pD = _arb_vec_init(np);
-        Q->pm = _arb_vec_init(np);
-        Q->p2 = _arb_vec_init(np);
-        Q->mD = _arb_vec_init(np);
-        Q->mm = _arb_vec_init(np);
-        Q->m2 = _arb_vec_init(np);
+        Q->pD = _arb_vec_init(6 * np);   /* one block of six */
+        QVIEWS(Q, np);
         for (j = 0; j < np; j++)
         {
             arb_beta_powers(Q->pD + j, Q->pm + j, Q->p2 + j, P + j, D, prec);
@@ -377,20 +365,7 @@ static void
 qarb_clear(qarb *Q)
 {
     flint_free(Q->equal);
-    if (Q->D == 2)
-    {
-        _arb_vec_clear(Q->s2, Q->np);
-        _arb_vec_clear(Q->tilt, Q->np);
-    }
-    else
-    {
-        _arb_vec_clear(Q->pD, Q->np);
-        _arb_vec_clear(Q->pm, Q->np);
-        _arb_vec_clear(Q->p2, Q->np);
-        _arb_vec_clear(Q->mD, Q->np);
-        _arb_vec_clear(Q->mm, Q->np);
-        _arb_vec_clear(Q->m2, Q->np);
-    }
+    _arb_vec_clear(QBLOCK(Q), QBLOCK_LEN(Q));
 }
 
 /* any of c_i, c_i', c_i'' at the ball v (NULL: not wanted); returns 0
