@@ -40,20 +40,272 @@ mpbias_lpkkt_init(mpbias_lpkkt_t r)
 void
 mpbias_lpkkt_clear(mpbias_lpkkt_t r)
 {
-    if (r->w != NULL)
-        _mpbias_mpfr_vec_clear(r->w, r->d);
-    if (r->lambda != NULL)
-        _mpbias_mpfr_vec_clear(r->lambda, r->n);
+    _mpbias_mpfr_vec_clear(r->w, r->d);   /* each a no-op on NULL */
+    _mpbias_mpfr_vec_clear(r->lambda, r->n);
     r->w = r->lambda = NULL;
     mpfr_clear(r->residual);
     mpfr_clear(r->distance);
+}
+
+/* The active rows (those of A, returned: how many), most active first, kept only while linearly independent
+   on the support (duplicate samples, or more active constraints than
+   support coordinates at a degenerate vertex, would make the
+   multipliers non-unique): Gram-Schmidt in the working precision */
+static slong
+independent_rows(slong *A, const mpfr_t *Z, const mpfr_t *zc, const slong *S, slong ns, slong n,
+                 slong d, double tau, mpfr_prec_t prec)
+{
+    slong i, k, na = 0;
+    mpfr_t t, u, cmax;
+    mpfr_inits2(prec, t, u, cmax, (mpfr_ptr) 0);
+    slong *cand_rows = flint_malloc((size_t) n * sizeof(slong)), nc = 0, a, b;
+    mpfr_t *Q = _mpbias_mpfr_vec_init(ns * ns, prec), *q = _mpbias_mpfr_vec_init(ns, prec);
+    for (k = 0; k < n; k++)
+        if (mpfr_cmp_d(zc[k], 1.0 + tau) <= 0)
+            cand_rows[nc++] = k;
+    for (a = 1; a < nc; a++)   /* insertion sort by z . c */
+        for (b = a; b > 0 && mpfr_cmp(zc[cand_rows[b]], zc[cand_rows[b - 1]]) < 0; b--)
+        {
+            slong tmp = cand_rows[b];
+            cand_rows[b] = cand_rows[b - 1];
+            cand_rows[b - 1] = tmp;
+        }
+    for (a = 0; a < nc && na < ns; a++)
+    {
+        mpfr_set_zero(cmax, 1);   /* |row| */
+        for (i = 0; i < ns; i++)
+        {
+            mpfr_set(q[i], Z[cand_rows[a] * d + S[i]], MPFR_RNDN);
+            mpfr_fma(cmax, q[i], q[i], cmax, MPFR_RNDN);
+        }
+        for (b = 0; b < na; b++)
+        {
+            mpfr_set_zero(t, 1);
+            for (i = 0; i < ns; i++)
+                mpfr_fma(t, Q[b * ns + i], q[i], t, MPFR_RNDN);
+            for (i = 0; i < ns; i++)
+            {
+                mpfr_mul(u, t, Q[b * ns + i], MPFR_RNDN);
+                mpfr_sub(q[i], q[i], u, MPFR_RNDN);
+            }
+        }
+        mpfr_set_zero(t, 1);
+        for (i = 0; i < ns; i++)
+            mpfr_fma(t, q[i], q[i], t, MPFR_RNDN);
+        /* independent if the residual keeps more than 2^(-prec/2) of the row */
+        mpfr_mul_2si(u, cmax, -(long) prec / 2, MPFR_RNDN);
+        if (mpfr_cmp(t, u) > 0)
+        {
+            mpfr_sqrt(t, t, MPFR_RNDN);
+            for (i = 0; i < ns; i++)
+                mpfr_div(Q[na * ns + i], q[i], t, MPFR_RNDN);
+            A[na++] = cand_rows[a];
+        }
+    }
+    flint_free(cand_rows);
+    _mpbias_mpfr_vec_clear(Q, ns * ns);
+    _mpbias_mpfr_vec_clear(q, ns);
+    mpfr_clears(t, u, cmax, (mpfr_ptr) 0);
+    return na;
+}
+
+/* the first k with z_k . w < 1 - tol (w supported on S), or -1 */
+static slong
+violated_row(const mpfr_t *Z, const mpfr_t *w, const slong *S, slong ns, slong n, slong d,
+             const mpfr_t tol)
+{
+    slong i, k, bad = -1;
+    mpfr_t t, u;
+    mpfr_inits2(mpfr_get_prec(tol), t, u, (mpfr_ptr) 0);
+    for (k = 0; k < n && bad < 0; k++)
+    {
+        mpfr_set_zero(t, 1);
+        for (i = 0; i < ns; i++)
+        {
+            mpfr_mul(u, Z[k * d + S[i]], w[S[i]], MPFR_RNDN);
+            mpfr_add(t, t, u, MPFR_RNDN);
+        }
+        mpfr_sub_ui(t, t, 1, MPFR_RNDN);
+        if (mpfr_cmp(t, tol) < 0 && mpfr_cmpabs(t, tol) > 0)
+            bad = k;
+    }
+    mpfr_clears(t, u, (mpfr_ptr) 0);
+    return bad;
+}
+
+/* max |w_i - c_i| / max |c_i| with c = cand / cscale, into dist (rounded up) */
+static void
+distance_to(mpfr_t dist, const mpfr_t *w, const mpfr_t *cand, const mpfr_t cscale, slong d)
+{
+    slong i;
+    mpfr_t t, u;
+    mpfr_inits2(mpfr_get_prec(cscale), t, u, (mpfr_ptr) 0);
+    mpfr_set_zero(dist, 1);
+    mpfr_set_zero(u, 1);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_div(t, cand[i], cscale, MPFR_RNDN);
+        if (mpfr_cmpabs(t, u) > 0)
+            mpfr_abs(u, t, MPFR_RNDN);
+        mpfr_sub(t, w[i], t, MPFR_RNDN);
+        if (mpfr_cmpabs(t, dist) > 0)
+            mpfr_abs(dist, t, MPFR_RNDU);
+    }
+    mpfr_div(dist, dist, u, MPFR_RNDU);
+    mpfr_clears(t, u, (mpfr_ptr) 0);
+}
+
+/* 1 when the l1 max-margin optimum is unique and equal to w to within tol */
+static int
+is_l1_solution(const mpbias_data_t data, const mpfr_t *w, const mpfr_t tol, mpbias_err_t err)
+{
+    slong i;
+    int same = 0;
+    mpbias_l1mm_t l1;
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(tol));
+    mpbias_l1mm_init(l1);
+    if (mpbias_l1mm_compute(l1, data, err) == MPBIAS_OK && l1->separable && l1->unique)
+    {
+        same = 1;
+        for (i = 0; i < data->d && same; i++)
+        {
+            fmpq_get_mpfr(t, l1->w + i, MPFR_RNDN);
+            mpfr_sub(t, t, w[i], MPFR_RNDN);
+            same = mpfr_cmpabs(t, tol) <= 0;
+        }
+    }
+    mpbias_l1mm_clear(l1);
+    mpfr_clear(t);
+    return same;
+}
+
+/* lambda_A in the least-squares sense from the stationarity equations,
+   (Z_AS Z_AS^T) lambda = Z_AS g, g_i = p |w_i|^(p-1) sign(w_i), into F
+   (J, perm: room for na x na); nonzero when Z_AS Z_AS^T is singular. */
+static int
+ls_multipliers(mpfr_t *J, mpfr_t *F, slong *perm, const mpfr_t *Z, const mpfr_t *w, const slong *S,
+               slong ns, const slong *A, slong na, slong d, const mpfr_t pexp)
+{
+    slong i, j, k;
+    int singular;
+    mpfr_t t, u;
+    mpfr_inits2(mpfr_get_prec(pexp), t, u, (mpfr_ptr) 0);
+    for (j = 0; j < na; j++)
+    {
+        for (k = 0; k < na; k++)
+        {
+            mpfr_ptr e = J[j * na + k];
+            mpfr_set_zero(e, 1);
+            for (i = 0; i < ns; i++)
+            {
+                mpfr_mul(t, Z[A[j] * d + S[i]], Z[A[k] * d + S[i]], MPFR_RNDN);
+                mpfr_add(e, e, t, MPFR_RNDN);
+            }
+        }
+        mpfr_set_zero(F[j], 1);
+        for (i = 0; i < ns; i++)
+        {
+            mpfr_abs(t, w[S[i]], MPFR_RNDN);
+            mpfr_sub_ui(u, pexp, 1, MPFR_RNDN);
+            mpfr_pow(t, t, u, MPFR_RNDN);
+            mpfr_mul(t, t, pexp, MPFR_RNDN);
+            if (mpfr_sgn(w[S[i]]) < 0)
+                mpfr_neg(t, t, MPFR_RNDN);
+            mpfr_mul(t, t, Z[A[j] * d + S[i]], MPFR_RNDN);
+            mpfr_add(F[j], F[j], t, MPFR_RNDN);
+        }
+    }
+    singular = _mpbias_lu_factor(J, perm, na, t);
+    if (!singular)
+        _mpbias_lu_solve(F, (const mpfr_t *) J, perm, na, t);
+    mpfr_clears(t, u, (mpfr_ptr) 0);
+    return singular;
+}
+
+/* Newton's method on F(w_S, lambda_A) = 0 from (w, lam), at most 200
+   steps (J, F, perm: room for m = ns + na unknowns); nrm: the max-norm
+   of F at the last point.  1 when it fell to tol. */
+static int
+kkt_newton(mpfr_t *w, mpfr_t *lam, mpfr_t *J, mpfr_t *F, slong *perm, mpfr_t nrm, const mpfr_t *Z,
+           const slong *S, slong ns, const slong *A, slong na, slong d, const mpfr_t pexp,
+           const mpfr_t tol)
+{
+    slong i, j, it, m = ns + na;
+    int conv = 0;
+    mpfr_t t, u;
+    mpfr_inits2(mpfr_get_prec(nrm), t, u, (mpfr_ptr) 0);
+    for (it = 0; it < 200 && !conv; it++)
+    {
+    /* F = [p|w|^(p-1)sgn(w) - Z^T lambda ; Z w - 1], J = [[diag p(p-1)|w|^(p-2), -Z^T], [Z, 0]] */
+        for (i = 0; i < m * m; i++)
+            mpfr_set_zero(J[i], 1);
+        for (i = 0; i < ns; i++)
+        {
+            mpfr_ptr f = F[i];
+            mpfr_abs(t, w[S[i]], MPFR_RNDN);
+            if (mpfr_zero_p(t))
+                break;
+            mpfr_sub_ui(u, pexp, 1, MPFR_RNDN);
+            mpfr_pow(f, t, u, MPFR_RNDN);                     /* |w|^(p-1) */
+            mpfr_div(u, f, t, MPFR_RNDN);                     /* |w|^(p-2) */
+            mpfr_mul(f, f, pexp, MPFR_RNDN);
+            if (mpfr_sgn(w[S[i]]) < 0)
+                mpfr_neg(f, f, MPFR_RNDN);
+            mpfr_sub_ui(t, pexp, 1, MPFR_RNDN);
+            mpfr_mul(t, t, pexp, MPFR_RNDN);
+            mpfr_mul(J[i * m + i], u, t, MPFR_RNDN);
+            for (j = 0; j < na; j++)
+            {
+                mpfr_mul(t, Z[A[j] * d + S[i]], lam[A[j]], MPFR_RNDN);
+                mpfr_sub(f, f, t, MPFR_RNDN);
+                mpfr_neg(J[i * m + ns + j], Z[A[j] * d + S[i]], MPFR_RNDN);
+            }
+        }
+        for (j = 0; j < na; j++)
+        {
+            mpfr_ptr f = F[ns + j];
+            mpfr_set_si(f, -1, MPFR_RNDN);
+            for (i = 0; i < ns; i++)
+            {
+                mpfr_mul(t, Z[A[j] * d + S[i]], w[S[i]], MPFR_RNDN);
+                mpfr_add(f, f, t, MPFR_RNDN);
+                mpfr_set(J[(ns + j) * m + i], Z[A[j] * d + S[i]], MPFR_RNDN);
+            }
+        }
+        mpfr_set_zero(nrm, 1);
+        for (i = 0; i < m; i++)
+            if (mpfr_cmpabs(F[i], nrm) > 0)
+                mpfr_abs(nrm, F[i], MPFR_RNDN);
+        if (!mpfr_number_p(nrm))
+            break;
+        if (mpfr_cmp(nrm, tol) <= 0)
+        {
+            conv = 1;
+            break;
+        }
+        if (_mpbias_lu_factor(J, perm, m, t))
+            break;
+        _mpbias_lu_solve(F, (const mpfr_t *) J, perm, m, t);
+        for (i = 0; i < ns; i++)
+        {
+            mpfr_sub(t, w[S[i]], F[i], MPFR_RNDN);
+            if (mpfr_sgn(t) != mpfr_sgn(w[S[i]]))
+                mpfr_div_2ui(t, w[S[i]], 1, MPFR_RNDN);   /* keep the sign: damp */
+            mpfr_set(w[S[i]], t, MPFR_RNDN);
+        }
+        for (j = 0; j < na; j++)
+            mpfr_sub(lam[A[j]], lam[A[j]], F[ns + j], MPFR_RNDN);
+    }
+    mpfr_clears(t, u, (mpfr_ptr) 0);
+    return conv;
 }
 
 mpbias_status
 mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const mpfr_t *cand,
                     double tau, mpfr_prec_t prec, mpbias_err_t err)
 {
-    slong n = data->n, d = data->d, i, j, k, ns = 0, na = 0, m, it;
+    slong n = data->n, d = data->d, i, j, k, ns = 0, na = 0, m;
     mpbias_status st = MPBIAS_OK;
     mpfr_t *Z, *w, *lam, *J, *F, *zc;
     slong *S, *A, *perm;
@@ -123,59 +375,7 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
         else
             mpfr_set_zero(w[i], 1);
     }
-    /* active rows, most active first, kept only while linearly independent
-       on the support (duplicate samples, or more active constraints than
-       support coordinates at a degenerate vertex, would make the
-       multipliers non-unique): Gram-Schmidt in the working precision */
-    {
-        slong *cand_rows = flint_malloc((size_t) n * sizeof(slong)), nc = 0, a, b;
-        mpfr_t *Q = _mpbias_mpfr_vec_init(ns * ns, prec), *q = _mpbias_mpfr_vec_init(ns, prec);
-        for (k = 0; k < n; k++)
-            if (mpfr_cmp_d(zc[k], 1.0 + tau) <= 0)
-                cand_rows[nc++] = k;
-        for (a = 1; a < nc; a++)   /* insertion sort by z . c */
-            for (b = a; b > 0 && mpfr_cmp(zc[cand_rows[b]], zc[cand_rows[b - 1]]) < 0; b--)
-            {
-                slong tmp = cand_rows[b];
-                cand_rows[b] = cand_rows[b - 1];
-                cand_rows[b - 1] = tmp;
-            }
-        for (a = 0; a < nc && na < ns; a++)
-        {
-            mpfr_set_zero(cmax, 1);   /* |row| */
-            for (i = 0; i < ns; i++)
-            {
-                mpfr_set(q[i], Z[cand_rows[a] * d + S[i]], MPFR_RNDN);
-                mpfr_fma(cmax, q[i], q[i], cmax, MPFR_RNDN);
-            }
-            for (b = 0; b < na; b++)
-            {
-                mpfr_set_zero(t, 1);
-                for (i = 0; i < ns; i++)
-                    mpfr_fma(t, Q[b * ns + i], q[i], t, MPFR_RNDN);
-                for (i = 0; i < ns; i++)
-                {
-                    mpfr_mul(u, t, Q[b * ns + i], MPFR_RNDN);
-                    mpfr_sub(q[i], q[i], u, MPFR_RNDN);
-                }
-            }
-            mpfr_set_zero(t, 1);
-            for (i = 0; i < ns; i++)
-                mpfr_fma(t, q[i], q[i], t, MPFR_RNDN);
-            /* independent if the residual keeps more than 2^(-prec/2) of the row */
-            mpfr_mul_2si(u, cmax, -(long) prec / 2, MPFR_RNDN);
-            if (mpfr_cmp(t, u) > 0)
-            {
-                mpfr_sqrt(t, t, MPFR_RNDN);
-                for (i = 0; i < ns; i++)
-                    mpfr_div(Q[na * ns + i], q[i], t, MPFR_RNDN);
-                A[na++] = cand_rows[a];
-            }
-        }
-        flint_free(cand_rows);
-        _mpbias_mpfr_vec_clear(Q, ns * ns);
-        _mpbias_mpfr_vec_clear(q, ns);
-    }
+    na = independent_rows(A, (const mpfr_t *) Z, (const mpfr_t *) zc, S, ns, n, d, tau, prec);
     m = ns + na;
     J = _mpbias_mpfr_vec_init(m * m, prec);
     F = _mpbias_mpfr_vec_init(m, prec);
@@ -186,107 +386,19 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
                              "no active constraint or empty support at the candidate");
         goto done2;
     }
-    /* lambda_A from the stationarity equations in the least-squares sense:
-       (Z_AS Z_AS^T) lambda = Z_AS g, g_i = p |w_i|^(p-1) sign(w_i) */
-    for (j = 0; j < na; j++)
-    {
-        for (k = 0; k < na; k++)
-        {
-            mpfr_ptr e = J[j * na + k];
-            mpfr_set_zero(e, 1);
-            for (i = 0; i < ns; i++)
-            {
-                mpfr_mul(t, Z[A[j] * d + S[i]], Z[A[k] * d + S[i]], MPFR_RNDN);
-                mpfr_add(e, e, t, MPFR_RNDN);
-            }
-        }
-        mpfr_set_zero(F[j], 1);
-        for (i = 0; i < ns; i++)
-        {
-            mpfr_abs(t, w[S[i]], MPFR_RNDN);
-            mpfr_sub_ui(u, pexp, 1, MPFR_RNDN);
-            mpfr_pow(t, t, u, MPFR_RNDN);
-            mpfr_mul(t, t, pexp, MPFR_RNDN);
-            if (mpfr_sgn(w[S[i]]) < 0)
-                mpfr_neg(t, t, MPFR_RNDN);
-            mpfr_mul(t, t, Z[A[j] * d + S[i]], MPFR_RNDN);
-            mpfr_add(F[j], F[j], t, MPFR_RNDN);
-        }
-    }
-    if (_mpbias_lu_factor(J, perm, na, t))
+    /* lambda_A from the stationarity equations in the least-squares sense */
+    if (ls_multipliers(J, F, perm, (const mpfr_t *) Z, (const mpfr_t *) w, S, ns, A, na, d, pexp))
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                              "the active constraints are linearly dependent on the support");
         goto done2;
     }
-    _mpbias_lu_solve(F, (const mpfr_t *) J, perm, na, t);
     for (j = 0; j < na; j++)
         mpfr_set(lam[A[j]], F[j], MPFR_RNDN);
 
     /* Newton on (w_S, lambda_A) */
     mpfr_set_ui_2exp(tol, 1, -(long) prec + 24, MPFR_RNDN);
-    for (it = 0; it < 200 && !conv; it++)
-    {
-        /* F = [p|w|^(p-1)sgn(w) - Z^T lambda ; Z w - 1], J = [[diag p(p-1)|w|^(p-2), -Z^T], [Z, 0]] */
-        for (i = 0; i < m * m; i++)
-            mpfr_set_zero(J[i], 1);
-        for (i = 0; i < ns; i++)
-        {
-            mpfr_ptr f = F[i];
-            mpfr_abs(t, w[S[i]], MPFR_RNDN);
-            if (mpfr_zero_p(t))
-                break;
-            mpfr_sub_ui(u, pexp, 1, MPFR_RNDN);
-            mpfr_pow(f, t, u, MPFR_RNDN);                     /* |w|^(p-1) */
-            mpfr_div(u, f, t, MPFR_RNDN);                     /* |w|^(p-2) */
-            mpfr_mul(f, f, pexp, MPFR_RNDN);
-            if (mpfr_sgn(w[S[i]]) < 0)
-                mpfr_neg(f, f, MPFR_RNDN);
-            mpfr_sub_ui(t, pexp, 1, MPFR_RNDN);
-            mpfr_mul(t, t, pexp, MPFR_RNDN);
-            mpfr_mul(J[i * m + i], u, t, MPFR_RNDN);
-            for (j = 0; j < na; j++)
-            {
-                mpfr_mul(t, Z[A[j] * d + S[i]], lam[A[j]], MPFR_RNDN);
-                mpfr_sub(f, f, t, MPFR_RNDN);
-                mpfr_neg(J[i * m + ns + j], Z[A[j] * d + S[i]], MPFR_RNDN);
-            }
-        }
-        for (j = 0; j < na; j++)
-        {
-            mpfr_ptr f = F[ns + j];
-            mpfr_set_si(f, -1, MPFR_RNDN);
-            for (i = 0; i < ns; i++)
-            {
-                mpfr_mul(t, Z[A[j] * d + S[i]], w[S[i]], MPFR_RNDN);
-                mpfr_add(f, f, t, MPFR_RNDN);
-                mpfr_set(J[(ns + j) * m + i], Z[A[j] * d + S[i]], MPFR_RNDN);
-            }
-        }
-        mpfr_set_zero(nrm, 1);
-        for (i = 0; i < m; i++)
-            if (mpfr_cmpabs(F[i], nrm) > 0)
-                mpfr_abs(nrm, F[i], MPFR_RNDN);
-        if (!mpfr_number_p(nrm))
-            break;
-        if (mpfr_cmp(nrm, tol) <= 0)
-        {
-            conv = 1;
-            break;
-        }
-        if (_mpbias_lu_factor(J, perm, m, t))
-            break;
-        _mpbias_lu_solve(F, (const mpfr_t *) J, perm, m, t);
-        for (i = 0; i < ns; i++)
-        {
-            mpfr_sub(t, w[S[i]], F[i], MPFR_RNDN);
-            if (mpfr_sgn(t) != mpfr_sgn(w[S[i]]))
-                mpfr_div_2ui(t, w[S[i]], 1, MPFR_RNDN);   /* keep the sign: damp */
-            mpfr_set(w[S[i]], t, MPFR_RNDN);
-        }
-        for (j = 0; j < na; j++)
-            mpfr_sub(lam[A[j]], lam[A[j]], F[ns + j], MPFR_RNDN);
-    }
+    conv = kkt_newton(w, lam, J, F, perm, nrm, (const mpfr_t *) Z, S, ns, A, na, d, pexp, tol);
     if (!conv)
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
@@ -303,61 +415,24 @@ mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const
                                  "(sample %ld)", (long) A[j] + 1);
             goto done2;
         }
-    for (k = 0; k < n; k++)
+    if ((k = violated_row((const mpfr_t *) Z, (const mpfr_t *) w, S, ns, n, d, tol)) >= 0)
     {
-        mpfr_set_zero(t, 1);
-        for (i = 0; i < ns; i++)
-        {
-            mpfr_mul(u, Z[k * d + S[i]], w[S[i]], MPFR_RNDN);
-            mpfr_add(t, t, u, MPFR_RNDN);
-        }
-        mpfr_sub_ui(t, t, 1, MPFR_RNDN);
-        if (mpfr_cmp(t, tol) < 0 && mpfr_cmpabs(t, tol) > 0)
-        {
-            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                 "not a KKT point: constraint %ld violated", (long) k + 1);
-            goto done2;
-        }
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                             "not a KKT point: constraint %ld violated", (long) k + 1);
+        goto done2;
     }
     for (i = 0; i < d; i++)
         mpfr_set(r->w[i], w[i], MPFR_RNDN);
     for (k = 0; k < n; k++)
         mpfr_set(r->lambda[k], lam[k], MPFR_RNDN);
     /* how far from the (scaled) candidate: c_scaled = cand / cscale */
-    mpfr_set_zero(r->distance, 1);
-    mpfr_set_zero(u, 1);
-    for (i = 0; i < d; i++)
-    {
-        mpfr_div(t, cand[i], cscale, MPFR_RNDN);
-        if (mpfr_cmpabs(t, u) > 0)
-            mpfr_abs(u, t, MPFR_RNDN);
-        mpfr_sub(t, w[i], t, MPFR_RNDN);
-        if (mpfr_cmpabs(t, r->distance) > 0)
-            mpfr_abs(r->distance, t, MPFR_RNDU);
-    }
-    mpfr_div(r->distance, r->distance, u, MPFR_RNDU);
+    distance_to(r->distance, (const mpfr_t *) w, cand, cscale, d);
     r->nsupport = ns;
     r->nactive = na;
     r->kind = ns == na ? MPBIAS_KKT_VERTEX : MPBIAS_KKT_INTERIOR;
     /* the l1 solution? (unique l1 optimum equal to w to within 2^(24-prec)) */
-    if (r->kind == MPBIAS_KKT_VERTEX)
-    {
-        mpbias_l1mm_t l1;
-        mpbias_l1mm_init(l1);
-        if (mpbias_l1mm_compute(l1, data, err) == MPBIAS_OK && l1->separable && l1->unique)
-        {
-            int same = 1;
-            for (i = 0; i < d && same; i++)
-            {
-                fmpq_get_mpfr(t, l1->w + i, MPFR_RNDN);
-                mpfr_sub(t, t, w[i], MPFR_RNDN);
-                same = mpfr_cmpabs(t, tol) <= 0;
-            }
-            if (same)
-                r->kind = MPBIAS_KKT_L1;
-        }
-        mpbias_l1mm_clear(l1);
-    }
+    if (r->kind == MPBIAS_KKT_VERTEX && is_l1_solution(data, (const mpfr_t *) w, tol, err))
+        r->kind = MPBIAS_KKT_L1;
 done2:
     _mpbias_mpfr_vec_clear(J, m * m);
     _mpbias_mpfr_vec_clear(F, m);
