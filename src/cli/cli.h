@@ -78,6 +78,16 @@ int cli_q_rounded(const fmpq *v, slong len, int mode);
 /* q exactly ("p/q" or an integer), or correctly rounded to `digits`
    significant digits when `rounded`. */
 void cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits);
+/* --exact and --decimal as rows (exact, decimal: ints set to 1 when
+   given), and the mode they select into *mode: EXIT_OK, or EXIT_USAGE
+   (reported) when both were given. */
+#define CLI_ARGS_QMODE(exact, decimal) \
+    { CLI_ROW(CLI_ARG_FLAG, "exact", 0, NULL, &(exact)), \
+      .help = "show every rational exactly (default: exactly when it has\n" \
+              "at most 40 characters, else rounded, marked '~')" }, \
+    { CLI_ROW(CLI_ARG_FLAG, "decimal", 0, NULL, &(decimal)), \
+      .help = "show every rational correctly rounded to --digits digits" }
+int cli_qmode(const char *cmd, int exact, int decimal, int *mode);
 /* The option layer (args.c): a command is a table of options, one row
    each, from which the parser and the --help text are both made. */
 typedef enum

@@ -21,7 +21,7 @@ cmd_info(int argc, char **argv)
 {
     cli_data_opts dopt = { NULL, NULL, MPBIAS_FORMAT_AUTO, NULL };
     long digits = 20;
-    int r, list = 0, exact = 0, decimal = 0, qmode = CLI_Q_AUTO, rd;
+    int r, list = 0, exact = 0, decimal = 0, qmode, rd;
     mpbias_data_t data;
     mpbias_l2mm_t l2;
     mpbias_err_t err;
@@ -32,11 +32,7 @@ cmd_info(int argc, char **argv)
         CLI_ARGS_DATA(dopt),
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 1000,
           .help = "significant digits of the margin (1..1000, default 20)" },
-        { CLI_ROW(CLI_ARG_FLAG, "exact", 0, NULL, &exact),
-          .help = "show every rational exactly (default: exactly when it has\n"
-                  "at most 40 characters, else rounded, marked '~')" },
-        { CLI_ROW(CLI_ARG_FLAG, "decimal", 0, NULL, &decimal),
-          .help = "show every rational correctly rounded to --digits digits" },
+        CLI_ARGS_QMODE(exact, decimal),
         { CLI_ROW(CLI_ARG_FLAG, "list-examples", 0, NULL, &list),
           .help = "list the built-in examples and exit" },
         CLI_ARGS_HELP,
@@ -60,9 +56,8 @@ cmd_info(int argc, char **argv)
         list_examples();
         return EXIT_OK;
     }
-    if (exact && decimal)
-        return cli_usage_error("info", "give either --exact or --decimal, not both");
-    qmode = exact ? CLI_Q_EXACT : decimal ? CLI_Q_DECIMAL : CLI_Q_AUTO;
+    if ((r = cli_qmode("info", exact, decimal, &qmode)) != EXIT_OK)
+        return r;
 
     mpbias_data_init(data);
     if ((r = cli_load_data("info", &dopt, data)) != EXIT_OK)

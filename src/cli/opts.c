@@ -160,6 +160,15 @@ cli_q_rounded(const fmpq *v, slong len, int mode)
     return 0;
 }
 
+int
+cli_qmode(const char *cmd, int exact, int decimal, int *mode)
+{
+    *mode = exact ? CLI_Q_EXACT : decimal ? CLI_Q_DECIMAL : CLI_Q_AUTO;
+    if (exact && decimal)
+        return cli_usage_error(cmd, "give either --exact or --decimal, not both");
+    return EXIT_OK;
+}
+
 void
 cli_put_q(FILE *f, const fmpq_t q, int rounded, long digits)
 {
