@@ -1360,6 +1360,309 @@ explain_unstable(mpbias_check_result *res, const refset *R, const stab_ctx *S,
              (long) c->step[jlast], fix);
 }
 
+/* float64 underflow: the candidate shows at some row what exp(-margin)
+   past 708 (subnormal) or 745 (zero) does, and the reference does not */
+static void
+explain_underflow(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
+                  const mpbias_model_t model, double md, mpfr_prec_t prec)
+{
+    char where[128];
+    const char *what = NULL;
+    slong ju = underflow_evidence(c, R, res, model->depth, md, prec, &what);
+    if (ju >= 0)
+    {
+        where_str(where, sizeof where, c, ju);
+        add_diag(res, MPBIAS_DIAG_UNDERFLOW,
+                 "At %s, where the margin is %.6g, the candidate shows %s, which the "
+                 "reference does not: in float64, exp(-margin) is subnormal beyond 708 "
+                 "and zero beyond 745, so the per-sample weights exp(-m_n) and the loss "
+                 "underflow and training silently stops (or divides 0 by 0).  Compute "
+                 "exp(-(m_n - min_k m_k)) and carry the loss as its logarithm "
+                 "(log-sum-exp).", where, res->rows[ju].ref_margin, what);
+    }
+}
+
+/* The loss column: 0 where the loss underflowed, or the loss of another
+   formula than the one checked (mean vs sum, no log-sum-exp) */
+static void
+explain_loss(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
+             const mpbias_data_t data, const mpbias_model_t model, const mpbias_check_opts *o,
+             const mpfr_t *Z, mpfr_prec_t prec)
+{
+    slong j, n = data->n, d = data->d;
+    double md = o->min_digits;
+    char where[128];
+    if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
+    {
+        for (j = 0; j < c->n; j++)
+            if (R->have[j] && mpfr_inf_p(c->log_loss[j]) && mpfr_sgn(c->log_loss[j]) < 0)
+                break;
+        if (j < c->n)
+        {
+            where_str(where, sizeof where, c, j);
+            if (model->loss == MPBIAS_LOSS_LOGISTIC && res->rows[j].ref_log10_loss > -300)
+                add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
+                         "The candidate's loss is 0 at %s, where the loss is 10^%.6g: "
+                         "log(1 + exp(-m)) rounds to 0 in float64 once exp(-m) < 1.1e-16 "
+                         "(margins past 36.7).  Use log1p(exp(-m)), and carry the loss as "
+                         "its logarithm (log-sum-exp).", where, res->rows[j].ref_log10_loss);
+            else
+                add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
+                         "The candidate's loss is 0 at %s, where the loss is 10^%.6g: the "
+                         "loss was formed as sum exp(-m_n), which underflows in float64 "
+                         "(below 4.9e-324, margins past 745).  Carry log L = -min m + "
+                         "log sum exp(-(m_n - min m)) instead (log-sum-exp).", where,
+                         res->rows[j].ref_log10_loss);
+        }
+        else
+        {
+            /* the loss column against the loss of the candidate's own w */
+            mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), gam, logL, rel;
+            double worst = o->digits, shift = 0;
+            slong jw = -1;
+            mpfr_inits2(prec, gam, logL, rel, (mpfr_ptr) 0);
+            for (j = 0; j < c->n; j++)
+            {
+                double dg;
+                /* rows where float64 can hold the loss to md + 1 digits: its
+                   log L has an absolute error of at least margin x 2^-53 */
+                if (!R->have[j] || res->rows[j].digits_w < md
+                    || !(fabs(res->rows[j].ref_margin) * 2.2e-16 < pow(10.0, -md - 1)))
+                    continue;
+                cand_w(w, c, j, model->depth);
+                margin_loss_of(gam, logL, (const mpfr_t *) Z, (const mpfr_t *) w, data, model);
+                rel_loss(rel, c->log_loss[j], logL);
+                dg = digits_of(rel, o->digits);
+                if (dg < worst)
+                {
+                    worst = dg;
+                    jw = j;
+                    mpfr_sub(rel, c->log_loss[j], logL, MPFR_RNDN);
+                    shift = mpfr_get_d(rel, MPFR_RNDN);
+                }
+            }
+            if (jw >= 0 && worst < md && n > 1 && fabs(fabs(shift) - log((double) n)) < 1e-6)
+            {
+                where_str(where, sizeof where, c, jw);
+                add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
+                         "The candidate's w is right but its loss column is the %s loss of "
+                         "that w, not the %s loss checked (a factor N = %ld, at %s and "
+                         "elsewhere).", shift < 0 ? "mean" : "summed", model->mean ? "mean" : "summed",
+                         (long) n, where);
+            }
+            else if (jw >= 0 && worst < md)
+            {
+                where_str(where, sizeof where, c, jw);
+                add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
+                         "The candidate's w is right but its loss column is not the %s "
+                         "%s loss of that w (%.1f digits at %s): the loss is computed with "
+                         "another formula or convention (mean vs sum, or without "
+                         "log-sum-exp).", model->mean ? "mean" : "summed",
+                         model->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic", worst, where);
+            }
+            mpfr_clears(gam, logL, rel, (mpfr_ptr) 0);
+            _mpbias_mpfr_vec_clear(w, d);
+        }
+    }
+}
+
+/* cancellation: the digits of w lost at the worst row match the
+   size of u_+^D against w */
+static void
+explain_cancellation(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
+                     const mpbias_model_t model, int digits)
+{
+    slong j, i, d = c->d;
+    char where[128];
+    slong jw = -1;
+    double worst = digits;
+    for (j = 0; j < c->n; j++)
+        if (R->have[j] && res->rows[j].digits_w < worst)
+        {
+            worst = res->rows[j].digits_w;
+            jw = j;
+        }
+    if (jw >= 0 && worst < 14.5)
+    {
+        double wmax = 0, S, lost;
+        for (i = 0; i < d; i++)
+            if (fabs(mpfr_get_d(R->rows[jw].w[i], MPFR_RNDN)) > wmax)
+                wmax = fabs(mpfr_get_d(R->rows[jw].w[i], MPFR_RNDN));
+        S = cancel_scale(c, jw, (const mpfr_t *) R->rows[jw].w, model);
+        lost = wmax > 0 ? log10(S / wmax) : 0;
+        if (lost >= 2 && worst >= 16 - lost - 2.5 && worst <= 16 - lost + 1.5)
+        {
+            where_str(where, sizeof where, c, jw);
+            add_diag(res, MPBIAS_DIAG_CANCELLATION,
+                     "w = u_+^D - u_-^D cancels: at %s u_+^D and u_-^D are about 10^%.1f "
+                     "times max |w_i|, so float64 keeps about %.1f digits of w (the "
+                     "candidate has %.1f).  Compute w from the closed form of the flow "
+                     "(2 alpha^2 sinh(4 s) for D = 2, s = Z^T nu) or accumulate w itself.",
+                     where, lost, 16 - lost, worst);
+        }
+}
+}
+
+/* The other convention: the candidate follows the mean loss when the
+   summed one is checked, or the other way round */
+static void
+explain_mean_sum(mpbias_check_result *res, const mpbias_data_t data, const mpbias_model_t model,
+                 const mpbias_cand_struct *c, const mpbias_check_opts *o, const mpfr_t *Z,
+                 mpfr_prec_t prec)
+{
+    slong n = data->n;
+    if (!(c->axis == MPBIAS_CAND_STEP && o->gd->normalized))
+    {
+        mpbias_model_t alt;
+        mpbias_check_result ar;
+        mpbias_model_init(alt);
+        alt->depth = model->depth;
+        alt->loss = model->loss;
+        alt->mean = !model->mean;
+        fmpq_set(alt->alpha, model->alpha);
+        if (model->shape_a != NULL)
+            mpbias_model_set_shape(alt, model->shape_a, model->shape_b, model->d, NULL);
+        mpbias_check_result_init(&ar);
+        if (n > 1 && variant(&ar, data, alt, c, o->gd, o, (const mpfr_t *) Z, prec)
+            && ar.worst_w >= res->worst_w + 2)
+            add_diag(res, MPBIAS_DIAG_MEAN_SUM,
+                     "The candidate follows the %s loss (w to %.1f digits), not the %s loss "
+                     "checked (%.1f digits): its %s is off by the factor N = %ld.  Use the "
+                     "summed loss (the paper's eps) or check with --loss-mean.",
+                     alt->mean ? "mean" : "summed", ar.worst_w, model->mean ? "mean" : "summed",
+                     res->worst_w, c->axis == MPBIAS_CAND_STEP ? "step size" : "time", (long) n);
+        mpbias_check_result_clear(&ar);
+        mpbias_model_clear(alt);
+    }
+}
+
+/* The first row that moves, against the reference's: no move, a sign
+   error, a constant factor, or another direction (jn: the first row of
+   NaN, or -1) */
+static void
+explain_first_step(mpbias_check_result *res, const refset *R, const mpbias_cand_struct *c,
+                   const mpbias_data_t data, const mpbias_model_t model, double md, slong jn,
+                   mpfr_prec_t prec)
+{
+    slong j, i, d = data->d;
+    char where[128];
+    if (!has_diag(res, MPBIAS_DIAG_MEAN_SUM) && !has_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE)
+        && !has_diag(res, MPBIAS_DIAG_UNDERFLOW) && !has_diag(res, MPBIAS_DIAG_CANCELLATION)
+        && !has_diag(res, MPBIAS_DIAG_UNSTABLE))
+    {
+        mpbias_flow_row w0;
+        slong j1 = -1;
+        for (j = 0; j < c->n; j++)
+            if (R->have[j] && (c->axis == MPBIAS_CAND_STEP ? c->step[j] > 0 : fmpq_sgn(c->time + j) > 0))
+            {
+                j1 = j;
+                break;
+            }
+        if (j1 >= 0 && res->rows[j1].digits_w < md && jn != j1)
+        {
+            mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), dc2, dr2, x, t, rr;
+            double cf, resid;
+            initial_row(&w0, data, model, prec);
+            mpfr_inits2(prec, dc2, dr2, x, t, rr, (mpfr_ptr) 0);
+            cand_w(w, c, j1, model->depth);
+            mpfr_set_zero(dc2, 1);
+            mpfr_set_zero(dr2, 1);
+            mpfr_set_zero(x, 1);
+            for (i = 0; i < d; i++)
+            {
+                mpfr_sub(w[i], w[i], w0.w[i], MPFR_RNDN);          /* dc */
+                mpfr_sub(t, R->rows[j1].w[i], w0.w[i], MPFR_RNDN);  /* dr */
+                mpfr_fma(x, w[i], t, x, MPFR_RNDN);
+                mpfr_fma(dr2, t, t, dr2, MPFR_RNDN);
+                mpfr_fma(dc2, w[i], w[i], dc2, MPFR_RNDN);
+            }
+            /* c = <dc, dr> / <dr, dr>; residual |dc - c dr| / |dr| */
+            mpfr_div(x, x, dr2, MPFR_RNDN);
+            cf = mpfr_get_d(x, MPFR_RNDN);
+            mpfr_set_zero(rr, 1);
+            for (i = 0; i < d; i++)
+            {
+                mpfr_sub(t, R->rows[j1].w[i], w0.w[i], MPFR_RNDN);
+                mpfr_mul(t, t, x, MPFR_RNDN);
+                mpfr_sub(t, w[i], t, MPFR_RNDN);
+                mpfr_fma(rr, t, t, rr, MPFR_RNDN);
+            }
+            mpfr_div(rr, rr, dr2, MPFR_RNDN);
+            mpfr_sqrt(rr, rr, MPFR_RNDN);
+            resid = mpfr_get_d(rr, MPFR_RNDN);
+            mpfr_div(dc2, dc2, dr2, MPFR_RNDN);
+            where_str(where, sizeof where, c, j1);
+            if (mpfr_zero_p(dr2))
+                ;
+            else if (mpfr_cmp_d(dc2, 1e-6) < 0)
+                add_diag(res, MPBIAS_DIAG_NO_MOVE,
+                         "The candidate's w does not move: at %s its change from the "
+                         "initialization is below 1e-3 of the reference's (a zero gradient: "
+                         "u_+ and u_- updated alike, or the data or the step size are not "
+                         "what was used).", where);
+            else if (c->axis == MPBIAS_CAND_TIME)
+            {
+                /* w(t) - w(0) is linear in the flow's speed only for small
+                   t: only the opposite direction is a clear signature */
+                if (cf < -0.5 && resid <= 0.3 * fabs(cf))
+                    add_diag(res, MPBIAS_DIAG_SIGN,
+                             "The candidate moves the opposite way from the start (its change "
+                             "at %s is about %.3g times the flow's): a sign error (gradient "
+                             "ascent, a sign in the loss derivative, or labels of the wrong "
+                             "sign).", where, cf);
+            }
+            else if (resid <= 0.05 * fabs(cf) && fabs(cf + 1) <= 0.05)
+                add_diag(res, MPBIAS_DIAG_SIGN,
+                         "From the first step the candidate moves the opposite way (its "
+                         "change at %s is %.4g times the reference's): a sign error (gradient "
+                         "ascent, a sign in the loss derivative, or labels of the wrong "
+                         "sign).", where, cf);
+            else if (resid <= 0.05 * fabs(cf))
+                add_diag(res, MPBIAS_DIAG_FACTOR,
+                         "From the first step the candidate's change is %.6g times the "
+                         "reference's (at %s): a constant factor in the gradient or the "
+                         "step (the depth D, a 2, N for mean vs sum, the step size).",
+                         cf, where);
+            else
+                add_diag(res, MPBIAS_DIAG_DIRECTION,
+                         "From the first step the candidate's change points elsewhere than "
+                         "the reference's (at %s; relative residual %.3g after the best "
+                         "factor %.4g): a wrong gradient (a sign in one of the u_+, u_- "
+                         "updates, a wrong loss derivative) or another model, data or "
+                         "initialization.", where, resid, cf);
+            mpfr_clears(dc2, dr2, x, t, rr, (mpfr_ptr) 0);
+            _mpbias_mpfr_vec_clear(w, d);
+            mpbias_flow_row_clear(&w0);
+        }
+    }
+}
+
+/* The stability probe's rows into the result: the Jacobian's digits, the
+   step x sharpness and its largest value up to the first bad row */
+static void
+stab_merge(mpbias_check_result *res, const stab_ctx *stab, const mpbias_cand_struct *c)
+{
+    slong j;
+    slong jlim = res->first_bad >= 0 ? res->first_bad : c->n - 1;
+    res->stab.first_unstable = stab->first_unstable;
+    for (j = 0; j < c->n; j++)
+    {
+        double g = stab->row_growth[j];
+        res->rows[j].step_sharpness = stab->row_sharp[j];
+        res->rows[j].jac_digits = isnan(g) ? NAN : -g > 16 ? 16 : -g < 0 ? 0 : -g;
+    }
+    /* the largest step x sharpness up to the first row below the threshold */
+    for (j = 0; j <= jlim; j++)
+        if (isfinite(stab->row_sharp[j])
+            && (isnan(res->stab.max_step_sharpness) || stab->row_sharp[j] > res->stab.max_step_sharpness))
+        {
+            res->stab.max_step_sharpness = stab->row_sharp[j];
+            res->stab.sharpness = stab->row_lam[j];
+            res->stab.eta = stab->row_sharp[j] / stab->row_lam[j];
+            res->stab.max_step = (slong) stab->row_kmax[j];
+        }
+}
+
 /* ---- the check -------------------------------------------------------- */
 
 mpbias_status
@@ -1373,7 +1676,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     int have_stab = 0, stab_done = 0;
     mpfr_t *Z = NULL;
     mpfr_prec_t prec;
-    slong n = data->n, d = data->d, j, i;
+    slong n = data->n, d = data->d, j;
     char where[128];
     double md = o->min_digits;
 
@@ -1456,26 +1759,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
         refset_clear(&R2);
     }
     if (stab_done)
-    {
-        slong jlim = res->first_bad >= 0 ? res->first_bad : c->n - 1;
-        res->stab.first_unstable = stab.first_unstable;
-        for (j = 0; j < c->n; j++)
-        {
-            double g = stab.row_growth[j];
-            res->rows[j].step_sharpness = stab.row_sharp[j];
-            res->rows[j].jac_digits = isnan(g) ? NAN : -g > 16 ? 16 : -g < 0 ? 0 : -g;
-        }
-        /* the largest step x sharpness up to the first row below the threshold */
-        for (j = 0; j <= jlim; j++)
-            if (isfinite(stab.row_sharp[j])
-                && (isnan(res->stab.max_step_sharpness) || stab.row_sharp[j] > res->stab.max_step_sharpness))
-            {
-                res->stab.max_step_sharpness = stab.row_sharp[j];
-                res->stab.sharpness = stab.row_lam[j];
-                res->stab.eta = stab.row_sharp[j] / stab.row_lam[j];
-                res->stab.max_step = (slong) stab.row_kmax[j];
-            }
-    }
+        stab_merge(res, &stab, c);
 
     if (res->reached < c->n)
     {
@@ -1500,243 +1784,18 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                      "The candidate's values are NaN or infinite from %s on (reference margin "
                      "there %.6g).", where, res->rows[jn].ref_margin);
         }
-        {
-            const char *what = NULL;
-            slong ju = underflow_evidence(c, &R, res, model->depth, md, prec, &what);
-            if (ju >= 0)
-            {
-                where_str(where, sizeof where, c, ju);
-                add_diag(res, MPBIAS_DIAG_UNDERFLOW,
-                         "At %s, where the margin is %.6g, the candidate shows %s, which the "
-                         "reference does not: in float64, exp(-margin) is subnormal beyond 708 "
-                         "and zero beyond 745, so the per-sample weights exp(-m_n) and the loss "
-                         "underflow and training silently stops (or divides 0 by 0).  Compute "
-                         "exp(-(m_n - min_k m_k)) and carry the loss as its logarithm "
-                         "(log-sum-exp).", where, res->rows[ju].ref_margin, what);
-            }
-        }
+        explain_underflow(res, &R, c, model, md, prec);
         if (stab_done && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
             && (jn < 0 || jn > jb))
             explain_unstable(res, &R, &stab, c, md, o->gd->normalized);
-        if (c->loss_kind != MPBIAS_CAND_LOSS_NONE)
-        {
-            for (j = 0; j < c->n; j++)
-                if (R.have[j] && mpfr_inf_p(c->log_loss[j]) && mpfr_sgn(c->log_loss[j]) < 0)
-                    break;
-            if (j < c->n)
-            {
-                where_str(where, sizeof where, c, j);
-                if (model->loss == MPBIAS_LOSS_LOGISTIC && res->rows[j].ref_log10_loss > -300)
-                    add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
-                             "The candidate's loss is 0 at %s, where the loss is 10^%.6g: "
-                             "log(1 + exp(-m)) rounds to 0 in float64 once exp(-m) < 1.1e-16 "
-                             "(margins past 36.7).  Use log1p(exp(-m)), and carry the loss as "
-                             "its logarithm (log-sum-exp).", where, res->rows[j].ref_log10_loss);
-                else
-                    add_diag(res, MPBIAS_DIAG_LOSS_UNDERFLOW,
-                             "The candidate's loss is 0 at %s, where the loss is 10^%.6g: the "
-                             "loss was formed as sum exp(-m_n), which underflows in float64 "
-                             "(below 4.9e-324, margins past 745).  Carry log L = -min m + "
-                             "log sum exp(-(m_n - min m)) instead (log-sum-exp).", where,
-                             res->rows[j].ref_log10_loss);
-            }
-            else
-            {
-                /* the loss column against the loss of the candidate's own w */
-                mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), gam, logL, rel;
-                double worst = o->digits, shift = 0;
-                slong jw = -1;
-                mpfr_inits2(prec, gam, logL, rel, (mpfr_ptr) 0);
-                for (j = 0; j < c->n; j++)
-                {
-                    double dg;
-                    /* rows where float64 can hold the loss to md + 1 digits: its
-                       log L has an absolute error of at least margin x 2^-53 */
-                    if (!R.have[j] || res->rows[j].digits_w < md
-                        || !(fabs(res->rows[j].ref_margin) * 2.2e-16 < pow(10.0, -md - 1)))
-                        continue;
-                    cand_w(w, c, j, model->depth);
-                    margin_loss_of(gam, logL, (const mpfr_t *) Z, (const mpfr_t *) w, data, model);
-                    rel_loss(rel, c->log_loss[j], logL);
-                    dg = digits_of(rel, o->digits);
-                    if (dg < worst)
-                    {
-                        worst = dg;
-                        jw = j;
-                        mpfr_sub(rel, c->log_loss[j], logL, MPFR_RNDN);
-                        shift = mpfr_get_d(rel, MPFR_RNDN);
-                    }
-                }
-                if (jw >= 0 && worst < md && n > 1 && fabs(fabs(shift) - log((double) n)) < 1e-6)
-                {
-                    where_str(where, sizeof where, c, jw);
-                    add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
-                             "The candidate's w is right but its loss column is the %s loss of "
-                             "that w, not the %s loss checked (a factor N = %ld, at %s and "
-                             "elsewhere).", shift < 0 ? "mean" : "summed", model->mean ? "mean" : "summed",
-                             (long) n, where);
-                }
-                else if (jw >= 0 && worst < md)
-                {
-                    where_str(where, sizeof where, c, jw);
-                    add_diag(res, MPBIAS_DIAG_LOSS_FORMULA,
-                             "The candidate's w is right but its loss column is not the %s "
-                             "%s loss of that w (%.1f digits at %s): the loss is computed with "
-                             "another formula or convention (mean vs sum, or without "
-                             "log-sum-exp).", model->mean ? "mean" : "summed",
-                             model->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic", worst, where);
-                }
-                mpfr_clears(gam, logL, rel, (mpfr_ptr) 0);
-                _mpbias_mpfr_vec_clear(w, d);
-            }
-        }
-        /* cancellation: the digits of w lost at the worst row match the
-           size of u_+^D against w */
-        {
-            slong jw = -1;
-            double worst = o->digits;
-            for (j = 0; j < c->n; j++)
-                if (R.have[j] && res->rows[j].digits_w < worst)
-                {
-                    worst = res->rows[j].digits_w;
-                    jw = j;
-                }
-            if (jw >= 0 && worst < 14.5)
-            {
-                double wmax = 0, S, lost;
-                for (i = 0; i < d; i++)
-                    if (fabs(mpfr_get_d(R.rows[jw].w[i], MPFR_RNDN)) > wmax)
-                        wmax = fabs(mpfr_get_d(R.rows[jw].w[i], MPFR_RNDN));
-                S = cancel_scale(c, jw, (const mpfr_t *) R.rows[jw].w, model);
-                lost = wmax > 0 ? log10(S / wmax) : 0;
-                if (lost >= 2 && worst >= 16 - lost - 2.5 && worst <= 16 - lost + 1.5)
-                {
-                    where_str(where, sizeof where, c, jw);
-                    add_diag(res, MPBIAS_DIAG_CANCELLATION,
-                             "w = u_+^D - u_-^D cancels: at %s u_+^D and u_-^D are about 10^%.1f "
-                             "times max |w_i|, so float64 keeps about %.1f digits of w (the "
-                             "candidate has %.1f).  Compute w from the closed form of the flow "
-                             "(2 alpha^2 sinh(4 s) for D = 2, s = Z^T nu) or accumulate w itself.",
-                             where, lost, 16 - lost, worst);
-                }
-            }
-        }
+        explain_loss(res, &R, c, data, model, o, (const mpfr_t *) Z, prec);
+        explain_cancellation(res, &R, c, model, o->digits);
         /* 2. other references */
-        if (!(c->axis == MPBIAS_CAND_STEP && o->gd->normalized))
-        {
-            mpbias_model_t alt;
-            mpbias_check_result ar;
-            mpbias_model_init(alt);
-            alt->depth = model->depth;
-            alt->loss = model->loss;
-            alt->mean = !model->mean;
-            fmpq_set(alt->alpha, model->alpha);
-            if (model->shape_a != NULL)
-                mpbias_model_set_shape(alt, model->shape_a, model->shape_b, model->d, NULL);
-            mpbias_check_result_init(&ar);
-            if (n > 1 && variant(&ar, data, alt, c, o->gd, o, (const mpfr_t *) Z, prec)
-                && ar.worst_w >= res->worst_w + 2)
-                add_diag(res, MPBIAS_DIAG_MEAN_SUM,
-                         "The candidate follows the %s loss (w to %.1f digits), not the %s loss "
-                         "checked (%.1f digits): its %s is off by the factor N = %ld.  Use the "
-                         "summed loss (the paper's eps) or check with --loss-mean.",
-                         alt->mean ? "mean" : "summed", ar.worst_w, model->mean ? "mean" : "summed",
-                         res->worst_w, c->axis == MPBIAS_CAND_STEP ? "step size" : "time", (long) n);
-            mpbias_check_result_clear(&ar);
-            mpbias_model_clear(alt);
-        }
+        explain_mean_sum(res, data, model, c, o, (const mpfr_t *) Z, prec);
         if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
             explain_gd(res, &R, data, model, c, o, (const mpfr_t *) Z, prec);
         /* 3. the first step against the reference's */
-        if (!has_diag(res, MPBIAS_DIAG_MEAN_SUM) && !has_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE)
-            && !has_diag(res, MPBIAS_DIAG_UNDERFLOW) && !has_diag(res, MPBIAS_DIAG_CANCELLATION)
-            && !has_diag(res, MPBIAS_DIAG_UNSTABLE))
-        {
-            mpbias_flow_row w0;
-            slong j1 = -1;
-            for (j = 0; j < c->n; j++)
-                if (R.have[j] && (c->axis == MPBIAS_CAND_STEP ? c->step[j] > 0 : fmpq_sgn(c->time + j) > 0))
-                {
-                    j1 = j;
-                    break;
-                }
-            if (j1 >= 0 && res->rows[j1].digits_w < md && jn != j1)
-            {
-                mpfr_t *w = _mpbias_mpfr_vec_init(d, prec), dc2, dr2, x, t, rr;
-                double cf, resid;
-                initial_row(&w0, data, model, prec);
-                mpfr_inits2(prec, dc2, dr2, x, t, rr, (mpfr_ptr) 0);
-                cand_w(w, c, j1, model->depth);
-                mpfr_set_zero(dc2, 1);
-                mpfr_set_zero(dr2, 1);
-                mpfr_set_zero(x, 1);
-                for (i = 0; i < d; i++)
-                {
-                    mpfr_sub(w[i], w[i], w0.w[i], MPFR_RNDN);          /* dc */
-                    mpfr_sub(t, R.rows[j1].w[i], w0.w[i], MPFR_RNDN);  /* dr */
-                    mpfr_fma(x, w[i], t, x, MPFR_RNDN);
-                    mpfr_fma(dr2, t, t, dr2, MPFR_RNDN);
-                    mpfr_fma(dc2, w[i], w[i], dc2, MPFR_RNDN);
-                }
-                /* c = <dc, dr> / <dr, dr>; residual |dc - c dr| / |dr| */
-                mpfr_div(x, x, dr2, MPFR_RNDN);
-                cf = mpfr_get_d(x, MPFR_RNDN);
-                mpfr_set_zero(rr, 1);
-                for (i = 0; i < d; i++)
-                {
-                    mpfr_sub(t, R.rows[j1].w[i], w0.w[i], MPFR_RNDN);
-                    mpfr_mul(t, t, x, MPFR_RNDN);
-                    mpfr_sub(t, w[i], t, MPFR_RNDN);
-                    mpfr_fma(rr, t, t, rr, MPFR_RNDN);
-                }
-                mpfr_div(rr, rr, dr2, MPFR_RNDN);
-                mpfr_sqrt(rr, rr, MPFR_RNDN);
-                resid = mpfr_get_d(rr, MPFR_RNDN);
-                mpfr_div(dc2, dc2, dr2, MPFR_RNDN);
-                where_str(where, sizeof where, c, j1);
-                if (mpfr_zero_p(dr2))
-                    ;
-                else if (mpfr_cmp_d(dc2, 1e-6) < 0)
-                    add_diag(res, MPBIAS_DIAG_NO_MOVE,
-                             "The candidate's w does not move: at %s its change from the "
-                             "initialization is below 1e-3 of the reference's (a zero gradient: "
-                             "u_+ and u_- updated alike, or the data or the step size are not "
-                             "what was used).", where);
-                else if (c->axis == MPBIAS_CAND_TIME)
-                {
-                    /* w(t) - w(0) is linear in the flow's speed only for small
-                       t: only the opposite direction is a clear signature */
-                    if (cf < -0.5 && resid <= 0.3 * fabs(cf))
-                        add_diag(res, MPBIAS_DIAG_SIGN,
-                                 "The candidate moves the opposite way from the start (its change "
-                                 "at %s is about %.3g times the flow's): a sign error (gradient "
-                                 "ascent, a sign in the loss derivative, or labels of the wrong "
-                                 "sign).", where, cf);
-                }
-                else if (resid <= 0.05 * fabs(cf) && fabs(cf + 1) <= 0.05)
-                    add_diag(res, MPBIAS_DIAG_SIGN,
-                             "From the first step the candidate moves the opposite way (its "
-                             "change at %s is %.4g times the reference's): a sign error (gradient "
-                             "ascent, a sign in the loss derivative, or labels of the wrong "
-                             "sign).", where, cf);
-                else if (resid <= 0.05 * fabs(cf))
-                    add_diag(res, MPBIAS_DIAG_FACTOR,
-                             "From the first step the candidate's change is %.6g times the "
-                             "reference's (at %s): a constant factor in the gradient or the "
-                             "step (the depth D, a 2, N for mean vs sum, the step size).",
-                             cf, where);
-                else
-                    add_diag(res, MPBIAS_DIAG_DIRECTION,
-                             "From the first step the candidate's change points elsewhere than "
-                             "the reference's (at %s; relative residual %.3g after the best "
-                             "factor %.4g): a wrong gradient (a sign in one of the u_+, u_- "
-                             "updates, a wrong loss derivative) or another model, data or "
-                             "initialization.", where, resid, cf);
-                mpfr_clears(dc2, dr2, x, t, rr, (mpfr_ptr) 0);
-                _mpbias_mpfr_vec_clear(w, d);
-                mpbias_flow_row_clear(&w0);
-            }
-        }
+        explain_first_step(res, &R, c, data, model, md, jn, prec);
     }
     _mpbias_mpfr_vec_clear(Z, n * d);
     if (have_stab)
