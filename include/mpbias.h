@@ -340,7 +340,7 @@ char *mpbias_l1mm_margin_str(const mpbias_l1mm_t r, int digits);
 /* Limits: the intermediate predictor (depth >= 2), with an error bound */
 /* ------------------------------------------------------------------ */
 
-/* argmin Q^D_mu(w) subject to Z w >= 1 (math.md section 5): for depth 2
+/* argmin Q^D_mu(w) subject to Z w >= 1 (doc/math.md section 5): for depth 2
    Q_mu(w) = mu^2 sum_i q(w_i / mu^2), q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2);
    for depth D >= 3 Q^D_mu(w) = mu^2 sum_i q_D(w_i / mu^D), q_D' = h_D^-1:
    the predictor gradient flow follows at the scale mu^D = alpha^D / margin.
@@ -385,7 +385,7 @@ mpbias_status mpbias_qmu_compute(mpbias_qmu_t r, const mpbias_data_t data, int d
    at margin gamma (exact, positive; d entries each).  For depth 2 its
    conjugate term is plus e^v + minus e^-v (up to a constant), for D >= 3
    the two halves of q_D* with mu_+ and mu_- (the general form of
-   math.md section 5; equal scales give mpbias_qmu_compute). */
+   doc/math.md section 5; equal scales give mpbias_qmu_compute). */
 mpbias_status mpbias_qmu_compute_shape(mpbias_qmu_t r, const mpbias_data_t data, int depth,
                                        const fmpq *plus_D, const fmpq *minus_D, int digits,
                                        mpbias_err_t err);
@@ -969,7 +969,7 @@ typedef struct
     mpfr_t rho;                 /* log(gamma) / (D log(1/alpha)); NaN, alpha >= 1 */
     mpbias_dist to_l2, to_rich, to_qmu;   /* qmu: at the row's own mu         */
     mpfr_t stationarity;        /* max_i |w(Z^T nu)_i / gamma - wbar_i| / max |wbar|:
-                                   the identity of math.md section 5         */
+                                   the identity of doc/math.md section 5     */
     mpfr_t slackness;           /* max_n (nu_n / max nu) (z_n . wbar - 1)      */
     mpbias_regime regime;
     int nearest;                /* 0: l2, 1: the rich limit (sup norm); -1     */
@@ -1210,13 +1210,13 @@ mpbias_status mpbias_sweep_run(const mpbias_sweep_t sw, const mpbias_sweep_callb
                                slong *computed, slong *skipped, mpbias_err_t err);
 
 /* Gradient flow integrated directly on the parameters (u_+, u_-) in
-   R^(2d) (math.md section 2):
+   R^(2d) (doc/math.md section 2):
        du_+/dt = D u_+^(D-1) r,  du_-/dt = -D u_-^(D-1) r,  r = Z^T g,
    g_n = -l'(m_n), m = Z w, w = u_+^D - u_-^D, u_+(0) = a, u_-(0) = b
    (alpha, or the model's shape).  It uses neither the closed forms nor
    the nu reduction nor the integrator of mpbias_flow_run: it is the
    second, independent formulation that the reduced flow is checked
-   against (math.md section 7), and the route for models without closed
+   against (doc/math.md section 7), and the route for models without closed
    forms.
 
    For each target losses[i] (positive, in non-increasing order, the

@@ -33,7 +33,7 @@ static const char *const transition_x[] = {
 };
 
 /* Orthogonal samples with disjoint supports: the flow decouples into
-   two one-sample problems (an exact oracle, math.md section 7). */
+   two one-sample problems (an exact oracle, doc/math.md section 7). */
 static const int orthogonal_y[] = { +1, -1 };
 static const char *const orthogonal_x[] = {
     "1", "2", "0", "0",

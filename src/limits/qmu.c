@@ -4,7 +4,7 @@
  * number of digits, with a rigorous error bound.
  *
  * Q_mu(w) = mu^2 sum_i q(w_i / mu^2), q(z) = 2 - sqrt(4 + z^2) + z asinh(z/2)
- * for depth 2 (math.md section 5), and Q^D_mu with q_D for D >= 3.  Every
+ * for depth 2 (doc/math.md section 5), and Q^D_mu with q_D for D >= 3.  Every
  * coordinate carries two scales, P = mu_+^D and M = mu_-^D (equal without
  * a shape); the conjugate Q*(v) = sum_i c_i(v_i) is given at qc_eval
  * (depth 2: P (e^v - 1) + M (e^-v - 1), the tilted potential; D >= 3: the
@@ -87,7 +87,7 @@ dual_v(mpfr_t *v, const mpfr_t *Z, const mpfr_t *lam, slong n, slong d, mpfr_t t
              c' = P ra^D - M rb^D,
              c'' = e (P beta_+^(D-2) ra^(2D-2) + M beta_-^(D-2) rb^(2D-2)).
    With P = M these are 2 mu^2 (cosh v - 1) and mu^2 q_D*(mu^(D-2) v) of
-   math.md section 5.  The parameters are stored once when every
+   doc/math.md section 5.  The parameters are stored once when every
    coordinate has the same (np = 1), else per coordinate (np = d). */
 typedef struct
 {
