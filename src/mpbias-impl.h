@@ -143,6 +143,173 @@ void _mpbias_kron_clear(_mpbias_kron_t K);
 int _mpbias_kron_factor(_mpbias_kron_t K, double h, const double *J);
 void _mpbias_kron_solve(double *g, _mpbias_kron_t K);
 
+/* ------------------------------------------------------------------ */
+/* ODE layer (src/ode): system / stepper / error control / evolve one  */
+/* step (shaped like GSL's odeiv2; all storage set up once per         */
+/* workspace).  Internal: the flow driver's engine, not the public API. */
+/* ------------------------------------------------------------------ */
+
+/* Status of the ODE layer's functions (0 = success). */
+enum
+{
+    MPBIAS_ODE_OK = 0,
+    MPBIAS_ODE_DOMAIN = 1,     /* f or its Jacobian undefined at y: the step is rejected */
+    MPBIAS_ODE_UNSTABLE = 2,   /* stepper's stability test failed: the step is rejected  */
+    MPBIAS_ODE_SINGULAR = 3,   /* I - H J singular: the step is rejected                 */
+    MPBIAS_ODE_TINY_STEP = 4,  /* step size underflowed below the resolution of x        */
+    MPBIAS_ODE_MAX_STEPS = 5,  /* step budget exhausted                                  */
+    MPBIAS_ODE_NOISE = 6       /* the error estimate is rounding noise (flow driver)     */
+};
+
+/* The system y' = f(x, y), y in R^dim, at the precision of the mpfr_t
+   it is given.  f writes f(x, y); jac writes the Jacobian df/dy
+   (row-major dim x dim) and df/dx.  Both return MPBIAS_ODE_OK or
+   MPBIAS_ODE_DOMAIN. */
+typedef int (*mpbias_ode_rhs_fn)(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
+typedef int (*mpbias_ode_jac_fn)(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y,
+                                 void *params);
+/* Optional: when f(x, y) = sigma(x) F(y), `scale` writes sigma(x) > 0
+   (NULL: no such structure).  Informative: the stepper no longer needs it
+   (its Newton matrix uses the Jacobian at the middle of the step). */
+typedef int (*mpbias_ode_scale_fn)(mpfr_t sigma, const mpfr_t x, void *params);
+/* Optional: the Jacobian df/dy in double (row-major dim x dim), for the
+   stepper's double preconditioner only (it replaces jac, rounded to
+   double, at the sample points inside a step; the Newton iteration's
+   residuals and the error estimate stay in MPFR).  Accurate to a modest
+   relative error normwise; a non-finite entry makes the stepper fall
+   back to its MPFR Newton matrix.  NULL: jac is used.  Returns
+   MPBIAS_ODE_OK or MPBIAS_ODE_DOMAIN. */
+typedef int (*mpbias_ode_jac_d_fn)(double *J, const mpfr_t x, const mpfr_t *y, void *params);
+typedef struct
+{
+    slong dim;
+    mpbias_ode_rhs_fn f;
+    mpbias_ode_jac_fn jac;
+    mpbias_ode_scale_fn scale;
+    void *params;
+    mpbias_ode_jac_d_fn jac_d;   /* optional (NULL) */
+} mpbias_ode_system;
+
+/* Error control: a step is accepted when
+   max_i |e_i| / (atol_i + rtol max(|y_i|, |y_new_i|)) <= 1.
+   stiff[i] (default 0) marks a component whose error the stepper's
+   estimate measures as it is (a stiff component forced by the slow
+   ones, where Radau IIA's order drops to the stage order): no
+   tolerance transformation is applied to it. */
+typedef struct
+{
+    slong dim;
+    mpfr_t rtol;
+    mpfr_t *atol;
+    int *stiff;
+} mpbias_ode_control_struct;
+typedef mpbias_ode_control_struct mpbias_ode_control_t[1];
+
+void mpbias_ode_control_init(mpbias_ode_control_t c, slong dim, mpfr_prec_t prec);
+void mpbias_ode_control_clear(mpbias_ode_control_t c);
+/* The scaled error norm of e for a step from y to ynew, into `out`,
+   over the components selected by `which`: MPBIAS_ODE_ALL, or only the
+   stiff (MPBIAS_ODE_STIFF) or non-stiff (MPBIAS_ODE_NONSTIFF) ones. */
+enum { MPBIAS_ODE_ALL = 0, MPBIAS_ODE_NONSTIFF = 1, MPBIAS_ODE_STIFF = 2 };
+void mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *e,
+                             const mpfr_t *y, const mpfr_t *ynew, int which);
+
+/* Stepper: the s-stage Radau IIA collocation method (order 2s - 1,
+   stage order s, L-stable and stiffly accurate; Hairer and Wanner,
+   Solving ODEs II, IV.5 and IV.8), for any s >= 1, with coefficients
+   computed at the working precision (nodes certified by Arb).  The stage
+   equations are solved by simplified Newton iterations on
+   I - h A x J(middle of the step), block-diagonalized through the
+   eigendecomposition of A, computed once (one real and floor(s/2) complex
+   dim x dim factorizations in double precision per step; the residual in
+   MPFR; the full (s dim) x (s dim) matrix in MPFR only as a fallback);
+   the starting guess extrapolates the previous step's collocation
+   polynomial.  The error estimate is the embedded order-s formula of
+   Hairer and Wanner (1999), filtered through (I - h gamma0 J)^-1; it
+   overestimates the order-(2s-1) error, so for the components not marked
+   stiff the control measures it against the looser 0.1 tol^((2s+1)/(3s))
+   (RADAU5 uses 0.1 tol^((s+1)/(2s)), not tight enough on the flow,
+   measured; stiff components take tol itself), while the Newton
+   iterations converge to tol.
+   Allocates nothing per step. */
+typedef struct
+{
+    slong dim, s;
+    mpfr_prec_t prec;
+    mpfr_t *c, *A, *e, *lw;  /* nodes, A (s x s), error weights, Lagrange weights */
+    slong nsub[2], *sub[2];  /* nodes of the low-degree guess polynomials
+                                (non-stiff, stiff components)                */
+    mpfr_t *lws[2];          /* and their weights                               */
+    mpfr_t gamma0;
+    double kappa;            /* Newton tolerance, in the control's norm        */
+    mpfr_t *J, *Jk, *fx, *f0, *Z, *F, *G, *y1, *v, *Js;  /* J at (x, y), sampled, per stage */
+    slong jmid;              /* the stage nearest the middle of the step       */
+    slong nj, *jn;           /* Jacobians sampled per step: at (x, y) (-1) or at
+                                the starting value of stage jn[k]              */
+    double *jw, *Jq, *Jsd, *hAd, *gd, *dd, *rd, *qd;  /* preconditioner (double) */
+    struct _mpbias_alu_struct *W, *E1;   /* iteration matrices (internal) */
+    struct _mpbias_kron_struct *kron;    /* W block-diagonalized (large dim)  */
+    int use_kron;
+    int force_mpfr;          /* factor W in MPFR even when double would do     */
+    int have_prev;           /* the last converged step's polynomial is kept   */
+    int hold_prev;           /* set: steps do not replace it (re-steps from the
+                                start of an accepted step, to locate events)  */
+    mpfr_t xp, hp;
+    mpfr_t *yp, *Zp;
+    mpfr_t t, u, w, nrm, nrm0, errn;
+    double err;              /* last step: error norm against the transformed
+                                tolerance (acceptable iff <= 1)              */
+    slong newton_its;        /* last step's Newton iterations                 */
+    int jac_valid;           /* J, f0 hold the values at the last (x, y)       */
+    int refine_err;          /* refine the next estimate (after a rejection)  */
+    slong nfev, njev, nlu, nnewton;   /* counters                            */
+} mpbias_ode_radau_struct;
+typedef mpbias_ode_radau_struct mpbias_ode_radau_t[1];
+
+/* s stages at precision prec.  Returns 0, or nonzero if the coefficients
+   could not be computed to prec bits (then clear it anyway). */
+int mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec);
+void mpbias_ode_radau_clear(mpbias_ode_radau_t R);
+
+/* One step of size h from (x, y) into yout (yerr: the filtered
+   estimate).  Returns MPBIAS_ODE_OK with R->err set (the step is
+   acceptable iff R->err <= 1), or a failure status (MPBIAS_ODE_UNSTABLE
+   when the Newton iterations do not converge).  The Jacobian is
+   evaluated at (x, y) unless R->jac_valid is set; the caller clears it
+   whenever x or y change (evolve does). */
+int mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                          const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                          const mpfr_t h, mpfr_t *yout, mpfr_t *yerr);
+
+/* Dense output: y(x) from the collocation polynomial of the last
+   converged step (error of order h^(s+1): a locator, not a result).
+   Returns MPBIAS_ODE_DOMAIN if there is no such step. */
+int mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout);
+/* An estimate of dense output's error at x: the difference between the
+   collocation polynomial and the one through the same values without the
+   first node (one degree lower: an overestimate), into eout. */
+int mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout);
+
+/* Evolve: one accepted adaptive step from x towards x1 (never past it),
+   with the controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4).  On
+   success x and y are advanced and h holds the size proposed for the
+   next step. */
+typedef struct
+{
+    slong dim;
+    mpfr_t h;                /* proposed step                                   */
+    mpfr_t *ynew, *yerr;
+    mpfr_t x1h, hprop;
+    slong steps, rejected;
+} mpbias_ode_evolve_struct;
+typedef mpbias_ode_evolve_struct mpbias_ode_evolve_t[1];
+
+void mpbias_ode_evolve_init(mpbias_ode_evolve_t e, slong dim, mpfr_prec_t prec);
+void mpbias_ode_evolve_clear(mpbias_ode_evolve_t e);
+int mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
+                            const mpbias_ode_control_t c, const mpbias_ode_system *sys,
+                            mpfr_t x, const mpfr_t x1, mpfr_t *y);
+
 /* Exact linear programs (src/limits/exactlp.c): minimize c^T x subject to
    a_r . x >= b_r (fx[r] = 0) or = b_r (fx[r] = 1), x >= 0, with A m x k
    row-major.  GLPK finds a basis; x, y (the row multipliers) and the
