@@ -404,7 +404,7 @@ char *mpbias_qmu_coord_ball_str(const mpbias_qmu_t r, slong i, int digits);
 /* ------------------------------------------------------------------ */
 
 /* minimize sum_i |w_i|^(2/D) subject to Z w >= 1 is nonconvex; gradient
-   flow reaches one of its KKT points.  mpbias_lpkkt_polish takes a
+   flow reaches one of its KKT points.  mpbias_lpkkt_compute takes a
    candidate c (d entries, e.g. a trajectory's late wbar), scales it to
    margin 1, takes its support S (|c_i| > tau max |c|) and active set A
    (z_n . c <= 1 + tau), solves the KKT system on S by Newton's method to
@@ -439,14 +439,14 @@ void mpbias_lpkkt_clear(mpbias_lpkkt_t r);
    a candidate that does not separate the data) or MPBIAS_ERR_NUMERIC
    (Newton did not converge, or the point is not a KKT point: the message
    says which condition fails). */
-mpbias_status mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
-                                  const mpfr_t *cand, double tau, mpfr_prec_t prec,
-                                  mpbias_err_t err);
+mpbias_status mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                                   const mpfr_t *cand, double tau, mpfr_prec_t prec,
+                                   mpbias_err_t err);
 /* The same with the support threshold chosen automatically: tau in
    {1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3}, keeping the accepted KKT point
    nearest the candidate (smallest distance; r->tau says which). */
-mpbias_status mpbias_lpkkt_polish_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
-                                       const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err);
+mpbias_status mpbias_lpkkt_compute_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                                        const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err);
 
 /* ------------------------------------------------------------------ */
 /* Numbers beyond decimal literals                                     */
@@ -771,7 +771,7 @@ mpbias_status mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data
                                       const mpbias_model_t model, mpfr_prec_t prec,
                                       mpbias_err_t err);
 /* For depth >= 3: the rich target, an l_(2/D) KKT point (d entries, such
-   as mpbias_lpkkt_polish's result). */
+   as mpbias_lpkkt_compute's result). */
 mpbias_status mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w,
                                         mpbias_err_t err);
 

@@ -79,7 +79,7 @@ START_TEST(test_one_sample)
     /* near the vertex (0, 1/2, 0): polished onto it, which is the l1 solution */
     set_cand(c, near_l1, 3);
     mpbias_err_clear(err);
-    ck_assert_msg(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) c, 0.1, 300, err) == MPBIAS_OK,
+    ck_assert_msg(mpbias_lpkkt_compute(r, d, 3, (const mpfr_t *) c, 0.1, 300, err) == MPBIAS_OK,
                   "%s", err->msg);
     ck_assert_int_eq(r->kind, MPBIAS_KKT_L1);
     ck_assert_int_eq(r->nsupport, 1);
@@ -87,7 +87,7 @@ START_TEST(test_one_sample)
     check_kkt_point(r, d, 3);
     /* all coordinates kept: the interior stationary point on z . w = 1 */
     set_cand(c, spread, 3);
-    ck_assert_msg(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) c, 1e-3, 300, err) == MPBIAS_OK,
+    ck_assert_msg(mpbias_lpkkt_compute(r, d, 3, (const mpfr_t *) c, 1e-3, 300, err) == MPBIAS_OK,
                   "%s", err->msg);
     ck_assert_int_eq(r->kind, MPBIAS_KKT_INTERIOR);
     ck_assert_int_eq(r->nsupport, 3);
@@ -141,7 +141,7 @@ START_TEST(test_trajectory_direction)
     ck_assert_int_eq(mpbias_sci_parse(o.until_loss, "1e-1000", err), MPBIAS_OK);
     ck_assert_msg(mpbias_flow_run(d, m, &o, stop_cb, NULL, &s, NULL, err) == MPBIAS_OK, "%s",
                   err->msg);
-    ck_assert_msg(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) s.w, 1e-2, 300, err) == MPBIAS_OK,
+    ck_assert_msg(mpbias_lpkkt_compute(r, d, 3, (const mpfr_t *) s.w, 1e-2, 300, err) == MPBIAS_OK,
                   "%s", err->msg);
     /* it is the l1 solution (1/2, 0, 0, 0), within 1% of the direction */
     ck_assert_int_eq(r->kind, MPBIAS_KKT_L1);
@@ -171,10 +171,10 @@ START_TEST(test_errors)
     tu_data_from_text(d, "+1 1:1 2:2 3:-0.5\n-1 1:-1 2:-2 3:0.5\n", NULL, MPBIAS_FORMAT_AUTO);
     set_cand(c, ok, 3);
     mpbias_err_clear(err);
-    ck_assert_int_eq(mpbias_lpkkt_polish(r, d, 2, (const mpfr_t *) c, 0.1, 200, err), MPBIAS_ERR_ARG);
-    ck_assert_int_eq(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) c, 0.0, 200, err), MPBIAS_ERR_ARG);
+    ck_assert_int_eq(mpbias_lpkkt_compute(r, d, 2, (const mpfr_t *) c, 0.1, 200, err), MPBIAS_ERR_ARG);
+    ck_assert_int_eq(mpbias_lpkkt_compute(r, d, 3, (const mpfr_t *) c, 0.0, 200, err), MPBIAS_ERR_ARG);
     set_cand(c, bad, 3);
-    ck_assert_int_eq(mpbias_lpkkt_polish(r, d, 3, (const mpfr_t *) c, 0.1, 200, err), MPBIAS_ERR_ARG);
+    ck_assert_int_eq(mpbias_lpkkt_compute(r, d, 3, (const mpfr_t *) c, 0.1, 200, err), MPBIAS_ERR_ARG);
     ck_assert_int_eq(r->kind, MPBIAS_KKT_NONE);
     for (i = 0; i < 3; i++)
         mpfr_clear(c[i]);

@@ -164,8 +164,8 @@ mpbias_regime_ref_polish_kkt(mpbias_regime_ref_t ref, const mpbias_data_t data,
     mpbias_status st;
     if (kk == NULL)
         mpbias_lpkkt_init(own);
-    st = tau > 0.0 ? mpbias_lpkkt_polish(k, data, ref->depth, cand, tau, ref->prec, err)
-                   : mpbias_lpkkt_polish_auto(k, data, ref->depth, cand, ref->prec, err);
+    st = tau > 0.0 ? mpbias_lpkkt_compute(k, data, ref->depth, cand, tau, ref->prec, err)
+                   : mpbias_lpkkt_compute_auto(k, data, ref->depth, cand, ref->prec, err);
     if (st == MPBIAS_OK)
         st = mpbias_regime_ref_set_kkt(ref, (const mpfr_t *) k->w, err);
     if (kk == NULL)

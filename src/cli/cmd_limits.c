@@ -272,9 +272,9 @@ compute(const limits_req *q, limits_res *s)
     }
     if (q->kkt_list != NULL
         && (q->support_tol > 0.0
-                ? mpbias_lpkkt_polish(s->kk, data, D, (const mpfr_t *) s->cand, q->support_tol,
-                                      kprec, err)
-                : mpbias_lpkkt_polish_auto(s->kk, data, D, (const mpfr_t *) s->cand, kprec, err))
+                ? mpbias_lpkkt_compute(s->kk, data, D, (const mpfr_t *) s->cand, q->support_tol,
+                                       kprec, err)
+                : mpbias_lpkkt_compute_auto(s->kk, data, D, (const mpfr_t *) s->cand, kprec, err))
                != MPBIAS_OK)
         return cli_lib_error(err);
     return EXIT_OK;

@@ -302,8 +302,8 @@ kkt_newton(mpfr_t *w, mpfr_t *lam, mpfr_t *J, mpfr_t *F, slong *perm, mpfr_t nrm
 }
 
 mpbias_status
-mpbias_lpkkt_polish(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const mpfr_t *cand,
-                    double tau, mpfr_prec_t prec, mpbias_err_t err)
+mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const mpfr_t *cand,
+                     double tau, mpfr_prec_t prec, mpbias_err_t err)
 {
     slong n = data->n, d = data->d, i, j, k, ns = 0, na = 0, m;
     mpbias_status st = MPBIAS_OK;
@@ -459,8 +459,8 @@ mpbias_lpkkt_swap(mpbias_lpkkt_t a, mpbias_lpkkt_t b)
 }
 
 mpbias_status
-mpbias_lpkkt_polish_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
-                         const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err)
+mpbias_lpkkt_compute_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
+                          const mpfr_t *cand, mpfr_prec_t prec, mpbias_err_t err)
 {
     static const double taus[] = { 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1 };
     mpbias_status best = MPBIAS_ERR_NUMERIC, st;
@@ -471,7 +471,7 @@ mpbias_lpkkt_polish_auto(mpbias_lpkkt_t r, const mpbias_data_t data, int depth,
     for (k = 0; k < sizeof taus / sizeof taus[0]; k++)
     {
         mpbias_lpkkt_init(t);
-        st = mpbias_lpkkt_polish(t, data, depth, cand, taus[k], prec, e);
+        st = mpbias_lpkkt_compute(t, data, depth, cand, taus[k], prec, e);
         if (st == MPBIAS_OK && (best != MPBIAS_OK || mpfr_cmp(t->distance, r->distance) < 0))
         {
             mpbias_lpkkt_swap(r, t);
