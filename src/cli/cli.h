@@ -376,6 +376,37 @@ typedef struct
     int quiet;
 } cli_sweep;
 
+/* The grid options (sweep_args.c): the datasets and depths as the option
+   layer fills them (--data/--example and --depths: rows of kind
+   CLI_ARG_CALL with cli_sweep_add_dataset and cli_sweep_set_depths); the
+   alphas of --alpha-range A0:A1:N (each rounded to 6 digits; 0 when the
+   spec is invalid or out of memory) and of --alphas LIST (appended to
+   *alphas; EXIT_OK or EXIT_USAGE after reporting). */
+typedef struct
+{
+    const char *files[64], *examples[64];
+    slong nds;
+    long depths[64];
+    slong nd;
+} cli_sweep_grid;
+
+int cli_sweep_add_dataset(const char *cmd, const char *name, const char *value, void *dest);
+int cli_sweep_set_depths(const char *cmd, const char *name, const char *value, void *dest);
+int cli_sweep_alpha_range(char ***out, slong *n, const char *spec);
+int cli_sweep_alpha_list(char ***alphas, slong *na, const char *list);
+
+/* The distance results.csv's d_target holds for a row at depth `depth`
+   (l2 for depth 1; the sweep's --target, or the rich one), and its name;
+   the largest d of the datasets; the header of results.csv (malloc'd);
+   DIR/targets.json, the rich targets (target RICH; EXIT_OK or EXIT_FAIL
+   reported). */
+const mpbias_dist *cli_sweep_target_dist(const mpbias_sweep_struct *sw, long depth,
+                                         const mpbias_regime_row *a);
+const char *cli_sweep_target_name(const mpbias_sweep_struct *sw, long depth);
+slong cli_sweep_dmax(const mpbias_sweep_struct *sw);
+char *cli_sweep_header(const mpbias_sweep_struct *sw);
+int cli_sweep_write_targets(const cli_sweep *c);
+
 /* cli_sweep_workers' return on the MPI ranks other than 0, which leave
    the merge to rank 0 */
 #define CLI_SWEEP_NOT_MINE (-2)
