@@ -230,6 +230,23 @@ void cli_shape_free(fmpq *a, fmpq *b, slong d);
 int cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
                     mpbias_model_t model);
 
+/* The same for regime and threshold: the shape scaled by model->alpha
+   (u_+(0) = alpha a_i, u_-(0) = alpha b_i; alpha 1 gives flow's shape). */
+int cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                           mpbias_model_t model);
+/* The loss options of regime, threshold and sweep as rows (loss: an
+   mpbias_loss, mean: an int). */
+#define CLI_ARGS_LOSS(loss, mean) \
+    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
+      .help = "exp (default, the paper's) or logistic" }, \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
+      .help = "the mean loss L/N instead of the summed loss (the losses\n" \
+              "given and printed are then mean losses)" }
+/* The shape options of regime, threshold and sweep as rows. */
+#define CLI_ARGS_SCALED_SHAPE(o) \
+    CLI_ARGS_SHAPE(o, "the shape as d lines 'a,b' (or 'a b'); scaled by alpha:\n" \
+                      "u_+(0) = alpha a_i, u_-(0) = alpha b_i")
+
 /* The data and model options of flow and gd (rows CLI_ARGS_DATA(m.dopt)
    and CLI_ARGS_FLOW_MODEL(m.depth, m.alpha, m.loss, m.mean, m.sopt)):
    init sets the defaults (depth 2, alpha 1, the exponential loss summed
@@ -448,6 +465,7 @@ typedef struct
     long depth, digits;
     const fmpq *alpha;
     const char *kkt_desc;       /* depth >= 3: the rich target, in words */
+    const mpbias_model_struct *model;   /* its loss and shape */
 } cli_regime_out;
 
 void cli_regime_csv(FILE *f, const cli_regime_out *o);

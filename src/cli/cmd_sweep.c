@@ -112,13 +112,8 @@ sweep_parse(sweep_args *a, int argc, char **argv)
                   "smallest alpha's trajectory reaches, in DIR/targets.json).\n"
                   "Default: each point's own rich limit (depth 3+: the KKT\n"
                   "point its last sample polishes to, nan when none)" },
-        { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &a->loss), .call = cli_arg_loss,
-          .help = "exp (default, the paper's) or logistic" },
-        { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &a->mean),
-          .help = "the mean loss L/N instead of the summed loss (the losses\n"
-                  "of --until-loss and of the samples are then mean losses)" },
-        CLI_ARGS_SHAPE(a->sopt, "the shape as d lines 'a,b' (or 'a b'): point alpha starts\n"
-                                "at u_+(0) = alpha a_i, u_-(0) = alpha b_i"),
+        CLI_ARGS_LOSS(a->loss, a->mean),
+        CLI_ARGS_SCALED_SHAPE(a->sopt),
         { CLI_ROW(CLI_ARG_LONG, "jobs", 0, "J", &a->jobs), .lo = 1, .hi = 1024,
           .help = "worker processes (default: the number of processors)" },
         { CLI_ROW(CLI_ARG_STRING, "out", 0, "DIR", &a->dir),

@@ -674,6 +674,32 @@ cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t da
     return r;
 }
 
+int
+cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                       mpbias_model_t model)
+{
+    fmpq *a = NULL, *b = NULL;
+    slong i;
+    int r;
+    mpbias_err_t err;
+    if (!cli_shape_given(o))
+        return EXIT_OK;
+    r = cli_shape_load(cmd, o, data->d, &a, &b);
+    for (i = 0; r == EXIT_OK && i < data->d; i++)
+    {
+        fmpq_mul(a + i, a + i, model->alpha);
+        fmpq_mul(b + i, b + i, model->alpha);
+    }
+    if (r == EXIT_OK)
+    {
+        mpbias_err_clear(err);
+        if (mpbias_model_set_shape(model, a, b, data->d, err) != MPBIAS_OK)
+            r = cli_lib_error(err);
+    }
+    cli_shape_free(a, b, data->d);
+    return r;
+}
+
 void
 cli_flow_model_init(cli_flow_model *m)
 {
