@@ -2015,6 +2015,36 @@ START_TEST(test_sweep_targets)
     ck_assert_ptr_nonnull(l);
     ck_assert(isfinite(csv_num(l, 17)) && csv_num(l, 17) == csv_num(l, 11));
     free(csv);
+    /* the pictures (from the finished points): valid PNG, SVG and PDF; the
+       samples without a distance marked in the phase diagram, only there */
+    if (have_gnuplot())
+    {
+        static const char *const ext[] = { "png", "svg", "pdf" };
+        int D, k;
+        RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "1,2", "--alphas", "1",
+                   "--until-loss", "1e-5", "--target", "qmu", "--out", out, "--plot", "-q");
+        tu_run_free(&r);
+        for (D = 1; D <= 2; D++)
+            for (k = 0; k < 3; k++)
+            {
+                char *pic = tu_sprintf("%s/phase-1-D%d.%s", out, D, ext[k]);
+                char *t = tu_read_file(pic, &len);
+                ck_assert_msg(t != NULL && len > 1000, "%s", pic);
+                if (k == 0)
+                    ck_assert(memcmp(t, "\x89PNG\r\n\x1a\n", 8) == 0);
+                else if (k == 1)
+                {
+                    ck_assert(tu_starts_with(t, "<?xml") && strstr(t, "<svg") != NULL
+                              && strstr(t, "</svg>") != NULL);
+                    ck_assert_int_eq(strstr(t, "no distance defined") != NULL, D == 1);
+                    ck_assert_ptr_nonnull(strstr(t, "distance to the qmu target"));
+                }
+                else
+                    ck_assert(memcmp(t, "%PDF-", 5) == 0 && strstr(t + len - 8, "%%EOF") != NULL);
+                free(t);
+                free(pic);
+            }
+    }
     free(out);
     free(f);
     tu_rm_rf(dir);

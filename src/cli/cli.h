@@ -454,6 +454,9 @@ void cli_put_gnuplot_string(FILE *g, const char *s);
 const char *cli_gnuplot_program(void);
 int cli_find_program(const char *prog);
 FILE *cli_gnuplot_open(const char *file, const char *title);
+/* gnuplot on a pipe, nothing sent yet (NULL, reported, when it cannot be
+   started) */
+FILE *cli_gnuplot_pipe(void);
 int cli_gnuplot_close(FILE *g);
 
 /* The output of regime (regime_out.c, regime_plot.c): the table as CSV or
