@@ -107,7 +107,7 @@ put_cells(FILE *g, const cell *c, slong n, const double *av, slong na)
         xlo = prev ? sqrt(c[j - 1].x * c[j].x) : (next ? c[j].x * sqrt(c[j].x / c[j + 1].x) : 0.8);
         xhi = next ? sqrt(c[j + 1].x * c[j].x) : (prev ? c[j].x * sqrt(c[j].x / c[j - 1].x) : 1.25);
         if (isfinite(c[j].d) && c[j].d > 0)
-            fprintf(g, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", c[j].x, y, xlo, xhi, ylo, yhi,
+            fprintf(g, "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", c[j].x, y, xlo, xhi, ylo, yhi,
                     log10(c[j].d));
         else
             nn++;
@@ -115,7 +115,7 @@ put_cells(FILE *g, const cell *c, slong n, const double *av, slong na)
     fputs("EOD\n$N << EOD\n", g);
     for (j = 0; j < n; j++)
         if (!(isfinite(c[j].d) && c[j].d > 0))
-            fprintf(g, "%.9g %.9g\n", c[j].x, av[c[j].ia]);
+            fprintf(g, "%.9g,%.9g\n", c[j].x, av[c[j].ia]);
     fputs("EOD\n", g);
     return nn;
 }
@@ -130,13 +130,13 @@ put_boundaries(FILE *g, long D, double amin, double amax)
     for (k = 0; k <= 200; k++)
     {
         double a = exp(log(amin) + (log(amax) - log(amin)) * (double) k / 200.0);
-        fprintf(g, "%.9g %.9g\n", pow(a, (double) D) / log(10.0), a);
+        fprintf(g, "%.9g,%.9g\n", pow(a, (double) D) / log(10.0), a);
     }
     fputs("\n", g);
     for (k = 0; k <= 200 && amin < 1.0; k++)
     {
         double a = exp(log(amin) + (log(fmin(amax, 1.0)) - log(amin)) * (double) k / 200.0);
-        fprintf(g, "%.9g %.9g\n", pow(a, -(double) D) / log(10.0), a);
+        fprintf(g, "%.9g,%.9g\n", pow(a, -(double) D) / log(10.0), a);
     }
     fputs("EOD\n", g);
 }
@@ -144,6 +144,7 @@ put_boundaries(FILE *g, long D, double amin, double amax)
 typedef struct
 {
     const char *dir, *res, *name, *lim, *what;   /* what: "limit" or "target" */
+    const char *loss;           /* "" (the exponential loss, summed), or its name */
     slong ids;
     long D;
     double amin, amax, ymax, delta;
@@ -163,7 +164,8 @@ put_phase(FILE *g, const plot_args *p, int t)
             (long) p->ids + 1, p->D, EXT[t]);
     fputs("set title '", g);
     cli_put_gnuplot_string(g, p->name);
-    fprintf(g, ", depth %ld: distance to the %s %s' noenhanced\n", p->D, p->lim, p->what);
+    fprintf(g, ", depth %ld%s: distance to the %s %s' noenhanced\n", p->D, p->loss, p->lim,
+            p->what);
     fprintf(g, "set ylabel 'initialization scale alpha'\nset format y '%%g'\nset colorbox\n"
             "set cblabel 'log10 sup-norm distance of w/margin to the %s %s' noenhanced\n"
             "set key below horizontal samplen 2\nset autoscale cb\n", p->lim, p->what);
@@ -172,7 +174,7 @@ put_phase(FILE *g, const plot_args *p, int t)
     fprintf(g, "unset label\nset label 1 'gamma = alpha^%ld' at %.9g,%.9g right offset -0.5,0.8 "
             "front noenhanced\n", p->D, pow(p->amax, (double) p->D) / log(10.0), p->amax);
     if (p->amin < 1.0)
-        fprintf(g, "set label 2 'plateau: rho = 1' at %.9g,%.9g right offset -0.5,0.8 front "
+        fprintf(g, "set label 2 'plateau: rho = 1' at %.9g,%.9g right offset -1,1.6 front "
                 "noenhanced\n", pow(p->amin, -(double) p->D) / log(10.0), p->amin);
     if (p->ncells > p->nnan)
         fputs("plot $H using 1:2:3:4:5:6:7 with boxxyerror fs solid 1.0 noborder palette "
@@ -204,8 +206,8 @@ put_distances(FILE *g, const plot_args *p, const char *const *alphas, slong na, 
             (long) p->ids + 1, p->D, EXT[t]);
     fputs("set title '", g);
     cli_put_gnuplot_string(g, p->name);
-    fprintf(g, ", depth %ld: the trajectories approach the %s %s' noenhanced\n", p->D, p->lim,
-            p->what);
+    fprintf(g, ", depth %ld%s: the trajectories approach the %s %s' noenhanced\n", p->D, p->loss,
+            p->lim, p->what);
     fprintf(g, "set ylabel 'sup-norm distance of w/margin to the %s %s' noenhanced\n"
             "set format y '10^{%%L}'\nset logscale y\nset autoscale y\nset colorbox\n"
             "set cblabel 'log10 alpha'\nset cbrange [%.9g:%.9g]\n"
@@ -262,6 +264,8 @@ plot_one(const cli_sweep *c, slong ids, long D, const double *av, const slong *r
     p.name = sw->data[ids].name;
     p.lim = cli_sweep_target_name(sw, D);
     p.what = sw->target_set ? "target" : "limit";
+    p.loss = sw->loss == MPBIAS_LOSS_LOGISTIC ? (sw->mean ? ", logistic loss (mean)" : ", logistic loss")
+             : sw->mean ? ", exponential loss (mean)" : "";
     p.ids = ids;
     p.D = D;
     p.amin = av[0];
@@ -279,7 +283,7 @@ plot_one(const cli_sweep *c, slong ids, long D, const double *av, const slong *r
     for (k = 0; k < n; k++)
         for (i = 0; i < sw->nalphas; i++)
             has[i] |= rank[i] == cells[k].ia && isfinite(cells[k].d);
-    fputs("set datafile separator whitespace\n" VIRIDIS, g);
+    fputs("set datafile separator ','\n" VIRIDIS, g);
     p.ncells = n;
     p.nnan = put_cells(g, cells, n, av, sw->nalphas);
     put_boundaries(g, D, p.amin, p.amax);
@@ -288,9 +292,8 @@ plot_one(const cli_sweep *c, slong ids, long D, const double *av, const slong *r
             1.4 * ymax);
     for (t = 0; t < 3; t++)
     {
-        fputs("set datafile separator whitespace\nunset logscale y\nset logscale y\n", g);
+        fputs("unset logscale y\nset logscale y\n", g);
         put_phase(g, &p, t);
-        fputs("set datafile separator ','\n", g);
         put_distances(g, &p, sw->alphas, sw->nalphas, has, t);
     }
     free(cells);
