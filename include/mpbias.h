@@ -756,6 +756,10 @@ typedef struct
     mpbias_rich_kind rich_kind;
     mpfr_t *rich_lo, *rich_hi;  /* the rich target's box (a point: lo = hi)   */
     int asym_rich;              /* the expansion's target: 1 rich, 0 l2 (D = 1) */
+    mpfr_t *shape_a, *shape_b;  /* an initialization shape: d entries each (NULL
+                                   for a scalar alpha); the scale variables then
+                                   use the geometric mean of sqrt(a_i b_i) as
+                                   alpha, and there is no intermediate predictor */
     mpfr_t rate;                /* predicted p in d ~ C gamma^-p at fixed alpha
                                    (doc/asymptotics.md section 7): 1 for D = 1
                                    and D >= 3, the l1 max slack for D = 2 (unique
@@ -770,6 +774,15 @@ void mpbias_regime_ref_clear(mpbias_regime_ref_t ref);
 mpbias_status mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
                                       const mpbias_model_t model, mpfr_prec_t prec,
                                       mpbias_err_t err);
+/* The same, also for a shaped model (its shape kept in ref). */
+mpbias_status mpbias_regime_ref_setup_shaped(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                                             const mpbias_model_t model, mpfr_prec_t prec,
+                                             mpbias_err_t err);
+/* The rich target set to the l1 max-margin predictor (its optimal face's
+   bounding box when not unique), at any depth (what depth 2 has from
+   mpbias_regime_ref_setup). */
+mpbias_status mpbias_regime_ref_set_l1(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                                       mpbias_err_t err);
 /* For depth >= 3: the rich target, an l_(2/D) KKT point (d entries, such
    as mpbias_lpkkt_compute's result). */
 mpbias_status mpbias_regime_ref_set_kkt(mpbias_regime_ref_t ref, const mpfr_t *w,
@@ -855,7 +868,9 @@ typedef enum
     MPBIAS_TARGET_RICH = 1,     /* l1 (depth 2; its face's box if not unique), or
                                    the l_(2/D) KKT point the horizon's wbar
                                    polishes to (depth >= 3)                       */
-    MPBIAS_TARGET_QMU = 2       /* the intermediate predictor at the current mu   */
+    MPBIAS_TARGET_QMU = 2,      /* the intermediate predictor at the current mu   */
+    MPBIAS_TARGET_L1 = 3        /* the l1 max-margin predictor (its face's box if
+                                   not unique), at every depth                    */
 } mpbias_target;
 
 typedef struct
@@ -885,6 +900,13 @@ mpbias_status mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t da
                                     const mpbias_model_t model, mpbias_target target, double delta,
                                     int norm2, const mpbias_sci_t horizon, int digits,
                                     mpbias_err_t err);
+/* The same for the rich target given as a point w (d entries, such as
+   the sweep's rich target of mpbias_sweep_prepare): the distance to w
+   instead of the l1 predictor or the horizon's own KKT point. */
+mpbias_status mpbias_threshold_find_to(mpbias_threshold_t r, const mpbias_data_t data,
+                                       const mpbias_model_t model, const mpfr_t *w, double delta,
+                                       int norm2, const mpbias_sci_t horizon, int digits,
+                                       mpbias_err_t err);
 
 /* ------------------------------------------------------------------ */
 /* The direct flow: an independent check in (u_+, u_-)                 */
@@ -949,6 +971,35 @@ mpbias_status mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_da
                                          mpbias_flow_progress_fn progress_fn, void *ctx,
                                          mpbias_err_t err);
 
+/* Which rich target the pipeline compares with. */
+typedef enum
+{
+    MPBIAS_RICH_FROM_OWN = 0,   /* l1 for depth 2; depth >= 3: the KKT point this
+                                   trajectory's last row polishes to (as above)   */
+    MPBIAS_RICH_FROM_L1 = 1,    /* the l1 predictor (or its face), at every depth */
+    MPBIAS_RICH_FROM_GIVEN = 2, /* depth >= 3: the point rich_w; depth 2: l1      */
+    MPBIAS_RICH_FROM_NONE = 3   /* depth >= 3: none (the rich column unavailable);
+                                   depth 2: l1                                    */
+} mpbias_rich_from;
+
+/* mpbias_regime_traj_compute with its arguments in a struct, and the
+   choice of the rich target. */
+typedef struct
+{
+    int qmu_digits;
+    double support_tol;
+    int rates;
+    const mpbias_sci_struct *anchor;
+    mpbias_rich_from rich_from;
+    const mpfr_t *rich_w;       /* MPBIAS_RICH_FROM_GIVEN: d entries            */
+    mpbias_flow_progress_fn progress_fn;
+    void *ctx;
+} mpbias_regime_traj_opts;
+
+mpbias_status mpbias_regime_traj_run(mpbias_regime_traj_t r, const mpbias_data_t data,
+                                     const mpbias_model_t model, const mpbias_flow_opts *fo,
+                                     const mpbias_regime_traj_opts *o, mpbias_err_t err);
+
 /* The sweep: the regime pipeline over a grid of datasets, depths and
    initialization scales, what `mpbias sweep` computes (doc/sweep.md).
    The grid points are numbered 0, 1, ... in the fixed order dataset,
@@ -979,18 +1030,61 @@ typedef struct
     int digits;                      /* certified digits (default 10)           */
     int qmu;                         /* also the distance to the intermediate   */
     double threshold_within;         /* > 0: also the threshold (default 0)     */
+    int target_set;                  /* 0 (default): the rich target of each
+                                        point is its own (l1 for depth 2, the KKT
+                                        point its last row polishes to for depth
+                                        >= 3); 1: `target` below                 */
+    mpbias_target target;            /* the distance that matters: L2, L1, QMU, or
+                                        RICH (l1 for depth 2, l2 for depth 1; for
+                                        depth >= 3 the KKT point of the smallest
+                                        alpha's trajectory, one per dataset and
+                                        depth, set by mpbias_sweep_prepare)      */
+    mpbias_loss loss;                /* the model's loss (default exponential)  */
+    int mean;                        /*   summed (0, default) or mean            */
+    const fmpq *shape_a, *shape_b;   /* NULL, or an initialization shape of
+                                        shape_d entries (> 0): point alpha starts
+                                        at u_+ = alpha a, u_- = alpha b          */
+    slong shape_d;
     /* set by mpbias_sweep_prepare */
     slong npoints;
     mpbias_flow_opts fo;             /* the flow options every point uses       */
     fmpq *alpha_q;                   /* the alphas, exactly                     */
+    struct mpbias_sweep_rich_s *rich;  /* ndata x ndepths (dataset-major): the
+                                        rich targets, when target_set and target
+                                        is RICH; NULL otherwise                  */
 } mpbias_sweep_struct;
 typedef mpbias_sweep_struct mpbias_sweep_t[1];
 
+/* The rich target of one dataset and depth (target RICH). */
+typedef struct mpbias_sweep_rich_s
+{
+    int defined;                /* a target exists (else the rich distances of
+                                   this dataset and depth are unavailable)      */
+    mpbias_rich_kind kind;      /* L1 or L1_FACE (depth 2), KKT (depth >= 3),
+                                   NONE (depth 1: the l2 predictor instead)      */
+    mpbias_kkt_kind kkt_kind;   /* KKT: which KKT point                          */
+    double kkt_tau;             /* KKT: the support threshold used               */
+    slong ialpha;               /* KKT: the alpha whose trajectory gave it       */
+    slong d;
+    mpfr_t *w;                  /* KKT: d entries (NULL otherwise)               */
+    mpbias_err_t err;           /* depth >= 3 without one: why                   */
+} mpbias_sweep_rich;
+
+/* The rich target of dataset ids and depth index idepth (NULL when the
+   sweep has none: target_set is 0 or target is not RICH). */
+const mpbias_sweep_rich *mpbias_sweep_rich_target(const mpbias_sweep_t sw, slong ids,
+                                                  slong idepth);
+
 void mpbias_sweep_init(mpbias_sweep_t sw);
 void mpbias_sweep_clear(mpbias_sweep_t sw);
-/* Check the grid and the options and set up what every point shares.
-   MPBIAS_ERR_ARG for an empty grid, a bad depth, alpha, loss or
-   per_decade; MPBIAS_ERR_NOMEM. */
+/* Check the grid and the options and set up what every point shares;
+   with target_set and target RICH, also the rich target of every dataset
+   and depth >= 3: the trajectory of the smallest alpha, run as its grid
+   point is, and the l_(2/D) KKT point its last row polishes to (automatic
+   support threshold); when it polishes to none, that target is not
+   defined (err says why) and the rich distances there are unavailable.
+   MPBIAS_ERR_ARG for an empty grid, a bad depth, alpha, loss, shape or
+   per_decade; MPBIAS_ERR_NOMEM; a trajectory's failure. */
 mpbias_status mpbias_sweep_prepare(mpbias_sweep_t sw, mpbias_err_t err);
 /* The dataset, depth and alpha indices of point p. */
 void mpbias_sweep_point_index(slong *ids, slong *idepth, slong *ialpha, const mpbias_sweep_t sw,

@@ -1938,6 +1938,188 @@ START_TEST(test_flow_checkpoint)
 END_TEST
 
 
+
+/* field k (0-based) of a CSV line without quoted commas, as a double */
+static double
+csv_num(const char *line, int k)
+{
+    const char *p = line;
+    for (; k > 0 && p != NULL; k--)
+        p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+    ck_assert_ptr_nonnull(p);
+    return strtod(p, NULL);
+}
+
+/* the line of a CSV text whose field k (as text) starts with `key` after
+   the line start prefix `pre`; NULL when none */
+static const char *
+csv_line_at(const char *text, const char *pre, int k, double key)
+{
+    const char *l;
+    for (l = text; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (tu_starts_with(l, pre) && fabs(csv_num(l, k) - key) < 1e-9)
+            return l;
+    return NULL;
+}
+
+/* sweep --target l1 at depths 2 and 3, alphas 0.1 .. 10: a distance in
+   every row (the margin is positive there), equal to the sup distance of
+   the row's own wbar to the l1 predictor (1/2, 0, 0, 0) of transition;
+   and --target qmu at depth 1, where no intermediate predictor exists:
+   nan, a warning naming the point, exit 0. */
+START_TEST(test_sweep_targets)
+{
+    tu_run_t r;
+    char *dir = tu_mkdtemp(), *out = tu_sprintf("%s/l1", dir), *f = tu_sprintf("%s/results.csv", out);
+    char *csv;
+    const char *l;
+    size_t len;
+    int rows = 0;
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alpha-range",
+               "0.1:10:5", "--until-loss", "1e-20", "--target", "l1", "--out", out, "-q");
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    csv = tu_read_file(f, &len);
+    ck_assert(tu_starts_with(csv, "dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,"
+                                  "kappa,d_l2,d_rich,d_qmu,floor,stationarity,slackness,regime,"
+                                  "nearest,d_target,wbar_1,wbar_2,wbar_3,wbar_4\n"));
+    for (l = strchr(csv, '\n') + 1; *l; l = strchr(l, '\n') + 1)
+    {
+        double m = csv_num(l, 6), d = csv_num(l, 17), want = fabs(csv_num(l, 18) - 0.5);
+        int i;
+        for (i = 1; i < 4; i++)
+            want = fabs(csv_num(l, 18 + i)) > want ? fabs(csv_num(l, 18 + i)) : want;
+        ck_assert(m > 0.0);
+        ck_assert_msg(isfinite(d) && fabs(d - want) <= 1e-6 * want + 1e-12, "%.60s: %g vs %g", l,
+                      d, want);
+        ck_assert(d == csv_num(l, 10));
+        rows++;
+    }
+    ck_assert_int_eq(rows, 2 * 5 * 5);
+    free(csv);
+    free(out);
+    free(f);
+    out = tu_sprintf("%s/qmu", dir);
+    f = tu_sprintf("%s/results.csv", out);
+    RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "1,2", "--alphas", "1",
+               "--until-loss", "1e-5", "--target", "qmu", "--out", out, "-q");
+    ck_assert_str_eq(r.err, "mpbias: warning: transition, depth 1, alpha 1: the distance to the "
+                            "qmu target is not defined (no intermediate predictor at depth 1): "
+                            "d_target is nan at 3 of 3 samples\n");
+    tu_run_free(&r);
+    csv = tu_read_file(f, &len);
+    l = csv_line_at(csv, "1,\"transition\",1,1,", 4, -5.0);
+    ck_assert_ptr_nonnull(l);
+    ck_assert(isnan(csv_num(l, 17)));
+    l = csv_line_at(csv, "1,\"transition\",2,1,", 4, -5.0);
+    ck_assert_ptr_nonnull(l);
+    ck_assert(isfinite(csv_num(l, 17)) && csv_num(l, 17) == csv_num(l, 11));
+    free(csv);
+    /* the pictures (from the finished points): valid PNG, SVG and PDF; the
+       samples without a distance marked in the phase diagram, only there */
+    if (have_gnuplot())
+    {
+        static const char *const ext[] = { "png", "svg", "pdf" };
+        int D, k;
+        RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "1,2", "--alphas", "1",
+                   "--until-loss", "1e-5", "--target", "qmu", "--out", out, "--plot", "-q");
+        tu_run_free(&r);
+        for (D = 1; D <= 2; D++)
+            for (k = 0; k < 3; k++)
+            {
+                char *pic = tu_sprintf("%s/phase-1-D%d.%s", out, D, ext[k]);
+                char *t = tu_read_file(pic, &len);
+                ck_assert_msg(t != NULL && len > 1000, "%s", pic);
+                if (k == 0)
+                    ck_assert(memcmp(t, "\x89PNG\r\n\x1a\n", 8) == 0);
+                else if (k == 1)
+                {
+                    ck_assert(tu_starts_with(t, "<?xml") && strstr(t, "<svg") != NULL
+                              && strstr(t, "</svg>") != NULL);
+                    ck_assert_int_eq(strstr(t, "no distance defined") != NULL, D == 1);
+                    ck_assert_ptr_nonnull(strstr(t, "distance to the qmu target"));
+                }
+                else
+                    ck_assert(memcmp(t, "%PDF-", 5) == 0 && strstr(t + len - 8, "%%EOF") != NULL);
+                free(t);
+                free(pic);
+            }
+    }
+    free(out);
+    free(f);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+/* The logistic loss, the mean loss and a shape in regime and sweep: the
+   same trajectory as `mpbias flow` with those options (the shape scaled by
+   alpha = 2 here is flow's shape 2a, 2b): the margins, and wbar in
+   results.csv, at log10(eps) = -1, -2, -5, -10. */
+START_TEST(test_loss_and_shape_vs_flow)
+{
+    static const double losses[] = { -1, -2, -5, -10 };
+    tu_run_t r, fl;
+    char *dir = tu_mkdtemp(), *out = tu_sprintf("%s/sw", dir), *f = tu_sprintf("%s/results.csv", out);
+    char *csv;
+    size_t len, k;
+    int D;
+    for (D = 2; D <= 3; D++)
+    {
+        char ds[8];
+        snprintf(ds, sizeof ds, "%d", D);
+        RUN_EXPECT(&fl, 0, "flow", "--example", "transition", "--depth", ds, "--loss", "logistic",
+                   "--loss-mean", "--shape-a", "2,4,1,2", "--shape-b", "2,1,2,6", "--until-loss",
+                   "1e-10", "--digits", "12", "-q");
+        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--depth", ds, "--alpha", "2",
+                   "--loss", "logistic", "--loss-mean", "--shape-a", "1,2,0.5,1", "--shape-b",
+                   "1,0.5,1,3", "--until-loss", "1e-10", "--digits", "12", "--format", "csv", "-q");
+        for (k = 0; k < 4; k++)
+        {
+            const char *a = csv_line_at(r.out, "", 0, losses[k]),
+                       *b = csv_line_at(fl.out, "", 1, losses[k]);
+            ck_assert_ptr_nonnull(a);
+            ck_assert_ptr_nonnull(b);
+            ck_assert_msg(fabs(csv_num(a, 2) / csv_num(b, 2) - 1) < 1e-3, "D %d margin %g vs %g",
+                          D, csv_num(a, 2), csv_num(b, 2));
+        }
+        tu_run_free(&r);
+        if (D == 3)
+        {
+            RUN_EXPECT(&r, 0, "sweep", "--example", "transition", "--depths", "2,3", "--alphas",
+                       "2", "--loss", "logistic", "--loss-mean", "--shape-a", "1,2,0.5,1",
+                       "--shape-b", "1,0.5,1,3", "--until-loss", "1e-10", "--out", out, "-q");
+            tu_run_free(&r);
+            csv = tu_read_file(f, &len);
+            for (k = 0; k < 4; k++)
+            {
+                const char *a = csv_line_at(csv, "1,\"transition\",3,2,", 4, losses[k]),
+                           *b = csv_line_at(fl.out, "", 1, losses[k]);
+                int i;
+                ck_assert_ptr_nonnull(a);
+                for (i = 0; i < 4; i++)
+                    ck_assert_msg(fabs(csv_num(a, 18 + i) - csv_num(b, 3 + i))
+                                  <= 1e-8 * fabs(csv_num(b, 3 + i)) + 1e-12, "wbar_%d", i + 1);
+                ck_assert(fabs(csv_num(a, 6) / csv_num(b, 2) - 1) < 1e-6);
+            }
+            free(csv);
+        }
+        tu_run_free(&fl);
+    }
+    csv = tu_sprintf("%s/run.json", out);
+    {
+        char *js = tu_read_file(csv, &len);
+        ck_assert_ptr_nonnull(strstr(js, "\"loss\": \"logistic\""));
+        ck_assert_ptr_nonnull(strstr(js, "\"loss_mean\": true"));
+        ck_assert_ptr_nonnull(strstr(js, "\"shape_b\": [\"1\", \"0.5\", \"1\", \"3\"]"));
+        free(js);
+    }
+    free(csv);
+    free(out);
+    free(f);
+    tu_rm_rf(dir);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1995,6 +2177,8 @@ cli_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sweep);
     tcase_add_test(tc, test_sweep_nan_warning);
+    tcase_add_test(tc, test_sweep_targets);
+    tcase_add_test(tc, test_loss_and_shape_vs_flow);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("checkpoint");

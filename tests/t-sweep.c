@@ -244,6 +244,252 @@ START_TEST(test_sweep_threshold_and_failure)
 }
 END_TEST
 
+
+/* max_i |x_i - w_i| (d entries), in the test's own arithmetic */
+static double
+sup_dist(const mpfr_t *x, const mpfr_t *w, slong d)
+{
+    slong i;
+    double m = 0.0;
+    mpfr_t t;
+    mpfr_init2(t, 256);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_sub(t, x[i], w[i], MPFR_RNDN);
+        if (fabs(mpfr_get_d(t, MPFR_RNDN)) > m)
+            m = fabs(mpfr_get_d(t, MPFR_RNDN));
+    }
+    mpfr_clear(t);
+    return m;
+}
+
+/* what the points of a target sweep are checked against */
+typedef struct
+{
+    const mpfr_t *w;            /* the fixed target every point is measured to */
+    slong d, points, rows;
+    double worst;               /* the largest relative disagreement           */
+} target_ctx;
+
+static int
+target_point(const mpbias_sweep_point_struct *pt, mpbias_status st, const mpbias_err_t err,
+             void *ctx)
+{
+    target_ctx *c = ctx;
+    slong j;
+    ck_assert_msg(st == MPBIAS_OK, "point %ld: %s", (long) pt->index, err->msg);
+    for (j = 0; j < pt->traj->rows.n; j++)
+    {
+        const mpbias_regime_row *a = pt->traj->an + j;
+        double want = sup_dist((const mpfr_t *) pt->traj->rows.rows[j].wbar, c->w, c->d),
+               got = mpfr_get_d(a->to_rich.sup, MPFR_RNDN);
+        ck_assert(a->to_rich.available);
+        if (fabs(got - want) / want > c->worst)
+            c->worst = fabs(got - want) / want;
+        c->rows++;
+    }
+    c->points++;
+    return 0;
+}
+
+/* --target rich at depth 3: one KKT point per dataset and depth, the one
+   the smallest alpha's trajectory polishes to (here the middle entry of
+   the list), equal to what the pipeline polishes from that trajectory by
+   hand; every point, the large alphas included, is measured to it: no
+   unavailable distance, each one the sup distance to that fixed point. */
+START_TEST(test_sweep_target_rich)
+{
+    static const long depths[] = { 3 };
+    static const char *const alphas[] = { "3", "1", "2" };
+    mpbias_data_t data;
+    mpbias_sweep_t sw;
+    mpbias_err_t err;
+    mpbias_model_t model;
+    mpbias_regime_traj_t rt;
+    const mpbias_sweep_rich *t;
+    target_ctx c = { NULL, 0, 0, 0, 0.0 };
+    mpbias_sweep_callbacks cb = { NULL, target_point, NULL, &c };
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "sparse-teacher:n=6,d=8,k=2,seed=2", NULL) == MPBIAS_OK);
+    sweep_setup(sw, data, 1, depths, 1, alphas, 3, "1e-10");
+    sw->target_set = 1;
+    sw->target = MPBIAS_TARGET_RICH;
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
+    t = mpbias_sweep_rich_target(sw, 0, 0);
+    ck_assert_ptr_nonnull(t);
+    ck_assert(t->defined);
+    ck_assert_int_eq(t->ialpha, 1);
+    ck_assert_int_eq(t->kind, MPBIAS_RICH_KKT);
+    ck_assert_ptr_null(mpbias_sweep_rich_target(sw, 1, 0));
+    /* by hand: alpha 1's own pipeline polishes its last row to the same point */
+    mpbias_model_init(model);
+    mpbias_regime_traj_init(rt);
+    model->depth = 3;
+    ck_assert_int_eq(mpbias_regime_traj_compute(rt, data, model, &sw->fo, 0, 0.0, 0, NULL, NULL,
+                                                NULL, err), MPBIAS_OK);
+    ck_assert(rt->kkt_found);
+    ck_assert(sup_dist((const mpfr_t *) rt->ref->rich_lo, (const mpfr_t *) t->w, data->d) < 1e-25);
+    c.w = (const mpfr_t *) t->w;
+    c.d = data->d;
+    ck_assert_int_eq(mpbias_sweep_run(sw, &cb, NULL, NULL, err), MPBIAS_OK);
+    ck_assert_int_eq(c.points, 3);
+    ck_assert_int_eq(c.rows, 3 * 4);
+    ck_assert_msg(c.worst < 1e-12, "worst relative disagreement %g", c.worst);
+    mpbias_regime_traj_clear(rt);
+    mpbias_model_clear(model);
+    mpbias_sweep_clear(sw);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* --target l1 at depth 3: the distance to the l1 max-margin predictor of
+   the transition example, (1/2, 0, 0, 0) exactly (doc/paper-story.md). */
+START_TEST(test_sweep_target_l1)
+{
+    static const long depths[] = { 3 };
+    static const char *const alphas[] = { "0.5", "4" };
+    mpbias_data_t data;
+    mpbias_sweep_t sw;
+    mpbias_err_t err;
+    mpfr_t l1[4];
+    target_ctx c = { NULL, 4, 0, 0, 0.0 };
+    mpbias_sweep_callbacks cb = { NULL, target_point, NULL, &c };
+    slong i;
+    for (i = 0; i < 4; i++)
+        mpfr_init2(l1[i], 64);
+    mpfr_set_d(l1[0], 0.5, MPFR_RNDN);
+    mpfr_set_zero(l1[1], 1);
+    mpfr_set_zero(l1[2], 1);
+    mpfr_set_zero(l1[3], 1);
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    sweep_setup(sw, data, 1, depths, 1, alphas, 2, "1e-20");
+    sw->target_set = 1;
+    sw->target = MPBIAS_TARGET_L1;
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
+    ck_assert_ptr_null(sw->rich);
+    c.w = (const mpfr_t *) l1;
+    ck_assert_int_eq(mpbias_sweep_run(sw, &cb, NULL, NULL, err), MPBIAS_OK);
+    ck_assert_int_eq(c.points, 2);
+    ck_assert_msg(c.worst < 1e-12, "worst relative disagreement %g", c.worst);
+    for (i = 0; i < 4; i++)
+        mpfr_clear(l1[i]);
+    mpbias_sweep_clear(sw);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* the logistic loss, the mean loss and a shape: each point's rows are
+   those of mpbias_flow_run on the model built here (u_+(0) = alpha a,
+   u_-(0) = alpha b, logistic, mean), value for value */
+typedef struct
+{
+    const mpbias_data_struct *data;
+    const mpbias_sweep_struct *sw;
+    const fmpq *a, *b;
+    slong points;
+} flow_ctx;
+
+static int
+flow_point(const mpbias_sweep_point_struct *pt, mpbias_status st, const mpbias_err_t err,
+           void *ctx)
+{
+    flow_ctx *c = ctx;
+    mpbias_model_t model;
+    mpbias_flow_rows rows;
+    mpbias_err_t e;
+    fmpq *a = _fmpq_vec_init(c->data->d), *b = _fmpq_vec_init(c->data->d);
+    slong i, j;
+    ck_assert_msg(st == MPBIAS_OK, "point %ld: %s", (long) pt->index, err->msg);
+    mpbias_model_init(model);
+    model->depth = (int) pt->depth;
+    model->loss = MPBIAS_LOSS_LOGISTIC;
+    model->mean = 1;
+    for (i = 0; i < c->data->d; i++)
+    {
+        fmpq_set(a + i, c->a + i);
+        fmpq_set(b + i, c->b + i);
+        fmpq_mul(a + i, a + i, c->sw->alpha_q + pt->ialpha);
+        fmpq_mul(b + i, b + i, c->sw->alpha_q + pt->ialpha);
+    }
+    ck_assert(mpbias_model_set_shape(model, a, b, c->data->d, e) == MPBIAS_OK);
+    mpbias_flow_rows_init(&rows);
+    ck_assert_int_eq(mpbias_flow_run(c->data, model, &c->sw->fo, mpbias_flow_rows_collect, NULL,
+                                     &rows, NULL, e), MPBIAS_OK);
+    ck_assert_int_eq(rows.n, pt->traj->rows.n);
+    for (j = 0; j < rows.n; j++)
+    {
+        const mpbias_flow_row *x = rows.rows + j, *y = pt->traj->rows.rows + j;
+        const mpbias_regime_row *an = pt->traj->an + j;
+        ck_assert(mpfr_equal_p(x->log10_loss, y->log10_loss));
+        ck_assert(mpfr_equal_p(x->margin, y->margin));
+        for (i = 0; i < c->data->d; i++)
+            ck_assert(mpfr_equal_p(x->wbar[i], y->wbar[i]));
+        /* the analysis is of this shaped trajectory: its stationarity
+           (the closed forms with the shape) sits at the working precision,
+           the scale variables are numbers, and there is no qmu */
+        ck_assert_msg(mpfr_cmp_d(an->stationarity, 1e-15) < 0, "stationarity %g",
+                      mpfr_get_d(an->stationarity, MPFR_RNDN));
+        ck_assert(mpfr_number_p(an->kappa) && mpfr_number_p(an->log10_muD));
+        ck_assert(!an->to_qmu.available && an->to_l2.available);
+        ck_assert(pt->depth != 2 || an->to_rich.available);
+    }
+    c->points++;
+    mpbias_flow_rows_clear(&rows);
+    mpbias_model_clear(model);
+    _fmpq_vec_clear(a, c->data->d);
+    _fmpq_vec_clear(b, c->data->d);
+    return 0;
+}
+
+START_TEST(test_sweep_loss_and_shape)
+{
+    static const long depths[] = { 2, 3 };
+    static const char *const alphas[] = { "0.5", "2" };
+    static const char *const as[] = { "1", "2", "0.5", "1" }, *const bs[] = { "1", "0.5", "1", "3" };
+    mpbias_data_t data;
+    mpbias_sweep_t sw;
+    mpbias_err_t err;
+    fmpq *a = _fmpq_vec_init(4), *b = _fmpq_vec_init(4);
+    flow_ctx c;
+    mpbias_sweep_callbacks cb = { NULL, flow_point, NULL, &c };
+    slong i;
+    for (i = 0; i < 4; i++)
+    {
+        ck_assert(mpbias_decimal_parse(a + i, as[i], strlen(as[i]), NULL) == MPBIAS_OK);
+        ck_assert(mpbias_decimal_parse(b + i, bs[i], strlen(bs[i]), NULL) == MPBIAS_OK);
+    }
+    mpbias_data_init(data);
+    ck_assert(mpbias_example_load(data, "transition", NULL) == MPBIAS_OK);
+    sweep_setup(sw, data, 1, depths, 2, alphas, 2, "1e-10");
+    sw->loss = MPBIAS_LOSS_LOGISTIC;
+    sw->mean = 1;
+    sw->qmu = 1;
+    sw->shape_a = a;
+    sw->shape_b = b;
+    sw->shape_d = 4;
+    mpbias_err_clear(err);
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
+    c.data = data;
+    c.sw = sw;
+    c.a = a;
+    c.b = b;
+    c.points = 0;
+    ck_assert_int_eq(mpbias_sweep_run(sw, &cb, NULL, NULL, err), MPBIAS_OK);
+    ck_assert_int_eq(c.points, 4);
+    /* a shape of the wrong length is refused */
+    sw->shape_d = 3;
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_ERR_ARG);
+    ck_assert_ptr_nonnull(strstr(err->msg, "the shape has 3 coordinates"));
+    mpbias_sweep_clear(sw);
+    mpbias_data_clear(data);
+    _fmpq_vec_clear(a, 4);
+    _fmpq_vec_clear(b, 4);
+}
+END_TEST
+
 static Suite *
 sweep_suite(void)
 {
@@ -252,6 +498,9 @@ sweep_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_sweep_points);
     tcase_add_test(tc, test_sweep_threshold_and_failure);
+    tcase_add_test(tc, test_sweep_target_rich);
+    tcase_add_test(tc, test_sweep_target_l1);
+    tcase_add_test(tc, test_sweep_loss_and_shape);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -69,34 +69,42 @@ mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_data_t data,
                            const mpbias_sci_struct *anchor, mpbias_flow_progress_fn progress_fn,
                            void *ctx, mpbias_err_t err)
 {
-    mpbias_status st;
-    slong j, n;
-    int D = model->depth;
-    traj_ctx tc;
+    mpbias_regime_traj_opts o;
+    memset(&o, 0, sizeof o);
+    o.qmu_digits = qmu_digits;
+    o.support_tol = support_tol;
+    o.rates = rates;
+    o.anchor = anchor;
+    o.rich_from = MPBIAS_RICH_FROM_OWN;
+    o.progress_fn = progress_fn;
+    o.ctx = ctx;
+    return mpbias_regime_traj_run(r, data, model, fo, &o, err);
+}
 
-    mpbias_regime_traj_clear(r);
-    mpbias_regime_traj_init(r);
-    st = mpbias_regime_ref_setup(r->ref, data, model,
-                                 64 + (mpfr_prec_t) (fo->digits * 3.33) + 64, err);
-    if (st != MPBIAS_OK)
-        return st;
-    tc.rows = &r->rows;
-    tc.progress_fn = progress_fn;
-    tc.ctx = ctx;
-    st = mpbias_flow_run(data, model, fo, traj_row, progress_fn != NULL ? traj_progress : NULL,
-                         &tc, &r->stats, err);
-    if (st != MPBIAS_OK)
-        return st;
-    n = r->rows.n;
-    /* depth >= 3: the rich target is the KKT point the late direction
-       polishes to (none: no rich column) */
-    if (D >= 3 && n > 0)
+/* the rich target for depth >= 3 (or at every depth, l1) as o says */
+static mpbias_status
+traj_rich(mpbias_regime_traj_t r, const mpbias_data_t data, int D,
+          const mpbias_regime_traj_opts *o, mpbias_err_t err)
+{
+    slong n = r->rows.n;
+    if (o->rich_from == MPBIAS_RICH_FROM_L1)
+        return mpbias_regime_ref_set_l1(r->ref, data, err);
+    if (D < 3 || n == 0 || o->rich_from == MPBIAS_RICH_FROM_NONE)
+        return MPBIAS_OK;
+    if (o->rich_from == MPBIAS_RICH_FROM_GIVEN)
+    {
+        if (o->rich_w == NULL)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                   "regime: the given rich target is missing");
+        return mpbias_regime_ref_set_kkt(r->ref, o->rich_w, err);
+    }
+    /* the KKT point the late direction polishes to (none: no rich column) */
     {
         mpbias_lpkkt_t kk;
         mpbias_lpkkt_init(kk);
         mpbias_err_clear(r->kkt_err);
         if (mpbias_regime_ref_polish_kkt(r->ref, data, (const mpfr_t *) r->rows.rows[n - 1].wbar,
-                                         support_tol, kk, r->kkt_err) == MPBIAS_OK)
+                                         o->support_tol, kk, r->kkt_err) == MPBIAS_OK)
         {
             r->kkt_found = 1;
             r->kkt_kind = kk->kind;
@@ -104,6 +112,36 @@ mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_data_t data,
         }
         mpbias_lpkkt_clear(kk);
     }
+    return MPBIAS_OK;
+}
+
+mpbias_status
+mpbias_regime_traj_run(mpbias_regime_traj_t r, const mpbias_data_t data,
+                       const mpbias_model_t model, const mpbias_flow_opts *fo,
+                       const mpbias_regime_traj_opts *o, mpbias_err_t err)
+{
+    mpbias_status st;
+    slong j, n;
+    int D = model->depth, qmu_digits = o->qmu_digits, rates = o->rates;
+    const mpbias_sci_struct *anchor = o->anchor;
+    traj_ctx tc;
+
+    mpbias_regime_traj_clear(r);
+    mpbias_regime_traj_init(r);
+    st = mpbias_regime_ref_setup_shaped(r->ref, data, model,
+                                 64 + (mpfr_prec_t) (fo->digits * 3.33) + 64, err);
+    if (st != MPBIAS_OK)
+        return st;
+    tc.rows = &r->rows;
+    tc.progress_fn = o->progress_fn;
+    tc.ctx = o->ctx;
+    st = mpbias_flow_run(data, model, fo, traj_row, o->progress_fn != NULL ? traj_progress : NULL,
+                         &tc, &r->stats, err);
+    if (st != MPBIAS_OK)
+        return st;
+    n = r->rows.n;
+    if ((st = traj_rich(r, data, D, o, err)) != MPBIAS_OK)
+        return st;
     r->an = malloc((size_t) (n > 0 ? n : 1) * sizeof(mpbias_regime_row));
     r->rate = _mpbias_mpfr_vec_init(n, 64);
     r->extrap = _mpbias_mpfr_vec_init(n, 64);

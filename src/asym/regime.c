@@ -41,6 +41,7 @@ mpbias_regime_ref_init(mpbias_regime_ref_t ref)
     ref->rich_kind = MPBIAS_RICH_NONE;
     ref->prec = 0;
     ref->asym_rich = 0;
+    ref->shape_a = ref->shape_b = NULL;
     fmpq_init(ref->alpha);
     mpfr_init2(ref->rate, 64);
     mpfr_set_nan(ref->rate);
@@ -58,6 +59,12 @@ mpbias_regime_ref_clear(mpbias_regime_ref_t ref)
     if (ref->l2_lambda != NULL)
         _mpbias_mpfr_vec_clear(ref->l2_lambda, ref->n);
     ref->l2 = ref->rich_lo = ref->rich_hi = ref->l2_lambda = NULL;
+    if (ref->shape_a != NULL)
+    {
+        _mpbias_mpfr_vec_clear(ref->shape_a, ref->d);
+        _mpbias_mpfr_vec_clear(ref->shape_b, ref->d);
+    }
+    ref->shape_a = ref->shape_b = NULL;
     fmpq_clear(ref->alpha);
     mpfr_clear(ref->rate);
 }
@@ -66,14 +73,20 @@ mpbias_status
 mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
                         const mpbias_model_t model, mpfr_prec_t prec, mpbias_err_t err)
 {
-    mpbias_l2mm_t l2;
-    mpbias_l1mm_t l1;
-    mpbias_status st;
-    slong i, d = data->d;
     if (model->shape_a != NULL)
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "the regime analysis is for a scalar initialization scale alpha "
-                               "(not an initialization shape)");
+                               "(not an initialization shape; see mpbias_regime_ref_setup_shaped)");
+    return mpbias_regime_ref_setup_shaped(ref, data, model, prec, err);
+}
+
+mpbias_status
+mpbias_regime_ref_setup_shaped(mpbias_regime_ref_t ref, const mpbias_data_t data,
+                               const mpbias_model_t model, mpfr_prec_t prec, mpbias_err_t err)
+{
+    mpbias_l2mm_t l2;
+    mpbias_status st;
+    slong i, d = data->d;
     if ((st = mpbias_model_check(model, data, err)) != MPBIAS_OK)
         return st;
     mpbias_regime_ref_clear(ref);
@@ -83,8 +96,17 @@ mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
     ref->d = d;
     ref->prec = prec;
     fmpq_set(ref->alpha, model->alpha);
+    if (model->shape_a != NULL)
+    {
+        ref->shape_a = _mpbias_mpfr_vec_init(d, prec);
+        ref->shape_b = _mpbias_mpfr_vec_init(d, prec);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_get_mpfr(ref->shape_a[i], model->shape_a + i, MPFR_RNDN);
+            fmpq_get_mpfr(ref->shape_b[i], model->shape_b + i, MPFR_RNDN);
+        }
+    }
     mpbias_l2mm_init(l2);
-    mpbias_l1mm_init(l1);
     st = mpbias_l2mm_compute(l2, data, err);
     if (st == MPBIAS_OK && !l2->separable)
         st = _mpbias_err_set(err, MPBIAS_ERR_NOT_SEPARABLE, data->name[0] ? data->name : NULL, 0,
@@ -100,34 +122,50 @@ mpbias_regime_ref_setup(mpbias_regime_ref_t ref, const mpbias_data_t data,
     }
     /* the l1 predictor (or its face) is the rich limit for depth 2 */
     if (st == MPBIAS_OK && model->depth == 2)
-    {
-        st = mpbias_l1mm_compute(l1, data, err);
-        if (st == MPBIAS_OK)
-        {
-            ref->rich_lo = _mpbias_mpfr_vec_init(d, prec);
-            ref->rich_hi = _mpbias_mpfr_vec_init(d, prec);
-            for (i = 0; i < d; i++)
-            {
-                fmpq_get_mpfr(ref->rich_lo[i], l1->wmin + i, MPFR_RNDN);
-                fmpq_get_mpfr(ref->rich_hi[i], l1->wmax + i, MPFR_RNDN);
-            }
-            ref->rich_kind = l1->unique ? MPBIAS_RICH_L1 : MPBIAS_RICH_L1_FACE;
-            ref->asym_rich = 1;
-            /* the rate of approach: the l1 max slack (unique l1 only) */
-            if (l1->unique)
-            {
-                fmpq_t sl;
-                mpbias_err_t e;
-                fmpq_init(sl);
-                if (mpbias_l1mm_max_slack(sl, l1, data, e) == MPBIAS_OK)
-                    fmpq_get_mpfr(ref->rate, sl, MPFR_RNDN);
-                fmpq_clear(sl);
-            }
-        }
-    }
+        st = mpbias_regime_ref_set_l1(ref, data, err);
     if (st == MPBIAS_OK && model->depth == 1)
         mpfr_set_ui(ref->rate, 1, MPFR_RNDN);
     mpbias_l2mm_clear(l2);
+    return st;
+}
+
+mpbias_status
+mpbias_regime_ref_set_l1(mpbias_regime_ref_t ref, const mpbias_data_t data, mpbias_err_t err)
+{
+    mpbias_l1mm_t l1;
+    mpbias_status st;
+    slong i, d = ref->d;
+    if (ref->l2 == NULL || data->d != d)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "regime: the reference is not set up for these data");
+    mpbias_l1mm_init(l1);
+    st = mpbias_l1mm_compute(l1, data, err);
+    if (st == MPBIAS_OK)
+    {
+        if (ref->rich_lo == NULL)
+        {
+            ref->rich_lo = _mpbias_mpfr_vec_init(d, ref->prec);
+            ref->rich_hi = _mpbias_mpfr_vec_init(d, ref->prec);
+        }
+        for (i = 0; i < d; i++)
+        {
+            fmpq_get_mpfr(ref->rich_lo[i], l1->wmin + i, MPFR_RNDN);
+            fmpq_get_mpfr(ref->rich_hi[i], l1->wmax + i, MPFR_RNDN);
+        }
+        ref->rich_kind = l1->unique ? MPBIAS_RICH_L1 : MPBIAS_RICH_L1_FACE;
+        ref->asym_rich = 1;
+        mpfr_set_nan(ref->rate);
+        /* the rate of approach (depth 2): the l1 max slack (unique l1 only) */
+        if (l1->unique && ref->depth == 2)
+        {
+            fmpq_t sl;
+            mpbias_err_t e;
+            fmpq_init(sl);
+            if (mpbias_l1mm_max_slack(sl, l1, data, e) == MPBIAS_OK)
+                fmpq_get_mpfr(ref->rate, sl, MPFR_RNDN);
+            fmpq_clear(sl);
+        }
+    }
     mpbias_l1mm_clear(l1);
     return st;
 }
@@ -332,6 +370,84 @@ w_of_s(mpfr_t out, const mpfr_t s, int D, const mpfr_t alpha, const mpfr_t gamma
     return ok;
 }
 
+/* the same for an initialization shape (math.md section 3), coordinate
+   by coordinate: D = 1: a - b + 2 s; D = 2: 2 a b sinh(4 s + log(a/b));
+   D >= 3: u_+^D - u_-^D with u_+ = (a^(2-D) - D(D-2) s)^(-1/(D-2)),
+   u_- = (b^(2-D) + D(D-2) s)^(-1/(D-2)). */
+static int
+w_of_s_shaped(mpfr_t out, const mpfr_t s, int D, const mpfr_t a, const mpfr_t b,
+              const mpfr_t gamma, mpfr_prec_t prec)
+{
+    mpfr_t t, u, e;
+    int ok = 1;
+    mpfr_inits2(prec, t, u, e, (mpfr_ptr) 0);
+    if (D == 1)
+    {
+        mpfr_sub(t, a, b, MPFR_RNDN);
+        mpfr_mul_2ui(u, s, 1, MPFR_RNDN);
+        mpfr_add(out, t, u, MPFR_RNDN);
+    }
+    else if (D == 2)
+    {
+        mpfr_div(t, a, b, MPFR_RNDN);
+        mpfr_log(t, t, MPFR_RNDN);
+        mpfr_mul_2ui(u, s, 2, MPFR_RNDN);
+        mpfr_add(t, t, u, MPFR_RNDN);
+        mpfr_sinh(t, t, MPFR_RNDN);
+        mpfr_mul(u, a, b, MPFR_RNDN);
+        mpfr_mul(out, t, u, MPFR_RNDN);
+        mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
+    }
+    else
+    {
+        mpfr_mul_ui(e, s, (unsigned long) (D * (D - 2)), MPFR_RNDN);
+        mpfr_pow_si(t, a, 2 - D, MPFR_RNDN);
+        mpfr_sub(t, t, e, MPFR_RNDN);
+        mpfr_pow_si(u, b, 2 - D, MPFR_RNDN);
+        mpfr_add(u, u, e, MPFR_RNDN);
+        if (mpfr_sgn(t) <= 0 || mpfr_sgn(u) <= 0)
+            ok = 0;
+        else
+        {
+            /* u_+^D = t^(-D/(D-2)) */
+            mpfr_set_si(e, -D, MPFR_RNDN);
+            mpfr_div_si(e, e, D - 2, MPFR_RNDN);
+            mpfr_pow(t, t, e, MPFR_RNDN);
+            mpfr_pow(u, u, e, MPFR_RNDN);
+            mpfr_sub(out, t, u, MPFR_RNDN);
+        }
+    }
+    if (ok)
+        mpfr_div(out, out, gamma, MPFR_RNDN);
+    mpfr_clears(t, u, e, (mpfr_ptr) 0);
+    return ok;
+}
+
+/* the scale alpha: a scalar alpha, or with a shape the geometric mean of
+   sqrt(a_i b_i) */
+static void
+ref_alpha(mpfr_t alpha, const mpbias_regime_ref_t ref)
+{
+    slong i;
+    mpfr_t t;
+    if (ref->shape_a == NULL)
+    {
+        fmpq_get_mpfr(alpha, ref->alpha, MPFR_RNDN);
+        return;
+    }
+    mpfr_init2(t, mpfr_get_prec(alpha));
+    mpfr_set_zero(alpha, 1);
+    for (i = 0; i < ref->d; i++)
+    {
+        mpfr_mul(t, ref->shape_a[i], ref->shape_b[i], MPFR_RNDN);
+        mpfr_log(t, t, MPFR_RNDN);
+        mpfr_add(alpha, alpha, t, MPFR_RNDN);
+    }
+    mpfr_div_si(alpha, alpha, 2 * ref->d, MPFR_RNDN);
+    mpfr_exp(alpha, alpha, MPFR_RNDN);
+    mpfr_clear(t);
+}
+
 mpbias_status
 mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                    const mpbias_data_t data, const mpbias_flow_row *row, int qmu_digits,
@@ -350,7 +466,7 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                                "regime: the reference does not match the row");
     mpfr_inits2(prec, alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
     fmpq_init(muD);
-    fmpq_get_mpfr(alpha, ref->alpha, MPFR_RNDN);
+    ref_alpha(alpha, ref);
 
     /* scale variables: gamma, log(1/eps) = -log(10) log10_loss, mu^D */
     mpfr_set(out->gamma, row->margin, MPFR_RNDN);
@@ -413,7 +529,7 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
     /* the intermediate predictor at the row's own scale mu^D = alpha^D / gamma
        (gamma read exactly from its binary value) */
     out->to_qmu.available = 0;
-    if (D >= 2 && qmu_digits > 0)
+    if (D >= 2 && qmu_digits > 0 && ref->shape_a == NULL)
     {
         mpbias_qmu_t q;
         mpz_t m;
@@ -460,7 +576,9 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                 mpfr_mul(t, zq[k * d + i], row->nu[k], MPFR_RNDN);
                 mpfr_add(s[i], s[i], t, MPFR_RNDN);
             }
-            if (!w_of_s(t, s[i], D, alpha, row->margin, prec))
+            if (ref->shape_a != NULL ? !w_of_s_shaped(t, s[i], D, ref->shape_a[i],
+                                                      ref->shape_b[i], row->margin, prec)
+                                     : !w_of_s(t, s[i], D, alpha, row->margin, prec))
             {
                 mpfr_set_inf(out->stationarity, 1);
                 break;

@@ -12,6 +12,141 @@
 #include <string.h>
 #include "mpbias-impl.h"
 
+/* the rich targets (mpbias_sweep_prepare) */
+static void
+rich_free(mpbias_sweep_t sw)
+{
+    slong k;
+    if (sw->rich == NULL)
+        return;
+    for (k = 0; k < sw->ndata * sw->ndepths; k++)
+        if (sw->rich[k].w != NULL)
+            _mpbias_mpfr_vec_clear(sw->rich[k].w, sw->rich[k].d);
+    free(sw->rich);
+    sw->rich = NULL;
+}
+
+const mpbias_sweep_rich *
+mpbias_sweep_rich_target(const mpbias_sweep_t sw, slong ids, slong idepth)
+{
+    if (sw->rich == NULL || ids < 0 || ids >= sw->ndata || idepth < 0 || idepth >= sw->ndepths)
+        return NULL;
+    return sw->rich + ids * sw->ndepths + idepth;
+}
+
+/* the model of a grid point: depth, alpha (times the shape, if any), loss */
+static mpbias_status
+point_model(mpbias_model_t model, const mpbias_sweep_t sw, long depth, slong ialpha,
+            mpbias_err_t err)
+{
+    mpbias_status st = MPBIAS_OK;
+    model->depth = (int) depth;
+    model->loss = sw->loss;
+    model->mean = sw->mean;
+    fmpq_set(model->alpha, sw->alpha_q + ialpha);
+    if (sw->shape_a != NULL)
+    {
+        slong i, d = sw->shape_d;
+        fmpq *a = _fmpq_vec_init(d), *b = _fmpq_vec_init(d);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_mul(a + i, sw->shape_a + i, model->alpha);
+            fmpq_mul(b + i, sw->shape_b + i, model->alpha);
+        }
+        st = mpbias_model_set_shape(model, a, b, d, err);
+        _fmpq_vec_clear(a, d);
+        _fmpq_vec_clear(b, d);
+    }
+    return st;
+}
+
+/* the smallest alpha's index */
+static slong
+smallest_alpha(const mpbias_sweep_t sw)
+{
+    slong i, k = 0;
+    for (i = 1; i < sw->nalphas; i++)
+        if (fmpq_cmp(sw->alpha_q + i, sw->alpha_q + k) < 0)
+            k = i;
+    return k;
+}
+
+/* depth >= 3: the KKT point the smallest alpha's trajectory polishes to */
+static mpbias_status
+rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct *data,
+         long depth, mpbias_err_t err)
+{
+    mpbias_model_t model;
+    mpbias_flow_rows rows;
+    mpbias_lpkkt_t kk;
+    mpbias_status st;
+    slong i;
+    mpfr_prec_t prec = 64 + (mpfr_prec_t) (sw->fo.digits * 3.33) + 64;
+    t->ialpha = smallest_alpha(sw);
+    mpbias_model_init(model);
+    mpbias_flow_rows_init(&rows);
+    mpbias_lpkkt_init(kk);
+    st = point_model(model, sw, depth, t->ialpha, err);
+    if (st == MPBIAS_OK)
+        st = mpbias_flow_run(data, model, &sw->fo, mpbias_flow_rows_collect, NULL, &rows, NULL,
+                             err);
+    if (st == MPBIAS_OK && rows.n < 1)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "the flow gave no row");
+    if (st != MPBIAS_OK)
+        _mpbias_err_set(err, st, NULL, 0, 0, "%s, depth %ld, alpha %s (the rich target): %s",
+                        data->name, depth, sw->alphas[t->ialpha], err->msg);
+    else if (mpbias_lpkkt_polish_auto(kk, data, (int) depth,
+                                      (const mpfr_t *) rows.rows[rows.n - 1].wbar, prec, t->err)
+             == MPBIAS_OK)
+    {
+        t->defined = 1;
+        t->kind = MPBIAS_RICH_KKT;
+        t->kkt_kind = kk->kind;
+        t->kkt_tau = kk->tau;
+        t->w = _mpbias_mpfr_vec_init(data->d, prec);
+        for (i = 0; i < data->d; i++)
+            mpfr_set(t->w[i], kk->w[i], MPFR_RNDN);
+    }
+    mpbias_lpkkt_clear(kk);
+    mpbias_flow_rows_clear(&rows);
+    mpbias_model_clear(model);
+    return st;
+}
+
+/* the rich target of every dataset and depth (target RICH) */
+static mpbias_status
+rich_prepare(mpbias_sweep_t sw, mpbias_err_t err)
+{
+    slong ids, j;
+    mpbias_status st = MPBIAS_OK;
+    sw->rich = calloc((size_t) (sw->ndata * sw->ndepths), sizeof(mpbias_sweep_rich));
+    if (sw->rich == NULL)
+        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (ids = 0; ids < sw->ndata && st == MPBIAS_OK; ids++)
+        for (j = 0; j < sw->ndepths && st == MPBIAS_OK; j++)
+        {
+            mpbias_sweep_rich *t = sw->rich + ids * sw->ndepths + j;
+            long D = sw->depths[j];
+            mpbias_err_clear(t->err);
+            t->d = sw->data[ids].d;
+            t->ialpha = -1;
+            if (D == 1)
+                t->defined = 1;     /* the l2 predictor */
+            else if (D == 2)
+            {
+                mpbias_l1mm_t l1;
+                mpbias_l1mm_init(l1);
+                st = mpbias_l1mm_compute(l1, sw->data + ids, err);
+                t->defined = st == MPBIAS_OK;
+                t->kind = l1->unique ? MPBIAS_RICH_L1 : MPBIAS_RICH_L1_FACE;
+                mpbias_l1mm_clear(l1);
+            }
+            else
+                st = rich_kkt(t, sw, sw->data + ids, D, err);
+        }
+    return st;
+}
+
 void
 mpbias_sweep_init(mpbias_sweep_t sw)
 {
@@ -29,6 +164,7 @@ mpbias_sweep_clear(mpbias_sweep_t sw)
     if (sw->alpha_q != NULL)
         _fmpq_vec_clear(sw->alpha_q, sw->nalphas);
     sw->alpha_q = NULL;
+    rich_free(sw);
     mpbias_flow_opts_loss_grid_free(&sw->fo);
     mpbias_flow_opts_clear(&sw->fo);
     mpbias_sci_clear(sw->until_loss);
@@ -55,6 +191,14 @@ mpbias_sweep_prepare(mpbias_sweep_t sw, mpbias_err_t err)
     if (!(target >= 1.0))
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "sweep: the last loss must be at most 0.1");
+    if ((sw->loss != MPBIAS_LOSS_EXP && sw->loss != MPBIAS_LOSS_LOGISTIC)
+        || (sw->target_set && (sw->target < MPBIAS_TARGET_L2 || sw->target > MPBIAS_TARGET_L1)))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "sweep: no such loss or target");
+    for (i = 0; i < sw->ndata && sw->shape_a != NULL; i++)
+        if (sw->data[i].d != sw->shape_d || sw->shape_b == NULL)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                                   "sweep: the shape has %ld coordinates but %s has d = %ld",
+                                   (long) sw->shape_d, sw->data[i].name, (long) sw->data[i].d);
     if (sw->alpha_q != NULL)
         _fmpq_vec_clear(sw->alpha_q, sw->nalphas);
     sw->alpha_q = _fmpq_vec_init(sw->nalphas);
@@ -76,6 +220,9 @@ mpbias_sweep_prepare(mpbias_sweep_t sw, mpbias_err_t err)
     sw->fo.until_loss_set = 1;
     mpbias_sci_set(sw->fo.until_loss, sw->until_loss);
     sw->npoints = sw->ndata * sw->ndepths * sw->nalphas;
+    rich_free(sw);
+    if (sw->target_set && sw->target == MPBIAS_TARGET_RICH)
+        return rich_prepare(sw, err);
     return MPBIAS_OK;
 }
 
@@ -104,11 +251,51 @@ mpbias_sweep_point_clear(mpbias_sweep_point_t pt)
     mpbias_threshold_clear(pt->th);
 }
 
+/* the pipeline's options for a point: which rich target, which qmu */
+static void
+point_opts(mpbias_regime_traj_opts *o, const mpbias_sweep_t sw, const mpbias_sweep_point_t pt)
+{
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
+    memset(o, 0, sizeof *o);
+    o->qmu_digits = (sw->qmu || (sw->target_set && sw->target == MPBIAS_TARGET_QMU))
+                    && pt->depth >= 2 && sw->shape_a == NULL ? 8 : 0;
+    o->rich_from = MPBIAS_RICH_FROM_OWN;
+    if (sw->target_set && sw->target == MPBIAS_TARGET_L1)
+        o->rich_from = MPBIAS_RICH_FROM_L1;
+    else if (t != NULL && pt->depth >= 3)
+    {
+        o->rich_from = t->defined ? MPBIAS_RICH_FROM_GIVEN : MPBIAS_RICH_FROM_NONE;
+        o->rich_w = (const mpfr_t *) t->w;
+    }
+}
+
+/* the point's threshold: to the sweep's target (its rich point when given) */
+static mpbias_status
+point_threshold(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, const mpbias_model_t model,
+                mpbias_err_t err)
+{
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
+    mpbias_target target = sw->target_set ? sw->target : MPBIAS_TARGET_RICH;
+    if (pt->depth == 1 && sw->target_set && target == MPBIAS_TARGET_RICH)
+        target = MPBIAS_TARGET_L2;  /* depth 1's limit (without a target: an error) */
+    if (target == MPBIAS_TARGET_RICH && t != NULL && pt->depth >= 3)
+    {
+        if (!t->defined)
+            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "no rich target (%s)",
+                                   t->err->msg);
+        return mpbias_threshold_find_to(pt->th, pt->data, model, (const mpfr_t *) t->w,
+                                        sw->threshold_within, 0, sw->until_loss, 4, err);
+    }
+    return mpbias_threshold_find(pt->th, pt->data, model, target, sw->threshold_within, 0,
+                                 sw->until_loss, 4, err);
+}
+
 mpbias_status
 mpbias_sweep_point_compute(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, slong p,
                            mpbias_err_t err)
 {
     mpbias_model_t model;
+    mpbias_regime_traj_opts o;
     mpbias_err_t e;
     mpbias_status st;
     if (sw->alpha_q == NULL || p < 0 || p >= sw->npoints)
@@ -122,14 +309,13 @@ mpbias_sweep_point_compute(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, slo
     pt->depth = sw->depths[pt->idepth];
     pt->alpha = sw->alphas[pt->ialpha];
     mpbias_model_init(model);
-    model->depth = (int) pt->depth;
-    fmpq_set(model->alpha, sw->alpha_q + pt->ialpha);
     mpbias_err_clear(e);
-    /* depth >= 3 without a KKT point near the last sample: no rich
-       distances (the trajectory's kkt_found says so) */
-    st = mpbias_regime_traj_compute(pt->traj, pt->data, model, &sw->fo,
-                                    sw->qmu && pt->depth >= 2 ? 8 : 0, 0.0, 0, NULL, NULL, NULL,
-                                    e);
+    point_opts(&o, sw, pt);
+    /* without a given target, depth >= 3 without a KKT point near the last
+       sample has no rich distances (the trajectory's kkt_found says so) */
+    st = point_model(model, sw, pt->depth, pt->ialpha, e);
+    if (st == MPBIAS_OK)
+        st = mpbias_regime_traj_run(pt->traj, pt->data, model, &sw->fo, &o, e);
     if (st != MPBIAS_OK)
         _mpbias_err_set(err, st, NULL, 0, 0, "%s, depth %ld, alpha %s: %s", pt->data->name,
                         pt->depth, pt->alpha, e->msg);
@@ -138,8 +324,7 @@ mpbias_sweep_point_compute(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, slo
         pt->traj_done = 1;
         if (sw->threshold_within > 0.0)
         {
-            st = mpbias_threshold_find(pt->th, pt->data, model, MPBIAS_TARGET_RICH,
-                                       sw->threshold_within, 0, sw->until_loss, 4, e);
+            st = point_threshold(pt, sw, model, e);
             if (st != MPBIAS_OK)
                 _mpbias_err_set(err, st, NULL, 0, 0, "%s, depth %ld, alpha %s: threshold: %s",
                                 pt->data->name, pt->depth, pt->alpha, e->msg);

@@ -99,10 +99,53 @@ run_to(mpbias_flow_rows *out, const search_t *S, const mpfr_t y, mpbias_err_t er
     return st;
 }
 
+/* the target's rich point: l1 at any depth, a given point (depth >= 3),
+   or the KKT point the horizon's wbar polishes to (depth >= 3, rich) */
+static mpbias_status
+set_target(mpbias_regime_ref_t ref, const mpbias_data_t data, const mpbias_model_t model,
+           mpbias_target target, const mpfr_t *given, const mpbias_flow_rows *grid,
+           mpbias_err_t err)
+{
+    if (target == MPBIAS_TARGET_L1)
+        return mpbias_regime_ref_set_l1(ref, data, err);
+    if (given != NULL)
+        return mpbias_regime_ref_set_kkt(ref, given, err);
+    if (model->depth >= 3 && target == MPBIAS_TARGET_RICH)
+        return mpbias_regime_ref_polish_kkt(ref, data,
+                                            (const mpfr_t *) grid->rows[grid->n - 1].wbar, 0.0,
+                                            NULL, err);
+    return MPBIAS_OK;
+}
+
+static mpbias_status threshold_search(mpbias_threshold_t r, const mpbias_data_t data,
+                                      const mpbias_model_t model, mpbias_target target,
+                                      const mpfr_t *given, double delta, int norm2,
+                                      const mpbias_sci_t horizon, int digits, mpbias_err_t err);
+
 mpbias_status
 mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbias_model_t model,
                       mpbias_target target, double delta, int norm2, const mpbias_sci_t horizon,
                       int digits, mpbias_err_t err)
+{
+    return threshold_search(r, data, model, target, NULL, delta, norm2, horizon, digits, err);
+}
+
+mpbias_status
+mpbias_threshold_find_to(mpbias_threshold_t r, const mpbias_data_t data,
+                         const mpbias_model_t model, const mpfr_t *w, double delta, int norm2,
+                         const mpbias_sci_t horizon, int digits, mpbias_err_t err)
+{
+    if (w == NULL || model->depth < 3)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
+                               "threshold: a given rich target is for depth 3 or more");
+    return threshold_search(r, data, model, MPBIAS_TARGET_RICH, w, delta, norm2, horizon, digits,
+                            err);
+}
+
+static mpbias_status
+threshold_search(mpbias_threshold_t r, const mpbias_data_t data, const mpbias_model_t model,
+                 mpbias_target target, const mpfr_t *given, double delta, int norm2,
+                 const mpbias_sci_t horizon, int digits, mpbias_err_t err)
 {
     mpbias_regime_ref_t ref;
     mpbias_flow_opts o;
@@ -136,7 +179,7 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     mpfr_set_prec(r->log10_t, prec);
     mpfr_set_prec(r->horizon, prec);
     mpbias_regime_ref_init(ref);
-    st = mpbias_regime_ref_setup(ref, data, model, prec + 64, err);
+    st = mpbias_regime_ref_setup_shaped(ref, data, model, prec + 64, err);
     if (st != MPBIAS_OK)
     {
         mpbias_regime_ref_clear(ref);
@@ -170,11 +213,10 @@ mpbias_threshold_find(mpbias_threshold_t r, const mpbias_data_t data, const mpbi
     mpbias_flow_opts_clear(&o);
     if (st == MPBIAS_OK && grid.n < 1)
         st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
-    /* depth >= 3, rich target: the KKT point the horizon's direction polishes to */
-    if (st == MPBIAS_OK && model->depth >= 3 && target == MPBIAS_TARGET_RICH)
-        st = mpbias_regime_ref_polish_kkt(ref, data, (const mpfr_t *) grid.rows[grid.n - 1].wbar,
-                                          0.0, NULL, err);
-    if (st == MPBIAS_OK && target == MPBIAS_TARGET_RICH && ref->rich_kind == MPBIAS_RICH_NONE)
+    if (st == MPBIAS_OK)
+        st = set_target(ref, data, model, target, given, &grid, err);
+    if (st == MPBIAS_OK && target != MPBIAS_TARGET_L2 && target != MPBIAS_TARGET_QMU
+        && ref->rich_kind == MPBIAS_RICH_NONE)
         st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "threshold: no rich limit");
     r->rich_kind = ref->rich_kind;
     if (st != MPBIAS_OK)

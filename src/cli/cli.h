@@ -240,6 +240,23 @@ void cli_shape_free(fmpq *a, fmpq *b, slong d);
 int cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
                     mpbias_model_t model);
 
+/* The same for regime and threshold: the shape scaled by model->alpha
+   (u_+(0) = alpha a_i, u_-(0) = alpha b_i; alpha 1 gives flow's shape). */
+int cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                           mpbias_model_t model);
+/* The loss options of regime, threshold and sweep as rows (loss: an
+   mpbias_loss, mean: an int). */
+#define CLI_ARGS_LOSS(loss, mean) \
+    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
+      .help = "exp (default, the paper's) or logistic" }, \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
+      .help = "the mean loss L/N instead of the summed loss (the losses\n" \
+              "given and printed are then mean losses)" }
+/* The shape options of regime, threshold and sweep as rows. */
+#define CLI_ARGS_SCALED_SHAPE(o) \
+    CLI_ARGS_SHAPE(o, "the shape as d lines 'a,b' (or 'a b'); scaled by alpha:\n" \
+                      "u_+(0) = alpha a_i, u_-(0) = alpha b_i")
+
 /* The data and model options of flow and gd (rows CLI_ARGS_DATA(m.dopt)
    and CLI_ARGS_FLOW_MODEL(m.depth, m.alpha, m.loss, m.mean, m.sopt)):
    init sets the defaults (depth 2, alpha 1, the exponential loss summed
@@ -386,6 +403,37 @@ typedef struct
     int quiet;
 } cli_sweep;
 
+/* The grid options (sweep_args.c): the datasets and depths as the option
+   layer fills them (--data/--example and --depths: rows of kind
+   CLI_ARG_CALL with cli_sweep_add_dataset and cli_sweep_set_depths); the
+   alphas of --alpha-range A0:A1:N (each rounded to 6 digits; 0 when the
+   spec is invalid or out of memory) and of --alphas LIST (appended to
+   *alphas; EXIT_OK or EXIT_USAGE after reporting). */
+typedef struct
+{
+    const char *files[64], *examples[64];
+    slong nds;
+    long depths[64];
+    slong nd;
+} cli_sweep_grid;
+
+int cli_sweep_add_dataset(const char *cmd, const char *name, const char *value, void *dest);
+int cli_sweep_set_depths(const char *cmd, const char *name, const char *value, void *dest);
+int cli_sweep_alpha_range(char ***out, slong *n, const char *spec);
+int cli_sweep_alpha_list(char ***alphas, slong *na, const char *list);
+
+/* The distance results.csv's d_target holds for a row at depth `depth`
+   (l2 for depth 1; the sweep's --target, or the rich one), and its name;
+   the largest d of the datasets; the header of results.csv (malloc'd);
+   DIR/targets.json, the rich targets (target RICH; EXIT_OK or EXIT_FAIL
+   reported). */
+const mpbias_dist *cli_sweep_target_dist(const mpbias_sweep_struct *sw, long depth,
+                                         const mpbias_regime_row *a);
+const char *cli_sweep_target_name(const mpbias_sweep_struct *sw, long depth);
+slong cli_sweep_dmax(const mpbias_sweep_struct *sw);
+char *cli_sweep_header(const mpbias_sweep_struct *sw);
+int cli_sweep_write_targets(const cli_sweep *c);
+
 /* cli_sweep_workers' return on the MPI ranks other than 0, which leave
    the merge to rank 0 */
 #define CLI_SWEEP_NOT_MINE (-2)
@@ -416,6 +464,9 @@ void cli_put_gnuplot_string(FILE *g, const char *s);
 const char *cli_gnuplot_program(void);
 int cli_find_program(const char *prog);
 FILE *cli_gnuplot_open(const char *file, const char *title);
+/* gnuplot on a pipe, nothing sent yet (NULL, reported, when it cannot be
+   started) */
+FILE *cli_gnuplot_pipe(void);
 int cli_gnuplot_close(FILE *g);
 
 /* The output of regime (regime_out.c, regime_plot.c): the table as CSV or
@@ -427,6 +478,7 @@ typedef struct
     long depth, digits;
     const fmpq *alpha;
     const char *kkt_desc;       /* depth >= 3: the rich target, in words */
+    const mpbias_model_struct *model;   /* its loss and shape */
 } cli_regime_out;
 
 void cli_regime_csv(FILE *f, const cli_regime_out *o);

@@ -25,7 +25,9 @@ typedef struct
     cli_data_opts dopt;
     long depth, per_decade, digits, prec;
     double support_tol;         /* 0: automatic */
-    int csv, quiet, have_anchor;
+    int csv, quiet, have_anchor, target, mean;
+    mpbias_loss loss;
+    cli_shape_opts sopt;
     const char *plotfile, *wbarfile, *out;
     fmpq_t alpha;
     mpbias_sci_t until, anchor;
@@ -36,6 +38,7 @@ static int
 regime_parse(regime_args *a, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "text", "csv", NULL };
+    static const char *const TARGETS[] = { "rich", "l1", NULL };
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(a->dopt),
@@ -43,9 +46,15 @@ regime_parse(regime_args *a, int argc, char **argv)
           .help = "depth D >= 1 (default 2)" },
         { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", a->alpha),
           .help = "initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_SCALED_SHAPE(a->sopt),
+        CLI_ARGS_LOSS(a->loss, a->mean),
+        { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGETS,
+          .help = "the rich column: rich (default: l1 for depth 2, for\n"
+                  "depth 3+ the KKT point polished from the last checkpoint)\n"
+                  "or l1 (the l1 max-margin predictor at every depth)" },
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", a->until),
           .help = "the last loss (default 1e-1000; any decimal literal such\n"
-                  "as 1e-1000000); the exponential loss, summed" },
+                  "as 1e-1000000), in the loss's convention" },
         { CLI_ROW(CLI_ARG_SCI, "extrapolate-from", 0, "EPS0", a->anchor), .given = &a->have_anchor,
           .help = "predict wbar at every later checkpoint from the one\n"
                   "at EPS0 alone (added to the checkpoints), with the\n"
@@ -127,8 +136,8 @@ regime_parse(regime_args *a, int argc, char **argv)
 static int
 regime_validate(const regime_args *a, double target)
 {
-    int r = EXIT_OK, i;
-    if (!(target >= 1.0))
+    int r = cli_shape_check("regime", &a->sopt), i;
+    if (r == EXIT_OK && !(target >= 1.0))
         r = cli_usage_error("regime", "--until-loss must be at most 0.1 (the first checkpoint "
                             "is eps = 0.1)");
     if (r == EXIT_OK && a->have_anchor)
@@ -190,6 +199,12 @@ kkt_describe(char *desc, size_t n, const regime_args *a, const mpbias_regime_tra
 {
     if (a->depth < 3 || rt->rows.n == 0)
         return;
+    if (a->target == 1)
+    {
+        snprintf(desc, n, "the l1 max-margin predictor%s",
+                 rt->ref->rich_kind == MPBIAS_RICH_L1_FACE ? " (its optimal face: not unique)" : "");
+        return;
+    }
     if (rt->kkt_found)
         snprintf(desc, n, "the l_(2/%ld) KKT point polished from the last "
                  "checkpoint (%s; support threshold %g)", a->depth,
@@ -266,7 +281,11 @@ cmd_regime(int argc, char **argv)
     if ((r = cli_load_data("regime", &a.dopt, data)) != EXIT_OK)
         goto done;
     model->depth = (int) a.depth;
+    model->loss = a.loss;
+    model->mean = a.mean;
     fmpq_set(model->alpha, a.alpha);
+    if ((r = cli_model_scaled_shape("regime", &a.sopt, data, model)) != EXIT_OK)
+        goto done;
     if (!regime_flow_opts(&fo, &a, target))
     {
         cli_error("out of memory");
@@ -275,9 +294,13 @@ cmd_regime(int argc, char **argv)
     }
     mpbias_err_clear(err);
     cli_progress_start(&prog, a.quiet, a.until);
-    r = mpbias_regime_traj_compute(rt, data, model, &fo, a.depth >= 2 ? 10 : 0, a.support_tol,
-                                   1, a.have_anchor ? a.anchor : NULL, progress, &prog, err)
-        != MPBIAS_OK;
+    {
+        mpbias_regime_traj_opts o = { a.depth >= 2 && model->shape_a == NULL ? 10 : 0,
+                                      a.support_tol, 1, a.have_anchor ? a.anchor : NULL,
+                                      a.target == 1 ? MPBIAS_RICH_FROM_L1 : MPBIAS_RICH_FROM_OWN,
+                                      NULL, progress, &prog };
+        r = mpbias_regime_traj_run(rt, data, model, &fo, &o, err) != MPBIAS_OK;
+    }
     cli_progress_erase(&prog);
     if (r)
     {
@@ -286,7 +309,7 @@ cmd_regime(int argc, char **argv)
     }
     kkt_describe(kkt_desc, sizeof kkt_desc, &a, rt);
     {
-        cli_regime_out o = { data, rt, a.depth, a.digits, a.alpha, kkt_desc };
+        cli_regime_out o = { data, rt, a.depth, a.digits, a.alpha, kkt_desc, model };
         if ((r = regime_print(&a, &o)) != EXIT_OK)
             goto done;
     }

@@ -52,92 +52,27 @@ mpi_share(int r)
     return r;
 }
 
-/* the datasets and depths of the grid, as the option layer fills them */
-typedef struct
-{
-    const char *files[64], *examples[64];
-    slong nds;
-    long depths[64];
-    slong nd;
-} grid_args;
-
-/* --data FILE / --example NAME, repeatable */
-static int
-add_dataset(const char *cmd, const char *name, const char *value, void *dest)
-{
-    grid_args *g = dest;
-    if (g->nds == 64)
-        return cli_usage_error(cmd, "at most 64 datasets");
-    g->files[g->nds] = strcmp(name, "data") == 0 ? value : NULL;
-    g->examples[g->nds] = strcmp(name, "example") == 0 ? value : NULL;
-    g->nds++;
-    return EXIT_OK;
-}
-
-/* --depths LIST */
-static int
-set_depths(const char *cmd, const char *name, const char *value, void *dest)
-{
-    grid_args *g = dest;
-    char *s = strdup(value), *tok, *save = NULL;
-    int r = EXIT_OK;
-    if (s == NULL)
-        return cli_usage_error(cmd, "out of memory");
-    g->nd = 0;
-    for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
-         tok = strtok_r(NULL, ",", &save))
-    {
-        if (g->nd == 64)
-            r = cli_usage_error(cmd, "at most 64 depths");
-        else if (!cli_parse_slong(cmd, name, tok, 1, 1000, g->depths + g->nd))
-            r = EXIT_USAGE;
-        g->nd++;
-    }
-    if (r == EXIT_OK && g->nd == 0)
-        r = cli_usage_error(cmd, "--depths needs at least one depth");
-    free(s);
-    return r;
-}
-
-/* the alpha strings (exact decimals) */
-static int
-alpha_range(char ***out, slong *n, const char *spec)
-{
-    double a0, a1;
-    long k;
-    slong i;
-    char tail;
-    if (sscanf(spec, "%lf:%lf:%ld%c", &a0, &a1, &k, &tail) != 3 || !(a0 > 0) || !(a1 >= a0)
-        || !isfinite(a1) || k < 1 || k > 10000 || (k == 1 && a1 != a0))
-        return 0;
-    *out = malloc((size_t) k * sizeof(char *));
-    if (*out == NULL)
-        return 0;
-    for (i = 0; i < k; i++)
-    {
-        double v = k == 1 ? a0 : exp(log(a0) + (log(a1) - log(a0)) * (double) i / (double) (k - 1));
-        (*out)[i] = malloc(32);
-        snprintf((*out)[i], 32, "%.6g", v);
-    }
-    *n = k;
-    return 1;
-}
-
 /* The options of sweep, with their defaults. */
 typedef struct
 {
-    grid_args g;
+    cli_sweep_grid g;
+    cli_shape_opts sopt;
     mpbias_format fmt;
     const char *label_column;
     const char *alpha_list, *alpha_range_s, *until_s, *dir;
     mpbias_sci_struct *until;
     long per_decade, digits, jobs;
-    int qmu, plot, quiet;
+    int qmu, plot, quiet, target, mean;
+    mpbias_loss loss;
+    fmpq *sa, *sb;              /* the shape, read (sd entries) */
+    slong sd;
     double delta;
     const char *delta_s;
     char **alphas;              /* the alphas as given, or as generated */
     slong na;
 } sweep_args;
+
+static const char *const TARGETS[] = { "l2", "rich", "qmu", "l1", NULL };
 
 /* argv into a; EXIT_OK, CLI_HELP_SHOWN, or EXIT_USAGE after reporting */
 static int
@@ -145,16 +80,16 @@ sweep_parse(sweep_args *a, int argc, char **argv)
 {
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
-        { CLI_ROW(CLI_ARG_CALL, "data", 0, "FILE", &a->g), .call = add_dataset,
+        { CLI_ROW(CLI_ARG_CALL, "data", 0, "FILE", &a->g), .call = cli_sweep_add_dataset,
           .help = "a dataset file (repeatable)" },
-        { CLI_ROW(CLI_ARG_CALL, "example", 0, "NAME", &a->g), .call = add_dataset,
+        { CLI_ROW(CLI_ARG_CALL, "example", 0, "NAME", &a->g), .call = cli_sweep_add_dataset,
           .help = "a built-in example, e.g. transition or\n"
                   "sparse-teacher:n=20,d=50,k=3,seed=1 (repeatable)" },
         { CLI_ROW(CLI_ARG_DATA_FORMAT, "data-format", 0, "FMT", &a->fmt),
           .help = "auto (default), libsvm or csv, for the files" },
         { CLI_ROW(CLI_ARG_STRING, "label-column", 0, "COL", &a->label_column),
           .help = CLI_LABEL_COLUMN_TEXT },
-        { CLI_ROW(CLI_ARG_CALL, "depths", 0, "LIST", &a->g), .call = set_depths,
+        { CLI_ROW(CLI_ARG_CALL, "depths", 0, "LIST", &a->g), .call = cli_sweep_set_depths,
           .help = "comma-separated depths (default 2)" },
         { CLI_ROW(CLI_ARG_STRING, "alphas", 0, "LIST", &a->alpha_list),
           .help = "comma-separated scales alpha (decimals), or" },
@@ -170,6 +105,15 @@ sweep_parse(sweep_args *a, int argc, char **argv)
           .help = "certified digits of the trajectories (default 10)" },
         { CLI_ROW(CLI_ARG_FLAG, "qmu", 0, NULL, &a->qmu),
           .help = "also the distance to the intermediate predictor (slower)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGETS,
+          .help = "the distance in column d_target and the pictures: l2,\n"
+                  "l1 (at every depth), qmu, or rich (l1 for depth 2; for\n"
+                  "depth 3+ one KKT point per dataset and depth, the one the\n"
+                  "smallest alpha's trajectory reaches, in DIR/targets.json).\n"
+                  "Default: each point's own rich limit (depth 3+: the KKT\n"
+                  "point its last sample polishes to, nan when none)" },
+        CLI_ARGS_LOSS(a->loss, a->mean),
+        CLI_ARGS_SCALED_SHAPE(a->sopt),
         { CLI_ROW(CLI_ARG_LONG, "jobs", 0, "J", &a->jobs), .lo = 1, .hi = 1024,
           .help = "worker processes (default: the number of processors)" },
         { CLI_ROW(CLI_ARG_STRING, "out", 0, "DIR", &a->dir),
@@ -207,30 +151,6 @@ sweep_parse(sweep_args *a, int argc, char **argv)
     return cli_args_parse(&cmd, argc, argv);
 }
 
-/* --alphas LIST into a->alphas (each a positive decimal) */
-static int
-alpha_list(sweep_args *a)
-{
-    char *s = strdup(a->alpha_list), *tok, *save = NULL;
-    int r = EXIT_OK;
-    fmpq_t q;
-    fmpq_init(q);
-    for (tok = strtok_r(s, ",", &save); tok != NULL && r == EXIT_OK;
-         tok = strtok_r(NULL, ",", &save))
-    {
-        if (!cli_parse_positive_decimal("sweep", "alphas", tok, q))
-            r = EXIT_USAGE;
-        else
-        {
-            a->alphas = realloc(a->alphas, (size_t) (a->na + 1) * sizeof(char *));
-            a->alphas[a->na++] = strdup(tok);
-        }
-    }
-    fmpq_clear(q);
-    free(s);
-    return r;
-}
-
 /* the combinations of options, the alphas, the loss and gnuplot; EXIT_OK,
    or EXIT_USAGE / EXIT_FAIL after reporting; *target: log10(1/eps) */
 static int
@@ -243,11 +163,13 @@ sweep_validate(sweep_args *a, double *target)
         r = cli_usage_error("sweep", "--out DIR is required");
     if (r == EXIT_OK && a->alpha_list != NULL && a->alpha_range_s != NULL)
         r = cli_usage_error("sweep", "give --alphas or --alpha-range, not both");
+    if (r == EXIT_OK)
+        r = cli_shape_check("sweep", &a->sopt);
     if (r == EXIT_OK && a->alpha_list != NULL)
-        r = alpha_list(a);
+        r = cli_sweep_alpha_list(&a->alphas, &a->na, a->alpha_list);
     else if (r == EXIT_OK
-             && !alpha_range(&a->alphas, &a->na, a->alpha_range_s ? a->alpha_range_s
-                                                                  : "0.1:10:5"))
+             && !cli_sweep_alpha_range(&a->alphas, &a->na,
+                                       a->alpha_range_s ? a->alpha_range_s : "0.1:10:5"))
         r = cli_usage_error("sweep", "invalid value '%s' for --alpha-range: expected A0:A1:N "
                             "with 0 < A0 <= A1 and 1 <= N <= 10000", a->alpha_range_s);
     if (r == EXIT_OK && a->until_s == NULL)
@@ -307,15 +229,20 @@ sweep_run(const cli_sweep *c, const sweep_args *a, double target)
         r = EXIT_FAIL;
     }
     else if (mpi_rank() == 0)
+    {
         r = cli_sweep_prepare_dir(c->dir, desc);
+        if (r == EXIT_OK)
+            r = cli_sweep_write_targets(c);
+    }
     free(desc);
     if ((r = mpi_share(r)) != EXIT_OK)
         return r;
     if ((r = cli_sweep_workers(c)) != EXIT_OK)
         return r == CLI_SWEEP_NOT_MINE ? EXIT_OK : r;   /* rank 0 merges */
-    r = cli_sweep_merge(c->dir, c->sw->npoints, "csv", "results.csv",
-                        "dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,kappa,d_l2,"
-                        "d_rich,d_qmu,floor,stationarity,slackness,regime,nearest\n");
+    desc = cli_sweep_header(c->sw);
+    r = desc != NULL ? cli_sweep_merge(c->dir, c->sw->npoints, "csv", "results.csv", desc)
+                     : EXIT_FAIL;
+    free(desc);
     if (r == EXIT_OK && c->delta_s != NULL)
         r = cli_sweep_merge(c->dir, c->sw->npoints, "thr", "thresholds.csv",
                             "dataset,depth,alpha,within,reached,log10_loss\n");
@@ -337,6 +264,8 @@ cmd_sweep(int argc, char **argv)
     int r;
 
     memset(&a, 0, sizeof a);
+    a.target = -1;
+    a.loss = MPBIAS_LOSS_EXP;
     a.g.depths[0] = 2;
     a.fmt = MPBIAS_FORMAT_AUTO;
     a.until_s = "1e-1000";
@@ -356,6 +285,11 @@ cmd_sweep(int argc, char **argv)
             mpbias_data_init(data + i);
         r = load_datasets(&a, data);
     }
+    if (r == EXIT_OK && cli_shape_given(&a.sopt))
+    {
+        a.sd = data[0].d;
+        r = cli_shape_load("sweep", &a.sopt, a.sd, &a.sa, &a.sb);
+    }
     if (r == EXIT_OK)
     {
         sw->data = data;
@@ -368,6 +302,13 @@ cmd_sweep(int argc, char **argv)
         sw->digits = (int) a.digits;
         sw->qmu = a.qmu;
         sw->threshold_within = a.delta;
+        sw->target_set = a.target >= 0;
+        sw->target = a.target >= 0 ? (mpbias_target) a.target : MPBIAS_TARGET_RICH;
+        sw->loss = a.loss;
+        sw->mean = a.mean;
+        sw->shape_a = a.sa;
+        sw->shape_b = a.sb;
+        sw->shape_d = a.sa != NULL ? data[0].d : 0;
         mpbias_err_clear(err);
         if (mpbias_sweep_prepare(sw, err) != MPBIAS_OK)
             r = cli_lib_error(err);
@@ -395,6 +336,7 @@ cmd_sweep(int argc, char **argv)
     for (i = 0; i < a.na; i++)
         free(a.alphas[i]);
     free(a.alphas);
+    cli_shape_free(a.sa, a.sb, a.sd);
     mpbias_sweep_clear(sw);
     return r == CLI_HELP_SHOWN ? EXIT_OK : r;
 }

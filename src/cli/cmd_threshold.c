@@ -12,6 +12,70 @@ static const char *const TARGETS[] = { "l2", "l1", "rich", "qmu", NULL };
 static const char *const NORMS[] = { "inf", "2", NULL };
 static const char *const FORMATS[] = { "text", "json", NULL };
 
+/* the result, as JSON or text */
+static void
+threshold_print(const mpbias_threshold_struct *th, const mpbias_data_struct *data,
+                mpbias_target target, int json, long depth, double delta, int norm2, int digits)
+{
+    const char *tname;
+    tname = target == MPBIAS_TARGET_L2 ? "l2"
+            : target == MPBIAS_TARGET_QMU ? "qmu"
+            : th->rich_kind == MPBIAS_RICH_KKT ? "kkt"
+            : th->rich_kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "l1";
+    if (json)
+    {
+        printf("{\n  \"mpbias\": \"%s\",\n  \"command\": \"threshold\",\n  \"data\": {\"name\": \"",
+               PACKAGE_VERSION);
+        cli_put_json_string(stdout, data->name);
+        printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
+        printf("  \"depth\": %ld, \"target\": \"%s\", \"within\": %.17g, \"norm\": \"%s\",\n",
+               depth, tname, delta, norm2 ? "2" : "inf");
+        printf("  \"reached\": %s, \"at_first_checkpoint\": %s, \"resolution_limited\": %s,\n",
+               th->reached ? "true" : "false", th->at_first ? "true" : "false",
+               th->resolution_limited ? "true" : "false");
+        if (th->reached)
+        {
+            mpfr_printf("  \"log10_loss\": \"%.*RDe\", ", digits - 1, th->log10_loss);
+            if (mpfr_nan_p(th->log10_loss_lo))
+                printf("\"log10_loss_beyond\": null, ");
+            else
+                mpfr_printf("\"log10_loss_beyond\": \"%.*RUe\", ", digits + 1,
+                            th->log10_loss_lo);
+            mpfr_printf("\"log10_t\": \"%.*Re\", \"distance\": \"%.3Re\",\n", digits - 1,
+                        th->log10_t, th->dist_at);
+        }
+        mpfr_printf("  \"log10_horizon\": \"%.6Re\", \"distance_at_horizon\": \"%.3Re\", "
+                    "\"flow_runs\": %ld\n}\n", th->horizon, th->dist_horizon, (long) th->runs);
+    }
+    else
+    {
+        const char *nm = norm2 ? "l2 norm" : "sup norm";
+        if (!th->reached)
+            mpfr_printf("not reached: at the horizon log10(eps) = %.6Rg wbar is %.3Re from %s "
+                        "(%s), more than %g\n", th->horizon, th->dist_horizon, tname, nm, delta);
+        else if (th->at_first)
+            mpfr_printf("within %g of %s (%s) already at the first checkpoint, log10(eps) = %.*Rg "
+                        "(distance %.3Re), and at every checkpoint to the horizon log10(eps) = "
+                        "%.6Rg\n", delta, tname, nm, digits, th->log10_loss, th->dist_at,
+                        th->horizon);
+        else
+        {
+            mpfr_printf("threshold: wbar comes within %g of %s (%s) at log10(eps) = %.*RDg\n",
+                        delta, tname, nm, digits, th->log10_loss);
+            mpfr_printf("           (beyond %g at log10(eps) = %.*RUg; distance %.3Re at the "
+                        "threshold)\n", delta, digits + 2, th->log10_loss_lo, th->dist_at);
+            mpfr_printf("           log10(t) = %.*Rg there\n", digits, th->log10_t);
+            mpfr_printf("           and stays within at every checkpoint (log10(1/eps) = 1, 2, 5, "
+                        "10, ...) up to the\n           horizon log10(eps) = %.6Rg (distance "
+                        "%.3Re there)\n", th->horizon, th->dist_horizon);
+            if (th->resolution_limited)
+                printf("           (the bracket stopped where the distance's own resolution "
+                       "cannot tell the side of %g:\n            the digits above are those of "
+                       "the bracket's ends)\n", delta);
+        }
+    }
+}
+
 int
 cmd_threshold(int argc, char **argv)
 {
@@ -30,7 +94,9 @@ cmd_threshold(int argc, char **argv)
     mpbias_threshold_t th;
     mpbias_err_t err;
     cli_progress prog;
-    const char *tname;
+    cli_shape_opts sopt = { NULL, NULL, NULL };
+    mpbias_loss loss = MPBIAS_LOSS_EXP;
+    int mean = 0;
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(dopt),
@@ -49,9 +115,11 @@ cmd_threshold(int argc, char **argv)
           .help = "depth D >= 1 (default 2)" },
         { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
           .help = "initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_SCALED_SHAPE(sopt),
+        CLI_ARGS_LOSS(loss, mean),
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", horizon),
           .help = "the horizon (default 1e-1000000; any decimal literal, at\n"
-                  "most 0.1); the exponential loss, summed" },
+                  "most 0.1), in the loss's convention" },
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &digits), .lo = 1, .hi = 15,
           .help = "significant digits of log10(1/eps) at the threshold\n"
                   "(1..15, default 6; log10(eps) is rounded towards\n"
@@ -89,6 +157,11 @@ cmd_threshold(int argc, char **argv)
     }
     if (r == EXIT_OK && target_s == NULL)
         r = cli_usage_error("threshold", "--target is required (l2, l1, rich or qmu)");
+    if (r == EXIT_OK)
+        r = cli_shape_check("threshold", &sopt);
+    if (r == EXIT_OK && target == MPBIAS_TARGET_QMU && cli_shape_given(&sopt))
+        r = cli_usage_error("threshold", "--target qmu needs a scalar alpha (no intermediate "
+                            "predictor with a shape)");
     if (r == EXIT_OK && !have_delta)
         r = cli_usage_error("threshold", "--within DELTA is required");
     if (r == EXIT_OK && strcmp(target_s, "l1") == 0 && depth != 2)
@@ -109,7 +182,11 @@ cmd_threshold(int argc, char **argv)
     if ((r = cli_load_data("threshold", &dopt, data)) != EXIT_OK)
         goto done;
     model->depth = (int) depth;
+    model->loss = loss;
+    model->mean = mean;
     fmpq_set(model->alpha, alpha);
+    if ((r = cli_model_scaled_shape("threshold", &sopt, data, model)) != EXIT_OK)
+        goto done;
     cli_progress_start(&prog, quiet, horizon);
     mpbias_err_clear(err);
     if (mpbias_threshold_find(th, data, model, target, delta, norm2, horizon, (int) digits, err)
@@ -118,62 +195,7 @@ cmd_threshold(int argc, char **argv)
         r = cli_lib_error(err);
         goto done;
     }
-    tname = target == MPBIAS_TARGET_L2 ? "l2"
-            : target == MPBIAS_TARGET_QMU ? "qmu"
-            : th->rich_kind == MPBIAS_RICH_KKT ? "kkt"
-            : th->rich_kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "l1";
-    if (json)
-    {
-        printf("{\n  \"mpbias\": \"%s\",\n  \"command\": \"threshold\",\n  \"data\": {\"name\": \"",
-               PACKAGE_VERSION);
-        cli_put_json_string(stdout, data->name);
-        printf("\", \"n\": %ld, \"d\": %ld},\n", (long) data->n, (long) data->d);
-        printf("  \"depth\": %ld, \"target\": \"%s\", \"within\": %.17g, \"norm\": \"%s\",\n",
-               depth, tname, delta, norm2 ? "2" : "inf");
-        printf("  \"reached\": %s, \"at_first_checkpoint\": %s, \"resolution_limited\": %s,\n",
-               th->reached ? "true" : "false", th->at_first ? "true" : "false",
-               th->resolution_limited ? "true" : "false");
-        if (th->reached)
-        {
-            mpfr_printf("  \"log10_loss\": \"%.*RDe\", ", (int) digits - 1, th->log10_loss);
-            if (mpfr_nan_p(th->log10_loss_lo))
-                printf("\"log10_loss_beyond\": null, ");
-            else
-                mpfr_printf("\"log10_loss_beyond\": \"%.*RUe\", ", (int) digits + 1,
-                            th->log10_loss_lo);
-            mpfr_printf("\"log10_t\": \"%.*Re\", \"distance\": \"%.3Re\",\n", (int) digits - 1,
-                        th->log10_t, th->dist_at);
-        }
-        mpfr_printf("  \"log10_horizon\": \"%.6Re\", \"distance_at_horizon\": \"%.3Re\", "
-                    "\"flow_runs\": %ld\n}\n", th->horizon, th->dist_horizon, (long) th->runs);
-    }
-    else
-    {
-        const char *nm = norm2 ? "l2 norm" : "sup norm";
-        if (!th->reached)
-            mpfr_printf("not reached: at the horizon log10(eps) = %.6Rg wbar is %.3Re from %s "
-                        "(%s), more than %g\n", th->horizon, th->dist_horizon, tname, nm, delta);
-        else if (th->at_first)
-            mpfr_printf("within %g of %s (%s) already at the first checkpoint, log10(eps) = %.*Rg "
-                        "(distance %.3Re), and at every checkpoint to the horizon log10(eps) = "
-                        "%.6Rg\n", delta, tname, nm, (int) digits, th->log10_loss, th->dist_at,
-                        th->horizon);
-        else
-        {
-            mpfr_printf("threshold: wbar comes within %g of %s (%s) at log10(eps) = %.*RDg\n",
-                        delta, tname, nm, (int) digits, th->log10_loss);
-            mpfr_printf("           (beyond %g at log10(eps) = %.*RUg; distance %.3Re at the "
-                        "threshold)\n", delta, (int) digits + 2, th->log10_loss_lo, th->dist_at);
-            mpfr_printf("           log10(t) = %.*Rg there\n", (int) digits, th->log10_t);
-            mpfr_printf("           and stays within at every checkpoint (log10(1/eps) = 1, 2, 5, "
-                        "10, ...) up to the\n           horizon log10(eps) = %.6Rg (distance "
-                        "%.3Re there)\n", th->horizon, th->dist_horizon);
-            if (th->resolution_limited)
-                printf("           (the bracket stopped where the distance's own resolution "
-                       "cannot tell the side of %g:\n            the digits above are those of "
-                       "the bracket's ends)\n", delta);
-        }
-    }
+    threshold_print(th, data, target, (int) json, depth, delta, norm2, (int) digits);
     if (!quiet)
         fprintf(stderr, "%s: %ld flow runs, %.2f s\n", PROG, (long) th->runs,
                 cli_progress_elapsed(&prog));

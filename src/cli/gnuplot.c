@@ -50,9 +50,9 @@ cli_find_program(const char *prog)
 }
 
 FILE *
-cli_gnuplot_open(const char *file, const char *title)
+cli_gnuplot_pipe(void)
 {
-    const char *ext = strrchr(file, '.'), *q = cli_gnuplot_program();
+    const char *q = cli_gnuplot_program();
     char cmd[4200];
     size_t k = 0;
     FILE *g;
@@ -73,10 +73,17 @@ cli_gnuplot_open(const char *file, const char *title)
     fflush(NULL);
     g = popen(cmd, "w");
     if (g == NULL)
-    {
         cli_error("--plot: cannot run gnuplot: %s", strerror(errno));
+    return g;
+}
+
+FILE *
+cli_gnuplot_open(const char *file, const char *title)
+{
+    const char *ext = strrchr(file, '.');
+    FILE *g = cli_gnuplot_pipe();
+    if (g == NULL)
         return NULL;
-    }
     if (ext != NULL && strcmp(ext, ".png") == 0)
         fprintf(g, "set terminal png size 960,600\n");
     else

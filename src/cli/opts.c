@@ -663,16 +663,23 @@ cli_arg_loss(const char *cmd, const char *name, const char *value, void *dest)
     return EXIT_OK;
 }
 
-int
-cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
-                mpbias_model_t model)
+/* the shape of o, times scale when non-NULL, set on the model */
+static int
+model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+            const fmpq_t scale, mpbias_model_t model)
 {
     fmpq *a = NULL, *b = NULL;
+    slong i;
     int r;
     mpbias_err_t err;
     if (!cli_shape_given(o))
         return EXIT_OK;
     r = cli_shape_load(cmd, o, data->d, &a, &b);
+    for (i = 0; r == EXIT_OK && scale != NULL && i < data->d; i++)
+    {
+        fmpq_mul(a + i, a + i, scale);
+        fmpq_mul(b + i, b + i, scale);
+    }
     if (r == EXIT_OK)
     {
         mpbias_err_clear(err);
@@ -681,6 +688,20 @@ cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t da
     }
     cli_shape_free(a, b, data->d);
     return r;
+}
+
+int
+cli_model_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                mpbias_model_t model)
+{
+    return model_shape(cmd, o, data, NULL, model);
+}
+
+int
+cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbias_data_t data,
+                       mpbias_model_t model)
+{
+    return model_shape(cmd, o, data, model->alpha, model);
 }
 
 void

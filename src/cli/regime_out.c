@@ -112,9 +112,13 @@ put_text_header(FILE *f, const cli_regime_out *o)
     const mpbias_flow_rows *rows = &o->rt->rows;
     slong ja = o->rt->anchor_row;
     char *as = fmpq_get_str(NULL, 10, o->alpha);
-    fprintf(f, "regime: %s (N = %ld, d = %ld), depth %ld, alpha = %s, exponential loss "
-            "(summed); trajectory certified to %ld digits\n", o->data->name, (long) o->data->n,
-            (long) o->data->d, o->depth, as, o->digits);
+    fprintf(f, "regime: %s (N = %ld, d = %ld), depth %ld, alpha = %s%s, %s loss "
+            "(%s); trajectory certified to %ld digits\n", o->data->name, (long) o->data->n,
+            (long) o->data->d, o->depth, as,
+            o->model->shape_a != NULL ? " times the initialization shape (scale variables: "
+                                        "alpha = the geometric mean of sqrt(a_i b_i))" : "",
+            o->model->loss == MPBIAS_LOSS_EXP ? "exponential" : "logistic",
+            o->model->mean ? "mean" : "summed", o->digits);
     flint_free(as);
     fprintf(f, "limits: l2 = the l2 max-margin predictor; rich = %s; qmu = the intermediate "
             "predictor\n        argmin Q_mu s.t. z_n . w >= 1 at the row's mu^D = alpha^D / "

@@ -87,12 +87,35 @@ put_dist(FILE *f, const mpbias_dist *x)
         cli_put_csv_num(f, x->sup, 7);
 }
 
-/* the rows of a point, as in results.csv */
+const mpbias_dist *
+cli_sweep_target_dist(const mpbias_sweep_struct *sw, long depth, const mpbias_regime_row *a)
+{
+    if ((depth == 1 && (!sw->target_set || sw->target == MPBIAS_TARGET_RICH))
+        || (sw->target_set && sw->target == MPBIAS_TARGET_L2))
+        return &a->to_l2;
+    if (sw->target_set && sw->target == MPBIAS_TARGET_QMU)
+        return &a->to_qmu;
+    return &a->to_rich;
+}
+
+const char *
+cli_sweep_target_name(const mpbias_sweep_struct *sw, long depth)
+{
+    static const char *const names[] = { "l2", "rich", "qmu", "l1" };
+    if ((depth == 1 && (!sw->target_set || sw->target == MPBIAS_TARGET_RICH))
+        || (sw->target_set && sw->target == MPBIAS_TARGET_L2))
+        return "l2";
+    return sw->target_set ? names[sw->target] : "rich";
+}
+
+/* the rows of a point, as in results.csv: the columns of the header, then
+   d_target and wbar_1..wbar_d (empty fields up to the largest d) */
 static void
-put_rows(FILE *f, const mpbias_sweep_point_struct *pt, int digits)
+put_rows(FILE *f, const mpbias_sweep_point_struct *pt, const mpbias_sweep_struct *sw)
 {
     const mpbias_regime_traj_struct *rt = pt->traj;
-    slong j, i;
+    slong j, i, dmax = cli_sweep_dmax(sw);
+    int digits = sw->digits;
     for (j = 0; j < rt->rows.n; j++)
     {
         const mpbias_regime_row *a = rt->an + j;
@@ -112,11 +135,74 @@ put_rows(FILE *f, const mpbias_sweep_point_struct *pt, int digits)
         cli_put_csv_num(f, a->to_l2.floor, 7);
         cli_put_csv_num(f, a->stationarity, 7);
         cli_put_csv_num(f, a->slackness, 7);
-        fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime),
+        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime),
                 a->nearest == 0 ? "l2"
                 : a->nearest == 1 ? (rt->ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1")
                                   : "-");
+        put_dist(f, cli_sweep_target_dist(sw, pt->depth, a));
+        for (i = 0; i < dmax; i++)
+            if (i < row->d)
+                cli_put_csv_num(f, row->wbar[i], digits);
+            else
+                fputc(',', f);
+        fputc('\n', f);
     }
+}
+
+slong
+cli_sweep_dmax(const mpbias_sweep_struct *sw)
+{
+    slong i, d = 0;
+    for (i = 0; i < sw->ndata; i++)
+        d = sw->data[i].d > d ? sw->data[i].d : d;
+    return d;
+}
+
+char *
+cli_sweep_header(const mpbias_sweep_struct *sw)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    slong i;
+    if (f == NULL)
+        return NULL;
+    fputs("dataset,name,depth,alpha,log10_loss,log10_t,margin,log10_muD,kappa,d_l2,d_rich,d_qmu,"
+          "floor,stationarity,slackness,regime,nearest,d_target", f);
+    for (i = 0; i < cli_sweep_dmax(sw); i++)
+        fprintf(f, ",wbar_%ld", (long) i + 1);
+    fputc('\n', f);
+    fclose(f);
+    return buf;
+}
+
+/* a point's warning: the distance to its target is not defined */
+static void
+warn_target(const cli_sweep *c, const mpbias_sweep_point_struct *pt)
+{
+    const mpbias_sweep_struct *sw = c->sw;
+    const mpbias_regime_traj_struct *rt = pt->traj;
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
+    slong j, nnan = 0;
+    if (!sw->target_set)
+    {
+        if (pt->depth >= 3 && rt->rows.n > 0 && !rt->kkt_found)
+            cli_error("warning: %s, depth %ld, alpha %s: no l_(2/%ld) KKT point near the last "
+                      "sample (%s): the rich distances of this point are nan", pt->data->name,
+                      pt->depth, pt->alpha, pt->depth, rt->kkt_err->msg);
+        return;
+    }
+    for (j = 0; j < rt->rows.n; j++)
+        nnan += !cli_sweep_target_dist(sw, pt->depth, rt->an + j)->available;
+    if (nnan > 0)
+        cli_error("warning: %s, depth %ld, alpha %s: the distance to the %s target is not "
+                  "defined (%s): d_target is nan at %ld of %ld samples", pt->data->name,
+                  pt->depth, pt->alpha, cli_sweep_target_name(sw, pt->depth),
+                  sw->target == MPBIAS_TARGET_QMU
+                      ? (sw->shape_a != NULL ? "no intermediate predictor with a shape"
+                                             : "no intermediate predictor at depth 1")
+                  : t != NULL && !t->defined ? t->err->msg : "no rich limit",
+                  (long) nnan, (long) rt->rows.n);
 }
 
 /* points/P.thr: the point's line of thresholds.csv (via tmp) */
@@ -148,15 +234,12 @@ int
 cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_status st,
                 const mpbias_err_t err)
 {
-    const mpbias_regime_traj_struct *rt = pt->traj;
     char *tmp = cli_sweep_path(c->dir, pt->index, "tmp"),
          *fin = cli_sweep_path(c->dir, pt->index, "csv");
     FILE *f;
     int r = EXIT_FAIL;
-    if (pt->traj_done && pt->depth >= 3 && rt->rows.n > 0 && !rt->kkt_found)
-        cli_error("warning: %s, depth %ld, alpha %s: no l_(2/%ld) KKT point near the last "
-                  "sample (%s): the rich distances of this point are nan", pt->data->name,
-                  pt->depth, pt->alpha, pt->depth, rt->kkt_err->msg);
+    if (pt->traj_done)
+        warn_target(c, pt);
     if (st != MPBIAS_OK)
         cli_error("%s", err->msg);
     else if (tmp == NULL || fin == NULL)
@@ -168,7 +251,7 @@ cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_
         cli_error("%s: cannot write: %s", tmp, strerror(errno));
     else
     {
-        put_rows(f, pt, c->sw->digits);
+        put_rows(f, pt, c->sw);
         if (fflush(f) != 0 || fsync(fileno(f)) != 0)
         {
             fclose(f);
@@ -211,8 +294,24 @@ cli_sweep_describe(const cli_sweep *c, const char *const *files, const char *con
     fputs("],\n  \"alphas\": [", f);
     for (i = 0; i < sw->nalphas; i++)
         fprintf(f, "%s\"%s\"", i ? ", " : "", sw->alphas[i]);
-    fprintf(f, "],\n  \"loss\": \"exp\", \"until_loss\": \"%s\", \"per_decade\": %ld,\n", until_s,
-            sw->per_decade);
+    fprintf(f, "],\n  \"loss\": \"%s\", \"until_loss\": \"%s\", \"per_decade\": %ld,\n",
+            sw->loss == MPBIAS_LOSS_EXP ? "exp" : "logistic", until_s, sw->per_decade);
+    if (sw->mean)
+        fputs("  \"loss_mean\": true,\n", f);
+    if (sw->target_set)
+        fprintf(f, "  \"target\": \"%s\",\n", cli_sweep_target_name(sw, 2));
+    for (i = 0; i < 2 && sw->shape_a != NULL; i++)
+    {
+        slong k;
+        fprintf(f, "  \"shape_%c\": [", i ? 'b' : 'a');
+        for (k = 0; k < sw->shape_d; k++)
+        {
+            char *q = mpbias_fmpq_get_str_exact((i ? sw->shape_b : sw->shape_a) + k);
+            fprintf(f, "%s\"%s\"", k ? ", " : "", q != NULL ? q : "?");
+            flint_free(q);
+        }
+        fputs("],\n", f);
+    }
     fprintf(f, "  \"digits\": %d, \"qmu\": %s", sw->digits, sw->qmu ? "true" : "false");
     if (c->delta_s != NULL)
         fprintf(f, ", \"threshold_within\": \"%s\"", c->delta_s);
@@ -265,6 +364,91 @@ cli_sweep_prepare_dir(const char *dir, const char *desc)
             r = EXIT_FAIL;
         }
     }
+done:
+    free(path);
+    free(tmp);
+    return r;
+}
+
+/* one rich target of targets.json */
+static void
+put_target(FILE *f, const cli_sweep *c, slong ids, slong j)
+{
+    const mpbias_sweep_struct *sw = c->sw;
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, ids, j);
+    long D = sw->depths[j];
+    slong i;
+    static const char *const kkt[] = { "none", "the l1 solution", "a vertex, not the l1 solution",
+                                       "an interior KKT point" };
+    fprintf(f, "%s    {\"dataset\": %ld, \"name\": \"", ids + j ? ",\n" : "", (long) ids + 1);
+    cli_put_json_string(f, sw->data[ids].name);
+    fprintf(f, "\", \"depth\": %ld, \"defined\": %s, \"kind\": \"%s\"", D,
+            t->defined ? "true" : "false",
+            D == 1 ? "l2" : t->kind == MPBIAS_RICH_L1 ? "l1"
+            : t->kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "kkt");
+    if (D >= 3)
+    {
+        fprintf(f, ", \"from_alpha\": \"%s\"", sw->alphas[t->ialpha]);
+        if (!t->defined)
+        {
+            fputs(", \"reason\": \"", f);
+            cli_put_json_string(f, t->err->msg);
+            fputs("\"", f);
+        }
+        else
+        {
+            fprintf(f, ", \"kkt\": \"%s\", \"support_tol\": %g, \"w\": [",
+                    kkt[t->kkt_kind], t->kkt_tau);
+            for (i = 0; i < t->d; i++)
+                mpfr_fprintf(f, "%s\"%.*Re\"", i ? ", " : "", sw->digits - 1, t->w[i]);
+            fputs("]", f);
+        }
+    }
+    fputs("}", f);
+}
+
+int
+cli_sweep_write_targets(const cli_sweep *c)
+{
+    const mpbias_sweep_struct *sw = c->sw;
+    size_t n = strlen(c->dir) + 32;
+    char *path = malloc(n), *tmp = malloc(n);
+    FILE *f = NULL;
+    slong ids, j;
+    int r = EXIT_OK;
+    if (sw->rich == NULL)
+        goto done;
+    for (ids = 0; ids < sw->ndata; ids++)
+        for (j = 0; j < sw->ndepths; j++)
+        {
+            const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, ids, j);
+            if (!t->defined)
+                cli_error("warning: %s, depth %ld: no rich target: the trajectory of the smallest "
+                          "alpha (%s) polishes to no l_(2/%ld) KKT point (%s); the rich distances "
+                          "at this depth are nan", sw->data[ids].name, sw->depths[j],
+                          sw->alphas[t->ialpha], sw->depths[j], t->err->msg);
+        }
+    if (path == NULL || tmp == NULL)
+        r = EXIT_FAIL;
+    else
+    {
+        snprintf(path, n, "%s/targets.json", c->dir);
+        snprintf(tmp, n, "%s/.targets.json.tmp", c->dir);
+        if ((f = fopen(tmp, "w")) == NULL)
+            r = EXIT_FAIL;
+    }
+    if (f != NULL)
+    {
+        fputs("{\n  \"target\": \"rich\",\n  \"targets\": [\n", f);
+        for (ids = 0; ids < sw->ndata; ids++)
+            for (j = 0; j < sw->ndepths; j++)
+                put_target(f, c, ids, j);
+        fputs("\n  ]\n}\n", f);
+        if (fclose(f) != 0 || rename(tmp, path) != 0)
+            r = EXIT_FAIL;
+    }
+    if (r != EXIT_OK)
+        cli_error("%s/targets.json: cannot write: %s", c->dir, strerror(errno));
 done:
     free(path);
     free(tmp);
