@@ -95,7 +95,7 @@ rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct
     if (st != MPBIAS_OK)
         _mpbias_err_set(err, st, NULL, 0, 0, "%s, depth %ld, alpha %s (the rich target): %s",
                         data->name, depth, sw->alphas[t->ialpha], err->msg);
-    else if (mpbias_lpkkt_polish_auto(kk, data, (int) depth,
+    else if (mpbias_lpkkt_compute_auto(kk, data, (int) depth,
                                       (const mpfr_t *) rows.rows[rows.n - 1].wbar, prec, t->err)
              == MPBIAS_OK)
     {
