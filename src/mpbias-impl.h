@@ -15,14 +15,12 @@
 # include <flint/acb.h>
 # include <flint/acb_calc.h>
 # include <flint/arb_mat.h>
-# include <flint/acb_mat.h>
 # include <flint/arb_fmpz_poly.h>
 #else
 # include <arb.h>
 # include <acb.h>
 # include <acb_calc.h>
 # include <arb_mat.h>
-# include <acb_mat.h>
 # include <arb_fmpz_poly.h>
 #endif
 #include <flint/fmpq_mat.h>
@@ -144,35 +142,6 @@ int _mpbias_kron_init(_mpbias_kron_t K, slong s, slong n, const mpfr_t *A);
 void _mpbias_kron_clear(_mpbias_kron_t K);
 int _mpbias_kron_factor(_mpbias_kron_t K, double h, const double *J);
 void _mpbias_kron_solve(double *g, _mpbias_kron_t K);
-/* The eigendecomposition of Radau's A (kron.c): representatives lam, wt,
-   eigenvector matrix Tf and its inverse at prec bits; m blocks. */
-int _mpbias_kron_eig(acb_mat_t Tf, acb_mat_t Tfi, acb_ptr lam, double *wt, slong *m,
-                     const mpfr_t *A, slong s, slong prec);
-
-/* The same block-diagonalized I - h A x J in MPFR (src/ode/kron_mp.c), for
-   the steps double precision cannot hold.  init returns nonzero (and
-   factor then refuses) when the decomposition fails; factor returns
-   nonzero on a singular block or a non-finite entry; solve works in place
-   on s x n right-hand sides.  Nothing is allocated after init. */
-typedef struct _mpbias_kron_mp_struct
-{
-    slong s, n, m;
-    mpfr_prec_t prec;
-    mpfr_t *Tr, *Ti;        /* representatives' eigenvectors, s x m      */
-    mpfr_t *Ur, *Ui;        /* their rows of T^-1, m x s                  */
-    mpfr_t *lr, *li;        /* eigenvalues                                */
-    double *wt;             /* 1 (real eigenvalue), 2 (a pair)            */
-    mpfr_t *Br, *Bi;        /* m factored n x n blocks                    */
-    mpfr_t *Hr, *Hi;        /* m x n scratch                              */
-    slong *perm;
-    mpfr_t a, b, c, d;
-    int ok;
-} _mpbias_kron_mp_struct;
-typedef _mpbias_kron_mp_struct _mpbias_kron_mp_t[1];
-int _mpbias_kron_mp_init(_mpbias_kron_mp_t K, slong s, slong n, const mpfr_t *A, mpfr_prec_t prec);
-void _mpbias_kron_mp_clear(_mpbias_kron_mp_t K);
-int _mpbias_kron_mp_factor(_mpbias_kron_mp_t K, const mpfr_t h, const mpfr_t *J);
-void _mpbias_kron_mp_solve(mpfr_t *g, _mpbias_kron_mp_t K);
 
 /* ------------------------------------------------------------------ */
 /* ODE layer (src/ode): system / stepper / error control / evolve one  */
@@ -253,10 +222,7 @@ void mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpf
    I - h A x J(middle of the step), block-diagonalized through the
    eigendecomposition of A, computed once (one real and floor(s/2) complex
    dim x dim factorizations in double precision per step; the residual in
-   MPFR; when double precision cannot hold that matrix, or Newton fails
-   with it, the same block-diagonalization in MPFR (kron_mp.c) iterated
-   on the Jacobians at the stages, and the dense (s dim) x (s dim) matrix
-   in MPFR only as the last fallback);
+   MPFR; the full (s dim) x (s dim) matrix in MPFR only as a fallback);
    the starting guess extrapolates the previous step's collocation
    polynomial.  The error estimate is the embedded order-s formula of
    Hairer and Wanner (1999), filtered through (I - h gamma0 J)^-1; it
@@ -283,11 +249,8 @@ typedef struct
     double *jw, *Jq, *Jsd, *hAd, *gd, *dd, *rd, *qd;  /* preconditioner (double) */
     struct _mpbias_alu_struct *W, *E1;   /* iteration matrices (internal) */
     struct _mpbias_kron_struct *kron;    /* W block-diagonalized (large dim)  */
-    struct _mpbias_kron_mp_struct *kmp;  /* the same in MPFR (fallback)      */
-    mpfr_t *Dm, *Rm, *Qm;    /* its inner iteration's vectors (s dim)          */
-    int use_kron, use_kmp;
-    slong kmp_skip;          /* fallbacks left that go dense directly         */
-    int force_mpfr;          /* 1: no double preconditioner; 2: W dense in MPFR */
+    int use_kron;
+    int force_mpfr;          /* factor W in MPFR even when double would do     */
     int have_prev;           /* the last converged step's polynomial is kept   */
     int hold_prev;           /* set: steps do not replace it (re-steps from the
                                 start of an accepted step, to locate events)  */
@@ -346,15 +309,6 @@ void mpbias_ode_evolve_clear(mpbias_ode_evolve_t e);
 int mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
                             const mpbias_ode_control_t c, const mpbias_ode_system *sys,
                             mpfr_t x, const mpfr_t x1, mpfr_t *y);
-
-/* One Radau step (mpbias_ode_radau_step), retried when Newton fails with
-   an approximate iteration matrix: with the MPFR fallback after the
-   double one, with the dense one in MPFR after a dense one factored in
-   double (evolve.c). */
-int _mpbias_ode_radau_step_escalated(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
-                                     const mpbias_ode_control_t c, const mpfr_t x,
-                                     const mpfr_t *y, const mpfr_t h, mpfr_t *yout,
-                                     mpfr_t *yerr);
 
 /* Exact linear programs (src/limits/exactlp.c): minimize c^T x subject to
    a_r . x >= b_r (fx[r] = 0) or = b_r (fx[r] = 1), x >= 0, with A m x k

@@ -1297,116 +1297,6 @@ START_TEST(test_kron_solve)
 }
 END_TEST
 
-/* _mpbias_kron_mp_factor / _mpbias_kron_mp_solve (the MPFR fallback's
-   preconditioner, kron_mp.c) against a dense Arb solve of the same
-   matrix I - h (A x J) at prec + 400 bits: s = 3, 4, 7, 16 and 24 (where
-   cond(T) ~ 2^44 would spoil double precision), n = 6, prec = 256, h from
-   1e-3 to 1e40, so that h |J| reaches 1e43: far beyond what kron's double
-   precision accepts (2^30), and beyond double's range once h = 1e300
-   (checked separately: no overflow, factor succeeds; a NaN entry is
-   refused).  The solve error relative to the solution is about cond(W)
-   cond(T) 2^-prec; this J is well conditioned, so the bound asserted is
-   2^(64 - prec) at every h: measured 2^-253 at s = 3, 2^-233 at s = 16,
-   2^-216 at s = 24 (cond(T) ~ 2^40), the same at h = 1e-3 and 1e40
-   (T_RADAU_VERBOSE prints it).  A solver with a wrong block, a missing
-   conjugate pair, T for T^-1 or a wrong pivot would be off by O(1). */
-START_TEST(test_kron_mp_solve)
-{
-    static const slong ss[] = { 3, 4, 7, 16, 24 };
-    static const double hs[] = { 1e-3, 10.0, 1e12, 1e40 };
-    slong prec = 256, wp = 656;
-    unsigned long long st = 7;
-    size_t is, ih;
-    for (is = 0; is < sizeof ss / sizeof ss[0]; is++)
-    {
-        slong s = ss[is], n = 6, sn = s * n, i, j;
-        rd_params P = { n, 50.0, 3.0 };
-        mpbias_ode_radau_t R;
-        _mpbias_kron_mp_t K;
-        mpfr_t *J = _mpbias_mpfr_vec_init(n * n, prec), *dfdx = _mpbias_mpfr_vec_init(n, prec);
-        mpfr_t *y = _mpbias_mpfr_vec_init(n, prec), *sig = _mpbias_mpfr_vec_init(s, prec);
-        mpfr_t *G = _mpbias_mpfr_vec_init(sn, prec);
-        mpfr_t x, h;
-        radau_ok(R, n, s, prec);
-        mpfr_inits2(prec, x, h, (mpfr_ptr) 0);
-        mpfr_set_ui(x, 1, MPFR_RNDN);
-        rd_y0(y, n);
-        rd_jac(J, dfdx, x, (const mpfr_t *) y, &P);
-        for (j = 0; j < s; j++)
-            mpfr_set_ui(sig[j], 1, MPFR_RNDN);
-        ck_assert_msg(_mpbias_kron_mp_init(K, s, n, (const mpfr_t *) R->A, prec) == 0,
-                      "kron_mp_init failed at s=%ld", (long) s);
-        for (ih = 0; ih < sizeof hs / sizeof hs[0]; ih++)
-        {
-            arb_mat_t W, B, X;
-            mpfr_t d;
-            double rel = 0.0, bound;
-            mpfr_init2(d, prec);
-            mpfr_set_d(h, hs[ih], MPFR_RNDN);
-            ck_assert_msg(_mpbias_kron_mp_factor(K, h, (const mpfr_t *) J) == 0,
-                          "kron_mp_factor refused s=%ld h=%g", (long) s, hs[ih]);
-            arb_mat_init(W, sn, sn);
-            arb_mat_init(B, sn, 1);
-            arb_mat_init(X, sn, 1);
-            kron_dense(W, (const mpfr_t *) R->A, (const mpfr_t *) sig, h, (const mpfr_t *) J, s, n,
-                       wp);
-            for (i = 0; i < sn; i++)
-            {
-                mpfr_set_si(G[i], (long) (tu_rand(&st) % 2001) - 1000, MPFR_RNDN);
-                mpfr_div_ui(G[i], G[i], 1000, MPFR_RNDN);
-                arb_from_mpfr(arb_mat_entry(B, i, 0), G[i]);
-            }
-            ck_assert(arb_mat_approx_solve(X, W, B, wp));
-            _mpbias_kron_mp_solve(G, K);
-            {
-                /* max |G - X| / max |X|, in MPFR (the values may be far
-                   apart in size) */
-                mpfr_t e, xm, xv;
-                mpfr_inits2(prec, e, xm, xv, (mpfr_ptr) 0);
-                mpfr_set_zero(e, 1);
-                mpfr_set_zero(xm, 1);
-                for (i = 0; i < sn; i++)
-                {
-                    arf_get_mpfr(xv, arb_midref(arb_mat_entry(X, i, 0)), MPFR_RNDN);
-                    mpfr_sub(d, G[i], xv, MPFR_RNDN);
-                    if (mpfr_cmpabs(d, e) > 0)
-                        mpfr_abs(e, d, MPFR_RNDN);
-                    if (mpfr_cmpabs(xv, xm) > 0)
-                        mpfr_abs(xm, xv, MPFR_RNDN);
-                }
-                mpfr_div(e, e, xm, MPFR_RNDN);
-                rel = mpfr_get_d(e, MPFR_RNDU);
-                mpfr_clears(e, xm, xv, (mpfr_ptr) 0);
-            }
-            bound = ldexp(1.0, 64 - (int) prec);
-            if (getenv("T_RADAU_VERBOSE"))
-                printf("kron_mp s=%ld h=%g: rel err 2^%.1f\n", (long) s, hs[ih], log2(rel));
-            ck_assert_msg(rel <= bound, "kron_mp s=%ld h=%g: relative error %g > %g", (long) s,
-                          hs[ih], rel, bound);
-            arb_mat_clear(W);
-            arb_mat_clear(B);
-            arb_mat_clear(X);
-            mpfr_clear(d);
-        }
-        /* beyond double's range: no overflow, the blocks still factor */
-        mpfr_set_d(h, 1e300, MPFR_RNDN);
-        mpfr_mul_2ui(h, h, 1000, MPFR_RNDN);
-        ck_assert(_mpbias_kron_mp_factor(K, h, (const mpfr_t *) J) == 0);
-        /* a non-finite entry is refused */
-        mpfr_set_nan(J[n + 1]);
-        ck_assert(_mpbias_kron_mp_factor(K, h, (const mpfr_t *) J) != 0);
-        _mpbias_kron_mp_clear(K);
-        mpfr_clears(x, h, (mpfr_ptr) 0);
-        _mpbias_mpfr_vec_clear(J, n * n);
-        _mpbias_mpfr_vec_clear(dfdx, n);
-        _mpbias_mpfr_vec_clear(y, n);
-        _mpbias_mpfr_vec_clear(sig, s);
-        _mpbias_mpfr_vec_clear(G, sn);
-        mpbias_ode_radau_clear(R);
-    }
-}
-END_TEST
-
 /* The contract that makes kron safe as a Newton matrix: for every s,
    either the factorization is refused (the stepper then builds the dense
    matrix) or its solve is a contracting preconditioner, relative error
@@ -1585,9 +1475,8 @@ indep_step3(mpfr_t *y1, const mpbias_ode_system *sys, const mpfr_t x, const mpfr
    through each way the stepper can build its Newton matrix, with the
    Newton tolerance 2^(10 - prec): n = 32 and n = 8, each with the
    block-diagonalized matrix (use_kron set, for every n; with and without
-   the stage scales of `scale`), with the MPFR one iterated on the stage
-   Jacobians (force_mpfr 1: use_kmp set) and with the dense MPFR one
-   (force_mpfr 2).  Each must equal
+   the stage scales of `scale`) and with the dense MPFR one (force_mpfr:
+   use_kron clear).  Each must equal
    the independent full Newton step (closed-form coefficients, 64 more
    bits) to twice the Newton tolerance, 2^(11 - prec) (1 + max |y|)
    (measured: at most 32 2^-prec, mostly below 1): a kron that solved a
@@ -1619,7 +1508,7 @@ START_TEST(test_newton_paths)
             mpfr_set_d(h, 0.01, MPFR_RNDN);
             rd_y0(y, n);
             indep_step3(yx, &sys, x, (const mpfr_t *) y, h, prec + 64);
-            for (force = 0; force < 3; force++)
+            for (force = 0; force < 2; force++)
             {
                 mpbias_ode_radau_t R;
                 mpbias_ode_control_t c;
@@ -1633,11 +1522,8 @@ START_TEST(test_newton_paths)
                 r = mpbias_ode_radau_step(R, &sys, c, x, (const mpfr_t *) y, h, yo, ye);
                 ck_assert_msg(r == MPBIAS_ODE_OK, "n=%ld scaled=%d force=%d: step failed (%d)",
                               (long) n, scaled, force, r);
-                /* the block-diagonalized matrix in double for every n,
-                   unless forced; then the MPFR one (force 1), the dense
-                   one (force 2) */
-                ck_assert_int_eq(R->use_kron, force == 0);
-                ck_assert_int_eq(R->use_kmp, force == 1);
+                /* the block-diagonalized matrix for every n, unless forced */
+                ck_assert_int_eq(R->use_kron, !force);
                 for (l = 0; l < n; l++)
                 {
                     double d;
@@ -1692,7 +1578,6 @@ main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_kron_solve);
     tcase_add_test(tc, test_kron_large_s);
-    tcase_add_test(tc, test_kron_mp_solve);
     tcase_add_test(tc, test_newton_paths);
     suite_add_tcase(s, tc);
     return tu_main(s);

@@ -3,8 +3,7 @@
  * evolve layers) around the Radau IIA stepper.  The step size follows
  * the standard controller h_new = h clamp(0.9 err^(-1/(s+1)), 0.2, 4) on
  * the stepper's error norm (its estimate has order s); a step whose
- * Newton iterations fail is retried with a stronger iteration matrix
- * when the one used was approximate, then with half the size.
+ * Newton iterations fail is retried with half the size.
  */
 #include "config.h"
 #include <math.h>
@@ -98,28 +97,6 @@ mpbias_ode_evolve_clear(mpbias_ode_evolve_t e)
     mpfr_clear(e->hprop);
 }
 
-int
-_mpbias_ode_radau_step_escalated(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
-                                 const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
-                                 const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
-{
-    int r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
-    /* Newton failed (diverged, or an iterate left the system's domain)
-       with an approximate iteration matrix: the double preconditioner
-       (then retry with the MPFR fallback: the block-diagonalized one
-       iterated to convergence, or the dense one), or a dense one factored
-       in double (then retry with the dense one in MPFR) */
-    while ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && R->newton_its > 0))
-           && R->force_mpfr < 2
-           && (R->use_kron || (!R->use_kmp && R->W != NULL && R->W->in_double)))
-    {
-        R->force_mpfr = R->use_kron ? 1 : 2;
-        r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
-    }
-    R->force_mpfr = 0;
-    return r;
-}
-
 /* step factor 0.9 err^(-1/k), clamped to [lo, hi] */
 static double
 step_factor(double err, slong k, double lo, double hi)
@@ -154,8 +131,17 @@ mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
             return MPBIAS_ODE_TINY_STEP;
 
         R->refine_err = (e->steps == 0 || tries > 0);
-        r = _mpbias_ode_radau_step_escalated(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew,
-                                             e->yerr);
+        r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
+        if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && R->newton_its > 0))
+            && (R->use_kron || (R->W != NULL && R->W->in_double)))
+        {
+            /* Newton failed with a double-precision iteration matrix
+               (diverged, or an iterate left the system's domain): retry
+               the same step with the full one in MPFR before shrinking */
+            R->force_mpfr = 1;
+            r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
+            R->force_mpfr = 0;
+        }
         if (r == MPBIAS_ODE_OK && R->err <= 1.0)
         {
             /* accept */

@@ -43,20 +43,17 @@ acb_get_dc(const acb_t z)
            + I * arf_get_d(arb_midref(acb_imagref(z)), ARF_RND_NEAR);
 }
 
-/* The eigendecomposition of A (s x s, row-major) at prec bits, shared
-   with the MPFR version (kron_mp.c): the representatives (the real
-   eigenvalue, and of each pair the one with positive imaginary part)
-   into lam[0..m-1] with weights wt (1 or 2), Tf's first m columns their
-   eigenvectors (a real one made real: scaled by its largest entry), the
-   next ones the conjugates of the pairs', and Tfi = Tf^-1 (s x s).
-   Returns 0, or 1 when A is not diagonalizable in that form. */
-int
-_mpbias_kron_eig(acb_mat_t Tf, acb_mat_t Tfi, acb_ptr lam, double *wt, slong *mout,
-                 const mpfr_t *A, slong s, slong prec)
+/* The eigendecomposition of A (s x s, row-major): representatives (the
+   real eigenvalue, and of each pair the one with positive imaginary
+   part) into lam, wt (1 or 2), the columns of T and the rows of T^-1.
+   Returns 0, or 1 when A is not diagonalizable to double accuracy in
+   that form (then the caller does without). */
+static int
+kron_decompose(_mpbias_kron_t K, const mpfr_t *A)
 {
-    slong i, j, k, m = 0, np = 0, nn = 0;
+    slong s = K->s, prec = 128, i, j, k, m = 0, np = 0, nn = 0;
     int ok;
-    acb_mat_t M, Rm;
+    acb_mat_t M, Rm, Tf, Tfi;
     acb_ptr E;
     mag_t tol;
     slong *rep = flint_malloc((size_t) s * sizeof(slong));
@@ -64,6 +61,8 @@ _mpbias_kron_eig(acb_mat_t Tf, acb_mat_t Tfi, acb_ptr lam, double *wt, slong *mo
 
     acb_mat_init(M, s, s);
     acb_mat_init(Rm, s, s);
+    acb_mat_init(Tf, s, s);
+    acb_mat_init(Tfi, s, s);
     E = _acb_vec_init(s);
     mag_init(tol);
     for (i = 0; i < s; i++)
@@ -91,14 +90,13 @@ _mpbias_kron_eig(acb_mat_t Tf, acb_mat_t Tfi, acb_ptr lam, double *wt, slong *mo
         ok = 0;
     if (ok)
     {
+        /* Tf: the representatives' columns (a real eigenvector made real:
+           scaled by its largest entry), then the conjugates of the upper
+           ones' columns */
         slong c2 = m;
         for (j = 0; j < m; j++)
         {
             k = rep[j];
-            acb_set(lam + j, E + k);
-            if (kind[k] == 0)
-                arb_zero(acb_imagref(lam + j));
-            wt[j] = kind[k] == 0 ? 1.0 : 2.0;
             if (kind[k] == 0)
             {
                 acb_t piv;
@@ -129,39 +127,16 @@ _mpbias_kron_eig(acb_mat_t Tf, acb_mat_t Tfi, acb_ptr lam, double *wt, slong *mo
         }
         ok = acb_mat_approx_inv(Tfi, Tf, prec);
     }
-    *mout = m;
-    acb_mat_clear(M);
-    acb_mat_clear(Rm);
-    _acb_vec_clear(E, s);
-    mag_clear(tol);
-    flint_free(rep);
-    flint_free(kind);
-    return !ok;
-}
-
-/* The double-precision decomposition from _mpbias_kron_eig at 128 bits.
-   Returns 0, or 1 when A is not diagonalizable to double accuracy in
-   that form (then the caller does without). */
-static int
-kron_decompose(_mpbias_kron_t K, const mpfr_t *A)
-{
-    slong s = K->s, prec = 128, i, j, m = 0;
-    int ok;
-    acb_mat_t Tf, Tfi;
-    acb_ptr E;
-
-    acb_mat_init(Tf, s, s);
-    acb_mat_init(Tfi, s, s);
-    E = _acb_vec_init(s);
-    ok = (_mpbias_kron_eig(Tf, Tfi, E, K->wt, &m, A, s, prec) == 0);
     if (ok)
     {
         K->m = m;
         for (j = 0; j < m; j++)
         {
-            KLAM[j] = acb_get_dc(E + j);
-            if (K->wt[j] == 1.0)
+            k = rep[j];
+            KLAM[j] = acb_get_dc(E + k);
+            if (kind[k] == 0)
                 KLAM[j] = creal(KLAM[j]);
+            K->wt[j] = kind[k] == 0 ? 1.0 : 2.0;
             for (i = 0; i < s; i++)
             {
                 KT[i * m + j] = acb_get_dc(acb_mat_entry(Tf, i, j));
@@ -198,9 +173,14 @@ kron_decompose(_mpbias_kron_t K, const mpfr_t *A)
         if (!(tn * tin <= 0x1p46))
             ok = 0;
     }
+    acb_mat_clear(M);
+    acb_mat_clear(Rm);
     acb_mat_clear(Tf);
     acb_mat_clear(Tfi);
     _acb_vec_clear(E, s);
+    mag_clear(tol);
+    flint_free(rep);
+    flint_free(kind);
     return !ok;
 }
 

@@ -49,10 +49,6 @@
 /* Jacobian refreshes per step of the MPFR fallback when Newton stalls */
 #define NEWTON_REFRESH 1
 #define RADAU_INNER_STIFF 0x1p16
-/* inner iterations of the MPFR fallback per Newton iteration, at most;
-   fallbacks that go dense after one whose iteration did not converge */
-#define KMP_INNER_MAX 12
-#define KMP_SKIP 8
 /* Jacobians per step for the preconditioner: at (x, y) and at 3 stages
    (cubic interpolation in c to the others).  Measured on sparse-teacher
    data, 16 stages, to 1e-100: Newton iterations of both runs 818 with
@@ -97,14 +93,6 @@ mpbias_ode_radau_clear(mpbias_ode_radau_t R)
     {
         _mpbias_alu_clear(R->W);
         flint_free(R->W);
-    }
-    if (R->kmp != NULL)
-    {
-        _mpbias_kron_mp_clear(R->kmp);
-        flint_free(R->kmp);
-        _mpbias_mpfr_vec_clear(R->Dm, s * n);
-        _mpbias_mpfr_vec_clear(R->Rm, s * n);
-        _mpbias_mpfr_vec_clear(R->Qm, s * n);
     }
     _mpbias_alu_clear(R->E1);
     flint_free(R->E1);
@@ -312,10 +300,7 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
     R->Js = NULL;
     R->W = NULL;
     R->kron = NULL;
-    R->kmp = NULL;
-    R->Dm = R->Rm = R->Qm = NULL;
-    R->use_kron = R->use_kmp = 0;
-    R->kmp_skip = 0;
+    R->use_kron = 0;
     R->E1 = flint_malloc(sizeof(_mpbias_alu_struct));
     _mpbias_alu_init(R->E1, n, prec);
     R->force_mpfr = 0;
@@ -730,18 +715,33 @@ precond_solve(mpbias_ode_radau_t R, const mpbias_ode_control_t c)
     return 0;
 }
 
-/* The dense fallback matrix W, block (i, j) = delta_ij I - h a_ij J_j
-   with the stage Jacobians J_j in R->Js, factored (in double when its
-   entries allow and R->force_mpfr is 0, see linalg.c). */
+/* The fallback iteration matrix, in MPFR: the Jacobian at each stage's
+   current value, W block (i, j) = delta_ij I - h a_ij J(x + c_j h, y + Z_j),
+   factored (in double when its entries allow, see linalg.c). */
 static int
-dense_build(mpbias_ode_radau_t R, const mpfr_t h)
+fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x,
+               const mpfr_t *y, const mpfr_t h)
 {
     slong n = R->dim, s = R->s, sn = s * n, i, j, k, l;
-    mpfr_ptr u = R->u;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
+    if (R->Js == NULL)
+        R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
     if (R->W == NULL)
     {
         R->W = flint_malloc(sizeof(_mpbias_alu_struct));
         _mpbias_alu_init(R->W, sn, R->prec);
+    }
+    for (j = 0; j < s; j++)
+    {
+        for (l = 0; l < n; l++)
+            mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
+        mpfr_mul(t, R->c[j], h, MPFR_RNDN);
+        mpfr_add(t, t, x, MPFR_RNDN);
+        r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+        R->njev++;
+        if (r != MPBIAS_ODE_OK)
+            return r;
     }
     for (i = 0; i < s; i++)
         for (j = 0; j < s; j++)
@@ -758,135 +758,9 @@ dense_build(mpbias_ode_radau_t R, const mpfr_t h)
                         mpfr_add_ui(w, w, 1, MPFR_RNDN);
                 }
         }
-    R->use_kmp = 0;
+    R->nlu++;
     if (_mpbias_alu_factor(R->W, R->force_mpfr))
         return MPBIAS_ODE_SINGULAR;
-    return MPBIAS_ODE_OK;
-}
-
-/* The fallback iteration matrix, in MPFR: the Jacobian J_j at each
-   stage's current value, W block (i, j) = delta_ij I - h a_ij J_j.  It is
-   solved (fallback_solve) by iterations on W preconditioned by the
-   block-diagonalized I - h A x J_mid in MPFR (kron_mp.c: s/2 + 1 blocks
-   of n x n), or by W's dense factorization when that is unavailable, when
-   R->force_mpfr is 2, or for KMP_SKIP fallbacks after the iteration did
-   not converge (the stage Jacobians too far apart: measured in the far
-   late phase, where they differ by factors of 10^16 across a step). */
-static int
-fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x,
-               const mpfr_t *y, const mpfr_t h)
-{
-    slong n = R->dim, s = R->s, sn = s * n, j, l;
-    mpfr_ptr t = R->t;
-    int r;
-    if (R->Js == NULL)
-        R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
-    for (j = 0; j < s; j++)
-    {
-        for (l = 0; l < n; l++)
-            mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-        mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-        mpfr_add(t, t, x, MPFR_RNDN);
-        r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
-        R->njev++;
-        if (r != MPBIAS_ODE_OK)
-            return r;
-    }
-    R->nlu++;
-    if (R->force_mpfr < 2 && R->kmp_skip > 0)
-        R->kmp_skip--;
-    else if (R->force_mpfr < 2)
-    {
-        if (R->kmp == NULL)
-        {
-            R->kmp = flint_malloc(sizeof(_mpbias_kron_mp_struct));
-            _mpbias_kron_mp_init(R->kmp, s, n, (const mpfr_t *) R->A, R->prec);
-            R->Dm = _mpbias_mpfr_vec_init(sn, R->prec);
-            R->Rm = _mpbias_mpfr_vec_init(sn, R->prec);
-            R->Qm = _mpbias_mpfr_vec_init(sn, R->prec);
-        }
-        if (_mpbias_kron_mp_factor(R->kmp, h, (const mpfr_t *) (R->Js + R->jmid * n * n)) == 0)
-        {
-            R->use_kmp = 1;
-            return MPBIAS_ODE_OK;
-        }
-    }
-    return dense_build(R, h);
-}
-
-/* G = W^-1 G with the fallback's W: dense, or iterations d += P^-1 (G -
-   W d) with P the block-diagonalized I - h A x J_mid (an exact solve when
-   the stage Jacobians agree), until the correction is below 10^-3 of the
-   Newton tolerance or 2^-30 of d in the control's norm.  When the
-   iteration stops contracting first, W is factored densely (from the
-   same stage Jacobians) and used for the rest of the step. */
-static int
-fallback_solve(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t *y, const mpfr_t h)
-{
-    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l, it;
-    mpfr_t *d = R->Dm, *r = R->Rm, *q = R->Qm;
-    mpfr_ptr t = R->t, u = R->u;
-    double prev = HUGE_VAL, cn, dn;
-    int rc;
-    if (!R->use_kmp)
-    {
-        _mpbias_alu_solve(R->G, R->W);
-        return MPBIAS_ODE_OK;
-    }
-    for (i = 0; i < sn; i++)
-        mpfr_set(d[i], R->G[i], MPFR_RNDN);
-    _mpbias_kron_mp_solve(d, R->kmp);
-    for (it = 0; it < KMP_INNER_MAX; it++)
-    {
-        /* r = G - W d = G - d + h (A x I) (J_j d_j) */
-        for (j = 0; j < s; j++)
-        {
-            const mpfr_t *Jj = (const mpfr_t *) (R->Js + j * n * n);
-            for (k = 0; k < n; k++)
-            {
-                mpfr_set_zero(q[j * n + k], 1);
-                for (l = 0; l < n; l++)
-                {
-                    mpfr_mul(t, Jj[k * n + l], d[j * n + l], MPFR_RNDN);
-                    mpfr_add(q[j * n + k], q[j * n + k], t, MPFR_RNDN);
-                }
-            }
-        }
-        for (i = 0; i < s; i++)
-            for (k = 0; k < n; k++)
-            {
-                mpfr_set_zero(u, 1);
-                for (j = 0; j < s; j++)
-                {
-                    mpfr_mul(t, R->A[i * s + j], q[j * n + k], MPFR_RNDN);
-                    mpfr_add(u, u, t, MPFR_RNDN);
-                }
-                mpfr_mul(u, u, h, MPFR_RNDN);
-                mpfr_sub(t, R->G[i * n + k], d[i * n + k], MPFR_RNDN);
-                mpfr_add(r[i * n + k], t, u, MPFR_RNDN);
-            }
-        _mpbias_kron_mp_solve(r, R->kmp);
-        stage_norm(R->errn, c, (const mpfr_t *) r, y, s, n, R->nrm);
-        cn = mpfr_get_d(R->errn, MPFR_RNDU);
-        if (!(cn < 0.5 * prev))
-            break;   /* not contracting (also NaN) */
-        for (i = 0; i < sn; i++)
-            mpfr_add(d[i], d[i], r[i], MPFR_RNDN);
-        stage_norm(R->errn, c, (const mpfr_t *) d, y, s, n, R->nrm);
-        dn = mpfr_get_d(R->errn, MPFR_RNDU);
-        if (cn <= 1e-3 * R->kappa || cn <= 0x1p-30 * dn)
-        {
-            for (i = 0; i < sn; i++)
-                mpfr_swap(R->G[i], d[i]);
-            return MPBIAS_ODE_OK;
-        }
-        prev = cn;
-    }
-    /* the stage Jacobians are too far apart for P: the dense W */
-    R->kmp_skip = KMP_SKIP;
-    if ((rc = dense_build(R, h)) != MPBIAS_ODE_OK)
-        return rc;
-    _mpbias_alu_solve(R->G, R->W);
     return MPBIAS_ODE_OK;
 }
 
@@ -902,7 +776,6 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
 
     R->err = HUGE_VAL;
     R->newton_its = 0;
-    R->use_kmp = 0;
     if (!R->jac_valid)
     {
         r = sys->jac(R->J, R->fx, x, y, sys->params);
@@ -981,10 +854,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             return r;
     }
     else
-    {
-        R->use_kmp = 0;
         R->nlu++;
-    }
 
     /* simplified Newton */
     maxit = 10 + (slong) (R->prec / 16);
@@ -1028,8 +898,8 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             if (precond_solve(R, c))
                 return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
         }
-        else if ((r = fallback_solve(R, c, y, h)) != MPBIAS_ODE_OK)
-            return r;
+        else
+            _mpbias_alu_solve(R->G, R->W);
         for (i = 0; i < sn; i++)
             mpfr_add(R->Z[i], R->Z[i], R->G[i], MPFR_RNDN);
         R->nnewton++;
