@@ -1342,6 +1342,13 @@ traj_boundary(traj *T)
 {
     T->rad->jac_valid = 0;
     T->rad->refine_err = 0;
+    /* the events of the current step are found again, in the folded
+       frame, as a resumed run finds them: a crossing cached from before
+       the fold started the landing's Newton iteration from a point that
+       differed in its last bits (measured: the stop row after a resume
+       from the row before it, in the same step, differed in the last bit
+       of log10 t) */
+    T->evc_valid = 0;
     traj_fold(T);
     _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0);
     traj_margin(T);
