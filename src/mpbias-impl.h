@@ -413,6 +413,21 @@ void _mpbias_dual_origin(_mpbias_dual_t ws);
    values kept relative to the old reference (a stepper's last step)
    follow. */
 void _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift);
+/* softplus(z) = log(1 + e^z), stably (no overflow, no cancellation), into
+   out (out != z; tmp distinct from both); also the direct formulation's */
+void _mpbias_softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp);
+/* The Illinois/regula falsi point of [hlo, hhi] with values glo < 0 <= ghi:
+   h = hlo - glo (hhi - hlo) / (ghi - glo), the midpoint when that is not
+   strictly inside (rounding); g is scratch.  src/flow/run.c, used by the
+   event location of both formulations. */
+void _mpbias_secant_point(mpfr_t h, const mpfr_t hlo, const mpfr_t hhi, const mpfr_t glo,
+                          const mpfr_t ghi, mpfr_t g);
+/* The Illinois bracket update with the value g at h: on the reached side
+   (reached nonzero) hhi, ghi = h, g, else hlo, glo; the value kept at the
+   other end is halved when the same side is replaced twice in a row
+   (side: the last side replaced, 1 reached, -1 not, 0 at first). */
+void _mpbias_illinois_update(const mpfr_t h, const mpfr_t g, int reached, mpfr_t hlo, mpfr_t hhi,
+                             mpfr_t glo, mpfr_t ghi, int *side);
 int _mpbias_dual_rhs(mpfr_t *f, const mpfr_t x, const mpfr_t *y, void *params);
 int _mpbias_dual_jac(mpfr_t *J, mpfr_t *dfdx, const mpfr_t x, const mpfr_t *y, void *params);
 /* The Jacobian in double (the stepper's preconditioner): K / Phi formed

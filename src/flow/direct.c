@@ -173,20 +173,6 @@ dsys_clear(dsys *S)
     mpfr_clears(S->logL, S->gam, S->t1, S->t2, (mpfr_ptr) 0);
 }
 
-/* log(1 + e^z) into out (out != z, tmp distinct from both). */
-static void
-dsys_softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
-{
-    mpfr_abs(tmp, z, MPFR_RNDN);
-    mpfr_neg(tmp, tmp, MPFR_RNDN);
-    mpfr_exp(tmp, tmp, MPFR_RNDN);
-    mpfr_log1p(tmp, tmp, MPFR_RNDN);
-    if (mpfr_sgn(z) > 0)
-        mpfr_add(out, z, tmp, MPFR_RNDN);
-    else
-        mpfr_set(out, tmp, MPFR_RNDN);
-}
-
 /* w = u_+^D - u_-^D and m = Z w; MPBIAS_ODE_DOMAIN if a margin is not finite. */
 static int
 dsys_margins(dsys *S, const mpfr_t *y)
@@ -234,7 +220,7 @@ dsys_rhs(dsys *S, mpfr_t *f, const mpfr_t tau, const mpfr_t *y)
             mpfr_sub(S->lg[k], tau, S->m[k], MPFR_RNDN);
         else
         {
-            dsys_softplus(S->t1, S->m[k], S->t2);
+            _mpbias_softplus(S->t1, S->m[k], S->t2);
             mpfr_sub(S->lg[k], tau, S->t1, MPFR_RNDN);
         }
         mpfr_exp(S->lg[k], S->lg[k], MPFR_RNDN);
@@ -285,7 +271,7 @@ dsys_loss(dsys *S, const mpfr_t *y)
         else
         {
             mpfr_neg(S->t2, S->m[k], MPFR_RNDN);
-            dsys_softplus(S->logL, S->t2, S->t1);
+            _mpbias_softplus(S->logL, S->t2, S->t1);
             mpfr_log(S->lg[k], S->logL, MPFR_RNDN);
         }
     }
@@ -724,40 +710,15 @@ direct_advance(gbs *G, dsys *S, gstate *T, const mpfr_t target, mpfr_t *ya, mpfr
     mpfr_set(gb, ghi, MPFR_RNDN);
     for (it = 0; it < 400 && !mpfr_zero_p(gb); it++)
     {
-        mpfr_sub(h, hhi, hlo, MPFR_RNDN);
-        mpfr_sub(g, ghi, glo, MPFR_RNDN);
-        mpfr_div(h, h, g, MPFR_RNDN);
-        mpfr_mul(h, h, glo, MPFR_RNDN);
-        mpfr_sub(h, hlo, h, MPFR_RNDN);
-        if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
-        {
-            mpfr_add(h, hlo, hhi, MPFR_RNDN);
-            mpfr_div_2ui(h, h, 1, MPFR_RNDN);
-        }
+        _mpbias_secant_point(h, hlo, hhi, glo, ghi, g);
         if (gbs_fixed(G, S, T->x, (const mpfr_t *) T->y, h, kc) != 0
             || dsys_loss(S, (const mpfr_t *) G->tab[kc]) != MPBIAS_ODE_OK)
             return MPBIAS_ODE_DOMAIN;
         mpfr_sub(g, S->logL, target, MPFR_RNDN);
-        if (mpfr_sgn(g) <= 0)
-        {
-            mpfr_set(hhi, h, MPFR_RNDN);
-            mpfr_set(ghi, g, MPFR_RNDN);
-            mpfr_set(gb, g, MPFR_RNDN);
-            vec_set(yb, (const mpfr_t *) G->tab[kc], dim);
-            if (side == 1)
-                mpfr_div_2ui(glo, glo, 1, MPFR_RNDN);
-            side = 1;
-        }
-        else
-        {
-            mpfr_set(hlo, h, MPFR_RNDN);
-            mpfr_set(glo, g, MPFR_RNDN);
-            mpfr_set(ga, g, MPFR_RNDN);
-            vec_set(ya, (const mpfr_t *) G->tab[kc], dim);
-            if (side == -1)
-                mpfr_div_2ui(ghi, ghi, 1, MPFR_RNDN);
-            side = -1;
-        }
+        _mpbias_illinois_update(h, g, mpfr_sgn(g) <= 0, hlo, hhi, glo, ghi, &side);
+        /* the true values and states of both ends, unhalved */
+        mpfr_set(side == 1 ? gb : ga, g, MPFR_RNDN);
+        vec_set(side == 1 ? yb : ya, (const mpfr_t *) G->tab[kc], dim);
         mpfr_sub(g, hhi, hlo, MPFR_RNDN);
         mpfr_mul_2si(h, hhi, -(long) prec + 8, MPFR_RNDN);
         if (mpfr_cmp(g, h) <= 0)

@@ -537,9 +537,8 @@ _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift)
     mpfr_set_zero(y[ws->n + 1], 1);
 }
 
-/* softplus(z) = log(1 + e^z), stably, into out (out != z). */
-static void
-softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
+void
+_mpbias_softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp)
 {
     mpfr_abs(tmp, z, MPFR_RNDN);
     mpfr_neg(tmp, tmp, MPFR_RNDN);
@@ -877,7 +876,7 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
             else
             {
                 mpfr_neg(t2, ws->m[k], MPFR_RNDN);
-                softplus(t1, t2, t3);
+                _mpbias_softplus(t1, t2, t3);
                 mpfr_log(ws->lg[k], t1, MPFR_RNDN);
             }
         }
@@ -919,11 +918,11 @@ _mpbias_dual_eval(_mpbias_dual_t ws, const mpfr_t *y, int second)
         }
         else
         {
-            softplus(t1, ws->m[k], t3);
+            _mpbias_softplus(t1, ws->m[k], t3);
             mpfr_neg(ws->lg[k], t1, MPFR_RNDN);
             /* c = 1 - g = sigma(m) = exp(-softplus(-m)) */
             mpfr_neg(t2, ws->m[k], MPFR_RNDN);
-            softplus(t1, t2, t3);
+            _mpbias_softplus(t1, t2, t3);
             mpfr_neg(t1, t1, MPFR_RNDN);
             mpfr_exp(ws->c[k], t1, MPFR_RNDN);
         }
@@ -1011,7 +1010,7 @@ set_E(_mpbias_dual_t ws, const mpfr_t x)
     }
     else
     {
-        softplus(ws->t1, lu, ws->t2);
+        _mpbias_softplus(ws->t1, lu, ws->t2);
         mpfr_sub(ws->g1, M, ws->t1, MPFR_RNDN);
     }
     mpfr_sub(ws->sig, ws->g1, ws->Lam, MPFR_RNDN);
@@ -1025,7 +1024,7 @@ _mpbias_dual_c_of_x(mpfr_t c, const _mpbias_dual_t ws, const mpfr_t x)
     mpfr_inits2(mpfr_get_prec(c) > ws->prec ? mpfr_get_prec(c) : ws->prec, lu, lm, M, t1, t2,
                 (mpfr_ptr) 0);
     split_logs(lu, lm, M, ws, x, t1, t2);
-    softplus(c, lu, t1);
+    _mpbias_softplus(c, lu, t1);
     mpfr_clears(lu, lm, M, t1, t2, (mpfr_ptr) 0);
 }
 

@@ -487,6 +487,44 @@ traj_g_at(traj *T, mpfr_t g, int kind, const mpfr_t target, const mpfr_t h, int 
     return MPBIAS_ODE_OK;
 }
 
+void
+_mpbias_secant_point(mpfr_t h, const mpfr_t hlo, const mpfr_t hhi, const mpfr_t glo,
+                     const mpfr_t ghi, mpfr_t g)
+{
+    mpfr_sub(h, hhi, hlo, MPFR_RNDN);
+    mpfr_sub(g, ghi, glo, MPFR_RNDN);
+    mpfr_div(h, h, g, MPFR_RNDN);
+    mpfr_mul(h, h, glo, MPFR_RNDN);
+    mpfr_sub(h, hlo, h, MPFR_RNDN);
+    if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
+    {
+        mpfr_add(h, hlo, hhi, MPFR_RNDN);
+        mpfr_div_2ui(h, h, 1, MPFR_RNDN);
+    }
+}
+
+void
+_mpbias_illinois_update(const mpfr_t h, const mpfr_t g, int reached, mpfr_t hlo, mpfr_t hhi,
+                        mpfr_t glo, mpfr_t ghi, int *side)
+{
+    if (reached)
+    {
+        mpfr_set(hhi, h, MPFR_RNDN);
+        mpfr_set(ghi, g, MPFR_RNDN);
+        if (*side == 1)
+            mpfr_div_2ui(glo, glo, 1, MPFR_RNDN);
+        *side = 1;
+    }
+    else
+    {
+        mpfr_set(hlo, h, MPFR_RNDN);
+        mpfr_set(glo, g, MPFR_RNDN);
+        if (*side == -1)
+            mpfr_div_2ui(ghi, ghi, 1, MPFR_RNDN);
+        *side = -1;
+    }
+}
+
 /* Illinois iteration on [hlo, hhi] with g(hlo) = gl < 0 <= gh = g(hhi),
    until the bracket is below 2^(8 - prec) hhi, or (gtol not NULL) a
    value on the reached side is below gtol; hhi is then the answer (the
@@ -505,34 +543,10 @@ traj_illinois(traj *T, int kind, const mpfr_t target, mpfr_t hlo, mpfr_t hhi, mp
         mpfr_mul_2si(h, hhi, -(long) T->prec + 8, MPFR_RNDN);
         if (mpfr_cmp(w, h) <= 0 || (gtol != NULL && mpfr_cmp(gh, gtol) <= 0))
             break;
-        /* h = hlo - gl (hhi - hlo) / (gh - gl), bisection if outside */
-        mpfr_sub(g, gh, gl, MPFR_RNDN);
-        mpfr_div(h, w, g, MPFR_RNDN);
-        mpfr_mul(h, h, gl, MPFR_RNDN);
-        mpfr_sub(h, hlo, h, MPFR_RNDN);
-        if (!(mpfr_cmp(h, hlo) > 0 && mpfr_cmp(h, hhi) < 0))
-        {
-            mpfr_add(h, hlo, hhi, MPFR_RNDN);
-            mpfr_div_2ui(h, h, 1, MPFR_RNDN);
-        }
+        _mpbias_secant_point(h, hlo, hhi, gl, gh, g);
         if ((r = traj_g_at(T, g, kind, target, h, exact)) != MPBIAS_ODE_OK)
             break;
-        if (mpfr_sgn(g) >= 0)
-        {
-            mpfr_set(hhi, h, MPFR_RNDN);
-            mpfr_set(gh, g, MPFR_RNDN);
-            if (side == 1)
-                mpfr_div_2ui(gl, gl, 1, MPFR_RNDN);
-            side = 1;
-        }
-        else
-        {
-            mpfr_set(hlo, h, MPFR_RNDN);
-            mpfr_set(gl, g, MPFR_RNDN);
-            if (side == -1)
-                mpfr_div_2ui(gh, gh, 1, MPFR_RNDN);
-            side = -1;
-        }
+        _mpbias_illinois_update(h, g, mpfr_sgn(g) >= 0, hlo, hhi, gl, gh, &side);
     }
     mpfr_clears(h, g, w, (mpfr_ptr) 0);
     return r;
