@@ -416,7 +416,9 @@ void _mpbias_dual_fold(_mpbias_dual_t ws, mpfr_t *y, mpfr_t *shift);
 /* softplus(z) = log(1 + e^z), stably (no overflow, no cancellation), into
    out (out != z; tmp distinct from both); also the direct formulation's */
 void _mpbias_softplus(mpfr_t out, const mpfr_t z, mpfr_t tmp);
-/* The Illinois/regula falsi point of [hlo, hhi] with values glo < 0 <= ghi:
+/* The Illinois/regula falsi point of [hlo, hhi] with values glo, ghi of
+   opposite signs (the flow's events: glo < 0 <= ghi; the direct
+   formulation's loss: glo > 0 >= ghi):
    h = hlo - glo (hhi - hlo) / (ghi - glo), the midpoint when that is not
    strictly inside (rounding); g is scratch.  src/flow/run.c, used by the
    event location of both formulations. */
