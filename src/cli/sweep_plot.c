@@ -186,8 +186,8 @@ put_phase(FILE *g, const plot_args *p, int t)
     if (p->delta > 0.0)
         fprintf(g, ", '%s/thresholds.csv' using ($1 == %ld && $2 == %ld && strcol(5) eq 'true' "
                 "? -$6 : 1/0):3 skip 1 with linespoints lw 2 dt 2 pt 7 ps 1.2 lc rgb 'white' "
-                "title 'threshold: within %g of the rich limit from here on' noenhanced",
-                p->dir, (long) p->ids + 1, p->D, p->delta);
+                "title 'threshold: within %g of the %s %s from here on' noenhanced",
+                p->dir, (long) p->ids + 1, p->D, p->delta, p->lim, p->what);
     if (p->nnan > 0)
         fputs(", $N using 1:2 with points pt 2 ps 1.5 lw 2 lc rgb 'red' title "
               "'no distance defined (nan; see the warnings)'", g);
