@@ -1085,6 +1085,10 @@ typedef struct mpbias_sweep_rich_s
     mpbias_rich_kind kind;      /* L1 or L1_FACE (depth 2), KKT (depth >= 3),
                                    NONE (depth 1: the l2 predictor instead)      */
     mpbias_kkt_kind kkt_kind;   /* KKT: which KKT point                          */
+    int l1;                     /* KKT: 1 when the point is the l1 max-margin
+                                   predictor, 2 the weighted l1 one of the shape
+                                   (weights a^(2-D), b^(2-D)); w is then that
+                                   predictor itself (exact, rounded); else 0     */
     double kkt_tau;             /* KKT: the support threshold used               */
     slong ialpha;               /* KKT: the alpha whose trajectory gave it       */
     slong d;

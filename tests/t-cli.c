@@ -2345,6 +2345,58 @@ START_TEST(test_sweep_targets)
     }
     free(out);
     free(f);
+    /* the rich target at depth 3 says what it is: the l1 predictor (the
+       transition example, alpha 0.5), with a shape the weighted l1 one when
+       the smallest alpha reaches it (a = (0.3, 1, 0.5, 1): weights 10/3, 1,
+       2, 1; its optimum (1/2, 0, 0, 0) as `mpbias limits` prints it), else
+       a KKT point (a = (0.3, 1, 1, 1): the weighted optimum is
+       (0, 2/5, 6/5, 0), the trajectory reaches the vertex (0, 0, 2, 0)) */
+    {
+        static const char *const shapes[3] = { NULL, "0.3,1,0.5,1", "0.3,1,1,1" };
+        static const char *const kinds[3] = { "\"kind\": \"l1\", \"from_alpha\": \"0.5\"",
+                                              "\"kind\": \"weighted-l1\", \"from_alpha\": \"0.1\"",
+                                              "\"kind\": \"kkt\", \"from_alpha\": \"0.1\"" };
+        static const double want[3][4] = { { 0.5, 0, 0, 0 }, { 0.5, 0, 0, 0 }, { 0, 0, 2, 0 } };
+        int k, i;
+        for (k = 0; k < 3; k++)
+        {
+            char *o = tu_sprintf("%s/rich%d", dir, k), *js = tu_sprintf("%s/targets.json", o);
+            double w[4], lw[4];
+            const char *args[20] = { "sweep", "--example", "transition", "--depths", "3",
+                                     "--alphas", k ? "0.1" : "0.5,1", "--until-loss", "1e-100",
+                                     "--out", o, "-q" };
+            if (shapes[k] != NULL)
+            {
+                args[12] = "--shape-a";
+                args[13] = shapes[k];
+                args[14] = "--shape-b";
+                args[15] = "1,1,1,1";
+            }
+            tu_runv(&r, args);
+            ck_assert_msg(r.status == 0, "%s", r.err);
+            tu_run_free(&r);
+            csv = tu_read_file(js, &len);
+            ck_assert_msg(strstr(csv, kinds[k]) != NULL, "%s", csv);
+            json_qvec(csv, "\"w\": [", w, 4);
+            for (i = 0; i < 4; i++)
+                ck_assert(fabs(w[i] - want[k][i]) < 1e-9);
+            free(csv);
+            if (k > 0)
+            {
+                RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--depth", "3",
+                           "--shape-a", shapes[k], "--shape-b", "1,1,1,1", "--format", "json");
+                json_qvec(r.out, "\"l1_weighted\": {\"w\": [", lw, 4);
+                for (i = 0; i < 4 && k == 1; i++)
+                    ck_assert(fabs(lw[i] - w[i]) < 1e-9);
+                if (k == 2)
+                    ck_assert(lw[0] == 0.0 && fabs(lw[1] - 0.4) < 1e-15
+                              && fabs(lw[2] - 1.2) < 1e-15 && lw[3] == 0.0);
+                tu_run_free(&r);
+            }
+            free(js);
+            free(o);
+        }
+    }
     tu_rm_rf(dir);
 }
 END_TEST

@@ -71,6 +71,61 @@ smallest_alpha(const mpbias_sweep_t sw)
     return k;
 }
 
+/* depth >= 3: is the KKT point t->w the (unique) l1 max-margin predictor,
+   or with a shape the weighted one (weights a^(2-D), b^(2-D): the shape's
+   rich limit, doc/limits.md section 5), to within 2^(-prec/2)?  Then t->l1
+   says which, and t->w becomes that predictor (rounded from the exact
+   rationals) */
+static void
+rich_l1(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct *data, long D,
+        mpbias_kkt_kind kind, mpfr_prec_t prec)
+{
+    mpbias_l1mm_t l1;
+    mpbias_err_t e;
+    fmpq *cp = NULL, *cm = NULL;
+    slong i, d = data->d;
+    int same = 0;
+    mpfr_t x;
+    if (sw->shape_a == NULL && kind != MPBIAS_KKT_L1)
+        return;
+    mpbias_l1mm_init(l1);
+    mpfr_init2(x, prec);
+    if (sw->shape_a != NULL)
+    {
+        cp = _fmpq_vec_init(d);
+        cm = _fmpq_vec_init(d);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_pow_si(cp + i, sw->shape_a + i, 2 - D);
+            fmpq_pow_si(cm + i, sw->shape_b + i, 2 - D);
+        }
+    }
+    if (mpbias_l1mm_compute_weighted(l1, data, cp, cm, e) == MPBIAS_OK && l1->separable
+        && l1->unique)
+    {
+        same = 1;
+        for (i = 0; i < d && same; i++)
+        {
+            fmpq_get_mpfr(x, l1->w + i, MPFR_RNDN);
+            mpfr_sub(x, x, t->w[i], MPFR_RNDN);
+            same = mpfr_zero_p(x) || mpfr_get_exp(x) < -(mpfr_exp_t) (prec / 2);
+        }
+    }
+    if (same)
+    {
+        t->l1 = sw->shape_a != NULL ? 2 : 1;
+        for (i = 0; i < d; i++)
+            fmpq_get_mpfr(t->w[i], l1->w + i, MPFR_RNDN);
+    }
+    if (cp != NULL)
+    {
+        _fmpq_vec_clear(cp, d);
+        _fmpq_vec_clear(cm, d);
+    }
+    mpfr_clear(x);
+    mpbias_l1mm_clear(l1);
+}
+
 /* depth >= 3: the KKT point the smallest alpha's trajectory polishes to */
 static mpbias_status
 rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct *data,
@@ -106,6 +161,7 @@ rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct
         t->w = _mpbias_mpfr_vec_init(data->d, prec);
         for (i = 0; i < data->d; i++)
             mpfr_set(t->w[i], kk->w[i], MPFR_RNDN);
+        rich_l1(t, sw, data, depth, kk->kind, prec);
     }
     mpbias_lpkkt_clear(kk);
     mpbias_flow_rows_clear(&rows);

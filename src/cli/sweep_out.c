@@ -369,8 +369,8 @@ put_target(FILE *f, const cli_sweep *c, slong ids, slong j)
     cli_put_json_string(f, sw->data[ids].name);
     fprintf(f, "\", \"depth\": %ld, \"defined\": %s, \"kind\": \"%s\"", D,
             t->defined ? "true" : "false",
-            D == 1 ? "l2" : t->kind == MPBIAS_RICH_L1 ? "l1"
-            : t->kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "kkt");
+            D == 1 ? "l2" : t->kind == MPBIAS_RICH_L1 || t->l1 == 1 ? "l1"
+            : t->kind == MPBIAS_RICH_L1_FACE ? "l1-face" : t->l1 == 2 ? "weighted-l1" : "kkt");
     if (D >= 3)
     {
         fprintf(f, ", \"from_alpha\": \"%s\"", sw->alphas[t->ialpha]);
