@@ -2235,7 +2235,8 @@ START_TEST(test_sweep_nan_warning)
     free(f);
     f = tu_sprintf("%s/thresholds.csv", out);
     csv = tu_read_file(f, &len);
-    ck_assert_str_eq(csv, "dataset,depth,alpha,within,reached,log10_loss\n1,3,3,0.1,undefined,nan\n");
+    ck_assert_str_eq(csv, "dataset,depth,alpha,within,reached,log10_loss\n"
+                          "1,3,3,0.1,undefined,nan\n");
     free(csv);
     free(f);
     if (have_gnuplot())

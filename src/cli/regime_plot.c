@@ -100,7 +100,8 @@ cli_coords_parse(const char *cmd, const char *name, const char *value, void *des
         hi = lo;
         if (lo >= 1 && errno == 0 && *e == '-' && e[1] >= '0' && e[1] <= '9')
             hi = strtol(e + 1, &e, 10);
-        if (lo < 1 || errno != 0 || hi < lo || (*e != ',' && *e != '\0') || (*e == ',' && e[1] == '\0'))
+        if (lo < 1 || errno != 0 || hi < lo || (*e != ',' && *e != '\0')
+            || (*e == ',' && e[1] == '\0'))
         {
             cli_coords_clear(c);
             return cli_usage_error(cmd, "invalid value '%s' for --%s: expected coordinates "
@@ -112,9 +113,15 @@ cli_coords_parse(const char *cmd, const char *name, const char *value, void *des
             return cli_usage_error(cmd, "--%s %s: at most 100000 coordinates (or all)", name,
                                    value);
         }
-        c->idx = realloc(c->idx, (size_t) (c->n + hi - lo + 1) * sizeof(long));
-        if (c->idx == NULL)
-            return cli_usage_error(cmd, "out of memory");
+        {
+            long *more = realloc(c->idx, (size_t) (c->n + hi - lo + 1) * sizeof(long));
+            if (more == NULL)
+            {
+                cli_coords_clear(c);
+                return cli_usage_error(cmd, "out of memory");
+            }
+            c->idx = more;
+        }
         for (; lo <= hi; lo++)
             c->idx[c->n++] = lo;
         p = *e == ',' ? e + 1 : e;
@@ -177,16 +184,18 @@ default_coords(long *idx, const mpbias_regime_traj_struct *rt, slong d)
     target_point(&lo, &hi, rt);
     for (i = 0; i < d; i++)
     {
-        double s = 0.0;
+        double s = 0.0, w;
         if (ref->rich_kind != MPBIAS_RICH_NONE)
             s = fmax(fabs(mpfr_get_d(ref->rich_lo[i], MPFR_RNDN)),
                      fabs(mpfr_get_d(ref->rich_hi[i], MPFR_RNDN)));
         if (lo != NULL)
-            s = fmax(s, fmax(fabs(mpfr_get_d(lo[i], MPFR_RNDN)), fabs(mpfr_get_d(hi[i], MPFR_RNDN))));
-        /* the support first (scores above 2), then |wbar| at the last row */
-        score[i] = s > 0.0 ? 2.0 + s
-                   : rt->rows.n > 0 ? fmin(1.0, fabs(mpfr_get_d(rt->rows.rows[rt->rows.n - 1].wbar[i],
-                                                                MPFR_RNDN))) : 0.0;
+            s = fmax(s, fmax(fabs(mpfr_get_d(lo[i], MPFR_RNDN)),
+                             fabs(mpfr_get_d(hi[i], MPFR_RNDN))));
+        /* the support first (scores above 1, by size), then the others by
+           |wbar| at the last row (mapped into [0, 1)) */
+        w = rt->rows.n > 0 ? fabs(mpfr_get_d(rt->rows.rows[rt->rows.n - 1].wbar[i], MPFR_RNDN))
+                           : 0.0;
+        score[i] = s > 0.0 ? 1.0 + s : w / (1.0 + w);
     }
     for (n = 0; n < want; n++)
     {
