@@ -820,6 +820,9 @@ typedef struct
     mpfr_t slackness;           /* max_n (nu_n / max nu) (z_n . wbar - 1)      */
     mpbias_regime regime;
     int nearest;                /* 0: l2, 1: the rich limit (sup norm); -1     */
+    mpfr_t *qmu_w;              /* to_qmu available: the intermediate predictor
+                                   itself (qmu_d entries, 64 bits); else NULL  */
+    slong qmu_d;
 } mpbias_regime_row;
 
 void mpbias_regime_row_init(mpbias_regime_row *r);
@@ -946,7 +949,11 @@ int mpbias_flow_rows_collect(const mpbias_flow_row *row, void *list);
    consecutive rows (mpbias_regime_compare), or, when anchor is non-NULL,
    every row after the row nearest that loss with that row (rate[j] stays
    the consecutive one).  progress_fn and ctx are passed to mpbias_flow_run.
-   Scalar alpha (mpbias_regime_ref_setup). */
+   Its target is the rich limit (l2 for depth 1); mpbias_regime_traj_run
+   chooses another (l2, l1, qmu) and where the rich point comes from, and
+   mpbias_regime_traj_target_dist reads each row's distance to it: the
+   one definition of `regime --target` and of sweep's d_target.  The model
+   may have a shape (mpbias_regime_ref_setup_shaped; then no qmu). */
 typedef struct
 {
     mpbias_regime_ref_t ref;
@@ -955,6 +962,9 @@ typedef struct
     mpfr_t *rate, *extrap;      /* rows.n each (64 bits; NaN where undefined)  */
     slong anchor_row;           /* the anchor row, or -1                       */
     mpbias_flow_stats stats;
+    mpbias_target target;       /* the distance that matters (opts->target, or
+                                   RICH; L2 for depth 1's RICH): see
+                                   mpbias_regime_traj_target_dist              */
     int kkt_found;              /* depth >= 3: a KKT point is the rich target  */
     mpbias_kkt_kind kkt_kind;
     double kkt_tau;
@@ -994,11 +1004,23 @@ typedef struct
     const mpfr_t *rich_w;       /* MPBIAS_RICH_FROM_GIVEN: d entries            */
     mpbias_flow_progress_fn progress_fn;
     void *ctx;
+    int target_set;             /* 0: the target is the limit (RICH; l2 for
+                                   depth 1); 1: `target` below                  */
+    mpbias_target target;       /* L2, RICH (the rich column as rich_from says),
+                                   L1 (the rich column is then the l1 predictor
+                                   at every depth, whatever rich_from says), or
+                                   QMU (computed at 8 digits when qmu_digits
+                                   is 0; none at depth 1 or with a shape)       */
 } mpbias_regime_traj_opts;
 
 mpbias_status mpbias_regime_traj_run(mpbias_regime_traj_t r, const mpbias_data_t data,
                                      const mpbias_model_t model, const mpbias_flow_opts *fo,
                                      const mpbias_regime_traj_opts *o, mpbias_err_t err);
+/* Row j's distance to the pipeline's target r->target: an->to_l2 (L2),
+   to_rich (RICH, L1), to_qmu (QMU); its `available` is 0 where the target
+   is not defined (no KKT point, no intermediate predictor).  NULL when j
+   is not a row. */
+const mpbias_dist *mpbias_regime_traj_target_dist(const mpbias_regime_traj_t r, slong j);
 
 /* The sweep: the regime pipeline over a grid of datasets, depths and
    initialization scales, what `mpbias sweep` computes (doc/sweep.md).
@@ -1063,6 +1085,10 @@ typedef struct mpbias_sweep_rich_s
     mpbias_rich_kind kind;      /* L1 or L1_FACE (depth 2), KKT (depth >= 3),
                                    NONE (depth 1: the l2 predictor instead)      */
     mpbias_kkt_kind kkt_kind;   /* KKT: which KKT point                          */
+    int l1;                     /* KKT: 1 when the point is the l1 max-margin
+                                   predictor, 2 the weighted l1 one of the shape
+                                   (weights a^(2-D), b^(2-D)); w is then that
+                                   predictor itself (exact, rounded); else 0     */
     double kkt_tau;             /* KKT: the support threshold used               */
     slong ialpha;               /* KKT: the alpha whose trajectory gave it       */
     slong d;
@@ -1102,6 +1128,12 @@ typedef struct
     mpbias_regime_traj_t traj;
     int threshold_done;              /* threshold_within > 0: th is set         */
     mpbias_threshold_t th;
+    int threshold_undefined;         /* threshold_within > 0 but the target has
+                                        no distance for this point (no rich
+                                        target, no intermediate predictor, a
+                                        target other than l2 at depth 1): not
+                                        computed, and not an error; why: in   */
+    mpbias_err_t threshold_why;
 } mpbias_sweep_point_struct;
 typedef mpbias_sweep_point_struct mpbias_sweep_point_t[1];
 

@@ -1166,7 +1166,7 @@ START_TEST(test_regime)
         "--data FILE", "--example NAME", "--data-format FMT", "--depth D", "--alpha A",
         "--until-loss EPS", "--per-decade P", "--digits K", "--prec BITS", "--support-tol TAU",
         "--format FMT", "--plot FILE", "--plot-wbar FILE", "--output FILE", "--quiet", "--extrapolate-from EPS0",
-        "--help", "-h,"
+        "--target T", "--coords LIST", "--help", "-h,"
     };
     char *dir = tu_mkdtemp();
     char *png = tu_sprintf("%s/r.png", dir), *svg = tu_sprintf("%s/r.svg", dir),
@@ -1196,7 +1196,8 @@ START_TEST(test_regime)
                                         "p = 0.6875 (the l1 dual slack"));
     ck_assert_str_eq(r.err, "");
     tu_run_free(&r);
-    /* CSV to a file: a header and 3 rows (1, 10, 100) of 23 columns */
+    /* CSV to a file: a header and 3 rows (1, 10, 100) of 23 columns, d_target
+       and the 4 coordinates of wbar */
     RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100",
                "--per-decade", "1", "--format", "csv", "-o", csvf, "-q");
     ck_assert_str_eq(r.out, "");
@@ -1211,7 +1212,7 @@ START_TEST(test_regime)
             commas += *p == ',';
         }
         ck_assert_int_eq(lines, 4);
-        ck_assert_int_eq(commas, 4 * 22);
+        ck_assert_int_eq(commas, 4 * 27);
         ck_assert(tu_starts_with(text, "log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,"));
     }
     free(text);
@@ -1284,15 +1285,6 @@ START_TEST(test_regime)
         ck_assert_ptr_nonnull(strstr(text, "l1 max margin (rich limit)"));
         ck_assert_ptr_nonnull(strstr(text, "intermediate predictor at the current mu"));
         free(text);
-        /* the coordinates: 4 curves and the rich limit's 4 values */
-        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-100",
-                   "--plot-wbar", svg, "-q");
-        tu_run_free(&r);
-        text = tu_read_file(svg, &len);
-        ck_assert_ptr_nonnull(strstr(text, "id=\"gnuplot_plot_8\""));
-        ck_assert_ptr_null(strstr(text, "id=\"gnuplot_plot_9\""));
-        ck_assert_ptr_nonnull(strstr(text, "rich limit (dashed)"));
-        free(text);
     }
     /* without gnuplot on the PATH: refused before the run */
     {
@@ -1304,8 +1296,8 @@ START_TEST(test_regime)
         ck_assert_str_eq(r.out, "");
         tu_run_free(&r);
     }
-    USAGE("regime", "--plot r.pdf: the file name must end in .png or .svg", "regime", "--example",
-          "transition", "--plot", "r.pdf");
+    USAGE("regime", "--plot r.gif: the file name must end in .png, .svg or .pdf", "regime",
+          "--example", "transition", "--plot", "r.gif");
     USAGE("regime", "invalid value '21' for --per-decade: expected an integer in [1, 20]", "regime",
           "--example", "transition", "--per-decade", "21");
     USAGE("regime", "--until-loss must be at most 0.1 (the first checkpoint is eps = 0.1)",
@@ -1372,34 +1364,6 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* sweep                                                               */
 /* ------------------------------------------------------------------ */
-
-/* A sweep point at depth 3 whose last sample polishes to no l_(2/3) KKT
-   point has no rich distance: the sweep says so on standard error (it used
-   to exit 0 silently with nan columns), and the other point has none of
-   it. */
-START_TEST(test_sweep_nan_warning)
-{
-    tu_run_t r;
-    char *dir = tu_mkdtemp(), *out = tu_sprintf("%s/sw", dir), *csv, *want;
-    size_t len;
-    RUN_EXPECT(&r, 0, "sweep", "--example", "sparse-teacher:n=6,d=8,k=2,seed=2", "--depths", "3",
-               "--alphas", "1,3", "--until-loss", "1e-10", "--jobs", "1", "--out", out, "-q");
-    want = tu_sprintf("mpbias: warning: sparse-teacher(n=6,d=8,k=2,seed=2), depth 3, alpha 3: no "
-                      "l_(2/3) KKT point near the last sample (");
-    ck_assert_msg(strstr(r.err, want) != NULL, "stderr: %s", r.err);
-    ck_assert_ptr_null(strstr(r.err, "alpha 1:"));
-    ck_assert_ptr_nonnull(strstr(r.err, "): the rich distances of this point are nan\n"));
-    free(want);
-    tu_run_free(&r);
-    want = tu_sprintf("%s/results.csv", out);
-    csv = tu_read_file(want, &len);
-    ck_assert_ptr_nonnull(strstr(csv, ",3,3,"));
-    free(csv);
-    free(want);
-    free(out);
-    tu_rm_rf(dir);
-}
-END_TEST
 
 /* check -o FILE that cannot be opened: the message and exit status 1 (it
    used to crash, closing a null stream on the way out). */
@@ -1503,7 +1467,7 @@ START_TEST(test_sweep)
         ck_assert_str_eq(r.err, "");
         tu_run_free(&r);
         t = tu_read_file(svg, &lb);
-        ck_assert_ptr_nonnull(strstr(t, "distance to the l2 limit"));
+        ck_assert_ptr_nonnull(strstr(t, "distance to the l2 target"));
         free(t);
         free(svg);
         free(d6);
@@ -1939,14 +1903,19 @@ END_TEST
 
 
 
-/* field k (0-based) of a CSV line without quoted commas, as a double */
+/* field k (0-based) of a CSV line, as a double (commas inside a quoted
+   field, such as a dataset's name, do not count) */
 static double
 csv_num(const char *line, int k)
 {
     const char *p = line;
-    for (; k > 0 && p != NULL; k--)
-        p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
-    ck_assert_ptr_nonnull(p);
+    int quoted = 0;
+    for (; k > 0 && *p != '\0' && *p != '\n'; p++)
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == ',' && !quoted)
+            k--;
+    ck_assert_int_eq(k, 0);
     return strtod(p, NULL);
 }
 
@@ -1961,6 +1930,336 @@ csv_line_at(const char *text, const char *pre, int k, double key)
             return l;
     return NULL;
 }
+
+/* the d rationals "p/q" (or "p") of the array after `key` in a JSON text,
+   as doubles */
+static void
+json_qvec(const char *js, const char *key, double *out, int d)
+{
+    const char *p = strstr(js, key);
+    int i;
+    ck_assert_msg(p != NULL, "no %s in %s", key, js);
+    p += strlen(key);
+    for (i = 0; i < d; i++)
+    {
+        char *e;
+        p = strchr(p, '"');
+        ck_assert_ptr_nonnull(p);
+        out[i] = strtod(p + 1, &e);
+        if (*e == '/')
+            out[i] /= strtod(e + 1, &e);
+        p = strchr(e, '"') + 1;
+    }
+}
+
+/* the sup distance of a CSV line's wbar (fields k0 .. k0 + d - 1) to p */
+static double
+sup_dist(const char *line, int k0, const double *p, int d)
+{
+    double m = 0.0;
+    int i;
+    for (i = 0; i < d; i++)
+        m = fmax(m, fabs(csv_num(line, k0 + i) - p[i]));
+    return m;
+}
+
+/* regime --target l2|l1|rich|qmu: d_target (CSV field 23) against the sup
+   distance of the printed wbar (fields 24..27) to the l2 and l1 predictors
+   that `mpbias limits` prints, at depths 1, 2, 3; rich at depth 1 is l2;
+   qmu is its own column; at depth 1 qmu has no distance: nan in every row,
+   a warning, exit 0. */
+START_TEST(test_regime_target)
+{
+    static const char *const targets[] = { "l2", "l1", "rich", NULL };
+    double l2[4], l1[4];
+    tu_run_t r;
+    int D, t, rows = 0;
+    RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--format", "json");
+    json_qvec(r.out, "\"l2\": {\"w\": [", l2, 4);
+    json_qvec(r.out, "\"l1\": {\"w\": [", l1, 4);
+    ck_assert(fabs(l2[0] - 112.0 / 269) < 1e-15 && l1[0] == 0.5 && l1[1] == 0.0);
+    tu_run_free(&r);
+    for (D = 1; D <= 3; D++)
+        for (t = 0; targets[t] != NULL; t++)
+        {
+            char ds[4];
+            const char *l;
+            snprintf(ds, sizeof ds, "%d", D);
+            RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--depth", ds, "--target",
+                       targets[t], "--until-loss", "1e-100", "--per-decade", "1", "--format",
+                       "csv", "-q");
+            ck_assert_str_eq(r.err, "");
+            ck_assert(tu_starts_with(strstr(r.out, "nearest,"), "nearest,d_target,wbar_1,wbar_2,"
+                                                                "wbar_3,wbar_4\n"));
+            for (l = strchr(r.out, '\n') + 1; *l; l = strchr(l, '\n') + 1)
+            {
+                /* l2 for l2, and for rich at depth 1; l1 for l1, and for rich at
+                   depth 2 and, on this example, at depth 3 (its KKT point is the
+                   l1 solution) */
+                const double *p = t == 0 || (t == 2 && D == 1) ? l2 : l1;
+                double want = sup_dist(l, 24, p, 4), got = csv_num(l, 23);
+                ck_assert_msg(fabs(got - want) <= 1e-3 * want, "depth %d, --target %s: d_target "
+                              "%g, from wbar %g\n%s", D, targets[t], got, want, l);
+                ck_assert(got == csv_num(l, p == l2 ? 6 : 9));
+                rows++;
+            }
+            tu_run_free(&r);
+        }
+    ck_assert_int_eq(rows, 9 * 3);
+    /* qmu: the column d(qmu) at depth 2; none at depth 1 */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--target", "qmu", "--until-loss",
+               "1e-10", "--per-decade", "1", "--format", "csv", "-q");
+    {
+        const char *l = strchr(r.out, '\n') + 1;
+        ck_assert(isfinite(csv_num(l, 23)) && csv_num(l, 23) == csv_num(l, 12));
+    }
+    tu_run_free(&r);
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--depth", "1", "--target", "qmu",
+               "--until-loss", "1e-10", "--per-decade", "1", "--format", "csv", "-q");
+    ck_assert_str_eq(r.err, "mpbias: warning: the distance to the qmu target is not defined (no "
+                            "intermediate predictor at depth 1): d_target is nan at 2 of 2 "
+                            "checkpoints\n");
+    ck_assert(isnan(csv_num(strchr(r.out, '\n') + 1, 23)));
+    tu_run_free(&r);
+    /* the text names a target that is not the rich column */
+    RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--target", "l2", "--until-loss",
+               "1e-10", "-q");
+    ck_assert_ptr_nonnull(strstr(r.out, "\ntarget: l2 (--target; the column d(l2), d_target of "
+                                        "the CSV)\n"));
+    tu_run_free(&r);
+    USAGE("regime", "invalid value 'l3' for --target: expected rich, l1, l2 or qmu", "regime",
+          "--example", "transition", "--target", "l3");
+}
+END_TEST
+
+/* the group of an SVG's curve titled `title` (from its <g id=...> to the
+   next one), malloc'd; NULL when there is none */
+static char *
+svg_group(const char *svg, const char *title)
+{
+    char *want = tu_sprintf("<title>%s</title>", title), *g;
+    const char *p = strstr(svg, want), *start, *end;
+    free(want);
+    if (p == NULL)
+        return NULL;
+    start = p;
+    end = strstr(p, "<g id=\"gnuplot_plot_");
+    end = end != NULL ? end : p + strlen(p);
+    g = tu_sprintf("%.*s", (int) (end - start), start);
+    return g;
+}
+
+/* regime --plot-wbar and --coords: the coordinates drawn (titled w_{i},
+   subscripts as one piece), each as a solid line followed by the target's
+   dashed one (SVG's stroke-dasharray); the default selection holds the l1
+   support; all; the errors (exit 2, never a crash); PNG and PDF */
+START_TEST(test_regime_plot_wbar)
+{
+    static const char *const ex = "sparse-teacher:n=10,d=12,k=2,seed=1";
+    char *dir = tu_mkdtemp(), *svg = tu_sprintf("%s/w.svg", dir), *text, *g, *name;
+    double l1[12];
+    size_t len;
+    tu_run_t r;
+    int i, n;
+    if (!have_gnuplot())
+    {
+        tu_rm_rf(dir);
+        free(svg);
+        return;
+    }
+    RUN_EXPECT(&r, 0, "limits", "--example", ex, "--format", "json");
+    json_qvec(r.out, "\"l1\": {\"w\": [", l1, 12);
+    tu_run_free(&r);
+    /* --coords 10,2-3: three curves, and the target's three dashed lines */
+    RUN_EXPECT(&r, 0, "regime", "--example", ex, "--until-loss", "1e-10", "--per-decade", "1",
+               "--plot-wbar", svg, "--coords", "10,2-3", "-q");
+    tu_run_free(&r);
+    text = tu_read_file(svg, &len);
+    ck_assert_ptr_nonnull(strstr(text, "</svg>"));
+    ck_assert_ptr_nonnull(strstr(text, "solid: w/margin; dashed: the l1 max-margin predictor (the "
+                                       "target)"));
+    for (i = 0; i < 3; i++)
+    {
+        static const char *const t[3] = { "w2", "w3", "w10" };
+        char *dash, *id = tu_sprintf("gnuplot_plot_%d", 2 * i + 2);
+        g = svg_group(text, t[i]);
+        ck_assert_msg(g != NULL, "no curve %s", t[i]);
+        ck_assert_msg(strstr(g, "stroke-dasharray") == NULL, "%s is not solid", t[i]);
+        free(g);
+        dash = svg_group(text, id);
+        ck_assert_msg(dash != NULL && strstr(dash, "stroke-dasharray") != NULL,
+                      "the target of %s is not dashed", t[i]);
+        free(dash);
+        free(id);
+    }
+    g = svg_group(text, "w10");
+    ck_assert_msg(strstr(g, ">10</tspan>") != NULL, "w_{10}: the subscript is not 10: %s", g);
+    free(g);
+    ck_assert_ptr_null(strstr(text, "<title>w1</title>"));
+    ck_assert_ptr_null(strstr(text, "gnuplot_plot_7\""));
+    free(text);
+    /* the default: 10 of the 12, the l1 support among them */
+    RUN_EXPECT(&r, 0, "regime", "--example", ex, "--until-loss", "1e-10", "--per-decade", "1",
+               "--plot-wbar", svg, "-q");
+    tu_run_free(&r);
+    text = tu_read_file(svg, &len);
+    for (i = n = 0; i < 12; i++)
+    {
+        name = tu_sprintf("<title>w%d</title>", i + 1);
+        n += strstr(text, name) != NULL;
+        ck_assert_msg(l1[i] == 0.0 || strstr(text, name) != NULL, "w_%d of the l1 support is "
+                      "not drawn", i + 1);
+        free(name);
+    }
+    ck_assert_int_eq(n, 10);
+    free(text);
+    /* all: 12 curves, coloured by the index on a colour bar */
+    RUN_EXPECT(&r, 0, "regime", "--example", ex, "--until-loss", "1e-10", "--per-decade", "1",
+               "--plot-wbar", svg, "--coords", "all", "--target", "l2", "-q");
+    tu_run_free(&r);
+    text = tu_read_file(svg, &len);
+    ck_assert_ptr_nonnull(strstr(text, "coordinate i"));
+    ck_assert_ptr_nonnull(strstr(text, "dashed: the l2 max-margin predictor (the target)"));
+    ck_assert_ptr_nonnull(strstr(text, "gnuplot_plot_24\""));
+    ck_assert_ptr_null(strstr(text, "gnuplot_plot_25\""));
+    free(text);
+    /* PNG and PDF (the cairo terminals, which draw dashes) */
+    for (i = 0; i < 2; i++)
+    {
+        char *f = tu_sprintf("%s/w.%s", dir, i ? "pdf" : "png");
+        RUN_EXPECT(&r, 0, "regime", "--example", "transition", "--until-loss", "1e-10",
+                   "--plot-wbar", f, "--target", "qmu", "-q");
+        tu_run_free(&r);
+        text = tu_read_file(f, &len);
+        ck_assert(len > 1000 && memcmp(text, i ? "%PDF-" : "\x89PNG\r\n\x1a\n", i ? 5 : 8) == 0);
+        free(text);
+        free(f);
+    }
+    /* the errors: before any run, exit 2 */
+    {
+        const char *const args[] = { "regime", "--example", ex, "--plot-wbar", svg, "--coords",
+                                     "1,13", NULL };
+        expect_usage("regime", "--coords: coordinate 13 is out of range: the data have d = 12 "
+                     "coordinates (1 to 12)", args);
+    }
+    USAGE("regime", "--coords chooses the coordinates of --plot-wbar: give --plot-wbar FILE too",
+          "regime", "--example", "transition", "--coords", "1");
+    {
+        static const char *const bad[] = { "0", "x", "", "1,,2", "1,", "3-1", "-2", "1-",
+                                           "99999999999999999999", "2.5" };
+        size_t k;
+        for (k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        {
+            char *msg = tu_sprintf("invalid value '%s' for --coords: expected coordinates (from "
+                                   "1) such as 1,3,7-9, or all", bad[k]);
+            const char *const args[] = { "regime", "--example", "transition", "--plot-wbar",
+                                         "w.svg", "--coords", bad[k], NULL };
+            expect_usage("regime", msg, args);
+            free(msg);
+        }
+    }
+    USAGE("regime", "--coords 1-200000: at most 100000 coordinates (or all)", "regime",
+          "--example", "transition", "--plot-wbar", "w.svg", "--coords", "1-200000");
+    free(svg);
+    tu_rm_rf(dir);
+}
+END_TEST
+
+/* Depth 3 with the default target, rich: one l_(2/3) KKT point for the
+   dataset and depth, the one the smallest alpha's trajectory polishes to
+   (targets.json), so that alpha 3, whose own last sample polishes to no
+   KKT point (it used to be nan with a warning), has a distance at every
+   sample, equal to the sup distance of its printed wbar to the printed
+   point.  With alpha 3 alone there is no target: nan, a warning per point
+   and one for the depth, the threshold "undefined", the samples marked in
+   the phase diagram, exit 0. */
+START_TEST(test_sweep_nan_warning)
+{
+    static const char *const ex = "sparse-teacher:n=6,d=8,k=2,seed=2";
+    tu_run_t r;
+    char *dir = tu_mkdtemp(), *out = tu_sprintf("%s/sw", dir), *csv, *f, *want;
+    const char *l;
+    double w[8];
+    size_t len;
+    int rows = 0;
+    RUN_EXPECT(&r, 0, "sweep", "--example", ex, "--depths", "3", "--alphas", "3,1", "--until-loss",
+               "1e-10", "--jobs", "1", "--out", out, "-q");
+    ck_assert_str_eq(r.err, "");
+    tu_run_free(&r);
+    f = tu_sprintf("%s/run.json", out);
+    csv = tu_read_file(f, &len);
+    ck_assert_ptr_nonnull(strstr(csv, "\"target\": \"rich\""));
+    free(csv);
+    free(f);
+    f = tu_sprintf("%s/targets.json", out);
+    csv = tu_read_file(f, &len);
+    ck_assert_ptr_nonnull(strstr(csv, "\"depth\": 3, \"defined\": true, \"kind\": \"kkt\", "
+                                      "\"from_alpha\": \"1\""));
+    json_qvec(csv, "\"w\": [", w, 8);
+    free(csv);
+    free(f);
+    f = tu_sprintf("%s/results.csv", out);
+    csv = tu_read_file(f, &len);
+    for (l = strchr(csv, '\n') + 1; *l; l = strchr(l, '\n') + 1)
+    {
+        double d = csv_num(l, 17), want_d = sup_dist(l, 18, w, 8);
+        ck_assert_msg(isfinite(d) && fabs(d - want_d) <= 1e-6 * want_d + 1e-9, "%.60s: %g vs %g",
+                      l, d, want_d);
+        ck_assert(d == csv_num(l, 10));
+        rows++;
+    }
+    ck_assert_int_eq(rows, 2 * 4);
+    free(csv);
+    free(f);
+    free(out);
+    /* no target at all */
+    out = tu_sprintf("%s/none", dir);
+    RUN_EXPECT(&r, 0, "sweep", "--example", ex, "--depths", "3", "--alphas", "3", "--until-loss",
+               "1e-10", "--threshold-within", "0.1", "--jobs", "1", "--out", out, "-q");
+    want = tu_sprintf("mpbias: warning: sparse-teacher(n=6,d=8,k=2,seed=2), depth 3: no rich "
+                      "target: the trajectory of the smallest alpha (3) polishes to no l_(2/3) KKT "
+                      "point (");
+    ck_assert_msg(tu_starts_with(r.err, want), "stderr: %s", r.err);
+    free(want);
+    ck_assert_ptr_nonnull(strstr(r.err, "\nmpbias: warning: sparse-teacher(n=6,d=8,k=2,seed=2), "
+                                        "depth 3, alpha 3: the distance to the rich target is not "
+                                        "defined ("));
+    ck_assert_ptr_nonnull(strstr(r.err, "): d_target is nan at 4 of 4 samples\n"));
+    ck_assert_ptr_nonnull(strstr(r.err, "alpha 3: no threshold ("));
+    tu_run_free(&r);
+    f = tu_sprintf("%s/results.csv", out);
+    csv = tu_read_file(f, &len);
+    for (l = strchr(csv, '\n') + 1; *l; l = strchr(l, '\n') + 1)
+        ck_assert(isnan(csv_num(l, 17)) && isfinite(csv_num(l, 18)));
+    free(csv);
+    free(f);
+    f = tu_sprintf("%s/thresholds.csv", out);
+    csv = tu_read_file(f, &len);
+    ck_assert_str_eq(csv, "dataset,depth,alpha,within,reached,log10_loss\n"
+                          "1,3,3,0.1,undefined,nan\n");
+    free(csv);
+    free(f);
+    if (have_gnuplot())
+    {
+        RUN_EXPECT(&r, 0, "sweep", "--example", ex, "--depths", "3", "--alphas", "3",
+                   "--until-loss", "1e-10", "--threshold-within", "0.1", "--jobs", "1", "--out",
+                   out, "--plot", "-q");
+        tu_run_free(&r);
+        f = tu_sprintf("%s/phase-1-D3.svg", out);
+        csv = tu_read_file(f, &len);
+        ck_assert_ptr_nonnull(strstr(csv, "no distance defined (nan; see the warnings)"));
+        free(csv);
+        free(f);
+        f = tu_sprintf("%s/distances-1-D3.svg", out);
+        csv = tu_read_file(f, &len);
+        ck_assert_ptr_nonnull(strstr(csv, "alpha = 3: no distance defined"));
+        free(csv);
+        free(f);
+    }
+    free(out);
+    tu_rm_rf(dir);
+}
+END_TEST
 
 /* sweep --target l1 at depths 2 and 3, alphas 0.1 .. 10: a distance in
    every row (the margin is positive there), equal to the sup distance of
@@ -2047,6 +2346,58 @@ START_TEST(test_sweep_targets)
     }
     free(out);
     free(f);
+    /* the rich target at depth 3 says what it is: the l1 predictor (the
+       transition example, alpha 0.5), with a shape the weighted l1 one when
+       the smallest alpha reaches it (a = (0.3, 1, 0.5, 1): weights 10/3, 1,
+       2, 1; its optimum (1/2, 0, 0, 0) as `mpbias limits` prints it), else
+       a KKT point (a = (0.3, 1, 1, 1): the weighted optimum is
+       (0, 2/5, 6/5, 0), the trajectory reaches the vertex (0, 0, 2, 0)) */
+    {
+        static const char *const shapes[3] = { NULL, "0.3,1,0.5,1", "0.3,1,1,1" };
+        static const char *const kinds[3] = { "\"kind\": \"l1\", \"from_alpha\": \"0.5\"",
+                                              "\"kind\": \"weighted-l1\", \"from_alpha\": \"0.1\"",
+                                              "\"kind\": \"kkt\", \"from_alpha\": \"0.1\"" };
+        static const double want[3][4] = { { 0.5, 0, 0, 0 }, { 0.5, 0, 0, 0 }, { 0, 0, 2, 0 } };
+        int k, i;
+        for (k = 0; k < 3; k++)
+        {
+            char *o = tu_sprintf("%s/rich%d", dir, k), *js = tu_sprintf("%s/targets.json", o);
+            double w[4], lw[4];
+            const char *args[20] = { "sweep", "--example", "transition", "--depths", "3",
+                                     "--alphas", k ? "0.1" : "0.5,1", "--until-loss", "1e-100",
+                                     "--out", o, "-q" };
+            if (shapes[k] != NULL)
+            {
+                args[12] = "--shape-a";
+                args[13] = shapes[k];
+                args[14] = "--shape-b";
+                args[15] = "1,1,1,1";
+            }
+            tu_runv(&r, args);
+            ck_assert_msg(r.status == 0, "%s", r.err);
+            tu_run_free(&r);
+            csv = tu_read_file(js, &len);
+            ck_assert_msg(strstr(csv, kinds[k]) != NULL, "%s", csv);
+            json_qvec(csv, "\"w\": [", w, 4);
+            for (i = 0; i < 4; i++)
+                ck_assert(fabs(w[i] - want[k][i]) < 1e-9);
+            free(csv);
+            if (k > 0)
+            {
+                RUN_EXPECT(&r, 0, "limits", "--example", "transition", "--depth", "3",
+                           "--shape-a", shapes[k], "--shape-b", "1,1,1,1", "--format", "json");
+                json_qvec(r.out, "\"l1_weighted\": {\"w\": [", lw, 4);
+                for (i = 0; i < 4 && k == 1; i++)
+                    ck_assert(fabs(lw[i] - w[i]) < 1e-9);
+                if (k == 2)
+                    ck_assert(lw[0] == 0.0 && fabs(lw[1] - 0.4) < 1e-15
+                              && fabs(lw[2] - 1.2) < 1e-15 && lw[3] == 0.0);
+                tu_run_free(&r);
+            }
+            free(js);
+            free(o);
+        }
+    }
     tu_rm_rf(dir);
 }
 END_TEST
@@ -2167,6 +2518,8 @@ cli_suite(void)
     tu_tcase_tmpdir(tc);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_regime);
+    tcase_add_test(tc, test_regime_target);
+    tcase_add_test(tc, test_regime_plot_wbar);
     tcase_add_test(tc, test_threshold);
     tcase_add_test(tc, test_gd);
     tcase_add_test(tc, test_check_output_unwritable);

@@ -219,10 +219,40 @@ START_TEST(test_sweep_threshold_and_failure)
     ck_assert_int_eq(mpbias_sweep_run(sw, &cb, NULL, NULL, err), MPBIAS_OK);
     ck_assert_int_eq(c.thresholds, 1);
     ck_assert_int_eq(c.mismatches, 0);
-    /* depth 1 has no rich limit: the threshold fails, with the point named */
+    /* depth 1: the rich target is the l2 predictor, and there the threshold
+       is the one mpbias_threshold_find gives for l2 */
     sw->depths = depth1;
     ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
     mpbias_sweep_point_init(pt);
+    ck_assert_int_eq(mpbias_sweep_point_compute(pt, sw, 0, err), MPBIAS_OK);
+    ck_assert(pt->threshold_done && !pt->threshold_undefined);
+    ck_assert_int_eq(pt->traj->target, MPBIAS_TARGET_L2);
+    {
+        mpbias_threshold_t th;
+        mpbias_model_t m;
+        mpbias_model_init(m);
+        m->depth = 1;
+        mpbias_threshold_init(th);
+        ck_assert_int_eq(mpbias_threshold_find(th, data, m, MPBIAS_TARGET_L2, 0.05, 0,
+                                               sw->until_loss, 4, err), MPBIAS_OK);
+        ck_assert(th->reached == pt->th->reached && th->at_first == pt->th->at_first);
+        ck_assert(mpfr_equal_p(th->log10_loss, pt->th->log10_loss)
+                  || (mpfr_nan_p(th->log10_loss) && mpfr_nan_p(pt->th->log10_loss)));
+        mpbias_threshold_clear(th);
+        mpbias_model_clear(m);
+    }
+    /* ... but a target without a distance there (qmu at depth 1) has no
+       threshold: not computed, not an error, and why */
+    sw->target_set = 1;
+    sw->target = MPBIAS_TARGET_QMU;
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
+    ck_assert_int_eq(mpbias_sweep_point_compute(pt, sw, 0, err), MPBIAS_OK);
+    ck_assert(pt->traj_done && !pt->threshold_done && pt->threshold_undefined);
+    ck_assert_str_eq(pt->threshold_why->msg, "depth 1 has only the l2 limit");
+    sw->target_set = 0;
+    /* a threshold that fails (an infinite distance): the point is named */
+    sw->threshold_within = INFINITY;
+    ck_assert_int_eq(mpbias_sweep_prepare(sw, err), MPBIAS_OK);
     ck_assert_int_ne(mpbias_sweep_point_compute(pt, sw, 0, err), MPBIAS_OK);
     ck_assert(pt->traj_done);
     ck_assert(!pt->threshold_done);

@@ -434,8 +434,9 @@ def regime(X=None, y=None, *, data=None, example=None, labels=None, depth=2, alp
     log10_loss, log10_t, margin, log10_muD, kappa, rho; l2_, rich_ and qmu_
     sup, l2 and angle (the distances of w/margin to the l2 predictor, the
     rich limit and the intermediate predictor); floor, stationarity,
-    slackness, rate, rate_predicted, extrap_err; regime and nearest (text).
-    A distance below its resolution (the floor) reads as nan in the float
+    slackness, rate, rate_predicted, extrap_err; regime and nearest (text);
+    d_target (the distance to the rich limit, or l2 at depth 1) and wbar_1 ..
+    wbar_d (w/margin itself).  A distance below its resolution (the floor) reads as nan in the float
     views and keeps its text.  `plot`, `plot_wbar`: also draw the figures
     of --plot and --plot-wbar into these files (needs gnuplot)."""
     d = _Data(X, y, data, example, labels)
@@ -541,7 +542,8 @@ def threshold(X=None, y=None, *, data=None, example=None, labels=None, target="l
 class Sweep(Table):
     """The result of sweep(): results.csv as a Table (dataset, name, depth,
     alpha, log10_loss, log10_t, margin, log10_muD, kappa, d_l2, d_rich,
-    d_qmu, floor, stationarity, slackness, regime, nearest); ``run``: the
+    d_qmu, floor, stationarity, slackness, regime, nearest, d_target (the
+    distance to the rich target), wbar_1 .. wbar_d); ``run``: the
     options (run.json); ``thresholds``: thresholds.csv as a Table (dataset,
     depth, alpha, within, reached, log10_loss) when threshold_within was
     given, else None; ``out``: the output directory when kept."""

@@ -19,6 +19,7 @@ mpbias_regime_traj_init(mpbias_regime_traj_t r)
     r->extrap = NULL;
     r->anchor_row = -1;
     memset(&r->stats, 0, sizeof r->stats);
+    r->target = MPBIAS_TARGET_RICH;
     r->kkt_found = 0;
     r->kkt_kind = MPBIAS_KKT_L1;
     r->kkt_tau = 0.0;
@@ -81,13 +82,33 @@ mpbias_regime_traj_compute(mpbias_regime_traj_t r, const mpbias_data_t data,
     return mpbias_regime_traj_run(r, data, model, fo, &o, err);
 }
 
+const mpbias_dist *
+mpbias_regime_traj_target_dist(const mpbias_regime_traj_t r, slong j)
+{
+    const mpbias_regime_row *a;
+    if (r->an == NULL || j < 0 || j >= r->rows.n)
+        return NULL;
+    a = r->an + j;
+    return r->target == MPBIAS_TARGET_L2 ? &a->to_l2
+           : r->target == MPBIAS_TARGET_QMU ? &a->to_qmu : &a->to_rich;
+}
+
+/* the target the distances are read for: o's (RICH when not set), l2 for
+   depth 1's rich limit */
+static mpbias_target
+traj_target(const mpbias_regime_traj_opts *o, int D)
+{
+    mpbias_target t = o->target_set ? o->target : MPBIAS_TARGET_RICH;
+    return D == 1 && t == MPBIAS_TARGET_RICH ? MPBIAS_TARGET_L2 : t;
+}
+
 /* the rich target for depth >= 3 (or at every depth, l1) as o says */
 static mpbias_status
 traj_rich(mpbias_regime_traj_t r, const mpbias_data_t data, int D,
           const mpbias_regime_traj_opts *o, mpbias_err_t err)
 {
     slong n = r->rows.n;
-    if (o->rich_from == MPBIAS_RICH_FROM_L1)
+    if (o->rich_from == MPBIAS_RICH_FROM_L1 || r->target == MPBIAS_TARGET_L1)
         return mpbias_regime_ref_set_l1(r->ref, data, err);
     if (D < 3 || n == 0 || o->rich_from == MPBIAS_RICH_FROM_NONE)
         return MPBIAS_OK;
@@ -128,6 +149,11 @@ mpbias_regime_traj_run(mpbias_regime_traj_t r, const mpbias_data_t data,
 
     mpbias_regime_traj_clear(r);
     mpbias_regime_traj_init(r);
+    if (o->target_set && (o->target < MPBIAS_TARGET_L2 || o->target > MPBIAS_TARGET_L1))
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "regime: no such target");
+    r->target = traj_target(o, D);
+    if (r->target == MPBIAS_TARGET_QMU && qmu_digits <= 0)
+        qmu_digits = 8;
     st = mpbias_regime_ref_setup_shaped(r->ref, data, model,
                                  64 + (mpfr_prec_t) (fo->digits * 3.33) + 64, err);
     if (st != MPBIAS_OK)

@@ -240,6 +240,8 @@ mpbias_regime_row_init(mpbias_regime_row *r)
     dist_init(&r->to_qmu);
     r->regime = MPBIAS_REGIME_KERNEL;
     r->nearest = -1;
+    r->qmu_w = NULL;
+    r->qmu_d = 0;
 }
 
 void
@@ -250,6 +252,10 @@ mpbias_regime_row_clear(mpbias_regime_row *r)
     dist_clear(&r->to_l2);
     dist_clear(&r->to_rich);
     dist_clear(&r->to_qmu);
+    if (r->qmu_w != NULL)
+        _mpbias_mpfr_vec_clear(r->qmu_w, r->qmu_d);
+    r->qmu_w = NULL;
+    r->qmu_d = 0;
 }
 
 /* p = the point of [lo, hi] nearest x */
@@ -448,6 +454,57 @@ ref_alpha(mpfr_t alpha, const mpbias_regime_ref_t ref)
     mpfr_clear(t);
 }
 
+/* the intermediate predictor at the row's own scale mu^D = alpha^D / gamma
+   (gamma read exactly from its binary value), to qmu_digits digits: the
+   distance to it (its floor: the row's plus the predictor's radius) and
+   the point itself, in out */
+static mpbias_status
+row_qmu(mpbias_regime_row *out, const mpbias_regime_ref_t ref, const mpbias_data_t data,
+        const mpbias_flow_row *row, int qmu_digits, const mpfr_t floor, mpbias_err_t err)
+{
+    slong i, d = ref->d;
+    mpfr_prec_t prec = mpfr_get_prec(row->wbar[0]) + 32;
+    mpbias_qmu_t q;
+    mpbias_status st;
+    mpz_t m;
+    mpfr_exp_t e;
+    mpfr_t t;
+    fmpq_t g, muD;
+    mpz_init(m);
+    fmpq_init(g);
+    fmpq_init(muD);
+    mpfr_init2(t, prec);
+    e = mpfr_get_z_2exp(m, row->margin);
+    fmpz_set_mpz(fmpq_numref(g), m);
+    fmpz_one(fmpq_denref(g));
+    if (e >= 0)
+        fmpq_mul_2exp(g, g, (ulong) e);
+    else
+        fmpq_div_2exp(g, g, (ulong) -e);
+    fmpq_pow_si(muD, ref->alpha, ref->depth);
+    fmpq_div(muD, muD, g);
+    mpbias_qmu_init(q);
+    st = mpbias_qmu_compute(q, data, ref->depth, muD, qmu_digits, err);
+    if (st == MPBIAS_OK)
+    {
+        mpfr_add(t, floor, q->radius, MPFR_RNDU);
+        box_distance(&out->to_qmu, (const mpfr_t *) row->wbar, (const mpfr_t *) q->w,
+                     (const mpfr_t *) q->w, d, t, prec);
+        if (out->qmu_w != NULL)
+            _mpbias_mpfr_vec_clear(out->qmu_w, out->qmu_d);
+        out->qmu_w = _mpbias_mpfr_vec_init(d, 64);
+        out->qmu_d = d;
+        for (i = 0; i < d; i++)
+            mpfr_set(out->qmu_w[i], q->w[i], MPFR_RNDN);
+    }
+    mpbias_qmu_clear(q);
+    mpz_clear(m);
+    fmpq_clear(g);
+    fmpq_clear(muD);
+    mpfr_clear(t);
+    return st;
+}
+
 mpbias_status
 mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                    const mpbias_data_t data, const mpbias_flow_row *row, int qmu_digits,
@@ -459,13 +516,11 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
     mpfr_t alpha, t, u, wmax, numax, floor;
     mpfr_t *s = NULL, *zq = NULL;
     mpbias_status st = MPBIAS_OK;
-    fmpq_t muD;
 
     if (ref->l2 == NULL || row->d != d || row->n != n)
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "regime: the reference does not match the row");
     mpfr_inits2(prec, alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
-    fmpq_init(muD);
     ref_alpha(alpha, ref);
 
     /* scale variables: gamma, log(1/eps) = -log(10) log10_loss, mu^D */
@@ -526,38 +581,10 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
     else
         out->to_rich.available = 0;
 
-    /* the intermediate predictor at the row's own scale mu^D = alpha^D / gamma
-       (gamma read exactly from its binary value) */
+    /* the intermediate predictor at the row's own scale */
     out->to_qmu.available = 0;
     if (D >= 2 && qmu_digits > 0 && ref->shape_a == NULL)
-    {
-        mpbias_qmu_t q;
-        mpz_t m;
-        mpfr_exp_t e;
-        fmpq_t g;
-        mpz_init(m);
-        fmpq_init(g);
-        e = mpfr_get_z_2exp(m, row->margin);
-        fmpz_set_mpz(fmpq_numref(g), m);
-        fmpz_one(fmpq_denref(g));
-        if (e >= 0)
-            fmpq_mul_2exp(g, g, (ulong) e);
-        else
-            fmpq_div_2exp(g, g, (ulong) -e);
-        fmpq_pow_si(muD, ref->alpha, D);
-        fmpq_div(muD, muD, g);
-        mpbias_qmu_init(q);
-        st = mpbias_qmu_compute(q, data, D, muD, qmu_digits, err);
-        if (st == MPBIAS_OK)
-        {
-            mpfr_add(t, floor, q->radius, MPFR_RNDU);
-            box_distance(&out->to_qmu, (const mpfr_t *) row->wbar, (const mpfr_t *) q->w,
-                         (const mpfr_t *) q->w, d, t, prec);
-        }
-        mpbias_qmu_clear(q);
-        mpz_clear(m);
-        fmpq_clear(g);
-    }
+        st = row_qmu(out, ref, data, row, qmu_digits, floor, err);
 
     /* KKT residuals of the identity: stationarity, wbar = w(Z^T nu) / gamma
        (relative to max |wbar|), and complementary slackness,
@@ -620,7 +647,6 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                 out->nearest = (int) i;
     }
     mpfr_clears(alpha, t, u, wmax, numax, floor, (mpfr_ptr) 0);
-    fmpq_clear(muD);
     return st;
 }
 

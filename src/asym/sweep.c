@@ -71,6 +71,61 @@ smallest_alpha(const mpbias_sweep_t sw)
     return k;
 }
 
+/* depth >= 3: is the KKT point t->w the (unique) l1 max-margin predictor,
+   or with a shape the weighted one (weights a^(2-D), b^(2-D): the shape's
+   rich limit, doc/limits.md section 5), to within 2^(-prec/2)?  Then t->l1
+   says which, and t->w becomes that predictor (rounded from the exact
+   rationals) */
+static void
+rich_l1(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct *data, long D,
+        mpbias_kkt_kind kind, mpfr_prec_t prec)
+{
+    mpbias_l1mm_t l1;
+    mpbias_err_t e;
+    fmpq *cp = NULL, *cm = NULL;
+    slong i, d = data->d;
+    int same = 0;
+    mpfr_t x;
+    if (sw->shape_a == NULL && kind != MPBIAS_KKT_L1)
+        return;
+    mpbias_l1mm_init(l1);
+    mpfr_init2(x, prec);
+    if (sw->shape_a != NULL)
+    {
+        cp = _fmpq_vec_init(d);
+        cm = _fmpq_vec_init(d);
+        for (i = 0; i < d; i++)
+        {
+            fmpq_pow_si(cp + i, sw->shape_a + i, 2 - D);
+            fmpq_pow_si(cm + i, sw->shape_b + i, 2 - D);
+        }
+    }
+    if (mpbias_l1mm_compute_weighted(l1, data, cp, cm, e) == MPBIAS_OK && l1->separable
+        && l1->unique)
+    {
+        same = 1;
+        for (i = 0; i < d && same; i++)
+        {
+            fmpq_get_mpfr(x, l1->w + i, MPFR_RNDN);
+            mpfr_sub(x, x, t->w[i], MPFR_RNDN);
+            same = mpfr_zero_p(x) || mpfr_get_exp(x) < -(mpfr_exp_t) (prec / 2);
+        }
+    }
+    if (same)
+    {
+        t->l1 = sw->shape_a != NULL ? 2 : 1;
+        for (i = 0; i < d; i++)
+            fmpq_get_mpfr(t->w[i], l1->w + i, MPFR_RNDN);
+    }
+    if (cp != NULL)
+    {
+        _fmpq_vec_clear(cp, d);
+        _fmpq_vec_clear(cm, d);
+    }
+    mpfr_clear(x);
+    mpbias_l1mm_clear(l1);
+}
+
 /* depth >= 3: the KKT point the smallest alpha's trajectory polishes to */
 static mpbias_status
 rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct *data,
@@ -106,6 +161,7 @@ rich_kkt(mpbias_sweep_rich *t, const mpbias_sweep_t sw, const mpbias_data_struct
         t->w = _mpbias_mpfr_vec_init(data->d, prec);
         for (i = 0; i < data->d; i++)
             mpfr_set(t->w[i], kk->w[i], MPFR_RNDN);
+        rich_l1(t, sw, data, depth, kk->kind, prec);
     }
     mpbias_lpkkt_clear(kk);
     mpbias_flow_rows_clear(&rows);
@@ -240,6 +296,7 @@ mpbias_sweep_point_init(mpbias_sweep_point_t pt)
 {
     memset(pt, 0, sizeof *pt);
     pt->index = -1;
+    mpbias_err_clear(pt->threshold_why);
     mpbias_regime_traj_init(pt->traj);
     mpbias_threshold_init(pt->th);
 }
@@ -251,41 +308,56 @@ mpbias_sweep_point_clear(mpbias_sweep_point_t pt)
     mpbias_threshold_clear(pt->th);
 }
 
-/* the pipeline's options for a point: which rich target, which qmu */
+/* the pipeline's options for a point: its target (the pipeline computes
+   the l1 or intermediate predictor it needs), which rich point, which qmu */
 static void
 point_opts(mpbias_regime_traj_opts *o, const mpbias_sweep_t sw, const mpbias_sweep_point_t pt)
 {
     const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
     memset(o, 0, sizeof *o);
-    o->qmu_digits = (sw->qmu || (sw->target_set && sw->target == MPBIAS_TARGET_QMU))
-                    && pt->depth >= 2 && sw->shape_a == NULL ? 8 : 0;
+    o->qmu_digits = sw->qmu && pt->depth >= 2 && sw->shape_a == NULL ? 8 : 0;
+    o->target_set = sw->target_set;
+    o->target = sw->target;
     o->rich_from = MPBIAS_RICH_FROM_OWN;
-    if (sw->target_set && sw->target == MPBIAS_TARGET_L1)
-        o->rich_from = MPBIAS_RICH_FROM_L1;
-    else if (t != NULL && pt->depth >= 3)
+    if (t != NULL && pt->depth >= 3)
     {
         o->rich_from = t->defined ? MPBIAS_RICH_FROM_GIVEN : MPBIAS_RICH_FROM_NONE;
         o->rich_w = (const mpfr_t *) t->w;
     }
 }
 
-/* the point's threshold: to the sweep's target (its rich point when given) */
+/* whether the point's threshold is defined: 1, or 0 with the reason in
+   pt->threshold_why (the target has no distance for this point) */
+static int
+threshold_defined(mpbias_sweep_point_t pt, const mpbias_sweep_t sw)
+{
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
+    mpbias_target target = pt->traj->target;
+    const char *why = NULL;
+    if (pt->depth == 1 && target != MPBIAS_TARGET_L2)
+        why = "depth 1 has only the l2 limit";
+    else if (target == MPBIAS_TARGET_QMU && sw->shape_a != NULL)
+        why = "no intermediate predictor with a shape";
+    else if (target == MPBIAS_TARGET_RICH && t != NULL && pt->depth >= 3 && !t->defined)
+        why = t->err->msg;
+    else if (target == MPBIAS_TARGET_RICH && t == NULL && pt->depth >= 3 && !pt->traj->kkt_found)
+        why = pt->traj->kkt_err->msg;
+    if (why != NULL)
+        _mpbias_err_set(pt->threshold_why, MPBIAS_ERR_ARG, NULL, 0, 0, "%s", why);
+    return why == NULL;
+}
+
+/* the point's threshold: to the point's target (the sweep's rich point
+   when given) */
 static mpbias_status
 point_threshold(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, const mpbias_model_t model,
                 mpbias_err_t err)
 {
     const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
-    mpbias_target target = sw->target_set ? sw->target : MPBIAS_TARGET_RICH;
-    if (pt->depth == 1 && sw->target_set && target == MPBIAS_TARGET_RICH)
-        target = MPBIAS_TARGET_L2;  /* depth 1's limit (without a target: an error) */
+    mpbias_target target = pt->traj->target;
     if (target == MPBIAS_TARGET_RICH && t != NULL && pt->depth >= 3)
-    {
-        if (!t->defined)
-            return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "no rich target (%s)",
-                                   t->err->msg);
         return mpbias_threshold_find_to(pt->th, pt->data, model, (const mpfr_t *) t->w,
                                         sw->threshold_within, 0, sw->until_loss, 4, err);
-    }
     return mpbias_threshold_find(pt->th, pt->data, model, target, sw->threshold_within, 0,
                                  sw->until_loss, 4, err);
 }
@@ -322,7 +394,9 @@ mpbias_sweep_point_compute(mpbias_sweep_point_t pt, const mpbias_sweep_t sw, slo
     else
     {
         pt->traj_done = 1;
-        if (sw->threshold_within > 0.0)
+        if (sw->threshold_within > 0.0 && !threshold_defined(pt, sw))
+            pt->threshold_undefined = 1;
+        else if (sw->threshold_within > 0.0)
         {
             st = point_threshold(pt, sw, model, e);
             if (st != MPBIAS_OK)

@@ -422,13 +422,11 @@ int cli_sweep_set_depths(const char *cmd, const char *name, const char *value, v
 int cli_sweep_alpha_range(char ***out, slong *n, const char *spec);
 int cli_sweep_alpha_list(char ***alphas, slong *na, const char *list);
 
-/* The distance results.csv's d_target holds for a row at depth `depth`
-   (l2 for depth 1; the sweep's --target, or the rich one), and its name;
-   the largest d of the datasets; the header of results.csv (malloc'd);
-   DIR/targets.json, the rich targets (target RICH; EXIT_OK or EXIT_FAIL
-   reported). */
-const mpbias_dist *cli_sweep_target_dist(const mpbias_sweep_struct *sw, long depth,
-                                         const mpbias_regime_row *a);
+/* The name of the distance results.csv's d_target holds at depth `depth`
+   (the pipeline's mpbias_regime_traj_target_dist: l2 for depth 1's rich,
+   else the sweep's --target); the largest d of the datasets; the header
+   of results.csv (malloc'd); DIR/targets.json, the rich targets (target
+   RICH; EXIT_OK or EXIT_FAIL reported). */
 const char *cli_sweep_target_name(const mpbias_sweep_struct *sw, long depth);
 slong cli_sweep_dmax(const mpbias_sweep_struct *sw);
 char *cli_sweep_header(const mpbias_sweep_struct *sw);
@@ -456,8 +454,8 @@ int cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpb
                     const mpbias_err_t err);
 /* gnuplot (gnuplot.c): s inside a single-quoted string; the program
    ($MPBIAS_GNUPLOT, or gnuplot on the PATH); 1 if prog (a path, or a name
-   looked up in $PATH) is executable; gnuplot writing FILE (PNG or SVG by
-   the extension, checked before), titled, with log10(1/eps) on a log x
+   looked up in $PATH) is executable; gnuplot writing FILE (PNG, SVG or
+   PDF by the extension, checked before), titled, with log10(1/eps) on a log x
    axis (NULL, reported, when it cannot be started); its end (EXIT_OK, or
    EXIT_FAIL reported). */
 void cli_put_gnuplot_string(FILE *g, const char *s);
@@ -469,6 +467,21 @@ FILE *cli_gnuplot_open(const char *file, const char *title);
 FILE *cli_gnuplot_pipe(void);
 int cli_gnuplot_close(FILE *g);
 
+/* regime --coords LIST (regime_plot.c): coordinates "1,3,7-9" or "all",
+   read by a CLI_ARG_CALL row into a cli_coords (1-based, increasing,
+   without repeats; n = 0 and all = 0: not given); checked against d once
+   the data are loaded (EXIT_OK, or EXIT_USAGE after the error). */
+typedef struct
+{
+    long *idx;
+    slong n;
+    int all;
+} cli_coords;
+
+int cli_coords_parse(const char *cmd, const char *name, const char *value, void *dest);
+int cli_coords_check(const char *cmd, const cli_coords *c, slong d);
+void cli_coords_clear(cli_coords *c);
+
 /* The output of regime (regime_out.c, regime_plot.c): the table as CSV or
    text, and the pictures (--plot FILE, --plot-wbar FILE; either NULL). */
 typedef struct
@@ -479,6 +492,8 @@ typedef struct
     const fmpq *alpha;
     const char *kkt_desc;       /* depth >= 3: the rich target, in words */
     const mpbias_model_struct *model;   /* its loss and shape */
+    const char *target;         /* the target's name: rich, l1, l2 or qmu */
+    const cli_coords *coords;   /* --plot-wbar's coordinates (n = 0: default) */
 } cli_regime_out;
 
 void cli_regime_csv(FILE *f, const cli_regime_out *o);

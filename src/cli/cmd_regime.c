@@ -19,6 +19,11 @@ progress(const mpbias_flow_stats *st, void *ctx)
     return 0;
 }
 
+/* --target's values (the index is regime_args.target) and their targets */
+static const char *const TARGET_NAMES[] = { "rich", "l1", "l2", "qmu", NULL };
+static const mpbias_target TARGET_OF[] = { MPBIAS_TARGET_RICH, MPBIAS_TARGET_L1,
+                                           MPBIAS_TARGET_L2, MPBIAS_TARGET_QMU };
+
 /* The options of regime, with their defaults. */
 typedef struct
 {
@@ -29,6 +34,7 @@ typedef struct
     mpbias_loss loss;
     cli_shape_opts sopt;
     const char *plotfile, *wbarfile, *out;
+    cli_coords coords;          /* --plot-wbar's coordinates */
     fmpq_t alpha;
     mpbias_sci_t until, anchor;
 } regime_args;
@@ -38,7 +44,6 @@ static int
 regime_parse(regime_args *a, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "text", "csv", NULL };
-    static const char *const TARGETS[] = { "rich", "l1", NULL };
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(a->dopt),
@@ -48,10 +53,14 @@ regime_parse(regime_args *a, int argc, char **argv)
           .help = "initialization scale alpha > 0 (default 1)" },
         CLI_ARGS_SCALED_SHAPE(a->sopt),
         CLI_ARGS_LOSS(a->loss, a->mean),
-        { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGETS,
-          .help = "the rich column: rich (default: l1 for depth 2, for\n"
-                  "depth 3+ the KKT point polished from the last checkpoint)\n"
-                  "or l1 (the l1 max-margin predictor at every depth)" },
+        { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGET_NAMES,
+          .help = "the distance that matters (column d_target of the CSV,\n"
+                  "the dashed lines of --plot-wbar), as in mpbias sweep:\n"
+                  "rich (default: l2 for depth 1, l1 for depth 2, for depth\n"
+                  "3+ the KKT point polished from the last checkpoint), l1\n"
+                  "(the l1 max-margin predictor at every depth; it is then\n"
+                  "the rich column too), l2, or qmu (the intermediate\n"
+                  "predictor at each checkpoint's mu)" },
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", a->until),
           .help = "the last loss (default 1e-1000; any decimal literal such\n"
                   "as 1e-1000000), in the loss's convention" },
@@ -79,10 +88,16 @@ regime_parse(regime_args *a, int argc, char **argv)
           .help = "text (default) or csv" },
         { CLI_ROW(CLI_ARG_STRING, "plot", 0, "FILE", &a->plotfile),
           .help = "also draw the distances against log10(1/eps) on log\n"
-                  "axes into FILE (.png or .svg; needs gnuplot)" },
+                  "axes into FILE (.png, .svg or .pdf; needs gnuplot)" },
         { CLI_ROW(CLI_ARG_STRING, "plot-wbar", 0, "FILE", &a->wbarfile),
-          .help = "also draw the coordinates of w/margin (the first 10)\n"
-                  "against log10(1/eps), with the rich limit's values" },
+          .help = "also draw coordinates of w/margin against log10(1/eps)\n"
+                  "(solid), with the target's values (dashed) in the same\n"
+                  "colours, into FILE (.png, .svg or .pdf)" },
+        { CLI_ROW(CLI_ARG_CALL, "coords", 0, "LIST", &a->coords), .call = cli_coords_parse,
+          .help = "the coordinates --plot-wbar draws: e.g. 1,3,7-9, or all\n"
+                  "(default: the support of the rich limit and of the\n"
+                  "target, then the largest others at the last checkpoint,\n"
+                  "10 in all; all when d <= 10)" },
         { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &a->out),
           .help = "write the table to FILE instead of standard output" },
         { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
@@ -126,7 +141,10 @@ regime_parse(regime_args *a, int argc, char **argv)
         "CSV columns: log10_loss, log10_t, margin, log10_muD, kappa, rho, then for\n"
         "l2, rich and qmu the sup and l2 distances and the angle (radians), floor (the\n"
         "resolution of the distances), stationarity, slackness, rate, rate_predicted,\n"
-        "extrap_err, regime, nearest (the nearer of l2 and rich, sup norm).\n"
+        "extrap_err, regime, nearest (the nearer of l2 and rich, sup norm), d_target\n"
+        "(the sup distance to --target's predictor), wbar_1 .. wbar_d (w/margin, to\n"
+        "--digits digits).  Where the distance to the target is not defined (no KKT\n"
+        "point, no intermediate predictor), d_target is nan and a warning says why.\n"
     };
     return cli_args_parse(&cmd, argc, argv);
 }
@@ -150,10 +168,14 @@ regime_validate(const regime_args *a, double target)
     for (i = 0; i < 2 && r == EXIT_OK; i++)
     {
         const char *pf = i == 0 ? a->plotfile : a->wbarfile, *ext = pf ? strrchr(pf, '.') : NULL;
-        if (pf != NULL && (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0)))
-            r = cli_usage_error("regime", "--%s %s: the file name must end in .png or .svg",
+        if (pf != NULL && (ext == NULL || (strcmp(ext, ".png") != 0 && strcmp(ext, ".svg") != 0
+                                           && strcmp(ext, ".pdf") != 0)))
+            r = cli_usage_error("regime", "--%s %s: the file name must end in .png, .svg or .pdf",
                                 i == 0 ? "plot" : "plot-wbar", pf);
     }
+    if (r == EXIT_OK && (a->coords.n > 0 || a->coords.all) && a->wbarfile == NULL)
+        r = cli_usage_error("regime", "--coords chooses the coordinates of --plot-wbar: give "
+                            "--plot-wbar FILE too");
     if (r == EXIT_OK && (a->plotfile != NULL || a->wbarfile != NULL)
         && !cli_find_program(cli_gnuplot_program()))
     {
@@ -211,9 +233,27 @@ kkt_describe(char *desc, size_t n, const regime_args *a, const mpbias_regime_tra
                  rt->kkt_kind == MPBIAS_KKT_L1 ? "the l1 solution"
                  : rt->kkt_kind == MPBIAS_KKT_VERTEX ? "a vertex, not the l1 solution"
                                                      : "an interior KKT point", rt->kkt_tau);
-    else if (!a->quiet)
+    else if (!a->quiet && rt->target != MPBIAS_TARGET_RICH)
         fprintf(stderr, "%s: no l_(2/%ld) KKT point near the last checkpoint (%s): no rich "
                 "limit column\n", PROG, a->depth, rt->kkt_err->msg);
+}
+
+/* the warning (also with --quiet) when the distance to the target is not
+   defined at some checkpoints */
+static void
+warn_target(const regime_args *a, const mpbias_regime_traj_struct *rt, const char *name)
+{
+    slong j, nnan = 0;
+    for (j = 0; j < rt->rows.n; j++)
+        nnan += !mpbias_regime_traj_target_dist(rt, j)->available;
+    if (nnan > 0)
+        cli_error("warning: the distance to the %s target is not defined (%s): d_target is nan "
+                  "at %ld of %ld checkpoints", name,
+                  rt->target == MPBIAS_TARGET_QMU
+                      ? (a->depth < 2 ? "no intermediate predictor at depth 1"
+                                      : "no intermediate predictor with a shape")
+                  : a->depth >= 3 && !rt->kkt_found ? rt->kkt_err->msg : "no rich limit",
+                  (long) nnan, (long) rt->rows.n);
 }
 
 /* the table (to --output or standard output) and the pictures */
@@ -271,6 +311,7 @@ cmd_regime(int argc, char **argv)
         fmpq_clear(a.alpha);
         mpbias_sci_clear(a.until);
         mpbias_sci_clear(a.anchor);
+        cli_coords_clear(&a.coords);
         return r == CLI_HELP_SHOWN ? EXIT_OK : r;
     }
 
@@ -278,7 +319,8 @@ cmd_regime(int argc, char **argv)
     mpbias_model_init(model);
     mpbias_flow_opts_init(&fo);
     mpbias_regime_traj_init(rt);
-    if ((r = cli_load_data("regime", &a.dopt, data)) != EXIT_OK)
+    if ((r = cli_load_data("regime", &a.dopt, data)) != EXIT_OK
+        || (r = cli_coords_check("regime", &a.coords, data->d)) != EXIT_OK)
         goto done;
     model->depth = (int) a.depth;
     model->loss = a.loss;
@@ -295,10 +337,11 @@ cmd_regime(int argc, char **argv)
     mpbias_err_clear(err);
     cli_progress_start(&prog, a.quiet, a.until);
     {
-        mpbias_regime_traj_opts o = { a.depth >= 2 && model->shape_a == NULL ? 10 : 0,
-                                      a.support_tol, 1, a.have_anchor ? a.anchor : NULL,
-                                      a.target == 1 ? MPBIAS_RICH_FROM_L1 : MPBIAS_RICH_FROM_OWN,
-                                      NULL, progress, &prog };
+        mpbias_regime_traj_opts o = {
+            .qmu_digits = a.depth >= 2 && model->shape_a == NULL ? 10 : 0,
+            .support_tol = a.support_tol, .rates = 1, .anchor = a.have_anchor ? a.anchor : NULL,
+            .rich_from = MPBIAS_RICH_FROM_OWN, .progress_fn = progress, .ctx = &prog,
+            .target_set = 1, .target = TARGET_OF[a.target] };
         r = mpbias_regime_traj_run(rt, data, model, &fo, &o, err) != MPBIAS_OK;
     }
     cli_progress_erase(&prog);
@@ -308,8 +351,10 @@ cmd_regime(int argc, char **argv)
         goto done;
     }
     kkt_describe(kkt_desc, sizeof kkt_desc, &a, rt);
+    warn_target(&a, rt, TARGET_NAMES[a.target]);
     {
-        cli_regime_out o = { data, rt, a.depth, a.digits, a.alpha, kkt_desc, model };
+        cli_regime_out o = { data, rt, a.depth, a.digits, a.alpha, kkt_desc, model,
+                             TARGET_NAMES[a.target], &a.coords };
         if ((r = regime_print(&a, &o)) != EXIT_OK)
             goto done;
     }
@@ -326,5 +371,6 @@ done:
     fmpq_clear(a.alpha);
     mpbias_sci_clear(a.until);
     mpbias_sci_clear(a.anchor);
+    cli_coords_clear(&a.coords);
     return r;
 }

@@ -106,12 +106,11 @@ sweep_parse(sweep_args *a, int argc, char **argv)
         { CLI_ROW(CLI_ARG_FLAG, "qmu", 0, NULL, &a->qmu),
           .help = "also the distance to the intermediate predictor (slower)" },
         { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGETS,
-          .help = "the distance in column d_target and the pictures: l2,\n"
-                  "l1 (at every depth), qmu, or rich (l1 for depth 2; for\n"
-                  "depth 3+ one KKT point per dataset and depth, the one the\n"
-                  "smallest alpha's trajectory reaches, in DIR/targets.json).\n"
-                  "Default: each point's own rich limit (depth 3+: the KKT\n"
-                  "point its last sample polishes to, nan when none)" },
+          .help = "the distance in column d_target and the pictures: rich\n"
+                  "(default: l2 for depth 1, l1 for depth 2; for depth 3+\n"
+                  "one KKT point per dataset and depth, the one the smallest\n"
+                  "alpha's trajectory reaches, in DIR/targets.json), l2,\n"
+                  "l1 (at every depth) or qmu (the intermediate predictor)" },
         CLI_ARGS_LOSS(a->loss, a->mean),
         CLI_ARGS_SCALED_SHAPE(a->sopt),
         { CLI_ROW(CLI_ARG_LONG, "jobs", 0, "J", &a->jobs), .lo = 1, .hi = 1024,
@@ -121,12 +120,13 @@ sweep_parse(sweep_args *a, int argc, char **argv)
         { CLI_ROW(CLI_ARG_FLAG, "plot", 0, NULL, &a->plot),
           .help = "also draw, per dataset I and depth D, DIR/phase-I-DD:\n"
                   "alpha against log10(1/eps), coloured by the distance to\n"
-                  "the rich limit, with the boundary gamma = alpha^D, and\n"
-                  "DIR/distances-I-DD: that distance against log10(1/eps),\n"
-                  "one curve per alpha; each .png and .svg (needs gnuplot)" },
+                  "the target, with the boundaries gamma = alpha^D and\n"
+                  "rho = 1, and DIR/distances-I-DD: that distance against\n"
+                  "log10(1/eps), one curve per alpha; each .png, .svg and\n"
+                  ".pdf (needs gnuplot)" },
         { CLI_ROW(CLI_ARG_POSITIVE, "threshold-within", 0, "DELTA", &a->delta), .text = &a->delta_s,
           .help = "also find, per grid point, the loss at which w/margin\n"
-                  "comes within DELTA of the rich limit and stays (mpbias\n"
+                  "comes within DELTA of the target and stays (mpbias\n"
                   "threshold, to 4 digits, horizon --until-loss): in\n"
                   "DIR/thresholds.csv, and drawn on the phase diagram" },
         { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
@@ -146,7 +146,10 @@ sweep_parse(sweep_args *a, int argc, char **argv)
         "results.csv columns: dataset (index, 1-based), name, depth, alpha, log10_loss,\n"
            "log10_t, margin, log10_muD, kappa, d_l2, d_rich, d_qmu (sup norms; nan when\n"
            "not computed), floor (their resolution), stationarity, slackness, regime,\n"
-           "nearest; see mpbias regime --help.  run.json records the options.\n"
+           "nearest, d_target (the distance to --target's predictor), wbar_1 .. wbar_d\n"
+           "(w/margin); see mpbias regime --help.  run.json records the options.  Where\n"
+           "a distance to the target is not defined, d_target is nan, a warning names\n"
+           "the point, and the phase diagram marks the sample with a red cross.\n"
     };
     return cli_args_parse(&cmd, argc, argv);
 }
@@ -264,7 +267,7 @@ cmd_sweep(int argc, char **argv)
     int r;
 
     memset(&a, 0, sizeof a);
-    a.target = -1;
+    a.target = MPBIAS_TARGET_RICH;
     a.loss = MPBIAS_LOSS_EXP;
     a.g.depths[0] = 2;
     a.fmt = MPBIAS_FORMAT_AUTO;
@@ -302,8 +305,8 @@ cmd_sweep(int argc, char **argv)
         sw->digits = (int) a.digits;
         sw->qmu = a.qmu;
         sw->threshold_within = a.delta;
-        sw->target_set = a.target >= 0;
-        sw->target = a.target >= 0 ? (mpbias_target) a.target : MPBIAS_TARGET_RICH;
+        sw->target_set = 1;
+        sw->target = (mpbias_target) a.target;
         sw->loss = a.loss;
         sw->mean = a.mean;
         sw->shape_a = a.sa;

@@ -84,8 +84,12 @@ cli_gnuplot_open(const char *file, const char *title)
     FILE *g = cli_gnuplot_pipe();
     if (g == NULL)
         return NULL;
+    /* the cairo terminals (and SVG) draw dashed lines; gnuplot's plain png
+       terminal draws them solid */
     if (ext != NULL && strcmp(ext, ".png") == 0)
-        fprintf(g, "set terminal png size 960,600\n");
+        fprintf(g, "set terminal pngcairo size 960,600 font ',11'\n");
+    else if (ext != NULL && strcmp(ext, ".pdf") == 0)
+        fprintf(g, "set terminal pdfcairo size 8in,5in font ',10'\n");
     else
         fprintf(g, "set terminal svg size 960,600 dynamic\n");
     fputs("set output '", g);

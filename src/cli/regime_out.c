@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 
 /* n mpfr numbers of prec bits, NaN (NULL when out of memory) */
@@ -59,6 +60,16 @@ put_csv_dist(FILE *f, const mpbias_dist *x)
     }
 }
 
+/* a sup distance (d_target), nan when not available */
+static void
+put_csv_sup(FILE *f, const mpbias_dist *x)
+{
+    if (!x->available)
+        fputs(",nan", f);
+    else
+        cli_put_csv_num(f, x->sup, 4);
+}
+
 static const char *
 nearest_name(int nearest, const mpbias_regime_ref_t ref)
 {
@@ -78,10 +89,13 @@ cli_regime_csv(FILE *f, const cli_regime_out *o)
     const mpbias_regime_row *an = rt->an;
     mpfr_t *p_obs = rt->rate, *p_ext = rt->extrap;
     long digits = o->digits;
-    slong j;
+    slong j, i;
     fputs("log10_loss,log10_t,margin,log10_muD,kappa,rho,l2_sup,l2_l2,l2_angle,rich_sup,"
           "rich_l2,rich_angle,qmu_sup,qmu_l2,qmu_angle,floor,stationarity,slackness,rate,"
-          "rate_predicted,extrap_err,regime,nearest\n", f);
+          "rate_predicted,extrap_err,regime,nearest,d_target", f);
+    for (j = 0; j < o->data->d; j++)
+        fprintf(f, ",wbar_%ld", (long) j + 1);
+    fputc('\n', f);
     for (j = 0; j < rows->n; j++)
     {
         const mpbias_regime_row *a = an + j;
@@ -100,7 +114,11 @@ cli_regime_csv(FILE *f, const cli_regime_out *o)
         cli_put_csv_num(f, p_obs[j], 4);
         cli_put_csv_num(f, ref->rate, 4);
         cli_put_csv_num(f, p_ext[j], 4);
-        fprintf(f, ",%s,%s\n", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
+        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
+        put_csv_sup(f, mpbias_regime_traj_target_dist(rt, j));
+        for (i = 0; i < rows->rows[j].d; i++)
+            cli_put_csv_num(f, rows->rows[j].wbar[i], (int) digits);
+        fputc('\n', f);
     }
 }
 
@@ -127,6 +145,9 @@ put_text_header(FILE *f, const cli_regime_out *o)
             : ref->rich_kind == MPBIAS_RICH_L1_FACE
                 ? "the l1 optimal face (not unique; distance to its bounding box, a lower bound)"
                                                 : o->kkt_desc);
+    if (strcmp(o->target, "l2") == 0 || strcmp(o->target, "qmu") == 0)
+        fprintf(f, "target: %s (--target; the column d(%s), d_target of the CSV)\n", o->target,
+                o->target);
     fprintf(f, "regime criterion: kappa = max|wbar| / mu^D (kernel <= 0.1 < intermediate < 10 "
             "<= rich);\n        plateau when alpha < 1 and rho = log(gamma) / (D log(1/alpha)) "
             "< 1\n");

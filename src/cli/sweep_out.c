@@ -87,17 +87,6 @@ put_dist(FILE *f, const mpbias_dist *x)
         cli_put_csv_num(f, x->sup, 7);
 }
 
-const mpbias_dist *
-cli_sweep_target_dist(const mpbias_sweep_struct *sw, long depth, const mpbias_regime_row *a)
-{
-    if ((depth == 1 && (!sw->target_set || sw->target == MPBIAS_TARGET_RICH))
-        || (sw->target_set && sw->target == MPBIAS_TARGET_L2))
-        return &a->to_l2;
-    if (sw->target_set && sw->target == MPBIAS_TARGET_QMU)
-        return &a->to_qmu;
-    return &a->to_rich;
-}
-
 const char *
 cli_sweep_target_name(const mpbias_sweep_struct *sw, long depth)
 {
@@ -139,7 +128,7 @@ put_rows(FILE *f, const mpbias_sweep_point_struct *pt, const mpbias_sweep_struct
                 a->nearest == 0 ? "l2"
                 : a->nearest == 1 ? (rt->ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1")
                                   : "-");
-        put_dist(f, cli_sweep_target_dist(sw, pt->depth, a));
+        put_dist(f, mpbias_regime_traj_target_dist(rt, j));
         for (i = 0; i < dmax; i++)
             if (i < row->d)
                 cli_put_csv_num(f, row->wbar[i], digits);
@@ -184,16 +173,8 @@ warn_target(const cli_sweep *c, const mpbias_sweep_point_struct *pt)
     const mpbias_regime_traj_struct *rt = pt->traj;
     const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, pt->ids, pt->idepth);
     slong j, nnan = 0;
-    if (!sw->target_set)
-    {
-        if (pt->depth >= 3 && rt->rows.n > 0 && !rt->kkt_found)
-            cli_error("warning: %s, depth %ld, alpha %s: no l_(2/%ld) KKT point near the last "
-                      "sample (%s): the rich distances of this point are nan", pt->data->name,
-                      pt->depth, pt->alpha, pt->depth, rt->kkt_err->msg);
-        return;
-    }
     for (j = 0; j < rt->rows.n; j++)
-        nnan += !cli_sweep_target_dist(sw, pt->depth, rt->an + j)->available;
+        nnan += !mpbias_regime_traj_target_dist(rt, j)->available;
     if (nnan > 0)
         cli_error("warning: %s, depth %ld, alpha %s: the distance to the %s target is not "
                   "defined (%s): d_target is nan at %ld of %ld samples", pt->data->name,
@@ -216,8 +197,9 @@ write_threshold(const cli_sweep *c, const mpbias_sweep_point_struct *pt, const c
     if (f != NULL)
     {
         fprintf(f, "%ld,%ld,%s,%s,%s,", (long) pt->ids + 1, pt->depth, pt->alpha, c->delta_s,
-                th->reached ? (th->at_first ? "at_first" : "true") : "false");
-        if (th->reached)
+                pt->threshold_undefined ? "undefined"
+                : th->reached ? (th->at_first ? "at_first" : "true") : "false");
+        if (th->reached && !pt->threshold_undefined)
             mpfr_fprintf(f, "%.3RDe\n", th->log10_loss);
         else
             fputs("nan\n", f);
@@ -240,6 +222,9 @@ cli_sweep_store(const cli_sweep *c, const mpbias_sweep_point_struct *pt, mpbias_
     int r = EXIT_FAIL;
     if (pt->traj_done)
         warn_target(c, pt);
+    if (pt->threshold_undefined)
+        cli_error("warning: %s, depth %ld, alpha %s: no threshold (%s): thresholds.csv says "
+                  "undefined", pt->data->name, pt->depth, pt->alpha, pt->threshold_why->msg);
     if (st != MPBIAS_OK)
         cli_error("%s", err->msg);
     else if (tmp == NULL || fin == NULL)
@@ -384,8 +369,8 @@ put_target(FILE *f, const cli_sweep *c, slong ids, slong j)
     cli_put_json_string(f, sw->data[ids].name);
     fprintf(f, "\", \"depth\": %ld, \"defined\": %s, \"kind\": \"%s\"", D,
             t->defined ? "true" : "false",
-            D == 1 ? "l2" : t->kind == MPBIAS_RICH_L1 ? "l1"
-            : t->kind == MPBIAS_RICH_L1_FACE ? "l1-face" : "kkt");
+            D == 1 ? "l2" : t->kind == MPBIAS_RICH_L1 || t->l1 == 1 ? "l1"
+            : t->kind == MPBIAS_RICH_L1_FACE ? "l1-face" : t->l1 == 2 ? "weighted-l1" : "kkt");
     if (D >= 3)
     {
         fprintf(f, ", \"from_alpha\": \"%s\"", sw->alphas[t->ialpha]);

@@ -144,6 +144,7 @@ put_boundaries(FILE *g, long D, double amin, double amax)
 typedef struct
 {
     const char *dir, *res, *name, *lim, *what;   /* what: "limit" or "target" */
+    const char *desc;           /* the titles' word on the rich target, or "" */
     const char *loss;           /* "" (the exponential loss, summed), or its name */
     slong ids;
     long D;
@@ -160,22 +161,27 @@ static const char *const EXT[3] = { "png", "svg", "pdf" };
 static void
 put_phase(FILE *g, const plot_args *p, int t)
 {
+    double xe;
     fprintf(g, "set terminal %s\nset output '%s/phase-%ld-D%ld.%s'\n", TERM[t], p->dir,
             (long) p->ids + 1, p->D, EXT[t]);
     fputs("set title '", g);
     cli_put_gnuplot_string(g, p->name);
-    fprintf(g, ", depth %ld%s: distance to the %s %s' noenhanced\n", p->D, p->loss, p->lim,
-            p->what);
+    fprintf(g, ", depth %ld%s: distance to the %s %s%s' noenhanced\n", p->D, p->loss, p->lim,
+            p->what, p->desc);
     fprintf(g, "set ylabel 'initialization scale alpha'\nset format y '%%g'\nset colorbox\n"
             "set cblabel 'log10 sup-norm distance of w/margin to the %s %s' noenhanced\n"
             "set key below horizontal samplen 2\nset autoscale cb\n", p->lim, p->what);
     fprintf(g, "set yrange [%.9g:%.9g]\n", p->amin / 1.6, p->amax * 1.6);
-    /* the curves named where they end: kernel above-left, rich below-right */
+    /* the curves named where they end, or leave the picture on the right
+       (x = ymax): kernel above-left, rich below-right; each name on the
+       side of its line that the line leaves free */
+    xe = fmin(pow(p->amax, (double) p->D) / log(10.0), p->ymax);
     fprintf(g, "unset label\nset label 1 'gamma = alpha^%ld' at %.9g,%.9g right offset -0.5,0.8 "
-            "front noenhanced\n", p->D, pow(p->amax, (double) p->D) / log(10.0), p->amax);
+            "front noenhanced\n", p->D, xe, pow(xe * log(10.0), 1.0 / (double) p->D));
+    xe = fmin(pow(p->amin, -(double) p->D) / log(10.0), p->ymax);
     if (p->amin < 1.0)
-        fprintf(g, "set label 2 'plateau: rho = 1' at %.9g,%.9g right offset -1,1.6 front "
-                "noenhanced\n", pow(p->amin, -(double) p->D) / log(10.0), p->amin);
+        fprintf(g, "set label 2 'plateau: rho = 1' at %.9g,%.9g right offset -2,-0.7 front "
+                "noenhanced\n", xe, pow(xe * log(10.0), -1.0 / (double) p->D));
     if (p->ncells > p->nnan)
         fputs("plot $H using 1:2:3:4:5:6:7 with boxxyerror fs solid 1.0 noborder palette "
               "notitle, ", g);
@@ -186,8 +192,8 @@ put_phase(FILE *g, const plot_args *p, int t)
     if (p->delta > 0.0)
         fprintf(g, ", '%s/thresholds.csv' using ($1 == %ld && $2 == %ld && strcol(5) eq 'true' "
                 "? -$6 : 1/0):3 skip 1 with linespoints lw 2 dt 2 pt 7 ps 1.2 lc rgb 'white' "
-                "title 'threshold: within %g of the rich limit from here on' noenhanced",
-                p->dir, (long) p->ids + 1, p->D, p->delta);
+                "title 'threshold: within %g of the %s %s from here on' noenhanced",
+                p->dir, (long) p->ids + 1, p->D, p->delta, p->lim, p->what);
     if (p->nnan > 0)
         fputs(", $N using 1:2 with points pt 2 ps 1.5 lw 2 lc rgb 'red' title "
               "'no distance defined (nan; see the warnings)'", g);
@@ -206,8 +212,8 @@ put_distances(FILE *g, const plot_args *p, const char *const *alphas, slong na, 
             (long) p->ids + 1, p->D, EXT[t]);
     fputs("set title '", g);
     cli_put_gnuplot_string(g, p->name);
-    fprintf(g, ", depth %ld%s: the trajectories approach the %s %s' noenhanced\n", p->D, p->loss,
-            p->lim, p->what);
+    fprintf(g, ", depth %ld%s: the trajectories approach the %s %s%s' noenhanced\n", p->D,
+            p->loss, p->lim, p->what, p->desc);
     fprintf(g, "set ylabel 'sup-norm distance of w/margin to the %s %s' noenhanced\n"
             "set format y '10^{%%L}'\nset logscale y\nset autoscale y\nset colorbox\n"
             "set cblabel 'log10 alpha'\nset cbrange [%.9g:%.9g]\n"
@@ -238,12 +244,30 @@ put_distances(FILE *g, const plot_args *p, const char *const *alphas, slong na, 
     fputs("\nset autoscale y\n", g);
 }
 
-/* both pictures of dataset ids and depth D, in the three formats */
+/* what the rich target of dataset ids and depth index j is, for the
+   titles ("" for other targets) */
+static const char *
+rich_desc(const mpbias_sweep_struct *sw, slong ids, slong j, long D)
+{
+    const mpbias_sweep_rich *t = mpbias_sweep_rich_target(sw, ids, j);
+    if (!sw->target_set || sw->target != MPBIAS_TARGET_RICH || D == 1)
+        return "";
+    if (D == 2)
+        return t != NULL && t->kind == MPBIAS_RICH_L1_FACE ? ", the l1 optimal face"
+                                                            : ", the l1 predictor";
+    if (t == NULL || !t->defined)
+        return ", none";
+    return t->l1 == 1 ? ", the l1 predictor" : t->l1 == 2 ? ", the weighted l1 predictor"
+                                                          : ", a KKT point (targets.json)";
+}
+
+/* both pictures of dataset ids and depth index j, in the three formats */
 static int
-plot_one(const cli_sweep *c, slong ids, long D, const double *av, const slong *rank,
+plot_one(const cli_sweep *c, slong ids, slong j, const double *av, const slong *rank,
          double ymax)
 {
     const mpbias_sweep_struct *sw = c->sw;
+    long D = sw->depths[j];
     plot_args p;
     size_t len = strlen(c->dir) + 64;
     char *res = malloc(len);
@@ -264,6 +288,7 @@ plot_one(const cli_sweep *c, slong ids, long D, const double *av, const slong *r
     p.name = sw->data[ids].name;
     p.lim = cli_sweep_target_name(sw, D);
     p.what = sw->target_set ? "target" : "limit";
+    p.desc = rich_desc(sw, ids, j, D);
     p.loss = sw->loss == MPBIAS_LOSS_LOGISTIC ? (sw->mean ? ", logistic loss (mean)" : ", logistic loss")
              : sw->mean ? ", exponential loss (mean)" : "";
     p.ids = ids;
@@ -323,7 +348,7 @@ cli_sweep_plot(const cli_sweep *c, double target)
     }
     for (i = 0; i < sw->ndata && r == EXIT_OK; i++)
         for (j = 0; j < sw->ndepths && r == EXIT_OK; j++)
-            r = plot_one(c, i, sw->depths[j], av, rank, target);
+            r = plot_one(c, i, j, av, rank, target);
     free(av);
     free(rank);
     return r;
