@@ -911,34 +911,19 @@ done:
     return ok;
 }
 
-/* The rigorous part, from lambda alone (whatever the solver did): with
-   lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
-   feasible point p (Z p >= 1, the scale rounded up), the duality gap
-   G = Q(p) - g(lambda+) and the strong convexity sigma give
-   ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
-   returns 1 on success. */
+/* The dual point: v = Z^T lambda+ (lambda+ = max(lambda, 0) exactly),
+   gl = g(lambda+) = sum lambda+ - sum_i c_i(v_i) and w = c'(v), each w_i
+   then its midpoint (exact).  Returns 0 when some v_i is not certainly
+   inside the domain. */
 static int
-certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
-        const mpfr_t *lam, slong prec, int digits)
+dual_point(arb_ptr v, arb_ptr w, arb_t gl, const mpbias_data_t data, const mpfr_t *lam,
+           const qarb *Q, slong prec)
 {
     slong n = data->n, d = data->d, i, k;
     int ok = 1;
-    arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
-    arb_t t, m, s, G, Qp, gl, R, sig, z;
-    arf_t sup;
-    qarb Q;
-    qarb_init(&Q, D, P, M, np, prec);
+    arb_t t, z;
     arb_init(t);
-    arb_init(m);
-    arb_init(s);
-    arb_init(G);
-    arb_init(Qp);
-    arb_init(gl);
-    arb_init(R);
-    arb_init(sig);
     arb_init(z);
-    arf_init(sup);
-    /* v = Z^T lambda+, g(lambda+) = sum lambda+ - sum_i c(v_i), w = c'(v) */
     for (k = 0; k < n; k++)
     {
         if (mpfr_sgn(lam[k]) <= 0)
@@ -955,12 +940,32 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
     }
     for (i = 0; i < d && ok; i++)
     {
-        ok = qarb_eval(t, w + i, NULL, v + i, &Q, i, prec);
+        ok = qarb_eval(t, w + i, NULL, v + i, Q, i, prec);
         arb_sub(gl, gl, t, prec);
         mag_zero(arb_radref(w + i));   /* the point is the midpoint (exact) */
     }
-    /* m = min_n z_n . w (a ball); p = s w with s = max(1, 1/m) rounded up */
-    for (k = 0; k < n && ok; k++)
+    arb_clear(t);
+    arb_clear(z);
+    return ok;
+}
+
+/* w scaled to the feasible point p = s w (in place, exact products), with
+   m = min_n z_n . w (a ball) and s = max(1, 1/m) rounded up; Qp = Q(p)
+   and R = |p|_inf.  Returns 0 when m is not certainly positive or a term
+   of Q(p) cannot be enclosed. */
+static int
+feasible_point(arb_ptr w, arb_t Qp, arb_t R, const mpbias_data_t data, const qarb *Q, slong prec)
+{
+    slong n = data->n, d = data->d, i, k;
+    int ok;
+    arb_t t, m, s, z;
+    arf_t sup;
+    arb_init(t);
+    arb_init(m);
+    arb_init(s);
+    arb_init(z);
+    arf_init(sup);
+    for (k = 0; k < n; k++)
     {
         arb_zero(t);
         for (i = 0; i < d; i++)
@@ -974,8 +979,7 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
         else
             arb_min(m, m, t, prec);
     }
-    if (ok && !arb_is_positive(m))
-        ok = 0;
+    ok = arb_is_positive(m);
     if (ok)
     {
         arb_inv(s, m, prec);
@@ -991,96 +995,166 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
         /* Q(p) and R = |p|_inf */
         for (i = 0; i < d && ok; i++)
         {
-            ok = qarb_primal(t, w + i, &Q, i, prec);
+            ok = qarb_primal(t, w + i, Q, i, prec);
             arb_add(Qp, Qp, t, prec);
             arb_abs(t, w + i);
             arb_max(R, R, t, prec);
         }
     }
+    arb_clear(t);
+    arb_clear(m);
+    arb_clear(s);
+    arb_clear(z);
+    arf_clear(sup);
+    return ok;
+}
+
+/* sig, the strong convexity of Q over the box around p = w that Q(w*) <=
+   Q(p) = Qp gives (qarb_sigma): one bound for every coordinate when the
+   scales are shared (np = 1, from R = |p|_inf), else the least of the
+   coordinates' (R overwritten).  Returns 0 on failure. */
+static int
+strong_convexity(arb_t sig, arb_t R, const arb_t Qp, arb_srcptr w, const qarb *Q, slong d,
+                 slong prec)
+{
+    slong i;
+    int ok = 1;
+    arb_t t;
+    if (Q->np == 1)
+        return qarb_sigma_fast(sig, R, Qp, Q, 0, prec);
+    arb_init(t);
+    for (i = 0; i < d && ok; i++)
+    {
+        arb_abs(R, w + i);
+        ok = qarb_sigma_fast(t, R, Qp, Q, i, prec);
+        if (i == 0)
+            arb_set(sig, t);
+        else
+            arb_min(sig, sig, t, prec);
+    }
+    arb_clear(t);
+    return ok;
+}
+
+/* sup >= sqrt(2 G / sigma), G (the duality gap) bounded above and at
+   least 0.  Returns 0 when the bound is not finite. */
+static int
+radius_bound(arf_t sup, const arb_t G, const arb_t sig, slong prec)
+{
+    arb_t t;
+    arb_init(t);
+    arb_get_ubound_arf(sup, G, prec);
+    if (arf_sgn(sup) < 0)
+        arf_zero(sup);
+    arb_set_arf(t, sup);
+    arb_mul_2exp_si(t, t, 1);
+    arb_div(t, t, sig, prec);
+    arb_sqrt(t, t, prec);
+    arb_get_ubound_arf(sup, t, prec);
+    arb_clear(t);
+    return arf_is_finite(sup);
+}
+
+/* Into r: the point p (the midpoints of w, exactly), werr_i >= |p_i -
+   w*_i| (the farther end of the enclosure enc_i of w*_i from p_i) and
+   radius = sup. */
+static void
+store_point(mpbias_qmu_t r, arb_srcptr w, arb_srcptr enc, const arf_t sup, slong d, slong prec)
+{
+    slong i;
+    arf_t lo, hi;
+    arf_get_mpfr(r->radius, sup, MPFR_RNDU);
+    for (i = 0; i < d; i++)
+    {
+        arf_init(lo);
+        arf_init(hi);
+        arb_get_lbound_arf(lo, enc + i, prec);
+        arb_get_ubound_arf(hi, enc + i, prec);
+        arf_sub(lo, arb_midref(w + i), lo, 53, ARF_RND_UP);
+        arf_sub(hi, hi, arb_midref(w + i), 53, ARF_RND_UP);
+        if (arf_cmp(hi, lo) > 0)
+            arf_swap(lo, hi);
+        if (arf_sgn(lo) < 0)
+            arf_zero(lo);
+        /* p exactly: the point the bounds are about, feasible */
+        mpfr_set_prec(r->w[i], FLINT_MAX(arf_bits(arb_midref(w + i)), MPFR_PREC_MIN));
+        arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
+        arf_get_mpfr(r->werr[i], lo, MPFR_RNDU);
+        arf_clear(lo);
+        arf_clear(hi);
+    }
+}
+
+/* The componentwise enclosures of w*, given p = w and rho = sup >=
+   ||p - w*||_2: p_i +- rho where that determines the digits asked for,
+   else through the KKT structure (certify_componentwise); stored in r
+   when they hold.  Returns 0 on failure. */
+static int
+enclose_coords(mpbias_qmu_t r, const mpbias_data_t data, const qarb *Q, arb_srcptr w,
+               const arf_t sup, int digits, slong prec)
+{
+    slong d = data->d, i;
+    arb_ptr enc = _arb_vec_init(d);
+    int all = 1, ok = 1;
+    arb_t t;
+    arb_init(t);
+    arb_set_arf(t, sup);
+    for (i = 0; i < d; i++)
+    {
+        arb_set(enc + i, w + i);
+        arb_add_error(enc + i, t);
+        all = all && ball_determined(enc + i, digits);
+    }
+    if (!all)
+        ok = certify_componentwise(enc, data, Q, w, t, prec);
+    if (ok)
+        store_point(r, w, enc, sup, d, prec);
+    _arb_vec_clear(enc, d);
+    arb_clear(t);
+    return ok;
+}
+
+/* The rigorous part, from lambda alone (whatever the solver did): with
+   lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
+   feasible point p (Z p >= 1, the scale rounded up), the duality gap
+   G = Q(p) - g(lambda+) and the strong convexity sigma give
+   ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
+   returns 1 on success. */
+static int
+certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
+        const mpfr_t *lam, slong prec, int digits)
+{
+    slong d = data->d;
+    int ok;
+    arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
+    arb_t G, Qp, gl, R, sig;
+    arf_t sup;
+    qarb Q;
+    qarb_init(&Q, D, P, M, np, prec);
+    arb_init(G);
+    arb_init(Qp);
+    arb_init(gl);
+    arb_init(R);
+    arb_init(sig);
+    arf_init(sup);
+    ok = dual_point(v, w, gl, data, lam, &Q, prec);
+    ok = ok && feasible_point(w, Qp, R, data, &Q, prec);
     if (ok)
     {
         /* G = Q(p) - g(lambda+), >= 0 up to rounding */
         arb_sub(G, Qp, gl, prec);
-        if (np == 1)
-            ok = qarb_sigma_fast(sig, R, Qp, &Q, 0, prec);
-        else
-            for (i = 0; i < d && ok; i++)
-            {
-                arb_abs(R, w + i);
-                ok = qarb_sigma_fast(t, R, Qp, &Q, i, prec);
-                if (i == 0)
-                    arb_set(sig, t);
-                else
-                    arb_min(sig, sig, t, prec);
-            }
+        ok = strong_convexity(sig, R, Qp, w, &Q, d, prec);
     }
-    if (ok)
-    {
-        /* radius = sqrt(2 G / sigma), G bounded above */
-        arb_get_ubound_arf(sup, G, prec);
-        if (arf_sgn(sup) < 0)
-            arf_zero(sup);
-        arb_set_arf(t, sup);
-        arb_mul_2exp_si(t, t, 1);
-        arb_div(t, t, sig, prec);
-        arb_sqrt(t, t, prec);
-        arb_get_ubound_arf(sup, t, prec);
-        ok = arf_is_finite(sup);
-    }
-    if (ok)
-    {
-        /* the componentwise enclosures: p_i +- rho where that determines
-           the digits asked for, else through the KKT structure */
-        arb_ptr enc = _arb_vec_init(d);
-        int all = 1;
-        arb_set_arf(t, sup);
-        for (i = 0; i < d; i++)
-        {
-            arb_set(enc + i, w + i);
-            arb_add_error(enc + i, t);
-            all = all && ball_determined(enc + i, digits);
-        }
-        if (!all)
-            ok = certify_componentwise(enc, data, &Q, w, t, prec);
-        if (ok)
-        {
-            arf_get_mpfr(r->radius, sup, MPFR_RNDU);
-            for (i = 0; i < d; i++)
-            {
-                /* werr_i >= |p_i - w*_i|: the farther end of enc_i from p_i */
-                arf_t lo, hi;
-                arf_init(lo);
-                arf_init(hi);
-                arb_get_lbound_arf(lo, enc + i, prec);
-                arb_get_ubound_arf(hi, enc + i, prec);
-                arf_sub(lo, arb_midref(w + i), lo, 53, ARF_RND_UP);
-                arf_sub(hi, hi, arb_midref(w + i), 53, ARF_RND_UP);
-                if (arf_cmp(hi, lo) > 0)
-                    arf_swap(lo, hi);
-                if (arf_sgn(lo) < 0)
-                    arf_zero(lo);
-                /* p exactly: the point the bounds are about, feasible */
-                mpfr_set_prec(r->w[i], FLINT_MAX(arf_bits(arb_midref(w + i)), MPFR_PREC_MIN));
-                arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
-                arf_get_mpfr(r->werr[i], lo, MPFR_RNDU);
-                arf_clear(lo);
-                arf_clear(hi);
-            }
-        }
-        _arb_vec_clear(enc, d);
-    }
+    ok = ok && radius_bound(sup, G, sig, prec);
+    ok = ok && enclose_coords(r, data, &Q, w, sup, digits, prec);
     _arb_vec_clear(v, d);
     _arb_vec_clear(w, d);
     qarb_clear(&Q);
-    arb_clear(t);
-    arb_clear(m);
-    arb_clear(s);
     arb_clear(G);
     arb_clear(Qp);
     arb_clear(gl);
     arb_clear(R);
     arb_clear(sig);
-    arb_clear(z);
     arf_clear(sup);
     return ok;
 }
