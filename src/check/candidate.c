@@ -125,7 +125,7 @@ parse_value(mpfr_t x, const char *s, const char *e)
 
 /* The reader's state while it goes through the buffer: the candidate it
    fills, where messages point (name, line), the header's columns and what
-   the header declared so far, and scratch for the values. */
+   the header declared so far. */
 typedef struct
 {
     mpbias_cand_struct *c;
@@ -137,10 +137,9 @@ typedef struct
     col_t *cols;                    /* the header's columns (NULL before it)   */
     slong ncol;
     slong nw, nup, num;             /* w_i, up_i, um_i columns in the header   */
-    int *seen_w, *seen_up, *seen_um;   /* per coordinate: its column was seen  */
+    int *seen_w, *seen_up, *seen_um;   /* per coordinate: its column was seen
+                                          (views of one block at seen_w) */
     slong have_axis;                /* COL_STEP or COL_TIME once seen, else -1  */
-    mpfr_t v;
-    fmpq_t q;
 } cand_reader;
 
 /* The role of the column named [a, b), and for w_i, up_i, um_i the
@@ -310,24 +309,61 @@ static mpbias_status
 read_axis(cand_reader *rd, int role, slong row, const char *a, const char *b, const char *ls)
 {
     mpbias_cand_struct *c = rd->c;
+    mpbias_status st = MPBIAS_OK;
     mpbias_err_t e2;
+    fmpq_t q;
+    fmpq_init(q);
     mpbias_err_clear(e2);
-    if (mpbias_decimal_parse(rd->q, a, (size_t) (b - a), e2) != MPBIAS_OK || fmpq_sgn(rd->q) < 0
+    if (mpbias_decimal_parse(q, a, (size_t) (b - a), e2) != MPBIAS_OK || fmpq_sgn(q) < 0
         || (role == COL_STEP
-            && (!fmpz_is_one(fmpq_denref(rd->q))
-                || fmpz_cmp_si(fmpq_numref(rd->q), WORD_MAX / 4) > 0)))
-        return _mpbias_err_set(rd->err, MPBIAS_ERR_PARSE, rd->where, rd->line, (long) (a - ls) + 1,
-                               "'%.*s' is not a %s", (int) (b - a > 40 ? 40 : b - a), a,
-                               role == COL_STEP ? "step (an integer >= 0)" : "time (a number >= 0)");
-    if (role == COL_STEP)
-        c->step[row] = fmpz_get_si(fmpq_numref(rd->q));
+            && (!fmpz_is_one(fmpq_denref(q)) || fmpz_cmp_si(fmpq_numref(q), WORD_MAX / 4) > 0)))
+        st = _mpbias_err_set(rd->err, MPBIAS_ERR_PARSE, rd->where, rd->line, (long) (a - ls) + 1,
+                             "'%.*s' is not a %s", (int) (b - a > 40 ? 40 : b - a), a,
+                             role == COL_STEP ? "step (an integer >= 0)" : "time (a number >= 0)");
+    else if (role == COL_STEP)
+        c->step[row] = fmpz_get_si(fmpq_numref(q));
     else
-        fmpq_set(c->time + row, rd->q);
-    return MPBIAS_OK;
+        fmpq_set(c->time + row, q);
+    fmpq_clear(q);
+    return st;
+}
+
+/* The number [a, b) of field f into dst, rounded to the candidate's
+   precision (ls: the start of its line); a loss (role COL_LOSS, >= 0) or
+   a log10 loss (COL_LOG10LOSS) as its natural logarithm. */
+static mpbias_status
+read_number(cand_reader *rd, mpfr_ptr dst, int role, slong f, const char *a, const char *b,
+            const char *ls)
+{
+    mpbias_status st = MPBIAS_OK;
+    mpfr_t v;
+    mpfr_init2(v, rd->prec);
+    if (!parse_value(v, a, b))
+        st = _mpbias_err_set(rd->err, MPBIAS_ERR_PARSE, rd->where, rd->line, (long) (a - ls) + 1,
+                             "field %ld ('%.*s') is not a number (decimal, nan or inf)",
+                             (long) f + 1, (int) (b - a > 40 ? 40 : b - a), a);
+    else if (role == COL_LOSS && mpfr_sgn(v) < 0)
+        st = _mpbias_err_set(rd->err, MPBIAS_ERR_DATA, rd->where, rd->line, 0,
+                             "a negative loss ('%.*s')", (int) (b - a > 40 ? 40 : b - a), a);
+    else if (role == COL_LOSS)
+        mpfr_log(dst, v, MPFR_RNDN);   /* log 0 = -inf, log nan = nan */
+    else if (role == COL_LOG10LOSS)
+    {
+        mpfr_t l10;
+        mpfr_init2(l10, rd->prec);
+        mpfr_set_ui(l10, 10, MPFR_RNDN);
+        mpfr_log(l10, l10, MPFR_RNDN);
+        mpfr_mul(dst, v, l10, MPFR_RNDN);
+        mpfr_clear(l10);
+    }
+    else
+        mpfr_set(dst, v, MPFR_RNDN);
+    mpfr_clear(v);
+    return st;
 }
 
 /* Field f, [a, b), of row `row` (ls: the start of its line): stored
-   where its column's role says, a loss as its natural logarithm. */
+   where its column's role says. */
 static mpbias_status
 read_field(cand_reader *rd, slong f, slong row, const char *a, const char *b, const char *ls)
 {
@@ -358,29 +394,7 @@ read_field(cand_reader *rd, slong f, slong row, const char *a, const char *b, co
             dst = c->log_loss + row;
             break;
     }
-    if (!parse_value(rd->v, a, b))
-        return _mpbias_err_set(rd->err, MPBIAS_ERR_PARSE, rd->where, rd->line, (long) (a - ls) + 1,
-                               "field %ld ('%.*s') is not a number (decimal, nan or inf)",
-                               (long) f + 1, (int) (b - a > 40 ? 40 : b - a), a);
-    if (col->role == COL_LOSS)
-    {
-        if (mpfr_sgn(rd->v) < 0)
-            return _mpbias_err_set(rd->err, MPBIAS_ERR_DATA, rd->where, rd->line, 0,
-                                   "a negative loss ('%.*s')", (int) (b - a > 40 ? 40 : b - a), a);
-        mpfr_log(*dst, rd->v, MPFR_RNDN);   /* log 0 = -inf, log nan = nan */
-    }
-    else if (col->role == COL_LOG10LOSS)
-    {
-        mpfr_t l10;
-        mpfr_init2(l10, rd->prec);
-        mpfr_set_ui(l10, 10, MPFR_RNDN);
-        mpfr_log(l10, l10, MPFR_RNDN);
-        mpfr_mul(*dst, rd->v, l10, MPFR_RNDN);
-        mpfr_clear(l10);
-    }
-    else
-        mpfr_set(*dst, rd->v, MPFR_RNDN);
-    return MPBIAS_OK;
+    return read_number(rd, *dst, col->role, f, a, b, ls);
 }
 
 /* A data row [s, fe) (ls: the start of its line): as many fields as the
@@ -457,6 +471,34 @@ read_lines(cand_reader *rd, const char *buf, const char *end, slong maxrows)
     return MPBIAS_OK;
 }
 
+/* The reader of a candidate c of dimension d at precision prec; returns
+   0 when out of memory (then clear it anyway). */
+static int
+reader_init(cand_reader *rd, mpbias_cand_struct *c, slong d, mpfr_prec_t prec, const char *where,
+            mpbias_err_struct *err)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->c = c;
+    rd->d = d;
+    rd->prec = prec;
+    rd->where = where;
+    rd->err = err;
+    rd->have_axis = -1;
+    rd->seen_w = calloc((size_t) (3 * d), sizeof(int));   /* one block: w, up, um */
+    if (rd->seen_w == NULL)
+        return 0;
+    rd->seen_up = rd->seen_w + d;
+    rd->seen_um = rd->seen_up + d;
+    return 1;
+}
+
+static void
+reader_clear(cand_reader *rd)
+{
+    free(rd->seen_w);
+    free(rd->cols);
+}
+
 mpbias_status
 mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d, mpfr_prec_t prec,
                         const char *name, mpbias_err_t err)
@@ -475,19 +517,7 @@ mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d, m
     if (memchr(buf, '\0', len) != NULL)
         return _mpbias_err_set(err, MPBIAS_ERR_PARSE, where, 0, 0, "the file contains a NUL byte "
                                "(not a text CSV file)");
-    memset(&rd, 0, sizeof rd);
-    rd.c = c;
-    rd.d = d;
-    rd.prec = prec;
-    rd.where = where;
-    rd.err = err;
-    rd.have_axis = -1;
-    mpfr_init2(rd.v, prec);
-    fmpq_init(rd.q);
-    rd.seen_w = calloc((size_t) d, sizeof(int));
-    rd.seen_up = calloc((size_t) d, sizeof(int));
-    rd.seen_um = calloc((size_t) d, sizeof(int));
-    if (rd.seen_w == NULL || rd.seen_up == NULL || rd.seen_um == NULL)
+    if (!reader_init(&rd, c, d, prec, where, err))
         st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, where, 0, 0, "out of memory");
     else
     {
@@ -495,12 +525,7 @@ mpbias_cand_read_buffer(mpbias_cand_t c, const char *buf, size_t len, slong d, m
         c->prec = prec;
         st = read_lines(&rd, buf, buf + len, maxrows);
     }
-    free(rd.cols);
-    free(rd.seen_w);
-    free(rd.seen_up);
-    free(rd.seen_um);
-    mpfr_clear(rd.v);
-    fmpq_clear(rd.q);
+    reader_clear(&rd);
     if (st != MPBIAS_OK)
         mpbias_cand_clear(c);
     return st;
