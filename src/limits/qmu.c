@@ -1161,7 +1161,9 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
 
 /* The dual solver's workspace at the working precision wp of one attempt:
    Z, the multipliers lam, the conjugate Q, and the Newton iteration's
-   vectors (na <= n entries of them used on an active set of na). */
+   vectors (na <= n entries of them used on an active set of na).  The
+   vectors are consecutive views of one block of QMU_WS_LEN(n, d) entries
+   at Z. */
 typedef struct
 {
     slong n, d;
@@ -1175,6 +1177,8 @@ typedef struct
     qconj Q;
 } qmu_ws;
 
+#define QMU_WS_LEN(n, d) ((n) * (d) + 4 * (n) + 3 * (d) + (n) * (n))
+
 static void
 qmu_ws_init(qmu_ws *ws, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
             slong np, mpfr_prec_t wp)
@@ -1183,15 +1187,15 @@ qmu_ws_init(qmu_ws *ws, const mpbias_data_t data, int depth, const fmpq *P, cons
     ws->n = n;
     ws->d = d;
     ws->wp = wp;
-    ws->Z = _mpbias_mpfr_vec_init(n * d, wp);
-    ws->lam = _mpbias_mpfr_vec_init(n, wp);
-    ws->v = _mpbias_mpfr_vec_init(d, wp);
-    ws->grad = _mpbias_mpfr_vec_init(n, wp);
-    ws->H = _mpbias_mpfr_vec_init(n * n, wp);
-    ws->dl = _mpbias_mpfr_vec_init(n, wp);
-    ws->lt = _mpbias_mpfr_vec_init(n, wp);
-    ws->wv = _mpbias_mpfr_vec_init(d, wp);
-    ws->hv = _mpbias_mpfr_vec_init(d, wp);
+    ws->Z = _mpbias_mpfr_vec_init(QMU_WS_LEN(n, d), wp);
+    ws->lam = ws->Z + n * d;
+    ws->grad = ws->lam + n;
+    ws->dl = ws->grad + n;
+    ws->lt = ws->dl + n;
+    ws->v = ws->lt + n;
+    ws->wv = ws->v + d;
+    ws->hv = ws->wv + d;
+    ws->H = ws->hv + d;
     ws->perm = flint_malloc((size_t) n * sizeof(slong));
     ws->idx = flint_malloc((size_t) n * sizeof(slong));
     mpbias_data_get_z_mpfr(ws->Z, data, MPFR_RNDN);
@@ -1201,17 +1205,8 @@ qmu_ws_init(qmu_ws *ws, const mpbias_data_t data, int depth, const fmpq *P, cons
 static void
 qmu_ws_clear(qmu_ws *ws)
 {
-    slong n = ws->n, d = ws->d;
     qc_clear(&ws->Q);
-    _mpbias_mpfr_vec_clear(ws->wv, d);
-    _mpbias_mpfr_vec_clear(ws->hv, d);
-    _mpbias_mpfr_vec_clear(ws->Z, n * d);
-    _mpbias_mpfr_vec_clear(ws->lam, n);
-    _mpbias_mpfr_vec_clear(ws->v, d);
-    _mpbias_mpfr_vec_clear(ws->grad, n);
-    _mpbias_mpfr_vec_clear(ws->H, n * n);
-    _mpbias_mpfr_vec_clear(ws->dl, n);
-    _mpbias_mpfr_vec_clear(ws->lt, n);
+    _mpbias_mpfr_vec_clear(ws->Z, QMU_WS_LEN(ws->n, ws->d));
     flint_free(ws->perm);
     flint_free(ws->idx);
 }
