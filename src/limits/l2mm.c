@@ -129,6 +129,57 @@ passive_solve(fmpq *s, const fmpz_mat_t K, const fmpz_t c, const int *passive,
     return ok;
 }
 
+/* Solve Kd_PP s = 1 (P = idx, np entries; Kd n x n) into sv by Gaussian
+   elimination with partial pivoting in double precision (M: room for
+   np x np).  Returns 0 when a pivot is 0. */
+static int
+passive_solve_d(double *sv, double *M, const double *Kd, const slong *idx, slong np, slong n)
+{
+    slong i, j, k;
+    for (i = 0; i < np; i++)
+    {
+        for (j = 0; j < np; j++)
+            M[i * np + j] = Kd[idx[i] * n + idx[j]];
+        sv[i] = 1.0;
+    }
+    for (k = 0; k < np; k++)
+    {
+        slong p = k;
+        for (i = k + 1; i < np; i++)
+            if (fabs(M[i * np + k]) > fabs(M[p * np + k]))
+                p = i;
+        if (M[p * np + k] == 0.0)
+            return 0;
+        if (p != k)
+        {
+            double t;
+            for (j = 0; j < np; j++)
+            {
+                t = M[k * np + j];
+                M[k * np + j] = M[p * np + j];
+                M[p * np + j] = t;
+            }
+            t = sv[k];
+            sv[k] = sv[p];
+            sv[p] = t;
+        }
+        for (i = k + 1; i < np; i++)
+        {
+            double l = M[i * np + k] / M[k * np + k];
+            for (j = k; j < np; j++)
+                M[i * np + j] -= l * M[k * np + j];
+            sv[i] -= l * sv[k];
+        }
+    }
+    for (k = np - 1; k >= 0; k--)
+    {
+        for (j = k + 1; j < np; j++)
+            sv[k] -= M[k * np + j] * sv[j];
+        sv[k] /= M[k * np + k];
+    }
+    return 1;
+}
+
 /* The Lawson-Hanson iteration in double precision on Kd = K / c (rhs 1):
    a guess of the final passive set, to warm-start the exact iteration
    (which then usually has nothing left to do).  passive is set; returns 0
@@ -178,51 +229,11 @@ guess_passive(int *passive, const fmpz_mat_t K, const fmpz_t c, slong n)
         {
             int allpos = 1;
             double alpha = 2.0;
-            /* solve Kd_PP s = 1 by Gaussian elimination with pivoting */
             for (i = 0, np = 0; i < n; i++)
                 if (passive[i])
                     idx[np++] = i;
-            for (i = 0; i < np; i++)
-            {
-                for (j = 0; j < np; j++)
-                    M[i * np + j] = Kd[idx[i] * n + idx[j]];
-                sv[i] = 1.0;
-            }
-            for (k = 0; k < np; k++)
-            {
-                slong p = k;
-                for (i = k + 1; i < np; i++)
-                    if (fabs(M[i * np + k]) > fabs(M[p * np + k]))
-                        p = i;
-                if (M[p * np + k] == 0.0)
-                    goto done;
-                if (p != k)
-                {
-                    double t;
-                    for (j = 0; j < np; j++)
-                    {
-                        t = M[k * np + j];
-                        M[k * np + j] = M[p * np + j];
-                        M[p * np + j] = t;
-                    }
-                    t = sv[k];
-                    sv[k] = sv[p];
-                    sv[p] = t;
-                }
-                for (i = k + 1; i < np; i++)
-                {
-                    double l = M[i * np + k] / M[k * np + k];
-                    for (j = k; j < np; j++)
-                        M[i * np + j] -= l * M[k * np + j];
-                    sv[i] -= l * sv[k];
-                }
-            }
-            for (k = np - 1; k >= 0; k--)
-            {
-                for (j = k + 1; j < np; j++)
-                    sv[k] -= M[k * np + j] * sv[j];
-                sv[k] /= M[k * np + k];
-            }
+            if (!passive_solve_d(sv, M, Kd, idx, np, n))
+                goto done;
             for (i = 0; i < np; i++)
                 if (sv[i] <= 0.0)
                 {
