@@ -1724,6 +1724,60 @@ stab_merge(mpbias_check_result *res, const stab_ctx *stab, const mpbias_cand_str
 
 /* ---- the check -------------------------------------------------------- */
 
+/* The Jacobian along the reference R: its run again, at the precision
+   that certified it, with the probe S.  Returns 1 when that run
+   succeeded. */
+static int
+stab_run(stab_ctx *S, const refset *R, const mpbias_data_t data, const mpbias_model_t model,
+         const mpbias_cand_struct *c, const mpbias_check_opts *o)
+{
+    int done = 0;
+    refset R2;
+    mpbias_err_t e2;
+    mpbias_err_clear(e2);
+    if (refset_init(&R2, c))
+    {
+        R2.stab = S;
+        done = reference(&R2, data, model, c, o->gd, o->digits, R->prec, R->prec, e2) == MPBIAS_OK;
+    }
+    refset_clear(&R2);
+    return done;
+}
+
+/* The diagnoses of a candidate that disagrees with the reference R (stab:
+   the stability measured along it, NULL when it was not). */
+static void
+explain(mpbias_check_result *res, const refset *R, const stab_ctx *stab, const mpbias_data_t data,
+        const mpbias_model_t model, const mpbias_cand_struct *c, const mpbias_check_opts *o,
+        const mpfr_t *Z, mpfr_prec_t prec)
+{
+    slong jb = res->first_bad >= 0 ? res->first_bad : 0;
+    slong jn = first_nan_row(c);
+    double md = o->min_digits;
+    char where[128];
+
+    /* 1. double-precision signatures at the row where agreement is lost */
+    if (jn >= 0)
+    {
+        where_str(where, sizeof where, c, jn);
+        add_diag(res, MPBIAS_DIAG_NAN,
+                 "The candidate's values are NaN or infinite from %s on (reference margin "
+                 "there %.6g).", where, res->rows[jn].ref_margin);
+    }
+    explain_underflow(res, R, c, model, md, prec);
+    if (stab != NULL && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
+        && (jn < 0 || jn > jb))
+        explain_unstable(res, R, stab, c, md, o->gd->normalized);
+    explain_loss(res, R, c, data, model, o, Z, prec);
+    explain_cancellation(res, R, c, model, o->digits);
+    /* 2. other references */
+    explain_mean_sum(res, data, model, c, o, Z, prec);
+    if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
+        explain_gd(res, R, data, model, c, o, Z, prec);
+    /* 3. the first step against the reference's */
+    explain_first_step(res, R, c, data, model, md, jn, prec);
+}
+
 mpbias_status
 mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbias_model_t model,
                  const mpbias_cand_t cand, const mpbias_check_opts *o, mpbias_err_t err)
@@ -1804,19 +1858,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                 res->stab.meaningless_from = j;
     }
     if (have_stab && o->explain && !res->agree)
-    {
-        /* the Jacobian along the reference: its run again, at the
-           precision that certified it, with the probe */
-        refset R2;
-        mpbias_err_t e2;
-        mpbias_err_clear(e2);
-        if (refset_init(&R2, c))
-        {
-            R2.stab = &stab;
-            stab_done = reference(&R2, data, model, c, o->gd, o->digits, R.prec, R.prec, e2) == MPBIAS_OK;
-        }
-        refset_clear(&R2);
-    }
+        stab_done = stab_run(&stab, &R, data, model, c, o);
     if (stab_done)
         stab_merge(res, &stab, c);
 
@@ -1831,31 +1873,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     }
 
     if (o->explain && !res->agree)
-    {
-        slong jb = res->first_bad >= 0 ? res->first_bad : 0;
-        slong jn = first_nan_row(c);
-
-        /* 1. double-precision signatures at the row where agreement is lost */
-        if (jn >= 0)
-        {
-            where_str(where, sizeof where, c, jn);
-            add_diag(res, MPBIAS_DIAG_NAN,
-                     "The candidate's values are NaN or infinite from %s on (reference margin "
-                     "there %.6g).", where, res->rows[jn].ref_margin);
-        }
-        explain_underflow(res, &R, c, model, md, prec);
-        if (stab_done && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
-            && (jn < 0 || jn > jb))
-            explain_unstable(res, &R, &stab, c, md, o->gd->normalized);
-        explain_loss(res, &R, c, data, model, o, (const mpfr_t *) Z, prec);
-        explain_cancellation(res, &R, c, model, o->digits);
-        /* 2. other references */
-        explain_mean_sum(res, data, model, c, o, (const mpfr_t *) Z, prec);
-        if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
-            explain_gd(res, &R, data, model, c, o, (const mpfr_t *) Z, prec);
-        /* 3. the first step against the reference's */
-        explain_first_step(res, &R, c, data, model, md, jn, prec);
-    }
+        explain(res, &R, stab_done ? &stab : NULL, data, model, c, o, (const mpfr_t *) Z, prec);
     _mpbias_mpfr_vec_clear(Z, n * d);
     if (have_stab)
         stab_clear(&stab);
