@@ -420,27 +420,12 @@ sym_max_eig(double *A, slong m)
     return mx;
 }
 
+/* q_n = l'(m_n), h_n = l''(m_n) (over L for log L, over N for the mean
+   loss), from their logarithms, and gz = Z^T q */
 static void
-stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const mpfr_t *m,
-           const mpfr_t logL, void *ctx)
+stab_loss_weights(stab_ctx *S, const mpfr_t *m, const mpfr_t logL)
 {
-    stab_ctx *S = ctx;
     slong i, j, n = S->n, d = S->d;
-    double eta = fmpq_get_d(etaq), wmax = 0, amax = 0, growth = NAN, sh = NAN;
-    if (!S->ok)
-        return;
-    for (i = 0; i < d; i++)
-    {
-        S->up[i] = mpfr_get_d(up[i], MPFR_RNDN);
-        S->um[i] = mpfr_get_d(um[i], MPFR_RNDN);
-        if (!(fabs(S->up[i]) < 1e100 && fabs(S->um[i]) < 1e100))
-        {
-            S->ok = 0;   /* beyond double: the analysis stops here */
-            return;
-        }
-    }
-    /* q_n = l'(m_n), h_n = l''(m_n) (over L for log L, over N for the
-       mean loss), from their logarithms */
     for (j = 0; j < n; j++)
     {
         if (S->logistic)
@@ -490,37 +475,49 @@ stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const 
             g += S->Z[j * d + i] * S->q[j];
         S->gz[i] = g;
     }
-    /* lambda_max(H) */
-    if (S->H != NULL)
+}
+
+/* The sharpness of step k, eta lambda_max(H) (H formed column by column
+   from stab_hv, symmetrized): the first step beyond 2, and the largest
+   since the last row (cur_sharp, cur_lam, cur_k). */
+static void
+stab_sharpness(stab_ctx *S, slong k, double eta)
+{
+    slong mm = 2 * S->d, r, cc;
+    double lam, sh;
+    for (cc = 0; cc < mm; cc++)
     {
-        slong mm = 2 * d, r, cc;
-        for (cc = 0; cc < mm; cc++)
-        {
-            for (r = 0; r < mm; r++)
-                S->ev[r] = r == cc;
-            stab_hv(S, S->ev, S->hv);
-            for (r = 0; r < mm; r++)
-                S->H[r * mm + cc] = S->hv[r];
-        }
         for (r = 0; r < mm; r++)
-            for (cc = r + 1; cc < mm; cc++)
-                S->H[r * mm + cc] = S->H[cc * mm + r] = 0.5 * (S->H[r * mm + cc] + S->H[cc * mm + r]);
-        {
-            double lam = sym_max_eig(S->H, mm);
-            sh = eta * lam;
-            if (isfinite(sh) && sh > 2 && S->first_unstable < 0)
-                S->first_unstable = k;
-        }
-        if (isnan(S->cur_sharp) || sh > S->cur_sharp)
-        {
-            S->cur_sharp = sh;
-            S->cur_lam = sh / eta;
-            S->cur_k = k;
-        }
+            S->ev[r] = r == cc;
+        stab_hv(S, S->ev, S->hv);
+        for (r = 0; r < mm; r++)
+            S->H[r * mm + cc] = S->hv[r];
     }
-    /* the rounding errors' propagation: at every step a perturbation of
-       relative size 2^-53 in each component of u (signs and sizes from a
-       fixed sequence) joins the one carried from the steps before */
+    for (r = 0; r < mm; r++)
+        for (cc = r + 1; cc < mm; cc++)
+            S->H[r * mm + cc] = S->H[cc * mm + r] = 0.5 * (S->H[r * mm + cc] + S->H[cc * mm + r]);
+    lam = sym_max_eig(S->H, mm);
+    sh = eta * lam;
+    if (isfinite(sh) && sh > 2 && S->first_unstable < 0)
+        S->first_unstable = k;
+    if (isnan(S->cur_sharp) || sh > S->cur_sharp)
+    {
+        S->cur_sharp = sh;
+        S->cur_lam = sh / eta;
+        S->cur_k = k;
+    }
+}
+
+/* The rounding errors' propagation: at every step a perturbation of
+   relative size 2^-53 in each component of u (signs and sizes from a
+   fixed sequence) joins the one carried from the steps before (v).
+   Returns the growth: log10 of the perturbation of w relative to w (NaN
+   when either is 0). */
+static double
+stab_perturb(stab_ctx *S)
+{
+    slong i, d = S->d;
+    double wmax = 0, amax = 0;
     for (i = 0; i < 2 * d; i++)
     {
         double x = i < d ? S->up[i] : S->um[i - d];
@@ -536,7 +533,15 @@ stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const 
         amax = fabs(a) > amax ? fabs(a) : amax;
     }
     if (wmax > 0 && amax > 0)
-        growth = log10(amax) + S->vscale - log10(wmax);
+        return log10(amax) + S->vscale - log10(wmax);
+    return NAN;
+}
+
+/* The candidate's rows at step k take the sharpness since the last row
+   and the growth. */
+static void
+stab_rows(stab_ctx *S, slong k, double growth)
+{
     while (S->next < S->nrows && S->steps[S->next] < k)
         S->next++;
     while (S->next < S->nrows && S->steps[S->next] == k)
@@ -548,9 +553,15 @@ stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const 
         S->cur_sharp = S->cur_lam = NAN;
         S->cur_k = -1;
     }
-    /* v <- (I - eta H) v, rescaled */
+}
+
+/* v <- (I - eta H) v, rescaled */
+static void
+stab_propagate(stab_ctx *S, double eta)
+{
+    slong i, d = S->d;
+    double amax = 0;
     stab_hv(S, S->v, S->hv);
-    amax = 0;
     for (i = 0; i < 2 * d; i++)
     {
         S->v[i] -= eta * S->hv[i];
@@ -564,6 +575,32 @@ stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const 
             S->v[i] /= amax;
         S->vscale += log10(amax);
     }
+}
+
+static void
+stab_probe(slong k, const fmpq *etaq, const mpfr_t *up, const mpfr_t *um, const mpfr_t *m,
+           const mpfr_t logL, void *ctx)
+{
+    stab_ctx *S = ctx;
+    slong i, d = S->d;
+    double eta = fmpq_get_d(etaq);
+    if (!S->ok)
+        return;
+    for (i = 0; i < d; i++)
+    {
+        S->up[i] = mpfr_get_d(up[i], MPFR_RNDN);
+        S->um[i] = mpfr_get_d(um[i], MPFR_RNDN);
+        if (!(fabs(S->up[i]) < 1e100 && fabs(S->um[i]) < 1e100))
+        {
+            S->ok = 0;   /* beyond double: the analysis stops here */
+            return;
+        }
+    }
+    stab_loss_weights(S, m, logL);
+    if (S->H != NULL)
+        stab_sharpness(S, k, eta);
+    stab_rows(S, k, stab_perturb(S));
+    stab_propagate(S, eta);
 }
 
 /* Reference rows for the candidate: gd (axis STEP, steps `go`) or flow. */
@@ -1069,6 +1106,89 @@ gd_at_times(refset *R, const mpbias_data_t data, const mpbias_model_t model,
     return ok;
 }
 
+/* The least-squares fit of w_c - w_flow = eta C over the rows where both
+   references have the candidate's (positive) time, C = (w_gd - w_flow) / h0
+   from gradient descent G with the small step h0: num = <delta, C>,
+   den = |C|^2, dd = |delta|^2 (delta = w_c - w_flow). */
+static void
+step_fit(double *num, double *den, double *dd, const refset *F, const refset *G,
+         const mpbias_cand_struct *c, const mpbias_model_t model, const fmpq_t h0,
+         mpfr_prec_t prec)
+{
+    slong j, i, d = c->d;
+    mpfr_t *w = _mpbias_mpfr_vec_init(d, prec);
+    for (j = 0; j < c->n; j++)
+    {
+        if (!F->have[j] || !G->have[j] || fmpq_sgn(c->time + j) == 0)
+            continue;
+        cand_w(w, c, j, model->depth);
+        for (i = 0; i < d; i++)
+        {
+            double delta = mpfr_get_d(w[i], MPFR_RNDN) - mpfr_get_d(F->rows[j].w[i], MPFR_RNDN);
+            double C;
+            mpfr_sub(w[i], G->rows[j].w[i], F->rows[j].w[i], MPFR_RNDN);
+            C = mpfr_get_d(w[i], MPFR_RNDN) / fmpq_get_d(h0);
+            *num += delta * C;
+            *den += C * C;
+            *dd += delta * delta;
+        }
+    }
+    _mpbias_mpfr_vec_clear(w, d);
+}
+
+/* The fitted step eta rounded to one and to two significant digits, as
+   decimals: gradient descent with each, measured against the candidate;
+   the step that agrees best into hbest.  Returns its worst digits of w
+   (-1 when neither could be run). */
+static double
+best_decimal_step(fmpq_t hbest, double eta, const mpbias_data_t data, const mpbias_model_t model,
+                  const mpbias_cand_struct *c, const mpbias_check_opts *o, const mpfr_t *Z,
+                  mpfr_prec_t prec)
+{
+    mpbias_check_result ar;
+    double e10 = pow(10.0, floor(log10(eta))), bestw = -1;
+    fmpq_t hs;
+    int k;
+    fmpq_init(hs);
+    for (k = 0; k < 2; k++)
+    {
+        /* eta rounded to k + 1 significant digits, as a decimal */
+        double q = k == 0 ? 1 : 10;
+        double m = floor(eta / e10 * q + 0.5);
+        refset H;
+        if (e10 / q >= 1)
+            fmpq_set_si(hs, (slong) (m * (e10 / q)), 1);
+        else
+        {
+            fmpz_set_d(fmpq_numref(hs), m);
+            fmpz_set_d(fmpq_denref(hs), floor(q / e10 + 0.5));
+            fmpq_canonicalise(hs);
+        }
+        if (fmpq_sgn(hs) <= 0)
+            continue;
+        if (!refset_init(&H, c))
+            continue;
+        if (gd_at_times(&H, data, model, c, hs, o))
+        {
+            mpbias_check_result_init(&ar);
+            ar.rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
+            if (ar.rows != NULL)
+            {
+                measure(&ar, &H, c, data, model, Z, o->digits, o->min_digits, prec);
+                if (ar.worst_w > bestw)
+                {
+                    bestw = ar.worst_w;
+                    fmpq_set(hbest, hs);
+                }
+            }
+            mpbias_check_result_clear(&ar);
+        }
+        refset_clear(&H);
+    }
+    fmpq_clear(hs);
+    return bestw;
+}
+
 /* A time candidate that disagrees with the flow: is it gradient descent?
    The GD-flow gap is first order in the step, w_gd(t) - w_flow(t) ~ h C(t):
    C from GD with a small step h0, the candidate's step by least squares
@@ -1079,11 +1199,10 @@ explain_gd(mpbias_check_result *res, const refset *F, const mpbias_data_t data,
            const mpbias_model_t model, const mpbias_cand_struct *c, const mpbias_check_opts *o,
            const mpfr_t *Z, mpfr_prec_t prec)
 {
-    slong j, i, d = c->d, npos = 0;
+    slong j, npos = 0;
     double tmin = 0, num = 0, den = 0, dd = 0, eta, resid;
     fmpq_t h0;
     refset G;
-    mpfr_t *w;
     for (j = 0; j < c->n; j++)
         if (fmpq_sgn(c->time + j) > 0)
         {
@@ -1116,99 +1235,39 @@ explain_gd(mpbias_check_result *res, const refset *F, const mpbias_data_t data,
             return;
         }
     }
-    w = _mpbias_mpfr_vec_init(d, prec);
-    for (j = 0; j < c->n; j++)
-    {
-        if (!F->have[j] || !G.have[j] || fmpq_sgn(c->time + j) == 0)
-            continue;
-        cand_w(w, c, j, model->depth);
-        for (i = 0; i < d; i++)
-        {
-            double delta = mpfr_get_d(w[i], MPFR_RNDN) - mpfr_get_d(F->rows[j].w[i], MPFR_RNDN);
-            double C;
-            mpfr_sub(w[i], G.rows[j].w[i], F->rows[j].w[i], MPFR_RNDN);
-            C = mpfr_get_d(w[i], MPFR_RNDN) / fmpq_get_d(h0);
-            num += delta * C;
-            den += C * C;
-            dd += delta * delta;
-        }
-    }
-    _mpbias_mpfr_vec_clear(w, d);
+    step_fit(&num, &den, &dd, F, &G, c, model, h0, prec);
     refset_clear(&G);
-    if (den > 0 && dd > 0 && isfinite(num))
-    {
-        eta = num / den;
-        /* |delta - eta C|^2 / |delta|^2 */
-        resid = sqrt(fmax(0.0, 1 - num * num / (den * dd)));
-        if (eta > 0 && resid < 0.3)
-        {
-            mpbias_check_result best, ar;
-            double e10 = pow(10.0, floor(log10(eta))), bestw = -1;
-            fmpq_t hs, hbest;
-            int k;
-            fmpq_init(hs);
-            fmpq_init(hbest);
-            mpbias_check_result_init(&best);
-            for (k = 0; k < 2; k++)
-            {
-                /* eta rounded to k + 1 significant digits, as a decimal */
-                double q = k == 0 ? 1 : 10;
-                double m = floor(eta / e10 * q + 0.5);
-                if (e10 / q >= 1)
-                    fmpq_set_si(hs, (slong) (m * (e10 / q)), 1);
-                else
-                {
-                    fmpz_set_d(fmpq_numref(hs), m);
-                    fmpz_set_d(fmpq_denref(hs), floor(q / e10 + 0.5));
-                    fmpq_canonicalise(hs);
-                }
-                if (fmpq_sgn(hs) <= 0)
-                    continue;
-                {
-                    refset H;
-                    if (!refset_init(&H, c))
-                        continue;
-                    if (gd_at_times(&H, data, model, c, hs, o))
-                    {
-                        mpbias_check_result_init(&ar);
-                        ar.rows = calloc((size_t) c->n, sizeof(mpbias_check_row));
-                        if (ar.rows != NULL)
-                        {
-                            measure(&ar, &H, c, data, model, Z, o->digits, o->min_digits, prec);
-                            if (ar.worst_w > bestw)
-                            {
-                                bestw = ar.worst_w;
-                                fmpq_set(hbest, hs);
-                            }
-                        }
-                        mpbias_check_result_clear(&ar);
-                    }
-                    refset_clear(&H);
-                }
-            }
-            if (bestw >= res->worst_w + 1)
-            {
-                double need = pow(10.0, o->min_digits - res->worst_w);
-                add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
-                         "The candidate is gradient descent with step %.6g (it agrees with that "
-                         "to %.1f digits, with the flow to %.1f): a step too large for the flow "
-                         "approximation at this accuracy.  The gap is first order in the step: "
-                         "about %.2g (%.3g times smaller) would give %g digits.",
-                         fmpq_get_d(hbest), bestw, res->worst_w, fmpq_get_d(hbest) / need, need,
-                         o->min_digits);
-            }
-            else
-                add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
-                         "The candidate's distance to the flow is first order in a step of about "
-                         "%.3g (fit residual %.2g): it looks like gradient descent (or an Euler "
-                         "method) with that step, too large for the flow approximation at this "
-                         "accuracy.", eta, resid);
-            mpbias_check_result_clear(&best);
-            fmpq_clear(hs);
-            fmpq_clear(hbest);
-        }
-    }
     fmpq_clear(h0);
+    if (!(den > 0 && dd > 0 && isfinite(num)))
+        return;
+    eta = num / den;
+    /* |delta - eta C|^2 / |delta|^2 */
+    resid = sqrt(fmax(0.0, 1 - num * num / (den * dd)));
+    if (eta > 0 && resid < 0.3)
+    {
+        fmpq_t hbest;
+        double bestw;
+        fmpq_init(hbest);
+        bestw = best_decimal_step(hbest, eta, data, model, c, o, Z, prec);
+        if (bestw >= res->worst_w + 1)
+        {
+            double need = pow(10.0, o->min_digits - res->worst_w);
+            add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
+                     "The candidate is gradient descent with step %.6g (it agrees with that "
+                     "to %.1f digits, with the flow to %.1f): a step too large for the flow "
+                     "approximation at this accuracy.  The gap is first order in the step: "
+                     "about %.2g (%.3g times smaller) would give %g digits.",
+                     fmpq_get_d(hbest), bestw, res->worst_w, fmpq_get_d(hbest) / need, need,
+                     o->min_digits);
+        }
+        else
+            add_diag(res, MPBIAS_DIAG_STEP_TOO_LARGE,
+                     "The candidate's distance to the flow is first order in a step of about "
+                     "%.3g (fit residual %.2g): it looks like gradient descent (or an Euler "
+                     "method) with that step, too large for the flow approximation at this "
+                     "accuracy.", eta, resid);
+        fmpq_clear(hbest);
+    }
 }
 
 /* Evidence that exp(-m) underflowed in the candidate (float64: subnormal
@@ -1665,6 +1724,60 @@ stab_merge(mpbias_check_result *res, const stab_ctx *stab, const mpbias_cand_str
 
 /* ---- the check -------------------------------------------------------- */
 
+/* The Jacobian along the reference R: its run again, at the precision
+   that certified it, with the probe S.  Returns 1 when that run
+   succeeded. */
+static int
+stab_run(stab_ctx *S, const refset *R, const mpbias_data_t data, const mpbias_model_t model,
+         const mpbias_cand_struct *c, const mpbias_check_opts *o)
+{
+    int done = 0;
+    refset R2;
+    mpbias_err_t e2;
+    mpbias_err_clear(e2);
+    if (refset_init(&R2, c))
+    {
+        R2.stab = S;
+        done = reference(&R2, data, model, c, o->gd, o->digits, R->prec, R->prec, e2) == MPBIAS_OK;
+    }
+    refset_clear(&R2);
+    return done;
+}
+
+/* The diagnoses of a candidate that disagrees with the reference R (stab:
+   the stability measured along it, NULL when it was not). */
+static void
+explain(mpbias_check_result *res, const refset *R, const stab_ctx *stab, const mpbias_data_t data,
+        const mpbias_model_t model, const mpbias_cand_struct *c, const mpbias_check_opts *o,
+        const mpfr_t *Z, mpfr_prec_t prec)
+{
+    slong jb = res->first_bad >= 0 ? res->first_bad : 0;
+    slong jn = first_nan_row(c);
+    double md = o->min_digits;
+    char where[128];
+
+    /* 1. double-precision signatures at the row where agreement is lost */
+    if (jn >= 0)
+    {
+        where_str(where, sizeof where, c, jn);
+        add_diag(res, MPBIAS_DIAG_NAN,
+                 "The candidate's values are NaN or infinite from %s on (reference margin "
+                 "there %.6g).", where, res->rows[jn].ref_margin);
+    }
+    explain_underflow(res, R, c, model, md, prec);
+    if (stab != NULL && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
+        && (jn < 0 || jn > jb))
+        explain_unstable(res, R, stab, c, md, o->gd->normalized);
+    explain_loss(res, R, c, data, model, o, Z, prec);
+    explain_cancellation(res, R, c, model, o->digits);
+    /* 2. other references */
+    explain_mean_sum(res, data, model, c, o, Z, prec);
+    if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
+        explain_gd(res, R, data, model, c, o, Z, prec);
+    /* 3. the first step against the reference's */
+    explain_first_step(res, R, c, data, model, md, jn, prec);
+}
+
 mpbias_status
 mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbias_model_t model,
                  const mpbias_cand_t cand, const mpbias_check_opts *o, mpbias_err_t err)
@@ -1745,19 +1858,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
                 res->stab.meaningless_from = j;
     }
     if (have_stab && o->explain && !res->agree)
-    {
-        /* the Jacobian along the reference: its run again, at the
-           precision that certified it, with the probe */
-        refset R2;
-        mpbias_err_t e2;
-        mpbias_err_clear(e2);
-        if (refset_init(&R2, c))
-        {
-            R2.stab = &stab;
-            stab_done = reference(&R2, data, model, c, o->gd, o->digits, R.prec, R.prec, e2) == MPBIAS_OK;
-        }
-        refset_clear(&R2);
-    }
+        stab_done = stab_run(&stab, &R, data, model, c, o);
     if (stab_done)
         stab_merge(res, &stab, c);
 
@@ -1772,31 +1873,7 @@ mpbias_check_run(mpbias_check_result *res, const mpbias_data_t data, const mpbia
     }
 
     if (o->explain && !res->agree)
-    {
-        slong jb = res->first_bad >= 0 ? res->first_bad : 0;
-        slong jn = first_nan_row(c);
-
-        /* 1. double-precision signatures at the row where agreement is lost */
-        if (jn >= 0)
-        {
-            where_str(where, sizeof where, c, jn);
-            add_diag(res, MPBIAS_DIAG_NAN,
-                     "The candidate's values are NaN or infinite from %s on (reference margin "
-                     "there %.6g).", where, res->rows[jn].ref_margin);
-        }
-        explain_underflow(res, &R, c, model, md, prec);
-        if (stab_done && res->first_bad >= 0 && !has_diag(res, MPBIAS_DIAG_UNDERFLOW)
-            && (jn < 0 || jn > jb))
-            explain_unstable(res, &R, &stab, c, md, o->gd->normalized);
-        explain_loss(res, &R, c, data, model, o, (const mpfr_t *) Z, prec);
-        explain_cancellation(res, &R, c, model, o->digits);
-        /* 2. other references */
-        explain_mean_sum(res, data, model, c, o, (const mpfr_t *) Z, prec);
-        if (c->axis == MPBIAS_CAND_TIME && !has_diag(res, MPBIAS_DIAG_MEAN_SUM))
-            explain_gd(res, &R, data, model, c, o, (const mpfr_t *) Z, prec);
-        /* 3. the first step against the reference's */
-        explain_first_step(res, &R, c, data, model, md, jn, prec);
-    }
+        explain(res, &R, stab_done ? &stab : NULL, data, model, c, o, (const mpfr_t *) Z, prec);
     _mpbias_mpfr_vec_clear(Z, n * d);
     if (have_stab)
         stab_clear(&stab);

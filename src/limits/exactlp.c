@@ -393,10 +393,9 @@ _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const fmpq 
 {
     slong i, j;
     int ok = 1;
-    fmpq_t s, t, pv, dv;
+    fmpq_t s, pv, dv;
     fmpq *ax = _fmpq_vec_init(m), *aty = _fmpq_vec_init(k);
     fmpq_init(s);
-    fmpq_init(t);
     fmpq_init(pv);
     fmpq_init(dv);
     /* primal: x >= 0, rows at or above (or at) their bound */
@@ -430,7 +429,6 @@ _mpbias_exact_lp_certify(fmpq_t value, const fmpq *x, const fmpq *y, const fmpq 
     _fmpq_vec_clear(ax, m);
     _fmpq_vec_clear(aty, k);
     fmpq_clear(s);
-    fmpq_clear(t);
     fmpq_clear(pv);
     fmpq_clear(dv);
     return ok;

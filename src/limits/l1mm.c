@@ -181,18 +181,12 @@ mpbias_l1mm_compute(mpbias_l1mm_t r, const mpbias_data_t data, mpbias_err_t err)
     return mpbias_l1mm_compute_weighted(r, data, NULL, NULL, err);
 }
 
-mpbias_status
-mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fmpq *cp,
-                             const fmpq *cm, mpbias_err_t err)
+/* The weights of the weighted version, when given: both vectors or
+   neither, every entry positive. */
+static mpbias_status
+check_weights(const fmpq *cp, const fmpq *cm, slong d, mpbias_err_t err)
 {
-    slong n = data->n, d = data->d, k, i, ns = 0, np = 0;
-    mpbias_status st = MPBIAS_OK;
-    int lp;
-    fmpq *A = NULL, *b = NULL, *c = NULL, *x = NULL;
-    int *fx = NULL, *sg = NULL;
-    slong *S = NULL;
-    fmpq_t g, one;
-
+    slong i;
     if ((cp == NULL) != (cm == NULL))
         return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                "l1 max margin: give both weight vectors or neither");
@@ -201,6 +195,160 @@ mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fm
             return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                                    "l1 max margin: the weights of coordinate %ld must be "
                                    "positive", (long) i + 1);
+    return MPBIAS_OK;
+}
+
+/* The LP in the form _mpbias_exact_lp solves: columns p_1..p_d,
+   q_1..q_d, rows z_k . (p - q) >= 1, costs the weights (cp, cm) of p and
+   q.  A is n x 2d, b has n entries, c 2d. */
+static void
+primal_lp(fmpq *A, fmpq *b, fmpq *c, const mpbias_data_t data, const fmpq *cp, const fmpq *cm)
+{
+    slong n = data->n, d = data->d, k, i;
+    fmpq_t one;
+    fmpq_init(one);
+    fmpq_one(one);
+    for (k = 0; k < n; k++)
+    {
+        for (i = 0; i < d; i++)
+        {
+            fmpq_set(A + k * 2 * d + i, mpbias_data_z(data, k, i));
+            fmpq_neg(A + k * 2 * d + d + i, mpbias_data_z(data, k, i));
+        }
+        fmpq_one(b + k);
+    }
+    for (i = 0; i < d; i++)
+    {
+        fmpq_set(c + i, weight(cp, cm, i, 1, one));
+        fmpq_set(c + d + i, weight(cp, cm, i, -1, one));
+    }
+    fmpq_clear(one);
+}
+
+/* No certified optimum (status lp): decide separability exactly (the LP
+   is infeasible iff the data are not separable) before blaming the
+   solver. */
+static mpbias_status
+unsolved(mpbias_l1mm_t r, const mpbias_data_t data, int lp, mpbias_err_t err)
+{
+    mpbias_status st;
+    mpbias_l2mm_t l2;
+    mpbias_l2mm_init(l2);
+    st = mpbias_l2mm_compute(l2, data, err);
+    r->separable = l2->separable;
+    mpbias_l2mm_clear(l2);
+    if (st == MPBIAS_OK && r->separable)
+        st = lp_failure(err, lp);
+    return st;
+}
+
+/* The coordinates where the dual constraint is tight, S = {i : |g_i| = 1}
+   with g = Z^T lambda (into g, d entries), and their signs sg; wmin and
+   wmax start at w.  Returns |S|. */
+static slong
+tight_coordinates(slong *S, int *sg, fmpq *g, mpbias_l1mm_t r, const mpbias_data_t data,
+                  const fmpq *cp, const fmpq *cm)
+{
+    slong d = data->d, i, ns = 0;
+    fmpq_t gi, one;
+    fmpq_init(gi);
+    fmpq_init(one);
+    fmpq_one(one);
+    _mpbias_data_mul(g, data, r->lambda, 1);
+    for (i = 0; i < d; i++)
+    {
+        fmpq_set(gi, g + i);
+        fmpq_set(r->wmin + i, r->w + i);
+        fmpq_set(r->wmax + i, r->w + i);
+        if (fmpq_equal(gi, weight(cp, cm, i, 1, one)))
+        {
+            sg[ns] = 1;
+            S[ns++] = i;
+        }
+        else
+        {
+            fmpq_neg(gi, gi);
+            if (fmpq_equal(gi, weight(cp, cm, i, -1, one)))
+            {
+                sg[ns] = -1;
+                S[ns++] = i;
+            }
+        }
+    }
+    fmpq_clear(gi);
+    fmpq_clear(one);
+    return ns;
+}
+
+/* Whether the equalities determine the face's coordinates S: Z restricted
+   to the rows with lambda_k > 0 and to the columns S has rank |S|. */
+static int
+face_is_point(const mpbias_l1mm_t r, const mpbias_data_t data, const slong *S, slong ns)
+{
+    slong n = data->n, k, i, np = 0, row = 0, rank;
+    fmpq_mat_t M;
+    for (k = 0; k < n; k++)
+        np += fmpq_sgn(r->lambda + k) > 0;
+    fmpq_mat_init(M, np > 0 ? np : 1, ns);
+    for (k = 0; k < n; k++)
+        if (fmpq_sgn(r->lambda + k) > 0)
+        {
+            for (i = 0; i < ns; i++)
+                fmpq_set(fmpq_mat_entry(M, row, i), mpbias_data_z(data, k, S[i]));
+            row++;
+        }
+    if (np > 0)
+    {
+        /* (fmpq_mat_rank is not in FLINT 2.9: rank of the row echelon form) */
+        fmpq_mat_t E;
+        fmpq_mat_init(E, np, ns);
+        rank = fmpq_mat_rref(E, M);
+        fmpq_mat_clear(E);
+    }
+    else
+        rank = 0;
+    fmpq_mat_clear(M);
+    return rank >= ns;
+}
+
+/* The range of each coordinate of S over the optimal face, exactly (two
+   LPs each), into wmin and wmax; a coordinate whose range is not a point
+   is free. */
+static mpbias_status
+face_ranges(mpbias_l1mm_t r, const mpbias_data_t data, const slong *S, const int *sg, slong ns,
+            mpbias_err_t err)
+{
+    slong i;
+    int lp;
+    for (i = 0; i < ns; i++)
+    {
+        lp = face_extreme(r->wmin + S[i], data, S, sg, ns, r->lambda, i, 1);
+        if (lp == MPBIAS_LP_OPTIMAL)
+            lp = face_extreme(r->wmax + S[i], data, S, sg, ns, r->lambda, i, -1);
+        if (lp != MPBIAS_LP_OPTIMAL)
+            return lp_failure(err, lp);
+        if (!fmpq_equal(r->wmin + S[i], r->wmax + S[i]))
+        {
+            r->unique = 0;
+            r->nfree++;
+        }
+    }
+    return MPBIAS_OK;
+}
+
+mpbias_status
+mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fmpq *cp,
+                             const fmpq *cm, mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, i, ns;
+    mpbias_status st = check_weights(cp, cm, d, err);
+    int lp;
+    fmpq *A = NULL, *b = NULL, *c = NULL, *x = NULL;
+    int *fx = NULL, *sg = NULL;
+    slong *S = NULL;
+
+    if (st != MPBIAS_OK)
+        return st;
     mpbias_l1mm_clear(r);
     mpbias_l1mm_init(r);
     r->weighted = cp != NULL;
@@ -219,43 +367,17 @@ mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fm
     fx = calloc((size_t) n, sizeof(int));
     sg = malloc((size_t) d * sizeof(int));
     S = malloc((size_t) d * sizeof(slong));
-    fmpq_init(g);
-    fmpq_init(one);
-    fmpq_one(one);
     if (r->w == NULL || r->wmin == NULL || r->wmax == NULL || r->lambda == NULL || A == NULL
         || b == NULL || c == NULL || x == NULL || fx == NULL || sg == NULL || S == NULL)
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    /* columns p_1..p_d, q_1..q_d */
-    for (k = 0; k < n; k++)
-    {
-        for (i = 0; i < d; i++)
-        {
-            fmpq_set(A + k * 2 * d + i, mpbias_data_z(data, k, i));
-            fmpq_neg(A + k * 2 * d + d + i, mpbias_data_z(data, k, i));
-        }
-        fmpq_one(b + k);
-    }
-    for (i = 0; i < d; i++)
-    {
-        fmpq_set(c + i, weight(cp, cm, i, 1, one));
-        fmpq_set(c + d + i, weight(cp, cm, i, -1, one));
-    }
+    primal_lp(A, b, c, data, cp, cm);
     lp = _mpbias_exact_lp(x, r->lambda, r->norm1, A, b, fx, c, n, 2 * d);
     if (lp != MPBIAS_LP_OPTIMAL)
     {
-        /* no certified optimum: decide separability exactly (the LP is
-           infeasible iff the data are not separable) before blaming the
-           solver */
-        mpbias_l2mm_t l2;
-        mpbias_l2mm_init(l2);
-        st = mpbias_l2mm_compute(l2, data, err);
-        r->separable = l2->separable;
-        mpbias_l2mm_clear(l2);
-        if (st == MPBIAS_OK && r->separable)
-            st = lp_failure(err, lp);
+        st = unsolved(r, data, lp, err);
         goto done;
     }
     /* a certified feasible w (Z w >= 1) proves separability */
@@ -270,80 +392,13 @@ mpbias_l1mm_compute_weighted(mpbias_l1mm_t r, const mpbias_data_t data, const fm
         goto done;
     }
     r->certified = 1;
-
-    /* the optimal face: S = {i : |g_i| = 1}, equality rows lambda_n > 0 */
-    _mpbias_data_mul(x, data, r->lambda, 1);   /* g = Z^T lambda into x[0..d) */
-    for (i = 0; i < d; i++)
-    {
-        fmpq_set(g, x + i);
-        fmpq_set(r->wmin + i, r->w + i);
-        fmpq_set(r->wmax + i, r->w + i);
-        if (fmpq_equal(g, weight(cp, cm, i, 1, one)))
-        {
-            sg[ns] = 1;
-            S[ns++] = i;
-        }
-        else
-        {
-            fmpq_neg(g, g);
-            if (fmpq_equal(g, weight(cp, cm, i, -1, one)))
-            {
-                sg[ns] = -1;
-                S[ns++] = i;
-            }
-        }
-    }
-    for (k = 0; k < n; k++)
-        np += fmpq_sgn(r->lambda + k) > 0;
+    /* the optimal face: S = {i : |g_i| = 1}, equality rows lambda_n > 0
+       (g = Z^T lambda into x[0..d)) */
+    ns = tight_coordinates(S, sg, x, r, data, cp, cm);
     r->unique = 1;
-    if (ns > 0)
-    {
-        fmpq_mat_t M;
-        slong row = 0, rank;
-        fmpq_mat_init(M, np > 0 ? np : 1, ns);
-        for (k = 0; k < n; k++)
-            if (fmpq_sgn(r->lambda + k) > 0)
-            {
-                for (i = 0; i < ns; i++)
-                    fmpq_set(fmpq_mat_entry(M, row, i), mpbias_data_z(data, k, S[i]));
-                row++;
-            }
-        if (np > 0)
-        {
-            /* (fmpq_mat_rank is not in FLINT 2.9: rank of the row echelon form) */
-            fmpq_mat_t E;
-            fmpq_mat_init(E, np, ns);
-            rank = fmpq_mat_rref(E, M);
-            fmpq_mat_clear(E);
-        }
-        else
-            rank = 0;
-        fmpq_mat_clear(M);
-        if (rank < ns)
-        {
-            /* not determined by the equalities: the range of each
-               coordinate of S over the face, exactly */
-            for (i = 0; i < ns; i++)
-            {
-                lp = face_extreme(r->wmin + S[i], data, S, sg, ns, r->lambda, i, 1);
-                if (lp == MPBIAS_LP_OPTIMAL)
-                    lp = face_extreme(r->wmax + S[i], data, S, sg, ns, r->lambda, i, -1);
-                if (lp != MPBIAS_LP_OPTIMAL)
-                {
-                    st = lp_failure(err, lp);
-                    goto done;
-                }
-                if (!fmpq_equal(r->wmin + S[i], r->wmax + S[i]))
-                {
-                    r->unique = 0;
-                    r->nfree++;
-                }
-            }
-        }
-    }
+    if (ns > 0 && !face_is_point(r, data, S, ns))
+        st = face_ranges(r, data, S, sg, ns, err);
 done:
-    fmpq_clear(g);
-    fmpq_clear(one);
     _mpbias_fmpq_vec_free(A, n * 2 * d);
     _mpbias_fmpq_vec_free(b, n);
     _mpbias_fmpq_vec_free(c, 2 * d);

@@ -129,6 +129,57 @@ passive_solve(fmpq *s, const fmpz_mat_t K, const fmpz_t c, const int *passive,
     return ok;
 }
 
+/* Solve Kd_PP s = 1 (P = idx, np entries; Kd n x n) into sv by Gaussian
+   elimination with partial pivoting in double precision (M: room for
+   np x np).  Returns 0 when a pivot is 0. */
+static int
+passive_solve_d(double *sv, double *M, const double *Kd, const slong *idx, slong np, slong n)
+{
+    slong i, j, k;
+    for (i = 0; i < np; i++)
+    {
+        for (j = 0; j < np; j++)
+            M[i * np + j] = Kd[idx[i] * n + idx[j]];
+        sv[i] = 1.0;
+    }
+    for (k = 0; k < np; k++)
+    {
+        slong p = k;
+        for (i = k + 1; i < np; i++)
+            if (fabs(M[i * np + k]) > fabs(M[p * np + k]))
+                p = i;
+        if (M[p * np + k] == 0.0)
+            return 0;
+        if (p != k)
+        {
+            double t;
+            for (j = 0; j < np; j++)
+            {
+                t = M[k * np + j];
+                M[k * np + j] = M[p * np + j];
+                M[p * np + j] = t;
+            }
+            t = sv[k];
+            sv[k] = sv[p];
+            sv[p] = t;
+        }
+        for (i = k + 1; i < np; i++)
+        {
+            double l = M[i * np + k] / M[k * np + k];
+            for (j = k; j < np; j++)
+                M[i * np + j] -= l * M[k * np + j];
+            sv[i] -= l * sv[k];
+        }
+    }
+    for (k = np - 1; k >= 0; k--)
+    {
+        for (j = k + 1; j < np; j++)
+            sv[k] -= M[k * np + j] * sv[j];
+        sv[k] /= M[k * np + k];
+    }
+    return 1;
+}
+
 /* The Lawson-Hanson iteration in double precision on Kd = K / c (rhs 1):
    a guess of the final passive set, to warm-start the exact iteration
    (which then usually has nothing left to do).  passive is set; returns 0
@@ -178,51 +229,11 @@ guess_passive(int *passive, const fmpz_mat_t K, const fmpz_t c, slong n)
         {
             int allpos = 1;
             double alpha = 2.0;
-            /* solve Kd_PP s = 1 by Gaussian elimination with pivoting */
             for (i = 0, np = 0; i < n; i++)
                 if (passive[i])
                     idx[np++] = i;
-            for (i = 0; i < np; i++)
-            {
-                for (j = 0; j < np; j++)
-                    M[i * np + j] = Kd[idx[i] * n + idx[j]];
-                sv[i] = 1.0;
-            }
-            for (k = 0; k < np; k++)
-            {
-                slong p = k;
-                for (i = k + 1; i < np; i++)
-                    if (fabs(M[i * np + k]) > fabs(M[p * np + k]))
-                        p = i;
-                if (M[p * np + k] == 0.0)
-                    goto done;
-                if (p != k)
-                {
-                    double t;
-                    for (j = 0; j < np; j++)
-                    {
-                        t = M[k * np + j];
-                        M[k * np + j] = M[p * np + j];
-                        M[p * np + j] = t;
-                    }
-                    t = sv[k];
-                    sv[k] = sv[p];
-                    sv[p] = t;
-                }
-                for (i = k + 1; i < np; i++)
-                {
-                    double l = M[i * np + k] / M[k * np + k];
-                    for (j = k; j < np; j++)
-                        M[i * np + j] -= l * M[k * np + j];
-                    sv[i] -= l * sv[k];
-                }
-            }
-            for (k = np - 1; k >= 0; k--)
-            {
-                for (j = k + 1; j < np; j++)
-                    sv[k] -= M[k * np + j] * sv[j];
-                sv[k] /= M[k * np + k];
-            }
+            if (!passive_solve_d(sv, M, Kd, idx, np, n))
+                goto done;
             for (i = 0; i < np; i++)
                 if (sv[i] <= 0.0)
                 {
@@ -271,67 +282,38 @@ done:
     return ok;
 }
 
-mpbias_status
-mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
+/* K = A A^T + L^2 1 1^T = L^2 E^T E and c = L^2 (so that E^T f = 1
+   becomes c 1), with A = L Z in integers. */
+static void
+gram_matrix(fmpz_mat_t K, fmpz_t c, const mpbias_data_t data)
 {
-    slong n = data->n, d = data->d, i, j, iter = 0, maxiter;
-    fmpz_mat_t A, K;
-    fmpz_t L, c;
-    fmpq *u, *s, *w, *Zw;
-    fmpq_t sigma, t, best, alpha;
-    int *passive;
-    mpbias_status st = MPBIAS_OK;
-
-    mpbias_l2mm_clear(r);
-    mpbias_l2mm_init(r);
-    if (n < 1 || d < 1)
-        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "empty dataset");
-    r->n = n;
-    r->d = d;
-    r->w = _mpbias_fmpq_vec_alloc(d);
-    r->lambda = _mpbias_fmpq_vec_alloc(n);
-    u = _mpbias_fmpq_vec_alloc(n);
-    s = _mpbias_fmpq_vec_alloc(n);
-    w = _mpbias_fmpq_vec_alloc(n);
-    Zw = _mpbias_fmpq_vec_alloc(n);
-    passive = calloc((size_t) n, sizeof(int));
-    if (!r->w || !r->lambda || !u || !s || !w || !Zw || !passive)
-    {
-        _mpbias_fmpq_vec_free(u, n);
-        _mpbias_fmpq_vec_free(s, n);
-        _mpbias_fmpq_vec_free(w, n);
-        _mpbias_fmpq_vec_free(Zw, n);
-        free(passive);
-        return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-
+    slong n = data->n, d = data->d, i, j;
+    fmpz_mat_t A, At;
+    fmpz_t L;
     fmpz_mat_init(A, n, d);
-    fmpz_mat_init(K, n, n);
     fmpz_init(L);
-    fmpz_init(c);
-    fmpq_init(sigma);
-    fmpq_init(t);
-    fmpq_init(best);
-    fmpq_init(alpha);
-
-    /* K = A A^T + L^2 1 1^T = L^2 E^T E, c = L^2 (so E^T f = 1 becomes c 1). */
     scaled_integer_matrix(A, L, data);
-    {
-        fmpz_mat_t At;
-        fmpz_mat_init(At, d, n);
-        fmpz_mat_transpose(At, A);
-        fmpz_mat_mul(K, A, At);
-        fmpz_mat_clear(At);
-    }
+    fmpz_mat_init(At, d, n);
+    fmpz_mat_transpose(At, A);
+    fmpz_mat_mul(K, A, At);
+    fmpz_mat_clear(At);
     fmpz_mul(c, L, L);
     for (i = 0; i < n; i++)
         for (j = 0; j < n; j++)
             fmpz_add(fmpz_mat_entry(K, i, j), fmpz_mat_entry(K, i, j), c);
+    fmpz_mat_clear(A);
+    fmpz_clear(L);
+}
 
-    /* Warm start: the passive set of the same iteration in double
-       precision, solved exactly; used only if the exact solution on it is
-       positive (a valid state of the exact iteration, which then checks
-       optimality itself and goes on if needed). */
+/* The starting state (u, passive) of the exact iteration: the passive set
+   of the same iteration in double precision, solved exactly; used only if
+   the exact solution on it is positive (a valid state of the exact
+   iteration, which then checks optimality itself and goes on if needed),
+   else the empty passive set and u = 0.  s is scratch. */
+static void
+warm_start(fmpq *u, int *passive, fmpq *s, const fmpz_mat_t K, const fmpz_t c, slong n)
+{
+    slong i;
     if (n > 8 && guess_passive(passive, K, c, n))
     {
         int good = passive_solve(s, K, c, passive, n);
@@ -351,17 +333,103 @@ mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
     else
         for (i = 0; i < n; i++)
             passive[i] = 0;
+}
 
-    /* Lawson-Hanson NNLS.  Finite in exact arithmetic; the bound below
-       only guards against a bug turning into an endless loop. */
-    maxiter = 30 * n + 100;
+/* The step from u towards the passive solution s until the first passive
+   entry of u reaches 0 (some passive s_i is <= 0); the entries that reach
+   it leave the passive set.  Returns 0 when the step is degenerate (a
+   passive u_i = s_i <= 0: impossible in exact Lawson-Hanson). */
+static int
+step_towards(fmpq *u, int *passive, const fmpq *s, slong n)
+{
+    slong i;
+    int first = 1, ok = 1;
+    fmpq_t t, alpha;
+    fmpq_init(t);
+    fmpq_init(alpha);
+    for (i = 0; i < n && ok; i++)
+        if (passive[i] && fmpq_sgn(s + i) <= 0)
+        {
+            fmpq_sub(t, u + i, s + i);
+            if (fmpq_is_zero(t))
+            {
+                ok = 0;
+                break;
+            }
+            fmpq_div(t, u + i, t);
+            if (first || fmpq_cmp(t, alpha) < 0)
+                fmpq_set(alpha, t);
+            first = 0;
+        }
+    for (i = 0; i < n && ok; i++)
+    {
+        fmpq_sub(t, s + i, u + i);
+        fmpq_mul(t, t, alpha);
+        fmpq_add(u + i, u + i, t);
+        if (passive[i] && fmpq_sgn(u + i) <= 0)
+        {
+            passive[i] = 0;
+            fmpq_zero(u + i);
+        }
+    }
+    fmpq_clear(t);
+    fmpq_clear(alpha);
+    return ok;
+}
+
+/* Lawson-Hanson's inner loop, after a coordinate joined the passive set:
+   solve on the passive set (into s) and step towards the solution until
+   it is positive on it; it is then u.  *iter counts the solves, up to
+   maxiter. */
+static mpbias_status
+nnls_inner(fmpq *u, int *passive, fmpq *s, const fmpz_mat_t K, const fmpz_t c, slong n,
+           slong *iter, slong maxiter, mpbias_err_t err)
+{
+    slong i;
     for (;;)
+    {
+        int allpos = 1;
+        if (++*iter > maxiter)
+            return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                   "l2 max margin: active-set method did not terminate "
+                                   "(this is a bug)");
+        if (!passive_solve(s, K, c, passive, n))
+            return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                   "l2 max margin: singular passive subsystem (this is a bug)");
+        for (i = 0; i < n; i++)
+            if (passive[i] && fmpq_sgn(s + i) <= 0)
+                allpos = 0;
+        if (allpos)
+        {
+            for (i = 0; i < n; i++)
+                fmpq_set(u + i, s + i);
+            return MPBIAS_OK;
+        }
+        if (!step_towards(u, passive, s, n))
+            return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                   "l2 max margin: degenerate active-set step (this is a bug)");
+    }
+}
+
+/* Lawson-Hanson NNLS from (u, passive): the coordinate with the largest
+   positive dual entry joins the passive set, until there is none.  Finite
+   in exact arithmetic; the bound on the solves only guards against a bug
+   turning into an endless loop.  s and w are scratch (n entries). */
+static mpbias_status
+nnls(fmpq *u, int *passive, fmpq *s, fmpq *w, const fmpz_mat_t K, const fmpz_t c, slong n,
+     slong *iter, mpbias_err_t err)
+{
+    slong j, maxiter = 30 * n + 100;
+    mpbias_status st = MPBIAS_OK;
+    fmpq_t best;
+    fmpq_init(best);
+    *iter = 0;
+    while (st == MPBIAS_OK)
     {
         slong jmax = -1;
         dual_vector(w, K, c, u, passive, n);
         for (j = 0; j < n; j++)
-            if (!passive[j] && fmpq_sgn(w + j) > 0
-                && (jmax < 0 || fmpq_cmp(w + j, best) > 0))
+            if (!passive[j] && fmpq_sgn(w + j) > 0 && (jmax < 0 || fmpq_cmp(w + j, best) > 0))
             {
                 jmax = j;
                 fmpq_set(best, w + j);
@@ -369,94 +437,56 @@ mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
         if (jmax < 0)
             break;
         passive[jmax] = 1;
-        for (;;)
-        {
-            int allpos = 1, first = 1;
-            if (++iter > maxiter)
-            {
-                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                     "l2 max margin: active-set method did not terminate "
-                                     "(this is a bug)");
-                goto cleanup;
-            }
-            if (!passive_solve(s, K, c, passive, n))
-            {
-                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                     "l2 max margin: singular passive subsystem (this is a bug)");
-                goto cleanup;
-            }
-            for (i = 0; i < n; i++)
-                if (passive[i] && fmpq_sgn(s + i) <= 0)
-                    allpos = 0;
-            if (allpos)
-            {
-                for (i = 0; i < n; i++)
-                    fmpq_set(u + i, s + i);
-                break;
-            }
-            /* step from u towards s until the first passive entry hits 0 */
-            for (i = 0; i < n; i++)
-                if (passive[i] && fmpq_sgn(s + i) <= 0)
-                {
-                    fmpq_sub(t, u + i, s + i);
-                    if (fmpq_is_zero(t))
-                    {
-                        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                             "l2 max margin: degenerate active-set step (this is a bug)");
-                        goto cleanup;
-                    }
-                    fmpq_div(t, u + i, t);
-                    if (first || fmpq_cmp(t, alpha) < 0)
-                        fmpq_set(alpha, t);
-                    first = 0;
-                }
-            for (i = 0; i < n; i++)
-            {
-                fmpq_sub(t, s + i, u + i);
-                fmpq_mul(t, t, alpha);
-                fmpq_add(u + i, u + i, t);
-                if (passive[i] && fmpq_sgn(u + i) <= 0)
-                {
-                    passive[i] = 0;
-                    fmpq_zero(u + i);
-                }
-            }
-        }
+        st = nnls_inner(u, passive, s, K, c, n, iter, maxiter, err);
     }
-    r->iterations = iter;
+    fmpq_clear(best);
+    return st;
+}
 
-    fmpq_zero(sigma);
+/* Not separable (1^T u = 1): lambda = u, certified by Z^T u = 0 (a
+   Farkas certificate, with u >= 0). */
+static mpbias_status
+certify_farkas(mpbias_l2mm_t r, const fmpq *u, const mpbias_data_t data, mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, i, j;
+    mpbias_status st = MPBIAS_OK;
+    fmpq_t t;
+    fmpq_init(t);
+    r->separable = 0;
     for (i = 0; i < n; i++)
-        fmpq_add(sigma, sigma, u + i);
-
-    if (fmpq_is_one(sigma))
+        fmpq_set(r->lambda + i, u + i);
+    for (j = 0; j < d && st == MPBIAS_OK; j++)
     {
-        /* Not separable.  Certify: u >= 0, sum u = 1, Z^T u = 0. */
-        r->separable = 0;
+        fmpq_zero(t);
         for (i = 0; i < n; i++)
-            fmpq_set(r->lambda + i, u + i);
-        for (j = 0; j < d && st == MPBIAS_OK; j++)
-        {
-            fmpq_zero(t);
-            for (i = 0; i < n; i++)
-                fmpq_addmul(t, u + i, mpbias_data_z(data, i, j));
-            if (!fmpq_is_zero(t))
-                st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                     "separability: Farkas certificate failed (this is a bug)");
-        }
-        r->certified = (st == MPBIAS_OK);
-        goto cleanup;
+            fmpq_addmul(t, u + i, mpbias_data_z(data, i, j));
+        if (!fmpq_is_zero(t))
+            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                 "separability: Farkas certificate failed (this is a bug)");
     }
+    r->certified = (st == MPBIAS_OK);
+    fmpq_clear(t);
+    return st;
+}
 
-    /* lambda = u / (1 - sigma), w = Z^T lambda */
+/* Separable (sigma = 1^T u < 1): lambda = u / (1 - sigma), w = Z^T
+   lambda, certified by the KKT conditions lambda >= 0, Z w >= 1 and
+   complementary slackness; ||w||^2 = 1^T lambda.  Zw is scratch (n). */
+static mpbias_status
+certify_kkt(mpbias_l2mm_t r, const fmpq *u, const fmpq_t sigma, fmpq *Zw,
+            const mpbias_data_t data, mpbias_err_t err)
+{
+    slong n = data->n, i;
+    mpbias_status st = MPBIAS_OK;
+    fmpq_t t, sum;
+    fmpq_init(t);
+    fmpq_init(sum);
     r->separable = 1;
     fmpq_one(t);
     fmpq_sub(t, t, sigma);
     for (i = 0; i < n; i++)
         fmpq_div(r->lambda + i, u + i, t);
     _mpbias_data_mul(r->w, data, r->lambda, 1);
-    /* Certificate: lambda >= 0, Z w >= 1, complementary slackness. */
-    fmpq_zero(sigma);
     r->nsupport = 0;
     _mpbias_data_mul(Zw, data, r->w, 0);
     for (i = 0; i < n && st == MPBIAS_OK; i++)
@@ -468,25 +498,69 @@ mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
                                  "l2 max margin: KKT certificate failed at sample %ld (this is a bug)",
                                  (long) i + 1);
         r->nsupport += fmpq_equal(Zw + i, t);
-        fmpq_add(sigma, sigma, r->lambda + i);
+        fmpq_add(sum, sum, r->lambda + i);
     }
-    fmpq_set(r->norm2, sigma);
+    fmpq_set(r->norm2, sum);
     r->certified = (st == MPBIAS_OK);
+    fmpq_clear(t);
+    fmpq_clear(sum);
+    return st;
+}
 
-cleanup:
+mpbias_status
+mpbias_l2mm_compute(mpbias_l2mm_t r, const mpbias_data_t data, mpbias_err_t err)
+{
+    slong n = data->n, d = data->d, i, iter;
+    fmpz_mat_t K;
+    fmpz_t c;
+    fmpq *u, *s, *w, *Zw;
+    fmpq_t sigma;
+    int *passive;
+    mpbias_status st;
+
+    mpbias_l2mm_clear(r);
+    mpbias_l2mm_init(r);
+    if (n < 1 || d < 1)
+        return _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0, "empty dataset");
+    r->n = n;
+    r->d = d;
+    r->w = _mpbias_fmpq_vec_alloc(d);
+    r->lambda = _mpbias_fmpq_vec_alloc(n);
+    u = _mpbias_fmpq_vec_alloc(n);
+    s = _mpbias_fmpq_vec_alloc(n);
+    w = _mpbias_fmpq_vec_alloc(n);
+    Zw = _mpbias_fmpq_vec_alloc(n);
+    passive = calloc((size_t) n, sizeof(int));
+    if (!r->w || !r->lambda || !u || !s || !w || !Zw || !passive)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    else
+    {
+        fmpz_mat_init(K, n, n);
+        fmpz_init(c);
+        fmpq_init(sigma);
+        gram_matrix(K, c, data);
+        warm_start(u, passive, s, K, c, n);
+        st = nnls(u, passive, s, w, K, c, n, &iter, err);
+        if (st == MPBIAS_OK)
+        {
+            r->iterations = iter;
+            for (i = 0; i < n; i++)
+                fmpq_add(sigma, sigma, u + i);
+            /* sigma = 1: not separable; else the l2 max margin */
+            if (fmpq_is_one(sigma))
+                st = certify_farkas(r, u, data, err);
+            else
+                st = certify_kkt(r, u, sigma, Zw, data, err);
+        }
+        fmpz_mat_clear(K);
+        fmpz_clear(c);
+        fmpq_clear(sigma);
+    }
     _mpbias_fmpq_vec_free(u, n);
     _mpbias_fmpq_vec_free(s, n);
     _mpbias_fmpq_vec_free(w, n);
     _mpbias_fmpq_vec_free(Zw, n);
     free(passive);
-    fmpz_mat_clear(A);
-    fmpz_mat_clear(K);
-    fmpz_clear(L);
-    fmpz_clear(c);
-    fmpq_clear(sigma);
-    fmpq_clear(t);
-    fmpq_clear(best);
-    fmpq_clear(alpha);
     return st;
 }
 

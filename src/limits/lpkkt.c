@@ -301,6 +301,86 @@ kkt_newton(mpfr_t *w, mpfr_t *lam, mpfr_t *J, mpfr_t *F, slong *perm, mpfr_t nrm
     return conv;
 }
 
+/* The candidate scaled to margin 1: cscale = min_k z_k . c, w = c /
+   cscale and zc_k = z_k . c / cscale.  Returns 0 when cscale <= 0 (the
+   candidate does not separate the data). */
+static int
+scale_candidate(mpfr_t *w, mpfr_t *zc, mpfr_t cscale, const mpfr_t *Z, const mpfr_t *cand, slong n,
+                slong d)
+{
+    slong i, k;
+    int ok;
+    mpfr_t t, cmax;
+    mpfr_inits2(mpfr_get_prec(cscale), t, cmax, (mpfr_ptr) 0);
+    mpfr_set_inf(cmax, 1);
+    for (k = 0; k < n; k++)
+    {
+        mpfr_set_zero(zc[k], 1);
+        for (i = 0; i < d; i++)
+        {
+            mpfr_mul(t, Z[k * d + i], cand[i], MPFR_RNDN);
+            mpfr_add(zc[k], zc[k], t, MPFR_RNDN);
+        }
+        if (mpfr_cmp(zc[k], cmax) < 0)
+            mpfr_set(cmax, zc[k], MPFR_RNDN);
+    }
+    ok = mpfr_sgn(cmax) > 0;
+    if (ok)
+    {
+        mpfr_set(cscale, cmax, MPFR_RNDN);
+        for (i = 0; i < d; i++)
+            mpfr_div(w[i], cand[i], cmax, MPFR_RNDN);
+        for (k = 0; k < n; k++)
+            mpfr_div(zc[k], zc[k], cmax, MPFR_RNDN);
+    }
+    mpfr_clears(t, cmax, (mpfr_ptr) 0);
+    return ok;
+}
+
+/* The support S = {i : |w_i| > tau max |w|} (returned: its size); w is
+   set to 0 off it. */
+static slong
+candidate_support(slong *S, mpfr_t *w, double tau, slong d)
+{
+    slong i, ns = 0;
+    mpfr_t t, cmax;
+    mpfr_inits2(mpfr_get_prec(w[0]), t, cmax, (mpfr_ptr) 0);
+    mpfr_set_zero(cmax, 1);
+    for (i = 0; i < d; i++)
+        if (mpfr_cmpabs(w[i], cmax) > 0)
+            mpfr_abs(cmax, w[i], MPFR_RNDN);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_abs(t, w[i], MPFR_RNDN);
+        mpfr_div(t, t, cmax, MPFR_RNDN);
+        if (mpfr_cmp_d(t, tau) > 0)
+            S[ns++] = i;
+        else
+            mpfr_set_zero(w[i], 1);
+    }
+    mpfr_clears(t, cmax, (mpfr_ptr) 0);
+    return ns;
+}
+
+/* The acceptance of the point Newton converged to: the multipliers of
+   the active constraints >= 0, and no other constraint violated beyond
+   tol. */
+static mpbias_status
+accept_point(const mpfr_t *lam, const slong *A, slong na, const mpfr_t *Z, const mpfr_t *w,
+             const slong *S, slong ns, slong n, slong d, const mpfr_t tol, mpbias_err_t err)
+{
+    slong j, k;
+    for (j = 0; j < na; j++)
+        if (mpfr_sgn(lam[A[j]]) < 0)
+            return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                                   "not a KKT point: a multiplier of an active constraint is "
+                                   "negative (sample %ld)", (long) A[j] + 1);
+    if ((k = violated_row(Z, w, S, ns, n, d, tol)) >= 0)
+        return _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
+                               "not a KKT point: constraint %ld violated", (long) k + 1);
+    return MPBIAS_OK;
+}
+
 mpbias_status
 mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, const mpfr_t *cand,
                      double tau, mpfr_prec_t prec, mpbias_err_t err)
@@ -309,7 +389,7 @@ mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, cons
     mpbias_status st = MPBIAS_OK;
     mpfr_t *Z, *w, *lam, *J, *F, *zc;
     slong *S, *A, *perm;
-    mpfr_t t, u, cmax, cscale, pexp, nrm, tol;
+    mpfr_t cscale, pexp, nrm, tol;
     int conv = 0;
 
     if (depth < 3)
@@ -330,51 +410,21 @@ mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, cons
     zc = _mpbias_mpfr_vec_init(n, prec);
     S = flint_malloc((size_t) d * sizeof(slong));
     A = flint_malloc((size_t) n * sizeof(slong));
-    mpfr_inits2(prec, t, u, cmax, cscale, pexp, nrm, tol, (mpfr_ptr) 0);
+    mpfr_inits2(prec, cscale, pexp, nrm, tol, (mpfr_ptr) 0);
     mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
     for (k = 0; k < n; k++)
         mpfr_set_zero(lam[k], 1);   /* zero off the active set */
     mpfr_set_ui(pexp, 2, MPFR_RNDN);
     mpfr_div_ui(pexp, pexp, (unsigned long) depth, MPFR_RNDN);
 
-    /* scale the candidate to margin 1 */
-    mpfr_set_inf(cmax, 1);
-    for (k = 0; k < n; k++)
-    {
-        mpfr_set_zero(zc[k], 1);
-        for (i = 0; i < d; i++)
-        {
-            mpfr_mul(t, Z[k * d + i], cand[i], MPFR_RNDN);
-            mpfr_add(zc[k], zc[k], t, MPFR_RNDN);
-        }
-        if (mpfr_cmp(zc[k], cmax) < 0)
-            mpfr_set(cmax, zc[k], MPFR_RNDN);
-    }
-    if (mpfr_sgn(cmax) <= 0)
+    if (!scale_candidate(w, zc, cscale, (const mpfr_t *) Z, cand, n, d))
     {
         st = _mpbias_err_set(err, MPBIAS_ERR_ARG, NULL, 0, 0,
                              "the candidate does not separate the data (min z_n . c <= 0)");
         goto done;
     }
-    mpfr_set(cscale, cmax, MPFR_RNDN);
-    for (i = 0; i < d; i++)
-        mpfr_div(w[i], cand[i], cmax, MPFR_RNDN);
-    for (k = 0; k < n; k++)
-        mpfr_div(zc[k], zc[k], cmax, MPFR_RNDN);
     /* support and active set */
-    mpfr_set_zero(cmax, 1);
-    for (i = 0; i < d; i++)
-        if (mpfr_cmpabs(w[i], cmax) > 0)
-            mpfr_abs(cmax, w[i], MPFR_RNDN);
-    for (i = 0; i < d; i++)
-    {
-        mpfr_abs(t, w[i], MPFR_RNDN);
-        mpfr_div(t, t, cmax, MPFR_RNDN);
-        if (mpfr_cmp_d(t, tau) > 0)
-            S[ns++] = i;
-        else
-            mpfr_set_zero(w[i], 1);
-    }
+    ns = candidate_support(S, w, tau, d);
     na = independent_rows(A, (const mpfr_t *) Z, (const mpfr_t *) zc, S, ns, n, d, tau, prec);
     m = ns + na;
     J = _mpbias_mpfr_vec_init(m * m, prec);
@@ -406,21 +456,10 @@ mpbias_lpkkt_compute(mpbias_lpkkt_t r, const mpbias_data_t data, int depth, cons
         goto done2;
     }
     mpfr_set(r->residual, nrm, MPFR_RNDU);
-    /* acceptance: lambda >= 0, the other constraints hold */
-    for (j = 0; j < na; j++)
-        if (mpfr_sgn(lam[A[j]]) < 0)
-        {
-            st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                                 "not a KKT point: a multiplier of an active constraint is negative "
-                                 "(sample %ld)", (long) A[j] + 1);
-            goto done2;
-        }
-    if ((k = violated_row((const mpfr_t *) Z, (const mpfr_t *) w, S, ns, n, d, tol)) >= 0)
-    {
-        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
-                             "not a KKT point: constraint %ld violated", (long) k + 1);
+    st = accept_point((const mpfr_t *) lam, A, na, (const mpfr_t *) Z, (const mpfr_t *) w, S, ns, n,
+                      d, tol, err);
+    if (st != MPBIAS_OK)
         goto done2;
-    }
     for (i = 0; i < d; i++)
         mpfr_set(r->w[i], w[i], MPFR_RNDN);
     for (k = 0; k < n; k++)
@@ -444,7 +483,7 @@ done:
     _mpbias_mpfr_vec_clear(zc, n);
     flint_free(S);
     flint_free(A);
-    mpfr_clears(t, u, cmax, cscale, pexp, nrm, tol, (mpfr_ptr) 0);
+    mpfr_clears(cscale, pexp, nrm, tol, (mpfr_ptr) 0);
     if (st != MPBIAS_OK)
         r->kind = MPBIAS_KKT_NONE;
     return st;

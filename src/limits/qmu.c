@@ -911,34 +911,19 @@ done:
     return ok;
 }
 
-/* The rigorous part, from lambda alone (whatever the solver did): with
-   lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
-   feasible point p (Z p >= 1, the scale rounded up), the duality gap
-   G = Q(p) - g(lambda+) and the strong convexity sigma give
-   ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
-   returns 1 on success. */
+/* The dual point: v = Z^T lambda+ (lambda+ = max(lambda, 0) exactly),
+   gl = g(lambda+) = sum lambda+ - sum_i c_i(v_i) and w = c'(v), each w_i
+   then its midpoint (exact).  Returns 0 when some v_i is not certainly
+   inside the domain. */
 static int
-certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
-        const mpfr_t *lam, slong prec, int digits)
+dual_point(arb_ptr v, arb_ptr w, arb_t gl, const mpbias_data_t data, const mpfr_t *lam,
+           const qarb *Q, slong prec)
 {
     slong n = data->n, d = data->d, i, k;
     int ok = 1;
-    arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
-    arb_t t, m, s, G, Qp, gl, R, sig, z;
-    arf_t sup;
-    qarb Q;
-    qarb_init(&Q, D, P, M, np, prec);
+    arb_t t, z;
     arb_init(t);
-    arb_init(m);
-    arb_init(s);
-    arb_init(G);
-    arb_init(Qp);
-    arb_init(gl);
-    arb_init(R);
-    arb_init(sig);
     arb_init(z);
-    arf_init(sup);
-    /* v = Z^T lambda+, g(lambda+) = sum lambda+ - sum_i c(v_i), w = c'(v) */
     for (k = 0; k < n; k++)
     {
         if (mpfr_sgn(lam[k]) <= 0)
@@ -955,12 +940,32 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
     }
     for (i = 0; i < d && ok; i++)
     {
-        ok = qarb_eval(t, w + i, NULL, v + i, &Q, i, prec);
+        ok = qarb_eval(t, w + i, NULL, v + i, Q, i, prec);
         arb_sub(gl, gl, t, prec);
         mag_zero(arb_radref(w + i));   /* the point is the midpoint (exact) */
     }
-    /* m = min_n z_n . w (a ball); p = s w with s = max(1, 1/m) rounded up */
-    for (k = 0; k < n && ok; k++)
+    arb_clear(t);
+    arb_clear(z);
+    return ok;
+}
+
+/* w scaled to the feasible point p = s w (in place, exact products), with
+   m = min_n z_n . w (a ball) and s = max(1, 1/m) rounded up; Qp = Q(p)
+   and R = |p|_inf.  Returns 0 when m is not certainly positive or a term
+   of Q(p) cannot be enclosed. */
+static int
+feasible_point(arb_ptr w, arb_t Qp, arb_t R, const mpbias_data_t data, const qarb *Q, slong prec)
+{
+    slong n = data->n, d = data->d, i, k;
+    int ok;
+    arb_t t, m, s, z;
+    arf_t sup;
+    arb_init(t);
+    arb_init(m);
+    arb_init(s);
+    arb_init(z);
+    arf_init(sup);
+    for (k = 0; k < n; k++)
     {
         arb_zero(t);
         for (i = 0; i < d; i++)
@@ -974,8 +979,7 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
         else
             arb_min(m, m, t, prec);
     }
-    if (ok && !arb_is_positive(m))
-        ok = 0;
+    ok = arb_is_positive(m);
     if (ok)
     {
         arb_inv(s, m, prec);
@@ -991,238 +995,446 @@ certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fm
         /* Q(p) and R = |p|_inf */
         for (i = 0; i < d && ok; i++)
         {
-            ok = qarb_primal(t, w + i, &Q, i, prec);
+            ok = qarb_primal(t, w + i, Q, i, prec);
             arb_add(Qp, Qp, t, prec);
             arb_abs(t, w + i);
             arb_max(R, R, t, prec);
         }
     }
-    if (ok)
-    {
-        /* G = Q(p) - g(lambda+), >= 0 up to rounding */
-        arb_sub(G, Qp, gl, prec);
-        if (np == 1)
-            ok = qarb_sigma_fast(sig, R, Qp, &Q, 0, prec);
-        else
-            for (i = 0; i < d && ok; i++)
-            {
-                arb_abs(R, w + i);
-                ok = qarb_sigma_fast(t, R, Qp, &Q, i, prec);
-                if (i == 0)
-                    arb_set(sig, t);
-                else
-                    arb_min(sig, sig, t, prec);
-            }
-    }
-    if (ok)
-    {
-        /* radius = sqrt(2 G / sigma), G bounded above */
-        arb_get_ubound_arf(sup, G, prec);
-        if (arf_sgn(sup) < 0)
-            arf_zero(sup);
-        arb_set_arf(t, sup);
-        arb_mul_2exp_si(t, t, 1);
-        arb_div(t, t, sig, prec);
-        arb_sqrt(t, t, prec);
-        arb_get_ubound_arf(sup, t, prec);
-        ok = arf_is_finite(sup);
-    }
-    if (ok)
-    {
-        /* the componentwise enclosures: p_i +- rho where that determines
-           the digits asked for, else through the KKT structure */
-        arb_ptr enc = _arb_vec_init(d);
-        int all = 1;
-        arb_set_arf(t, sup);
-        for (i = 0; i < d; i++)
-        {
-            arb_set(enc + i, w + i);
-            arb_add_error(enc + i, t);
-            all = all && ball_determined(enc + i, digits);
-        }
-        if (!all)
-            ok = certify_componentwise(enc, data, &Q, w, t, prec);
-        if (ok)
-        {
-            arf_get_mpfr(r->radius, sup, MPFR_RNDU);
-            for (i = 0; i < d; i++)
-            {
-                /* werr_i >= |p_i - w*_i|: the farther end of enc_i from p_i */
-                arf_t lo, hi;
-                arf_init(lo);
-                arf_init(hi);
-                arb_get_lbound_arf(lo, enc + i, prec);
-                arb_get_ubound_arf(hi, enc + i, prec);
-                arf_sub(lo, arb_midref(w + i), lo, 53, ARF_RND_UP);
-                arf_sub(hi, hi, arb_midref(w + i), 53, ARF_RND_UP);
-                if (arf_cmp(hi, lo) > 0)
-                    arf_swap(lo, hi);
-                if (arf_sgn(lo) < 0)
-                    arf_zero(lo);
-                /* p exactly: the point the bounds are about, feasible */
-                mpfr_set_prec(r->w[i], FLINT_MAX(arf_bits(arb_midref(w + i)), MPFR_PREC_MIN));
-                arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
-                arf_get_mpfr(r->werr[i], lo, MPFR_RNDU);
-                arf_clear(lo);
-                arf_clear(hi);
-            }
-        }
-        _arb_vec_clear(enc, d);
-    }
-    _arb_vec_clear(v, d);
-    _arb_vec_clear(w, d);
-    qarb_clear(&Q);
     arb_clear(t);
     arb_clear(m);
     arb_clear(s);
-    arb_clear(G);
-    arb_clear(Qp);
-    arb_clear(gl);
-    arb_clear(R);
-    arb_clear(sig);
     arb_clear(z);
     arf_clear(sup);
     return ok;
 }
 
-/* Newton on the active set: maximize g over lambda_A.  Returns 0 when
-   converged, 1 when the Hessian is singular or it did not converge. */
+/* sig, the strong convexity of Q over the box around p = w that Q(w*) <=
+   Q(p) = Qp gives (qarb_sigma): one bound for every coordinate when the
+   scales are shared (np = 1, from R = |p|_inf), else the least of the
+   coordinates' (R overwritten).  Returns 0 on failure. */
 static int
-newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, slong d,
-              mpfr_prec_t wp, mpfr_t *v, mpfr_t *wv, mpfr_t *hv, mpfr_t *grad, mpfr_t *H,
-              mpfr_t *dl, mpfr_t *lt, slong *perm, slong *idx)
+strong_convexity(arb_t sig, arb_t R, const arb_t Qp, arb_srcptr w, const qarb *Q, slong d,
+                 slong prec)
 {
-    slong na = 0, a, b, i, k, it, ls, stall = 0;
-    int r = 1;
-    mpfr_t t, u, g0, g1, slope, gn, tol, gbest;
-    mpfr_inits2(wp, t, u, g0, g1, slope, gn, tol, gbest, (mpfr_ptr) 0);
-    for (k = 0; k < n; k++)
-        if (act[k])
-            idx[na++] = k;
-    mpfr_set_ui_2exp(tol, 1, -(long) wp + 16, MPFR_RNDN);
-    /* a start inside the conjugate's domain (bounded for D >= 3: a change
-       of the active set can leave it): the domain contains v = 0 and v is
-       linear in lambda, so halving lambda gets there */
-    for (it = 0; it < 2 * wp; it++)
+    slong i;
+    int ok = 1;
+    arb_t t;
+    if (Q->np == 1)
+        return qarb_sigma_fast(sig, R, Qp, Q, 0, prec);
+    arb_init(t);
+    for (i = 0; i < d && ok; i++)
     {
-        dual_v(v, Z, (const mpfr_t *) lam, n, d, t);
+        arb_abs(R, w + i);
+        ok = qarb_sigma_fast(t, R, Qp, Q, i, prec);
+        if (i == 0)
+            arb_set(sig, t);
+        else
+            arb_min(sig, sig, t, prec);
+    }
+    arb_clear(t);
+    return ok;
+}
+
+/* sup >= sqrt(2 G / sigma), G (the duality gap) bounded above and at
+   least 0.  Returns 0 when the bound is not finite. */
+static int
+radius_bound(arf_t sup, const arb_t G, const arb_t sig, slong prec)
+{
+    arb_t t;
+    arb_init(t);
+    arb_get_ubound_arf(sup, G, prec);
+    if (arf_sgn(sup) < 0)
+        arf_zero(sup);
+    arb_set_arf(t, sup);
+    arb_mul_2exp_si(t, t, 1);
+    arb_div(t, t, sig, prec);
+    arb_sqrt(t, t, prec);
+    arb_get_ubound_arf(sup, t, prec);
+    arb_clear(t);
+    return arf_is_finite(sup);
+}
+
+/* Into r: the point p (the midpoints of w, exactly), werr_i >= |p_i -
+   w*_i| (the farther end of the enclosure enc_i of w*_i from p_i) and
+   radius = sup. */
+static void
+store_point(mpbias_qmu_t r, arb_srcptr w, arb_srcptr enc, const arf_t sup, slong d, slong prec)
+{
+    slong i;
+    arf_t lo, hi;
+    arf_get_mpfr(r->radius, sup, MPFR_RNDU);
+    for (i = 0; i < d; i++)
+    {
+        arf_init(lo);
+        arf_init(hi);
+        arb_get_lbound_arf(lo, enc + i, prec);
+        arb_get_ubound_arf(hi, enc + i, prec);
+        arf_sub(lo, arb_midref(w + i), lo, 53, ARF_RND_UP);
+        arf_sub(hi, hi, arb_midref(w + i), 53, ARF_RND_UP);
+        if (arf_cmp(hi, lo) > 0)
+            arf_swap(lo, hi);
+        if (arf_sgn(lo) < 0)
+            arf_zero(lo);
+        /* p exactly: the point the bounds are about, feasible */
+        mpfr_set_prec(r->w[i], FLINT_MAX(arf_bits(arb_midref(w + i)), MPFR_PREC_MIN));
+        arf_get_mpfr(r->w[i], arb_midref(w + i), MPFR_RNDN);
+        arf_get_mpfr(r->werr[i], lo, MPFR_RNDU);
+        arf_clear(lo);
+        arf_clear(hi);
+    }
+}
+
+/* The componentwise enclosures of w*, given p = w and rho = sup >=
+   ||p - w*||_2: p_i +- rho where that determines the digits asked for,
+   else through the KKT structure (certify_componentwise); stored in r
+   when they hold.  Returns 0 on failure. */
+static int
+enclose_coords(mpbias_qmu_t r, const mpbias_data_t data, const qarb *Q, arb_srcptr w,
+               const arf_t sup, int digits, slong prec)
+{
+    slong d = data->d, i;
+    arb_ptr enc = _arb_vec_init(d);
+    int all = 1, ok = 1;
+    arb_t t;
+    arb_init(t);
+    arb_set_arf(t, sup);
+    for (i = 0; i < d; i++)
+    {
+        arb_set(enc + i, w + i);
+        arb_add_error(enc + i, t);
+        all = all && ball_determined(enc + i, digits);
+    }
+    if (!all)
+        ok = certify_componentwise(enc, data, Q, w, t, prec);
+    if (ok)
+        store_point(r, w, enc, sup, d, prec);
+    _arb_vec_clear(enc, d);
+    arb_clear(t);
+    return ok;
+}
+
+/* The rigorous part, from lambda alone (whatever the solver did): with
+   lambda+ = max(lambda, 0) exactly, w = grad Q*(Z^T lambda+) scaled to a
+   feasible point p (Z p >= 1, the scale rounded up), the duality gap
+   G = Q(p) - g(lambda+) and the strong convexity sigma give
+   ||p - w*||_2 <= sqrt(2 G / sigma).  Sets r->w = p and r->radius;
+   returns 1 on success. */
+static int
+certify(mpbias_qmu_t r, const mpbias_data_t data, int D, const fmpq *P, const fmpq *M, slong np,
+        const mpfr_t *lam, slong prec, int digits)
+{
+    slong d = data->d;
+    int ok;
+    arb_ptr v = _arb_vec_init(d), w = _arb_vec_init(d);
+    arb_t G, Qp, gl, R, sig;
+    arf_t sup;
+    qarb Q;
+    qarb_init(&Q, D, P, M, np, prec);
+    arb_init(G);
+    arb_init(Qp);
+    arb_init(gl);
+    arb_init(R);
+    arb_init(sig);
+    arf_init(sup);
+    ok = dual_point(v, w, gl, data, lam, &Q, prec);
+    ok = ok && feasible_point(w, Qp, R, data, &Q, prec);
+    if (ok)
+    {
+        /* G = Q(p) - g(lambda+), >= 0 up to rounding */
+        arb_sub(G, Qp, gl, prec);
+        ok = strong_convexity(sig, R, Qp, w, &Q, d, prec);
+    }
+    ok = ok && radius_bound(sup, G, sig, prec);
+    ok = ok && enclose_coords(r, data, &Q, w, sup, digits, prec);
+    _arb_vec_clear(v, d);
+    _arb_vec_clear(w, d);
+    qarb_clear(&Q);
+    arb_clear(G);
+    arb_clear(Qp);
+    arb_clear(gl);
+    arb_clear(R);
+    arb_clear(sig);
+    arf_clear(sup);
+    return ok;
+}
+
+/* The dual solver's workspace at the working precision wp of one attempt:
+   Z, the multipliers lam, the conjugate Q, and the Newton iteration's
+   vectors (na <= n entries of them used on an active set of na).  The
+   vectors are consecutive views of one block of QMU_WS_LEN(n, d) entries
+   at Z. */
+typedef struct
+{
+    slong n, d;
+    mpfr_prec_t wp;
+    mpfr_t *Z;                    /* n x d                                      */
+    mpfr_t *lam;                  /* n                                          */
+    mpfr_t *v, *wv, *hv;          /* d: Z^T lambda, c'(v), c''(v) (and scratch) */
+    mpfr_t *grad, *dl, *lt;       /* n: gradient, Newton step, trial lambda     */
+    mpfr_t *H;                    /* n x n: Hessian, then its LU factors        */
+    slong *perm, *idx;            /* n: LU pivots, the active set's indices     */
+    qconj Q;
+} qmu_ws;
+
+#define QMU_WS_LEN(n, d) ((n) * (d) + 4 * (n) + 3 * (d) + (n) * (n))
+
+static void
+qmu_ws_init(qmu_ws *ws, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
+            slong np, mpfr_prec_t wp)
+{
+    slong n = data->n, d = data->d;
+    ws->n = n;
+    ws->d = d;
+    ws->wp = wp;
+    ws->Z = _mpbias_mpfr_vec_init(QMU_WS_LEN(n, d), wp);
+    ws->lam = ws->Z + n * d;
+    ws->grad = ws->lam + n;
+    ws->dl = ws->grad + n;
+    ws->lt = ws->dl + n;
+    ws->v = ws->lt + n;
+    ws->wv = ws->v + d;
+    ws->hv = ws->wv + d;
+    ws->H = ws->hv + d;
+    ws->perm = flint_malloc((size_t) n * sizeof(slong));
+    ws->idx = flint_malloc((size_t) n * sizeof(slong));
+    mpbias_data_get_z_mpfr(ws->Z, data, MPFR_RNDN);
+    qc_init(&ws->Q, depth, P, M, np, wp);
+}
+
+static void
+qmu_ws_clear(qmu_ws *ws)
+{
+    qc_clear(&ws->Q);
+    _mpbias_mpfr_vec_clear(ws->Z, QMU_WS_LEN(ws->n, ws->d));
+    flint_free(ws->perm);
+    flint_free(ws->idx);
+}
+
+/* A start inside the conjugate's domain (bounded for D >= 3: a change of
+   the active set can leave it): the domain contains v = 0 and v is linear
+   in lambda, so halving lambda gets there. */
+static void
+enter_domain(qmu_ws *ws)
+{
+    slong n = ws->n, d = ws->d, i, k, it;
+    mpfr_t t;
+    mpfr_init2(t, ws->wp);
+    for (it = 0; it < 2 * ws->wp; it++)
+    {
+        dual_v(ws->v, (const mpfr_t *) ws->Z, (const mpfr_t *) ws->lam, n, d, t);
         for (i = 0; i < d; i++)
-            if (qc_eval(Q, i, NULL, wv[i], NULL, v[i]))
+            if (qc_eval(&ws->Q, i, NULL, ws->wv[i], NULL, ws->v[i]))
                 break;
         if (i == d)
             break;
         for (k = 0; k < n; k++)
-            mpfr_div_2ui(lam[k], lam[k], 1, MPFR_RNDN);
+            mpfr_div_2ui(ws->lam[k], ws->lam[k], 1, MPFR_RNDN);
     }
-    for (it = 0; it < 400; it++)
+    mpfr_clear(t);
+}
+
+/* grad_A = 1 - Z_A w (w = c'(v) in wv) on the na active rows, and its
+   largest entry in absolute value into gn. */
+static void
+active_gradient(mpfr_t gn, qmu_ws *ws, slong na)
+{
+    slong d = ws->d, a, i;
+    mpfr_t t;
+    mpfr_init2(t, ws->wp);
+    mpfr_set_zero(gn, 1);
+    for (a = 0; a < na; a++)
     {
-        dual_v(v, Z, (const mpfr_t *) lam, n, d, t);
-        /* w = c'(v) and c''(v) per coordinate */
+        mpfr_set_ui(ws->grad[a], 1, MPFR_RNDN);
         for (i = 0; i < d; i++)
-            if (qc_eval(Q, i, NULL, wv[i], hv[i], v[i]))
-                goto fail;
-        /* grad_A = 1 - Z_A w, H = Z_A diag(c''(v)) Z_A^T */
-        mpfr_set_zero(gn, 1);
+        {
+            mpfr_mul(t, ws->wv[i], ws->Z[ws->idx[a] * d + i], MPFR_RNDN);
+            mpfr_sub(ws->grad[a], ws->grad[a], t, MPFR_RNDN);
+        }
+        if (mpfr_cmpabs(ws->grad[a], gn) > 0)
+            mpfr_abs(gn, ws->grad[a], MPFR_RNDN);
+    }
+    mpfr_clear(t);
+}
+
+/* H = Z_A diag(c''(v)) Z_A^T (c'' in hv), symmetric: row a from c''(v)
+   z_a (into wv, free until the next iteration), zero entries of the data
+   skipped. */
+static void
+active_hessian(qmu_ws *ws, slong na)
+{
+    slong d = ws->d, a, b, i;
+    mpfr_t *wv = ws->wv, *H = ws->H;
+    mpfr_t t;
+    mpfr_init2(t, ws->wp);
+    for (a = 0; a < na; a++)
+    {
+        const mpfr_t *za = (const mpfr_t *) ws->Z + ws->idx[a] * d;
+        for (i = 0; i < d; i++)
+            if (!mpfr_zero_p(za[i]))
+                mpfr_mul(wv[i], ws->hv[i], za[i], MPFR_RNDN);
+        for (b = a; b < na; b++)
+        {
+            const mpfr_t *zb = (const mpfr_t *) ws->Z + ws->idx[b] * d;
+            mpfr_ptr h = H[a * na + b];
+            mpfr_set_zero(h, 1);
+            for (i = 0; i < d; i++)
+                if (!mpfr_zero_p(za[i]) && !mpfr_zero_p(zb[i]))
+                {
+                    mpfr_mul(t, wv[i], zb[i], MPFR_RNDN);
+                    mpfr_add(h, h, t, MPFR_RNDN);
+                }
+            if (b > a)
+                mpfr_set(H[b * na + a], h, MPFR_RNDN);
+        }
+    }
+    mpfr_clear(t);
+}
+
+/* D >= 3: the conjugate's domain is bounded (-1/beta_-^(D-2) < v_i <
+   1/beta_+^(D-2)); a full step from far away (lambda near 0, where c'' is
+   tiny, at small mu) can overshoot it by many orders of magnitude: the
+   step length u is capped at 0.9 of the way to its end along the
+   direction Z_A^T dl (into hv). */
+static void
+cap_to_domain(mpfr_t u, qmu_ws *ws, slong na)
+{
+    slong d = ws->d, a, i;
+    mpfr_t *hv = ws->hv;
+    qconj *Q = &ws->Q;
+    mpfr_t g1;
+    mpfr_init2(g1, ws->wp);
+    for (i = 0; i < d; i++)
+    {
+        mpfr_set_zero(hv[i], 1);
+        for (a = 0; a < na; a++)
+            mpfr_fma(hv[i], ws->Z[ws->idx[a] * d + i], ws->dl[a], hv[i], MPFR_RNDN);
+        if (mpfr_zero_p(hv[i]))
+            continue;
+        if (mpfr_sgn(hv[i]) > 0)
+        {
+            mpfr_ui_div(g1, 1, Q->pm[QJ(Q, i)], MPFR_RNDN);
+            mpfr_sub(g1, g1, ws->v[i], MPFR_RNDN);
+        }
+        else
+        {
+            mpfr_ui_div(g1, 1, Q->mm[QJ(Q, i)], MPFR_RNDN);
+            mpfr_add(g1, g1, ws->v[i], MPFR_RNDN);
+            mpfr_neg(g1, g1, MPFR_RNDN);
+        }
+        mpfr_div(g1, g1, hv[i], MPFR_RNDN);
+        mpfr_mul_d(g1, g1, 0.9, MPFR_RNDN);
+        if (mpfr_cmp(g1, u) < 0)
+            mpfr_set(u, g1, MPFR_RNDN);
+    }
+    mpfr_clear(g1);
+}
+
+/* Backtracking (Armijo) on g from lambda along dl, from the step length
+   u (halved up to 60 times): accepted when g(lambda + u dl) >= g0 + 1e-4
+   u slope.  lambda becomes the last point tried either way; returns 0
+   when none was accepted (no ascent possible: at the rounding level). */
+static int
+line_search(qmu_ws *ws, slong na, const mpfr_t g0, const mpfr_t slope, mpfr_t u)
+{
+    slong n = ws->n, d = ws->d, a, k, ls;
+    mpfr_t t, g1;
+    mpfr_inits2(ws->wp, t, g1, (mpfr_ptr) 0);
+    for (ls = 0; ls < 60; ls++)
+    {
+        for (k = 0; k < n; k++)
+            mpfr_set(ws->lt[k], ws->lam[k], MPFR_RNDN);
         for (a = 0; a < na; a++)
         {
-            mpfr_set_ui(grad[a], 1, MPFR_RNDN);
-            for (i = 0; i < d; i++)
-            {
-                mpfr_mul(t, wv[i], Z[idx[a] * d + i], MPFR_RNDN);
-                mpfr_sub(grad[a], grad[a], t, MPFR_RNDN);
-            }
-            if (mpfr_cmpabs(grad[a], gn) > 0)
-                mpfr_abs(gn, grad[a], MPFR_RNDN);
+            mpfr_mul(t, ws->dl[a], u, MPFR_RNDN);
+            mpfr_add(ws->lt[ws->idx[a]], ws->lam[ws->idx[a]], t, MPFR_RNDN);
         }
-        if (mpfr_cmp(gn, tol) <= 0)
+        dual_v(ws->v, (const mpfr_t *) ws->Z, (const mpfr_t *) ws->lt, n, d, t);
+        dual_value(g1, (const mpfr_t *) ws->lt, (const mpfr_t *) ws->v, &ws->Q, n, d, t);
+        /* accept when g1 >= g0 + 1e-4 u slope (or the step is at rounding level) */
+        mpfr_mul(t, slope, u, MPFR_RNDN);
+        mpfr_mul_d(t, t, 1e-4, MPFR_RNDN);
+        mpfr_add(t, t, g0, MPFR_RNDN);
+        if (mpfr_number_p(g1) && mpfr_cmp(g1, t) >= 0)
+            break;
+        mpfr_div_2ui(u, u, 1, MPFR_RNDN);
+    }
+    for (k = 0; k < n; k++)
+        mpfr_swap(ws->lam[k], ws->lt[k]);
+    mpfr_clears(t, g1, (mpfr_ptr) 0);
+    return ls < 60;
+}
+
+/* At the rounding level of an ill-conditioned problem (D >= 3 near the
+   domain's end) the gradient stops shrinking above tol: four iterations
+   without halving it end the iteration, accepted when below 2^(-wp/2)
+   (the certificate judges the result anyway).  gbest and *stall carry
+   the state between iterations; returns 1 when stalled. */
+static int
+stalled(const mpfr_t gn, mpfr_t gbest, slong *stall, mpfr_prec_t wp)
+{
+    if (mpfr_cmp_ui_2exp(gn, 1, -(long) wp / 2) <= 0)
+    {
+        if (*stall == 0 || mpfr_cmp_ui_2exp(gn, 1, mpfr_get_exp(gbest) - 2) < 0)
+        {
+            mpfr_set(gbest, gn, MPFR_RNDN);
+            *stall = 1;
+        }
+        else if (++*stall > 4)
+            return 1;
+    }
+    return 0;
+}
+
+/* Newton on the active set: maximize g over lambda_A.  Returns 0 when
+   converged, 1 when the Hessian is singular or it did not converge. */
+static int
+newton_active(qmu_ws *ws, const int *act)
+{
+    slong n = ws->n, d = ws->d, na = 0, a, i, k, it, stall = 0;
+    mpfr_prec_t wp = ws->wp;
+    int r = 1;
+    mpfr_t t, u, g0, slope, gn, tol, gbest;
+    mpfr_inits2(wp, t, u, g0, slope, gn, tol, gbest, (mpfr_ptr) 0);
+    for (k = 0; k < n; k++)
+        if (act[k])
+            ws->idx[na++] = k;
+    mpfr_set_ui_2exp(tol, 1, -(long) wp + 16, MPFR_RNDN);
+    enter_domain(ws);
+    for (it = 0; it < 400; it++)
+    {
+        dual_v(ws->v, (const mpfr_t *) ws->Z, (const mpfr_t *) ws->lam, n, d, t);
+        /* w = c'(v) and c''(v) per coordinate */
+        for (i = 0; i < d; i++)
+            if (qc_eval(&ws->Q, i, NULL, ws->wv[i], ws->hv[i], ws->v[i]))
+                break;
+        if (i < d)
+        {
+            it = 400;   /* outside the domain: failed */
+            break;
+        }
+        active_gradient(gn, ws, na);
+        if (mpfr_cmp(gn, tol) <= 0 || stalled(gn, gbest, &stall, wp))
         {
             r = 0;
             break;
         }
-        /* at the rounding level of an ill-conditioned problem (D >= 3 near
-           the domain's end) the gradient stops shrinking above tol: four
-           iterations without halving it end the iteration, accepted when
-           below 2^(-wp/2) (the certificate judges the result anyway) */
-        if (mpfr_cmp_ui_2exp(gn, 1, -(long) wp / 2) <= 0)
-        {
-            if (stall == 0 || mpfr_cmp_ui_2exp(gn, 1, mpfr_get_exp(gbest) - 2) < 0)
-            {
-                mpfr_set(gbest, gn, MPFR_RNDN);
-                stall = 1;
-            }
-            else if (++stall > 4)
-            {
-                r = 0;
-                break;
-            }
-        }
-        /* symmetric: row a from c''(v) z_a (into wv, free until the next
-           iteration), zero entries of the data skipped */
+        active_hessian(ws, na);
         for (a = 0; a < na; a++)
-        {
-            const mpfr_t *za = Z + idx[a] * d;
-            for (i = 0; i < d; i++)
-                if (!mpfr_zero_p(za[i]))
-                    mpfr_mul(wv[i], hv[i], za[i], MPFR_RNDN);
-            for (b = a; b < na; b++)
-            {
-                const mpfr_t *zb = Z + idx[b] * d;
-                mpfr_ptr h = H[a * na + b];
-                mpfr_set_zero(h, 1);
-                for (i = 0; i < d; i++)
-                    if (!mpfr_zero_p(za[i]) && !mpfr_zero_p(zb[i]))
-                    {
-                        mpfr_mul(t, wv[i], zb[i], MPFR_RNDN);
-                        mpfr_add(h, h, t, MPFR_RNDN);
-                    }
-                if (b > a)
-                    mpfr_set(H[b * na + a], h, MPFR_RNDN);
-            }
-        }
-        for (a = 0; a < na; a++)
-            mpfr_set(dl[a], grad[a], MPFR_RNDN);
-        if (_mpbias_lu_factor(H, perm, na, t))
+            mpfr_set(ws->dl[a], ws->grad[a], MPFR_RNDN);
+        if (_mpbias_lu_factor(ws->H, ws->perm, na, t))
             break;
-        _mpbias_lu_solve(dl, (const mpfr_t *) H, perm, na, t);
-        /* backtracking (Armijo) on g */
-        dual_value(g0, (const mpfr_t *) lam, (const mpfr_t *) v, Q, n, d, t);
+        _mpbias_lu_solve(ws->dl, (const mpfr_t *) ws->H, ws->perm, na, t);
+        dual_value(g0, (const mpfr_t *) ws->lam, (const mpfr_t *) ws->v, &ws->Q, n, d, t);
         mpfr_set_zero(slope, 1);
         for (a = 0; a < na; a++)
         {
-            mpfr_mul(t, grad[a], dl[a], MPFR_RNDN);
+            mpfr_mul(t, ws->grad[a], ws->dl[a], MPFR_RNDN);
             mpfr_add(slope, slope, t, MPFR_RNDN);
         }
         mpfr_set_ui(u, 1, MPFR_RNDN);
-        /* D >= 3: the conjugate's domain is bounded (-1/beta_-^(D-2) < v_i <
-           1/beta_+^(D-2)); a full step from far away (lambda near 0, where
-           c'' is tiny, at small mu) can overshoot it by many orders of
-           magnitude: start the line search at 0.9 of the way to its end */
-        if (Q->D >= 3)
-        {
-            for (i = 0; i < d; i++)
-            {
-                mpfr_set_zero(hv[i], 1);
-                for (a = 0; a < na; a++)
-                    mpfr_fma(hv[i], Z[idx[a] * d + i], dl[a], hv[i], MPFR_RNDN);
-                if (mpfr_zero_p(hv[i]))
-                    continue;
-                if (mpfr_sgn(hv[i]) > 0)
-                {
-                    mpfr_ui_div(g1, 1, Q->pm[QJ(Q, i)], MPFR_RNDN);
-                    mpfr_sub(g1, g1, v[i], MPFR_RNDN);
-                }
-                else
-                {
-                    mpfr_ui_div(g1, 1, Q->mm[QJ(Q, i)], MPFR_RNDN);
-                    mpfr_add(g1, g1, v[i], MPFR_RNDN);
-                    mpfr_neg(g1, g1, MPFR_RNDN);
-                }
-                mpfr_div(g1, g1, hv[i], MPFR_RNDN);
-                mpfr_mul_d(g1, g1, 0.9, MPFR_RNDN);
-                if (mpfr_cmp(g1, u) < 0)
-                    mpfr_set(u, g1, MPFR_RNDN);
-            }
-        }
+        if (ws->Q.D >= 3)
+            cap_to_domain(u, ws, na);
         /* near the optimum (Newton decrement below 2^-20) the full step is
            taken: the change of g, of the size of the decrement, would
            soon be below g's rounding and the line search blind */
@@ -1230,38 +1442,11 @@ newton_active(mpfr_t *lam, const int *act, const mpfr_t *Z, qconj *Q, slong n, s
         if (mpfr_cmpabs(slope, t) < 0 && mpfr_cmp_ui(u, 1) == 0)
         {
             for (a = 0; a < na; a++)
-                mpfr_add(lam[idx[a]], lam[idx[a]], dl[a], MPFR_RNDN);
+                mpfr_add(ws->lam[ws->idx[a]], ws->lam[ws->idx[a]], ws->dl[a], MPFR_RNDN);
             continue;
         }
-        for (ls = 0; ls < 60; ls++)
-        {
-            for (k = 0; k < n; k++)
-                mpfr_set(lt[k], lam[k], MPFR_RNDN);
-            for (a = 0; a < na; a++)
-            {
-                mpfr_mul(t, dl[a], u, MPFR_RNDN);
-                mpfr_add(lt[idx[a]], lam[idx[a]], t, MPFR_RNDN);
-            }
-            dual_v(v, Z, (const mpfr_t *) lt, n, d, t);
-            dual_value(g1, (const mpfr_t *) lt, (const mpfr_t *) v, Q, n, d, t);
-            /* accept when g1 >= g0 + 1e-4 u slope (or the step is at rounding level) */
-            mpfr_mul(t, slope, u, MPFR_RNDN);
-            mpfr_mul_d(t, t, 1e-4, MPFR_RNDN);
-            mpfr_add(t, t, g0, MPFR_RNDN);
-            if (mpfr_number_p(g1) && mpfr_cmp(g1, t) >= 0)
-                break;
-            mpfr_div_2ui(u, u, 1, MPFR_RNDN);
-        }
-        for (k = 0; k < n; k++)
-            mpfr_swap(lam[k], lt[k]);
-        if (ls == 60)
-            break;   /* no ascent possible: at the rounding level */
-    }
-    if (0)
-    {
-fail:
-        r = 1;
-        it = 400;
+        if (!line_search(ws, na, g0, slope, u))
+            break;
     }
     if (r != 0 && it < 400)
     {
@@ -1269,7 +1454,7 @@ fail:
         mpfr_mul_2ui(t, tol, 64, MPFR_RNDN);
         r = mpfr_cmp(gn, t) > 0;
     }
-    mpfr_clears(t, u, g0, g1, slope, gn, tol, gbest, (mpfr_ptr) 0);
+    mpfr_clears(t, u, g0, slope, gn, tol, gbest, (mpfr_ptr) 0);
     return r;
 }
 
@@ -1278,13 +1463,215 @@ fail:
    that. */
 #define QMU_ATTEMPTS 5
 
+/* Guard bits for D >= 3: the gaps 1 - y+- of the large coordinates are
+   about (mu^D / |w_i|)^((D-2)/D), and forming them loses that many bits. */
+static slong
+guard_bits(int depth, const fmpq *P, const fmpq *M, slong np)
+{
+    slong j, guard = 0;
+    if (depth >= 3)
+        for (j = 0; j < np; j++)
+        {
+            slong g1 = fmpz_bits(fmpq_denref(P + j)) - fmpz_bits(fmpq_numref(P + j));
+            slong g2 = fmpz_bits(fmpq_denref(M + j)) - fmpz_bits(fmpq_numref(M + j));
+            g1 = FLINT_MAX(g1, g2);
+            if (g1 > 0)
+                guard = FLINT_MAX(guard, (g1 * (depth - 2)) / depth + 16);
+        }
+    return guard;
+}
+
+/* The start: the l2 multipliers on the l2 support (the active set),
+   scaled so that max_i |Z^T lambda|_i = asinh(1 / s2) for depth 2 (the
+   size of v when |w_i| ~ 1, s2 = 2 mu^2 the largest scale; about
+   lambda_l2 / (2 mu^2) for large mu), and half the narrowest domain's
+   half-width for D >= 3. */
+static void
+start_point(qmu_ws *ws, int *act, const mpbias_l2mm_t l2)
+{
+    slong n = ws->n, d = ws->d, i, j, k;
+    qconj *Q = &ws->Q;
+    mpfr_t t, zw, worst;
+    mpfr_inits2(ws->wp, t, zw, worst, (mpfr_ptr) 0);
+    mpfr_set_zero(worst, 1);
+    for (i = 0; i < d; i++)
+    {
+        fmpq_get_mpfr(t, l2->w + i, MPFR_RNDN);
+        if (mpfr_cmpabs(t, worst) > 0)
+            mpfr_abs(worst, t, MPFR_RNDN);
+    }
+    mpfr_set_zero(zw, 1);
+    for (j = 0; j < Q->np; j++)
+    {
+        if (Q->D == 2)
+        {
+            if (mpfr_cmp(Q->s2[j], zw) > 0)
+                mpfr_set(zw, Q->s2[j], MPFR_RNDN);
+        }
+        else
+        {
+            if (mpfr_cmp(Q->pm[j], zw) > 0)
+                mpfr_set(zw, Q->pm[j], MPFR_RNDN);
+            if (mpfr_cmp(Q->mm[j], zw) > 0)
+                mpfr_set(zw, Q->mm[j], MPFR_RNDN);
+        }
+    }
+    mpfr_ui_div(t, 1, zw, MPFR_RNDN);
+    if (Q->D == 2)
+        mpfr_asinh(t, t, MPFR_RNDN);
+    else
+        mpfr_div_2ui(t, t, 1, MPFR_RNDN);
+    mpfr_div(t, t, worst, MPFR_RNDN);
+    for (k = 0; k < n; k++)
+    {
+        act[k] = fmpq_sgn(l2->lambda + k) > 0;
+        fmpq_get_mpfr(ws->lam[k], l2->lambda + k, MPFR_RNDN);
+        mpfr_mul(ws->lam[k], ws->lam[k], t, MPFR_RNDN);
+    }
+    mpfr_clears(t, zw, worst, (mpfr_ptr) 0);
+}
+
+/* The most violated inactive constraint at lambda (violation 1 - z_k . w
+   with w = c'(Z^T lambda), the largest positive one), or -1; its
+   violation into worst. */
+static slong
+most_violated(mpfr_t worst, qmu_ws *ws, const int *act)
+{
+    slong n = ws->n, d = ws->d, i, k, add = -1;
+    mpfr_t t, zw;
+    mpfr_inits2(ws->wp, t, zw, (mpfr_ptr) 0);
+    dual_v(ws->v, (const mpfr_t *) ws->Z, (const mpfr_t *) ws->lam, n, d, t);
+    mpfr_set_zero(worst, 1);
+    for (k = 0; k < n; k++)
+    {
+        if (act[k])
+            continue;
+        mpfr_set_zero(zw, 1);
+        for (i = 0; i < d; i++)
+        {
+            qc_eval(&ws->Q, i, NULL, t, NULL, ws->v[i]);   /* in the domain: Newton ended there */
+            mpfr_mul(t, t, ws->Z[k * d + i], MPFR_RNDN);
+            mpfr_add(zw, zw, t, MPFR_RNDN);
+        }
+        mpfr_ui_sub(zw, 1, zw, MPFR_RNDN);   /* violation 1 - z_k . w */
+        if (mpfr_cmp(zw, worst) > 0)
+        {
+            mpfr_set(worst, zw, MPFR_RNDN);
+            add = k;
+        }
+    }
+    mpfr_clears(t, zw, (mpfr_ptr) 0);
+    return add;
+}
+
+/* The active-set method from (lambda, act): Newton on the active set,
+   then the most negative active multiplier leaves, or else the most
+   violated constraint (beyond 2^(-wp/2)) joins.  Returns 1 when neither
+   happens (the optimum), 0 when Newton fails or the changes do not end. */
+static int
+active_set(qmu_ws *ws, int *act)
+{
+    slong n = ws->n, k, outer;
+    int ok = 0;
+    mpfr_t t, worst;
+    mpfr_inits2(ws->wp, t, worst, (mpfr_ptr) 0);
+    for (outer = 0; outer < 4 * n + 10; outer++)
+    {
+        slong drop = -1, add;
+        if (newton_active(ws, act) != 0)
+            break;
+        /* the most negative active multiplier leaves */
+        for (k = 0; k < n; k++)
+            if (act[k] && mpfr_sgn(ws->lam[k]) < 0
+                && (drop < 0 || mpfr_cmp(ws->lam[k], ws->lam[drop]) < 0))
+                drop = k;
+        if (drop >= 0)
+        {
+            act[drop] = 0;
+            mpfr_set_zero(ws->lam[drop], 1);
+            continue;
+        }
+        /* the most violated inactive constraint joins */
+        add = most_violated(worst, ws, act);
+        mpfr_set_ui_2exp(t, 1, -(long) ws->wp / 2, MPFR_RNDN);
+        if (add >= 0 && mpfr_cmp(worst, t) > 0)
+        {
+            act[add] = 1;
+            continue;
+        }
+        ok = 1;
+        break;
+    }
+    mpfr_clears(t, worst, (mpfr_ptr) 0);
+    return ok;
+}
+
+/* Whether the certified r is enough: radius below 2^accuracy max |w_i|
+   (accuracy = -log2(10) (digits + 2)), and every coordinate determined to
+   `digits` correctly rounded digits; at the last attempt the radius alone
+   (the coordinates left undetermined then print as balls). */
+static int
+certified_enough(const mpbias_qmu_t r, int digits, double accuracy, int last)
+{
+    slong i;
+    int all = 1, ok;
+    mpfr_t mx;
+    mpfr_init2(mx, 64);
+    mpfr_set_zero(mx, 1);
+    for (i = 0; i < r->d; i++)
+        if (mpfr_cmpabs(r->w[i], mx) > 0)
+            mpfr_abs(mx, r->w[i], MPFR_RNDN);
+    mpfr_mul_2si(mx, mx, (long) accuracy, MPFR_RNDN);
+    for (i = 0; i < r->d && all; i++)
+    {
+        char *cs = mpbias_qmu_coord_str(r, i, digits);
+        all = cs != NULL;
+        flint_free(cs);
+    }
+    ok = mpfr_cmp(r->radius, mx) <= 0 && (all || last);
+    mpfr_clear(mx);
+    return ok;
+}
+
+/* One attempt at working precision wp: the active-set method from the l2
+   multipliers, then the certificate.  Returns MPBIAS_OK when r holds a
+   result certified enough (with the multipliers and the support), else
+   MPBIAS_ERR_NUMERIC. */
+static mpbias_status
+qmu_attempt(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
+            slong np, int digits, const mpbias_l2mm_t l2, int *act, mpfr_prec_t wp,
+            double accuracy, int last)
+{
+    slong n = data->n, k;
+    mpbias_status st = MPBIAS_ERR_NUMERIC;
+    qmu_ws ws;
+    qmu_ws_init(&ws, data, depth, P, M, np, wp);
+    start_point(&ws, act, l2);
+    if (active_set(&ws, act)
+        && certify(r, data, depth, P, M, np, (const mpfr_t *) ws.lam, (slong) wp + 32, digits)
+        && certified_enough(r, digits, accuracy, last))
+    {
+        st = MPBIAS_OK;
+        r->lambda = _mpbias_mpfr_vec_init(n, wp);
+        r->nsupport = 0;
+        for (k = 0; k < n; k++)
+        {
+            mpfr_set(r->lambda[k], ws.lam[k], MPFR_RNDN);
+            r->nsupport += act[k];
+        }
+        r->prec = wp;
+    }
+    qmu_ws_clear(&ws);
+    return st;
+}
+
 /* The solver for scales P (mu_+^D) and M (mu_-^D), np = 1 or d entries,
    all positive (checked by the callers). */
 static mpbias_status
 qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, const fmpq *M,
           slong np, int digits, mpbias_err_t err)
 {
-    slong n = data->n, d = data->d, k, i, j, outer, attempt, guard;
+    slong n = data->n, d = data->d, attempt, guard;
     mpbias_status st = MPBIAS_OK;
     mpbias_l2mm_t l2;
     int *act = NULL;
@@ -1315,167 +1702,12 @@ qmu_solve(mpbias_qmu_t r, const mpbias_data_t data, int depth, const fmpq *P, co
         return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     accuracy = -3.3219280948873623 * (digits + 2);
-    /* guard bits for D >= 3: the gaps 1 - y+- of the large coordinates are
-       about (mu^D / |w_i|)^((D-2)/D), and forming them loses that many bits */
-    guard = 0;
-    if (depth >= 3)
-        for (j = 0; j < np; j++)
-        {
-            slong g1 = fmpz_bits(fmpq_denref(P + j)) - fmpz_bits(fmpq_numref(P + j));
-            slong g2 = fmpz_bits(fmpq_denref(M + j)) - fmpz_bits(fmpq_numref(M + j));
-            g1 = FLINT_MAX(g1, g2);
-            if (g1 > 0)
-                guard = FLINT_MAX(guard, (g1 * (depth - 2)) / depth + 16);
-        }
+    guard = guard_bits(depth, P, M, np);
     for (attempt = 0, st = MPBIAS_ERR_NUMERIC; attempt < QMU_ATTEMPTS && st != MPBIAS_OK; attempt++)
     {
         mpfr_prec_t wp = (mpfr_prec_t) (((2 * digits + 20) * 3.33 + guard) * (1 << attempt)) + 64;
-        mpfr_t *Z = _mpbias_mpfr_vec_init(n * d, wp), *lam = _mpbias_mpfr_vec_init(n, wp),
-               *v = _mpbias_mpfr_vec_init(d, wp), *grad = _mpbias_mpfr_vec_init(n, wp),
-               *H = _mpbias_mpfr_vec_init(n * n, wp), *dl = _mpbias_mpfr_vec_init(n, wp),
-               *lt = _mpbias_mpfr_vec_init(n, wp), *wv = _mpbias_mpfr_vec_init(d, wp),
-               *hv = _mpbias_mpfr_vec_init(d, wp);
-        qconj Q;
-        slong *perm = flint_malloc((size_t) n * sizeof(slong)), *idx = flint_malloc((size_t) n * sizeof(slong));
-        mpfr_t t, zw, worst;
-        int ok = 0;
-        mpfr_inits2(wp, t, zw, worst, (mpfr_ptr) 0);
-        mpbias_data_get_z_mpfr(Z, data, MPFR_RNDN);
-        qc_init(&Q, depth, P, M, np, wp);
-        /* start: the l2 multipliers on the l2 support, scaled so that
-           max_i |Z^T lambda|_i = asinh(1 / s2) for depth 2 (the size of v
-           when |w_i| ~ 1, s2 = 2 mu^2 the largest scale; about
-           lambda_l2 / (2 mu^2) for large mu), and half the narrowest
-           domain's half-width for D >= 3 */
-        mpfr_set_zero(worst, 1);
-        for (i = 0; i < d; i++)
-        {
-            fmpq_get_mpfr(t, l2->w + i, MPFR_RNDN);
-            if (mpfr_cmpabs(t, worst) > 0)
-                mpfr_abs(worst, t, MPFR_RNDN);
-        }
-        mpfr_set_zero(zw, 1);
-        for (j = 0; j < np; j++)
-        {
-            if (depth == 2)
-            {
-                if (mpfr_cmp(Q.s2[j], zw) > 0)
-                    mpfr_set(zw, Q.s2[j], MPFR_RNDN);
-            }
-            else
-            {
-                if (mpfr_cmp(Q.pm[j], zw) > 0)
-                    mpfr_set(zw, Q.pm[j], MPFR_RNDN);
-                if (mpfr_cmp(Q.mm[j], zw) > 0)
-                    mpfr_set(zw, Q.mm[j], MPFR_RNDN);
-            }
-        }
-        mpfr_ui_div(t, 1, zw, MPFR_RNDN);
-        if (depth == 2)
-            mpfr_asinh(t, t, MPFR_RNDN);
-        else
-            mpfr_div_2ui(t, t, 1, MPFR_RNDN);
-        mpfr_div(t, t, worst, MPFR_RNDN);
-        for (k = 0; k < n; k++)
-        {
-            act[k] = fmpq_sgn(l2->lambda + k) > 0;
-            fmpq_get_mpfr(lam[k], l2->lambda + k, MPFR_RNDN);
-            mpfr_mul(lam[k], lam[k], t, MPFR_RNDN);
-        }
-        for (outer = 0; outer < 4 * n + 10; outer++)
-        {
-            slong drop = -1, add = -1;
-            if (newton_active(lam, act, (const mpfr_t *) Z, &Q, n, d, wp, v, wv, hv, grad, H, dl,
-                              lt, perm, idx) != 0)
-                break;
-            /* the most negative active multiplier leaves */
-            for (k = 0; k < n; k++)
-                if (act[k] && mpfr_sgn(lam[k]) < 0 && (drop < 0 || mpfr_cmp(lam[k], lam[drop]) < 0))
-                    drop = k;
-            if (drop >= 0)
-            {
-                act[drop] = 0;
-                mpfr_set_zero(lam[drop], 1);
-                continue;
-            }
-            /* the most violated inactive constraint joins */
-            dual_v(v, (const mpfr_t *) Z, (const mpfr_t *) lam, n, d, t);
-            mpfr_set_zero(worst, 1);
-            for (k = 0; k < n; k++)
-            {
-                if (act[k])
-                    continue;
-                mpfr_set_zero(zw, 1);
-                for (i = 0; i < d; i++)
-                {
-                    qc_eval(&Q, i, NULL, t, NULL, v[i]);   /* in the domain: Newton ended there */
-                    mpfr_mul(t, t, Z[k * d + i], MPFR_RNDN);
-                    mpfr_add(zw, zw, t, MPFR_RNDN);
-                }
-                mpfr_ui_sub(zw, 1, zw, MPFR_RNDN);   /* violation 1 - z_k . w */
-                if (mpfr_cmp(zw, worst) > 0)
-                {
-                    mpfr_set(worst, zw, MPFR_RNDN);
-                    add = k;
-                }
-            }
-            mpfr_set_ui_2exp(t, 1, -(long) wp / 2, MPFR_RNDN);
-            if (add >= 0 && mpfr_cmp(worst, t) > 0)
-            {
-                act[add] = 1;
-                continue;
-            }
-            ok = 1;
-            break;
-        }
-        if (ok && certify(r, data, depth, P, M, np, (const mpfr_t *) lam, (slong) wp + 32, digits))
-        {
-            /* enough: radius below 10^-(digits+2) max |w_i|, and every
-               coordinate determined to `digits` correctly rounded digits;
-               at the last attempt the radius alone (the coordinates left
-               undetermined then print as balls) */
-            mpfr_t mx;
-            int all = 1;
-            mpfr_init2(mx, 64);
-            mpfr_set_zero(mx, 1);
-            for (i = 0; i < d; i++)
-                if (mpfr_cmpabs(r->w[i], mx) > 0)
-                    mpfr_abs(mx, r->w[i], MPFR_RNDN);
-            mpfr_mul_2si(mx, mx, (long) accuracy, MPFR_RNDN);
-            for (i = 0; i < d && all; i++)
-            {
-                char *cs = mpbias_qmu_coord_str(r, i, digits);
-                all = cs != NULL;
-                flint_free(cs);
-            }
-            if (mpfr_cmp(r->radius, mx) <= 0 && (all || attempt == QMU_ATTEMPTS - 1))
-                st = MPBIAS_OK;
-            mpfr_clear(mx);
-            if (st == MPBIAS_OK)
-            {
-                r->lambda = _mpbias_mpfr_vec_init(n, wp);
-                r->nsupport = 0;
-                for (k = 0; k < n; k++)
-                {
-                    mpfr_set(r->lambda[k], lam[k], MPFR_RNDN);
-                    r->nsupport += act[k];
-                }
-                r->prec = wp;
-            }
-        }
-        mpfr_clears(t, zw, worst, (mpfr_ptr) 0);
-        qc_clear(&Q);
-        _mpbias_mpfr_vec_clear(wv, d);
-        _mpbias_mpfr_vec_clear(hv, d);
-        _mpbias_mpfr_vec_clear(Z, n * d);
-        _mpbias_mpfr_vec_clear(lam, n);
-        _mpbias_mpfr_vec_clear(v, d);
-        _mpbias_mpfr_vec_clear(grad, n);
-        _mpbias_mpfr_vec_clear(H, n * n);
-        _mpbias_mpfr_vec_clear(dl, n);
-        _mpbias_mpfr_vec_clear(lt, n);
-        flint_free(perm);
-        flint_free(idx);
+        st = qmu_attempt(r, data, depth, P, M, np, digits, l2, act, wp, accuracy,
+                         attempt == QMU_ATTEMPTS - 1);
     }
     free(act);
     mpbias_l2mm_clear(l2);
