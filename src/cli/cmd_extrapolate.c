@@ -152,7 +152,8 @@ x_flow_opts(mpbias_flow_opts *fo, const xargs *a)
 }
 
 /* significant digits to print: at most K, and no more than err_pred allows
-   (one beyond its decade), at least 3 */
+   (two beyond its decade, so that the rounding, at most 5 10^-k relative,
+   stays below half of err_pred), at least 3 */
 static int
 x_digits(const xargs *a, const mpbias_expand_row *p)
 {
@@ -160,7 +161,7 @@ x_digits(const xargs *a, const mpbias_expand_row *p)
     int k = (int) a->digits;
     if (e > 0.0 && isfinite(e))
     {
-        int q = (int) floor(-log10(e)) + 1;
+        int q = (int) floor(-log10(e)) + 2;
         if (q < k)
             k = q;
     }
