@@ -1022,6 +1022,83 @@ mpbias_status mpbias_regime_traj_run(mpbias_regime_traj_t r, const mpbias_data_t
    is not a row. */
 const mpbias_dist *mpbias_regime_traj_target_dist(const mpbias_regime_traj_t r, slong j);
 
+/* ------------------------------------------------------------------ */
+/* The far trajectory from its expansion (doc/asymptotics.md section 8) */
+/* ------------------------------------------------------------------ */
+
+/* One overlap measurement: the expansion anchored at the trajectory's row
+   at log10(eps) = log10_from predicts its row at log10_to; actual is the
+   error against that row (relative: the larger of max_i |dwbar_i| /
+   max_i |wbar_i| and |dmargin| / margin), est the uncalibrated estimate
+   (omitted terms plus input), floor the two rows' own err_est. */
+typedef struct
+{
+    double log10_from, log10_to;
+    double actual, est, floor;
+} mpbias_expand_overlap;
+
+/* The expansion fitted on a trajectory: the support samples A (whose
+   multipliers keep growing), the others' multipliers frozen at the anchor
+   (the trajectory's last row, at EPS0), and the overlap pairs with the
+   calibration factor they give (at least 1: how far the actual error of a
+   pair exceeded its estimate). */
+typedef struct
+{
+    int depth, mean;
+    slong n, d;
+    fmpq_t alpha;
+    mpfr_prec_t prec;           /* the anchor's precision                   */
+    mpfr_t *zq;                 /* Z, n x d                                 */
+    int have_anchor;
+    mpbias_flow_row anchor;
+    mpfr_t lam0;                /* log(1/eps) of the summed loss at EPS0    */
+    mpfr_t *delta0;             /* n: m_n - margin at the anchor            */
+    int *support;               /* n: 1 for the samples of A                */
+    slong *support_list;
+    slong nsup;
+    double nowcast;             /* the solution at EPS0 against the anchor row
+                                   (relative, as err_pred)                     */
+    mpbias_expand_overlap *overlap;
+    slong noverlap;
+    double calib;
+} mpbias_expand_struct;
+typedef mpbias_expand_struct mpbias_expand_t[1];
+
+/* A predicted row: log10_loss (the model's convention), margin, wbar (d),
+   nu (n), and err_pred, the estimated relative error (normwise as flow's
+   err_est; it also bounds the margin's relative error): 2 calib
+   (est_omitted + transient) + err_input + 2^-(prec - 32), with est_omitted
+   the last change of the drift rounds, transient the bound nowcast EPS0'/EPS1'
+   (EPS' = log(1/EPS)) on the trajectory's remaining distance to the slow
+   solution, and err_input twice the effect of the anchor's error and of
+   the frozen multipliers' remaining growth. */
+typedef struct
+{
+    mpfr_t log10_loss, margin;
+    mpfr_t err_pred, est_omitted, transient, err_input;   /* 64 bits */
+    slong d, n;
+    mpfr_t *wbar, *nu;
+} mpbias_expand_row;
+
+void mpbias_expand_init(mpbias_expand_t ex);
+void mpbias_expand_clear(mpbias_expand_t ex);
+void mpbias_expand_row_init(mpbias_expand_row *r, slong n, slong d, mpfr_prec_t prec);
+void mpbias_expand_row_clear(mpbias_expand_row *r);
+/* Fit the expansion on the rows of a trajectory of (data, model) (the
+   exponential loss, summed or mean, scalar alpha; rows in increasing
+   log10(1/eps), the last one the anchor EPS0), and measure the overlap on
+   up to four rows (the anchor and earlier ones at most a third of the
+   previous log10(1/eps) each, down to 10 and to 1/1000 of the anchor's).
+   MPBIAS_ERR_NUMERIC when the anchor is not asymptotic yet (no support
+   set whose reduced system is solvable there). */
+mpbias_status mpbias_expand_compute(mpbias_expand_t ex, const mpbias_data_t data,
+                                    const mpbias_model_t model, const mpbias_flow_rows *rows,
+                                    mpbias_err_t err);
+/* The row at the loss eps1 (at most EPS0; any exponent) from the fitted
+   expansion, at the anchor's precision plus guard bits. */
+mpbias_status mpbias_expand_predict(mpbias_expand_row *out, const mpbias_expand_t ex,
+                                    const mpbias_sci_t eps1, mpbias_err_t err);
+
 /* The sweep: the regime pipeline over a grid of datasets, depths and
    initialization scales, what `mpbias sweep` computes (doc/sweep.md).
    The grid points are numbered 0, 1, ... in the fixed order dataset,

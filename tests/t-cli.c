@@ -97,7 +97,7 @@ man_item_tags(const char *sec, const char *end)
 START_TEST(test_man_page_options)
 {
     static const char *const cmds[] = { "info", "gen", "limits", "regime", "threshold",
-                                        "sweep", "flow", "gd", "check" };
+                                        "sweep", "flow", "gd", "check", "extrapolate" };
     const char *src = getenv("MPBIAS_SRCDIR");
     char *path, *man;
     size_t i, len, nopts = 0;

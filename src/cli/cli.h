@@ -514,6 +514,7 @@ int cmd_flow(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_regime(int argc, char **argv);
 int cmd_threshold(int argc, char **argv);
+int cmd_extrapolate(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_gd(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct
     { "limits", cmd_limits, "the exact l2 and l1 max-margin predictors, certified, and the l1 optimal face" },
     { "regime", cmd_regime, "a trajectory beside its limits: distances, KKT residuals, regime, plot" },
     { "threshold", cmd_threshold, "the training loss at which the trajectory comes within DELTA of a limit" },
+    { "extrapolate", cmd_extrapolate, "estimate the row flow would print at a far loss from the expansion fitted up to EPS0" },
     { "sweep", cmd_sweep, "trajectories over a grid of scales, depths and datasets, in parallel, resumable" },
     { "flow", cmd_flow, "follow gradient flow to a training loss, margin or time, with certified digits" },
     { "gd", cmd_gd, "reference gradient descent in MPFR (constant step or schedule), certified digits" },
