@@ -195,7 +195,11 @@ typedef struct
    stiff[i] (default 0) marks a component whose error the stepper's
    estimate measures as it is (a stiff component forced by the slow
    ones, where Radau IIA's order drops to the stage order): no
-   tolerance transformation is applied to it. */
+   tolerance transformation is applied to it.  MPBIAS_ODE_STIFF_GUESS
+   marks one that is stiff for the starting guesses only (low-degree
+   extrapolation, no Euler predictor) and whose error is measured as a
+   non-stiff component's. */
+#define MPBIAS_ODE_STIFF_GUESS 2
 typedef struct
 {
     slong dim;

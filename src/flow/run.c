@@ -221,6 +221,8 @@ traj_update_tol(traj *T)
        (relative digits of log t, or of t itself while t < 1), but never
        below tol ell_floor in absolute terms (ell = 0 at t = 0) */
     traj_ell(T, (const mpfr_t *) T->y);
+    /* WIP: r's error measured as a non-stiff component's while log(1 + t) >= 1 */
+    T->ctrl->stiff[T->n] = mpfr_cmp_ui(T->ell, 1) >= 0 ? MPBIAS_ODE_STIFF_GUESS : 1;
     if (mpfr_cmp(T->ell, T->ell_floor) > 0)
         mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
     else
