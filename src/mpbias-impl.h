@@ -158,7 +158,9 @@ enum
     MPBIAS_ODE_SINGULAR = 3,   /* I - H J singular: the step is rejected                 */
     MPBIAS_ODE_TINY_STEP = 4,  /* step size underflowed below the resolution of x        */
     MPBIAS_ODE_MAX_STEPS = 5,  /* step budget exhausted                                  */
-    MPBIAS_ODE_NOISE = 6       /* the error estimate is rounding noise (flow driver)     */
+    MPBIAS_ODE_NOISE = 6,      /* the error estimate is rounding noise (flow driver)     */
+    MPBIAS_ODE_PRECISION = 7   /* steps held by the precision: a copy with more bits
+                                  takes a step 4 times as large (flow driver)           */
 };
 
 /* The system y' = f(x, y), y in R^dim, at the precision of the mpfr_t
@@ -195,7 +197,11 @@ typedef struct
    stiff[i] (default 0) marks a component whose error the stepper's
    estimate measures as it is (a stiff component forced by the slow
    ones, where Radau IIA's order drops to the stage order): no
-   tolerance transformation is applied to it. */
+   tolerance transformation is applied to it.  MPBIAS_ODE_STIFF_GUESS
+   marks one that is stiff for the starting guesses only (low-degree
+   extrapolation, no Euler predictor) and whose error is measured as a
+   non-stiff component's. */
+#define MPBIAS_ODE_STIFF_GUESS 2
 typedef struct
 {
     slong dim;

@@ -3101,10 +3101,14 @@ END_TEST
 /* A start far below the precision the tolerance needs (40 bits, 72 for
    the checking run, whose tolerance is 10^-24): the error estimate is
    rounding noise and the steps crawl (before the noise probe this run
-   took over a minute without a row).  With automatic precision the
-   probe raises it at once ("not resolved": err_est NaN, redone from the
-   start) and the rows are those of the automatic run to 16 digits; with
-   the precision exact (prec = 40) the run refuses, saying why. */
+   took over a minute without a row; since r's error is measured as a
+   non-stiff component's, the reported run at 72 bits goes through and the
+   checking run at 40 bits crawls instead, its steps held by Newton
+   failures, until the precision probe takes the step at more bits).  With
+   automatic precision the probe raises it at once ("not resolved":
+   err_est NaN, redone from the start) and the rows are those of the
+   automatic run to 16 digits; with the precision exact (prec = 40) the
+   run refuses, saying that the working precision is why. */
 START_TEST(test_raise_noise)
 {
     const int K = 16;
@@ -3144,7 +3148,73 @@ START_TEST(test_raise_noise)
     o.prec = 40;
     o.raise_fn = NULL;
     ck_assert_int_eq(run_rec(data, model, &o, &R, err), MPBIAS_ERR_NUMERIC);
-    ck_assert_msg(strstr(err->msg, "rounding noise") != NULL, "%s", err->msg);
+    ck_assert_msg(strstr(err->msg, "rounding noise") != NULL
+                  || strstr(err->msg, "the working precision holds the steps") != NULL, "%s", err->msg);
+    mpbias_flow_opts_clear(&o);
+    rec_clear(&R);
+    rec_clear(&Q);
+    mpbias_model_clear(model);
+    mpbias_data_clear(data);
+}
+END_TEST
+
+/* Too few bits for the tolerance and the plateau's gaps make the
+   integrator fail where the exact flow is smooth: Newton's iteration
+   diverging in a re-step that lands on a row, a step leaving the closed
+   form's domain (before, both were reported as "the flow left the domain
+   of its closed form", and automatic precision did not raise for them).
+   With the precision exact the run refuses and says that the working
+   precision is the cause; started there with automatic precision it
+   raises (err_est NaN) and its rows are those of the automatic run to 16
+   digits.  The start precision is the first of a few measured (64 bits:
+   Newton diverges near log10(loss) = -0.14; 62, 66, 68 and 70 bits too)
+   at which the exact run refuses that way. */
+START_TEST(test_raise_failure)
+{
+    static const mpfr_prec_t cand[] = { 64, 62, 66, 68, 60, 70 };
+    const int K = 16;
+    mpbias_data_t data;
+    mpbias_model_t model;
+    mpbias_flow_opts o;
+    mpbias_err_t err;
+    recorder R, Q;
+    raises_t ra;
+    mpfr_prec_t p = 0;
+    size_t c;
+    slong k;
+
+    raise_case(data, model);
+    rec_init(&R);
+    rec_init(&Q);
+    opts_loss(&o, K, "1e-40");
+    o.per_decade = 1;
+    for (c = 0; c < sizeof cand / sizeof cand[0] && p == 0; c++)
+    {
+        o.prec = cand[c];
+        if (run_rec(data, model, &o, &R, err) == MPBIAS_ERR_NUMERIC
+            && strstr(err->msg, "the integrator failed") != NULL
+            && strstr(err->msg, "at the working precision (") != NULL)
+            p = cand[c];
+    }
+    ck_assert_msg(p != 0, "no exact precision from 60 to 70 bits makes the integrator fail");
+    ck_assert_msg(strstr(err->msg, "automatic precision") != NULL, "%s", err->msg);
+    o.prec = 0;
+    run_ok(data, model, &o, &Q, "automatic precision");
+    o.start_prec = p;
+    o.raise_fn = keep_raise;
+    o.raise_ctx = &ra;
+    ra.n = 0;
+    R.K = K;
+    run_ok(data, model, &o, &R, "from a precision at which the integrator fails");
+    ck_assert_int_ge(ra.n, 1);
+    ck_assert_int_eq(ra.from[0], p + 32);
+    ck_assert(isnan(ra.err[0]));
+    ck_assert_int_eq(R.len, Q.len);
+    for (k = 0; k < R.len; k++)
+    {
+        close_to(R.rows[k].log10_loss, Q.rows[k].log10_loss, 1.0, K, "log10_loss", k);
+        close_to(R.rows[k].margin, Q.rows[k].margin, 0.0, K, "margin", k);
+    }
     mpbias_flow_opts_clear(&o);
     rec_clear(&R);
     rec_clear(&Q);
@@ -3346,6 +3416,7 @@ flow_suite(void)
     tcase_add_test(tc, test_raise_resume);
     tcase_add_test(tc, test_interrupt_steps);
     tcase_add_test(tc, test_raise_noise);
+    tcase_add_test(tc, test_raise_failure);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -105,6 +105,17 @@ typedef struct
        in [NOISE_ERR_MIN, 1] and whose sizes stayed within a factor 4 */
     slong calm;
     double calm_hmin, calm_hmax;
+    /* the precision probe (traj_noise): accepted steps in a row whose
+       error estimate was below NOISE_ERR_MIN while the sizes stayed within
+       a factor 4 (steps held by failed attempts, not by the error), and
+       the rejections counted when the first of them was taken */
+    slong crawl, crawl_rej;
+    double crawl_hmin, crawl_hmax;
+    /* what traj_init was given (the probe builds a copy at more bits) */
+    const mpbias_data_struct *data;
+    const mpbias_model_struct *model;
+    long tol_digits;
+    slong stages, near;
 } traj;
 
 /* A stalled step size with an error estimate that a step a quarter the
@@ -221,6 +232,8 @@ traj_update_tol(traj *T)
        (relative digits of log t, or of t itself while t < 1), but never
        below tol ell_floor in absolute terms (ell = 0 at t = 0) */
     traj_ell(T, (const mpfr_t *) T->y);
+    /* WIP: r's error measured as a non-stiff component's while log(1 + t) >= 1 */
+    T->ctrl->stiff[T->n] = mpfr_cmp_ui(T->ell, 1) >= 0 ? MPBIAS_ODE_STIFF_GUESS : 1;
     if (mpfr_cmp(T->ell, T->ell_floor) > 0)
         mpfr_mul(T->ctrl->atol[T->n], T->tol, T->ell, MPFR_RNDN);
     else
@@ -248,6 +261,13 @@ traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_pr
     T->prec = prec;
     T->mean = model->mean;
     T->max_steps = max_steps;
+    T->data = data;
+    T->model = model;
+    T->tol_digits = tol_digits;
+    T->stages = stages;
+    T->near = near;
+    T->crawl = T->crawl_rej = 0;
+    T->crawl_hmin = T->crawl_hmax = 0.0;
     _mpbias_dual_init(T->ws, data, model, prec);
     T->sys.dim = T->dim;
     T->sys.f = _mpbias_dual_rhs;
@@ -763,27 +783,117 @@ traj_row_at(traj *T, const mpfr_t xt)
     return r;
 }
 
+static int traj_init(traj *T, const mpbias_data_t data, const mpbias_model_t model, mpfr_prec_t prec,
+                     long tol_digits, slong stages, slong max_steps, slong near);
+static void traj_clear(traj *T);
+static void traj_boundary(traj *T);
+
+/* The precision probe: the step of size h from the start (xa, ya) of the
+   last step, taken by a copy of the run at PROBE_BITS(prec) bits (same
+   method, stages and tolerance; fresh starting guesses, as after a
+   restart).  1 if it succeeds with an error estimate <= 1 and ends in
+   the closed form's domain: more bits would let the run take steps of
+   that size. */
+#define PROBE_BITS(p) ((p) + ((p) / 2 > 64 ? (p) / 2 : 64))
+static int
+traj_probe_more_bits(traj *T, const mpfr_t h)
+{
+    traj P;
+    slong k;
+    int r, ok = 0;
+    mpfr_t hp;
+    r = traj_init(&P, T->data, T->model, PROBE_BITS(T->prec), T->tol_digits, T->stages, T->max_steps,
+                  T->near);
+    if (r == MPBIAS_ODE_OK)
+    {
+        /* the same reference points and state (exact: more bits) */
+        for (k = 0; k < T->n; k++)
+            mpfr_set(P.ws->nuref[k], T->ws->nuref[k], MPFR_RNDN);
+        mpfr_set(P.ws->xiref, T->ws->xiref, MPFR_RNDN);
+        mpfr_set(P.x, T->xa, MPFR_RNDN);
+        vec_set(P.y, (const mpfr_t *) T->ya, T->dim);
+        P.rad->have_prev = 0;
+        traj_boundary(&P);
+        mpfr_set(P.xa, P.x, MPFR_RNDN);
+        vec_set(P.ya, (const mpfr_t *) P.y, P.dim);
+        mpfr_init2(hp, P.prec);
+        mpfr_set(hp, h, MPFR_RNDN);
+        r = traj_restep(&P, hp, P.ev->ynew);
+        ok = r == MPBIAS_ODE_OK && P.rad->err <= 1.0
+             && _mpbias_dual_eval(P.ws, (const mpfr_t *) P.ev->ynew, 0) == MPBIAS_ODE_OK;
+        mpfr_clear(hp);
+    }
+    traj_clear(&P);
+    return ok;
+}
+
 /* After an accepted step from (xa, ya) to x: is the step size held by
-   the rounding noise of the working precision rather than by the
-   truncation error?  The controller keeps err about 0.07; when the error
-   estimate is noise (the precision too low for the tolerance, as when a
-   run starts below the precision it needs), err wanders in [1e-3, 1]
-   whatever h, h stalls, and the run crawls (measured: transition, D = 3,
-   alpha = 1e-30, started at 88 bits: h about 2e-6 to 1e-5 for x from
-   0.003 to 0.02 over 4000 steps).  The evidence is measured, not a
-   threshold alone: after NOISE_CALM such steps that crawl (NOISE_STALL),
-   the last one is redone (not kept) with a quarter of its size; a
-   truncation error falls by 4^(s+1) at least, noise does not fall by 16.  Returns 1 for noise; the probe's Jacobian
-   is dropped and the stepper's polynomial kept. */
+   the working precision rather than by the truncation error or the
+   flow?  Two kinds of evidence, each measured, not a threshold alone;
+   both look only at steps that crawl (NOISE_STALL) with sizes within a
+   factor 4 of each other for NOISE_CALM accepted steps in a row.
+   - Rounding noise in the error estimate.  The controller keeps err
+     about 0.07; when the estimate is noise (the precision too low for
+     the tolerance, as when a run starts below the precision it needs),
+     err wanders in [1e-3, 1] whatever h, h stalls, and the run crawls
+     (measured: transition, D = 3, alpha = 1e-30, started at 88 bits: h
+     about 2e-6 to 1e-5 for x from 0.003 to 0.02 over 4000 steps).  The
+     last step is redone (not kept) with a quarter of its size; a
+     truncation error falls by 4^(s+1) at least, noise does not fall by
+     16.  Returns 1.
+   - Steps held by failed attempts (Newton diverging or leaving the
+     domain at 2h and 4h) while err < 1e-3 (measured: the same case's
+     checking run started at 40 bits: Newton's corrections NaN at every
+     h from 0.01 down to 1e-17 at x = 0, then steps of 7e-18 with err
+     1e-13, without end).  The step of 4h is taken by a copy of the run
+     at more bits (traj_probe_more_bits); if it succeeds, the precision
+     held the steps.  Returns 2.
+   The probe steps' Jacobians are dropped and the stepper's polynomial
+   kept. */
 static int
 traj_noise(traj *T)
 {
     double err = T->rad->err, h, xs;
-    int r;
+    int r, stalled;
     mpfr_sub(T->t2, T->x, T->xa, MPFR_RNDN);
     h = mpfr_get_d(T->t2, MPFR_RNDN);
     xs = fabs(mpfr_get_d(T->x, MPFR_RNDN));
-    if (!(err >= NOISE_ERR_MIN && err <= 1.0) || !(h > 0.0) || !(h <= NOISE_STALL * fmax(1.0, xs)))
+    stalled = h > 0.0 && h <= NOISE_STALL * fmax(1.0, xs);
+    /* held by failed attempts */
+    if (!stalled || !(err < NOISE_ERR_MIN))
+        T->crawl = 0;
+    else
+    {
+        if (T->crawl == 0 || h < T->crawl_hmin)
+            T->crawl_hmin = h;
+        if (T->crawl == 0 || h > T->crawl_hmax)
+            T->crawl_hmax = h;
+        if (T->crawl == 0)
+            T->crawl_rej = T->ev->rejected;
+        T->crawl++;
+        if (T->crawl_hmax > 4.0 * T->crawl_hmin)
+        {
+            T->crawl = 1;
+            T->crawl_hmin = T->crawl_hmax = h;
+            T->crawl_rej = T->ev->rejected;
+        }
+        else if (T->crawl >= NOISE_CALM)
+        {
+            /* err < 1e-3 proposes growth by 4 at every step: only
+               rejections hold the sizes; seen in a quarter of them at least */
+            int held = T->ev->rejected - T->crawl_rej >= NOISE_CALM / 4;
+            T->crawl = 0;
+            if (held)
+            {
+                mpfr_mul_2si(T->t2, T->t2, 2, MPFR_RNDN);
+                if (traj_probe_more_bits(T, T->t2))
+                    return 2;
+            }
+        }
+    }
+    /* rounding noise */
+    mpfr_sub(T->t2, T->x, T->xa, MPFR_RNDN);
+    if (!(err >= NOISE_ERR_MIN && err <= 1.0) || !stalled)
     {
         T->calm = 0;
         return 0;
@@ -835,6 +945,7 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
 
     mpfr_inits2(T->prec, ga, gb, hfull, he, hbest, xt, xs, xend, (mpfr_ptr) 0);
     T->calm = 0;
+    T->crawl = 0;
     /* the xi of the target and of the stop, in this run's own precision and M0 */
     if (mpfr_inf_p(Mt))
         mpfr_set_inf(xt, 1);
@@ -1009,14 +1120,18 @@ traj_advance(traj *T, const mpfr_t Mt, const mpfr_t Mstop, events *E,
             r = -r;
             break;
         }
-        if (traj_noise(T))
+        if ((r = traj_noise(T)) != 0)
         {
-            r = -MPBIAS_ODE_NOISE;
+            r = r == 1 ? -MPBIAS_ODE_NOISE : -MPBIAS_ODE_PRECISION;
             break;
         }
         if ((r = _mpbias_dual_eval(T->ws, (const mpfr_t *) T->y, 0)) != MPBIAS_ODE_OK)
         {
-            r = -r;
+            /* an accepted step that ends outside the closed form's domain:
+               the flow's doing, or the precision's (the same step at more
+               bits ends inside) */
+            mpfr_sub(T->t2, T->x, T->xa, MPFR_RNDN);
+            r = traj_probe_more_bits(T, T->t2) ? -MPBIAS_ODE_PRECISION : -r;
             break;
         }
         traj_margin(T);
@@ -1780,11 +1895,21 @@ run_set_prec(runprec *R, mpfr_prec_t p)
         if (r == MPBIAS_ODE_OK)
             r = rA;
     }
-    /* dense rows when estimated below 10^-(K+2) in both runs */
+    /* dense rows: the reported run's when estimated below 10^-(K+2); the
+       checking run's when estimated below 10^-K, the error a row may
+       have.  The checking run's row serves only to estimate the error,
+       |B - A|, which then includes its interpolation error (an upper
+       estimate still); a row where that exceeds 10^-K is taken again from
+       the checking run's exact re-steps (mpbias_flow_run).  Measured: at
+       10^-(K+2), 89 of the 100 rows of sparse-teacher N = 20, d = 30 to
+       1e-100 were exact re-steps of the checking run, 40% of the run. */
     mpfr_set_si(R->B->row_tol, -(long) R->K - 2, MPFR_RNDN);
     mpfr_exp10(R->B->row_tol, R->B->row_tol, MPFR_RNDN);
     if (R->haveA)
-        mpfr_set(R->A->row_tol, R->B->row_tol, MPFR_RNDN);
+    {
+        mpfr_set_si(R->A->row_tol, -(long) R->K, MPFR_RNDN);
+        mpfr_exp10(R->A->row_tol, R->A->row_tol, MPFR_RNDN);
+    }
     mpbias_flow_row_init(R->rowB, R->data->n, R->data->d, p + 32);
     mpbias_flow_row_init(R->rowA, R->data->n, R->data->d, p);
     return r;
@@ -2202,7 +2327,12 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         if (rB < 0 || (haveA && rA < 0))
         {
             int code = rB < 0 ? -rB : -rA;
-            if ((code == MPBIAS_ODE_TINY_STEP || code == MPBIAS_ODE_NOISE) && R.can_raise)
+            /* the exact flow is smooth and never leaves its closed form's
+               domain (the loss decreases, no gap P, Q reaches 0 in finite
+               time): a step that leaves it, a Newton matrix singular or an
+               iteration diverging at every step size are the precision's
+               doing, as a step size below the resolution is */
+            if (code != MPBIAS_ODE_MAX_STEPS && R.can_raise)
             {
                 raise_err = NAN;
                 raise_l10 = stats.log10_loss;
@@ -2214,7 +2344,15 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                                  : code == MPBIAS_ODE_TINY_STEP ? "step size too small for the working precision"
                                  : code == MPBIAS_ODE_NOISE ? "the error estimate is the working precision's "
                                    "rounding noise (a step a quarter the size had about the same)"
-                                 : "the flow left the domain of its closed form");
+                                 : code == MPBIAS_ODE_PRECISION ? "the working precision holds the steps "
+                                   "(a step 4 times as large failed, and succeeds with more bits)"
+                                 : code == MPBIAS_ODE_DOMAIN ? "a step left the domain of the flow's "
+                                   "closed form at the working precision (the exact flow stays in it: "
+                                   "more bits, or automatic precision, may go through)"
+                                 : code == MPBIAS_ODE_SINGULAR ? "the Newton matrix is singular at the "
+                                   "working precision (more bits, or automatic precision, may go through)"
+                                 : "Newton's iteration diverged at the working precision (more bits, "
+                                   "or automatic precision, may go through)");
             break;
         }
         if (rB == 3)  /* an explicit time: a row, then on */
@@ -2222,8 +2360,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         else if (rB > 0)   /* an event stopped the run */
             kind = MPBIAS_ROW_STOP;
         /* rows: from the steps' polynomials when each run's own estimate of
-           their error is below 10^-(K+2) (traj_advance), else from exact
-           re-steps */
+           their error is below its row_tol (run_set_prec; traj_advance),
+           else from exact re-steps */
         mpfr_set_si(cp, -K, MPFR_RNDN);
         mpfr_exp10(cp, cp, MPFR_RNDN);
         r = traj_row(&B, &rowB, model);
@@ -2245,9 +2383,17 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
         }
         if (r != MPBIAS_ODE_OK)
         {
+            if (R.can_raise)
+            {
+                raise_err = NAN;
+                raise_l10 = stats.log10_loss;
+                goto raise;
+            }
             st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                  "the integrator failed near log10(loss) = %.6g: %s", stats.log10_loss,
-                                 "the flow left the domain of its closed form");
+                                 "a re-step to a row left the domain of the flow's closed form at the "
+                                 "working precision (the exact flow stays in it: more bits, or "
+                                 "automatic precision, may go through)");
             break;
         }
         rowB.kind = kind;
@@ -2358,7 +2504,8 @@ mpbias_flow_run(const mpbias_data_t data, const mpbias_model_t model,
                     st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0,
                                          "cannot certify %ld digits at log10(loss) = %.10g: the "
                                          "values there are not numbers, the step size fell below "
-                                         "the resolution or the error estimate was rounding noise "
+                                         "the resolution, the error estimate was rounding noise "
+                                         "or a step left the closed form's domain "
                                          "even at %ld bits, and %ld bits would exceed "
                                          "the limit max_prec = %ld bits (--max-prec); nothing is "
                                          "reported from this point on", (long) K, raise_l10,

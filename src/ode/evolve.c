@@ -49,8 +49,8 @@ mpbias_ode_control_norm(mpfr_t out, const mpbias_ode_control_t c, const mpfr_t *
     mpfr_set_zero(out, 1);
     for (i = 0; i < c->dim; i++)
     {
-        if ((which == MPBIAS_ODE_STIFF && !c->stiff[i])
-            || (which == MPBIAS_ODE_NONSTIFF && c->stiff[i]))
+        if ((which == MPBIAS_ODE_STIFF && c->stiff[i] != 1)
+            || (which == MPBIAS_ODE_NONSTIFF && c->stiff[i] == 1))
             continue;
         if (mpfr_cmpabs(y[i], ynew[i]) > 0)
             mpfr_abs(s, y[i], MPFR_RNDN);
