@@ -61,6 +61,10 @@ ulong _mpbias_rng_next(_mpbias_rng_t *r);
 /* Uniform integer in [0, m), m >= 1, without modulo bias. */
 ulong _mpbias_rng_below(_mpbias_rng_t *r, ulong m);
 
+/* 1 if u (data->n entries) is a Farkas certificate that the data are
+   not strictly separable: u >= 0, 1^T u = 1 and Z^T u = 0, exactly. */
+int _mpbias_farkas_check(const fmpq *u, const mpbias_data_t data);
+
 /* fmpq vectors allocated with malloc (NULL on failure, unlike
    _fmpq_vec_init which aborts), each entry initialised. */
 fmpq *_mpbias_fmpq_vec_alloc(slong len);

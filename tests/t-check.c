@@ -279,13 +279,16 @@ START_TEST(test_reader_errors)
 }
 END_TEST
 
-/* What a valid file gives: quoted names, blanks, CRLF, comments, extra
-   columns, nan and a 400-digit exponent, a decimal step, u columns. */
+/* What a valid file gives: quoted names (the first and the last of the
+   header too: the line's blanks were trimmed with one pair of quotes, so
+   "step",...,"margin" lost the outer quotes of the line and was refused),
+   blanks, CRLF, comments, extra columns, nan and a 400-digit exponent, a
+   decimal step, u columns. */
 START_TEST(test_reader_values)
 {
     static const char text[] =
         "# written by a script\r\n"
-        "\"step\", extra , w_4,w_3,w_2,w_1,up_1,up_2,up_3,up_4,um_1,um_2,um_3,um_4,log10_loss,margin\r\n"
+        "\"step\", extra , w_4,w_3,w_2,w_1,up_1,up_2,up_3,up_4,um_1,um_2,um_3,um_4,log10_loss,\"margin\" \r\n"
         "0, x, 0, 0, 0, 0, 1,1,1,1, 1,1,1,1, 0.30103, 0\r\n"
         "\r\n"
         "1.0e1,y,4,3,2,1e-400, 2,1,1,1, 1,1,1,1, -1e3, nan\r\n";

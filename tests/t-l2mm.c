@@ -5,6 +5,7 @@
  * decimal margin against MPFR.
  */
 #include "testutil.h"
+#include "mpbias-impl.h"   /* _mpbias_farkas_check */
 
 /* ------------------------------------------------------------------ */
 /* independent checks                                                  */
@@ -359,6 +360,69 @@ START_TEST(test_not_separable)
 }
 END_TEST
 
+/* The library's own certificate check (_mpbias_farkas_check, which
+   certify_farkas relies on) on hard cases: vectors that satisfy Z^T u = 0
+   and 1^T u = 1 but are not certificates because an entry is negative
+   (before, only Z^T u = 0 was checked, so these "proved" separable data
+   not separable), vectors with 1^T u != 1 (u = 0 among them), a vector
+   off by one ulp-like rational in Z^T u, and the genuine certificates. */
+START_TEST(test_farkas_check_hard)
+{
+    mpbias_data_t d;
+    fmpq *u = _mpbias_fmpq_vec_alloc(3);
+    mpbias_data_init(d);
+
+    /* z1 = (1, 0), z2 = (2, 0): separable by w = (1, 0); u = (2, -1) has
+       Z^T u = 0 and 1^T u = 1 but a negative entry */
+    tu_data_from_text(d, "+1 1:1\n-1 1:-2\n", NULL, MPBIAS_FORMAT_AUTO);
+    fmpq_set_si(u + 0, 2, 1);
+    fmpq_set_si(u + 1, -1, 1);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 0);
+    fmpq_zero(u + 0);
+    fmpq_zero(u + 1);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 0);          /* u = 0 */
+
+    /* z1 = (1, 0), z2 = (-1, 0): not separable; u = (1/2, 1/2) is the
+       certificate; (1, 1) sums to 2; (1/2 + 1/10^30, 1/2 - 1/10^30) has
+       Z^T u = 2/10^30, not 0 */
+    tu_data_from_text(d, "+1 1:1\n-1 1:1\n", NULL, MPBIAS_FORMAT_AUTO);
+    fmpq_set_si(u + 0, 1, 2);
+    fmpq_set_si(u + 1, 1, 2);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 1);
+    fmpq_set_si(u + 0, 1, 1);
+    fmpq_set_si(u + 1, 1, 1);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 0);
+    {
+        fmpq_t e;
+        fmpq_init(e);
+        fmpz_set_ui(fmpq_denref(e), 10);
+        fmpz_pow_ui(fmpq_denref(e), fmpq_denref(e), 30);
+        fmpz_one(fmpq_numref(e));
+        fmpq_set_si(u + 0, 1, 2);
+        fmpq_set_si(u + 1, 1, 2);
+        fmpq_add(u + 0, u + 0, e);
+        fmpq_sub(u + 1, u + 1, e);
+        ck_assert_int_eq(_mpbias_farkas_check(u, d), 0);
+        fmpq_clear(e);
+    }
+
+    /* three samples, (1, 0), (0, 1), (-1, -1): (1/3, 1/3, 1/3) certifies;
+       (2/3, 2/3, -1/3) meets 1^T u = 1 but not Z^T u = 0 nor u >= 0 */
+    tu_data_from_text(d, "+1 1:1\n+1 2:1\n-1 1:1 2:1\n", NULL, MPBIAS_FORMAT_AUTO);
+    fmpq_set_si(u + 0, 1, 3);
+    fmpq_set_si(u + 1, 1, 3);
+    fmpq_set_si(u + 2, 1, 3);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 1);
+    fmpq_set_si(u + 0, 2, 3);
+    fmpq_set_si(u + 1, 2, 3);
+    fmpq_set_si(u + 2, -1, 3);
+    ck_assert_int_eq(_mpbias_farkas_check(u, d), 0);
+
+    _mpbias_fmpq_vec_free(u, 3);
+    mpbias_data_clear(d);
+}
+END_TEST
+
 START_TEST(test_reuse_and_empty)
 {
     mpbias_data_t d, e;
@@ -698,6 +762,7 @@ l2mm_suite(void)
 
     tc = tcase_create("not_separable");
     tcase_add_test(tc, test_not_separable);
+    tcase_add_test(tc, test_farkas_check_hard);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("random");

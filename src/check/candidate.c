@@ -53,14 +53,21 @@ typedef struct
     slong index;   /* 0-based coordinate for w, up, um */
 } col_t;
 
-/* [s, e) trimmed of blanks and one pair of double quotes */
+/* [s, e) trimmed of blanks */
 static void
-trim(const char **s, const char **e)
+trim_blanks(const char **s, const char **e)
 {
     while (*s < *e && isspace((unsigned char) **s))
         (*s)++;
     while (*e > *s && isspace((unsigned char) (*e)[-1]))
         (*e)--;
+}
+
+/* A field [s, e) trimmed of blanks and one pair of double quotes */
+static void
+trim(const char **s, const char **e)
+{
+    trim_blanks(s, e);
     if (*e - *s >= 2 && **s == '"' && (*e)[-1] == '"')
     {
         (*s)++;
@@ -447,7 +454,7 @@ read_lines(cand_reader *rd, const char *buf, const char *end, slong maxrows)
         rd->line++;
         s = p;
         fe = le;
-        trim(&s, &fe);
+        trim_blanks(&s, &fe);   /* a line: its fields' quotes are theirs */
         p = le < end ? le + 1 : end;
         if (s == fe || *s == '#')
             continue;

@@ -308,10 +308,18 @@ cli_sweep_describe(const cli_sweep *c, const char *const *files, const char *con
 int
 cli_sweep_prepare_dir(const char *dir, const char *desc)
 {
-    size_t n = strlen(dir) + 32, len;
-    char *path = malloc(n), *tmp = malloc(n);
+    size_t n, len;
+    char *path, *tmp;
     FILE *f;
     int r = EXIT_OK;
+    if (dir == NULL || desc == NULL)
+    {
+        cli_error("sweep: no output directory");
+        return EXIT_FAIL;
+    }
+    n = strlen(dir) + 32;
+    path = malloc(n);
+    tmp = malloc(n);
     if (path == NULL || tmp == NULL)
     {
         cli_error("out of memory");
