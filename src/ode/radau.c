@@ -618,6 +618,17 @@ radau_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t x, 
     }
 }
 
+/* Stage j's current point: R->t = x + c_j h, R->y1 = y + Z_j. */
+static void
+stage_point(mpbias_ode_radau_t R, const mpfr_t x, const mpfr_t *y, const mpfr_t h, slong j)
+{
+    slong n = R->dim, l;
+    for (l = 0; l < n; l++)
+        mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
+    mpfr_mul(R->t, R->c[j], h, MPFR_RNDN);
+    mpfr_add(R->t, R->t, x, MPFR_RNDN);
+}
+
 /* (P d)_i = d_i - sum_j hA_ij J_j d_j, the preconditioner's matrix with
    the interpolated stage Jacobians, into out (double) */
 static void
@@ -723,7 +734,7 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
                const mpfr_t *y, const mpfr_t h)
 {
     slong n = R->dim, s = R->s, sn = s * n, i, j, k, l;
-    mpfr_ptr t = R->t, u = R->u;
+    mpfr_ptr u = R->u;
     int r;
     if (R->Js == NULL)
         R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
@@ -734,11 +745,8 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
     }
     for (j = 0; j < s; j++)
     {
-        for (l = 0; l < n; l++)
-            mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-        mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-        mpfr_add(t, t, x, MPFR_RNDN);
-        r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+        stage_point(R, x, y, h, j);
+        r = sys->jac(R->Js + j * n * n, R->fx, R->t, (const mpfr_t *) R->y1, sys->params);
         R->njev++;
         if (r != MPBIAS_ODE_OK)
             return r;
@@ -804,10 +812,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             j = R->jn[k];
             if (j >= 0)
             {
-                for (l = 0; l < n; l++)
-                    mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-                mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-                mpfr_add(t, t, x, MPFR_RNDN);
+                stage_point(R, x, y, h, j);
                 if (sys->jac_d != NULL)
                 {
                     /* the system's double Jacobian: no MPFR matrix needed here */
@@ -870,10 +875,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     {
         for (j = 0; j < s; j++)
         {
-            for (l = 0; l < n; l++)
-                mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-            mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-            mpfr_add(t, t, x, MPFR_RNDN);
+            stage_point(R, x, y, h, j);
             r = sys->f(R->F + j * n, t, (const mpfr_t *) R->y1, sys->params);
             R->nfev++;
             if (r != MPBIAS_ODE_OK)
