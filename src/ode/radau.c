@@ -655,6 +655,15 @@ precond_apply(mpbias_ode_radau_t R, double *out, const double *d)
         }
 }
 
+/* Whether precond_solve iterates (more than one Jacobian sampled, and not
+   too stiff: |h lambda| |J| at most 2^16), its preconditioner then an
+   approximate solve that differs from call to call. */
+static int
+precond_inner(const mpbias_ode_radau_t R)
+{
+    return R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF;
+}
+
 /* G = P^-1 G, approximately: P with the interpolated stage Jacobians is
    solved by an inner iteration in double preconditioned by the
    block-diagonalized I - h A x J(middle), at most INNER_MAX iterations,
@@ -701,7 +710,7 @@ precond_solve(mpbias_ode_radau_t R, const mpbias_ode_control_t c)
        residual, computed in double, loses that factor, and measured on
        the linear model at loss 1e-100000 it cost the run its last digit;
        then the middle Jacobian alone */
-    for (it = 0; it < INNER_MAX && R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF; it++)
+    for (it = 0; it < INNER_MAX && precond_inner(R); it++)
     {
         precond_apply(R, r, d);
         rn = 0.0;
@@ -772,207 +781,279 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
     return MPBIAS_ODE_OK;
 }
 
-int
-mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
-                      const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
-                      const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+/* The Jacobian J and f0 = f at (x, y), unless still valid (a retry of a
+   rejected step from the same point). */
+static int
+step_start(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y)
 {
-    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l, it, maxit, it0 = 0, refresh = 0;
-    double theta = 0.0, eta = 1.0;
     int r;
-    mpfr_ptr t = R->t, u = R->u;
+    if (R->jac_valid)
+        return MPBIAS_ODE_OK;
+    r = sys->jac(R->J, R->fx, x, y, sys->params);
+    R->njev++;
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    r = sys->f(R->f0, x, y, sys->params);
+    R->nfev++;
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    R->jac_valid = 1;
+    return MPBIAS_ODE_OK;
+}
 
-    R->err = HUGE_VAL;
-    R->newton_its = 0;
-    if (!R->jac_valid)
+/* The preconditioner's Jacobians, in double, into R->Jq: sample k at
+   (x, y) (R->jn[k] = -1: J, already there) or at the starting value of
+   stage R->jn[k] (in MPFR, as the system gives them, or directly in
+   double from the system's jac_d).  *finite is cleared when an entry is
+   not finite. */
+static int
+jac_sample(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y,
+           const mpfr_t h, int *finite)
+{
+    slong k, j, e, nj = R->nj, nn = R->dim * R->dim;
+    int r;
+    for (k = 0; k < nj; k++)
     {
-        r = sys->jac(R->J, R->fx, x, y, sys->params);
-        R->njev++;
-        if (r != MPBIAS_ODE_OK)
-            return r;
-        r = sys->f(R->f0, x, y, sys->params);
-        R->nfev++;
-        if (r != MPBIAS_ODE_OK)
-            return r;
-        R->jac_valid = 1;
-    }
-    radau_guess(R, c, x, y, h);
-
-    /* the preconditioner: sampled Jacobians (in MPFR, as the system gives
-       them, or directly in double from the system's jac_d), in double and
-       interpolated to the stages; the block-diagonal factorization from
-       the one at the middle of the step */
-    {
-        slong k, e, nj = R->nj, nn = n * n;
-        double hd = mpfr_get_d(h, MPFR_RNDN);
-        int finite = 1;
-        for (k = 0; k < nj; k++)
+        const mpfr_t *src = (const mpfr_t *) R->J;
+        j = R->jn[k];
+        if (j >= 0)
         {
-            const mpfr_t *src = (const mpfr_t *) R->J;
-            j = R->jn[k];
-            if (j >= 0)
+            stage_point(R, x, y, h, j);
+            if (sys->jac_d != NULL)
             {
-                stage_point(R, x, y, h, j);
-                if (sys->jac_d != NULL)
-                {
-                    /* the system's double Jacobian: no MPFR matrix needed here */
-                    r = sys->jac_d(R->Jq + k * nn, t, (const mpfr_t *) R->y1, sys->params);
-                    R->njev++;
-                    if (r != MPBIAS_ODE_OK)
-                        return r;
-                    for (e = 0; e < nn; e++)
-                        if (!isfinite(R->Jq[k * nn + e]))
-                            finite = 0;
-                    continue;
-                }
-                r = sys->jac(R->Jk + k * nn, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+                /* the system's double Jacobian: no MPFR matrix needed here */
+                r = sys->jac_d(R->Jq + k * nn, R->t, (const mpfr_t *) R->y1, sys->params);
                 R->njev++;
                 if (r != MPBIAS_ODE_OK)
                     return r;
-                src = (const mpfr_t *) (R->Jk + k * nn);
+                for (e = 0; e < nn; e++)
+                    if (!isfinite(R->Jq[k * nn + e]))
+                        *finite = 0;
+                continue;
             }
-            for (e = 0; e < nn; e++)
-            {
-                R->Jq[k * nn + e] = mpfr_get_d(src[e], MPFR_RNDN);
-                if (!isfinite(R->Jq[k * nn + e]))
-                    finite = 0;
-            }
+            r = sys->jac(R->Jk + k * nn, R->fx, R->t, (const mpfr_t *) R->y1, sys->params);
+            R->njev++;
+            if (r != MPBIAS_ODE_OK)
+                return r;
+            src = (const mpfr_t *) (R->Jk + k * nn);
         }
-        for (i = 0; i < s && finite; i++)
-            for (e = 0; e < nn; e++)
-            {
-                double acc = 0.0;
-                for (k = 0; k < nj; k++)
-                    acc += R->jw[i * nj + k] * R->Jq[k * nn + e];
-                R->Jsd[i * nn + e] = acc;
-            }
-        for (i = 0; i < s; i++)
-            for (j = 0; j < s; j++)
-                R->hAd[i * s + j] = hd * mpfr_get_d(R->A[i * s + j], MPFR_RNDN);
-        R->use_kron = (finite && !R->force_mpfr
-                       && _mpbias_kron_factor(R->kron, hd, R->Jsd + R->jmid * nn) == 0);
+        for (e = 0; e < nn; e++)
+        {
+            R->Jq[k * nn + e] = mpfr_get_d(src[e], MPFR_RNDN);
+            if (!isfinite(R->Jq[k * nn + e]))
+                *finite = 0;
+        }
     }
+    return MPBIAS_ODE_OK;
+}
+
+/* The samples interpolated to the stages (R->Jsd), h A in double, and the
+   block-diagonal factorization from the middle stage's Jacobian: sets
+   R->use_kron (0 when the samples are not finite, MPFR is forced, or
+   kron.c refuses). */
+static void
+precond_factor(mpbias_ode_radau_t R, const mpfr_t h, int finite)
+{
+    slong s = R->s, i, j, k, e, nj = R->nj, nn = R->dim * R->dim;
+    double hd = mpfr_get_d(h, MPFR_RNDN);
+    for (i = 0; i < s && finite; i++)
+        for (e = 0; e < nn; e++)
+        {
+            double acc = 0.0;
+            for (k = 0; k < nj; k++)
+                acc += R->jw[i * nj + k] * R->Jq[k * nn + e];
+            R->Jsd[i * nn + e] = acc;
+        }
+    for (i = 0; i < s; i++)
+        for (j = 0; j < s; j++)
+            R->hAd[i * s + j] = hd * mpfr_get_d(R->A[i * s + j], MPFR_RNDN);
+    R->use_kron = (finite && !R->force_mpfr
+                   && _mpbias_kron_factor(R->kron, hd, R->Jsd + R->jmid * nn) == 0);
+}
+
+/* The step's iteration matrix: the double preconditioner (sampled
+   Jacobians interpolated to the stages, block-diagonalized at the
+   middle), or, when that is refused, the full MPFR matrix. */
+static int
+iter_matrix(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y,
+            const mpfr_t h)
+{
+    int finite = 1, r;
+    if ((r = jac_sample(R, sys, x, y, h, &finite)) != MPBIAS_ODE_OK)
+        return r;
+    precond_factor(R, h, finite);
     if (!R->use_kron)
+        return fallback_build(R, sys, x, y, h);
+    R->nlu++;
+    return MPBIAS_ODE_OK;
+}
+
+/* One simplified Newton iteration: F at the stages, the residual
+   G = -Z + h (A x I) F, the correction G = P^-1 G and Z += G. */
+static int
+newton_iterate(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+               const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong n = R->dim, s = R->s, sn = s * n, i, j, l;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
+    for (j = 0; j < s; j++)
     {
-        r = fallback_build(R, sys, x, y, h);
+        stage_point(R, x, y, h, j);
+        r = sys->f(R->F + j * n, t, (const mpfr_t *) R->y1, sys->params);
+        R->nfev++;
         if (r != MPBIAS_ODE_OK)
             return r;
     }
+    /* G = -Z + h (A x I) F */
+    for (i = 0; i < s; i++)
+        for (l = 0; l < n; l++)
+        {
+            mpfr_ptr g = R->G[i * n + l];
+            mpfr_set_zero(u, 1);
+            for (j = 0; j < s; j++)
+            {
+                mpfr_mul(t, R->A[i * s + j], R->F[j * n + l], MPFR_RNDN);
+                mpfr_add(u, u, t, MPFR_RNDN);
+            }
+            mpfr_mul(u, u, h, MPFR_RNDN);
+            mpfr_sub(g, u, R->Z[i * n + l], MPFR_RNDN);
+        }
+    if (R->use_kron)
+    {
+        if (precond_solve(R, c))
+            return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
+    }
     else
-        R->nlu++;
+        _mpbias_alu_solve(R->G, R->W);
+    for (i = 0; i < sn; i++)
+        mpfr_add(R->Z[i], R->Z[i], R->G[i], MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
 
-    /* simplified Newton */
-    maxit = 10 + (slong) (R->prec / 16);
-#define REFRESH_OK (!R->use_kron && refresh < NEWTON_REFRESH)
-#define DO_REFRESH do { \
-        refresh++; \
-        if ((r = fallback_build(R, sys, x, y, h)) != MPBIAS_ODE_OK) \
-            return r; \
-        it0 = it + 1; \
-        maxit = it0 + 10 + (slong) (R->prec / 16); \
-    } while (0)
+/* Newton's convergence test after iteration it, from R->nrm = ||dZ||
+   (and R->nrm0, the previous iteration's; it0 is the first iteration
+   with the current matrix, maxit the last allowed): */
+enum
+{
+    NEWTON_GO,      /* iterate on                                        */
+    NEWTON_DONE,    /* converged: eta ||dZ|| <= kappa                     */
+    NEWTON_STALL    /* theta >= 0.99, or hopeless at the measured rate   */
+};
+
+static int
+newton_test(mpbias_ode_radau_t R, slong it, slong it0, slong maxit)
+{
+    double theta, eta;
+    if (it <= it0)   /* no rate yet: the guess may already be right (to well within tol) */
+        return mpfr_cmp_d(R->nrm, R->kappa * 1e-3) <= 0 ? NEWTON_DONE : NEWTON_GO;
+    mpfr_div(R->errn, R->nrm, R->nrm0, MPFR_RNDN);
+    theta = mpfr_get_d(R->errn, MPFR_RNDN);
+    if (!(theta < 0.99))   /* also NaN */
+        return NEWTON_STALL;
+    eta = theta / (1.0 - theta);
+    /* the inner iteration makes the preconditioner an approximate
+       solve that differs from call to call: the measured rate is
+       not a reliable contraction bound, so it is not trusted below
+       1 (measured: trusting it cost the last digit of the linear
+       model at loss 1e-100000) */
+    if (R->use_kron && precond_inner(R) && eta < 1.0)
+        eta = 1.0;
+    /* converged: eta ||dZ|| <= kappa */
+    mpfr_mul_d(R->errn, R->nrm, eta, MPFR_RNDN);
+    if (mpfr_cmp_d(R->errn, R->kappa) <= 0)
+        return NEWTON_DONE;
+    /* hopeless: even at this rate the last iteration would not do */
+    mpfr_mul_d(R->errn, R->errn, pow(theta, (double) (maxit - 1 - it)), MPFR_RNDN);
+    if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= it0 + 3)
+        return NEWTON_STALL;
+    return NEWTON_GO;
+}
+
+/* The simplified Newton iterations on the stage equations, from the
+   guess in R->Z.  A stall with the MPFR matrix first rebuilds it from the
+   Jacobians at the current stage values (NEWTON_REFRESH times per step)
+   and iterates on; with the double preconditioner it fails (evolve
+   retries in MPFR). */
+static int
+newton_solve(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+             const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong it, it0 = 0, refresh = 0, maxit = 10 + (slong) (R->prec / 16);
+    int r;
     for (it = 0; it < maxit; it++)
     {
-        for (j = 0; j < s; j++)
-        {
-            stage_point(R, x, y, h, j);
-            r = sys->f(R->F + j * n, t, (const mpfr_t *) R->y1, sys->params);
-            R->nfev++;
-            if (r != MPBIAS_ODE_OK)
-                return r;
-        }
-        /* G = -Z + h (A x I) F */
-        for (i = 0; i < s; i++)
-            for (l = 0; l < n; l++)
-            {
-                mpfr_ptr g = R->G[i * n + l];
-                mpfr_set_zero(u, 1);
-                for (j = 0; j < s; j++)
-                {
-                    mpfr_mul(t, R->A[i * s + j], R->F[j * n + l], MPFR_RNDN);
-                    mpfr_add(u, u, t, MPFR_RNDN);
-                }
-                mpfr_mul(u, u, h, MPFR_RNDN);
-                mpfr_sub(g, u, R->Z[i * n + l], MPFR_RNDN);
-            }
-        if (R->use_kron)
-        {
-            if (precond_solve(R, c))
-                return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
-        }
-        else
-            _mpbias_alu_solve(R->G, R->W);
-        for (i = 0; i < sn; i++)
-            mpfr_add(R->Z[i], R->Z[i], R->G[i], MPFR_RNDN);
+        if ((r = newton_iterate(R, sys, c, x, y, h)) != MPBIAS_ODE_OK)
+            return r;
         R->nnewton++;
         R->newton_its = it + 1;
-        stage_norm(R->nrm, c, (const mpfr_t *) R->G, y, s, n, R->errn);
+        stage_norm(R->nrm, c, (const mpfr_t *) R->G, y, R->s, R->dim, R->errn);
         if (mpfr_nan_p(R->nrm))
             return MPBIAS_ODE_DOMAIN;
         if (mpfr_inf_p(R->nrm))
             return MPBIAS_ODE_UNSTABLE;
         if (mpfr_zero_p(R->nrm))
             break;
-        if (it > it0)
+        r = newton_test(R, it, it0, maxit);
+        if (r == NEWTON_DONE)
+            break;
+        if (r == NEWTON_STALL)
         {
-            mpfr_div(R->errn, R->nrm, R->nrm0, MPFR_RNDN);
-            theta = mpfr_get_d(R->errn, MPFR_RNDN);
-            if (!(theta < 0.99))   /* also NaN */
-            {
-                if (REFRESH_OK)
-                {
-                    DO_REFRESH;
-                    continue;
-                }
+            if (R->use_kron || refresh >= NEWTON_REFRESH)
                 return MPBIAS_ODE_UNSTABLE;
-            }
-            eta = theta / (1.0 - theta);
-            /* the inner iteration makes the preconditioner an approximate
-               solve that differs from call to call: the measured rate is
-               not a reliable contraction bound, so it is not trusted below
-               1 (measured: trusting it cost the last digit of the linear
-               model at loss 1e-100000) */
-            if (R->use_kron && R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF && eta < 1.0)
-                eta = 1.0;
-            /* converged: eta ||dZ|| <= kappa */
-            mpfr_mul_d(R->errn, R->nrm, eta, MPFR_RNDN);
-            if (mpfr_cmp_d(R->errn, R->kappa) <= 0)
-                break;
-            /* hopeless: even at this rate the last iteration would not do */
-            mpfr_mul_d(R->errn, R->errn, pow(theta, (double) (maxit - 1 - it)), MPFR_RNDN);
-            if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= it0 + 3)
-            {
-                if (REFRESH_OK)
-                {
-                    DO_REFRESH;
-                    continue;
-                }
-                return MPBIAS_ODE_UNSTABLE;
-            }
+            refresh++;
+            if ((r = fallback_build(R, sys, x, y, h)) != MPBIAS_ODE_OK)
+                return r;
+            it0 = it + 1;
+            maxit = it0 + 10 + (slong) (R->prec / 16);
+            continue;
         }
-        else if (mpfr_cmp_d(R->nrm, R->kappa * 1e-3) <= 0)
-            break;   /* the guess was already right (to well within tol) */
         mpfr_swap(R->nrm0, R->nrm);
     }
-    if (it == maxit)
-        return MPBIAS_ODE_UNSTABLE;
+    return it == maxit ? MPBIAS_ODE_UNSTABLE : MPBIAS_ODE_OK;
+}
 
-    /* keep the polynomial for the next guess (and dense output) */
-    if (!R->hold_prev)
+/* Keep the converged step's collocation polynomial for the next guess
+   and dense output, unless R->hold_prev. */
+static void
+poly_keep(mpbias_ode_radau_t R, const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong n = R->dim, sn = R->s * n, i;
+    if (R->hold_prev)
+        return;
+    mpfr_set(R->xp, x, MPFR_RNDN);
+    mpfr_set(R->hp, h, MPFR_RNDN);
+    for (i = 0; i < n; i++)
+        mpfr_set(R->yp[i], y[i], MPFR_RNDN);
+    for (i = 0; i < sn; i++)
+        mpfr_set(R->Zp[i], R->Z[i], MPFR_RNDN);
+    R->have_prev = 1;
+}
+
+/* yerr = (I - h gamma0 J)^-1 (R->v - R->u f), with R->v = sum_j e_j Z_j,
+   R->u = h gamma0 and R->E1 the factored filter. */
+static void
+err_filter(mpbias_ode_radau_t R, const mpfr_t *f, mpfr_t *yerr)
+{
+    slong l;
+    for (l = 0; l < R->dim; l++)
     {
-        mpfr_set(R->xp, x, MPFR_RNDN);
-        mpfr_set(R->hp, h, MPFR_RNDN);
-        for (l = 0; l < n; l++)
-            mpfr_set(R->yp[l], y[l], MPFR_RNDN);
-        for (i = 0; i < sn; i++)
-            mpfr_set(R->Zp[i], R->Z[i], MPFR_RNDN);
-        R->have_prev = 1;
+        mpfr_mul(R->t, R->u, f[l], MPFR_RNDN);
+        mpfr_sub(yerr[l], R->v[l], R->t, MPFR_RNDN);
     }
+    _mpbias_alu_solve(yerr, R->E1);
+}
 
-    for (l = 0; l < n; l++)
-        mpfr_add(yout[l], y[l], R->Z[(s - 1) * n + l], MPFR_RNDN);
-
-    /* error estimate: (I - h gamma0 J)^-1 (sum_j e_j Z_j - h gamma0 f0) */
+/* The error estimate (I - h gamma0 J)^-1 (sum_j e_j Z_j - h gamma0 f0)
+   into yerr and its norm into R->err; refined once with f(x, y + yerr)
+   in place of f0 when R->refine_err is set and the first estimate fails. */
+static int
+err_estimate(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+             const mpfr_t x, const mpfr_t *y, const mpfr_t h, const mpfr_t *yout, mpfr_t *yerr)
+{
+    slong n = R->dim, s = R->s, j, k, l;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
     mpfr_mul(u, h, R->gamma0, MPFR_RNDN);
     for (k = 0; k < n * n; k++)
     {
@@ -991,10 +1072,8 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             mpfr_mul(t, R->e[j], R->Z[j * n + l], MPFR_RNDN);
             mpfr_add(R->v[l], R->v[l], t, MPFR_RNDN);
         }
-        mpfr_mul(t, u, R->f0[l], MPFR_RNDN);
-        mpfr_sub(yerr[l], R->v[l], t, MPFR_RNDN);
     }
-    _mpbias_alu_solve(yerr, R->E1);
+    err_filter(R, (const mpfr_t *) R->f0, yerr);
     /* The order-s estimate overestimates the order-(2s-1) error of the
        non-stiff components, so theirs is measured against the looser
        0.1 tol^((2s+1)/(3s)) (RADAU5 uses 0.1 tol^((s+1)/(2s)); that was
@@ -1003,7 +1082,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     mpfr_set_d(R->nrm, (double) (s - 1) / (double) (3 * s), MPFR_RNDN);
     mpfr_pow(R->nrm, c->rtol, R->nrm, MPFR_RNDN);
     mpfr_mul_ui(R->nrm, R->nrm, 10, MPFR_RNDN);
-    est_norm(R, c, (const mpfr_t *) yerr, y, (const mpfr_t *) yout);
+    est_norm(R, c, (const mpfr_t *) yerr, y, yout);
     if (R->refine_err && mpfr_cmp_ui(R->errn, 1) > 0)
     {
         /* refined estimate (I - h gamma0 J)^-1 (sum e_j Z_j - h gamma0 f(x, y + err)) */
@@ -1013,17 +1092,35 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
         R->nfev++;
         if (r == MPBIAS_ODE_OK)
         {
-            for (l = 0; l < n; l++)
-            {
-                mpfr_mul(t, u, R->F[l], MPFR_RNDN);
-                mpfr_sub(yerr[l], R->v[l], t, MPFR_RNDN);
-            }
-            _mpbias_alu_solve(yerr, R->E1);
-            est_norm(R, c, (const mpfr_t *) yerr, y, (const mpfr_t *) yout);
+            err_filter(R, (const mpfr_t *) R->F, yerr);
+            est_norm(R, c, (const mpfr_t *) yerr, y, yout);
         }
     }
     if (mpfr_nan_p(R->errn))
         return MPBIAS_ODE_DOMAIN;
     R->err = mpfr_get_d(R->errn, MPFR_RNDU);
     return MPBIAS_ODE_OK;
+}
+
+int
+mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                      const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                      const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+{
+    slong n = R->dim, l;
+    int r;
+
+    R->err = HUGE_VAL;
+    R->newton_its = 0;
+    if ((r = step_start(R, sys, x, y)) != MPBIAS_ODE_OK)
+        return r;
+    radau_guess(R, c, x, y, h);
+    if ((r = iter_matrix(R, sys, x, y, h)) != MPBIAS_ODE_OK)
+        return r;
+    if ((r = newton_solve(R, sys, c, x, y, h)) != MPBIAS_ODE_OK)
+        return r;
+    poly_keep(R, x, y, h);
+    for (l = 0; l < n; l++)   /* stiffly accurate: the last stage */
+        mpfr_add(yout[l], y[l], R->Z[(R->s - 1) * n + l], MPFR_RNDN);
+    return err_estimate(R, sys, c, x, y, h, (const mpfr_t *) yout, yerr);
 }
