@@ -245,12 +245,12 @@ radau_coeffs(mpbias_ode_radau_t R)
     return bad;
 }
 
-int
-mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
+/* Every field set up (the storage of a step included: nothing is
+   allocated per step), before the coefficients are computed. */
+static void
+radau_alloc(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
 {
     slong n = dim, i;
-    if (s < 1)
-        s = 1;
     R->dim = dim;
     R->s = s;
     R->prec = prec;
@@ -277,9 +277,7 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
     }
     mpfr_init2(R->gamma0, prec);
     R->J = _mpbias_mpfr_vec_init(n * n, prec);
-    /* Jacobians sampled per step: at (x, y) (needed anyway for the error
-       estimate), at the middle and at the end of the step; interpolated
-       to the stages (quadratically in c) for the preconditioner */
+    /* Jacobians sampled per step for the preconditioner (jac_samples_init) */
     R->nj = RADAU_NJ < s + 1 ? RADAU_NJ : s + 1;
     R->Jk = _mpbias_mpfr_vec_init(R->nj * n * n, prec);
     R->jn = flint_malloc((size_t) R->nj * sizeof(slong));
@@ -326,10 +324,16 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
     R->jac_valid = 0;
     R->refine_err = 1;
     R->nfev = R->njev = R->nlu = R->nnewton = 0;
-    if (radau_coeffs(R) != 0)
-        return 1;
-    R->kron = flint_malloc(sizeof(_mpbias_kron_struct));
-    _mpbias_kron_init(R->kron, s, n, (const mpfr_t *) R->A);   /* failure: always the fallback */
+}
+
+/* The Jacobians sampled per step for the preconditioner: the stage
+   nearest the middle of the step (R->jmid), the sample points R->jn and
+   the weights R->jw that interpolate the samples (in double, in c) to
+   the stages. */
+static void
+jac_samples_init(mpbias_ode_radau_t R)
+{
+    slong s = R->s, nj = R->nj, i, k, q;
     /* the stage whose node is nearest the middle of the step */
     R->jmid = 0;
     for (i = 1; i < s; i++)
@@ -337,75 +341,90 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
             R->jmid = i;
     /* the sample points (-1: (x, y)) and the Lagrange weights that
        interpolate them to the stages */
+    if (nj == 1)
+        R->jn[0] = R->jmid;
+    else if (nj == 4 && R->jmid > 1 && R->jmid < s - 1)
     {
-        slong k, q, nj = R->nj;
-        if (nj == 1)
-            R->jn[0] = R->jmid;
-        else if (nj == 4 && R->jmid > 1 && R->jmid < s - 1)
+        /* (x, y), two stages and the last, the middle one included
+           (exact there: the block-diagonal factorization uses it) */
+        R->jn[0] = -1;
+        R->jn[1] = R->jmid / 2;
+        R->jn[2] = R->jmid;
+        R->jn[3] = s - 1;
+    }
+    else
+    {
+        /* (x, y), then stages spread evenly by index, the last included */
+        R->jn[0] = -1;
+        for (k = 1; k < nj; k++)
+            R->jn[k] = (k * (s - 1) + (nj - 2) / 2) / (nj - 1);
+    }
+    for (i = 0; i < s; i++)
+    {
+        double ci = mpfr_get_d(R->c[i], MPFR_RNDN);
+        for (k = 0; k < nj; k++)
         {
-            /* (x, y), two stages and the last, the middle one included
-               (exact there: the block-diagonal factorization uses it) */
-            R->jn[0] = -1;
-            R->jn[1] = R->jmid / 2;
-            R->jn[2] = R->jmid;
-            R->jn[3] = s - 1;
-        }
-        else
-        {
-            /* (x, y), then stages spread evenly by index, the last included */
-            R->jn[0] = -1;
-            for (k = 1; k < nj; k++)
-                R->jn[k] = (k * (s - 1) + (nj - 2) / 2) / (nj - 1);
-        }
-        for (i = 0; i < s; i++)
-        {
-            double ci = mpfr_get_d(R->c[i], MPFR_RNDN);
-            for (k = 0; k < nj; k++)
-            {
-                double tk = R->jn[k] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[k]], MPFR_RNDN), w = 1.0;
-                for (q = 0; q < nj; q++)
-                    if (q != k)
-                    {
-                        double tq = R->jn[q] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[q]], MPFR_RNDN);
-                        w *= (ci - tq) / (tk - tq);
-                    }
-                /* at a sample node: exactly that sample */
-                for (q = 0; q < nj; q++)
-                    if (R->jn[q] == i)
-                        w = (q == k) ? 1.0 : 0.0;
-                R->jw[i * nj + k] = w;
-            }
+            double tk = R->jn[k] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[k]], MPFR_RNDN), w = 1.0;
+            for (q = 0; q < nj; q++)
+                if (q != k)
+                {
+                    double tq = R->jn[q] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[q]], MPFR_RNDN);
+                    w *= (ci - tq) / (tk - tq);
+                }
+            /* at a sample node: exactly that sample */
+            for (q = 0; q < nj; q++)
+                if (R->jn[q] == i)
+                    w = (q == k) ? 1.0 : 0.0;
+            R->jw[i * nj + k] = w;
         }
     }
+}
+
+/* The nodes of the low-degree guess polynomials and their weights. */
+static void
+guess_subsets_init(mpbias_ode_radau_t R)
+{
+    slong s = R->s, i, j, i2, m;
     /* the guess subsets: R->nsub[i] nodes spread evenly by index, the
        last (c_s = 1) included, and their barycentric weights with node 0 */
+    for (i2 = 0; i2 < 2; i2++)
     {
-        slong j, i2, m;
-        for (i2 = 0; i2 < 2; i2++)
+        m = R->nsub[i2];
+        for (j = 0; j < m; j++)
+            R->sub[i2][j] = (m == 1) ? s - 1 : (j * (s - 1) + (m - 1) / 2) / (m - 1);
+        for (j = 0; j < m; j++)
         {
-            m = R->nsub[i2];
-            for (j = 0; j < m; j++)
-                R->sub[i2][j] = (m == 1) ? s - 1 : (j * (s - 1) + (m - 1) / 2) / (m - 1);
-            for (j = 0; j < m; j++)
-            {
-                mpfr_set(R->lws[i2][j], R->c[R->sub[i2][j]], MPFR_RNDN);
-                for (i = 0; i < m; i++)
-                    if (i != j)
-                    {
-                        mpfr_sub(R->t, R->c[R->sub[i2][j]], R->c[R->sub[i2][i]], MPFR_RNDN);
-                        mpfr_mul(R->lws[i2][j], R->lws[i2][j], R->t, MPFR_RNDN);
-                    }
-                mpfr_ui_div(R->lws[i2][j], 1, R->lws[i2][j], MPFR_RNDN);
-            }
+            mpfr_set(R->lws[i2][j], R->c[R->sub[i2][j]], MPFR_RNDN);
+            for (i = 0; i < m; i++)
+                if (i != j)
+                {
+                    mpfr_sub(R->t, R->c[R->sub[i2][j]], R->c[R->sub[i2][i]], MPFR_RNDN);
+                    mpfr_mul(R->lws[i2][j], R->lws[i2][j], R->t, MPFR_RNDN);
+                }
+            mpfr_ui_div(R->lws[i2][j], 1, R->lws[i2][j], MPFR_RNDN);
         }
     }
-    {
-        double se = 0.0;
-        slong j;
-        for (j = 0; j < s; j++)
-            se += fabs(mpfr_get_d(R->e[j], MPFR_RNDN));
-        R->kappa = NEWTON_KAPPA / (se > 1.0 ? se : 1.0);
-    }
+}
+
+int
+mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
+{
+    double se = 0.0;
+    slong j;
+    if (s < 1)
+        s = 1;
+    radau_alloc(R, dim, s, prec);
+    if (radau_coeffs(R) != 0)
+        return 1;
+    R->kron = flint_malloc(sizeof(_mpbias_kron_struct));
+    _mpbias_kron_init(R->kron, s, dim, (const mpfr_t *) R->A);   /* failure: always the fallback */
+    jac_samples_init(R);
+    guess_subsets_init(R);
+    /* Newton's tolerance: the iteration error well below the estimate
+       sum_j e_j Z_j built from the stages */
+    for (j = 0; j < s; j++)
+        se += fabs(mpfr_get_d(R->e[j], MPFR_RNDN));
+    R->kappa = NEWTON_KAPPA / (se > 1.0 ? se : 1.0);
     return 0;
 }
 
