@@ -508,10 +508,29 @@ mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout)
     return MPBIAS_ODE_OK;
 }
 
+/* a = tau / c_j prod_{k0 <= k < s, k != j} (tau - c_k) / (c_j - c_k): the
+   Lagrange basis polynomial of c_j over the nodes {0, c_(k0+1)..c_s} at
+   tau (b: scratch) */
+static void
+lagrange_basis(mpfr_t a, const mpbias_ode_radau_t R, const mpfr_t tau, slong j, slong k0,
+               mpfr_t b)
+{
+    slong k;
+    mpfr_div(a, tau, R->c[j], MPFR_RNDN);
+    for (k = k0; k < R->s; k++)
+        if (k != j)
+        {
+            mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
+            mpfr_mul(a, a, b, MPFR_RNDN);
+            mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
+            mpfr_div(a, a, b, MPFR_RNDN);
+        }
+}
+
 int
 mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout)
 {
-    slong s = R->s, n = R->dim, j, k, l;
+    slong s = R->s, n = R->dim, j, l;
     mpfr_ptr tau = R->t, a = R->u, b = R->w;
     mpfr_t *dl = R->G;   /* scratch: not in use between steps */
     if (!R->have_prev)
@@ -522,28 +541,10 @@ mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout)
        {0, c_2..c_s} (no c_1 term there) */
     for (j = 0; j < s; j++)
     {
-        /* full: tau / c_j prod_{k != j} (tau - c_k) / (c_j - c_k) */
-        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
-        for (k = 0; k < s; k++)
-            if (k != j)
-            {
-                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
-                mpfr_mul(a, a, b, MPFR_RNDN);
-                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
-                mpfr_div(a, a, b, MPFR_RNDN);
-            }
-        mpfr_set(dl[j], a, MPFR_RNDN);
+        lagrange_basis(dl[j], R, tau, j, 0, b);
         if (j == 0)
             continue;
-        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
-        for (k = 1; k < s; k++)
-            if (k != j)
-            {
-                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
-                mpfr_mul(a, a, b, MPFR_RNDN);
-                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
-                mpfr_div(a, a, b, MPFR_RNDN);
-            }
+        lagrange_basis(a, R, tau, j, 1, b);
         mpfr_sub(dl[j], dl[j], a, MPFR_RNDN);
     }
     for (l = 0; l < n; l++)
