@@ -18,7 +18,8 @@
  * diagonalized through the eigendecomposition of A computed once
  * (kron.c, as RADAU5 does); when that is refused or Newton fails with
  * it, the full (s n) x (s n) matrix with the exact stage Jacobians is
- * factored in MPFR (evolve.c retries so).  The iteration stops when the predicted remaining error
+ * factored in MPFR (mpbias_ode_radau_step_retry retries so).  The
+ * iteration stops when the predicted remaining error
  * theta/(1 - theta) ||dZ|| is below kappa in the control's norm, with
  * kappa = NEWTON_KAPPA / max(1, sum_j |e_j|) so that the iteration's
  * error stays well below the error estimate built from the stages
@@ -942,7 +943,7 @@ newton_iterate(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_
     if (R->use_kron)
     {
         if (precond_solve(R, c))
-            return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
+            return MPBIAS_ODE_UNSTABLE;   /* retried in MPFR (step_retry) */
     }
     else
         _mpbias_alu_solve(R->G, R->W);
@@ -993,8 +994,8 @@ newton_test(mpbias_ode_radau_t R, slong it, slong it0, slong maxit)
 /* The simplified Newton iterations on the stage equations, from the
    guess in R->Z.  A stall with the MPFR matrix first rebuilds it from the
    Jacobians at the current stage values (NEWTON_REFRESH times per step)
-   and iterates on; with the double preconditioner it fails (evolve
-   retries in MPFR). */
+   and iterates on; with a double matrix it fails (step_retry retries
+   in MPFR). */
 static int
 newton_solve(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
              const mpfr_t x, const mpfr_t *y, const mpfr_t h)
@@ -1143,4 +1144,31 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     for (l = 0; l < n; l++)   /* stiffly accurate: the last stage */
         mpfr_add(yout[l], y[l], R->Z[(R->s - 1) * n + l], MPFR_RNDN);
     return err_estimate(R, sys, c, x, y, h, (const mpfr_t *) yout, yerr);
+}
+
+/* Whether the last step's Newton matrix was in double precision (the
+   block-diagonal preconditioner, or the fallback factored in double). */
+static int
+newton_in_double(const mpbias_ode_radau_t R)
+{
+    return R->use_kron || (R->W != NULL && R->W->in_double);
+}
+
+int
+mpbias_ode_radau_step_retry(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                            const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                            const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+{
+    int r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
+    if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && R->newton_its > 0))
+        && newton_in_double(R))
+    {
+        /* Newton failed with a double-precision iteration matrix
+           (diverged, or an iterate left the system's domain): the same
+           step with the full one in MPFR */
+        R->force_mpfr = 1;
+        r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
+        R->force_mpfr = 0;
+    }
+    return r;
 }
