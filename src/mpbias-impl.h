@@ -291,6 +291,14 @@ int mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
                           const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
                           const mpfr_t h, mpfr_t *yout, mpfr_t *yerr);
 
+/* mpbias_ode_radau_step, and when Newton failed (MPBIAS_ODE_UNSTABLE, or
+   MPBIAS_ODE_DOMAIN after an iteration) with a double-precision matrix,
+   the same step again with the full Newton matrix in MPFR (R->force_mpfr
+   for that call): what evolve does before shrinking a step. */
+int mpbias_ode_radau_step_retry(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                                const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                                const mpfr_t h, mpfr_t *yout, mpfr_t *yerr);
+
 /* Dense output: y(x) from the collocation polynomial of the last
    converged step (error of order h^(s+1): a locator, not a result).
    Returns MPBIAS_ODE_DOMAIN if there is no such step. */

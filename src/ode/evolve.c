@@ -131,17 +131,10 @@ mpbias_ode_evolve_apply(mpbias_ode_evolve_t e, mpbias_ode_radau_t R,
             return MPBIAS_ODE_TINY_STEP;
 
         R->refine_err = (e->steps == 0 || tries > 0);
-        r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
-        if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && R->newton_its > 0))
-            && (R->use_kron || (R->W != NULL && R->W->in_double)))
-        {
-            /* Newton failed with a double-precision iteration matrix
-               (diverged, or an iterate left the system's domain): retry
-               the same step with the full one in MPFR before shrinking */
-            R->force_mpfr = 1;
-            r = mpbias_ode_radau_step(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew, e->yerr);
-            R->force_mpfr = 0;
-        }
+        /* a Newton failure with a double-precision matrix is retried in
+           MPFR before the step is shrunk */
+        r = mpbias_ode_radau_step_retry(R, sys, c, x, (const mpfr_t *) y, e->h, e->ynew,
+                                        e->yerr);
         if (r == MPBIAS_ODE_OK && R->err <= 1.0)
         {
             /* accept */

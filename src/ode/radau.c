@@ -18,7 +18,8 @@
  * diagonalized through the eigendecomposition of A computed once
  * (kron.c, as RADAU5 does); when that is refused or Newton fails with
  * it, the full (s n) x (s n) matrix with the exact stage Jacobians is
- * factored in MPFR (evolve.c retries so).  The iteration stops when the predicted remaining error
+ * factored in MPFR (mpbias_ode_radau_step_retry retries so).  The
+ * iteration stops when the predicted remaining error
  * theta/(1 - theta) ||dZ|| is below kappa in the control's norm, with
  * kappa = NEWTON_KAPPA / max(1, sum_j |e_j|) so that the iteration's
  * error stays well below the error estimate built from the stages
@@ -245,12 +246,12 @@ radau_coeffs(mpbias_ode_radau_t R)
     return bad;
 }
 
-int
-mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
+/* Every field set up (the storage of a step included: nothing is
+   allocated per step), before the coefficients are computed. */
+static void
+radau_alloc(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
 {
     slong n = dim, i;
-    if (s < 1)
-        s = 1;
     R->dim = dim;
     R->s = s;
     R->prec = prec;
@@ -277,9 +278,7 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
     }
     mpfr_init2(R->gamma0, prec);
     R->J = _mpbias_mpfr_vec_init(n * n, prec);
-    /* Jacobians sampled per step: at (x, y) (needed anyway for the error
-       estimate), at the middle and at the end of the step; interpolated
-       to the stages (quadratically in c) for the preconditioner */
+    /* Jacobians sampled per step for the preconditioner (jac_samples_init) */
     R->nj = RADAU_NJ < s + 1 ? RADAU_NJ : s + 1;
     R->Jk = _mpbias_mpfr_vec_init(R->nj * n * n, prec);
     R->jn = flint_malloc((size_t) R->nj * sizeof(slong));
@@ -326,10 +325,16 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
     R->jac_valid = 0;
     R->refine_err = 1;
     R->nfev = R->njev = R->nlu = R->nnewton = 0;
-    if (radau_coeffs(R) != 0)
-        return 1;
-    R->kron = flint_malloc(sizeof(_mpbias_kron_struct));
-    _mpbias_kron_init(R->kron, s, n, (const mpfr_t *) R->A);   /* failure: always the fallback */
+}
+
+/* The Jacobians sampled per step for the preconditioner: the stage
+   nearest the middle of the step (R->jmid), the sample points R->jn and
+   the weights R->jw that interpolate the samples (in double, in c) to
+   the stages. */
+static void
+jac_samples_init(mpbias_ode_radau_t R)
+{
+    slong s = R->s, nj = R->nj, i, k, q;
     /* the stage whose node is nearest the middle of the step */
     R->jmid = 0;
     for (i = 1; i < s; i++)
@@ -337,75 +342,90 @@ mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec
             R->jmid = i;
     /* the sample points (-1: (x, y)) and the Lagrange weights that
        interpolate them to the stages */
+    if (nj == 1)
+        R->jn[0] = R->jmid;
+    else if (nj == 4 && R->jmid > 1 && R->jmid < s - 1)
     {
-        slong k, q, nj = R->nj;
-        if (nj == 1)
-            R->jn[0] = R->jmid;
-        else if (nj == 4 && R->jmid > 1 && R->jmid < s - 1)
+        /* (x, y), two stages and the last, the middle one included
+           (exact there: the block-diagonal factorization uses it) */
+        R->jn[0] = -1;
+        R->jn[1] = R->jmid / 2;
+        R->jn[2] = R->jmid;
+        R->jn[3] = s - 1;
+    }
+    else
+    {
+        /* (x, y), then stages spread evenly by index, the last included */
+        R->jn[0] = -1;
+        for (k = 1; k < nj; k++)
+            R->jn[k] = (k * (s - 1) + (nj - 2) / 2) / (nj - 1);
+    }
+    for (i = 0; i < s; i++)
+    {
+        double ci = mpfr_get_d(R->c[i], MPFR_RNDN);
+        for (k = 0; k < nj; k++)
         {
-            /* (x, y), two stages and the last, the middle one included
-               (exact there: the block-diagonal factorization uses it) */
-            R->jn[0] = -1;
-            R->jn[1] = R->jmid / 2;
-            R->jn[2] = R->jmid;
-            R->jn[3] = s - 1;
-        }
-        else
-        {
-            /* (x, y), then stages spread evenly by index, the last included */
-            R->jn[0] = -1;
-            for (k = 1; k < nj; k++)
-                R->jn[k] = (k * (s - 1) + (nj - 2) / 2) / (nj - 1);
-        }
-        for (i = 0; i < s; i++)
-        {
-            double ci = mpfr_get_d(R->c[i], MPFR_RNDN);
-            for (k = 0; k < nj; k++)
-            {
-                double tk = R->jn[k] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[k]], MPFR_RNDN), w = 1.0;
-                for (q = 0; q < nj; q++)
-                    if (q != k)
-                    {
-                        double tq = R->jn[q] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[q]], MPFR_RNDN);
-                        w *= (ci - tq) / (tk - tq);
-                    }
-                /* at a sample node: exactly that sample */
-                for (q = 0; q < nj; q++)
-                    if (R->jn[q] == i)
-                        w = (q == k) ? 1.0 : 0.0;
-                R->jw[i * nj + k] = w;
-            }
+            double tk = R->jn[k] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[k]], MPFR_RNDN), w = 1.0;
+            for (q = 0; q < nj; q++)
+                if (q != k)
+                {
+                    double tq = R->jn[q] < 0 ? 0.0 : mpfr_get_d(R->c[R->jn[q]], MPFR_RNDN);
+                    w *= (ci - tq) / (tk - tq);
+                }
+            /* at a sample node: exactly that sample */
+            for (q = 0; q < nj; q++)
+                if (R->jn[q] == i)
+                    w = (q == k) ? 1.0 : 0.0;
+            R->jw[i * nj + k] = w;
         }
     }
+}
+
+/* The nodes of the low-degree guess polynomials and their weights. */
+static void
+guess_subsets_init(mpbias_ode_radau_t R)
+{
+    slong s = R->s, i, j, i2, m;
     /* the guess subsets: R->nsub[i] nodes spread evenly by index, the
        last (c_s = 1) included, and their barycentric weights with node 0 */
+    for (i2 = 0; i2 < 2; i2++)
     {
-        slong j, i2, m;
-        for (i2 = 0; i2 < 2; i2++)
+        m = R->nsub[i2];
+        for (j = 0; j < m; j++)
+            R->sub[i2][j] = (m == 1) ? s - 1 : (j * (s - 1) + (m - 1) / 2) / (m - 1);
+        for (j = 0; j < m; j++)
         {
-            m = R->nsub[i2];
-            for (j = 0; j < m; j++)
-                R->sub[i2][j] = (m == 1) ? s - 1 : (j * (s - 1) + (m - 1) / 2) / (m - 1);
-            for (j = 0; j < m; j++)
-            {
-                mpfr_set(R->lws[i2][j], R->c[R->sub[i2][j]], MPFR_RNDN);
-                for (i = 0; i < m; i++)
-                    if (i != j)
-                    {
-                        mpfr_sub(R->t, R->c[R->sub[i2][j]], R->c[R->sub[i2][i]], MPFR_RNDN);
-                        mpfr_mul(R->lws[i2][j], R->lws[i2][j], R->t, MPFR_RNDN);
-                    }
-                mpfr_ui_div(R->lws[i2][j], 1, R->lws[i2][j], MPFR_RNDN);
-            }
+            mpfr_set(R->lws[i2][j], R->c[R->sub[i2][j]], MPFR_RNDN);
+            for (i = 0; i < m; i++)
+                if (i != j)
+                {
+                    mpfr_sub(R->t, R->c[R->sub[i2][j]], R->c[R->sub[i2][i]], MPFR_RNDN);
+                    mpfr_mul(R->lws[i2][j], R->lws[i2][j], R->t, MPFR_RNDN);
+                }
+            mpfr_ui_div(R->lws[i2][j], 1, R->lws[i2][j], MPFR_RNDN);
         }
     }
-    {
-        double se = 0.0;
-        slong j;
-        for (j = 0; j < s; j++)
-            se += fabs(mpfr_get_d(R->e[j], MPFR_RNDN));
-        R->kappa = NEWTON_KAPPA / (se > 1.0 ? se : 1.0);
-    }
+}
+
+int
+mpbias_ode_radau_init(mpbias_ode_radau_t R, slong dim, slong s, mpfr_prec_t prec)
+{
+    double se = 0.0;
+    slong j;
+    if (s < 1)
+        s = 1;
+    radau_alloc(R, dim, s, prec);
+    if (radau_coeffs(R) != 0)
+        return 1;
+    R->kron = flint_malloc(sizeof(_mpbias_kron_struct));
+    _mpbias_kron_init(R->kron, s, dim, (const mpfr_t *) R->A);   /* failure: always the fallback */
+    jac_samples_init(R);
+    guess_subsets_init(R);
+    /* Newton's tolerance: the iteration error well below the estimate
+       sum_j e_j Z_j built from the stages */
+    for (j = 0; j < s; j++)
+        se += fabs(mpfr_get_d(R->e[j], MPFR_RNDN));
+    R->kappa = NEWTON_KAPPA / (se > 1.0 ? se : 1.0);
     return 0;
 }
 
@@ -489,10 +509,29 @@ mpbias_ode_radau_dense(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *yout)
     return MPBIAS_ODE_OK;
 }
 
+/* a = tau / c_j prod_{k0 <= k < s, k != j} (tau - c_k) / (c_j - c_k): the
+   Lagrange basis polynomial of c_j over the nodes {0, c_(k0+1)..c_s} at
+   tau (b: scratch) */
+static void
+lagrange_basis(mpfr_t a, const mpbias_ode_radau_t R, const mpfr_t tau, slong j, slong k0,
+               mpfr_t b)
+{
+    slong k;
+    mpfr_div(a, tau, R->c[j], MPFR_RNDN);
+    for (k = k0; k < R->s; k++)
+        if (k != j)
+        {
+            mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
+            mpfr_mul(a, a, b, MPFR_RNDN);
+            mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
+            mpfr_div(a, a, b, MPFR_RNDN);
+        }
+}
+
 int
 mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout)
 {
-    slong s = R->s, n = R->dim, j, k, l;
+    slong s = R->s, n = R->dim, j, l;
     mpfr_ptr tau = R->t, a = R->u, b = R->w;
     mpfr_t *dl = R->G;   /* scratch: not in use between steps */
     if (!R->have_prev)
@@ -503,28 +542,10 @@ mpbias_ode_radau_dense_err(mpbias_ode_radau_t R, const mpfr_t x, mpfr_t *eout)
        {0, c_2..c_s} (no c_1 term there) */
     for (j = 0; j < s; j++)
     {
-        /* full: tau / c_j prod_{k != j} (tau - c_k) / (c_j - c_k) */
-        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
-        for (k = 0; k < s; k++)
-            if (k != j)
-            {
-                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
-                mpfr_mul(a, a, b, MPFR_RNDN);
-                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
-                mpfr_div(a, a, b, MPFR_RNDN);
-            }
-        mpfr_set(dl[j], a, MPFR_RNDN);
+        lagrange_basis(dl[j], R, tau, j, 0, b);
         if (j == 0)
             continue;
-        mpfr_div(a, tau, R->c[j], MPFR_RNDN);
-        for (k = 1; k < s; k++)
-            if (k != j)
-            {
-                mpfr_sub(b, tau, R->c[k], MPFR_RNDN);
-                mpfr_mul(a, a, b, MPFR_RNDN);
-                mpfr_sub(b, R->c[j], R->c[k], MPFR_RNDN);
-                mpfr_div(a, a, b, MPFR_RNDN);
-            }
+        lagrange_basis(a, R, tau, j, 1, b);
         mpfr_sub(dl[j], dl[j], a, MPFR_RNDN);
     }
     for (l = 0; l < n; l++)
@@ -618,6 +639,17 @@ radau_guess(mpbias_ode_radau_t R, const mpbias_ode_control_t c, const mpfr_t x, 
     }
 }
 
+/* Stage j's current point: R->t = x + c_j h, R->y1 = y + Z_j. */
+static void
+stage_point(mpbias_ode_radau_t R, const mpfr_t x, const mpfr_t *y, const mpfr_t h, slong j)
+{
+    slong n = R->dim, l;
+    for (l = 0; l < n; l++)
+        mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
+    mpfr_mul(R->t, R->c[j], h, MPFR_RNDN);
+    mpfr_add(R->t, R->t, x, MPFR_RNDN);
+}
+
 /* (P d)_i = d_i - sum_j hA_ij J_j d_j, the preconditioner's matrix with
    the interpolated stage Jacobians, into out (double) */
 static void
@@ -642,6 +674,15 @@ precond_apply(mpbias_ode_radau_t R, double *out, const double *d)
                 acc -= R->hAd[i * s + j] * q[j * n + k];
             out[i * n + k] = acc;
         }
+}
+
+/* Whether precond_solve iterates (more than one Jacobian sampled, and not
+   too stiff: |h lambda| |J| at most 2^16), its preconditioner then an
+   approximate solve that differs from call to call. */
+static int
+precond_inner(const mpbias_ode_radau_t R)
+{
+    return R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF;
 }
 
 /* G = P^-1 G, approximately: P with the interpolated stage Jacobians is
@@ -690,7 +731,7 @@ precond_solve(mpbias_ode_radau_t R, const mpbias_ode_control_t c)
        residual, computed in double, loses that factor, and measured on
        the linear model at loss 1e-100000 it cost the run its last digit;
        then the middle Jacobian alone */
-    for (it = 0; it < INNER_MAX && R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF; it++)
+    for (it = 0; it < INNER_MAX && precond_inner(R); it++)
     {
         precond_apply(R, r, d);
         rn = 0.0;
@@ -723,7 +764,7 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
                const mpfr_t *y, const mpfr_t h)
 {
     slong n = R->dim, s = R->s, sn = s * n, i, j, k, l;
-    mpfr_ptr t = R->t, u = R->u;
+    mpfr_ptr u = R->u;
     int r;
     if (R->Js == NULL)
         R->Js = _mpbias_mpfr_vec_init(s * n * n, R->prec);
@@ -734,11 +775,8 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
     }
     for (j = 0; j < s; j++)
     {
-        for (l = 0; l < n; l++)
-            mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-        mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-        mpfr_add(t, t, x, MPFR_RNDN);
-        r = sys->jac(R->Js + j * n * n, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+        stage_point(R, x, y, h, j);
+        r = sys->jac(R->Js + j * n * n, R->fx, R->t, (const mpfr_t *) R->y1, sys->params);
         R->njev++;
         if (r != MPBIAS_ODE_OK)
             return r;
@@ -764,213 +802,279 @@ fallback_build(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t 
     return MPBIAS_ODE_OK;
 }
 
-int
-mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
-                      const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
-                      const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+/* The Jacobian J and f0 = f at (x, y), unless still valid (a retry of a
+   rejected step from the same point). */
+static int
+step_start(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y)
 {
-    slong n = R->dim, s = R->s, sn = s * n, i, j, k, l, it, maxit, it0 = 0, refresh = 0;
-    double theta = 0.0, eta = 1.0;
     int r;
-    mpfr_ptr t = R->t, u = R->u;
+    if (R->jac_valid)
+        return MPBIAS_ODE_OK;
+    r = sys->jac(R->J, R->fx, x, y, sys->params);
+    R->njev++;
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    r = sys->f(R->f0, x, y, sys->params);
+    R->nfev++;
+    if (r != MPBIAS_ODE_OK)
+        return r;
+    R->jac_valid = 1;
+    return MPBIAS_ODE_OK;
+}
 
-    R->err = HUGE_VAL;
-    R->newton_its = 0;
-    if (!R->jac_valid)
+/* The preconditioner's Jacobians, in double, into R->Jq: sample k at
+   (x, y) (R->jn[k] = -1: J, already there) or at the starting value of
+   stage R->jn[k] (in MPFR, as the system gives them, or directly in
+   double from the system's jac_d).  *finite is cleared when an entry is
+   not finite. */
+static int
+jac_sample(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y,
+           const mpfr_t h, int *finite)
+{
+    slong k, j, e, nj = R->nj, nn = R->dim * R->dim;
+    int r;
+    for (k = 0; k < nj; k++)
     {
-        r = sys->jac(R->J, R->fx, x, y, sys->params);
-        R->njev++;
-        if (r != MPBIAS_ODE_OK)
-            return r;
-        r = sys->f(R->f0, x, y, sys->params);
-        R->nfev++;
-        if (r != MPBIAS_ODE_OK)
-            return r;
-        R->jac_valid = 1;
-    }
-    radau_guess(R, c, x, y, h);
-
-    /* the preconditioner: sampled Jacobians (in MPFR, as the system gives
-       them, or directly in double from the system's jac_d), in double and
-       interpolated to the stages; the block-diagonal factorization from
-       the one at the middle of the step */
-    {
-        slong k, e, nj = R->nj, nn = n * n;
-        double hd = mpfr_get_d(h, MPFR_RNDN);
-        int finite = 1;
-        for (k = 0; k < nj; k++)
+        const mpfr_t *src = (const mpfr_t *) R->J;
+        j = R->jn[k];
+        if (j >= 0)
         {
-            const mpfr_t *src = (const mpfr_t *) R->J;
-            j = R->jn[k];
-            if (j >= 0)
+            stage_point(R, x, y, h, j);
+            if (sys->jac_d != NULL)
             {
-                for (l = 0; l < n; l++)
-                    mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-                mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-                mpfr_add(t, t, x, MPFR_RNDN);
-                if (sys->jac_d != NULL)
-                {
-                    /* the system's double Jacobian: no MPFR matrix needed here */
-                    r = sys->jac_d(R->Jq + k * nn, t, (const mpfr_t *) R->y1, sys->params);
-                    R->njev++;
-                    if (r != MPBIAS_ODE_OK)
-                        return r;
-                    for (e = 0; e < nn; e++)
-                        if (!isfinite(R->Jq[k * nn + e]))
-                            finite = 0;
-                    continue;
-                }
-                r = sys->jac(R->Jk + k * nn, R->fx, t, (const mpfr_t *) R->y1, sys->params);
+                /* the system's double Jacobian: no MPFR matrix needed here */
+                r = sys->jac_d(R->Jq + k * nn, R->t, (const mpfr_t *) R->y1, sys->params);
                 R->njev++;
                 if (r != MPBIAS_ODE_OK)
                     return r;
-                src = (const mpfr_t *) (R->Jk + k * nn);
+                for (e = 0; e < nn; e++)
+                    if (!isfinite(R->Jq[k * nn + e]))
+                        *finite = 0;
+                continue;
             }
-            for (e = 0; e < nn; e++)
-            {
-                R->Jq[k * nn + e] = mpfr_get_d(src[e], MPFR_RNDN);
-                if (!isfinite(R->Jq[k * nn + e]))
-                    finite = 0;
-            }
+            r = sys->jac(R->Jk + k * nn, R->fx, R->t, (const mpfr_t *) R->y1, sys->params);
+            R->njev++;
+            if (r != MPBIAS_ODE_OK)
+                return r;
+            src = (const mpfr_t *) (R->Jk + k * nn);
         }
-        for (i = 0; i < s && finite; i++)
-            for (e = 0; e < nn; e++)
-            {
-                double acc = 0.0;
-                for (k = 0; k < nj; k++)
-                    acc += R->jw[i * nj + k] * R->Jq[k * nn + e];
-                R->Jsd[i * nn + e] = acc;
-            }
-        for (i = 0; i < s; i++)
-            for (j = 0; j < s; j++)
-                R->hAd[i * s + j] = hd * mpfr_get_d(R->A[i * s + j], MPFR_RNDN);
-        R->use_kron = (finite && !R->force_mpfr
-                       && _mpbias_kron_factor(R->kron, hd, R->Jsd + R->jmid * nn) == 0);
+        for (e = 0; e < nn; e++)
+        {
+            R->Jq[k * nn + e] = mpfr_get_d(src[e], MPFR_RNDN);
+            if (!isfinite(R->Jq[k * nn + e]))
+                *finite = 0;
+        }
     }
+    return MPBIAS_ODE_OK;
+}
+
+/* The samples interpolated to the stages (R->Jsd), h A in double, and the
+   block-diagonal factorization from the middle stage's Jacobian: sets
+   R->use_kron (0 when the samples are not finite, MPFR is forced, or
+   kron.c refuses). */
+static void
+precond_factor(mpbias_ode_radau_t R, const mpfr_t h, int finite)
+{
+    slong s = R->s, i, j, k, e, nj = R->nj, nn = R->dim * R->dim;
+    double hd = mpfr_get_d(h, MPFR_RNDN);
+    for (i = 0; i < s && finite; i++)
+        for (e = 0; e < nn; e++)
+        {
+            double acc = 0.0;
+            for (k = 0; k < nj; k++)
+                acc += R->jw[i * nj + k] * R->Jq[k * nn + e];
+            R->Jsd[i * nn + e] = acc;
+        }
+    for (i = 0; i < s; i++)
+        for (j = 0; j < s; j++)
+            R->hAd[i * s + j] = hd * mpfr_get_d(R->A[i * s + j], MPFR_RNDN);
+    R->use_kron = (finite && !R->force_mpfr
+                   && _mpbias_kron_factor(R->kron, hd, R->Jsd + R->jmid * nn) == 0);
+}
+
+/* The step's iteration matrix: the double preconditioner (sampled
+   Jacobians interpolated to the stages, block-diagonalized at the
+   middle), or, when that is refused, the full MPFR matrix. */
+static int
+iter_matrix(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpfr_t x, const mpfr_t *y,
+            const mpfr_t h)
+{
+    int finite = 1, r;
+    if ((r = jac_sample(R, sys, x, y, h, &finite)) != MPBIAS_ODE_OK)
+        return r;
+    precond_factor(R, h, finite);
     if (!R->use_kron)
+        return fallback_build(R, sys, x, y, h);
+    R->nlu++;
+    return MPBIAS_ODE_OK;
+}
+
+/* One simplified Newton iteration: F at the stages, the residual
+   G = -Z + h (A x I) F, the correction G = P^-1 G and Z += G. */
+static int
+newton_iterate(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+               const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong n = R->dim, s = R->s, sn = s * n, i, j, l;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
+    for (j = 0; j < s; j++)
     {
-        r = fallback_build(R, sys, x, y, h);
+        stage_point(R, x, y, h, j);
+        r = sys->f(R->F + j * n, t, (const mpfr_t *) R->y1, sys->params);
+        R->nfev++;
         if (r != MPBIAS_ODE_OK)
             return r;
     }
+    /* G = -Z + h (A x I) F */
+    for (i = 0; i < s; i++)
+        for (l = 0; l < n; l++)
+        {
+            mpfr_ptr g = R->G[i * n + l];
+            mpfr_set_zero(u, 1);
+            for (j = 0; j < s; j++)
+            {
+                mpfr_mul(t, R->A[i * s + j], R->F[j * n + l], MPFR_RNDN);
+                mpfr_add(u, u, t, MPFR_RNDN);
+            }
+            mpfr_mul(u, u, h, MPFR_RNDN);
+            mpfr_sub(g, u, R->Z[i * n + l], MPFR_RNDN);
+        }
+    if (R->use_kron)
+    {
+        if (precond_solve(R, c))
+            return MPBIAS_ODE_UNSTABLE;   /* retried in MPFR (step_retry) */
+    }
     else
-        R->nlu++;
+        _mpbias_alu_solve(R->G, R->W);
+    for (i = 0; i < sn; i++)
+        mpfr_add(R->Z[i], R->Z[i], R->G[i], MPFR_RNDN);
+    return MPBIAS_ODE_OK;
+}
 
-    /* simplified Newton */
-    maxit = 10 + (slong) (R->prec / 16);
-#define REFRESH_OK (!R->use_kron && refresh < NEWTON_REFRESH)
-#define DO_REFRESH do { \
-        refresh++; \
-        if ((r = fallback_build(R, sys, x, y, h)) != MPBIAS_ODE_OK) \
-            return r; \
-        it0 = it + 1; \
-        maxit = it0 + 10 + (slong) (R->prec / 16); \
-    } while (0)
+/* Newton's convergence test after iteration it, from R->nrm = ||dZ||
+   (and R->nrm0, the previous iteration's; it0 is the first iteration
+   with the current matrix, maxit the last allowed): */
+enum
+{
+    NEWTON_GO,      /* iterate on                                        */
+    NEWTON_DONE,    /* converged: eta ||dZ|| <= kappa                     */
+    NEWTON_STALL    /* theta >= 0.99, or hopeless at the measured rate   */
+};
+
+static int
+newton_test(mpbias_ode_radau_t R, slong it, slong it0, slong maxit)
+{
+    double theta, eta;
+    if (it <= it0)   /* no rate yet: the guess may already be right (to well within tol) */
+        return mpfr_cmp_d(R->nrm, R->kappa * 1e-3) <= 0 ? NEWTON_DONE : NEWTON_GO;
+    mpfr_div(R->errn, R->nrm, R->nrm0, MPFR_RNDN);
+    theta = mpfr_get_d(R->errn, MPFR_RNDN);
+    if (!(theta < 0.99))   /* also NaN */
+        return NEWTON_STALL;
+    eta = theta / (1.0 - theta);
+    /* the inner iteration makes the preconditioner an approximate
+       solve that differs from call to call: the measured rate is
+       not a reliable contraction bound, so it is not trusted below
+       1 (measured: trusting it cost the last digit of the linear
+       model at loss 1e-100000) */
+    if (R->use_kron && precond_inner(R) && eta < 1.0)
+        eta = 1.0;
+    /* converged: eta ||dZ|| <= kappa */
+    mpfr_mul_d(R->errn, R->nrm, eta, MPFR_RNDN);
+    if (mpfr_cmp_d(R->errn, R->kappa) <= 0)
+        return NEWTON_DONE;
+    /* hopeless: even at this rate the last iteration would not do */
+    mpfr_mul_d(R->errn, R->errn, pow(theta, (double) (maxit - 1 - it)), MPFR_RNDN);
+    if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= it0 + 3)
+        return NEWTON_STALL;
+    return NEWTON_GO;
+}
+
+/* The simplified Newton iterations on the stage equations, from the
+   guess in R->Z.  A stall with the MPFR matrix first rebuilds it from the
+   Jacobians at the current stage values (NEWTON_REFRESH times per step)
+   and iterates on; with a double matrix it fails (step_retry retries
+   in MPFR). */
+static int
+newton_solve(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+             const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong it, it0 = 0, refresh = 0, maxit = 10 + (slong) (R->prec / 16);
+    int r;
     for (it = 0; it < maxit; it++)
     {
-        for (j = 0; j < s; j++)
-        {
-            for (l = 0; l < n; l++)
-                mpfr_add(R->y1[l], y[l], R->Z[j * n + l], MPFR_RNDN);
-            mpfr_mul(t, R->c[j], h, MPFR_RNDN);
-            mpfr_add(t, t, x, MPFR_RNDN);
-            r = sys->f(R->F + j * n, t, (const mpfr_t *) R->y1, sys->params);
-            R->nfev++;
-            if (r != MPBIAS_ODE_OK)
-                return r;
-        }
-        /* G = -Z + h (A x I) F */
-        for (i = 0; i < s; i++)
-            for (l = 0; l < n; l++)
-            {
-                mpfr_ptr g = R->G[i * n + l];
-                mpfr_set_zero(u, 1);
-                for (j = 0; j < s; j++)
-                {
-                    mpfr_mul(t, R->A[i * s + j], R->F[j * n + l], MPFR_RNDN);
-                    mpfr_add(u, u, t, MPFR_RNDN);
-                }
-                mpfr_mul(u, u, h, MPFR_RNDN);
-                mpfr_sub(g, u, R->Z[i * n + l], MPFR_RNDN);
-            }
-        if (R->use_kron)
-        {
-            if (precond_solve(R, c))
-                return MPBIAS_ODE_UNSTABLE;   /* evolve retries in MPFR */
-        }
-        else
-            _mpbias_alu_solve(R->G, R->W);
-        for (i = 0; i < sn; i++)
-            mpfr_add(R->Z[i], R->Z[i], R->G[i], MPFR_RNDN);
+        if ((r = newton_iterate(R, sys, c, x, y, h)) != MPBIAS_ODE_OK)
+            return r;
         R->nnewton++;
         R->newton_its = it + 1;
-        stage_norm(R->nrm, c, (const mpfr_t *) R->G, y, s, n, R->errn);
+        stage_norm(R->nrm, c, (const mpfr_t *) R->G, y, R->s, R->dim, R->errn);
         if (mpfr_nan_p(R->nrm))
             return MPBIAS_ODE_DOMAIN;
         if (mpfr_inf_p(R->nrm))
             return MPBIAS_ODE_UNSTABLE;
         if (mpfr_zero_p(R->nrm))
             break;
-        if (it > it0)
+        r = newton_test(R, it, it0, maxit);
+        if (r == NEWTON_DONE)
+            break;
+        if (r == NEWTON_STALL)
         {
-            mpfr_div(R->errn, R->nrm, R->nrm0, MPFR_RNDN);
-            theta = mpfr_get_d(R->errn, MPFR_RNDN);
-            if (!(theta < 0.99))   /* also NaN */
-            {
-                if (REFRESH_OK)
-                {
-                    DO_REFRESH;
-                    continue;
-                }
+            if (R->use_kron || refresh >= NEWTON_REFRESH)
                 return MPBIAS_ODE_UNSTABLE;
-            }
-            eta = theta / (1.0 - theta);
-            /* the inner iteration makes the preconditioner an approximate
-               solve that differs from call to call: the measured rate is
-               not a reliable contraction bound, so it is not trusted below
-               1 (measured: trusting it cost the last digit of the linear
-               model at loss 1e-100000) */
-            if (R->use_kron && R->nj > 1 && R->kron->hjmax <= RADAU_INNER_STIFF && eta < 1.0)
-                eta = 1.0;
-            /* converged: eta ||dZ|| <= kappa */
-            mpfr_mul_d(R->errn, R->nrm, eta, MPFR_RNDN);
-            if (mpfr_cmp_d(R->errn, R->kappa) <= 0)
-                break;
-            /* hopeless: even at this rate the last iteration would not do */
-            mpfr_mul_d(R->errn, R->errn, pow(theta, (double) (maxit - 1 - it)), MPFR_RNDN);
-            if (mpfr_cmp_d(R->errn, R->kappa) > 0 && it >= it0 + 3)
-            {
-                if (REFRESH_OK)
-                {
-                    DO_REFRESH;
-                    continue;
-                }
-                return MPBIAS_ODE_UNSTABLE;
-            }
+            refresh++;
+            if ((r = fallback_build(R, sys, x, y, h)) != MPBIAS_ODE_OK)
+                return r;
+            it0 = it + 1;
+            maxit = it0 + 10 + (slong) (R->prec / 16);
+            continue;
         }
-        else if (mpfr_cmp_d(R->nrm, R->kappa * 1e-3) <= 0)
-            break;   /* the guess was already right (to well within tol) */
         mpfr_swap(R->nrm0, R->nrm);
     }
-    if (it == maxit)
-        return MPBIAS_ODE_UNSTABLE;
+    return it == maxit ? MPBIAS_ODE_UNSTABLE : MPBIAS_ODE_OK;
+}
 
-    /* keep the polynomial for the next guess (and dense output) */
-    if (!R->hold_prev)
+/* Keep the converged step's collocation polynomial for the next guess
+   and dense output, unless R->hold_prev. */
+static void
+poly_keep(mpbias_ode_radau_t R, const mpfr_t x, const mpfr_t *y, const mpfr_t h)
+{
+    slong n = R->dim, sn = R->s * n, i;
+    if (R->hold_prev)
+        return;
+    mpfr_set(R->xp, x, MPFR_RNDN);
+    mpfr_set(R->hp, h, MPFR_RNDN);
+    for (i = 0; i < n; i++)
+        mpfr_set(R->yp[i], y[i], MPFR_RNDN);
+    for (i = 0; i < sn; i++)
+        mpfr_set(R->Zp[i], R->Z[i], MPFR_RNDN);
+    R->have_prev = 1;
+}
+
+/* yerr = (I - h gamma0 J)^-1 (R->v - R->u f), with R->v = sum_j e_j Z_j,
+   R->u = h gamma0 and R->E1 the factored filter. */
+static void
+err_filter(mpbias_ode_radau_t R, const mpfr_t *f, mpfr_t *yerr)
+{
+    slong l;
+    for (l = 0; l < R->dim; l++)
     {
-        mpfr_set(R->xp, x, MPFR_RNDN);
-        mpfr_set(R->hp, h, MPFR_RNDN);
-        for (l = 0; l < n; l++)
-            mpfr_set(R->yp[l], y[l], MPFR_RNDN);
-        for (i = 0; i < sn; i++)
-            mpfr_set(R->Zp[i], R->Z[i], MPFR_RNDN);
-        R->have_prev = 1;
+        mpfr_mul(R->t, R->u, f[l], MPFR_RNDN);
+        mpfr_sub(yerr[l], R->v[l], R->t, MPFR_RNDN);
     }
+    _mpbias_alu_solve(yerr, R->E1);
+}
 
-    for (l = 0; l < n; l++)
-        mpfr_add(yout[l], y[l], R->Z[(s - 1) * n + l], MPFR_RNDN);
-
-    /* error estimate: (I - h gamma0 J)^-1 (sum_j e_j Z_j - h gamma0 f0) */
+/* The error estimate (I - h gamma0 J)^-1 (sum_j e_j Z_j - h gamma0 f0)
+   into yerr and its norm into R->err; refined once with f(x, y + yerr)
+   in place of f0 when R->refine_err is set and the first estimate fails. */
+static int
+err_estimate(mpbias_ode_radau_t R, const mpbias_ode_system *sys, const mpbias_ode_control_t c,
+             const mpfr_t x, const mpfr_t *y, const mpfr_t h, const mpfr_t *yout, mpfr_t *yerr)
+{
+    slong n = R->dim, s = R->s, j, k, l;
+    mpfr_ptr t = R->t, u = R->u;
+    int r;
     mpfr_mul(u, h, R->gamma0, MPFR_RNDN);
     for (k = 0; k < n * n; k++)
     {
@@ -989,10 +1093,8 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
             mpfr_mul(t, R->e[j], R->Z[j * n + l], MPFR_RNDN);
             mpfr_add(R->v[l], R->v[l], t, MPFR_RNDN);
         }
-        mpfr_mul(t, u, R->f0[l], MPFR_RNDN);
-        mpfr_sub(yerr[l], R->v[l], t, MPFR_RNDN);
     }
-    _mpbias_alu_solve(yerr, R->E1);
+    err_filter(R, (const mpfr_t *) R->f0, yerr);
     /* The order-s estimate overestimates the order-(2s-1) error of the
        non-stiff components, so theirs is measured against the looser
        0.1 tol^((2s+1)/(3s)) (RADAU5 uses 0.1 tol^((s+1)/(2s)); that was
@@ -1001,7 +1103,7 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
     mpfr_set_d(R->nrm, (double) (s - 1) / (double) (3 * s), MPFR_RNDN);
     mpfr_pow(R->nrm, c->rtol, R->nrm, MPFR_RNDN);
     mpfr_mul_ui(R->nrm, R->nrm, 10, MPFR_RNDN);
-    est_norm(R, c, (const mpfr_t *) yerr, y, (const mpfr_t *) yout);
+    est_norm(R, c, (const mpfr_t *) yerr, y, yout);
     if (R->refine_err && mpfr_cmp_ui(R->errn, 1) > 0)
     {
         /* refined estimate (I - h gamma0 J)^-1 (sum e_j Z_j - h gamma0 f(x, y + err)) */
@@ -1011,17 +1113,62 @@ mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
         R->nfev++;
         if (r == MPBIAS_ODE_OK)
         {
-            for (l = 0; l < n; l++)
-            {
-                mpfr_mul(t, u, R->F[l], MPFR_RNDN);
-                mpfr_sub(yerr[l], R->v[l], t, MPFR_RNDN);
-            }
-            _mpbias_alu_solve(yerr, R->E1);
-            est_norm(R, c, (const mpfr_t *) yerr, y, (const mpfr_t *) yout);
+            err_filter(R, (const mpfr_t *) R->F, yerr);
+            est_norm(R, c, (const mpfr_t *) yerr, y, yout);
         }
     }
     if (mpfr_nan_p(R->errn))
         return MPBIAS_ODE_DOMAIN;
     R->err = mpfr_get_d(R->errn, MPFR_RNDU);
     return MPBIAS_ODE_OK;
+}
+
+int
+mpbias_ode_radau_step(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                      const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                      const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+{
+    slong n = R->dim, l;
+    int r;
+
+    R->err = HUGE_VAL;
+    R->newton_its = 0;
+    if ((r = step_start(R, sys, x, y)) != MPBIAS_ODE_OK)
+        return r;
+    radau_guess(R, c, x, y, h);
+    if ((r = iter_matrix(R, sys, x, y, h)) != MPBIAS_ODE_OK)
+        return r;
+    if ((r = newton_solve(R, sys, c, x, y, h)) != MPBIAS_ODE_OK)
+        return r;
+    poly_keep(R, x, y, h);
+    for (l = 0; l < n; l++)   /* stiffly accurate: the last stage */
+        mpfr_add(yout[l], y[l], R->Z[(R->s - 1) * n + l], MPFR_RNDN);
+    return err_estimate(R, sys, c, x, y, h, (const mpfr_t *) yout, yerr);
+}
+
+/* Whether the last step's Newton matrix was in double precision (the
+   block-diagonal preconditioner, or the fallback factored in double). */
+static int
+newton_in_double(const mpbias_ode_radau_t R)
+{
+    return R->use_kron || (R->W != NULL && R->W->in_double);
+}
+
+int
+mpbias_ode_radau_step_retry(mpbias_ode_radau_t R, const mpbias_ode_system *sys,
+                            const mpbias_ode_control_t c, const mpfr_t x, const mpfr_t *y,
+                            const mpfr_t h, mpfr_t *yout, mpfr_t *yerr)
+{
+    int r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
+    if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && R->newton_its > 0))
+        && newton_in_double(R))
+    {
+        /* Newton failed with a double-precision iteration matrix
+           (diverged, or an iterate left the system's domain): the same
+           step with the full one in MPFR */
+        R->force_mpfr = 1;
+        r = mpbias_ode_radau_step(R, sys, c, x, y, h, yout, yerr);
+        R->force_mpfr = 0;
+    }
+    return r;
 }
