@@ -81,21 +81,39 @@ row_distance(mpfr_t d, mpfr_t floor, const search_t *S, const mpbias_flow_row *r
     return st;
 }
 
+/* the options of the search's flow runs: S->digits, no rows per decade,
+   to a loss (set by the caller) */
+static void
+search_opts(mpbias_flow_opts *o, const search_t *S)
+{
+    mpbias_flow_opts_init(o);
+    o->digits = S->digits;
+    o->per_decade = 0;
+    o->until_loss_set = 1;
+}
+
+/* one flow run with the options o, its rows in *rows (at least one) */
+static mpbias_status
+search_run(mpbias_flow_rows *rows, const search_t *S, const mpbias_flow_opts *o,
+           mpbias_err_t err)
+{
+    mpbias_status st;
+    st = mpbias_flow_run(S->data, S->model, o, mpbias_flow_rows_collect, NULL, rows, NULL, err);
+    if (st == MPBIAS_OK && rows->n < 1)
+        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
+    return st;
+}
+
 /* one flow run to eps = 10^(-y): its row (copied into *out) */
 static mpbias_status
 run_to(mpbias_flow_rows *out, const search_t *S, const mpfr_t y, mpbias_err_t err)
 {
     mpbias_flow_opts o;
     mpbias_status st;
-    mpbias_flow_opts_init(&o);
-    o.digits = S->digits;
-    o.per_decade = 0;
-    o.until_loss_set = 1;
+    search_opts(&o, S);
     mpbias_sci_set_pow10_neg(o.until_loss, y);
     mpbias_flow_rows_clear(out);
-    st = mpbias_flow_run(S->data, S->model, &o, mpbias_flow_rows_collect, NULL, out, NULL, err);
-    if (st == MPBIAS_OK && out->n < 1)
-        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
+    st = search_run(out, S, &o, err);
     mpbias_flow_opts_clear(&o);
     return st;
 }
@@ -171,10 +189,7 @@ grid_run(mpbias_flow_rows *grid, mpbias_threshold_t r, const search_t *S,
 {
     mpbias_flow_opts o;
     mpbias_status st;
-    mpbias_flow_opts_init(&o);
-    o.digits = S->digits;
-    o.per_decade = 0;
-    o.until_loss_set = 1;
+    search_opts(&o, S);
     mpbias_sci_set(o.until_loss, horizon);
     if (!mpbias_flow_opts_loss_grid(&o, 3, hy, 0))
     {
@@ -182,12 +197,10 @@ grid_run(mpbias_flow_rows *grid, mpbias_threshold_t r, const search_t *S,
         mpbias_flow_opts_clear(&o);
         return _mpbias_err_set(err, MPBIAS_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    st = mpbias_flow_run(S->data, S->model, &o, mpbias_flow_rows_collect, NULL, grid, NULL, err);
+    st = search_run(grid, S, &o, err);
     r->runs = 1;
     mpbias_flow_opts_loss_grid_free(&o);
     mpbias_flow_opts_clear(&o);
-    if (st == MPBIAS_OK && grid->n < 1)
-        st = _mpbias_err_set(err, MPBIAS_ERR_NUMERIC, NULL, 0, 0, "threshold: the flow gave no row");
     return st;
 }
 
