@@ -111,10 +111,7 @@ cmd_threshold(int argc, char **argv)
           .help = "the distance (a positive number)" },
         { CLI_ROW(CLI_ARG_CHOICE, "norm", 0, "N", &norm2), .choices = NORMS,
           .help = "inf (default: the sup norm) or 2" },
-        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
-          .help = "depth D >= 1 (default 2)" },
-        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
-          .help = "initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_DEPTH_ALPHA(depth, alpha, CLI_DEPTH_TEXT),
         CLI_ARGS_SCALED_SHAPE(sopt),
         CLI_ARGS_LOSS(loss, mean),
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", horizon),
@@ -126,8 +123,7 @@ cmd_threshold(int argc, char **argv)
                   "smaller losses, where wbar is within DELTA)" },
         { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &json), .choices = FORMATS,
           .help = "text (default) or json" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
-          .help = "no summary on standard error" },
+        CLI_ARG_QUIET(quiet, "no summary on standard error"),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };
