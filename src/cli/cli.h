@@ -275,7 +275,8 @@ int cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbia
     CLI_ARGS_SHAPE(o, "the shape as d lines 'a,b' (or 'a b'); scaled by alpha:\n" \
                       "u_+(0) = alpha a_i, u_-(0) = alpha b_i")
 
-/* The data and model options of flow and gd (rows CLI_ARGS_DATA(m.dopt)
+/* The data and model options of flow and gd (rows CLI_ARGS_FLOW_DATA_MODEL(m,
+   model_title): the sections "Data" and model_title, CLI_ARGS_DATA(m.dopt)
    and CLI_ARGS_FLOW_MODEL(m.depth, m.alpha, m.loss, m.mean, m.sopt)):
    init sets the defaults (depth 2, alpha 1, the exponential loss summed
    over samples, format auto); load reads the data and sets the model
@@ -291,13 +292,25 @@ typedef struct
     int mean;
 } cli_flow_model;
 
+#define CLI_ARGS_FLOW_DATA_MODEL(m, model_title) \
+    { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) }, \
+    CLI_ARGS_DATA((m).dopt), \
+    { CLI_ROW(CLI_ARG_SECTION, (model_title), 0, NULL, NULL) }, \
+    CLI_ARGS_FLOW_MODEL((m).depth, (m).alpha, (m).loss, (m).mean, (m).sopt)
+
 void cli_flow_model_init(cli_flow_model *m);
 void cli_flow_model_clear(cli_flow_model *m);
 int cli_flow_model_load(const char *cmd, const cli_flow_model *m, mpbias_data_t data,
                         mpbias_model_t model);
 
-/* ",x" with `digits` significant digits (",nan" for NaN): a CSV field. */
+/* ",x" with `digits` significant digits (",nan" for NaN): a CSV field;
+   the same, but ",nan" when not `available` (a distance not computed). */
 void cli_put_csv_num(FILE *f, const mpfr_t x, int digits);
+void cli_put_csv_num_if(FILE *f, int available, const mpfr_t x, int digits);
+/* The nearer limit of a regime row (mpbias_regime_row's nearest) as the
+   tables of regime and sweep name it: l2, l1 or kkt (the rich limit), or
+   - for neither. */
+const char *cli_regime_nearest_name(int nearest, const mpbias_regime_ref_struct *ref);
 
 /* s as the body of a JSON string (quotes, backslashes and control
    characters escaped). */

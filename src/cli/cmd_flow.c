@@ -81,10 +81,7 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
-        { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->m.dopt),
-        { CLI_ROW(CLI_ARG_SECTION, "Model", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
+        CLI_ARGS_FLOW_DATA_MODEL(a->m, "Model"),
         { CLI_ROW(CLI_ARG_SECTION, "Stop (the first reached; default --until-loss 1e-100)", 0,
                   NULL, NULL) },
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", fo->until_loss), .given = &a->have_loss,

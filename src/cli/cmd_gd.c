@@ -26,10 +26,7 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
-        { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->m.dopt),
-        { CLI_ROW(CLI_ARG_SECTION, "Model (as for flow)", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
+        CLI_ARGS_FLOW_DATA_MODEL(a->m, "Model (as for flow)"),
         { CLI_ROW(CLI_ARG_SECTION, "Steps", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_STRING, "step", 0, "ETA", &a->step_s),
           .help = "a constant step size (a positive decimal)" },
