@@ -185,14 +185,14 @@ void cli_args_help(FILE *f, const cli_command *cmd);
       .help = (depth_help) }, \
     { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", (alpha)), \
       .help = "initialization scale alpha > 0 (default 1)" }
-/* --loss L (an mpbias_loss) and --loss-mean (an int; mean_help: its help)
-   as rows. */
+/* --loss-mean (an int; mean_help: its help) as a row, and --loss L (an
+   mpbias_loss) before it as rows. */
+#define CLI_ARG_LOSS_MEAN(mean, mean_help) \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), .help = (mean_help) }
 #define CLI_ARGS_LOSS_ROWS(loss, mean, mean_help) \
     { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
       .help = "exp (default, the paper's) or logistic" }, \
     CLI_ARG_LOSS_MEAN(mean, mean_help)
-#define CLI_ARG_LOSS_MEAN(mean, mean_help) \
-    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), .help = (mean_help) }
 /* The help of --loss-mean in regime, threshold, sweep and extrapolate. */
 #define CLI_LOSS_MEAN_TEXT \
     "the mean loss L/N instead of the summed loss (the losses\n" \
@@ -215,7 +215,8 @@ void cli_args_help(FILE *f, const cli_command *cmd);
 #define CLI_QUIET_PROGRESS_TEXT "no progress line or summary on standard error"
 /* --prec BITS (16..1000000) as a row (dest: a long). */
 #define CLI_ARG_PREC(dest, help_) \
-    { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &(dest)), .lo = 16, .hi = 1000000, .help = (help_) }
+    { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &(dest)), .lo = 16, .hi = 1000000, \
+      .help = (help_) }
 #define CLI_ARGS_HELP \
     { CLI_ROW(CLI_ARG_HELP, "help", 'h', NULL, NULL), .help = "show this help and exit" }
 #define CLI_ARGS_END { CLI_ROW(CLI_ARG_END, NULL, 0, NULL, NULL) }

@@ -90,7 +90,8 @@ cli_regime_csv(FILE *f, const cli_regime_out *o)
         cli_put_csv_num(f, p_obs[j], 4);
         cli_put_csv_num(f, ref->rate, 4);
         cli_put_csv_num(f, p_ext[j], 4);
-        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime), cli_regime_nearest_name(a->nearest, ref));
+        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime),
+                cli_regime_nearest_name(a->nearest, ref));
         {
             const mpbias_dist *x = mpbias_regime_traj_target_dist(rt, j);
             cli_put_csv_num_if(f, x->available, x->sup, 4);
