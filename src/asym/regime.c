@@ -329,88 +329,59 @@ box_distance(mpbias_dist *out, const mpfr_t *x, const mpfr_t *lo, const mpfr_t *
     mpfr_clears(p, t, s2, nx, np, a, b, (mpfr_ptr) 0);
 }
 
-/* w(s) / gamma from the closed forms of math.md section 3 (scalar alpha):
-   D = 1: 2 s; D = 2: 2 alpha^2 sinh(4 s); D >= 3: alpha^D h_D(c s),
-   c = D (D-2) alpha^(D-2). */
+/* w(s) / gamma from the closed forms of math.md section 3, coordinate by
+   coordinate, for the initialization u_+(0) = a, u_-(0) = b, or for a
+   scalar alpha = a when b is NULL (b = a): D = 1: a - b + 2 s; D = 2:
+   2 a b sinh(4 s + log(a/b)); D >= 3: u_+^D - u_-^D with
+   u_+ = (a^(2-D) - D(D-2) s)^(-1/(D-2)), u_- = (b^(2-D) + D(D-2) s)^(-1/(D-2)).
+   For a scalar alpha and D >= 3 the bases are scaled by alpha^(D-2),
+   1 -+ z with z = D(D-2) alpha^(D-2) s, and alpha^D multiplies the
+   difference (the same value, rounded otherwise: the stationarity residual
+   these feed is printed at the rounding level, so each keeps its order of
+   operations).  Returns 0 past the pole (a base not positive). */
 static int
-w_of_s(mpfr_t out, const mpfr_t s, int D, const mpfr_t alpha, const mpfr_t gamma,
+w_of_s(mpfr_t out, const mpfr_t s, int D, const mpfr_t a, const mpfr_t b, const mpfr_t gamma,
        mpfr_prec_t prec)
 {
-    mpfr_t t, u, a;
-    int ok = 1;
-    mpfr_inits2(prec, t, u, a, (mpfr_ptr) 0);
-    if (D == 1)
-        mpfr_mul_2ui(out, s, 1, MPFR_RNDN);
-    else if (D == 2)
-    {
-        mpfr_mul_2ui(t, s, 2, MPFR_RNDN);
-        mpfr_sinh(t, t, MPFR_RNDN);
-        mpfr_sqr(a, alpha, MPFR_RNDN);
-        mpfr_mul(out, t, a, MPFR_RNDN);
-        mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
-    }
-    else
-    {
-        /* (1 - z)^(-D/(D-2)) - (1 + z)^(-D/(D-2)), z = c s */
-        mpfr_pow_ui(a, alpha, (unsigned long) (D - 2), MPFR_RNDN);
-        mpfr_mul_ui(a, a, (unsigned long) (D * (D - 2)), MPFR_RNDN);
-        mpfr_mul(a, a, s, MPFR_RNDN);
-        mpfr_ui_sub(t, 1, a, MPFR_RNDN);
-        mpfr_add_ui(u, a, 1, MPFR_RNDN);
-        if (mpfr_sgn(t) <= 0 || mpfr_sgn(u) <= 0)
-            ok = 0;
-        else
-        {
-            mpfr_set_si(a, -D, MPFR_RNDN);
-            mpfr_div_si(a, a, D - 2, MPFR_RNDN);
-            mpfr_pow(t, t, a, MPFR_RNDN);
-            mpfr_pow(u, u, a, MPFR_RNDN);
-            mpfr_sub(out, t, u, MPFR_RNDN);
-            mpfr_pow_ui(a, alpha, (unsigned long) D, MPFR_RNDN);
-            mpfr_mul(out, out, a, MPFR_RNDN);
-        }
-    }
-    if (ok)
-        mpfr_div(out, out, gamma, MPFR_RNDN);
-    mpfr_clears(t, u, a, (mpfr_ptr) 0);
-    return ok;
-}
-
-/* the same for an initialization shape (math.md section 3), coordinate
-   by coordinate: D = 1: a - b + 2 s; D = 2: 2 a b sinh(4 s + log(a/b));
-   D >= 3: u_+^D - u_-^D with u_+ = (a^(2-D) - D(D-2) s)^(-1/(D-2)),
-   u_- = (b^(2-D) + D(D-2) s)^(-1/(D-2)). */
-static int
-w_of_s_shaped(mpfr_t out, const mpfr_t s, int D, const mpfr_t a, const mpfr_t b,
-              const mpfr_t gamma, mpfr_prec_t prec)
-{
     mpfr_t t, u, e;
+    mpfr_srcptr bb = b != NULL ? b : a;
     int ok = 1;
     mpfr_inits2(prec, t, u, e, (mpfr_ptr) 0);
     if (D == 1)
     {
-        mpfr_sub(t, a, b, MPFR_RNDN);
+        mpfr_sub(t, a, bb, MPFR_RNDN);
         mpfr_mul_2ui(u, s, 1, MPFR_RNDN);
         mpfr_add(out, t, u, MPFR_RNDN);
     }
     else if (D == 2)
     {
-        mpfr_div(t, a, b, MPFR_RNDN);
+        mpfr_div(t, a, bb, MPFR_RNDN);
         mpfr_log(t, t, MPFR_RNDN);
         mpfr_mul_2ui(u, s, 2, MPFR_RNDN);
         mpfr_add(t, t, u, MPFR_RNDN);
         mpfr_sinh(t, t, MPFR_RNDN);
-        mpfr_mul(u, a, b, MPFR_RNDN);
+        mpfr_mul(u, a, bb, MPFR_RNDN);
         mpfr_mul(out, t, u, MPFR_RNDN);
         mpfr_mul_2ui(out, out, 1, MPFR_RNDN);
     }
     else
     {
-        mpfr_mul_ui(e, s, (unsigned long) (D * (D - 2)), MPFR_RNDN);
-        mpfr_pow_si(t, a, 2 - D, MPFR_RNDN);
-        mpfr_sub(t, t, e, MPFR_RNDN);
-        mpfr_pow_si(u, b, 2 - D, MPFR_RNDN);
-        mpfr_add(u, u, e, MPFR_RNDN);
+        if (b == NULL)
+        {
+            mpfr_pow_ui(e, a, (unsigned long) (D - 2), MPFR_RNDN);
+            mpfr_mul_ui(e, e, (unsigned long) (D * (D - 2)), MPFR_RNDN);
+            mpfr_mul(e, e, s, MPFR_RNDN);
+            mpfr_ui_sub(t, 1, e, MPFR_RNDN);
+            mpfr_add_ui(u, e, 1, MPFR_RNDN);
+        }
+        else
+        {
+            mpfr_mul_ui(e, s, (unsigned long) (D * (D - 2)), MPFR_RNDN);
+            mpfr_pow_si(t, a, 2 - D, MPFR_RNDN);
+            mpfr_sub(t, t, e, MPFR_RNDN);
+            mpfr_pow_si(u, b, 2 - D, MPFR_RNDN);
+            mpfr_add(u, u, e, MPFR_RNDN);
+        }
         if (mpfr_sgn(t) <= 0 || mpfr_sgn(u) <= 0)
             ok = 0;
         else
@@ -421,6 +392,11 @@ w_of_s_shaped(mpfr_t out, const mpfr_t s, int D, const mpfr_t a, const mpfr_t b,
             mpfr_pow(t, t, e, MPFR_RNDN);
             mpfr_pow(u, u, e, MPFR_RNDN);
             mpfr_sub(out, t, u, MPFR_RNDN);
+            if (b == NULL)
+            {
+                mpfr_pow_ui(e, a, (unsigned long) D, MPFR_RNDN);
+                mpfr_mul(out, out, e, MPFR_RNDN);
+            }
         }
     }
     if (ok)
@@ -603,9 +579,8 @@ mpbias_regime_eval(mpbias_regime_row *out, const mpbias_regime_ref_t ref,
                 mpfr_mul(t, zq[k * d + i], row->nu[k], MPFR_RNDN);
                 mpfr_add(s[i], s[i], t, MPFR_RNDN);
             }
-            if (ref->shape_a != NULL ? !w_of_s_shaped(t, s[i], D, ref->shape_a[i],
-                                                      ref->shape_b[i], row->margin, prec)
-                                     : !w_of_s(t, s[i], D, alpha, row->margin, prec))
+            if (!w_of_s(t, s[i], D, ref->shape_a != NULL ? ref->shape_a[i] : alpha,
+                        ref->shape_b != NULL ? ref->shape_b[i] : NULL, row->margin, prec))
             {
                 mpfr_set_inf(out->stationarity, 1);
                 break;

@@ -166,33 +166,57 @@ void cli_args_help(FILE *f, const cli_command *cmd);
     { CLI_ROW(CLI_ARG_STRING, "label-column", 0, "COL", &(o).label_column), \
       .help = CLI_LABEL_COLUMN_TEXT }
 
-/* The shape options as rows (o: a cli_shape_opts; file_help: the help of
-   --shape FILE, which says what the shape does in the command). */
-#define CLI_ARGS_SHAPE(o, file_help) \
-    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(o).a), \
-      .help = "an initialization shape: per-coordinate u_+(0) = a_i (d\n" \
-              "comma-separated positive decimals)" }, \
-    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b), \
-      .help = "... and u_-(0) = b_i (both or neither)" }, \
+/* The shape options as rows (o: a cli_shape_opts; a_help, b_help,
+   file_help: the help of --shape-a, --shape-b and --shape FILE). */
+#define CLI_ARGS_SHAPE_ROWS(o, a_help, b_help, file_help) \
+    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(o).a), .help = (a_help) }, \
+    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(o).b), .help = (b_help) }, \
     { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(o).file), .help = (file_help) }
+/* The same with the help of regime, threshold, sweep, limits and check
+   (file_help says what the shape does in the command). */
+#define CLI_ARGS_SHAPE(o, file_help) \
+    CLI_ARGS_SHAPE_ROWS(o, "an initialization shape: per-coordinate u_+(0) = a_i (d\n" \
+                           "comma-separated positive decimals)", \
+                        "... and u_-(0) = b_i (both or neither)", file_help)
+/* --depth D (1..1000) and --alpha A as rows (depth: a long, alpha: an
+   fmpq_t; depth_help: the help of --depth). */
+#define CLI_ARGS_DEPTH_ALPHA(depth, alpha, depth_help) \
+    { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &(depth)), .lo = 1, .hi = 1000, \
+      .help = (depth_help) }, \
+    { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", (alpha)), \
+      .help = "initialization scale alpha > 0 (default 1)" }
+/* --loss-mean (an int; mean_help: its help) as a row, and --loss L (an
+   mpbias_loss) before it as rows. */
+#define CLI_ARG_LOSS_MEAN(mean, mean_help) \
+    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), .help = (mean_help) }
+#define CLI_ARGS_LOSS_ROWS(loss, mean, mean_help) \
+    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
+      .help = "exp (default, the paper's) or logistic" }, \
+    CLI_ARG_LOSS_MEAN(mean, mean_help)
+/* The help of --loss-mean in regime, threshold, sweep and extrapolate. */
+#define CLI_LOSS_MEAN_TEXT \
+    "the mean loss L/N instead of the summed loss (the losses\n" \
+    "given and printed are then mean losses)"
 /* The model options of flow and gd as rows (depth: a long, alpha: an
    fmpq_t, loss: an mpbias_loss, mean: an int, shape: a cli_shape_opts). */
 #define CLI_ARGS_FLOW_MODEL(depth, alpha, loss, mean, shape) \
-    { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &(depth)), .lo = 1, .hi = 1000, \
-      .help = "depth D >= 1 (default 2; 1 is the linear model)" }, \
-    { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", (alpha)), \
-      .help = "initialization scale alpha > 0 (default 1)" }, \
-    { CLI_ROW(CLI_ARG_STRING, "shape-a", 0, "LIST", &(shape).a), \
-      .help = "per-coordinate u_+(0): d comma-separated positive numbers" }, \
-    { CLI_ROW(CLI_ARG_STRING, "shape-b", 0, "LIST", &(shape).b), \
-      .help = "per-coordinate u_-(0) (both or neither of the two)" }, \
-    { CLI_ROW(CLI_ARG_STRING, "shape", 0, "FILE", &(shape).file), \
-      .help = "per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')" }, \
-    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
-      .help = "exp (default, the paper's) or logistic" }, \
-    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
-      .help = "use the mean loss L/N instead of the summed loss (same\n" \
-              "path, time N times longer); losses are then mean losses" }
+    CLI_ARGS_DEPTH_ALPHA(depth, alpha, "depth D >= 1 (default 2; 1 is the linear model)"), \
+    CLI_ARGS_SHAPE_ROWS(shape, "per-coordinate u_+(0): d comma-separated positive numbers", \
+                        "per-coordinate u_-(0) (both or neither of the two)", \
+                        "per-coordinate u_+(0), u_-(0): d lines 'a,b' (or 'a b')"), \
+    CLI_ARGS_LOSS_ROWS(loss, mean, "use the mean loss L/N instead of the summed loss (same\n" \
+                                   "path, time N times longer); losses are then mean losses")
+/* The help of --depth in regime, threshold and extrapolate. */
+#define CLI_DEPTH_TEXT "depth D >= 1 (default 2)"
+/* --quiet as a row (dest: an int; help: what it silences). */
+#define CLI_ARG_QUIET(dest, help_) \
+    { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &(dest)), .help = (help_) }
+/* The help of --quiet in the commands with a progress line. */
+#define CLI_QUIET_PROGRESS_TEXT "no progress line or summary on standard error"
+/* --prec BITS (16..1000000) as a row (dest: a long). */
+#define CLI_ARG_PREC(dest, help_) \
+    { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &(dest)), .lo = 16, .hi = 1000000, \
+      .help = (help_) }
 #define CLI_ARGS_HELP \
     { CLI_ROW(CLI_ARG_HELP, "help", 'h', NULL, NULL), .help = "show this help and exit" }
 #define CLI_ARGS_END { CLI_ROW(CLI_ARG_END, NULL, 0, NULL, NULL) }
@@ -246,18 +270,14 @@ int cli_model_scaled_shape(const char *cmd, const cli_shape_opts *o, const mpbia
                            mpbias_model_t model);
 /* The loss options of regime, threshold and sweep as rows (loss: an
    mpbias_loss, mean: an int). */
-#define CLI_ARGS_LOSS(loss, mean) \
-    { CLI_ROW(CLI_ARG_CALL, "loss", 0, "L", &(loss)), .call = cli_arg_loss, \
-      .help = "exp (default, the paper's) or logistic" }, \
-    { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &(mean)), \
-      .help = "the mean loss L/N instead of the summed loss (the losses\n" \
-              "given and printed are then mean losses)" }
+#define CLI_ARGS_LOSS(loss, mean) CLI_ARGS_LOSS_ROWS(loss, mean, CLI_LOSS_MEAN_TEXT)
 /* The shape options of regime, threshold and sweep as rows. */
 #define CLI_ARGS_SCALED_SHAPE(o) \
     CLI_ARGS_SHAPE(o, "the shape as d lines 'a,b' (or 'a b'); scaled by alpha:\n" \
                       "u_+(0) = alpha a_i, u_-(0) = alpha b_i")
 
-/* The data and model options of flow and gd (rows CLI_ARGS_DATA(m.dopt)
+/* The data and model options of flow and gd (rows CLI_ARGS_FLOW_DATA_MODEL(m,
+   model_title): the sections "Data" and model_title, CLI_ARGS_DATA(m.dopt)
    and CLI_ARGS_FLOW_MODEL(m.depth, m.alpha, m.loss, m.mean, m.sopt)):
    init sets the defaults (depth 2, alpha 1, the exponential loss summed
    over samples, format auto); load reads the data and sets the model
@@ -273,13 +293,25 @@ typedef struct
     int mean;
 } cli_flow_model;
 
+#define CLI_ARGS_FLOW_DATA_MODEL(m, model_title) \
+    { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) }, \
+    CLI_ARGS_DATA((m).dopt), \
+    { CLI_ROW(CLI_ARG_SECTION, (model_title), 0, NULL, NULL) }, \
+    CLI_ARGS_FLOW_MODEL((m).depth, (m).alpha, (m).loss, (m).mean, (m).sopt)
+
 void cli_flow_model_init(cli_flow_model *m);
 void cli_flow_model_clear(cli_flow_model *m);
 int cli_flow_model_load(const char *cmd, const cli_flow_model *m, mpbias_data_t data,
                         mpbias_model_t model);
 
-/* ",x" with `digits` significant digits (",nan" for NaN): a CSV field. */
+/* ",x" with `digits` significant digits (",nan" for NaN): a CSV field;
+   the same, but ",nan" when not `available` (a distance not computed). */
 void cli_put_csv_num(FILE *f, const mpfr_t x, int digits);
+void cli_put_csv_num_if(FILE *f, int available, const mpfr_t x, int digits);
+/* The nearer limit of a regime row (mpbias_regime_row's nearest) as the
+   tables of regime and sweep name it: l2, l1 or kkt (the rich limit), or
+   - for neither. */
+const char *cli_regime_nearest_name(int nearest, const mpbias_regime_ref_struct *ref);
 
 /* s as the body of a JSON string (quotes, backslashes and control
    characters escaped). */

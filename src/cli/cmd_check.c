@@ -163,8 +163,7 @@ cmd_check(int argc, char **argv)
           .help = "agreement threshold in digits (default 6)" },
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &q.digits), .lo = 2, .hi = 1000,
           .help = "digits of the reference (2..1000, default 20)" },
-        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &q.prec), .lo = 16, .hi = 1000000,
-          .help = "working precision of the reference (default: automatic)" },
+        CLI_ARG_PREC(q.prec, "working precision of the reference (default: automatic)"),
         { CLI_ROW(CLI_ARG_LONG, "max-prec", 0, "BITS", &q.max_prec), .lo = 16, .hi = 1L << 24,
           .help = "gradient descent: the reference's precision is doubled\n"
                   "until it certifies --digits at every row, up to BITS\n"
@@ -177,8 +176,7 @@ cmd_check(int argc, char **argv)
           .help = "text (default), csv or json" },
         { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &q.out),
           .help = "write the report to FILE" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &q.quiet),
-          .help = "no summary on standard error (csv)" },
+        CLI_ARG_QUIET(q.quiet, "no summary on standard error (csv)"),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };

@@ -47,13 +47,8 @@ x_parse(xargs *a, int argc, char **argv)
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(a->dopt),
-        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &a->depth), .lo = 1, .hi = 1000,
-          .help = "depth D >= 1 (default 2)" },
-        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", a->alpha),
-          .help = "initialization scale alpha > 0 (default 1)" },
-        { CLI_ROW(CLI_ARG_FLAG, "loss-mean", 0, NULL, &a->mean),
-          .help = "the mean loss L/N instead of the summed loss (the losses\n"
-                  "given and printed are then mean losses)" },
+        CLI_ARGS_DEPTH_ALPHA(a->depth, a->alpha, CLI_DEPTH_TEXT),
+        CLI_ARG_LOSS_MEAN(a->mean, CLI_LOSS_MEAN_TEXT),
         { CLI_ROW(CLI_ARG_SCI, "from-loss", 0, "EPS0", a->from), .given = &a->have_from,
           .help = "follow the flow to this loss and fit the expansion there\n"
                   "(required; at most 1e-10, e.g. 1e-1000)" },
@@ -65,12 +60,10 @@ x_parse(xargs *a, int argc, char **argv)
           .help = "certified digits of the trajectory to EPS0 (default 16);\n"
                   "the estimate is printed with at most K digits, fewer\n"
                   "when err_pred says they are not significant" },
-        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &a->prec), .lo = 16, .hi = 1000000,
-          .help = "working precision of the trajectory (default: automatic)" },
+        CLI_ARG_PREC(a->prec, "working precision of the trajectory (default: automatic)"),
         { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &a->fmt), .choices = FORMATS,
           .help = "text (default), csv or json" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
-          .help = "no progress line or summary on standard error" },
+        CLI_ARG_QUIET(a->quiet, CLI_QUIET_PROGRESS_TEXT),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };

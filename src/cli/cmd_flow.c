@@ -81,10 +81,7 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
-        { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->m.dopt),
-        { CLI_ROW(CLI_ARG_SECTION, "Model", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
+        CLI_ARGS_FLOW_DATA_MODEL(a->m, "Model"),
         { CLI_ROW(CLI_ARG_SECTION, "Stop (the first reached; default --until-loss 1e-100)", 0,
                   NULL, NULL) },
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", fo->until_loss), .given = &a->have_loss,
@@ -97,10 +94,9 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
         { CLI_ROW(CLI_ARG_SECTION, "Accuracy", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &a->digits), .lo = 1, .hi = 200,
           .help = "correct significant digits wanted (1..200, default 16)" },
-        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &a->prec), .lo = 16, .hi = 1000000,
-          .help = "working precision, exactly: no raising (default:\n"
-                  "automatic, from K and the margins reached, raised by\n"
-                  "half and the row redone when a row cannot be certified)" },
+        CLI_ARG_PREC(a->prec, "working precision, exactly: no raising (default:\n"
+                              "automatic, from K and the margins reached, raised by\n"
+                              "half and the row redone when a row cannot be certified)"),
         { CLI_ROW(CLI_ARG_LONG, "max-prec", 0, "BITS", &a->max_prec), .lo = 64, .hi = 1L << 24,
           .help = "refuse rather than raise the reported run's precision\n"
                   "beyond BITS (default 32768)" },
@@ -120,8 +116,7 @@ flow_parse(flow_args *a, mpbias_flow_opts *fo, int argc, char **argv)
           .help = "csv (default) or json" },
         { CLI_ROW(CLI_ARG_STRING, "out", 'o', "FILE", &a->out),
           .help = "write to FILE instead of standard output" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
-          .help = "no progress line or summary on standard error" },
+        CLI_ARG_QUIET(a->quiet, CLI_QUIET_PROGRESS_TEXT),
         CLI_ARGS_HELP,
         { CLI_ROW(CLI_ARG_SECTION, "Long runs", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_STRING, "checkpoint", 0, "FILE", &a->ck_path),

@@ -26,10 +26,7 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
 {
     static const char *const FORMATS[] = { "csv", "json", NULL };
     const cli_arg args[] = {
-        { CLI_ROW(CLI_ARG_SECTION, "Data", 0, NULL, NULL) },
-        CLI_ARGS_DATA(a->m.dopt),
-        { CLI_ROW(CLI_ARG_SECTION, "Model (as for flow)", 0, NULL, NULL) },
-        CLI_ARGS_FLOW_MODEL(a->m.depth, a->m.alpha, a->m.loss, a->m.mean, a->m.sopt),
+        CLI_ARGS_FLOW_DATA_MODEL(a->m, "Model (as for flow)"),
         { CLI_ROW(CLI_ARG_SECTION, "Steps", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_STRING, "step", 0, "ETA", &a->step_s),
           .help = "a constant step size (a positive decimal)" },
@@ -48,8 +45,7 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
         { CLI_ROW(CLI_ARG_SECTION, "Accuracy", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &a->digits), .lo = 1, .hi = 1000,
           .help = "certified digits (default 16)" },
-        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &a->prec), .lo = 16, .hi = 1000000,
-          .help = "working precision (default: automatic)" },
+        CLI_ARG_PREC(a->prec, "working precision (default: automatic)"),
         { CLI_ROW(CLI_ARG_SECTION, "Output", 0, NULL, NULL) },
         { CLI_ROW(CLI_ARG_LONG, "every", 0, "K", &a->every), .lo = 1, .hi = 1000000000L,
           .help = "a row every K steps (default: steps 0, 1, 2, 5, 10, ...)" },
@@ -57,8 +53,7 @@ gd_parse(gd_args *a, mpbias_gd_opts *go, int argc, char **argv)
           .help = "csv (default) or json" },
         { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &a->out),
           .help = "write the rows to FILE" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
-          .help = "no summary on standard error" },
+        CLI_ARG_QUIET(a->quiet, "no summary on standard error"),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };

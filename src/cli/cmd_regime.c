@@ -47,10 +47,7 @@ regime_parse(regime_args *a, int argc, char **argv)
     const cli_arg args[] = {
         { CLI_ROW(CLI_ARG_SECTION, "Options", 0, NULL, NULL) },
         CLI_ARGS_DATA(a->dopt),
-        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &a->depth), .lo = 1, .hi = 1000,
-          .help = "depth D >= 1 (default 2)" },
-        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", a->alpha),
-          .help = "initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_DEPTH_ALPHA(a->depth, a->alpha, CLI_DEPTH_TEXT),
         CLI_ARGS_SCALED_SHAPE(a->sopt),
         CLI_ARGS_LOSS(a->loss, a->mean),
         { CLI_ROW(CLI_ARG_CHOICE, "target", 0, "T", &a->target), .choices = TARGET_NAMES,
@@ -76,9 +73,8 @@ regime_parse(regime_args *a, int argc, char **argv)
         { CLI_ROW(CLI_ARG_LONG, "digits", 0, "K", &a->digits), .lo = 1, .hi = 1000,
           .help = "certified digits of the trajectory (default 12); the\n"
                   "distances are printed with 3 digits" },
-        { CLI_ROW(CLI_ARG_LONG, "prec", 0, "BITS", &a->prec), .lo = 16, .hi = 1000000,
-          .help = "working precision of the trajectory (default: automatic;\n"
-                  "raise it when a checkpoint cannot be certified)" },
+        CLI_ARG_PREC(a->prec, "working precision of the trajectory (default: automatic;\n"
+                              "raise it when a checkpoint cannot be certified)"),
         { CLI_ROW(CLI_ARG_UNIT, "support-tol", 0, "TAU", &a->support_tol),
           .help = "depth >= 3: the support threshold of the KKT point\n"
                   "polished from the last checkpoint (default: automatic,\n"
@@ -100,8 +96,7 @@ regime_parse(regime_args *a, int argc, char **argv)
                   "10 in all; all when d <= 10)" },
         { CLI_ROW(CLI_ARG_STRING, "output", 'o', "FILE", &a->out),
           .help = "write the table to FILE instead of standard output" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
-          .help = "no progress line or summary on standard error" },
+        CLI_ARG_QUIET(a->quiet, CLI_QUIET_PROGRESS_TEXT),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };

@@ -129,8 +129,7 @@ sweep_parse(sweep_args *a, int argc, char **argv)
                   "comes within DELTA of the target and stays (mpbias\n"
                   "threshold, to 4 digits, horizon --until-loss): in\n"
                   "DIR/thresholds.csv, and drawn on the phase diagram" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &a->quiet),
-          .help = "no progress line or summary on standard error" },
+        CLI_ARG_QUIET(a->quiet, CLI_QUIET_PROGRESS_TEXT),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };

@@ -76,6 +76,30 @@ threshold_print(const mpbias_threshold_struct *th, const mpbias_data_struct *dat
     }
 }
 
+/* the combinations of options: EXIT_OK, or EXIT_USAGE after reporting */
+static int
+threshold_validate(const char *target_s, mpbias_target target, const cli_shape_opts *sopt,
+                   int have_delta, long depth)
+{
+    int r;
+    if (target_s == NULL)
+        return cli_usage_error("threshold", "--target is required (l2, l1, rich or qmu)");
+    if ((r = cli_shape_check("threshold", sopt)) != EXIT_OK)
+        return r;
+    if (target == MPBIAS_TARGET_QMU && cli_shape_given(sopt))
+        return cli_usage_error("threshold", "--target qmu needs a scalar alpha (no intermediate "
+                               "predictor with a shape)");
+    if (!have_delta)
+        return cli_usage_error("threshold", "--within DELTA is required");
+    if (strcmp(target_s, "l1") == 0 && depth != 2)
+        return cli_usage_error("threshold", "--target l1 is the rich limit of depth 2; for depth "
+                               "%ld use --target rich%s", depth,
+                               depth >= 3 ? " (an l_(2/D) KKT point)" : " or l2");
+    if (depth < 2 && target != MPBIAS_TARGET_L2)
+        return cli_usage_error("threshold", "depth 1 has only the l2 limit (--target l2)");
+    return EXIT_OK;
+}
+
 int
 cmd_threshold(int argc, char **argv)
 {
@@ -111,10 +135,7 @@ cmd_threshold(int argc, char **argv)
           .help = "the distance (a positive number)" },
         { CLI_ROW(CLI_ARG_CHOICE, "norm", 0, "N", &norm2), .choices = NORMS,
           .help = "inf (default: the sup norm) or 2" },
-        { CLI_ROW(CLI_ARG_LONG, "depth", 0, "D", &depth), .lo = 1, .hi = 1000,
-          .help = "depth D >= 1 (default 2)" },
-        { CLI_ROW(CLI_ARG_DECIMAL, "alpha", 0, "A", alpha),
-          .help = "initialization scale alpha > 0 (default 1)" },
+        CLI_ARGS_DEPTH_ALPHA(depth, alpha, CLI_DEPTH_TEXT),
         CLI_ARGS_SCALED_SHAPE(sopt),
         CLI_ARGS_LOSS(loss, mean),
         { CLI_ROW(CLI_ARG_SCI, "until-loss", 0, "EPS", horizon),
@@ -126,8 +147,7 @@ cmd_threshold(int argc, char **argv)
                   "smaller losses, where wbar is within DELTA)" },
         { CLI_ROW(CLI_ARG_CHOICE, "format", 0, "FMT", &json), .choices = FORMATS,
           .help = "text (default) or json" },
-        { CLI_ROW(CLI_ARG_FLAG, "quiet", 'q', NULL, &quiet),
-          .help = "no summary on standard error" },
+        CLI_ARG_QUIET(quiet, "no summary on standard error"),
         CLI_ARGS_HELP,
         CLI_ARGS_END
     };
@@ -155,21 +175,8 @@ cmd_threshold(int argc, char **argv)
         target_s = TARGETS[ti];
         target = tv[ti];
     }
-    if (r == EXIT_OK && target_s == NULL)
-        r = cli_usage_error("threshold", "--target is required (l2, l1, rich or qmu)");
     if (r == EXIT_OK)
-        r = cli_shape_check("threshold", &sopt);
-    if (r == EXIT_OK && target == MPBIAS_TARGET_QMU && cli_shape_given(&sopt))
-        r = cli_usage_error("threshold", "--target qmu needs a scalar alpha (no intermediate "
-                            "predictor with a shape)");
-    if (r == EXIT_OK && !have_delta)
-        r = cli_usage_error("threshold", "--within DELTA is required");
-    if (r == EXIT_OK && strcmp(target_s, "l1") == 0 && depth != 2)
-        r = cli_usage_error("threshold", "--target l1 is the rich limit of depth 2; for depth %ld "
-                            "use --target rich%s", depth,
-                            depth >= 3 ? " (an l_(2/D) KKT point)" : " or l2");
-    if (r == EXIT_OK && depth < 2 && target != MPBIAS_TARGET_L2)
-        r = cli_usage_error("threshold", "depth 1 has only the l2 limit (--target l2)");
+        r = threshold_validate(target_s, target, &sopt, have_delta, depth);
     if (r != EXIT_OK)
     {
         fmpq_clear(alpha);

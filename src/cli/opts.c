@@ -743,3 +743,22 @@ cli_put_csv_num(FILE *f, const mpfr_t x, int digits)
     else
         mpfr_fprintf(f, ",%.*Re", digits - 1, x);
 }
+
+void
+cli_put_csv_num_if(FILE *f, int available, const mpfr_t x, int digits)
+{
+    if (!available)
+        fputs(",nan", f);
+    else
+        cli_put_csv_num(f, x, digits);
+}
+
+const char *
+cli_regime_nearest_name(int nearest, const mpbias_regime_ref_struct *ref)
+{
+    if (nearest == 0)
+        return "l2";
+    if (nearest == 1)
+        return ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1";
+    return "-";
+}

@@ -47,37 +47,13 @@ put_dist(FILE *f, const mpbias_dist *x, int width)
     fprintf(f, " %*s", width, buf);
 }
 
+/* a distance's CSV fields: sup, l2, angle (nan when not computed) */
 static void
 put_csv_dist(FILE *f, const mpbias_dist *x)
 {
-    if (!x->available)
-        fputs(",nan,nan,nan", f);
-    else
-    {
-        cli_put_csv_num(f, x->sup, 4);
-        cli_put_csv_num(f, x->l2, 4);
-        cli_put_csv_num(f, x->angle, 4);
-    }
-}
-
-/* a sup distance (d_target), nan when not available */
-static void
-put_csv_sup(FILE *f, const mpbias_dist *x)
-{
-    if (!x->available)
-        fputs(",nan", f);
-    else
-        cli_put_csv_num(f, x->sup, 4);
-}
-
-static const char *
-nearest_name(int nearest, const mpbias_regime_ref_t ref)
-{
-    if (nearest == 0)
-        return "l2";
-    if (nearest == 1)
-        return ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1";
-    return "-";
+    cli_put_csv_num_if(f, x->available, x->sup, 4);
+    cli_put_csv_num_if(f, x->available, x->l2, 4);
+    cli_put_csv_num_if(f, x->available, x->angle, 4);
 }
 
 void
@@ -114,8 +90,12 @@ cli_regime_csv(FILE *f, const cli_regime_out *o)
         cli_put_csv_num(f, p_obs[j], 4);
         cli_put_csv_num(f, ref->rate, 4);
         cli_put_csv_num(f, p_ext[j], 4);
-        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime), nearest_name(a->nearest, ref));
-        put_csv_sup(f, mpbias_regime_traj_target_dist(rt, j));
+        fprintf(f, ",%s,%s", mpbias_regime_name(a->regime),
+                cli_regime_nearest_name(a->nearest, ref));
+        {
+            const mpbias_dist *x = mpbias_regime_traj_target_dist(rt, j);
+            cli_put_csv_num_if(f, x->available, x->sup, 4);
+        }
         for (i = 0; i < rows->rows[j].d; i++)
             cli_put_csv_num(f, rows->rows[j].wbar[i], (int) digits);
         fputc('\n', f);
@@ -218,7 +198,7 @@ put_text_rows(FILE *f, const cli_regime_out *o)
         else
             mpfr_fprintf(f, " %9.3Rf", a->rho);
         fprintf(f, "  %-12s %s\n", mpbias_regime_name(a->regime),
-                nearest_name(a->nearest, ref));
+                cli_regime_nearest_name(a->nearest, ref));
         mpfr_clear(x);
     }
 }

@@ -81,10 +81,7 @@ done:
 static void
 put_dist(FILE *f, const mpbias_dist *x)
 {
-    if (!x->available)
-        fputs(",nan", f);
-    else
-        cli_put_csv_num(f, x->sup, 7);
+    cli_put_csv_num_if(f, x->available, x->sup, 7);
 }
 
 const char *
@@ -125,9 +122,7 @@ put_rows(FILE *f, const mpbias_sweep_point_struct *pt, const mpbias_sweep_struct
         cli_put_csv_num(f, a->stationarity, 7);
         cli_put_csv_num(f, a->slackness, 7);
         fprintf(f, ",%s,%s", mpbias_regime_name(a->regime),
-                a->nearest == 0 ? "l2"
-                : a->nearest == 1 ? (rt->ref->rich_kind == MPBIAS_RICH_KKT ? "kkt" : "l1")
-                                  : "-");
+                cli_regime_nearest_name(a->nearest, rt->ref));
         put_dist(f, mpbias_regime_traj_target_dist(rt, j));
         for (i = 0; i < dmax; i++)
             if (i < row->d)
