@@ -471,16 +471,8 @@ traj_restep(traj *T, const mpfr_t h, mpfr_t *yout)
     int r;
     T->rad->jac_valid = 0;
     T->rad->hold_prev = 1;
-    r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
-                              T->yerr);
-    if ((r == MPBIAS_ODE_UNSTABLE || (r == MPBIAS_ODE_DOMAIN && T->rad->newton_its > 0))
-        && (T->rad->use_kron || (T->rad->W != NULL && T->rad->W->in_double)))
-    {
-        T->rad->force_mpfr = 1;
-        r = mpbias_ode_radau_step(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
-                                  T->yerr);
-        T->rad->force_mpfr = 0;
-    }
+    r = mpbias_ode_radau_step_retry(T->rad, &T->sys, T->ctrl, T->xa, (const mpfr_t *) T->ya, h, yout,
+                                    T->yerr);
     T->rad->hold_prev = 0;
     T->rad->jac_valid = 0;
     return r;
